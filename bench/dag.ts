@@ -1,0 +1,103 @@
+/**
+ * DAG insert cases: validated inserts per second while one fresh workflow is built to 100 000 and to 1 000 000
+ * tasks. The per-insert rate at 1m against 100k shows whether inserts stay O(predecessors) as the DAG grows.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { type DagNodeInput, EctDag } from '@safety-net/core';
+import { type CaseResult, summarizeRuns } from './harness.js';
+
+const NOW = 1_767_225_600;
+const WID = 'wf-bench';
+
+/** A small deterministic PRNG (mulberry32): the workload's shape, not anything cryptographic. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A UUID-shaped task id for task `i`; a fresh string on every call, as ids decoded from the wire are. */
+function taskId(i: number): string {
+  return `6f1c2a7e-0b3d-4c5e-8f90-${i.toString(16).padStart(12, '0')}`;
+}
+
+/**
+ * A workflow of `n` tasks in a valid insertion order: one root, then 70 % chain steps (the previous task), 15 %
+ * branches off one of the last 8 tasks (fan-out), 15 % joins of 2–3 of the last 16 tasks (fan-in). `iat` rises by
+ * one second every 100 tasks.
+ */
+export function workflow(n: number, seed = 1): DagNodeInput[] {
+  const random = prng(seed);
+  const nodes: DagNodeInput[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const pred: string[] = [];
+    if (i > 0) {
+      const r = random();
+      if (r < 0.7 || i < 3) pred.push(taskId(i - 1));
+      else if (r < 0.85) pred.push(taskId(i - 1 - Math.floor(random() * Math.min(8, i))));
+      else {
+        const want = random() < 0.5 ? 2 : 3;
+        const window = Math.min(16, i);
+        const picked = new Set<number>();
+        while (picked.size < want) picked.add(i - 1 - Math.floor(random() * window));
+        for (const p of picked) pred.push(taskId(p));
+      }
+    }
+    nodes[i] = {
+      jti: taskId(i),
+      wid: WID,
+      iat: NOW + Math.floor(i / 100),
+      iss: 'spiffe://example.org/agent/worker',
+      exec_act: 'step.run',
+      pred,
+    };
+  }
+  return nodes;
+}
+
+/** Inserts every node into a fresh DAG; returns inserts per second. */
+function build(nodes: readonly DagNodeInput[]): number {
+  const dag = new EctDag();
+  const start = performance.now();
+  for (const node of nodes) dag.insert(node);
+  const ms = performance.now() - start;
+  if (dag.size !== nodes.length) throw new Error(`benchmark setup: DAG holds ${dag.size} of ${nodes.length} tasks`);
+  return (nodes.length * 1000) / ms;
+}
+
+/** Full garbage collection between timed builds, so one build's garbage is not collected during the next. */
+function collector(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+/**
+ * Runs the DAG cases that `selected` accepts: one untimed warm-up build of 100k, then three rounds of
+ * (100k, 100k, 1m), so both sizes are measured throughout the run.
+ */
+export function dagCases(selected: (c: { name: string }) => boolean): Record<string, CaseResult> {
+  const sizes = [
+    { name: 'ect.dag.insert.100k', n: 100_000, perRound: 2 },
+    { name: 'ect.dag.insert.1m', n: 1_000_000, perRound: 1 },
+  ].filter(selected);
+  if (sizes.length === 0) return {};
+  const gc = collector();
+  const inputs = sizes.map((s) => workflow(s.n));
+  build(workflow(100_000, 2));
+  const rates: number[][] = sizes.map(() => []);
+  for (let round = 0; round < 3; round++) {
+    sizes.forEach((s, i) => {
+      for (let k = 0; k < s.perRound; k++) {
+        gc();
+        rates[i]!.push(build(inputs[i]!));
+      }
+    });
+  }
+  return Object.fromEntries(sizes.map((s, i) => [s.name, summarizeRuns(rates[i]!, s.n)]));
+}

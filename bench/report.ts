@@ -1,0 +1,85 @@
+/** The ratios we hold ourselves to, and the printed table. */
+import type { CaseResult } from './harness.js';
+
+/** A ratio of two cases' rates; with a target when it is a goal rather than information. */
+interface RatioSpec {
+  readonly numerator: string;
+  readonly denominator: string;
+  readonly target?: number;
+}
+
+/** A computed ratio, as written to results.json. */
+export interface RatioResult {
+  readonly value: number;
+  /** The minimum the ratio should reach, or null when it is reported for information only. */
+  readonly target: number | null;
+  readonly met: boolean | null;
+}
+
+const RATIOS: readonly RatioSpec[] = [
+  { numerator: 'cose.sign1.ed25519.sign', denominator: 'jose.jwt.eddsa.sign', target: 2.0 },
+  { numerator: 'cose.sign1.ed25519.sign', denominator: 'raw.ed25519.sign', target: 0.8 },
+  { numerator: 'cose.sign1.ed25519.verify', denominator: 'jose.jwt.eddsa.verify', target: 1.3 },
+  { numerator: 'cose.sign1.ed25519.verify', denominator: 'raw.ed25519.verify', target: 0.8 },
+  { numerator: 'cose.sign1.es256.sign', denominator: 'jose.jwt.es256.sign', target: 1.5 },
+  { numerator: 'cose.sign1.es256.sign', denominator: 'cosejs.sign1.es256.sign', target: 5 },
+  { numerator: 'ect.dag.insert.1m', denominator: 'ect.dag.insert.100k', target: 0.8 },
+  // Ceilings: no path over node:crypto can beat raw node:crypto, so raw / jose bounds ours / jose.
+  { numerator: 'raw.ed25519.sign', denominator: 'jose.jwt.eddsa.sign' },
+  { numerator: 'raw.ed25519.verify', denominator: 'jose.jwt.eddsa.verify' },
+  { numerator: 'raw.es256.sign', denominator: 'jose.jwt.es256.sign' },
+  { numerator: 'cose.sign1.es256.sign', denominator: 'raw.es256.sign' },
+  { numerator: 'cose.sign1.es256.verify', denominator: 'raw.es256.verify' },
+  { numerator: 'cose.sign1.es256.verify', denominator: 'jose.jwt.es256.verify' },
+  { numerator: 'cose.sign1.es256.verify', denominator: 'cosejs.sign1.es256.verify' },
+  { numerator: 'cose.sign1.ed25519.noble.sign', denominator: 'cose.sign1.ed25519.sign' },
+  { numerator: 'cose.sign1.ed25519.noble.verify', denominator: 'cose.sign1.ed25519.verify' },
+];
+
+/** Every ratio whose two cases were measured, keyed `numerator / denominator`. */
+export function computeRatios(cases: Readonly<Record<string, CaseResult>>): Record<string, RatioResult> {
+  const out: Record<string, RatioResult> = {};
+  for (const { numerator, denominator, target } of RATIOS) {
+    const a = cases[numerator];
+    const b = cases[denominator];
+    if (!a || !b) continue;
+    const value = a.ops_per_sec / b.ops_per_sec;
+    out[`${numerator} / ${denominator}`] = {
+      value,
+      target: target ?? null,
+      met: target === undefined ? null : value >= target,
+    };
+  }
+  return out;
+}
+
+function formatRate(opsPerSec: number): string {
+  return Math.round(opsPerSec).toLocaleString('en-US');
+}
+
+function pad(s: string, width: number, right = false): string {
+  return right ? s.padStart(width) : s.padEnd(width);
+}
+
+/** The human-readable report: one line per case, then one per ratio with its target. */
+export function formatReport(
+  cases: Readonly<Record<string, CaseResult>>,
+  ratios: Readonly<Record<string, RatioResult>>,
+): string {
+  const lines: string[] = [];
+  const nameWidth = Math.max(...Object.keys(cases).map((n) => n.length), 4);
+  lines.push(`${pad('case', nameWidth)}  ${pad('ops/sec', 12, true)}  ${pad('spread', 7, true)}  rounds`);
+  for (const [name, r] of Object.entries(cases)) {
+    const spread = `${(r.spread * 100).toFixed(1)}%`;
+    lines.push(`${pad(name, nameWidth)}  ${pad(formatRate(r.ops_per_sec), 12, true)}  ${pad(spread, 7, true)}  ${r.samples}`);
+  }
+  lines.push('');
+  const ratioWidth = Math.max(...Object.keys(ratios).map((n) => n.length), 5);
+  lines.push(`${pad('ratio', ratioWidth)}  ${pad('value', 7, true)}  ${pad('target', 7, true)}  verdict`);
+  for (const [name, r] of Object.entries(ratios)) {
+    const target = r.target === null ? '' : `≥ ${r.target}`;
+    const verdict = r.met === null ? '(info)' : r.met ? 'met' : 'MISSED';
+    lines.push(`${pad(name, ratioWidth)}  ${pad(r.value.toFixed(2), 7, true)}  ${pad(target, 7, true)}  ${verdict}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,26 @@
+/** The command's help text, printed for `--help` and after every usage error. */
+export const USAGE = `Usage: safety-net <command> [options]
+
+Commands:
+  keygen --alg <EdDSA|Ed25519|ES256|ES384|ES512> [--kid <text>|--kid thumbprint]
+      Prints a new private JWK (JSON) restricted to the algorithm.
+  sign --type <message-type> --key <jwk.json> [--format cose|jwt] <claims.json>
+      Validates the claims and prints the signed message: hex for COSE (default), compact JWS for jwt.
+  verify --key <jwk.json> [--aad-hex <hex>] [--type <message-type> [--now <epoch-seconds>]] <file>
+      Verifies a COSE_Sign1, COSE_Sign (binary or hex) or compact JWS and prints its payload. Without --type:
+      the signature only (RFC 9052 / RFC 7515). With --type: the message type's full pipeline at --now.
+  inspect <file>
+      Shows the message type, headers and claims of a message without verifying anything.
+  vectors [dir]
+      Runs every conformance vector under dir (default: spec-vectors of the enclosing repository) with both
+      crypto backends; the last line is "N passed, N failed".
+
+Exit status: 0 success, 1 verification or input failure (stderr: "<ERR_CODE>: <message>"), 2 usage error.`;
+
+/** A mistake in how the command was called: printed with the usage text, exit status 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

@@ -1,0 +1,16 @@
+import { cborDecode } from './cbor-decode.js';
+import { coseSignSign } from './cose-sign-sign.js';
+import { coseSignVerify } from './cose-sign-verify.js';
+import { coseSign1Sign } from './cose-sign1-sign.js';
+import { coseSign1Verify } from './cose-sign1-verify.js';
+import { dagInsert } from './dag-insert.js';
+import type { KindHandler } from './kind.js';
+import { messageSign } from './message-sign.js';
+import { messageVerify } from './message-verify.js';
+
+/** Every kind this runner implements, by name. A vector of any other kind fails. */
+export const KINDS: ReadonlyMap<string, KindHandler> = new Map(
+  [cborDecode, coseSign1Sign, coseSign1Verify, coseSignSign, coseSignVerify, messageSign, messageVerify, dagInsert].map(
+    (k) => [k.kind, k],
+  ),
+);

@@ -1,0 +1,71 @@
+/**
+ * UTF-8 for CBOR text strings. Short strings are converted by hand (a call into TextEncoder/TextDecoder costs more
+ * than the loop); long ones go to the platform codecs. Both directions are strict: lone surrogates cannot be
+ * encoded and invalid UTF-8 cannot be decoded, instead of being replaced by U+FFFD.
+ */
+
+const encoder = new TextEncoder();
+// ignoreBOM keeps a leading U+FEFF as part of the string instead of silently dropping it.
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const LONE_SURROGATE = /\p{Surrogate}/u;
+/** Up to this many UTF-16 units (encoding) or bytes (decoding) the hand-written loop beats the platform call. */
+const SHORT_ENCODE = 64;
+const SHORT_DECODE = 16;
+
+/**
+ * Writes the UTF-8 of `s` into `buf` at `pos` (room for 3 bytes per UTF-16 unit must be there). Returns the number
+ * of bytes written, or -1 when `s` holds a lone surrogate.
+ */
+export function writeUtf8(s: string, buf: Uint8Array, pos: number): number {
+  const n = s.length;
+  if (n > SHORT_ENCODE) {
+    if (LONE_SURROGATE.test(s)) return -1;
+    return encoder.encodeInto(s, buf.subarray(pos)).written;
+  }
+  let p = pos;
+  for (let i = 0; i < n; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) {
+      buf[p++] = c;
+    } else if (c < 0x800) {
+      buf[p++] = 0xc0 | (c >> 6);
+      buf[p++] = 0x80 | (c & 0x3f);
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      const low = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+      if (c > 0xdbff || low < 0xdc00 || low > 0xdfff) return -1;
+      i++;
+      c = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+      buf[p++] = 0xf0 | (c >> 18);
+      buf[p++] = 0x80 | ((c >> 12) & 0x3f);
+      buf[p++] = 0x80 | ((c >> 6) & 0x3f);
+      buf[p++] = 0x80 | (c & 0x3f);
+    } else {
+      buf[p++] = 0xe0 | (c >> 12);
+      buf[p++] = 0x80 | ((c >> 6) & 0x3f);
+      buf[p++] = 0x80 | (c & 0x3f);
+    }
+  }
+  return p - pos;
+}
+
+/**
+ * The string of the UTF-8 bytes `buf[start, end)`, or undefined when they are not valid UTF-8. Pure ASCII is
+ * read directly; anything else is validated by the platform's fatal decoder.
+ */
+export function readUtf8(buf: Uint8Array, start: number, end: number): string | undefined {
+  if (end - start <= SHORT_DECODE) {
+    let s = '';
+    let i = start;
+    for (; i < end; i++) {
+      const b = buf[i]!;
+      if (b >= 0x80) break;
+      s += String.fromCharCode(b);
+    }
+    if (i === end) return s;
+  }
+  try {
+    return decoder.decode(buf.subarray(start, end));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,43 @@
+import type { AlgorithmInfo } from '../crypto/algorithms.js';
+import { getBackend } from '../crypto/index.js';
+import { snError } from '../errors/index.js';
+import { assertKeyFitsAlgorithm } from '../keys/index.js';
+import type { PublicKey } from '../keys/types.js';
+import { algorithmOf, kidOf } from './algorithm.js';
+import { checkHeaders, understoodLabels } from './headers.js';
+import type { HeaderPair } from './structure.js';
+import type { CoseVerifyOptions } from './verify-options.js';
+
+/** What a verified signature tells: which algorithm and key made it. */
+export interface SignatureCheck {
+  readonly alg: AlgorithmInfo;
+  readonly key: PublicKey;
+  readonly kid: Uint8Array | undefined;
+}
+
+/**
+ * Header rules, algorithm, key resolution and the signature itself for one signer, in that order. `headers` are
+ * the signer's (the body's for COSE_Sign1); `tbs` builds the to-be-signed bytes only once the cheap checks passed.
+ */
+export function checkSignature(
+  headers: HeaderPair,
+  signature: Uint8Array,
+  tbs: () => Uint8Array,
+  options: CoseVerifyOptions,
+): SignatureCheck {
+  checkHeaders(headers.protectedHeader, headers.unprotectedHeader, understoodLabels(options.understoodCrit));
+  const alg = algorithmOf(headers, options.requireProtectedAlg ?? false);
+  const kid = kidOf(headers);
+  const key =
+    'resolve' in options.key ? options.key.resolve({ kid, alg, issuer: options.issuer }) : options.key;
+  assertKeyFitsAlgorithm(key, alg, { profile: options.profile ?? false });
+  if (!(options.backend ?? getBackend()).verify(alg, key, tbs(), signature)) throw snError('ERR_COSE_BAD_SIGNATURE');
+  return { alg, key, kid };
+}
+
+/** The payload to verify: the carried one, or the detached one supplied by the caller. */
+export function effectivePayload(carried: Uint8Array | null, options: CoseVerifyOptions): Uint8Array {
+  if (carried !== null) return carried;
+  if (options.detachedPayload === undefined) throw snError('ERR_COSE_PAYLOAD_MISSING');
+  return options.detachedPayload;
+}

@@ -1,0 +1,54 @@
+import { encodeCbor, Tagged } from '../cbor/index.js';
+import type { CryptoBackend } from '../crypto/backend.js';
+import { getBackend } from '../crypto/index.js';
+import { snError } from '../errors/index.js';
+import type { PrivateKey } from '../keys/types.js';
+import { signingAlgorithm } from './algorithm.js';
+import { encodeProtected, HEADER, type HeaderParams, headerMap } from './headers.js';
+import { signToBeSigned } from './sig-structure.js';
+import { COSE_SIGN_TAG } from './structure.js';
+
+/** One signer of a COSE_Sign: its key and its own header buckets (`alg` is added to the protected one). */
+export interface Signer {
+  key: PrivateKey;
+  protectedHeader?: HeaderParams;
+  unprotectedHeader?: HeaderParams;
+}
+
+/** Options for {@link signSign}. */
+export interface SignOptions {
+  /** Body parameters that apply to the content (e.g. `typ`, `contentType`). */
+  protectedHeader?: HeaderParams;
+  unprotectedHeader?: HeaderParams;
+  externalAad?: Uint8Array;
+  detached?: boolean;
+  /** Emit tag 98 (default true). */
+  tagged?: boolean;
+  /** Bind ECDSA hashes to their curves (default true). */
+  profile?: boolean;
+  backend?: CryptoBackend;
+}
+
+/**
+ * Signs `payload` as a COSE_Sign with one signature per signer (RFC 9052 §4.1), e.g. a quorum decision.
+ *
+ * @example
+ * ```ts
+ * const msg = signSign(payload, [{ key: alice }, { key: bob }], { protectedHeader: { typ: 'application/x' } });
+ * ```
+ */
+export function signSign(payload: Uint8Array, signers: readonly Signer[], options: SignOptions = {}): Uint8Array {
+  if (signers.length === 0) throw snError('ERR_COSE_NO_SIGNATURES', 'at least one signer is needed');
+  const backend = options.backend ?? getBackend();
+  const bodyProtected = encodeProtected(headerMap(options.protectedHeader));
+  const signatures = signers.map((signer) => {
+    const protectedMap = headerMap(signer.protectedHeader);
+    const alg = signingAlgorithm(signer.key, protectedMap.get(HEADER.alg), options.profile ?? true);
+    protectedMap.set(HEADER.alg, alg.id);
+    const signProtected = encodeProtected(protectedMap);
+    const tbs = signToBeSigned(bodyProtected, signProtected, payload, options.externalAad);
+    return [signProtected, headerMap(signer.unprotectedHeader), backend.sign(alg, signer.key, tbs)];
+  });
+  const body = [bodyProtected, headerMap(options.unprotectedHeader), options.detached ? null : payload, signatures];
+  return encodeCbor(options.tagged === false ? body : new Tagged(COSE_SIGN_TAG, body));
+}

@@ -1,0 +1,44 @@
+import { encodeCbor, Tagged } from '../cbor/index.js';
+import type { CryptoBackend } from '../crypto/backend.js';
+import { getBackend } from '../crypto/index.js';
+import type { PrivateKey } from '../keys/types.js';
+import { signingAlgorithm } from './algorithm.js';
+import { encodeProtected, HEADER, type HeaderParams, headerMap } from './headers.js';
+import { sign1ToBeSigned } from './sig-structure.js';
+import { COSE_SIGN1_TAG } from './structure.js';
+
+/** Options for {@link signSign1}. */
+export interface Sign1Options {
+  /** Protected parameters; `alg` defaults to the key's algorithm and is always placed here. */
+  protectedHeader?: HeaderParams;
+  unprotectedHeader?: HeaderParams;
+  /** Application data bound into the signature but not carried (RFC 9052 §4.3). */
+  externalAad?: Uint8Array;
+  /** Leave the payload out of the message (nil); the verifier must supply it. */
+  detached?: boolean;
+  /** Emit tag 18 (default true). */
+  tagged?: boolean;
+  /** Bind ECDSA hashes to their curves, as Safety Net's message types do (default true). */
+  profile?: boolean;
+  backend?: CryptoBackend;
+}
+
+/**
+ * Signs `payload` as a COSE_Sign1 (RFC 9052 §4.2) with deterministic CBOR.
+ *
+ * @example
+ * ```ts
+ * const key = generateKey('Ed25519');
+ * const msg = signSign1(utf8('hello'), key, { protectedHeader: { typ: 'application/example' } });
+ * ```
+ */
+export function signSign1(payload: Uint8Array, key: PrivateKey, options: Sign1Options = {}): Uint8Array {
+  const protectedMap = headerMap(options.protectedHeader);
+  const alg = signingAlgorithm(key, protectedMap.get(HEADER.alg), options.profile ?? true);
+  protectedMap.set(HEADER.alg, alg.id);
+  const protectedBytes = encodeProtected(protectedMap);
+  const tbs = sign1ToBeSigned(protectedBytes, payload, options.externalAad);
+  const signature = (options.backend ?? getBackend()).sign(alg, key, tbs);
+  const body = [protectedBytes, headerMap(options.unprotectedHeader), options.detached ? null : payload, signature];
+  return encodeCbor(options.tagged === false ? body : new Tagged(COSE_SIGN1_TAG, body));
+}

@@ -1,0 +1,74 @@
+import { type CborValue, decodeCbor, type DecodeOptions, Tagged } from '../cbor/index.js';
+import { snError } from '../errors/index.js';
+import { asHeaderMap, decodeProtected, type HeaderMap } from './headers.js';
+
+/** CBOR tags of the COSE signature structures (RFC 9052 §2). */
+export const COSE_SIGN1_TAG = 18;
+export const COSE_SIGN_TAG = 98;
+
+/** How a decoder treats the outer CBOR tag: accept both forms (default), or require one. */
+export type TagPolicy = 'any' | 'tagged' | 'untagged';
+
+/** Options shared by the COSE decoders. */
+export interface CoseDecodeOptions {
+  /** CBOR limits for the outer structure and the protected buckets. */
+  decode?: DecodeOptions;
+  tag?: TagPolicy;
+}
+
+/** A header pair: the protected bucket's bytes as they enter the Sig_structure, plus both decoded buckets. */
+export interface HeaderPair {
+  /** Zero-length when the protected map is empty, however it was encoded (RFC 9052 §4.4). */
+  readonly protectedBytes: Uint8Array;
+  readonly protectedHeader: HeaderMap;
+  readonly unprotectedHeader: HeaderMap;
+}
+
+/** Decodes bytes into the array inside an (optional) COSE tag, enforcing the tag policy. */
+export function decodeCoseArray(
+  bytes: Uint8Array,
+  expectedTag: number,
+  length: number,
+  options: CoseDecodeOptions = {},
+): { items: CborValue[]; tagged: boolean } {
+  let value = decodeCbor(bytes, options.decode);
+  let tagged = false;
+  if (value instanceof Tagged) {
+    if (value.tag !== expectedTag) throw snError('ERR_COSE_WRONG_TAG', `tag ${String(value.tag)}, expected ${expectedTag}`);
+    tagged = true;
+    value = value.value;
+  }
+  const policy = options.tag ?? 'any';
+  if ((policy === 'tagged' && !tagged) || (policy === 'untagged' && tagged)) {
+    throw snError('ERR_COSE_WRONG_TAG', tagged ? 'tag not allowed here' : `tag ${expectedTag} required`);
+  }
+  if (!Array.isArray(value) || value.length !== length) {
+    throw snError('ERR_COSE_MALFORMED', `expected an array of ${length} items`);
+  }
+  return { items: value, tagged };
+}
+
+/** Reads `[protected bstr, unprotected map]` from the front of a COSE array. */
+export function readHeaderPair(items: CborValue[], decode?: DecodeOptions): HeaderPair {
+  const protectedBytes = items[0];
+  if (!(protectedBytes instanceof Uint8Array)) throw snError('ERR_COSE_MALFORMED', 'protected header is not a bstr');
+  const protectedHeader = decodeProtected(protectedBytes, decode);
+  return {
+    protectedBytes: protectedHeader.size === 0 ? new Uint8Array(0) : protectedBytes,
+    protectedHeader,
+    unprotectedHeader: asHeaderMap(items[1], 'unprotected'),
+  };
+}
+
+/** Reads a payload slot: a bstr, or nil for a detached payload. */
+export function readPayload(value: CborValue): Uint8Array | null {
+  if (value === null) return null;
+  if (!(value instanceof Uint8Array)) throw snError('ERR_COSE_MALFORMED', 'payload is neither bstr nor nil');
+  return value;
+}
+
+/** Reads a signature slot. */
+export function readSignature(value: CborValue): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw snError('ERR_COSE_MALFORMED', 'signature is not a bstr');
+  return value;
+}

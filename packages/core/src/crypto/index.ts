@@ -1,0 +1,14 @@
+export {
+  ALGORITHMS,
+  type AlgorithmInfo,
+  type AlgorithmName,
+  algorithmById,
+  algorithmByName,
+  CURVES,
+  defaultAlgorithm,
+  signatureLength,
+} from './algorithms.js';
+export type { CryptoBackend } from './backend.js';
+export { nobleBackend } from './noble-backend.js';
+export { nodeBackend } from './node-backend.js';
+export { type BackendChoice, backendByName, getBackend, setDefaultBackend } from './select.js';

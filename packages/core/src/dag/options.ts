@@ -1,0 +1,46 @@
+import { snError } from '../errors/index.js';
+
+/**
+ * Limits and switches of DAG validation. The defaults are those of the ECT reference implementations, so a node
+ * accepted here is accepted there.
+ */
+export interface DagOptions {
+  /** How far (seconds) a predecessor's `iat` may lie after its successor's before the order is refused. */
+  readonly clockSkewSeconds?: number;
+  /** Most entries a node's `pred` may hold. */
+  readonly maxPredecessors?: number;
+  /** Most ancestors {@link assertAcyclic} visits before it gives up with `ERR_ECT_TRAVERSAL_LIMIT`. */
+  readonly traversalLimit?: number;
+  /** Refuse a node whose predecessor carries an `ect_ext.pol_decision` other than `approved`. */
+  readonly checkPredecessorPolicy?: boolean;
+}
+
+/** {@link DagOptions} with every field present. */
+export type ResolvedDagOptions = Required<DagOptions>;
+
+/** The defaults: 30 s clock skew, 100 predecessors, 10 000 ancestors walked, predecessor policy checked. */
+export const DAG_DEFAULTS: ResolvedDagOptions = Object.freeze({
+  clockSkewSeconds: 30,
+  maxPredecessors: 100,
+  traversalLimit: 10_000,
+  checkPredecessorPolicy: true,
+});
+
+/** Fills in the defaults and refuses nonsense (negative or fractional limits) with `ERR_INPUT_INVALID`. */
+export function resolveDagOptions(options: DagOptions = {}): ResolvedDagOptions {
+  if (typeof options !== 'object' || options === null) throw snError('ERR_INPUT_INVALID', 'options must be an object');
+  const resolved = { ...DAG_DEFAULTS, ...definedOnly(options) };
+  for (const key of ['clockSkewSeconds', 'maxPredecessors', 'traversalLimit'] as const) {
+    if (!Number.isSafeInteger(resolved[key]) || resolved[key] < 0) {
+      throw snError('ERR_INPUT_INVALID', `${key} must be a non-negative integer`);
+    }
+  }
+  if (typeof resolved.checkPredecessorPolicy !== 'boolean') {
+    throw snError('ERR_INPUT_INVALID', 'checkPredecessorPolicy must be a boolean');
+  }
+  return Object.freeze(resolved);
+}
+
+function definedOnly(options: DagOptions): DagOptions {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+}

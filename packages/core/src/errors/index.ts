@@ -1,0 +1,15 @@
+export { ERROR_CODES, type ErrorCode, type ErrorFamily } from './codes.js';
+export {
+  CborError,
+  ClaimsError,
+  type CodeOf,
+  CoseError,
+  DagError,
+  EctError,
+  InputError,
+  isSafetyNetError,
+  JoseError,
+  KeyError,
+  SafetyNetError,
+  snError,
+} from './classes.js';

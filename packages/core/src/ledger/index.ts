@@ -1,0 +1,2 @@
+export { MemoryLedger } from './memory-ledger.js';
+export type { Ledger, LedgerEntry, LedgerFormat, LedgerRecord } from './types.js';

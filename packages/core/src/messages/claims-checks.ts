@@ -1,0 +1,56 @@
+import type { z } from 'zod';
+import { snError } from '../errors/index.js';
+import { type Clock, epochSeconds, systemClock } from '../util/clock.js';
+import type { ReplayCache } from './replay.js';
+import { checkAudience, checkTimes, type TimeClaims, type TimeOptions } from './time.js';
+
+/** The claim checks every message type runs after its signature verified, whatever the wire form. */
+export interface ClaimCheckOptions extends TimeOptions {
+  clock?: Clock;
+  /** The issuer expected; also handed to the key resolver. */
+  issuer?: string;
+  /** Audiences this verifier answers to; when set, `aud` must name one of them. */
+  audience?: string | readonly string[];
+  /** Refuses a `jti` seen before (until the token expires). */
+  replay?: ReplayCache;
+}
+
+/** Schema-validates raw claims; `ERR_CLAIMS_INVALID` lists the first problems zod found. */
+export function parseClaims<T>(schema: z.ZodType<T>, raw: unknown): T {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  const detail = result.error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+  throw snError('ERR_CLAIMS_INVALID', detail);
+}
+
+/** Issuer, time and audience checks, in that order. Returns `now` (seconds) for the replay step. */
+export function checkClaims(claims: object, options: ClaimCheckOptions): number {
+  const c = claims as TimeClaims & { iss?: unknown; aud?: unknown };
+  if (options.issuer !== undefined && c.iss !== options.issuer) throw snError('ERR_CLAIMS_ISSUER');
+  const now = epochSeconds(options.clock ?? systemClock);
+  checkTimes(c, now, options);
+  if (options.audience !== undefined) checkAudience(c.aud, options.audience);
+  return now;
+}
+
+/** The replay step's arguments, or undefined when no cache is configured. */
+export function replayEntry(
+  claims: object,
+  now: number,
+  options: ClaimCheckOptions,
+): { jti: string; expiresAt: number } | undefined {
+  if (!options.replay) return undefined;
+  const { jti, exp } = claims as { jti?: unknown; exp?: unknown };
+  if (typeof jti !== 'string') throw snError('ERR_CLAIMS_INVALID', 'replay protection needs a jti');
+  const skew = options.clockSkewSeconds ?? 30;
+  const expiresAt = (typeof exp === 'number' ? exp : now + (options.maxAgeSeconds ?? 86_400)) + skew;
+  return { jti, expiresAt };
+}
+
+/** Throws `ERR_CLAIMS_REPLAY` when the cache reports `jti` as seen. */
+export function assertFresh(accepted: boolean, jti: string): void {
+  if (!accepted) throw snError('ERR_CLAIMS_REPLAY', jti);
+}

@@ -1,0 +1,194 @@
+import type { z } from 'zod';
+import { type CborMap, type CborValue, decodeCbor, type DecodeOptions, encodeCbor } from '../cbor/index.js';
+import { algorithmOf } from '../cose/algorithm.js';
+import { HEADER, type HeaderParams } from '../cose/headers.js';
+import { signSign1 } from '../cose/sign1.js';
+import type { CoseVerifyOptions } from '../cose/verify-options.js';
+import { decodeSign1, verifySign1 } from '../cose/verify1.js';
+import type { CryptoBackend } from '../crypto/backend.js';
+import { snError } from '../errors/index.js';
+import { coseKeyThumbprint } from '../keys/index.js';
+import type { PrivateKey } from '../keys/types.js';
+import type { ClaimCodec } from './claim-codecs.js';
+import type { TimeOptions } from './time.js';
+import { assertFresh, type ClaimCheckOptions, checkClaims, parseClaims, replayEntry } from './claims-checks.js';
+import { settle, settleAsync, type Verified, type VerifyResult } from './result.js';
+
+/** A claim's CBOR label, optionally with a codec for the value. */
+export type ClaimLabel = number | string | readonly [number | string, ClaimCodec];
+
+/** What a message type is made of. Everything else is derived from it. */
+export interface MessageTypeDefinition<T extends object> {
+  /** Short name used by the CLI and vectors, e.g. `ect`. */
+  readonly name: string;
+  readonly description: string;
+  /** The COSE `typ` (RFC 9596) of the CBOR form. */
+  readonly typ: string;
+  /** The JOSE form, where the type has one: its `typ`, and legacy values still accepted. */
+  readonly jwt?: { readonly typ: string; readonly acceptTyp?: readonly string[] };
+  /** The single source of truth for the claims. */
+  readonly schema: z.ZodType<T>;
+  /** CBOR label for every claim the schema knows (registered CWT claims use their integer labels). */
+  readonly labels: { readonly [K in keyof T]-?: ClaimLabel };
+  /** Time rules the type's draft prescribes (e.g. the ECT's 15-minute `iat` age); callers may override them. */
+  readonly timeDefaults?: TimeOptions;
+}
+
+/** Options for {@link MessageType.sign}. */
+export interface MessageSignOptions {
+  /** `kid` for the protected header: explicit bytes, `'thumbprint'` (RFC 9679), or the key's own kid (default). */
+  kid?: Uint8Array | 'thumbprint';
+  unprotectedHeader?: HeaderParams;
+  externalAad?: Uint8Array;
+  detached?: boolean;
+  backend?: CryptoBackend;
+}
+
+/** Options for {@link MessageType.verify}: key, claim checks and transport details. */
+export interface MessageVerifyOptions
+  extends ClaimCheckOptions,
+    Pick<CoseVerifyOptions, 'key' | 'externalAad' | 'detachedPayload' | 'backend' | 'understoodCrit'> {
+  /** CBOR limits for the message and its claims. */
+  decode?: DecodeOptions;
+}
+
+interface LabelEntry {
+  readonly name: string;
+  readonly label: number | string;
+  readonly codec: ClaimCodec | undefined;
+}
+
+/**
+ * One message type: claims schema, CBOR labels, COSE_Sign1 signing and the verification pipeline
+ * (decode → alg → typ → crit → key → signature → schema → issuer/time/audience → replay).
+ */
+export class MessageType<T extends object> {
+  readonly name: string;
+  readonly description: string;
+  readonly typ: string;
+  readonly jwt: MessageTypeDefinition<T>['jwt'];
+  readonly schema: z.ZodType<T>;
+  readonly timeDefaults: TimeOptions;
+  readonly #byName: ReadonlyMap<string, LabelEntry>;
+  readonly #byLabel: ReadonlyMap<number | string, LabelEntry>;
+
+  constructor(definition: MessageTypeDefinition<T>) {
+    this.name = definition.name;
+    this.description = definition.description;
+    this.typ = definition.typ;
+    this.jwt = definition.jwt;
+    this.schema = definition.schema;
+    this.timeDefaults = definition.timeDefaults ?? {};
+    const entries = Object.entries(definition.labels as Record<string, ClaimLabel>).map(([name, spec]): LabelEntry => {
+      const [label, codec] = Array.isArray(spec) ? spec : [spec as number | string, undefined];
+      return { name, label, codec };
+    });
+    this.#byName = new Map(entries.map((e) => [e.name, e]));
+    this.#byLabel = new Map(entries.map((e) => [e.label, e]));
+    if (this.#byLabel.size !== entries.length) throw new TypeError(`${this.name}: two claims share a CBOR label`);
+  }
+
+  /** The claim checks with this type's time defaults filled in where the caller left them out. */
+  claimOptions<O extends ClaimCheckOptions>(options: O): O {
+    const merged = { ...options };
+    for (const [k, v] of Object.entries(this.timeDefaults)) {
+      if (merged[k as keyof TimeOptions] === undefined) (merged as Record<string, unknown>)[k] = v;
+    }
+    return merged;
+  }
+
+  /** Validates claims against the schema (`ERR_CLAIMS_INVALID`). */
+  parse(claims: unknown): T {
+    return parseClaims(this.schema, claims);
+  }
+
+  /** The CWT-style claims map of validated claims. */
+  toCbor(claims: T): CborMap {
+    const map: CborMap = new Map();
+    for (const [name, value] of Object.entries(claims)) {
+      if (value === undefined) continue;
+      const entry = this.#byName.get(name);
+      if (!entry) throw snError('ERR_CLAIMS_INVALID', `no CBOR label for claim ${name}`);
+      map.set(entry.label, entry.codec ? entry.codec.toCbor(value) : (value as CborValue));
+    }
+    return map;
+  }
+
+  /** Claims (JSON form, not yet schema-checked) from a decoded claims map; unknown labels are refused. */
+  fromCbor(value: CborValue): unknown {
+    if (!(value instanceof Map)) throw snError('ERR_CLAIMS_INVALID', 'claims are not a CBOR map');
+    const out: Record<string, unknown> = {};
+    for (const [label, v] of value) {
+      const entry = typeof label === 'number' || typeof label === 'string' ? this.#byLabel.get(label) : undefined;
+      if (!entry) throw snError('ERR_CLAIMS_INVALID', `unknown claim label ${String(label)}`);
+      out[entry.name] = entry.codec ? entry.codec.fromCbor(v) : v;
+    }
+    return out;
+  }
+
+  /**
+   * Validates `claims` and signs them as a COSE_Sign1 with `alg`, `typ` and `kid` protected.
+   *
+   * @example
+   * ```ts
+   * const bytes = ect.sign(claims, privateKey, { kid: 'thumbprint' });
+   * ```
+   */
+  sign(claims: T, key: PrivateKey, options: MessageSignOptions = {}): Uint8Array {
+    const payload = encodeCbor(this.toCbor(this.parse(claims)));
+    const kid = options.kid === 'thumbprint' ? coseKeyThumbprint(key) : (options.kid ?? key.kid);
+    return signSign1(payload, key, {
+      protectedHeader: { typ: this.typ, ...(kid ? { kid } : {}) },
+      unprotectedHeader: options.unprotectedHeader,
+      externalAad: options.externalAad,
+      detached: options.detached,
+      backend: options.backend,
+    });
+  }
+
+  /** Verifies a COSE_Sign1 of this type. Never throws for bad input: failures come back as `{ ok: false, error }`. */
+  verify(bytes: Uint8Array, verifyOptions: MessageVerifyOptions): VerifyResult<T> {
+    const options = this.claimOptions(verifyOptions);
+    return settle(() => {
+      const { verified, now } = this.#verifyUpToReplay(bytes, options);
+      const entry = replayEntry(verified.claims, now, options);
+      if (entry) {
+        const accepted = options.replay!.remember(entry.jti, entry.expiresAt, now);
+        if (typeof accepted !== 'boolean') throw new TypeError('this replay cache is asynchronous: use verifyAsync');
+        assertFresh(accepted, entry.jti);
+      }
+      return verified;
+    });
+  }
+
+  /** {@link verify} for replay caches that answer asynchronously (stores shared by several verifiers). */
+  async verifyAsync(bytes: Uint8Array, verifyOptions: MessageVerifyOptions): Promise<VerifyResult<T>> {
+    const options = this.claimOptions(verifyOptions);
+    return settleAsync(async () => {
+      const { verified, now } = this.#verifyUpToReplay(bytes, options);
+      const entry = replayEntry(verified.claims, now, options);
+      if (entry) assertFresh(await options.replay!.remember(entry.jti, entry.expiresAt, now), entry.jti);
+      return verified;
+    });
+  }
+
+  #verifyUpToReplay(bytes: Uint8Array, options: MessageVerifyOptions): { verified: Verified<T>; now: number } {
+    const decoded = decodeSign1(bytes, { decode: options.decode });
+    algorithmOf(decoded, true);
+    const typ = decoded.protectedHeader.get(HEADER.typ);
+    if (typ === undefined) throw snError('ERR_COSE_TYP_MISSING');
+    if (typ !== this.typ) throw snError('ERR_COSE_TYP_MISMATCH', `typ ${String(typ)}, expected ${this.typ}`);
+    const result = verifySign1(decoded, { ...options, requireProtectedAlg: true, profile: true });
+    const claims = this.parse(this.fromCbor(decodeCbor(result.payload, options.decode)));
+    const now = checkClaims(claims, options);
+    return {
+      verified: { claims, format: 'cose', typ: this.typ, alg: result.alg, key: result.key, kid: result.kid },
+      now,
+    };
+  }
+}
+
+/** Declares a message type once; see {@link MessageType}. */
+export function defineMessageType<T extends object>(definition: MessageTypeDefinition<T>): MessageType<T> {
+  return new MessageType(definition);
+}

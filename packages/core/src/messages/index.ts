@@ -1,0 +1,15 @@
+export { base64UrlBytes, type ClaimCodec, jsonValue, utf8Bytes } from './claim-codecs.js';
+export { type ClaimCheckOptions, parseClaims } from './claims-checks.js';
+export {
+  type ClaimLabel,
+  defineMessageType,
+  type MessageSignOptions,
+  MessageType,
+  type MessageTypeDefinition,
+  type MessageVerifyOptions,
+} from './define.js';
+export { type JwtSignOptions, MAX_JWS_LENGTH, signJwt, verifyJwt } from './jwt.js';
+export { type AnyMessageType, MessageTypeRegistry } from './registry.js';
+export { MemoryReplayCache, type ReplayCache } from './replay.js';
+export type { Verified, VerifyResult } from './result.js';
+export { checkAudience, checkTimes, DEFAULT_CLOCK_SKEW_SECONDS, type TimeClaims, type TimeOptions } from './time.js';

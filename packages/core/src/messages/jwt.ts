@@ -1,0 +1,141 @@
+import { type CryptoKey, CompactSign, compactVerify, errors as joseErrors, importJWK } from 'jose';
+import { signingAlgorithm } from '../cose/algorithm.js';
+import { type AlgorithmInfo, algorithmByName } from '../crypto/algorithms.js';
+import { isSafetyNetError, snError } from '../errors/index.js';
+import { assertKeyFitsAlgorithm, jwkThumbprint, keyToJwk } from '../keys/index.js';
+import type { Key, PrivateKey, PublicKey } from '../keys/types.js';
+import { fromBase64Url, fromUtf8, utf8 } from '../util/bytes.js';
+import { assertFresh, checkClaims, replayEntry } from './claims-checks.js';
+import type { MessageType, MessageVerifyOptions } from './define.js';
+import { settleAsync, type VerifyResult } from './result.js';
+
+/** Compact JWS larger than this are refused before parsing (64 KiB). */
+export const MAX_JWS_LENGTH = 65_536;
+
+const cryptoKeys = new WeakMap<Key, Map<string, Promise<CryptoKey>>>();
+
+/** jose wants Web Crypto keys; import ours once per key and algorithm. */
+function joseKey(key: Key, alg: AlgorithmInfo): Promise<CryptoKey> {
+  let byAlg = cryptoKeys.get(key);
+  if (!byAlg) cryptoKeys.set(key, (byAlg = new Map()));
+  let imported = byAlg.get(alg.name);
+  if (!imported) {
+    const jwk = keyToJwk(key, { includePrivate: key.type === 'private' });
+    imported = importJWK(jwk, alg.name) as Promise<CryptoKey>;
+    byAlg.set(alg.name, imported);
+  }
+  return imported;
+}
+
+/** Options for {@link signJwt}. */
+export interface JwtSignOptions {
+  /** `kid`: explicit text, `'thumbprint'` (RFC 7638), or the key's own kid (default). */
+  kid?: string | 'thumbprint';
+}
+
+/**
+ * Signs validated claims as a compact JWS/JWT of the message type's JSON form (via `jose`).
+ *
+ * @example
+ * ```ts
+ * const token = await signJwt(ect, claims, privateKey, { kid: 'thumbprint' });
+ * ```
+ */
+export async function signJwt<T extends object>(
+  type: MessageType<T>,
+  claims: T,
+  key: PrivateKey,
+  options: JwtSignOptions = {},
+): Promise<string> {
+  if (!type.jwt) throw snError('ERR_MESSAGE_TYPE_UNKNOWN', `${type.name} has no JWT form`);
+  const parsed = type.parse(claims);
+  const alg = signingAlgorithm(key, undefined, true);
+  const kid = options.kid === 'thumbprint' ? jwkThumbprint(key) : (options.kid ?? (key.kid && fromUtf8(key.kid)));
+  return new CompactSign(utf8(JSON.stringify(parsed)))
+    .setProtectedHeader({ alg: alg.name, typ: type.jwt.typ, ...(kid ? { kid } : {}) })
+    .sign(await joseKey(key, alg));
+}
+
+/** The JOSE header, parsed by us first so that typ, alg and kid are checked before any key is touched. */
+function readHeader(token: string): { alg: AlgorithmInfo; typ: unknown; kid: Uint8Array | undefined } {
+  const parts = token.split('.');
+  if (parts.length !== 3) throw snError('ERR_JOSE_MALFORMED', 'not three base64url parts');
+  let header: unknown;
+  try {
+    header = JSON.parse(fromUtf8(fromBase64Url(parts[0]!)));
+  } catch (e) {
+    throw snError('ERR_JOSE_MALFORMED', 'header is not base64url JSON', { cause: e });
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+    throw snError('ERR_JOSE_MALFORMED', 'header is not an object');
+  }
+  const h = header as Record<string, unknown>;
+  let alg: AlgorithmInfo;
+  try {
+    alg = algorithmByName(String(h.alg));
+  } catch {
+    throw snError('ERR_JOSE_ALG_UNSUPPORTED', `alg ${String(h.alg)}`);
+  }
+  // We define no JWS extensions, so any `crit` names something we do not understand (RFC 7515 §4.1.11).
+  if (h.crit !== undefined) throw snError('ERR_JOSE_MALFORMED', 'crit names unsupported extensions');
+  if (h.kid !== undefined && typeof h.kid !== 'string') throw snError('ERR_JOSE_MALFORMED', 'kid is not a string');
+  return { alg, typ: h.typ, kid: typeof h.kid === 'string' ? utf8(h.kid) : undefined };
+}
+
+/** RFC 7515 §4.1.9: `typ` compares case-insensitively, and `application/` may be left out. */
+function normaliseTyp(typ: string): string {
+  const lower = typ.toLowerCase();
+  return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
+}
+
+/** Maps jose's failures onto our codes; ours pass through. */
+function joseFailure(e: unknown): unknown {
+  if (isSafetyNetError(e)) return e;
+  if (e instanceof joseErrors.JWSSignatureVerificationFailed) return snError('ERR_JOSE_BAD_SIGNATURE');
+  if (e instanceof joseErrors.JOSEAlgNotAllowed || e instanceof joseErrors.JOSENotSupported) {
+    return snError('ERR_JOSE_ALG_UNSUPPORTED', (e as Error).message);
+  }
+  if (e instanceof joseErrors.JOSEError) return snError('ERR_JOSE_MALFORMED', (e as Error).message);
+  return e;
+}
+
+/**
+ * Verifies a compact JWS of the message type: header (alg, typ) → key resolution → signature (jose) → claims schema →
+ * issuer/time/audience → replay. The claim rules are the same as for the COSE form.
+ */
+export async function verifyJwt<T extends object>(
+  type: MessageType<T>,
+  token: string,
+  verifyOptions: MessageVerifyOptions,
+): Promise<VerifyResult<T>> {
+  const options = type.claimOptions(verifyOptions);
+  return settleAsync(async () => {
+    if (!type.jwt) throw snError('ERR_MESSAGE_TYPE_UNKNOWN', `${type.name} has no JWT form`);
+    if (typeof token !== 'string' || token.length > MAX_JWS_LENGTH) throw snError('ERR_INPUT_TOO_LARGE', 'JWS');
+    const { alg, typ, kid } = readHeader(token);
+    const accepted = [type.jwt.typ, ...(type.jwt.acceptTyp ?? [])];
+    if (typeof typ !== 'string' || !accepted.includes(normaliseTyp(typ))) {
+      throw snError('ERR_JOSE_TYP_MISMATCH', String(typ));
+    }
+    const key: PublicKey =
+      'resolve' in options.key ? options.key.resolve({ kid, alg, issuer: options.issuer }) : options.key;
+    assertKeyFitsAlgorithm(key, alg, { profile: true });
+    let payload: Uint8Array;
+    try {
+      ({ payload } = await compactVerify(token, await joseKey(key, alg), { algorithms: [alg.name] }));
+    } catch (e) {
+      throw joseFailure(e);
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(fromUtf8(payload));
+    } catch (e) {
+      throw snError('ERR_CLAIMS_INVALID', 'payload is not JSON', { cause: e });
+    }
+    const claims = type.parse(raw);
+    const now = checkClaims(claims, options);
+    const entry = replayEntry(claims, now, options);
+    if (entry) assertFresh(await options.replay!.remember(entry.jti, entry.expiresAt, now), entry.jti);
+    return { claims, format: 'jws' as const, typ, alg, key, kid };
+  });
+}

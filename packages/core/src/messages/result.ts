@@ -1,0 +1,37 @@
+import type { AlgorithmInfo } from '../crypto/algorithms.js';
+import { isSafetyNetError, type SafetyNetError } from '../errors/index.js';
+import type { PublicKey } from '../keys/types.js';
+
+/** What a successful verification yields. */
+export interface Verified<T> {
+  readonly claims: T;
+  /** The wire form the message came in. */
+  readonly format: 'cose' | 'jws';
+  readonly typ: string;
+  readonly alg: AlgorithmInfo;
+  readonly key: PublicKey;
+  readonly kid: Uint8Array | undefined;
+}
+
+/** A verification outcome: check `ok` before touching the claims. */
+export type VerifyResult<T> = ({ readonly ok: true } & Verified<T>) | { readonly ok: false; readonly error: SafetyNetError };
+
+/** Runs a verification, turning Safety Net errors into `{ ok: false }`; anything else is a bug and propagates. */
+export function settle<T>(run: () => Verified<T>): VerifyResult<T> {
+  try {
+    return { ok: true, ...run() };
+  } catch (e) {
+    if (isSafetyNetError(e)) return { ok: false, error: e };
+    throw e;
+  }
+}
+
+/** {@link settle} for asynchronous verifications. */
+export async function settleAsync<T>(run: () => Promise<Verified<T>>): Promise<VerifyResult<T>> {
+  try {
+    return { ok: true, ...(await run()) };
+  } catch (e) {
+    if (isSafetyNetError(e)) return { ok: false, error: e };
+    throw e;
+  }
+}

@@ -1,0 +1,38 @@
+import { snError } from '../errors/index.js';
+
+/** Time rules for a verified message. Seconds throughout. */
+export interface TimeOptions {
+  /** Tolerance for clock differences (default 30 s, as the ECT reference implementations use). */
+  clockSkewSeconds?: number;
+  /** Refuse tokens issued longer ago than this (e.g. 900 for the ECT 15-minute iat max age). */
+  maxAgeSeconds?: number;
+}
+
+export const DEFAULT_CLOCK_SKEW_SECONDS = 30;
+
+/** The registered time claims, where a message type has them. */
+export interface TimeClaims {
+  iat?: number;
+  nbf?: number;
+  exp?: number;
+}
+
+/** Checks `exp`, `nbf` and `iat` against `now` (seconds), in that order. */
+export function checkTimes(claims: TimeClaims, now: number, options: TimeOptions = {}): void {
+  const skew = options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
+  if (claims.exp !== undefined && now > claims.exp + skew) throw snError('ERR_CLAIMS_EXPIRED', `exp ${claims.exp}`);
+  if (claims.nbf !== undefined && now + skew < claims.nbf) throw snError('ERR_CLAIMS_NOT_YET_VALID', `nbf ${claims.nbf}`);
+  if (claims.iat !== undefined) {
+    if (now + skew < claims.iat) throw snError('ERR_CLAIMS_IAT_FUTURE', `iat ${claims.iat}`);
+    if (options.maxAgeSeconds !== undefined && now - claims.iat > options.maxAgeSeconds + skew) {
+      throw snError('ERR_CLAIMS_IAT_TOO_OLD', `iat ${claims.iat}`);
+    }
+  }
+}
+
+/** Checks that `aud` (string or array) names one of the `expected` audiences. */
+export function checkAudience(aud: unknown, expected: string | readonly string[]): void {
+  const wanted = typeof expected === 'string' ? [expected] : expected;
+  const have = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
+  if (!have.some((a) => wanted.includes(a))) throw snError('ERR_CLAIMS_AUDIENCE');
+}

@@ -1,0 +1,48 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+
+/** Where Safety Net draws random bytes. Injected so that keys, ids and simulations can be reproduced from a seed. */
+export interface RandomSource {
+  bytes(length: number): Uint8Array;
+}
+
+/** The platform's cryptographically secure generator (Web Crypto `getRandomValues`, present on every runtime). */
+export const systemRandom: RandomSource = {
+  bytes(length) {
+    const out = new Uint8Array(length);
+    for (let i = 0; i < length; i += 65536) globalThis.crypto.getRandomValues(out.subarray(i, i + 65536));
+    return out;
+  },
+};
+
+/**
+ * A deterministic stream from a seed (SHA-256 in counter mode). For tests, vectors and simulations only: never
+ * for production keys.
+ */
+export function seededRandom(seed: string | Uint8Array): RandomSource {
+  const key = typeof seed === 'string' ? new TextEncoder().encode(seed) : seed;
+  let counter = 0;
+  return {
+    bytes(length) {
+      const out = new Uint8Array(length);
+      for (let filled = 0; filled < length; counter++) {
+        const block = new Uint8Array(key.length + 8);
+        block.set(key);
+        new DataView(block.buffer).setBigUint64(key.length, BigInt(counter));
+        const digest = sha256(block);
+        const take = Math.min(digest.length, length - filled);
+        out.set(digest.subarray(0, take), filled);
+        filled += take;
+      }
+      return out;
+    },
+  };
+}
+
+/** A random RFC 9562 version-4 UUID string from `random`. */
+export function randomUuid(random: RandomSource = systemRandom): string {
+  const b = random.bytes(16);
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

@@ -1,0 +1,86 @@
+import { CompactSign, importJWK, jwtVerify } from 'jose';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ect, type ErrorCode, keyToJwk, MemoryReplayCache, publicKeyOf, signJwt, toBase64Url, utf8, verifyJwt } from '@safety-net/core';
+import { clock, ectClaims, NOW_S, testKey } from './fixtures.js';
+
+const codeOf = (r: { ok: boolean; error?: { code: ErrorCode } }) => (r.ok ? 'ok' : r.error!.code);
+
+async function joseSigned(header: Record<string, unknown>, payload: unknown, curve: 'Ed25519' | 'P-256' = 'Ed25519') {
+  const k = testKey(curve);
+  const jwk = await importJWK(keyToJwk(k, { includePrivate: true }), header.alg as string);
+  return new CompactSign(utf8(JSON.stringify(payload))).setProtectedHeader(header as never).sign(jwk);
+}
+
+const JOSE_ALG = { Ed25519: 'EdDSA', 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' } as const;
+
+describe('ECT JWT form', () => {
+  for (const curve of ['Ed25519', 'P-256', 'P-384', 'P-521'] as const) {
+    it(`${curve}: our token verifies with jose's jwtVerify and with ours`, async () => {
+      const k = testKey(curve);
+      const token = await signJwt(ect, ectClaims(), k);
+      const joseKey = await importJWK(keyToJwk(publicKeyOf(k)), JOSE_ALG[curve]);
+      const { payload, protectedHeader } = await jwtVerify(token, joseKey, {
+        typ: 'exec+jwt',
+        currentDate: new Date(NOW_S * 1000),
+      });
+      expect(payload).toEqual(ectClaims());
+      expect(protectedHeader.kid).toBe(`key-${curve}`);
+      const ours = await verifyJwt(ect, token, { key: publicKeyOf(k), clock });
+      expect(codeOf(ours)).toBe('ok');
+      if (ours.ok) expect(ours.claims).toEqual(ectClaims());
+    });
+  }
+
+  it('verifies a token made by jose, including the legacy typ', async () => {
+    for (const typ of ['exec+jwt', 'wimse-exec+jwt']) {
+      const token = await joseSigned({ alg: 'EdDSA', typ }, ectClaims());
+      expect(codeOf(await verifyJwt(ect, token, { key: publicKeyOf(testKey('Ed25519')), clock }))).toBe('ok');
+    }
+  });
+
+  const pub = publicKeyOf(testKey('Ed25519'));
+  const cases: [string, () => Promise<string> | string, ErrorCode][] = [
+    ['typ of another kind', () => joseSigned({ alg: 'EdDSA', typ: 'JWT' }, ectClaims()), 'ERR_JOSE_TYP_MISMATCH'],
+    ['typ missing', () => joseSigned({ alg: 'EdDSA' }, ectClaims()), 'ERR_JOSE_TYP_MISMATCH'],
+    ['alg none', () => `${b64json({ alg: 'none', typ: 'exec+jwt' })}.${b64json(ectClaims())}.`, 'ERR_JOSE_ALG_UNSUPPORTED'],
+    ['alg HS256', () => `${b64json({ alg: 'HS256', typ: 'exec+jwt' })}.${b64json(ectClaims())}.AAAA`, 'ERR_JOSE_ALG_UNSUPPORTED'],
+    ['ES256 token for an Ed25519 key', () => joseSigned({ alg: 'ES256', typ: 'exec+jwt' }, ectClaims(), 'P-256'), 'ERR_KEY_ALG_MISMATCH'],
+    ['legacy -00 claim names', () => joseSigned({ alg: 'EdDSA', typ: 'exec+jwt' }, { ...ectClaims(), par: [] }), 'ERR_CLAIMS_INVALID'],
+    ['expired', () => joseSigned({ alg: 'EdDSA', typ: 'exec+jwt' }, ectClaims({ iat: NOW_S - 900, exp: NOW_S - 100 })), 'ERR_CLAIMS_EXPIRED'],
+    ['tampered payload', async () => tamper(await joseSigned({ alg: 'EdDSA', typ: 'exec+jwt' }, ectClaims())), 'ERR_JOSE_BAD_SIGNATURE'],
+    ['two parts', () => 'abc.def', 'ERR_JOSE_MALFORMED'],
+    ['header not JSON', () => 'bm90IGpzb24.e30.AAAA', 'ERR_JOSE_MALFORMED'],
+    ['oversize', () => 'a'.repeat(70_000), 'ERR_INPUT_TOO_LARGE'],
+  ];
+  for (const [name, make, code] of cases) {
+    it(`refuses: ${name} → ${code}`, async () => {
+      expect(codeOf(await verifyJwt(ect, await make(), { key: pub, clock }))).toBe(code);
+    });
+  }
+
+  it('detects replays', async () => {
+    const replay = new MemoryReplayCache();
+    const token = await signJwt(ect, ectClaims(), testKey('Ed25519'));
+    expect(codeOf(await verifyJwt(ect, token, { key: pub, clock, replay }))).toBe('ok');
+    expect(codeOf(await verifyJwt(ect, token, { key: pub, clock, replay }))).toBe('ERR_CLAIMS_REPLAY');
+  });
+
+  it('random strings only ever give typed errors (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 200 }), async (s) => {
+        expect((await verifyJwt(ect, s, { key: pub, clock })).ok).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+function b64json(v: unknown): string {
+  return toBase64Url(utf8(JSON.stringify(v)));
+}
+
+function tamper(token: string): string {
+  const [h, , s] = token.split('.');
+  return `${h}.${b64json({ ...ectClaims(), exec_act: 'payment.refund' })}.${s}`;
+}

@@ -1,0 +1,177 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  decodeCbor,
+  decodeSign1,
+  ect,
+  type ErrorCode,
+  encodeCbor,
+  generateKey,
+  HEADER,
+  keySet,
+  MemoryReplayCache,
+  publicKeyOf,
+  seededRandom,
+  signSign1,
+  Tagged,
+  toHex,
+  utf8,
+} from '@safety-net/core';
+import { clock, ectClaims, NOW_S, testKey } from './fixtures.js';
+
+const key = testKey('Ed25519');
+const pub = publicKeyOf(key);
+const otherKey = generateKey('Ed25519', seededRandom('another'));
+
+function codeOf(result: { ok: boolean; error?: { code: ErrorCode } }): ErrorCode | 'ok' {
+  return result.ok ? 'ok' : result.error!.code;
+}
+
+describe('ECT as a COSE message type', () => {
+  it('signs and verifies with every curve, and the payload is the CWT claims map', () => {
+    for (const curve of ['Ed25519', 'Ed448', 'P-256', 'P-384', 'P-521'] as const) {
+      const k = testKey(curve);
+      const bytes = ect.sign(ectClaims(), k);
+      const result = ect.verify(bytes, { key: publicKeyOf(k), clock });
+      expect(codeOf(result)).toBe('ok');
+      if (result.ok) expect(result.claims).toEqual(ectClaims());
+    }
+    // The CBOR form, read independently of the message type: registered claims on CWT labels, jti as cti bytes.
+    const payload = decodeCbor(decodeSign1(ect.sign(ectClaims(), key)).payload!) as Map<unknown, unknown>;
+    expect(payload.get(1)).toBe('spiffe://example.org/agent/inventory');
+    expect(payload.get(6)).toBe(NOW_S);
+    expect(toHex(payload.get(7) as Uint8Array)).toBe(toHex(utf8('4f1c1e0a-9a53-4d39-8d5e-7c1b8b1f3e21')));
+    expect((payload.get('inp_hash') as Uint8Array).length).toBe(32);
+    expect(payload.get('exec_act')).toBe('inventory.reserve');
+  });
+
+  it('puts alg, typ and kid in the protected header', () => {
+    const decoded = decodeSign1(ect.sign(ectClaims(), key));
+    expect(decoded.protectedHeader.get(HEADER.alg)).toBe(-8);
+    expect(decoded.protectedHeader.get(HEADER.typ)).toBe('application/exec+cwt');
+    expect(decoded.protectedHeader.get(HEADER.kid)).toEqual(utf8('key-Ed25519'));
+    expect(decoded.unprotectedHeader.size).toBe(0);
+  });
+
+  it('refuses invalid claims at signing time', () => {
+    expect(() => ect.sign({ ...ectClaims(), exec_act: '' }, key)).toThrow(expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }));
+    expect(() => ect.sign({ ...ectClaims(), par: [] } as never, key)).toThrow(expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }));
+  });
+
+  const cases: [string, () => Uint8Array, ErrorCode, Record<string, unknown>?][] = [
+    ['expired', () => ect.sign(ectClaims({ iat: NOW_S - 1000, exp: NOW_S - 31 }), key), 'ERR_CLAIMS_EXPIRED'],
+    ['not yet valid', () => ect.sign(ectClaims({ nbf: NOW_S + 31 }), key), 'ERR_CLAIMS_NOT_YET_VALID'],
+    ['issued in the future', () => ect.sign(ectClaims({ iat: NOW_S + 31, exp: NOW_S + 600 }), key), 'ERR_CLAIMS_IAT_FUTURE'],
+    ['too old', () => ect.sign(ectClaims({ iat: NOW_S - 1000, exp: NOW_S + 600 }), key), 'ERR_CLAIMS_IAT_TOO_OLD', { maxAgeSeconds: 900 }],
+    ['wrong audience', () => ect.sign(ectClaims(), key), 'ERR_CLAIMS_AUDIENCE', { audience: 'spiffe://example.org/agent/payment' }],
+    ['wrong issuer', () => ect.sign(ectClaims(), key), 'ERR_CLAIMS_ISSUER', { issuer: 'spiffe://example.org/agent/other' }],
+    ['wrong key', () => ect.sign(ectClaims(), testKey('P-256')), 'ERR_KEY_ALG_MISMATCH'],
+    ['another Ed25519 key', () => ect.sign(ectClaims(), otherKey), 'ERR_COSE_BAD_SIGNATURE'],
+    ['alg only in the unprotected header', () => moveAlgToUnprotected(ect.sign(ectClaims(), key)), 'ERR_COSE_ALG_NOT_PROTECTED'],
+    ['typ missing', () => signSign1(encodeCbor(ect.toCbor(ectClaims())), key), 'ERR_COSE_TYP_MISSING'],
+    ['typ of another type', () => signSign1(encodeCbor(ect.toCbor(ectClaims())), key, { protectedHeader: { typ: 'application/cwt' } }), 'ERR_COSE_TYP_MISMATCH'],
+    ['unknown claim label', () => signSign1(encodeCbor(new Map([[99, 1]])), key, { protectedHeader: { typ: ect.typ } }), 'ERR_CLAIMS_INVALID'],
+    ['claims not a map', () => signSign1(encodeCbor([1, 2]), key, { protectedHeader: { typ: ect.typ } }), 'ERR_CLAIMS_INVALID'],
+    ['payload not CBOR', () => signSign1(new Uint8Array([0xff]), key, { protectedHeader: { typ: ect.typ } }), 'ERR_CBOR_MALFORMED'],
+    ['wrong tag', () => retag(ect.sign(ectClaims(), key), 98), 'ERR_COSE_WRONG_TAG'],
+    ['tampered payload', () => tamperPayload(ect.sign(ectClaims(), key)), 'ERR_COSE_BAD_SIGNATURE'],
+    ['truncated', () => ect.sign(ectClaims(), key).subarray(0, 40), 'ERR_CBOR_TRUNCATED'],
+    ['crit names an unknown label', () => signSign1(encodeCbor(ect.toCbor(ectClaims())), key, { protectedHeader: { typ: ect.typ, crit: [99], other: new Map([[99, 1]]) } }), 'ERR_COSE_CRIT_UNSUPPORTED'],
+  ];
+  for (const [name, make, code, extra] of cases) {
+    it(`refuses: ${name} → ${code}`, () => {
+      expect(codeOf(ect.verify(make(), { key: pub, clock, ...extra }))).toBe(code);
+    });
+  }
+
+  it('detects replays through the cache, and remembers until expiry', () => {
+    const replay = new MemoryReplayCache();
+    const bytes = ect.sign(ectClaims(), key);
+    expect(codeOf(ect.verify(bytes, { key: pub, clock, replay }))).toBe('ok');
+    expect(codeOf(ect.verify(bytes, { key: pub, clock, replay }))).toBe('ERR_CLAIMS_REPLAY');
+    const other = ect.sign(ectClaims({ jti: 'another' }), key);
+    expect(codeOf(ect.verify(other, { key: pub, clock, replay }))).toBe('ok');
+  });
+
+  it('a bounded replay cache refuses new ids rather than forgetting live ones', () => {
+    const replay = new MemoryReplayCache({ maxEntries: 1 });
+    expect(replay.remember('a', NOW_S + 100, NOW_S)).toBe(true);
+    expect(replay.remember('b', NOW_S + 100, NOW_S)).toBe(false);
+    expect(replay.remember('a', NOW_S + 100, NOW_S)).toBe(false);
+    expect(replay.remember('b', NOW_S + 300, NOW_S + 200)).toBe(true); // 'a' expired and was swept
+  });
+
+  it('finds keys through a resolver by kid, and refuses unknown kids', () => {
+    const resolver = keySet([{ key: pub }]);
+    expect(codeOf(ect.verify(ect.sign(ectClaims(), key), { key: resolver, clock }))).toBe('ok');
+    const stranger = { ...testKey('Ed25519'), kid: utf8('nobody') };
+    expect(codeOf(ect.verify(ect.sign(ectClaims(), stranger), { key: resolver, clock }))).toBe('ERR_KEY_NOT_FOUND');
+  });
+
+  it('round-trips arbitrary valid claims (property)', () => {
+    const claims = fc.record({
+      iss: fc.string({ minLength: 1, maxLength: 40 }),
+      aud: fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), fc.array(fc.string({ minLength: 1, maxLength: 20 }), { minLength: 1, maxLength: 3 })),
+      jti: fc.string({ minLength: 1, maxLength: 64 }),
+      wid: fc.string({ minLength: 1, maxLength: 64 }),
+      exec_act: fc.string({ minLength: 1, maxLength: 64 }),
+      pred: fc.array(fc.string({ minLength: 1, maxLength: 36 }), { maxLength: 5 }),
+      ect_ext: fc.option(fc.dictionary(fc.string({ maxLength: 8 }).filter((k) => k !== '__proto__'), fc.jsonValue({ maxDepth: 2 })), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(claims, (c) => {
+        const full = { ...c, iat: NOW_S, exp: NOW_S + 60, ...(c.ect_ext === undefined ? { ect_ext: undefined } : {}) };
+        if (full.ect_ext === undefined) delete (full as { ect_ext?: unknown }).ect_ext;
+        const normalised = JSON.parse(JSON.stringify(full)); // -0 and the like have one JSON form
+        const result = ect.verify(ect.sign(normalised, key), { key: pub, clock });
+        expect(codeOf(result)).toBe('ok');
+        if (result.ok) expect(result.claims).toEqual(normalised);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('mutated messages only ever give typed errors (property)', () => {
+    const valid = ect.sign(ectClaims(), key);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: valid.length - 1 }), fc.integer({ min: 0, max: 255 }), (i, b) => {
+        const bytes = valid.slice();
+        bytes[i] = b;
+        const result = ect.verify(bytes, { key: pub, clock });
+        if (bytes[i] !== valid[i]) expect(result.ok).toBe(false);
+      }),
+      { numRuns: 1000 },
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        expect(ect.verify(bytes, { key: pub, clock }).ok).toBe(false);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+function retag(bytes: Uint8Array, tag: number): Uint8Array {
+  const t = decodeCbor(bytes) as Tagged;
+  return encodeCbor(new Tagged(tag, t.value));
+}
+
+function tamperPayload(bytes: Uint8Array): Uint8Array {
+  const t = decodeCbor(bytes) as Tagged;
+  const items = [...(t.value as unknown[])] as [Uint8Array, Map<number, unknown>, Uint8Array, Uint8Array];
+  const claims = decodeCbor(items[2]) as Map<unknown, unknown>;
+  claims.set('exec_act', 'inventory.release');
+  items[2] = encodeCbor(claims as never);
+  return encodeCbor(new Tagged(18, items as never));
+}
+
+function moveAlgToUnprotected(bytes: Uint8Array): Uint8Array {
+  const t = decodeCbor(bytes) as Tagged;
+  const items = [...(t.value as unknown[])] as [Uint8Array, Map<number, unknown>, Uint8Array, Uint8Array];
+  const prot = decodeCbor(items[0]) as Map<number, unknown>;
+  const alg = prot.get(1);
+  prot.delete(1);
+  items[0] = encodeCbor(prot as never);
+  items[1] = new Map([[1, alg]]);
+  return encodeCbor(new Tagged(18, items as never));
+}
