@@ -10,6 +10,7 @@ export default defineConfig({
     alias: [
       { find: '@safety-net/core/internal', replacement: src('core', 'internal.ts') },
       { find: '@safety-net/core', replacement: src('core') },
+      { find: '@safety-net/behavioral-verification', replacement: src('behavioral-verification') },
     ],
   },
   test: {

@@ -1,4 +1,4 @@
-import { fromHex, fromUtf8, type Key, keyFromJwk, snError } from '@safety-net/core';
+import { COSE_SIGN_TAG, decodeCbor, fromHex, fromUtf8, type Key, keyFromJwk, snError, Tagged } from '@safety-net/core';
 import type { CliIo } from './io.js';
 
 /** Largest key file read (64 KiB). */
@@ -55,4 +55,11 @@ export function readKey(io: CliIo, path: string): Key {
 /** Reads a claims file (JSON); the message type validates it. */
 export function readClaims(io: CliIo, path: string): unknown {
   return readJson(io, path, MAX_CLAIMS_FILE_BYTES, 'ERR_CLAIMS_INVALID');
+}
+
+/** COSE_Sign when tagged 98, or untagged with an array in the last place; anything else is read as COSE_Sign1. */
+export function isCoseSign(bytes: Uint8Array): boolean {
+  const value = decodeCbor(bytes);
+  if (value instanceof Tagged) return value.tag === COSE_SIGN_TAG;
+  return Array.isArray(value) && value.length === 4 && Array.isArray(value[3]);
 }

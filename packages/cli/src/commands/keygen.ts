@@ -14,6 +14,7 @@ export function keygenCommand(args: readonly string[], io: CliIo): number {
   const name = required('keygen', flags.alg, 'alg');
   const names = [...ALGORITHMS.values()].map((a) => a.name);
   if (!names.includes(name)) throw new UsageError(`keygen: --alg must be one of ${names.join(', ')}`);
+  if (flags.kid === '') throw new UsageError('keygen: --kid must not be empty');
   const alg = algorithmByName(name);
   const generated = generateKey(alg.profileCurves[0]!, io.random);
   const kid = flags.kid === 'thumbprint' ? jwkThumbprint(generated) : flags.kid;

@@ -1,8 +1,6 @@
 import {
   type AnyMessageType,
-  COSE_SIGN_TAG,
   type Clock,
-  decodeCbor,
   decodeSign1,
   fixedClock,
   fromHex,
@@ -12,13 +10,12 @@ import {
   type MessageTypeRegistry,
   publicKeyOf,
   systemClock,
-  Tagged,
   verifyJwt,
   verifySign,
   verifySign1,
 } from '@safety-net/core';
 import { parseCommand } from '../args.js';
-import { type MessageInput, readKey, readMessage } from '../inputs.js';
+import { isCoseSign, type MessageInput, readKey, readMessage } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { verifyCompactJws, jwsPayload } from '../jws.js';
 import { messageTypeByName } from '../registry.js';
@@ -31,13 +28,6 @@ const OPTIONS = {
   type: { type: 'string' },
   now: { type: 'string' },
 } as const;
-
-/** COSE_Sign when tagged 98, or untagged with an array in the last place; anything else is read as COSE_Sign1. */
-function isCoseSign(bytes: Uint8Array): boolean {
-  const value = decodeCbor(bytes);
-  if (value instanceof Tagged) return value.tag === COSE_SIGN_TAG;
-  return Array.isArray(value) && value.length === 4 && Array.isArray(value[3]);
-}
 
 /** Generic RFC 9052 / RFC 7515 verification; returns the payload. */
 async function verifyGeneric(message: MessageInput, keys: Key[], externalAad: Uint8Array | undefined): Promise<Uint8Array> {

@@ -9,8 +9,8 @@ import { CborFloat, type CborValue, Simple, Tagged } from './types.js';
  * Structural equality in the CBOR data model: true when both values are the same data item, however they are
  * held in JavaScript. So `1` equals `1n`, a plain object equals a `Map` with the same text keys, map entry order
  * is ignored, `1` differs from `new CborFloat(1)`, `0` from `-0`, and `NaN` equals `NaN`. A bigint beyond 64 bits
- * equals the tag 2/3 bignum it encodes as. Throws `ERR_CBOR_UNSUPPORTED` for values outside the data model and
- * `ERR_CBOR_TOO_DEEP` past 64 levels of nesting.
+ * equals the tag 2/3 bignum it encodes as. Throws `ERR_CBOR_UNSUPPORTED` when it has to compare a value outside
+ * the data model (a mismatch found first just gives false) and `ERR_CBOR_TOO_DEEP` past 64 levels of nesting.
  *
  * @example
  * ```ts

@@ -1,7 +1,7 @@
 import { isSafetyNetError, snError } from '../errors/index.js';
 import { planImport } from './import.js';
 import type { Marker } from './marks.js';
-import { type CheckedNode, type DagNode, type DagNodeInput, type PolicyState, readDagNode } from './node.js';
+import { type CheckedNode, type DagNode, type DagNodeInput, readDagNode } from './node.js';
 import { type DagOptions, type ResolvedDagOptions, resolveDagOptions } from './options.js';
 import { DagStore } from './store.js';
 import {
@@ -30,9 +30,9 @@ export type DagVisitor<P> = (node: DagNode<P>, depth: number) => WalkControl | v
  * workflow", because `pred` names a bare `jti`: with per-workflow ids a predecessor reference would be ambiguous
  * and a predecessor from another workflow could not be told from a missing one. Keep one store per trust domain.
  *
- * Insertion is validated (see `checkNode` order) and linear overall: a node may only point at nodes already
- * present, so insertion order is a topological order and no insert can close a cycle. A failed insert leaves the
- * store unchanged. `P` is the type of an optional caller payload kept with each node.
+ * Insertion is validated and linear overall: a node may only point at nodes already present, so insertion order
+ * is a topological order and no insert can close a cycle. `P` is the type of an optional caller payload kept
+ * with each node. Walks are iterative and deterministic; unknown task ids are `ERR_ECT_NODE_NOT_FOUND`.
  *
  * @example
  * ```ts
@@ -66,8 +66,12 @@ export class EctDag<P = unknown> implements Iterable<DagNode<P>> {
   }
 
   /**
-   * Validates one node and appends it; its predecessors must already be present. Throws the first failing check's
-   * `SafetyNetError` (`ERR_CLAIMS_INVALID` for input of the wrong shape) and then changes nothing.
+   * Validates one node and appends it; its predecessors must already be present. Checks, first failure wins, and
+   * a failed insert changes nothing: shape (`ERR_CLAIMS_INVALID`), predecessor count
+   * (`ERR_ECT_TOO_MANY_PREDECESSORS`), task id unused (`ERR_ECT_DUPLICATE_JTI`), no predecessor named twice
+   * (`ERR_ECT_PRED_DUPLICATE`), predecessors present (`ERR_ECT_PREDECESSOR_MISSING`), temporal order within the
+   * clock skew (`ERR_ECT_TEMPORAL_ORDER`), acyclicity (`ERR_ECT_CYCLE`, O(predecessors)), same workflow
+   * (`ERR_ECT_WORKFLOW_MISMATCH`), predecessor policy (`ERR_ECT_PREDECESSOR_POLICY`).
    */
   insert(node: DagNodeInput, payload?: P): void {
     const checked = readDagNode(node, this.options.maxPredecessors);
@@ -229,7 +233,7 @@ export class EctDag<P = unknown> implements Iterable<DagNode<P>> {
       exec_act: s.actions[i]!,
       pred: this.ids(neighbourPositions(s, i, 'back')),
       ect_ext: s.exts[i],
-      policy: s.policyAt(i) as PolicyState,
+      policy: s.policyAt(i),
     };
   }
 

@@ -20,8 +20,13 @@ export class Marker {
     this.epoch++;
   }
 
-  /** Marks `i`; true when it was not marked before. */
+  /** Marks `i`; true when it was not marked before. Grows if the DAG grew during the walk (a visitor inserted). */
   mark(i: number): boolean {
+    if (i >= this.stamps.length) {
+      const next = new Uint32Array(Math.max(i + 1, this.stamps.length * 2));
+      next.set(this.stamps);
+      this.stamps = next;
+    }
     if (this.stamps[i] === this.epoch) return false;
     this.stamps[i] = this.epoch;
     return true;

@@ -172,13 +172,31 @@ export class MessageType<T extends object> {
     });
   }
 
+  /**
+   * The issuer the (not yet verified) claims name, so the key resolver can check that the signing key may speak for
+   * it; the signature then binds the two. Unreadable claims give undefined: the strict decode after the signature
+   * check reports them.
+   */
+  #claimedIssuer(payload: Uint8Array | undefined | null, decode: DecodeOptions | undefined): string | undefined {
+    const label = this.#byName.get('iss')?.label;
+    if (label === undefined || !payload) return undefined;
+    try {
+      const claims = decodeCbor(payload, decode);
+      const iss = claims instanceof Map ? claims.get(label) : undefined;
+      return typeof iss === 'string' ? iss : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   #verifyUpToReplay(bytes: Uint8Array, options: MessageVerifyOptions): { verified: Verified<T>; now: number } {
     const decoded = decodeSign1(bytes, { decode: options.decode });
     algorithmOf(decoded, true);
     const typ = decoded.protectedHeader.get(HEADER.typ);
     if (typ === undefined) throw snError('ERR_COSE_TYP_MISSING');
     if (typ !== this.typ) throw snError('ERR_COSE_TYP_MISMATCH', `typ ${String(typ)}, expected ${this.typ}`);
-    const result = verifySign1(decoded, { ...options, requireProtectedAlg: true, profile: true });
+    const issuer = options.issuer ?? this.#claimedIssuer(decoded.payload ?? options.detachedPayload, options.decode);
+    const result = verifySign1(decoded, { ...options, issuer, requireProtectedAlg: true, profile: true });
     const claims = this.parse(this.fromCbor(decodeCbor(result.payload, options.decode)));
     const now = checkClaims(claims, options);
     return {

@@ -82,6 +82,16 @@ function readHeader(token: string): { alg: AlgorithmInfo; typ: unknown; kid: Uin
   return { alg, typ: h.typ, kid: typeof h.kid === 'string' ? utf8(h.kid) : undefined };
 }
 
+/** The `iss` the (not yet verified) payload names, for the key resolver; the signature then binds the two. */
+function claimedIssuer(token: string): string | undefined {
+  try {
+    const claims = JSON.parse(fromUtf8(fromBase64Url(token.split('.')[1] ?? ''))) as { iss?: unknown };
+    return typeof claims?.iss === 'string' ? claims.iss : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** RFC 7515 §4.1.9: `typ` compares case-insensitively, and `application/` may be left out. */
 function normaliseTyp(typ: string): string {
   const lower = typ.toLowerCase();
@@ -117,8 +127,8 @@ export async function verifyJwt<T extends object>(
     if (typeof typ !== 'string' || !accepted.includes(normaliseTyp(typ))) {
       throw snError('ERR_JOSE_TYP_MISMATCH', String(typ));
     }
-    const key: PublicKey =
-      'resolve' in options.key ? options.key.resolve({ kid, alg, issuer: options.issuer }) : options.key;
+    const issuer = options.issuer ?? claimedIssuer(token);
+    const key: PublicKey = 'resolve' in options.key ? options.key.resolve({ kid, alg, issuer }) : options.key;
     assertKeyFitsAlgorithm(key, alg, { profile: true });
     let payload: Uint8Array;
     try {

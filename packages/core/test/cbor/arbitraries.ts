@@ -3,16 +3,18 @@ import { CborFloat, type CborValue, cborDiagnostic, Simple, Tagged } from '../..
 
 /**
  * Arbitrary CBOR values in every JavaScript form the encoder accepts. `forCborX` leaves out what cbor-x cannot
- * decode generically (simple values, and tags it interprets itself: 0–6, 14, 15, 25–29, 51, 64–87, 105, 256–259,
- * 0xdff9–0xe0ff).
+ * decode generically: simple values, tag numbers of 2^32 and above, and the tags it interprets itself (0–6, 14,
+ * 15, 25–29, 51, 64–87, 105, 216–259, 27 647–32 767, 0xdff9–0xe0ff, 1 811 940 352 and up).
  */
 export function cborValue(options: { forCborX?: boolean; depth?: number } = {}): fc.Arbitrary<CborValue> {
   const forCborX = options.forCborX === true;
-  const tagNumber: fc.Arbitrary<number | bigint> = fc.oneof(
-    forCborX ? fc.integer({ min: 1000, max: 50_000 }) : fc.integer({ min: 0, max: 300 }),
-    fc.integer({ min: 0x10000, max: 0xffffffff }),
-    fc.bigInt({ min: 1n << 32n, max: (1n << 64n) - 1n }),
-  );
+  const tagNumber: fc.Arbitrary<number | bigint> = forCborX
+    ? fc.oneof(fc.integer({ min: 1000, max: 27_000 }), fc.integer({ min: 0x10000, max: 1_811_940_351 }))
+    : fc.oneof(
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: 0x10000, max: 2 ** 53 - 1 }),
+        fc.bigInt({ min: 1n << 53n, max: (1n << 64n) - 1n }),
+      );
   const leaf: fc.Arbitrary<CborValue>[] = [
     fc.integer(),
     fc.maxSafeInteger(),

@@ -107,6 +107,14 @@ describe('EctDag traversal against a brute-force reference', () => {
 });
 
 describe('EctDag walks and scopes', () => {
+  it('runs the EctDag documentation example as written', () => {
+    const dag = new EctDag();
+    dag.insert({ jti: 'a', wid: 'w', iat: 100, iss: 'agent-1', exec_act: 'fetch', pred: [] });
+    dag.insert({ jti: 'b', wid: 'w', iat: 101, iss: 'agent-2', exec_act: 'score', pred: ['a'] });
+    expect(dag.descendants('a')).toEqual(['b']);
+    expect(dag.reverseTopologicalOrder({ nodes: dag.descendants('a', { includeSelf: true }) })).toEqual(['b', 'a']);
+  });
+
   //   a → b → d → f
   //   a → c → d, c → e
   function diamond(): EctDag<string> {
@@ -161,6 +169,17 @@ describe('EctDag walks and scopes', () => {
     });
     expect(payloads).toEqual([undefined, undefined, 'A']);
     expect(nested).toEqual([1, 1, 0]);
+  });
+
+  it('stays correct when a visitor inserts nodes during a forward walk', () => {
+    const dag = diamond();
+    const seen: string[] = [];
+    dag.walkForward('a', (n) => {
+      seen.push(n.jti);
+      if (n.jti === 'b') dag.insert(node('g', ['e', 'f']));
+      return undefined;
+    });
+    expect(seen).toEqual(['b', 'c', 'd', 'e', 'f', 'g']);
   });
 
   it('refuses a walk past its limit with ERR_ECT_TRAVERSAL_LIMIT, and bad bounds with ERR_INPUT_INVALID', () => {

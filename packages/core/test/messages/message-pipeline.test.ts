@@ -108,6 +108,13 @@ describe('ECT as a COSE message type', () => {
     expect(codeOf(ect.verify(ect.sign(ectClaims(), stranger), { key: resolver, clock }))).toBe('ERR_KEY_NOT_FOUND');
   });
 
+  it('binds keys to issuers: a key may only sign for the issuers it is trusted for', () => {
+    const resolver = keySet([{ key: pub, issuers: ['spiffe://example.org/agent/inventory'] }]);
+    expect(codeOf(ect.verify(ect.sign(ectClaims(), key), { key: resolver, clock }))).toBe('ok');
+    const impersonation = ect.sign(ectClaims({ iss: 'spiffe://example.org/agent/payment' }), key);
+    expect(codeOf(ect.verify(impersonation, { key: resolver, clock }))).toBe('ERR_KEY_UNTRUSTED');
+  });
+
   it('round-trips arbitrary valid claims (property)', () => {
     const claims = fc.record({
       iss: fc.string({ minLength: 1, maxLength: 40 }),
