@@ -11,6 +11,7 @@ export default defineConfig({
       { find: '@safety-net/core/internal', replacement: src('core', 'internal.ts') },
       { find: '@safety-net/core', replacement: src('core') },
       { find: '@safety-net/behavioral-verification', replacement: src('behavioral-verification') },
+      { find: /^safety-net$/, replacement: src('cli') },
     ],
   },
   test: {

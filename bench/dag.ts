@@ -5,7 +5,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { type DagNodeInput, EctDag } from '@safety-net/core';
-import { type CaseResult, summarizeRuns } from './harness.js';
+import { type CaseResult, type RoundTime, summarize, timeRound } from './harness.js';
 
 const NOW = 1_767_225_600;
 const WID = 'wf-bench';
@@ -61,14 +61,15 @@ export function workflow(n: number, seed = 1): DagNodeInput[] {
   return nodes;
 }
 
-/** Inserts every node into a fresh DAG; returns inserts per second. */
-function build(nodes: readonly DagNodeInput[]): number {
+/** Inserts every node into a fresh DAG, timed. */
+async function build(nodes: readonly DagNodeInput[]): Promise<RoundTime> {
   const dag = new EctDag();
-  const start = performance.now();
-  for (const node of nodes) dag.insert(node);
-  const ms = performance.now() - start;
-  if (dag.size !== nodes.length) throw new Error(`benchmark setup: DAG holds ${dag.size} of ${nodes.length} tasks`);
-  return (nodes.length * 1000) / ms;
+  const { result: size, ...time } = await timeRound(() => {
+    for (const node of nodes) dag.insert(node);
+    return dag.size;
+  });
+  if (size !== nodes.length) throw new Error(`benchmark setup: DAG holds ${size} of ${nodes.length} tasks`);
+  return time;
 }
 
 /** Full garbage collection between timed builds, so one build's garbage is not collected during the next. */
@@ -82,24 +83,24 @@ function collector(): () => void {
  * (100k, 100k, 100k, 1m), so both sizes are measured throughout the run. Each build gets its input generated just
  * before it and dropped after it, so the heap a build runs in holds its own workflow only.
  */
-export function dagCases(selected: (c: { name: string }) => boolean): Record<string, CaseResult> {
+export async function dagCases(selected: (c: { name: string }) => boolean): Promise<Record<string, CaseResult>> {
   const sizes = [
     { name: 'ect.dag.insert.100k', n: 100_000, perRound: 3 },
     { name: 'ect.dag.insert.1m', n: 1_000_000, perRound: 1 },
   ].filter(selected);
   if (sizes.length === 0) return {};
   const gc = collector();
-  const timedBuild = (n: number, seed: number): number => {
+  const timedBuild = (n: number, seed: number): Promise<RoundTime> => {
     const input = workflow(n, seed);
     gc();
     return build(input);
   };
-  timedBuild(100_000, 2);
-  const rates: number[][] = sizes.map(() => []);
+  await timedBuild(100_000, 2);
+  const rounds: RoundTime[][] = sizes.map(() => []);
   for (let round = 0; round < 3; round++) {
-    sizes.forEach((s, i) => {
-      for (let k = 0; k < s.perRound; k++) rates[i]!.push(timedBuild(s.n, 1));
-    });
+    for (const [i, s] of sizes.entries()) {
+      for (let k = 0; k < s.perRound; k++) rounds[i]!.push(await timedBuild(s.n, 1));
+    }
   }
-  return Object.fromEntries(sizes.map((s, i) => [s.name, summarizeRuns(rates[i]!, s.n)]));
+  return Object.fromEntries(sizes.map((s, i) => [s.name, summarize(rounds[i]!, s.n)]));
 }

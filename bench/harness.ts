@@ -20,8 +20,13 @@ export interface HarnessOptions {
 
 /** The measured rate of one case. */
 export interface CaseResult {
-  /** Median over the rounds of operations per second. */
+  /** Median over the rounds of operations per (wall-clock) second. */
   readonly ops_per_sec: number;
+  /**
+   * Median over the rounds of operations per second of CPU time used by the whole process (all threads: the
+   * thread pool that runs WebCrypto jobs, GC helpers). On a busy machine this is the steadier measure of cost.
+   */
+  readonly cpu_ops_per_sec: number;
   /** Number of timed rounds. */
   readonly samples: number;
   /** Operations per second of each round, in round order. */
@@ -34,26 +39,52 @@ export interface CaseResult {
   readonly batch: number;
 }
 
+/** How long one timed round took, on the wall clock and in process CPU time. */
+export interface RoundTime {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+}
+
 /**
  * Defaults: 0.5 s warm-up, then 10 rounds of about 0.3 s each. Many short rounds rather than a few long ones: on a
  * shared machine the median of more samples, interleaved more finely, is steadier.
  */
 export const DEFAULT_HARNESS: HarnessOptions = { warmupMs: 500, rounds: 10, roundMs: 300 };
 
-// Every result is stored in this module-level slot, so no operation's result is dead code the JIT could drop.
-let sink: unknown;
+/** Process CPU time (user + system, all threads) in milliseconds. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
 
-/** Runs `n` operations back to back and returns the elapsed milliseconds. */
-async function timeBatch(c: BenchCase, n: number): Promise<number> {
-  const { run } = c;
-  if (c.async) {
-    const start = performance.now();
-    for (let i = 0; i < n; i++) sink = await run();
-    return performance.now() - start;
-  }
+/** Times `work` (synchronous or not) on the wall clock and in process CPU time. */
+export async function timeRound<T>(work: () => T | Promise<T>): Promise<RoundTime & { result: T }> {
+  const cpu = cpuMs();
   const start = performance.now();
-  for (let i = 0; i < n; i++) sink = run();
-  return performance.now() - start;
+  const result = await work();
+  const wallMs = performance.now() - start;
+  return { wallMs, cpuMs: cpuMs() - cpu, result };
+}
+
+/**
+ * Runs `n` operations back to back. Each result is kept (so it is not dead code the JIT could drop) and the last
+ * one must be a value: every case returns one, so `undefined` means the case is broken.
+ */
+async function timeBatch(c: BenchCase, n: number): Promise<RoundTime> {
+  const { run } = c;
+  const { result: last, ...time } = c.async
+    ? await timeRound(async () => {
+        let r: unknown;
+        for (let i = 0; i < n; i++) r = await run();
+        return r;
+      })
+    : await timeRound(() => {
+        let r: unknown;
+        for (let i = 0; i < n; i++) r = run();
+        return r;
+      });
+  if (last === undefined) throw new Error(`${c.name}: the operation returned nothing`);
+  return time;
 }
 
 /**
@@ -65,7 +96,7 @@ async function warmUp(c: BenchCase, options: HarnessOptions): Promise<number> {
   let spent = 0;
   let rate = 0;
   while (spent < options.warmupMs) {
-    const ms = await timeBatch(c, batch);
+    const ms = (await timeBatch(c, batch)).wallMs;
     spent += ms;
     if (ms > 0) rate = batch / ms;
     if (ms < options.warmupMs / 4) batch *= 2;
@@ -73,7 +104,8 @@ async function warmUp(c: BenchCase, options: HarnessOptions): Promise<number> {
   return Math.max(1, Math.round(rate * options.roundMs));
 }
 
-function median(sorted: readonly number[]): number {
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
@@ -81,17 +113,19 @@ function median(sorted: readonly number[]): number {
 // Two-sided 95 % Student's t for 1..10 degrees of freedom; 1.96 beyond.
 const T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228];
 
-function summarize(rates: readonly number[], batch: number): CaseResult {
-  const sorted = [...rates].sort((a, b) => a - b);
-  const med = median(sorted);
+/** Summarizes rounds of `batch` operations each (for DAG builds: one build per round). */
+export function summarize(rounds: readonly RoundTime[], batch: number): CaseResult {
+  const rates = rounds.map((r) => (batch * 1000) / r.wallMs);
+  const med = median(rates);
   const mean = rates.reduce((s, r) => s + r, 0) / rates.length;
   const variance = rates.length > 1 ? rates.reduce((s, r) => s + (r - mean) ** 2, 0) / (rates.length - 1) : 0;
   const t = T95[rates.length - 2] ?? 1.96;
   return {
     ops_per_sec: med,
+    cpu_ops_per_sec: median(rounds.map((r) => (batch * 1000) / Math.max(r.cpuMs, 0.001))),
     samples: rates.length,
     rounds_ops_per_sec: rates,
-    spread: (sorted[sorted.length - 1]! - sorted[0]!) / med,
+    spread: (Math.max(...rates) - Math.min(...rates)) / med,
     rme: (t * Math.sqrt(variance / rates.length)) / mean,
     batch,
   };
@@ -108,18 +142,12 @@ export async function measureGroup(
 ): Promise<Record<string, CaseResult>> {
   const batches: number[] = [];
   for (const c of cases) batches.push(await warmUp(c, options));
-  const rates: number[][] = cases.map(() => []);
+  const rounds: RoundTime[][] = cases.map(() => []);
   for (let round = 0; round < options.rounds; round++) {
     for (let k = 0; k < cases.length; k++) {
       const i = (k + round) % cases.length;
-      const ms = await timeBatch(cases[i]!, batches[i]!);
-      rates[i]!.push((batches[i]! * 1000) / ms);
+      rounds[i]!.push(await timeBatch(cases[i]!, batches[i]!));
     }
   }
-  return Object.fromEntries(cases.map((c, i) => [c.name, summarize(rates[i]!, batches[i]!)]));
-}
-
-/** Summarizes externally timed runs (one rate per run) the same way as {@link measureGroup} does its rounds. */
-export function summarizeRuns(rates: readonly number[], batch: number): CaseResult {
-  return summarize(rates, batch);
+  return Object.fromEntries(cases.map((c, i) => [c.name, summarize(rounds[i]!, batches[i]!)]));
 }

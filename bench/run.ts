@@ -37,7 +37,7 @@ for (const group of await signingGroups()) {
   Object.assign(cases, await measureGroup(chosen));
 }
 console.log('measuring DAG inserts');
-Object.assign(cases, dagCases(selected));
+Object.assign(cases, await dagCases(selected));
 
 const ratios = computeRatios(cases);
 console.log(`\n${formatReport(cases, ratios)}\n`);

@@ -1,4 +1,5 @@
-import { type AddressInfo, createAdaptorServer } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
 import {
   type EctClaims,
   ect,

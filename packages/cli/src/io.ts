@@ -40,6 +40,8 @@ export class FileAccessError extends Error {
 
 /** An in-memory {@link CliIo}, with what the command printed. */
 export interface MemoryIo extends CliIo {
+  /** The files, by name; add or replace entries to feed one command's output to the next. */
+  readonly files: Record<string, string | Uint8Array>;
   /** Lines written to standard output. */
   readonly out: string[];
   /** Lines written to standard error. */
@@ -48,7 +50,7 @@ export interface MemoryIo extends CliIo {
 
 /**
  * A {@link CliIo} over a map of file names to contents (text or bytes), collecting the output. For tests and for
- * running the command inside another program.
+ * running the command inside another program. Directories are the `/`-separated prefixes of the names.
  *
  * @example
  * ```ts
@@ -61,20 +63,21 @@ export function memoryIo(
   files: Readonly<Record<string, string | Uint8Array>> = {},
   options: { clock?: Clock; random?: RandomSource } = {},
 ): MemoryIo {
+  const store: Record<string, string | Uint8Array> = { ...files };
   const out: string[] = [];
   const err: string[] = [];
   const encoder = new TextEncoder();
-  const names = Object.keys(files);
-  const isDirectory = (path: string) => path === '.' || names.some((n) => n.startsWith(`${path}/`));
+  const isDirectory = (path: string) => path === '.' || Object.keys(store).some((n) => n.startsWith(`${path}/`));
   return {
+    files: store,
     out,
     err,
     ...options,
     stdout: (line) => out.push(line),
     stderr: (line) => err.push(line),
     readFile(path, maxBytes) {
-      if (!Object.hasOwn(files, path)) throw new FileAccessError(path);
-      const content = files[path]!;
+      if (!Object.hasOwn(store, path)) throw new FileAccessError(path);
+      const content = store[path]!;
       const bytes = typeof content === 'string' ? encoder.encode(content) : content;
       if (bytes.length > maxBytes) throw snError('ERR_INPUT_TOO_LARGE', `${path} is over ${maxBytes} bytes`);
       return bytes;
@@ -82,7 +85,9 @@ export function memoryIo(
     listJsonFiles: (dir) => {
       if (!isDirectory(dir)) throw new FileAccessError(dir);
       const prefix = dir === '.' ? '' : `${dir}/`;
-      return names.filter((n) => n.startsWith(prefix) && n.endsWith('.json')).sort();
+      return Object.keys(store)
+        .filter((n) => n.startsWith(prefix) && n.endsWith('.json'))
+        .sort();
     },
     isDirectory,
     cwd: () => '.',

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { VectorContext, VectorMismatch } from './context.js';
+import { type VectorContext, VectorMismatch } from './context.js';
 import type { VectorEnvelope } from './format.js';
 
 /** One kind of vector: checks its own parts strictly, then runs and compares them. */

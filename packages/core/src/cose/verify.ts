@@ -1,4 +1,4 @@
-import { type CborValue } from '../cbor/index.js';
+import type { CborValue } from '../cbor/index.js';
 import { isSafetyNetError, type SafetyNetError, snError } from '../errors/index.js';
 import { toHex } from '../util/bytes.js';
 import { checkHeaders, understoodLabels } from './headers.js';

@@ -30,6 +30,7 @@ const FAMILY_CLASS_NAMES: Record<ErrorFamily, string> = {
   claims: 'ClaimsError',
   ect: 'EctError',
   dag: 'DagError',
+  bv: 'BvError',
 };
 
 /** Codes of one family, e.g. `CodeOf<'cbor'>` is every `ERR_CBOR_*` code. */
@@ -56,6 +57,7 @@ export const JoseError = familyClass('jose');
 export const ClaimsError = familyClass('claims');
 export const EctError = familyClass('ect');
 export const DagError = familyClass('dag');
+export const BvError = familyClass('bv');
 
 /** True when `e` is a Safety Net error, optionally with the given code. */
 export function isSafetyNetError(e: unknown, code?: ErrorCode): e is SafetyNetError {
@@ -71,6 +73,7 @@ const FAMILY_CLASSES = {
   claims: ClaimsError,
   ect: EctError,
   dag: DagError,
+  bv: BvError,
 } as const;
 
 /** Builds the error of `code` as an instance of its family's class. Throw what it returns. */

@@ -76,10 +76,20 @@ export const ERROR_CODES = {
   ERR_ECT_PREDECESSOR_POLICY: { family: 'dag', message: 'a predecessor was not approved by policy' },
   ERR_ECT_NODE_NOT_FOUND: { family: 'dag', message: 'no such task in the DAG' },
   ERR_LEDGER_DUPLICATE: { family: 'dag', message: 'ledger already holds an entry with this task id' },
+
+  // Behavioural verification: profiles, observations, Merkle commitments, Behavioral Evidence Token appraisal.
+  ERR_BV_DISCLOSURE_INVALID: { family: 'bv', message: 'parameter disclosure does not match its commitment' },
+  ERR_BV_MERKLE_INVALID: { family: 'bv', message: 'Merkle tree index, size or proof is out of range' },
+  ERR_BV_PROFILE_MISMATCH: { family: 'bv', message: 'evidence was judged against another behavioural profile' },
+  ERR_BV_SUBJECT_MISMATCH: { family: 'bv', message: 'evidence is about another agent' },
+  ERR_BV_VERDICT_REFUSED: { family: 'bv', message: 'the evidence verdict is not acceptable under the appraisal policy' },
+  ERR_BV_EVIDENCE_STALE: { family: 'bv', message: 'the evidence is older than the appraisal policy allows' },
+  ERR_BV_RULES_INVALID: { family: 'bv', message: 'behavioural profile rules are malformed or unsafe' },
+  ERR_BV_OBSERVATION_INVALID: { family: 'bv', message: 'observation does not match the observation schema' },
 } as const satisfies Record<string, { family: ErrorFamily; message: string }>;
 
 /** The error families; each has its own class. */
-export type ErrorFamily = 'input' | 'cbor' | 'key' | 'cose' | 'jose' | 'claims' | 'ect' | 'dag';
+export type ErrorFamily = 'input' | 'cbor' | 'key' | 'cose' | 'jose' | 'claims' | 'ect' | 'dag' | 'bv';
 
 /** Every stable error code. */
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,5 +1,6 @@
 export { ERROR_CODES, type ErrorCode, type ErrorFamily } from './codes.js';
 export {
+  BvError,
   CborError,
   ClaimsError,
   type CodeOf,

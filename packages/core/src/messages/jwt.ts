@@ -17,7 +17,10 @@ const cryptoKeys = new WeakMap<Key, Map<string, Promise<CryptoKey>>>();
 /** jose wants Web Crypto keys; import ours once per key and algorithm. */
 function joseKey(key: Key, alg: AlgorithmInfo): Promise<CryptoKey> {
   let byAlg = cryptoKeys.get(key);
-  if (!byAlg) cryptoKeys.set(key, (byAlg = new Map()));
+  if (!byAlg) {
+    byAlg = new Map();
+    cryptoKeys.set(key, byAlg);
+  }
   let imported = byAlg.get(alg.name);
   if (!imported) {
     const jwk = keyToJwk(key, { includePrivate: key.type === 'private' });

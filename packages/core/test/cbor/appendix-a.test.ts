@@ -56,7 +56,7 @@ function expectMatches(actual: CborValue, expected: Expected, isFloat: boolean):
     expect(Array.isArray(actual)).toBe(true);
     const items = actual as CborValue[];
     expect(items.length).toBe(expected.length);
-    expected.forEach((e, i) => expectMatches(items[i], e, false));
+    for (const [i, e] of expected.entries()) expectMatches(items[i], e, false);
     return;
   }
   if (expected !== null && typeof expected === 'object') {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CborFloat, type CborValue, type DecodeOptions, decodeCbor, Simple } from '../../src/cbor/index.js';
+import { CborFloat, type CborValue, type DecodeOptions, decodeCbor, Simple, Tagged } from '../../src/cbor/index.js';
 import { type ErrorCode, isSafetyNetError } from '../../src/errors/index.js';
 import { fromHex } from '../../src/util/bytes.js';
 
@@ -55,6 +55,7 @@ cases('huge declared lengths in a short input are truncation, found before alloc
   '9a 00 01 00 00 00 00 00 00 00',
   'b9 ff ff 00 00',
   '81 5b 00 20 00 00 00 00 00 00 00',
+  'a3 01 00 01 00', // three pairs need six bytes: refused before the duplicate key is read
 ]);
 
 cases('indefinite length needs a byte before the break', 'ERR_CBOR_TRUNCATED', ['9f', '9f 01', 'bf 01 02', '5f', '5f 41 00', '7f 61 61'], {
@@ -166,6 +167,21 @@ describe('preferred floats are accepted', () => {
     expect(decodeCbor(fromHex('f97e01'), lenient)).toBeNaN();
     expect(decodeCbor(fromHex('1b0000000000000001'), lenient)).toBe(1);
     expect(decodeCbor(fromHex('5f42010243030405ff'), lenient)).toEqual(fromHex('0102030405'));
+  });
+});
+
+describe('integers decode to number when safe, else bigint', () => {
+  it.each([
+    ['1b 00 1f ff ff ff ff ff ff', Number.MAX_SAFE_INTEGER],
+    ['1b 00 20 00 00 00 00 00 00', 2n ** 53n],
+    ['1b ff ff ff ff ff ff ff ff', 2n ** 64n - 1n],
+    ['3b 00 1f ff ff ff ff ff fe', Number.MIN_SAFE_INTEGER],
+    ['3b 00 1f ff ff ff ff ff ff', -(2n ** 53n)],
+    ['3b ff ff ff ff ff ff ff ff', -(2n ** 64n)],
+    ['db 00 1f ff ff ff ff ff ff 00', new Tagged(Number.MAX_SAFE_INTEGER, 0)],
+    ['db 00 20 00 00 00 00 00 00 00', new Tagged(2n ** 53n, 0)],
+  ] as [string, CborValue][])('%s', (hex, expected) => {
+    expect(decodeCbor(fromHex(hex))).toStrictEqual(expected);
   });
 });
 

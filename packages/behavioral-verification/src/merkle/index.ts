@@ -1,0 +1,3 @@
+export { MERKLE_HASH_LENGTH, merkleLeafHash, merkleNodeHash } from './hash.js';
+export { inclusionProof, merkleRoot } from './tree.js';
+export { type InclusionProof, verifyInclusion } from './verify.js';

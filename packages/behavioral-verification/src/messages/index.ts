@@ -1,0 +1,56 @@
+export {
+  BEHAVIORAL_PROFILE_JWT_TYP,
+  BEHAVIORAL_PROFILE_TYP,
+  BaselineProvenanceSchema,
+  type BehavioralProfileClaims,
+  BehavioralProfileClaimsSchema,
+  type BehavioralProfileInput,
+  behavioralProfile,
+  profileDigest,
+} from './behavioral-profile.js';
+export {
+  BET_JWT_TYP,
+  BET_TYP,
+  type BetClaims,
+  BetClaimsSchema,
+  type BetVerdict,
+  BetVerdictSchema,
+  type BetViolation,
+  BetViolationSchema,
+  bet,
+  DEFAULT_BET_LIFETIME_SECONDS,
+  type DriftStat,
+  DriftStatSchema,
+  MAX_BET_ENTRIES,
+} from './bet.js';
+export { type EvidenceValue, EvidenceValueSchema, MAX_EVIDENCE_VALUE_CHARS } from './common.js';
+export {
+  OBSERVATION_JWT_TYP,
+  OBSERVATION_TYP,
+  type ObservationClaims,
+  ObservationClaimsSchema,
+  observation,
+  observationDigest,
+  observationInput,
+} from './observation.js';
+export {
+  type CommittedParams,
+  commitParams,
+  discloseParam,
+  PARAM_SALT_BYTES,
+  type ParamCommitments,
+  type ParamDisclosure,
+  ParamDisclosureSchema,
+  verifyDisclosure,
+} from './param-commitment.js';
+export {
+  type Metric,
+  MetricNameSchema,
+  MetricSchema,
+  PERFORMANCE_METRICS,
+  PERFORMANCE_PROFILE_JWT_TYP,
+  PERFORMANCE_PROFILE_TYP,
+  type PerformanceProfileClaims,
+  PerformanceProfileClaimsSchema,
+  performanceProfile,
+} from './performance-profile.js';

@@ -1,0 +1,89 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import {
+  encodeCbor,
+  fromBase64Url,
+  type RandomSource,
+  snError,
+  systemRandom,
+  toBase64Url,
+} from '@safety-net/core';
+import { z } from 'zod';
+import { type ParamValue, ParamValueSchema } from '../monitor/observation-input.js';
+
+/** Salt length in bytes: 128 bits, so a committed value cannot be found by trying candidates. */
+export const PARAM_SALT_BYTES = 16;
+
+/** base64url of a 16-byte salt: 22 characters, unpadded. */
+const SaltSchema = z.string().regex(/^[A-Za-z0-9_-]{21}[AQgw]$/, 'base64url 16-byte salt');
+
+/** One opened parameter: enough to recompute its commitment. Hand it to whoever may see that parameter. */
+export const ParamDisclosureSchema = z.object({ name: z.string().min(1).max(128), salt: SaltSchema, value: ParamValueSchema }).strict();
+/** One opened parameter. */
+export type ParamDisclosure = z.infer<typeof ParamDisclosureSchema>;
+
+/** Parameter name → base64url SHA-256 commitment, as an Observation carries it. */
+export type ParamCommitments = Readonly<Record<string, string>>;
+
+/** What {@link commitParams} returns: the commitments to publish and the openings to keep. */
+export interface CommittedParams {
+  readonly commitments: ParamCommitments;
+  readonly disclosures: Readonly<Record<string, ParamDisclosure>>;
+}
+
+/** SHA-256 over the deterministic CBOR array [salt, name, value] (behavioral-verification.md §4.2). */
+function commitmentOf(salt: Uint8Array, name: string, value: ParamValue): string {
+  return toBase64Url(sha256(encodeCbor([salt, name, value])));
+}
+
+/**
+ * Commits to each parameter separately with its own random salt, so that one parameter can later be disclosed
+ * (e.g. to an auditor) without revealing the others.
+ *
+ * @example
+ * ```ts
+ * const { commitments, disclosures } = commitParams({ notional: '250000', symbol: 'ACME' });
+ * // publish `commitments` in the Observation; later hand out disclosures.notional
+ * ```
+ */
+export function commitParams(params: Readonly<Record<string, ParamValue>>, random: RandomSource = systemRandom): CommittedParams {
+  const commitments: Record<string, string> = {};
+  const disclosures: Record<string, ParamDisclosure> = {};
+  for (const [name, value] of Object.entries(params)) {
+    const disclosure = ParamDisclosureSchema.parse({ name, salt: toBase64Url(random.bytes(PARAM_SALT_BYTES)), value });
+    commitments[name] = commitmentOf(fromBase64Url(disclosure.salt), name, value);
+    disclosures[name] = disclosure;
+  }
+  return { commitments, disclosures };
+}
+
+/**
+ * The opening of parameter `name` from a {@link commitParams} result; `ERR_BV_DISCLOSURE_INVALID` when there is
+ * none.
+ */
+export function discloseParam(committed: CommittedParams, name: string): ParamDisclosure {
+  const disclosure = Object.hasOwn(committed.disclosures, name) ? committed.disclosures[name] : undefined;
+  if (!disclosure) throw snError('ERR_BV_DISCLOSURE_INVALID', `no parameter ${name.slice(0, 128)}`);
+  return disclosure;
+}
+
+/**
+ * Checks an (untrusted) disclosure against the commitments of a verified Observation and returns the disclosed
+ * value. `ERR_BV_DISCLOSURE_INVALID` when the disclosure is malformed, names a parameter the Observation did not
+ * commit to, or does not hash to the commitment.
+ *
+ * @example
+ * ```ts
+ * const notional = verifyDisclosure(observation.params_commit, disclosureFromAgent);
+ * ```
+ */
+export function verifyDisclosure(commitments: ParamCommitments, disclosure: unknown): ParamValue {
+  const parsed = ParamDisclosureSchema.safeParse(disclosure);
+  if (!parsed.success) throw snError('ERR_BV_DISCLOSURE_INVALID', 'malformed disclosure');
+  const { name, salt, value } = parsed.data;
+  const expected = Object.hasOwn(commitments, name) ? commitments[name] : undefined;
+  if (expected === undefined) throw snError('ERR_BV_DISCLOSURE_INVALID', 'parameter was not committed to');
+  if (commitmentOf(fromBase64Url(salt), name, value) !== expected) {
+    throw snError('ERR_BV_DISCLOSURE_INVALID', 'does not match the commitment');
+  }
+  return value;
+}

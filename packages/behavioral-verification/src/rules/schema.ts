@@ -1,0 +1,210 @@
+import { z } from 'zod';
+
+/**
+ * The rules part of a Behavioral Profile, as zod schemas: what an agent may do, with which parameters, how often,
+ * in which order and on which data, what counts as drift, and how each class of violation is answered. The signed
+ * Profile message carries these rules; `compileProfile` turns them into a monitor's index.
+ */
+
+/** The kinds of violation a monitor reports; escalation rules map each to responses. */
+export const VIOLATION_CLASSES = [
+  'forbidden_action',
+  'unlisted_action',
+  'parameter_out_of_range',
+  'parameter_not_allowed',
+  'rate_exceeded',
+  'budget_exceeded',
+  'sequence_violation',
+  'scope_violation',
+  'drift',
+] as const;
+
+/** What the deployment does about a violation, mildest first. */
+export const RESPONSES = [
+  'record',
+  'alert',
+  'require_human_approval',
+  'block',
+  'trip_breaker',
+  'request_emergency_override',
+] as const;
+
+/** One violation class. */
+export const ViolationClassSchema = z.enum(VIOLATION_CLASSES);
+/** A violation class. */
+export type ViolationClass = z.infer<typeof ViolationClassSchema>;
+
+/** One response. */
+export const ResponseSchema = z.enum(RESPONSES);
+/** A response to a violation. */
+export type Response = z.infer<typeof ResponseSchema>;
+
+/** The id violations name a rule by; unique within a profile. */
+export const RuleIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'rule id');
+
+/** An `exec_act` pattern: `*` is any run of characters (see `compilePattern`). */
+export const ActionPatternSchema = z.string().min(1).max(1024);
+
+/** An exact number: a safe integer, or a decimal string such as `"1000000"` or `"-0.25"`. */
+export const DecimalValueSchema = z.union([
+  z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
+  z.string().regex(/^-?\d{1,30}(\.\d{1,30})?$/, 'decimal string'),
+]);
+
+/** Milliseconds of a sliding window: 1 ms to 366 days. */
+const WindowMsSchema = z.number().int().min(1).max(366 * 86_400_000);
+
+/** Allows or forbids the actions matching `pattern`; a matching deny always wins over any allow. */
+export const ActionRuleSchema = z.object({ id: RuleIdSchema, effect: z.enum(['allow', 'deny']), pattern: ActionPatternSchema }).strict();
+
+/** Action allow/deny lists; `unlisted` decides actions no rule matches (default `deny`: an allow-list). */
+export const ActionsSchema = z
+  .object({ unlisted: z.enum(['allow', 'deny']).default('deny'), rules: z.array(ActionRuleSchema).max(10_000).default([]) })
+  .strict();
+
+const paramBase = {
+  id: RuleIdSchema,
+  action: ActionPatternSchema,
+  param: z.string().min(1).max(128),
+  /** When true, an action without the parameter violates the rule (`parameter_not_allowed`). */
+  required: z.boolean().default(false),
+};
+
+/** A parameter constraint on the actions matching `action`: a range, an enum, a pattern or a length. */
+export const ParameterRuleSchema = z.discriminatedUnion('check', [
+  z
+    .object({ ...paramBase, check: z.literal('range'), min: DecimalValueSchema.optional(), max: DecimalValueSchema.optional() })
+    .strict(),
+  z
+    .object({
+      ...paramBase,
+      check: z.literal('enum'),
+      values: z.array(z.union([z.string().max(1024), z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER), z.boolean()])).min(1).max(1000),
+    })
+    .strict(),
+  z.object({ ...paramBase, check: z.literal('pattern'), regex: z.string().min(1), max_length: z.number().int().min(1).max(1024) }).strict(),
+  z
+    .object({
+      ...paramBase,
+      check: z.literal('length'),
+      min: z.number().int().min(0).max(1_000_000).optional(),
+      max: z.number().int().min(0).max(1_000_000).optional(),
+    })
+    .strict(),
+]);
+
+/** At most `max` matching actions in any sliding window of `window_ms` (the window is `(t − window_ms, t]`). */
+export const RateRuleSchema = z
+  .object({ id: RuleIdSchema, action: ActionPatternSchema, max: z.number().int().min(1).max(100_000), window_ms: WindowMsSchema })
+  .strict();
+
+/**
+ * The sum of numeric parameter `param` over matching actions in the window (the monitor's whole life when
+ * `window_ms` is absent, e.g. open exposure) may not exceed `max`. Values may be negative (a close reduces it).
+ */
+export const BudgetRuleSchema = z
+  .object({
+    id: RuleIdSchema,
+    action: ActionPatternSchema,
+    param: z.string().min(1).max(128),
+    max: DecimalValueSchema,
+    window_ms: WindowMsSchema.optional(),
+  })
+  .strict();
+
+/**
+ * Ordering over the ECT DAG. `requires`: an action matching `action` needs a predecessor (`relation:
+ * "predecessor"`, direct) or ancestor (default) matching `after`. `forbids`: it may not have one (A → B banned).
+ */
+export const SequenceRuleSchema = z
+  .object({
+    id: RuleIdSchema,
+    kind: z.enum(['requires', 'forbids']),
+    action: ActionPatternSchema,
+    after: ActionPatternSchema,
+    relation: z.enum(['predecessor', 'ancestor']).default('ancestor'),
+  })
+  .strict();
+
+/** Data-access scopes: every scope an action matching `action` declares must match one of `allowed`. */
+export const ScopeRuleSchema = z
+  .object({ id: RuleIdSchema, action: ActionPatternSchema, allowed: z.array(ActionPatternSchema).max(1000) })
+  .strict();
+
+/**
+ * Drift on a numeric stream of the matching actions: a parameter, the latency, or the interval between them (a
+ * rate). `mean`/`sd` are the baseline; CUSUM takes `k` (slack) and `h` (threshold), Page–Hinkley `k` (δ) and `h`
+ * (λ), all in baseline standard deviations. No alarm before `min_samples` values.
+ */
+export const NumericDriftRuleSchema = z
+  .object({
+    id: RuleIdSchema,
+    action: ActionPatternSchema,
+    source: z.enum(['param', 'latency_ms', 'interval_ms']),
+    param: z.string().min(1).max(128).optional(),
+    method: z.enum(['cusum', 'page_hinkley']).default('cusum'),
+    mean: z.number().finite(),
+    sd: z.number().finite().positive(),
+    k: z.number().finite().min(0).max(100).default(0.5),
+    h: z.number().finite().positive().max(10_000).default(5),
+    min_samples: z.number().int().min(0).max(1_000_000).default(0),
+  })
+  .strict();
+
+/**
+ * Drift of the action mix: Jensen–Shannon divergence (base 2, 0…1) between the last `window` actions and the
+ * baseline frequencies of `baseline` (action name → weight; other actions count as one "other" category). Alarm
+ * when the window is full and the divergence exceeds `threshold`.
+ */
+export const MixDriftRuleSchema = z
+  .object({
+    id: RuleIdSchema,
+    baseline: z.record(z.string().min(1).max(1024), z.number().finite().nonnegative()),
+    window: z.number().int().min(10).max(100_000),
+    threshold: z.number().finite().positive().max(1),
+  })
+  .strict();
+
+/** Escalation: violation class → responses. Classes not listed take the defaults of `DEFAULT_ESCALATION`. */
+export const EscalationSchema = z.partialRecord(ViolationClassSchema, z.array(ResponseSchema).min(1).max(6));
+
+/** The rules of a Behavioral Profile. */
+export const RulesSchema = z
+  .object({
+    actions: ActionsSchema.default({ unlisted: 'deny', rules: [] }),
+    parameters: z.array(ParameterRuleSchema).max(10_000).default([]),
+    rates: z.array(RateRuleSchema).max(10_000).default([]),
+    budgets: z.array(BudgetRuleSchema).max(10_000).default([]),
+    sequences: z.array(SequenceRuleSchema).max(10_000).default([]),
+    scopes: z.array(ScopeRuleSchema).max(10_000).default([]),
+    drift: z
+      .object({ numeric: z.array(NumericDriftRuleSchema).max(1000).default([]), mix: z.array(MixDriftRuleSchema).max(100).default([]) })
+      .strict()
+      .default({ numeric: [], mix: [] }),
+    escalation: EscalationSchema.default({}),
+  })
+  .strict();
+
+/** Rules as written (defaults may be left out). */
+export type RulesInput = z.input<typeof RulesSchema>;
+/** Rules with every default filled in. */
+export type Rules = z.output<typeof RulesSchema>;
+/** One parameter constraint. */
+export type ParameterRule = z.output<typeof ParameterRuleSchema>;
+/** One numeric drift rule. */
+export type NumericDriftRule = z.output<typeof NumericDriftRuleSchema>;
+/** One action-mix drift rule. */
+export type MixDriftRule = z.output<typeof MixDriftRuleSchema>;
+
+/** Responses for classes the escalation rules leave out: hard violations block, drift alerts. */
+export const DEFAULT_ESCALATION: Readonly<Record<ViolationClass, readonly Response[]>> = {
+  forbidden_action: ['block'],
+  unlisted_action: ['block'],
+  parameter_out_of_range: ['block'],
+  parameter_not_allowed: ['block'],
+  rate_exceeded: ['block'],
+  budget_exceeded: ['block'],
+  sequence_violation: ['block'],
+  scope_violation: ['block'],
+  drift: ['alert'],
+};

@@ -1,0 +1,44 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { jwkFiles, testKey } from './helpers.js';
+
+// The real command, end to end: a process started through tsx on the sources, as `pnpm vectors` runs it.
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'safety-net-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function command(...args: string[]) {
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', join(root, 'tsconfig.json'), join(root, 'packages/cli/src/bin.ts'), ...args],
+    { cwd: dir, encoding: 'utf8', timeout: 60_000 },
+  );
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('the safety-net process', () => {
+  it('exits 1 with one ERR_ line and no stack trace on a bad message', () => {
+    writeFileSync(join(dir, 'k.json'), jwkFiles(testKey('Ed25519')).public);
+    writeFileSync(join(dir, 'garbage.bin'), Uint8Array.of(0xd2, 0x84, 0x40, 0xa0, 0xf6, 0x41));
+    const r = command('verify', '--key', 'k.json', 'garbage.bin');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^ERR_CBOR_TRUNCATED: [^\n]*\n$/);
+  });
+
+  it('exits 2 with the usage on a usage error, and 0 with the JWK on keygen', () => {
+    const usage = command('verify', '--key', 'absent.json', 'garbage.bin');
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain('safety-net: cannot read absent.json');
+    expect(usage.stderr).toContain('Usage: safety-net');
+    expect(usage.stderr).not.toMatch(/\n\s+at /);
+    const keygen = command('keygen', '--alg', 'ES256');
+    expect(keygen.status).toBe(0);
+    expect(JSON.parse(keygen.stdout)).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256' });
+  });
+});

@@ -1,0 +1,22 @@
+/**
+ * Writes every conformance vector to spec-vectors/<package>/<id>.json from the cases in scripts/vectors/, and
+ * removes vector files the generator no longer produces. `pnpm vectors:generate`.
+ */
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateVectorFiles } from './vectors/index.js';
+
+const root = fileURLToPath(new URL('../spec-vectors/', import.meta.url));
+const files = generateVectorFiles();
+const wanted = new Set(files.map((f) => f.path));
+
+for (const pkg of new Set(files.map((f) => dirname(f.path)))) {
+  const dir = join(root, pkg);
+  mkdirSync(dir, { recursive: true });
+  for (const name of readdirSync(dir)) {
+    if (name.endsWith('.json') && !wanted.has(`${pkg}/${name}`)) rmSync(join(dir, name));
+  }
+}
+for (const f of files) writeFileSync(join(root, f.path), f.text);
+console.log(`${files.length} vectors written to spec-vectors/`);
