@@ -13,7 +13,7 @@ type Node = {
 
 /** A task of workflow wf-1, issued `offset` seconds after NOW. */
 function task(jti: string, pred: string[] = [], offset = 0, extra: Partial<Node> = {}): Node {
-  return { jti, wid: 'wf-1', iat: NOW + offset, iss: `agent-${jti}`, exec_act: 'act', pred, ...extra };
+  return { jti, wid: 'wf-1', iat: NOW + offset, iss: `agent-${jti.replace('task-', '')}`, exec_act: 'act', pred, ...extra };
 }
 
 interface Case {
@@ -66,7 +66,7 @@ const CASES: Case[] = [
   {
     id: 'dag-temporal-order',
     description: 'A predecessor issued 31 s after its successor exceeds the 30 s clock skew (ect.md §7.2 step 3).',
-    existing: [task('task-a', [], 31)],
+    existing: [task('task-a', [], 31, { exec_act: 'plan' })],
     insert: task('task-b', ['task-a']),
     error: 'ERR_ECT_TEMPORAL_ORDER',
   },

@@ -30,7 +30,7 @@ export async function run(argv: string[], files: Record<string, string | Uint8Ar
 }
 
 /** A deterministic key with a kid. */
-export function testKey(curve: 'Ed25519' | 'Ed448' | 'P-256' | 'P-384' | 'P-521', name = curve): PrivateKey {
+export function testKey(curve: 'Ed25519' | 'Ed448' | 'P-256' | 'P-384' | 'P-521', name: string = curve): PrivateKey {
   return { ...generateKey(curve, seededRandom(`cli-tests/${name}`)), kid: utf8(name) };
 }
 

@@ -1,4 +1,4 @@
-import { type CborMap, type CborValue, decodeCbor, type DecodeOptions, encodeCbor } from '../cbor/index.js';
+import { type CborValue, decodeCbor, type DecodeOptions, encodeCbor } from '../cbor/index.js';
 import { snError } from '../errors/index.js';
 
 /** COSE header parameter labels (RFC 9052 §3.1, RFC 9596 for `typ`). */

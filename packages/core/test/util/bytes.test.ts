@@ -1,0 +1,32 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fromBase64Url, fromHex, toBase64Url, toHex } from '@safety-net/core';
+
+describe('base64url and hex', () => {
+  it('agree with the platform codecs on every byte string (property)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 100 }), (bytes) => {
+        const text = Buffer.from(bytes).toString('base64url');
+        expect(toBase64Url(bytes)).toBe(text);
+        expect(toHex(fromBase64Url(text))).toBe(Buffer.from(bytes).toString('hex'));
+        expect(fromHex(toHex(bytes))).toEqual(bytes);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('has one text per byte string: padding, other alphabets and stray low bits are refused', () => {
+    // RFC 4648 §10 examples, in base64url without padding.
+    expect(new TextDecoder().decode(fromBase64Url('Zm9vYmFy'))).toBe('foobar');
+    expect(new TextDecoder().decode(fromBase64Url('Zm9vYg'))).toBe('foob');
+    for (const bad of ['Zm9vYg==', 'Zm9vYh', 'Zm+v', 'Zm/v', 'Z', 'Zm9vY', 'Zm9 v', 'Zé']) {
+      expect(() => fromBase64Url(bad), bad).toThrow(expect.objectContaining({ code: 'ERR_INPUT_INVALID' }));
+    }
+  });
+
+  it('refuses odd-length and non-hex input', () => {
+    for (const bad of ['a', 'zz', '0x00']) {
+      expect(() => fromHex(bad)).toThrow(expect.objectContaining({ code: 'ERR_INPUT_INVALID' }));
+    }
+  });
+});
