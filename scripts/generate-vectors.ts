@@ -11,6 +11,7 @@ const root = fileURLToPath(new URL('../spec-vectors/', import.meta.url));
 const files = generateVectorFiles();
 const wanted = new Set(files.map((f) => f.path));
 
+// Only the package directories the generator writes are cleaned: a package without cases here is left alone.
 for (const pkg of new Set(files.map((f) => dirname(f.path)))) {
   const dir = join(root, pkg);
   mkdirSync(dir, { recursive: true });

@@ -22,7 +22,7 @@ describe('package README examples', () => {
     it.skipIf(code === undefined)(`${pkg}: the first example runs and prints what it says`, () => {
       const dir = mkdtempSync(join(tmpdir(), 'readme-'));
       try {
-        const file = join(dir, 'example.ts');
+        const file = join(dir, 'example.mts');
         writeFileSync(file, code!);
         const out = execFileSync(
           process.execPath,

@@ -11,7 +11,7 @@ import {
 } from '@safety-net/core';
 import type { HeaderObject, Vector } from '../../packages/cli/src/index.js';
 import { headerParams } from '../../packages/cli/src/vectors/signed.js';
-import { hex, KEYS, keysOf, nameOf, vector } from './common.js';
+import { hex, invalid, KEYS, keysOf, nameOf, vector } from './common.js';
 
 /** The payload of the COSE WG examples. */
 const CONTENT = utf8('This is the content.');
@@ -27,6 +27,8 @@ interface Sign1Case {
   aad?: Uint8Array;
   detached?: boolean;
   tagged?: boolean;
+  /** The code a signer must refuse with. */
+  error?: string;
 }
 
 const SIGN1: Sign1Case[] = [
@@ -96,9 +98,28 @@ const SIGN1: Sign1Case[] = [
     unprotected: {},
     tagged: false,
   },
+  {
+    id: 'sign1-key-alg-mismatch',
+    description: 'A signer asked for ES256 with an Ed25519 key refuses: the key does not fit the algorithm (core.md §4.4 rule 5, §5.5).',
+    key: KEYS.ed25519,
+    protected: { alg: -7 },
+    unprotected: {},
+    error: 'ERR_KEY_ALG_MISMATCH',
+  },
 ];
 
 function sign1Vector(c: Sign1Case): Vector {
+  if (c.error) {
+    return vector({
+      id: c.id,
+      description: c.description,
+      kind: 'cose-sign1-sign',
+      keys: keysOf([c.key], 'private'),
+      input: { payload_hex: hex(CONTENT), protected: c.protected, unprotected: c.unprotected },
+      options: { signer: nameOf(c.key) },
+      expected: invalid(c.error),
+    });
+  }
   const bytes = signSign1(CONTENT, c.key, {
     protectedHeader: headerParams(c.protected),
     unprotectedHeader: headerParams(c.unprotected),

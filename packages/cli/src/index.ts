@@ -7,12 +7,12 @@
 export { type CliIo, FileAccessError, type MemoryIo, memoryIo } from './io.js';
 export { type MainOptions, main } from './main.js';
 export { nodeIo } from './node-io.js';
+export { defaultRegistry } from './registry.js';
 export { USAGE } from './usage.js';
 export { MAX_VECTOR_FILE_BYTES, runVectorDir } from './vectors/dir.js';
 export { HeaderObject, type Vector, VectorEnvelope, vectorText } from './vectors/format.js';
 export {
   availableBackends,
-  coreRegistry,
   runVector,
   runVectorSources,
   type VectorReport,

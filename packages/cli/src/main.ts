@@ -5,12 +5,12 @@ import { signCommand } from './commands/sign.js';
 import { verifyCommand } from './commands/verify.js';
 import { vectorsCommand } from './commands/vectors.js';
 import { type CliIo, FileAccessError } from './io.js';
+import { defaultRegistry } from './registry.js';
 import { USAGE, UsageError } from './usage.js';
-import { coreRegistry } from './vectors/run.js';
 
 /** Options for {@link main}. */
 export interface MainOptions {
-  /** Message types `--type` may name. Default: the core types (`ect`). */
+  /** Message types `--type` and `message-*` vectors may name. Default: {@link defaultRegistry}. */
   registry?: MessageTypeRegistry;
 }
 
@@ -64,7 +64,7 @@ async function dispatch(argv: readonly string[], io: CliIo, registry: MessageTyp
     case 'inspect':
       return inspectCommand(args, io, registry);
     case 'vectors':
-      return vectorsCommand(args, io);
+      return vectorsCommand(args, io, registry);
     default:
       throw new UsageError(`unknown command ${command}`);
   }
@@ -83,7 +83,7 @@ async function dispatch(argv: readonly string[], io: CliIo, registry: MessageTyp
  */
 export async function main(argv: readonly string[], io: CliIo, options: MainOptions = {}): Promise<number> {
   try {
-    return await dispatch(argv, io, options.registry ?? coreRegistry());
+    return await dispatch(argv, io, options.registry ?? defaultRegistry());
   } catch (e) {
     return report(e, io);
   }

@@ -1,3 +1,4 @@
+import type { MessageTypeRegistry } from '@safety-net/core';
 import { parseCommand } from '../args.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../usage.js';
@@ -18,12 +19,12 @@ function defaultVectorDir(io: CliIo): string | undefined {
  * `safety-net vectors [dir]`: runs every vector under both crypto backends, prints one line per failure and, last,
  * `N passed, N failed`. Exit 1 when any vector failed.
  */
-export async function vectorsCommand(args: readonly string[], io: CliIo): Promise<number> {
+export async function vectorsCommand(args: readonly string[], io: CliIo, registry: MessageTypeRegistry): Promise<number> {
   const { positionals } = parseCommand('vectors', args, {}, { min: 0, max: 1 });
   const dir = positionals[0] ?? defaultVectorDir(io);
   if (dir === undefined) throw new UsageError('vectors: no spec-vectors directory here or above; give the directory');
   if (!io.isDirectory(dir)) throw new UsageError(`vectors: ${dir} is not a directory`);
-  const report = await runVectorDir(dir, io);
+  const report = await runVectorDir(dir, io, { registry });
   for (const result of report.results) {
     for (const f of result.failures) io.stdout(`FAIL ${result.source} [${f.backend}]: ${f.reason}`);
   }

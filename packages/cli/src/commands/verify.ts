@@ -17,7 +17,7 @@ import {
 import { parseCommand } from '../args.js';
 import { isCoseSign, type MessageInput, readKey, readMessage } from '../inputs.js';
 import type { CliIo } from '../io.js';
-import { verifyCompactJws, jwsPayload } from '../jws.js';
+import { jwsPayload, verifyCompactJws } from '../jws.js';
 import { messageTypeByName } from '../registry.js';
 import { renderPayload } from '../render.js';
 import { UsageError } from '../usage.js';
@@ -61,7 +61,7 @@ async function verifyTyped(
 
 function parseNow(text: string | undefined, io: CliIo): Clock {
   if (text === undefined) return io.clock ?? systemClock;
-  if (!/^\d{1,15}$/.test(text)) throw new UsageError('verify: --now takes whole seconds since the epoch');
+  if (!/^\d{1,12}$/.test(text)) throw new UsageError('verify: --now takes whole seconds since the epoch');
   return fixedClock(Number(text) * 1000);
 }
 

@@ -1,11 +1,5 @@
-import {
-  backendByName,
-  type CryptoBackend,
-  ect,
-  isSafetyNetError,
-  MessageTypeRegistry,
-  nobleBackend,
-} from '@safety-net/core';
+import { backendByName, type CryptoBackend, isSafetyNetError, type MessageTypeRegistry, nobleBackend } from '@safety-net/core';
+import { defaultRegistry } from '../registry.js';
 import { VectorContext, VectorMismatch } from './context.js';
 import { VectorEnvelope } from './format.js';
 import { issuesText } from './kind.js';
@@ -15,7 +9,7 @@ import { KINDS } from './kinds.js';
 export interface VectorRunOptions {
   /** Backends to run every vector under. Default: noble, and node:crypto where the runtime has it. */
   backends?: readonly CryptoBackend[];
-  /** Message types that `message-*` vectors may name. Default: the core types (`ect`). */
+  /** Message types that `message-*` vectors may name. Default: {@link defaultRegistry}. */
   registry?: MessageTypeRegistry;
 }
 
@@ -53,11 +47,6 @@ export function availableBackends(): CryptoBackend[] {
   return backends;
 }
 
-/** The message types the CLI and the runner know by default. */
-export function coreRegistry(): MessageTypeRegistry {
-  return new MessageTypeRegistry([ect]);
-}
-
 function describeFailure(e: unknown): string {
   if (e instanceof VectorMismatch) return e.message;
   if (isSafetyNetError(e)) return `unexpected ${e.code}: ${e.message}`;
@@ -88,7 +77,7 @@ export async function runVector(json: unknown, source: string, options: VectorRu
   const handler = KINDS.get(vector.kind);
   if (!handler) return fail(`kind ${vector.kind} is not implemented by this runner`);
   const backends = options.backends ?? availableBackends();
-  const registry = options.registry ?? coreRegistry();
+  const registry = options.registry ?? defaultRegistry();
   const failures: { backend: string; reason: string }[] = [];
   for (const backend of backends) {
     try {
