@@ -12,12 +12,13 @@ import { seededRandom } from '@safety-net/core';
  */
 export function gaussianStream(seed: string): () => number {
   const random = seededRandom(seed);
-  let buffer = new DataView(new ArrayBuffer(0));
+  let buffer: DataView = new DataView(new ArrayBuffer(0));
   let at = 0;
   let spare: number | undefined;
   const uniform = (): number => {
     if (at + 8 > buffer.byteLength) {
-      buffer = new DataView(random.bytes(8192).buffer);
+      const bytes = random.bytes(8192);
+      buffer = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       at = 0;
     }
     const hi = buffer.getUint32(at) >>> 5;

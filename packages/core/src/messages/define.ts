@@ -7,6 +7,7 @@ import type { CoseVerifyOptions } from '../cose/verify-options.js';
 import { decodeSign1, verifySign1 } from '../cose/verify1.js';
 import type { CryptoBackend } from '../crypto/backend.js';
 import { snError } from '../errors/index.js';
+import { compareBytes } from '../util/bytes.js';
 import { coseKeyThumbprint } from '../keys/index.js';
 import type { PrivateKey } from '../keys/types.js';
 import type { ClaimCodec } from './claim-codecs.js';
@@ -71,6 +72,7 @@ export class MessageType<T extends object> {
   readonly timeDefaults: TimeOptions;
   readonly #byName: ReadonlyMap<string, LabelEntry>;
   readonly #byLabel: ReadonlyMap<number | string, LabelEntry>;
+  readonly #inLabelOrder: readonly LabelEntry[];
 
   constructor(definition: MessageTypeDefinition<T>) {
     this.name = definition.name;
@@ -85,6 +87,8 @@ export class MessageType<T extends object> {
     });
     this.#byName = new Map(entries.map((e) => [e.name, e]));
     this.#byLabel = new Map(entries.map((e) => [e.label, e]));
+    const encodedLabel = (e: LabelEntry) => encodeCbor(e.label);
+    this.#inLabelOrder = [...entries].sort((a, b) => compareBytes(encodedLabel(a), encodedLabel(b)));
     if (this.#byLabel.size !== entries.length) throw new TypeError(`${this.name}: two claims share a CBOR label`);
   }
 
@@ -102,14 +106,19 @@ export class MessageType<T extends object> {
     return parseClaims(this.schema, claims);
   }
 
-  /** The CWT-style claims map of validated claims. */
+  /**
+   * The CWT-style claims map of validated claims, its entries already in deterministic (RFC 8949 §4.2.1) order so
+   * that the encoder need not sort them.
+   */
   toCbor(claims: T): CborMap {
+    const record = claims as Record<string, unknown>;
+    for (const name of Object.keys(record)) {
+      if (!this.#byName.has(name)) throw snError('ERR_CLAIMS_INVALID', `no CBOR label for claim ${name}`);
+    }
     const map: CborMap = new Map();
-    for (const [name, value] of Object.entries(claims)) {
-      if (value === undefined) continue;
-      const entry = this.#byName.get(name);
-      if (!entry) throw snError('ERR_CLAIMS_INVALID', `no CBOR label for claim ${name}`);
-      map.set(entry.label, entry.codec ? entry.codec.toCbor(value) : (value as CborValue));
+    for (const entry of this.#inLabelOrder) {
+      const value = record[entry.name];
+      if (value !== undefined) map.set(entry.label, entry.codec ? entry.codec.toCbor(value) : (value as CborValue));
     }
     return map;
   }
@@ -172,21 +181,11 @@ export class MessageType<T extends object> {
     });
   }
 
-  /**
-   * The issuer the (not yet verified) claims name, so the key resolver can check that the signing key may speak for
-   * it; the signature then binds the two. Unreadable claims give undefined: the strict decode after the signature
-   * check reports them.
-   */
-  #claimedIssuer(payload: Uint8Array | undefined | null, decode: DecodeOptions | undefined): string | undefined {
+  /** The `iss` a decoded (not yet verified) claims map names, if any. */
+  #issuerIn(claims: CborValue | undefined): string | undefined {
     const label = this.#byName.get('iss')?.label;
-    if (label === undefined || !payload) return undefined;
-    try {
-      const claims = decodeCbor(payload, decode);
-      const iss = claims instanceof Map ? claims.get(label) : undefined;
-      return typeof iss === 'string' ? iss : undefined;
-    } catch {
-      return undefined;
-    }
+    const iss = label !== undefined && claims instanceof Map ? claims.get(label) : undefined;
+    return typeof iss === 'string' ? iss : undefined;
   }
 
   #verifyUpToReplay(bytes: Uint8Array, options: MessageVerifyOptions): { verified: Verified<T>; now: number } {
@@ -195,14 +194,29 @@ export class MessageType<T extends object> {
     const typ = decoded.protectedHeader.get(HEADER.typ);
     if (typ === undefined) throw snError('ERR_COSE_TYP_MISSING');
     if (typ !== this.typ) throw snError('ERR_COSE_TYP_MISMATCH', `typ ${String(typ)}, expected ${this.typ}`);
-    const issuer = options.issuer ?? this.#claimedIssuer(decoded.payload ?? options.detachedPayload, options.decode);
+    // The payload is decoded once, before the signature check, because a key resolver may need the issuer the
+    // claims name (the signature then binds the two); a decoding failure is reported only after the signature
+    // check, in pipeline order.
+    const payload = decoded.payload ?? options.detachedPayload;
+    const claimsMap = payload ? attempt(() => decodeCbor(payload, options.decode)) : undefined;
+    const issuer = options.issuer ?? this.#issuerIn(claimsMap?.value);
     const result = verifySign1(decoded, { ...options, issuer, requireProtectedAlg: true, profile: true });
-    const claims = this.parse(this.fromCbor(decodeCbor(result.payload, options.decode)));
+    if (claimsMap?.error) throw claimsMap.error;
+    const claims = this.parse(this.fromCbor(claimsMap!.value as CborValue));
     const now = checkClaims(claims, options);
     return {
       verified: { claims, format: 'cose', typ: this.typ, alg: result.alg, key: result.key, kid: result.kid },
       now,
     };
+  }
+}
+
+/** Runs `f`, capturing a thrown error instead of propagating it. */
+function attempt<V>(f: () => V): { value?: V; error?: unknown } {
+  try {
+    return { value: f() };
+  } catch (error) {
+    return { error };
   }
 }
 
