@@ -17,7 +17,14 @@ export const PARAM_SALT_BYTES = 16;
 const SaltSchema = z.string().regex(/^[A-Za-z0-9_-]{21}[AQgw]$/, 'base64url 16-byte salt');
 
 /** One opened parameter: enough to recompute its commitment. Hand it to whoever may see that parameter. */
-export const ParamDisclosureSchema = z.object({ name: z.string().min(1).max(128), salt: SaltSchema, value: ParamValueSchema }).strict();
+export const ParamDisclosureSchema = z
+  .object({
+    // `__proto__` is refused: no JSON object can carry it safely as a key.
+    name: z.string().min(1).max(128).refine((n) => n !== '__proto__', 'reserved name'),
+    salt: SaltSchema,
+    value: ParamValueSchema,
+  })
+  .strict();
 /** One opened parameter. */
 export type ParamDisclosure = z.infer<typeof ParamDisclosureSchema>;
 
@@ -37,7 +44,8 @@ function commitmentOf(salt: Uint8Array, name: string, value: ParamValue): string
 
 /**
  * Commits to each parameter separately with its own random salt, so that one parameter can later be disclosed
- * (e.g. to an auditor) without revealing the others.
+ * (e.g. to an auditor) without revealing the others. `ERR_INPUT_INVALID` for a name or value a disclosure cannot
+ * carry (empty or over 128 characters, `__proto__`, a non-finite number).
  *
  * @example
  * ```ts
@@ -46,14 +54,16 @@ function commitmentOf(salt: Uint8Array, name: string, value: ParamValue): string
  * ```
  */
 export function commitParams(params: Readonly<Record<string, ParamValue>>, random: RandomSource = systemRandom): CommittedParams {
-  const commitments: Record<string, string> = {};
-  const disclosures: Record<string, ParamDisclosure> = {};
-  for (const [name, value] of Object.entries(params)) {
-    const disclosure = ParamDisclosureSchema.parse({ name, salt: toBase64Url(random.bytes(PARAM_SALT_BYTES)), value });
-    commitments[name] = commitmentOf(fromBase64Url(disclosure.salt), name, value);
-    disclosures[name] = disclosure;
-  }
-  return { commitments, disclosures };
+  const entries = Object.entries(params).map(([name, value]) => {
+    const parsed = ParamDisclosureSchema.safeParse({ name, salt: toBase64Url(random.bytes(PARAM_SALT_BYTES)), value });
+    if (!parsed.success) throw snError('ERR_INPUT_INVALID', `parameter ${name.slice(0, 128)} cannot be committed to`);
+    const disclosure = parsed.data;
+    return [name, disclosure, commitmentOf(fromBase64Url(disclosure.salt), name, value)] as const;
+  });
+  return {
+    commitments: Object.fromEntries(entries.map(([name, , commitment]) => [name, commitment])),
+    disclosures: Object.fromEntries(entries.map(([name, disclosure]) => [name, disclosure])),
+  };
 }
 
 /**

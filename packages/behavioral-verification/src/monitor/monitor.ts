@@ -2,12 +2,13 @@ import { type Clock, EctDag, snError, systemClock } from '@safety-net/core';
 import { addDecimal, compareDecimal, formatDecimal, parseDecimal } from '../rules/decimal.js';
 import { UNLISTED_RULE_ID } from '../rules/parse.js';
 import type { Response, ViolationClass } from '../rules/schema.js';
-import type { NumericDetector } from '../drift/alarm.js';
+import type { DriftAlarm, NumericDetector } from '../drift/alarm.js';
 import { Cusum } from '../drift/cusum.js';
 import { MixDivergence } from '../drift/divergence.js';
 import { PageHinkley } from '../drift/page-hinkley.js';
 import type { Applicable, CompiledProfile } from './compile.js';
-import { type ObservationInput, parseObservation } from './observation-input.js';
+import type { ObservationInput } from './observation-input.js';
+import { readObservation } from './read-observation.js';
 import { decide, type JsonValue, type Verdict, type Violation } from './verdict.js';
 import { BudgetWindow, RateWindow } from './windows.js';
 
@@ -75,7 +76,7 @@ export class Monitor {
    * records it. Predecessors must be in the DAG (`ERR_ECT_PREDECESSOR_MISSING`), as for any ECT.
    */
   evaluate(input: unknown): Verdict {
-    const obs = parseObservation(input);
+    const obs = readObservation(input);
     const t = Math.max(this.latest, this.mode === 'enforce' ? this.clock.now() : obs.time_ms);
     for (const p of obs.pred) if (!this.dag.has(p)) throw snError('ERR_ECT_PREDECESSOR_MISSING', p);
     const verdict = this.judge(obs, t);
@@ -88,104 +89,87 @@ export class Monitor {
    * approved and ran.
    */
   record(input: unknown): void {
-    const obs = parseObservation(input);
+    const obs = readObservation(input);
     this.commit(obs, Math.max(this.latest, this.mode === 'enforce' ? this.clock.now() : obs.time_ms));
   }
 
   private judge(obs: ObservationInput, t: number): Verdict {
     const rules = this.profile.rules;
     const app = this.profile.applicable(obs.exec_act);
-    const out: Violation[] = [];
-    const add = (rule: string, cls: ViolationClass, observed: JsonValue, allowed: JsonValue) =>
-      out.push({ rule, class: cls, jti: obs.jti, observed, allowed });
+    const out = new Violations(obs.jti);
     if (app.deny >= 0) {
       const r = rules.actions.rules[app.deny]!;
-      add(r.id, 'forbidden_action', obs.exec_act, { deny: r.pattern });
+      out.add(r.id, 'forbidden_action', obs.exec_act, { deny: r.pattern });
     } else if (!app.listed) {
-      add(UNLISTED_RULE_ID, 'unlisted_action', obs.exec_act, { unlisted: 'deny' });
+      out.add(UNLISTED_RULE_ID, 'unlisted_action', obs.exec_act, { unlisted: 'deny' });
     }
     for (const p of app.params) {
       const v = obs.params[p.param];
       if (v === undefined) {
-        if (p.required) add(p.id, 'parameter_not_allowed', null, p.allowed);
+        if (p.required) out.add(p.id, 'parameter_not_allowed', null, p.allowed);
         continue;
       }
       const cls = p.check(v);
-      if (cls) add(p.id, cls, v, p.allowed);
+      if (cls) out.add(p.id, cls, v, p.allowed);
     }
-    for (const i of app.scopes) {
-      const matchers = this.profile.scopeMatchers[i]!;
-      for (const scope of obs.scopes ?? []) {
-        if (!matchers.some((m) => m.test(scope))) add(rules.scopes[i]!.id, 'scope_violation', scope, rules.scopes[i]!.allowed);
-      }
-    }
+    if (obs.scopes) for (const i of app.scopes) this.judgeScopes(obs.scopes, i, out);
     for (const i of app.sequences) {
       const r = rules.sequences[i]!;
       const found = this.hasBefore(obs.pred, i, r.relation);
       if (found !== (r.kind === 'requires')) {
-        add(r.id, 'sequence_violation', { found }, { kind: r.kind, after: r.after, relation: r.relation });
+        out.add(r.id, 'sequence_violation', { found }, { kind: r.kind, after: r.after, relation: r.relation });
       }
     }
     for (const i of app.rates) {
       const r = rules.rates[i]!;
-      if (this.rates[i]!.wouldExceed(t)) add(r.id, 'rate_exceeded', r.max + 1, { max: r.max, window_ms: r.window_ms });
+      if (this.rates[i]!.wouldExceed(t)) out.add(r.id, 'rate_exceeded', r.max + 1, { max: r.max, window_ms: r.window_ms });
     }
-    this.judgeBudgets(obs, t, app, add);
-    this.judgeDrift(obs, t, app, false, add);
-    const responses = new Set<Response>();
-    for (const v of out) for (const r of this.profile.escalation[v.class]) responses.add(r);
-    return { jti: obs.jti, ...decide(responses), violations: out };
+    for (const i of app.budgets) this.judgeBudget(obs, t, i, out);
+    this.stepDrift(obs, t, app, false, out);
+    return out.verdict(this.profile.escalation);
   }
 
-  private judgeBudgets(
-    obs: ObservationInput,
-    t: number,
-    app: Applicable,
-    add: (rule: string, cls: ViolationClass, observed: JsonValue, allowed: JsonValue) => void,
-  ): void {
-    const rules = this.profile.rules;
-    for (const i of app.budgets) {
-      const r = rules.budgets[i]!;
-      const raw = obs.params[r.param];
-      if (raw === undefined) continue;
-      const value = typeof raw === 'boolean' ? undefined : parseDecimal(raw);
-      if (value === undefined) {
-        add(r.id, 'parameter_not_allowed', raw, { numeric: true });
-        continue;
-      }
-      const sum = addDecimal(this.budgets[i]!.sumAt(t), value);
-      if (compareDecimal(sum, this.profile.budgetLimits[i]!) > 0) {
-        const allowed: Record<string, JsonValue> = { max: formatDecimal(this.profile.budgetLimits[i]!) };
-        if (r.window_ms !== undefined) allowed.window_ms = r.window_ms;
-        add(r.id, 'budget_exceeded', formatDecimal(sum), allowed);
-      }
+  private judgeScopes(scopes: readonly string[], i: number, out: Violations): void {
+    const matchers = this.profile.scopeMatchers[i]!;
+    for (const scope of scopes) {
+      let ok = false;
+      for (const m of matchers) if ((ok = m.test(scope))) break;
+      if (!ok) out.add(this.profile.rules.scopes[i]!.id, 'scope_violation', scope, this.profile.rules.scopes[i]!.allowed);
     }
   }
 
-  private judgeDrift(
-    obs: ObservationInput,
-    t: number,
-    app: Applicable,
-    commit: boolean,
-    add?: (rule: string, cls: ViolationClass, observed: JsonValue, allowed: JsonValue) => void,
-  ): void {
+  private judgeBudget(obs: ObservationInput, t: number, i: number, out: Violations): void {
+    const r = this.profile.rules.budgets[i]!;
+    const raw = obs.params[r.param];
+    if (raw === undefined) return;
+    const value = typeof raw === 'boolean' ? undefined : parseDecimal(raw);
+    if (value === undefined) {
+      out.add(r.id, 'parameter_not_allowed', raw, { numeric: true });
+      return;
+    }
+    const sum = addDecimal(this.budgets[i]!.sumAt(t), value);
+    const limit = this.profile.budgetLimits[i]!;
+    if (compareDecimal(sum, limit) > 0) {
+      const allowed: Record<string, JsonValue> = { max: formatDecimal(limit) };
+      if (r.window_ms !== undefined) allowed.window_ms = r.window_ms;
+      out.add(r.id, 'budget_exceeded', formatDecimal(sum), allowed);
+    }
+  }
+
+  /** Steps the drift detectors of the action: a trial run (`commit` false, reporting into `out`) or for real. */
+  private stepDrift(obs: ObservationInput, t: number, app: Applicable, commit: boolean, out?: Violations): void {
     const rules = this.profile.rules;
     for (const i of app.numeric) {
-      const d = rules.drift.numeric[i]!;
       const x = this.driftValue(obs, t, i);
-      if (commit && d.source === 'interval_ms') this.lastSeen[i] = t;
+      if (commit && rules.drift.numeric[i]!.source === 'interval_ms') this.lastSeen[i] = t;
       if (x === undefined) continue;
       const alarm = this.numeric[i]!.step(x, commit);
-      if (alarm && add) {
-        add(d.id, 'drift', { statistic: alarm.statistic, value: alarm.value, samples: alarm.samples }, { threshold: alarm.threshold });
-      }
+      if (alarm && out) out.addDrift(rules.drift.numeric[i]!.id, alarm);
     }
-    rules.drift.mix.forEach((m, i) => {
+    for (let i = 0; i < this.mix.length; i++) {
       const alarm = this.mix[i]!.step(obs.exec_act, commit);
-      if (alarm && add) {
-        add(m.id, 'drift', { statistic: alarm.statistic, value: alarm.value, samples: alarm.samples }, { threshold: alarm.threshold });
-      }
-    });
+      if (alarm && out) out.addDrift(rules.drift.mix[i]!.id, alarm);
+    }
   }
 
   private driftValue(obs: ObservationInput, t: number, i: number): number | undefined {
@@ -204,7 +188,10 @@ export class Monitor {
   /** Whether a predecessor (direct) or ancestor of the action matches sequence rule `i`'s `after` pattern. */
   private hasBefore(pred: readonly string[], i: number, relation: 'predecessor' | 'ancestor'): boolean {
     const matcher = this.profile.sequenceMatchers[i]!;
-    if (relation === 'predecessor') return pred.some((p) => matcher.test(this.dag.get(p)!.exec_act));
+    if (relation === 'predecessor') {
+      for (const p of pred) if (matcher.test(this.dag.get(p)!.exec_act)) return true;
+      return false;
+    }
     let found = false;
     let visited = 0;
     for (const p of pred) {
@@ -235,6 +222,31 @@ export class Monitor {
       const value = raw === undefined || typeof raw === 'boolean' ? undefined : parseDecimal(raw);
       if (value !== undefined) this.budgets[i]!.add(t, value);
     }
-    this.judgeDrift(obs, t, app, true);
+    this.stepDrift(obs, t, app, true);
+  }
+}
+
+const NO_VIOLATIONS: readonly Violation[] = Object.freeze([]);
+const NO_RESPONSES: readonly Response[] = Object.freeze([]);
+
+/** The violations of one action, collected in order; most actions have none, so nothing is allocated then. */
+class Violations {
+  private list: Violation[] | undefined;
+
+  constructor(private readonly jti: string) {}
+
+  add(rule: string, cls: ViolationClass, observed: JsonValue, allowed: JsonValue): void {
+    (this.list ??= []).push({ rule, class: cls, jti: this.jti, observed, allowed });
+  }
+
+  addDrift(rule: string, alarm: DriftAlarm): void {
+    this.add(rule, 'drift', { statistic: alarm.statistic, value: alarm.value, samples: alarm.samples }, { threshold: alarm.threshold });
+  }
+
+  verdict(escalation: Readonly<Record<ViolationClass, readonly Response[]>>): Verdict {
+    if (!this.list) return { jti: this.jti, decision: 'allow', violations: NO_VIOLATIONS, responses: NO_RESPONSES };
+    const responses = new Set<Response>();
+    for (const v of this.list) for (const r of escalation[v.class]) responses.add(r);
+    return { jti: this.jti, ...decide(responses), violations: this.list };
   }
 }

@@ -325,3 +325,18 @@ class Writer {
     }
   }
 }
+
+/**
+ * The shortest head of a data item of major type `major` (0–7) with argument `n` (a non-negative safe integer).
+ * For hot paths that join parts already encoded, such as COSE's Sig_structure, instead of re-encoding them.
+ */
+export function cborHead(major: number, n: number): Uint8Array {
+  if (n < 24) return Uint8Array.of((major << 5) | n);
+  if (n < 0x100) return Uint8Array.of((major << 5) | 24, n);
+  if (n < 0x10000) return Uint8Array.of((major << 5) | 25, n >> 8, n & 0xff);
+  if (n < 0x100000000) return Uint8Array.of((major << 5) | 26, n >>> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff);
+  const out = new Uint8Array(9);
+  out[0] = (major << 5) | 27;
+  new DataView(out.buffer).setBigUint64(1, BigInt(n));
+  return out;
+}

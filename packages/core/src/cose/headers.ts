@@ -1,5 +1,6 @@
 import { type CborValue, decodeCbor, type DecodeOptions, encodeCbor } from '../cbor/index.js';
 import { snError } from '../errors/index.js';
+import { toHex } from '../util/bytes.js';
 
 /** COSE header parameter labels (RFC 9052 §3.1, RFC 9596 for `typ`). */
 export const HEADER = {
@@ -40,6 +41,28 @@ export function headerMap(params: HeaderParams = {}): HeaderMap {
 /** The bstr-wrapped protected bucket: an empty map is the empty byte string (RFC 9052 §3). */
 export function encodeProtected(map: HeaderMap): Uint8Array {
   return map.size === 0 ? new Uint8Array(0) : encodeCbor(map);
+}
+
+const protectedCache = new Map<string, Uint8Array>();
+const PROTECTED_CACHE_LIMIT = 1024;
+
+/**
+ * The encoded protected bucket a signer emits: `params` with `alg` set. Signers send the same few headers over and
+ * over (one per message type, key and algorithm), so the plain ones are encoded once and remembered; the returned
+ * bytes are shared and must not be modified.
+ */
+export function protectedBucket(params: HeaderParams | undefined, algId: number): Uint8Array {
+  if (params?.crit !== undefined || params?.other !== undefined) {
+    return encodeProtected(headerMap(params).set(HEADER.alg, algId));
+  }
+  const key = `${algId}|${typeof params?.typ}${params?.typ ?? ''}|${typeof params?.contentType}${params?.contentType ?? ''}|${params?.kid ? toHex(params.kid) : ''}`;
+  let bytes = protectedCache.get(key);
+  if (!bytes) {
+    if (protectedCache.size >= PROTECTED_CACHE_LIMIT) protectedCache.clear();
+    bytes = encodeProtected(headerMap(params).set(HEADER.alg, algId));
+    protectedCache.set(key, bytes);
+  }
+  return bytes;
 }
 
 /** Decodes a protected bucket (zero-length means empty) and checks it is a map of valid labels. */

@@ -4,7 +4,7 @@ import { getBackend } from '../crypto/index.js';
 import { snError } from '../errors/index.js';
 import type { PrivateKey } from '../keys/types.js';
 import { signingAlgorithm } from './algorithm.js';
-import { encodeProtected, HEADER, type HeaderParams, headerMap } from './headers.js';
+import { encodeProtected, type HeaderParams, headerMap, protectedBucket } from './headers.js';
 import { signToBeSigned } from './sig-structure.js';
 import { COSE_SIGN_TAG } from './structure.js';
 
@@ -42,10 +42,8 @@ export function signSign(payload: Uint8Array, signers: readonly Signer[], option
   const backend = options.backend ?? getBackend();
   const bodyProtected = encodeProtected(headerMap(options.protectedHeader));
   const signatures = signers.map((signer) => {
-    const protectedMap = headerMap(signer.protectedHeader);
-    const alg = signingAlgorithm(signer.key, protectedMap.get(HEADER.alg), options.profile ?? true);
-    protectedMap.set(HEADER.alg, alg.id);
-    const signProtected = encodeProtected(protectedMap);
+    const alg = signingAlgorithm(signer.key, signer.protectedHeader?.alg, options.profile ?? true);
+    const signProtected = protectedBucket(signer.protectedHeader, alg.id);
     const tbs = signToBeSigned(bodyProtected, signProtected, payload, options.externalAad);
     return [signProtected, headerMap(signer.unprotectedHeader), backend.sign(alg, signer.key, tbs)];
   });

@@ -3,7 +3,7 @@ import type { CryptoBackend } from '../crypto/backend.js';
 import { getBackend } from '../crypto/index.js';
 import type { PrivateKey } from '../keys/types.js';
 import { signingAlgorithm } from './algorithm.js';
-import { encodeProtected, HEADER, type HeaderParams, headerMap } from './headers.js';
+import { type HeaderParams, headerMap, protectedBucket } from './headers.js';
 import { sign1ToBeSigned } from './sig-structure.js';
 import { COSE_SIGN1_TAG } from './structure.js';
 
@@ -33,10 +33,8 @@ export interface Sign1Options {
  * ```
  */
 export function signSign1(payload: Uint8Array, key: PrivateKey, options: Sign1Options = {}): Uint8Array {
-  const protectedMap = headerMap(options.protectedHeader);
-  const alg = signingAlgorithm(key, protectedMap.get(HEADER.alg), options.profile ?? true);
-  protectedMap.set(HEADER.alg, alg.id);
-  const protectedBytes = encodeProtected(protectedMap);
+  const alg = signingAlgorithm(key, options.protectedHeader?.alg, options.profile ?? true);
+  const protectedBytes = protectedBucket(options.protectedHeader, alg.id);
   const tbs = sign1ToBeSigned(protectedBytes, payload, options.externalAad);
   const signature = (options.backend ?? getBackend()).sign(alg, key, tbs);
   const body = [protectedBytes, headerMap(options.unprotectedHeader), options.detached ? null : payload, signature];

@@ -1,0 +1,100 @@
+import { isSafetyNetError, snError } from '@safety-net/core';
+import type { ObservationInput, ParamValue } from './observation-input.js';
+
+const FIELDS = new Set(['jti', 'wid', 'iss', 'exec_act', 'pred', 'time_ms', 'params', 'outcome', 'latency_ms', 'resources', 'scopes']);
+const OUTCOMES = new Set(['success', 'failure', 'timeout']);
+const MAX_PARAMS = 256;
+
+/**
+ * Reads untrusted input as an observation, with exactly the rules of `ObservationInputSchema`, and copies it out
+ * so that later reads see the values checked. Anything else — wrong types, extra fields, throwing getters,
+ * proxies — is `ERR_BV_OBSERVATION_INVALID`. Hand-written rather than zod because it runs once per judged action
+ * on the monitor's hot path; a property test holds it to the schema.
+ */
+export function readObservation(input: unknown): ObservationInput {
+  try {
+    return readUnsafe(input);
+  } catch (e) {
+    if (isSafetyNetError(e)) throw e;
+    throw snError('ERR_BV_OBSERVATION_INVALID', 'observation could not be read');
+  }
+}
+
+function fail(what: string): never {
+  throw snError('ERR_BV_OBSERVATION_INVALID', what);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function text(v: unknown, max: number, what: string): string {
+  if (typeof v !== 'string' || v.length < 1 || v.length > max) fail(what);
+  return v;
+}
+
+function finite(v: unknown, what: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(what);
+  return v;
+}
+
+function texts(v: unknown, maxItems: number, maxLength: number, what: string): string[] {
+  if (!Array.isArray(v) || v.length > maxItems) fail(what);
+  const out: string[] = new Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = text(v[i], maxLength, what);
+  return out;
+}
+
+function readUnsafe(input: unknown): ObservationInput {
+  if (!isRecord(input)) fail('not an object');
+  for (const k of Object.keys(input)) if (!FIELDS.has(k)) fail(`unknown field ${k}`);
+  const obs: ObservationInput = {
+    jti: text(input.jti, 256, 'jti'),
+    wid: text(input.wid, 256, 'wid'),
+    iss: text(input.iss, 1024, 'iss'),
+    exec_act: text(input.exec_act, 1024, 'exec_act'),
+    pred: texts(input.pred, 100, 256, 'pred'),
+    time_ms: finite(input.time_ms, 'time_ms'),
+    params: readParams(input.params),
+  };
+  if (!Number.isSafeInteger(obs.time_ms) || obs.time_ms < 0) fail('time_ms');
+  const { outcome, latency_ms, resources, scopes } = input;
+  if (outcome !== undefined) {
+    if (typeof outcome !== 'string' || !OUTCOMES.has(outcome)) fail('outcome');
+    obs.outcome = outcome as ObservationInput['outcome'];
+  }
+  if (latency_ms !== undefined) {
+    obs.latency_ms = finite(latency_ms, 'latency_ms');
+    if (obs.latency_ms < 0) fail('latency_ms');
+  }
+  if (resources !== undefined) {
+    if (!isRecord(resources)) fail('resources');
+    const out: Record<string, number> = Object.create(null);
+    for (const k of Object.keys(resources)) {
+      text(k, 128, 'resources');
+      const v = finite(resources[k], 'resources');
+      if (v < 0) fail('resources');
+      out[k] = v;
+    }
+    obs.resources = out;
+  }
+  if (scopes !== undefined) obs.scopes = texts(scopes, 1000, 1024, 'scopes');
+  return obs;
+}
+
+function readParams(v: unknown): Record<string, ParamValue> {
+  const out: Record<string, ParamValue> = Object.create(null);
+  if (v === undefined) return out;
+  if (!isRecord(v)) fail('params');
+  const keys = Object.keys(v);
+  if (keys.length > MAX_PARAMS) fail('too many params');
+  for (const k of keys) {
+    text(k, 128, 'params');
+    const x = v[k];
+    if (typeof x === 'boolean' || (typeof x === 'string' && x.length <= 4096)) out[k] = x;
+    else out[k] = finite(x, 'params');
+  }
+  return out;
+}
