@@ -27,6 +27,8 @@ const RATIOS: readonly RatioSpec[] = [
   { numerator: 'cose.sign1.es256.sign', denominator: 'jose.jwt.es256.sign', target: 1.5 },
   { numerator: 'cose.sign1.es256.sign', denominator: 'cosejs.sign1.es256.sign', target: 5 },
   { numerator: 'ect.dag.insert.1m', denominator: 'ect.dag.insert.100k', target: 0.8 },
+  { numerator: 'bv.monitor.evaluate.100rules', denominator: 'agt.policy.evaluate.100rules', target: 1.0 },
+  { numerator: 'bv.monitor.evaluate.100rules', denominator: 'cose.sign1.ed25519.verify', target: 20 },
   // Ceilings: no path over node:crypto can beat raw node:crypto, so raw / jose bounds ours / jose.
   { numerator: 'raw.ed25519.sign', denominator: 'jose.jwt.eddsa.sign' },
   { numerator: 'raw.ed25519.verify', denominator: 'jose.jwt.eddsa.verify' },

@@ -5,6 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { getBackend } from '@safety-net/core';
+import { behavioralVerificationGroups } from './behavioral-verification.js';
+import { betGroup } from './behavioral-verification-bet.js';
 import { dagCases } from './dag.js';
 import { type BenchCase, type CaseResult, measureGroup } from './harness.js';
 import { computeRatios, formatReport } from './report.js';
@@ -30,7 +32,8 @@ console.log(
 
 const cases: Record<string, CaseResult> = {};
 const started = performance.now();
-for (const group of await signingGroups()) {
+const groups = [...(await signingGroups()), ...(await behavioralVerificationGroups()), betGroup()];
+for (const group of groups) {
   const chosen = group.cases.filter(selected);
   if (chosen.length === 0) continue;
   console.log(`measuring ${group.title}: ${chosen.map((c) => c.name).join(', ')}`);

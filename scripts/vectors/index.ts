@@ -1,4 +1,6 @@
 import { type Vector, vectorText } from '../../packages/cli/src/index.js';
+import { behavioralVerificationVectors } from './behavioral-verification.js';
+import { behavioralVerificationMessageVectors } from './behavioral-verification-messages.js';
 import { cborVectors } from './cbor.js';
 import { coseSignVectors } from './cose-sign.js';
 import { coseVerifyVectors } from './cose-verify.js';
@@ -23,12 +25,17 @@ export function generateVectors(): Vector[] {
     ...ectCoseVectors(),
     ...ectJwsVectors(),
     ...dagVectors(),
+    ...behavioralVerificationMessageVectors(),
   ];
 }
 
 /** The files to write; duplicate ids are a generator bug. */
 export function generateVectorFiles(): GeneratedFile[] {
-  const files = generateVectors().map((v) => ({ path: `${v.package}/${v.id}.json`, text: vectorText(v) }));
+  const files = [
+    ...generateVectors().map((v) => ({ path: `${v.package}/${v.id}.json`, text: vectorText(v) })),
+    // The evaluation vectors are written by their own package's generator, with their own exact text.
+    ...behavioralVerificationVectors().map((f) => ({ path: f.path.replace(/^spec-vectors\//, ''), text: f.json })),
+  ];
   const seen = new Set<string>();
   for (const f of files) {
     if (seen.has(f.path)) throw new Error(`two vectors would be written to ${f.path}`);

@@ -1,3 +1,4 @@
+import { behavioralProfile, bet, observation, performanceProfile } from '@safety-net/behavioral-verification';
 import { type AnyMessageType, ect, MessageTypeRegistry } from '@safety-net/core';
 import { UsageError } from './usage.js';
 
@@ -6,7 +7,7 @@ import { UsageError } from './usage.js';
  * of `message-*` vectors. Each protocol package's types are added here as the package joins the command.
  */
 export function defaultRegistry(): MessageTypeRegistry {
-  return new MessageTypeRegistry([ect]);
+  return new MessageTypeRegistry([ect, behavioralProfile, observation, bet, performanceProfile]);
 }
 
 /** The message type named by `--type`; an unknown name is a usage error that lists the known ones. */

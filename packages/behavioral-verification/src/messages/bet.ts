@@ -74,7 +74,7 @@ export const BetClaimsSchema = z
 /** Behavioral Evidence Token claims. */
 export type BetClaims = z.infer<typeof BetClaimsSchema>;
 
-/** The verdict must agree with the evidence it summarises (behavioral-verification.md §5.2). */
+/** The verdict must agree with the evidence it summarises (behavioral-verification.md §4.2). */
 function verdictProblem(c: Pick<BetClaims, 'verdict' | 'violations' | 'drift'>): string | undefined {
   const hard = c.violations.some((v) => v.class !== 'drift');
   const drifting = c.drift.some((d) => d.alarm) || c.violations.some((v) => v.class === 'drift');

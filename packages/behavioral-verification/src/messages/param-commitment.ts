@@ -37,7 +37,7 @@ export interface CommittedParams {
   readonly disclosures: Readonly<Record<string, ParamDisclosure>>;
 }
 
-/** SHA-256 over the deterministic CBOR array [salt, name, value] (behavioral-verification.md §4.2). */
+/** SHA-256 over the deterministic CBOR array [salt, name, value] (behavioral-verification.md §3.2). */
 function commitmentOf(salt: Uint8Array, name: string, value: ParamValue): string {
   return toBase64Url(sha256(encodeCbor([salt, name, value])));
 }

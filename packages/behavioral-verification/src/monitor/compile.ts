@@ -38,6 +38,8 @@ export class CompiledProfile {
   readonly sequenceMatchers: readonly ActionMatcher[];
   /** Parsed budget limits. */
   readonly budgetLimits: readonly Decimal[];
+  /** Each budget limit as a number when it is an integer of magnitude at most 2^52, for the fast path. */
+  readonly budgetLimitInts: readonly (number | undefined)[];
   private readonly allow: PatternIndex;
   private readonly denyIndex: PatternIndex;
   private readonly indexes: Readonly<Record<'params' | 'scopes' | 'sequences' | 'rates' | 'budgets' | 'numeric', PatternIndex>>;
@@ -65,6 +67,7 @@ export class CompiledProfile {
     this.scopeMatchers = rules.scopes.map((r) => r.allowed.map(compilePattern));
     this.sequenceMatchers = rules.sequences.map((r) => compilePattern(r.after));
     this.budgetLimits = rules.budgets.map((r) => parseDecimal(r.max)!);
+    this.budgetLimitInts = this.budgetLimits.map((d) => (d.scale === 0 && d.mantissa >= -(2n ** 52n) && d.mantissa <= 2n ** 52n ? Number(d.mantissa) : undefined));
   }
 
   /** The rules that apply to `action` (exec_act), from the index; cached per action name. */

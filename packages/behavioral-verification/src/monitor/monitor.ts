@@ -1,5 +1,5 @@
 import { type Clock, EctDag, snError, systemClock } from '@safety-net/core';
-import { addDecimal, compareDecimal, formatDecimal, parseDecimal } from '../rules/decimal.js';
+import { formatDecimal } from '../rules/decimal.js';
 import { UNLISTED_RULE_ID } from '../rules/parse.js';
 import type { Response, ViolationClass } from '../rules/schema.js';
 import type { DriftAlarm, NumericDetector } from '../drift/alarm.js';
@@ -10,7 +10,7 @@ import type { Applicable, CompiledProfile } from './compile.js';
 import type { ObservationInput } from './observation-input.js';
 import { readObservation } from './read-observation.js';
 import { decide, type JsonValue, type Verdict, type Violation } from './verdict.js';
-import { BudgetWindow, RateWindow } from './windows.js';
+import { BudgetWindow, budgetValue, RateWindow } from './windows.js';
 
 /** How a monitor is used. */
 export interface MonitorOptions {
@@ -52,6 +52,8 @@ export class Monitor {
   private readonly lastSeen: (number | undefined)[];
   private readonly mix: MixDivergence[];
   private latest = 0;
+  /** `exec_act` of each node this monitor inserted: predecessor checks read it without building a DAG node. */
+  private readonly acts = new Map<string, string>();
 
   constructor(profile: CompiledProfile, options: MonitorOptions = {}) {
     this.profile = profile;
@@ -78,7 +80,7 @@ export class Monitor {
   evaluate(input: unknown): Verdict {
     const obs = readObservation(input);
     const t = Math.max(this.latest, this.mode === 'enforce' ? this.clock.now() : obs.time_ms);
-    for (const p of obs.pred) if (!this.dag.has(p)) throw snError('ERR_ECT_PREDECESSOR_MISSING', p);
+    for (const p of obs.pred) if (!this.acts.has(p) && !this.dag.has(p)) throw snError('ERR_ECT_PREDECESSOR_MISSING', p);
     const verdict = this.judge(obs, t);
     if (this.mode === 'observe' || verdict.decision === 'allow') this.commit(obs, t);
     return verdict;
@@ -133,7 +135,7 @@ export class Monitor {
     const matchers = this.profile.scopeMatchers[i]!;
     for (const scope of scopes) {
       let ok = false;
-      for (const m of matchers) if ((ok = m.test(scope))) break;
+      for (let k = 0; k < matchers.length && !ok; k++) ok = matchers[k]!.test(scope);
       if (!ok) out.add(this.profile.rules.scopes[i]!.id, 'scope_violation', scope, this.profile.rules.scopes[i]!.allowed);
     }
   }
@@ -142,17 +144,18 @@ export class Monitor {
     const r = this.profile.rules.budgets[i]!;
     const raw = obs.params[r.param];
     if (raw === undefined) return;
-    const value = typeof raw === 'boolean' ? undefined : parseDecimal(raw);
+    const value = budgetValue(raw);
     if (value === undefined) {
       out.add(r.id, 'parameter_not_allowed', raw, { numeric: true });
       return;
     }
-    const sum = addDecimal(this.budgets[i]!.sumAt(t), value);
+    const window = this.budgets[i]!;
+    window.advance(t);
     const limit = this.profile.budgetLimits[i]!;
-    if (compareDecimal(sum, limit) > 0) {
+    if (window.exceedsWith(value, limit, this.profile.budgetLimitInts[i])) {
       const allowed: Record<string, JsonValue> = { max: formatDecimal(limit) };
       if (r.window_ms !== undefined) allowed.window_ms = r.window_ms;
-      out.add(r.id, 'budget_exceeded', formatDecimal(sum), allowed);
+      out.add(r.id, 'budget_exceeded', formatDecimal(window.sumWith(value)), allowed);
     }
   }
 
@@ -189,7 +192,7 @@ export class Monitor {
   private hasBefore(pred: readonly string[], i: number, relation: 'predecessor' | 'ancestor'): boolean {
     const matcher = this.profile.sequenceMatchers[i]!;
     if (relation === 'predecessor') {
-      for (const p of pred) if (matcher.test(this.dag.get(p)!.exec_act)) return true;
+      for (const p of pred) if (matcher.test(this.acts.get(p) ?? this.dag.get(p)!.exec_act)) return true;
       return false;
     }
     let found = false;
@@ -211,15 +214,16 @@ export class Monitor {
   }
 
   private commit(obs: ObservationInput, t: number): void {
-    if (!this.dag.has(obs.jti)) {
+    if (!this.acts.has(obs.jti) && !this.dag.has(obs.jti)) {
       this.dag.insert({ jti: obs.jti, wid: obs.wid, iat: Math.floor(obs.time_ms / 1000), iss: obs.iss, exec_act: obs.exec_act, pred: obs.pred });
+      this.acts.set(obs.jti, obs.exec_act);
     }
     this.latest = t;
     const app = this.profile.applicable(obs.exec_act);
     for (const i of app.rates) this.rates[i]!.add(t);
     for (const i of app.budgets) {
       const raw = obs.params[this.profile.rules.budgets[i]!.param];
-      const value = raw === undefined || typeof raw === 'boolean' ? undefined : parseDecimal(raw);
+      const value = raw === undefined ? undefined : budgetValue(raw);
       if (value !== undefined) this.budgets[i]!.add(t, value);
     }
     this.stepDrift(obs, t, app, true);
@@ -236,7 +240,8 @@ class Violations {
   constructor(private readonly jti: string) {}
 
   add(rule: string, cls: ViolationClass, observed: JsonValue, allowed: JsonValue): void {
-    (this.list ??= []).push({ rule, class: cls, jti: this.jti, observed, allowed });
+    if (!this.list) this.list = [];
+    this.list.push({ rule, class: cls, jti: this.jti, observed, allowed });
   }
 
   addDrift(rule: string, alarm: DriftAlarm): void {

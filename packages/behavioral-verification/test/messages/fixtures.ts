@@ -11,6 +11,7 @@ export const operatorKey = generateKey('Ed25519', seededRandom('bv-test-operator
 export const verifierKey = generateKey('P-256', seededRandom('bv-test-verifier'));
 export const gatewayKey = generateKey('Ed25519', seededRandom('bv-test-gateway'));
 export const strangerKey = generateKey('Ed25519', seededRandom('bv-test-stranger'));
+export const strangerP256Key = generateKey('P-256', seededRandom('bv-test-stranger-p256'));
 
 export const AGENT = 'spiffe://example.org/agent/trader';
 

@@ -1,4 +1,4 @@
-import { encodeCbor, fixedClock, isSafetyNetError, publicKeyOf, Tagged, verifyJwt } from '@safety-net/core';
+import { type AnyMessageType, type CborValue, encodeCbor, fixedClock, isSafetyNetError, publicKeyOf, Tagged, verifyJwt } from '@safety-net/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { appraiseBet } from '../../src/appraisal/index.js';
@@ -10,12 +10,12 @@ import { gatewayKey, NOW_MS, observationClaims, operatorKey, performanceClaims, 
 import { sampleBetClaims } from './sample-bet.js';
 
 const clock = fixedClock(NOW_MS);
-const types = [
+const types: { type: AnyMessageType; valid: Uint8Array; key: typeof operatorKey }[] = [
   { type: behavioralProfile, valid: behavioralProfile.sign(behavioralProfile.parse(profileInput), operatorKey), key: operatorKey },
   { type: observation, valid: observation.sign(observationClaims, gatewayKey), key: gatewayKey },
   { type: bet, valid: bet.sign(sampleBetClaims(), verifierKey), key: verifierKey },
   { type: performanceProfile, valid: performanceProfile.sign(performanceClaims, gatewayKey), key: gatewayKey },
-] as const;
+];
 
 /** Arbitrary CBOR-ish values: what a hostile claims map could hold. */
 const cborValue = fc.letrec((tie) => ({
@@ -64,7 +64,7 @@ describe.each(types)('$type.name decoders under garbage', ({ type, valid, key })
       fc.property(fc.dictionary(fc.string({ maxLength: 12 }), cborValue.value, { maxKeys: 8 }), (claims) => {
         let parsed: unknown;
         try {
-          parsed = type.parse(type.fromCbor(new Map(Object.entries(claims))));
+          parsed = type.parse(type.fromCbor(new Map(Object.entries(claims)) as CborValue));
         } catch (e) {
           expect(isSafetyNetError(e, 'ERR_CLAIMS_INVALID')).toBe(true);
           return;

@@ -14,7 +14,8 @@ import { compactVerify, importJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { behavioralProfile, profileDigest } from '../../src/messages/behavioral-profile.js';
 import { bet } from '../../src/messages/bet.js';
-import { observation } from '../../src/messages/observation.js';
+import { observation, observationInput } from '../../src/messages/observation.js';
+import { parseObservation } from '../../src/monitor/observation-input.js';
 import { performanceProfile } from '../../src/messages/performance-profile.js';
 import {
   gatewayKey,
@@ -24,6 +25,7 @@ import {
   performanceClaims,
   profileInput,
   strangerKey,
+  strangerP256Key,
   verifierKey,
 } from './fixtures.js';
 import { sampleBetClaims } from './sample-bet.js';
@@ -48,8 +50,9 @@ describe.each(cases)('$type.name', ({ type, claims, key }) => {
 
   it('refuses a signature by another key and a message of another type', () => {
     const bytes = type.sign(claims, key);
-    const wrongKey = type.verify(bytes, { key: publicKeyOf(strangerKey.curve === key.curve ? strangerKey : key), clock });
-    if (strangerKey.curve === key.curve) expect(!wrongKey.ok && wrongKey.error.code).toBe('ERR_COSE_BAD_SIGNATURE');
+    const stranger = key.curve === 'P-256' ? strangerP256Key : strangerKey;
+    const wrongKey = type.verify(bytes, { key: publicKeyOf(stranger), clock });
+    expect(!wrongKey.ok && wrongKey.error.code).toBe('ERR_COSE_BAD_SIGNATURE');
     const other = cases.find((c) => c.type !== type)!;
     const foreign = other.type.sign(other.claims, key);
     const mixed = type.verify(foreign, { key: publicKeyOf(key), clock });
@@ -103,6 +106,13 @@ describe('profile digest', () => {
 });
 
 describe('observation', () => {
+  it('becomes the monitor input, with disclosed parameters merged under the clear ones', () => {
+    const input = observationInput(observationClaims, { notional: '250000', symbol: 'SHADOW' });
+    expect(parseObservation(input)).toEqual(input);
+    expect(input).toMatchObject({ jti: observationClaims.ect_jti, iss: observationClaims.sub, exec_act: 'trade.buy' });
+    expect(input.params).toEqual({ notional: '250000', symbol: 'ACME' });
+  });
+
   it('refuses a clear parameter that was not committed to', () => {
     const claims = { ...observationClaims, params: { quantity: 5 } };
     expect(() => observation.sign(claims, gatewayKey)).toThrow(expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }));
@@ -112,7 +122,7 @@ describe('observation', () => {
 describe('performance profile', () => {
   it('refuses a value outside its confidence interval and an empty metric set', () => {
     const outside = { value: 2, n: 10, ci_low: 0, ci_high: 1, confidence: 0.95 };
-    for (const metrics of [{ accuracy: outside }, {}]) {
+    for (const metrics of [{ accuracy: outside }, {}] as Record<string, typeof outside>[]) {
       expect(() => performanceProfile.sign({ ...performanceClaims, metrics }, gatewayKey)).toThrow(
         expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }),
       );

@@ -60,6 +60,17 @@ describe('Monitor', () => {
     expect(v.violations[0]).toMatchObject({ class: 'budget_exceeded', observed: '10.75', allowed: { max: '10.5', window_ms: 60000 } });
   });
 
+  it('budget sums stay exact past 2^53 and across integers and decimal strings', () => {
+    const m = new Monitor(compileProfile({ actions: { unlisted: 'allow' }, budgets: [{ id: 'b', action: '*', param: 'x', max: '13510798882111488.5' }] }), { clock: fixedClock(T0) });
+    for (let i = 0; i < 3; i++) expect(m.evaluate(obs('a', { x: 2 ** 52 })).decision).toBe('allow'); // 3 · 2^52
+    expect(m.evaluate(obs('a', { x: '0.5' })).decision).toBe('allow'); // exactly the max
+    const v = m.evaluate(obs('a', { x: 1 }));
+    expect(v.violations[0]).toMatchObject({ class: 'budget_exceeded', observed: '13510798882111489.5' });
+    expect(m.evaluate(obs('a', { x: -(2 ** 52) })).decision).toBe('allow');
+    expect(m.evaluate(obs('a', { x: 2 ** 52 })).decision).toBe('allow');
+    expect(m.evaluate(obs('a', { x: Number.MAX_SAFE_INTEGER })).violations[0]).toMatchObject({ observed: '22517998136852479.5' }); // 5 · 2^52 − 0.5
+  });
+
   it('enforce mode: a blocked action enters neither the windows nor the DAG; record() commits an approved one', () => {
     const m = new Monitor(compileProfile({ actions: { unlisted: 'allow' }, budgets: [{ id: 'b', action: '*', param: 'x', max: 10 }], escalation: { budget_exceeded: ['require_human_approval'] } }), { clock: fixedClock(T0) });
     const big = obs('a', { x: 11 });

@@ -4,7 +4,11 @@ import { type EvaluationVector, runEvaluationVector } from '../../src/monitor/ve
 import { behavioralVerificationVectors } from '../../../../scripts/vectors/behavioral-verification.js';
 
 const dir = new URL('../../../../spec-vectors/behavioral-verification/', import.meta.url);
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+// The directory also holds the message vectors (other kinds); these tests are about the evaluation vectors.
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .filter((f) => JSON.parse(readFileSync(new URL(f, dir), 'utf8')).kind === 'bv-monitor-evaluate')
+  .sort();
 
 describe('behavioral-verification evaluation vectors', () => {
   it('has at least 30 vectors covering every violation class', () => {

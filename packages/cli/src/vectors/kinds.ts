@@ -1,3 +1,4 @@
+import { bvMonitorEvaluate } from './bv-monitor-evaluate.js';
 import { cborDecode } from './cbor-decode.js';
 import { coseSignSign } from './cose-sign-sign.js';
 import { coseSignVerify } from './cose-sign-verify.js';
@@ -10,7 +11,17 @@ import { messageVerify } from './message-verify.js';
 
 /** Every kind this runner implements, by name. A vector of any other kind fails. */
 export const KINDS: ReadonlyMap<string, KindHandler> = new Map(
-  [cborDecode, coseSign1Sign, coseSign1Verify, coseSignSign, coseSignVerify, messageSign, messageVerify, dagInsert].map(
+  [
+    cborDecode,
+    coseSign1Sign,
+    coseSign1Verify,
+    coseSignSign,
+    coseSignVerify,
+    messageSign,
+    messageVerify,
+    dagInsert,
+    bvMonitorEvaluate,
+  ].map(
     (k) => [k.kind, k],
   ),
 );
