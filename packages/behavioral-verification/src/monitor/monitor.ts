@@ -21,7 +21,10 @@ export interface MonitorOptions {
   readonly mode?: 'enforce' | 'observe';
   /** The clock of enforce mode. Default: the system clock. */
   readonly clock?: Clock;
-  /** The ECT DAG sequencing rules look up; nodes already present are not inserted again. Default: a new one. */
+  /**
+   * The ECT DAG sequencing rules look up, and into which committed actions are inserted (nodes already present are
+   * not inserted again). Default: a private one, filled only when an `ancestor` sequencing rule needs to walk it.
+   */
   readonly dag?: EctDag;
   /** Most nodes an ancestor lookup may visit (`ERR_ECT_TRAVERSAL_LIMIT` beyond). Default 10,000. */
   readonly traversalLimit?: number;
@@ -40,7 +43,7 @@ export interface MonitorOptions {
  * ```
  */
 export class Monitor {
-  /** The ECT DAG the monitor reads and extends. */
+  /** The ECT DAG the monitor reads (and extends, when given one or when ancestor rules need it). */
   readonly dag: EctDag;
   private readonly profile: CompiledProfile;
   private readonly mode: 'enforce' | 'observe';
@@ -54,12 +57,14 @@ export class Monitor {
   private latest = 0;
   /** `exec_act` of each node this monitor inserted: predecessor checks read it without building a DAG node. */
   private readonly acts = new Map<string, string>();
+  private readonly keepsDag: boolean;
 
   constructor(profile: CompiledProfile, options: MonitorOptions = {}) {
     this.profile = profile;
     this.mode = options.mode ?? 'enforce';
     this.clock = options.clock ?? systemClock;
     this.dag = options.dag ?? new EctDag();
+    this.keepsDag = options.dag !== undefined || profile.rules.sequences.some((r) => r.relation === 'ancestor');
     this.traversalLimit = options.traversalLimit ?? 10_000;
     const { rules } = profile;
     this.rates = rules.rates.map((r) => new RateWindow(r.max, r.window_ms));
@@ -81,8 +86,9 @@ export class Monitor {
     const obs = readObservation(input);
     const t = Math.max(this.latest, this.mode === 'enforce' ? this.clock.now() : obs.time_ms);
     for (const p of obs.pred) if (!this.acts.has(p) && !this.dag.has(p)) throw snError('ERR_ECT_PREDECESSOR_MISSING', p);
-    const verdict = this.judge(obs, t);
-    if (this.mode === 'observe' || verdict.decision === 'allow') this.commit(obs, t);
+    const app = this.profile.applicable(obs.exec_act);
+    const verdict = this.judge(obs, t, app);
+    if (this.mode === 'observe' || verdict.decision === 'allow') this.commit(obs, t, app);
     return verdict;
   }
 
@@ -92,12 +98,12 @@ export class Monitor {
    */
   record(input: unknown): void {
     const obs = readObservation(input);
-    this.commit(obs, Math.max(this.latest, this.mode === 'enforce' ? this.clock.now() : obs.time_ms));
+    const t = Math.max(this.latest, this.mode === 'enforce' ? this.clock.now() : obs.time_ms);
+    this.commit(obs, t, this.profile.applicable(obs.exec_act));
   }
 
-  private judge(obs: ObservationInput, t: number): Verdict {
+  private judge(obs: ObservationInput, t: number, app: Applicable): Verdict {
     const rules = this.profile.rules;
-    const app = this.profile.applicable(obs.exec_act);
     const out = new Violations(obs.jti);
     if (app.deny >= 0) {
       const r = rules.actions.rules[app.deny]!;
@@ -213,13 +219,16 @@ export class Monitor {
     return false;
   }
 
-  private commit(obs: ObservationInput, t: number): void {
+  private commit(obs: ObservationInput, t: number, app: Applicable): void {
     if (!this.acts.has(obs.jti) && !this.dag.has(obs.jti)) {
-      this.dag.insert({ jti: obs.jti, wid: obs.wid, iat: Math.floor(obs.time_ms / 1000), iss: obs.iss, exec_act: obs.exec_act, pred: obs.pred });
+      // The DAG is walked only by ancestor sequencing rules (or read by whoever passed it in); predecessor
+      // lookups need only the action of each task, so the insert is skipped when nothing will walk the DAG.
+      if (this.keepsDag) {
+        this.dag.insert({ jti: obs.jti, wid: obs.wid, iat: Math.floor(obs.time_ms / 1000), iss: obs.iss, exec_act: obs.exec_act, pred: obs.pred });
+      }
       this.acts.set(obs.jti, obs.exec_act);
     }
     this.latest = t;
-    const app = this.profile.applicable(obs.exec_act);
     for (const i of app.rates) this.rates[i]!.add(t);
     for (const i of app.budgets) {
       const raw = obs.params[this.profile.rules.budgets[i]!.param];

@@ -1,4 +1,4 @@
-import { fixedClock, isSafetyNetError } from '@safety-net/core';
+import { EctDag, fixedClock, isSafetyNetError } from '@safety-net/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileProfile } from '../../src/monitor/compile.js';
@@ -72,7 +72,7 @@ describe('Monitor', () => {
   });
 
   it('enforce mode: a blocked action enters neither the windows nor the DAG; record() commits an approved one', () => {
-    const m = new Monitor(compileProfile({ actions: { unlisted: 'allow' }, budgets: [{ id: 'b', action: '*', param: 'x', max: 10 }], escalation: { budget_exceeded: ['require_human_approval'] } }), { clock: fixedClock(T0) });
+    const m = new Monitor(compileProfile({ actions: { unlisted: 'allow' }, budgets: [{ id: 'b', action: '*', param: 'x', max: 10 }], escalation: { budget_exceeded: ['require_human_approval'] } }), { clock: fixedClock(T0), dag: new EctDag() });
     const big = obs('a', { x: 11 });
     expect(m.evaluate(big).decision).toBe('escalate');
     expect(m.dag.has(big.jti)).toBe(false);
