@@ -1,4 +1,4 @@
-import { encodeCbor, Tagged } from '../cbor/index.js';
+import { cborHead, encodeCbor } from '../cbor/index.js';
 import type { CryptoBackend } from '../crypto/backend.js';
 import { getBackend } from '../crypto/index.js';
 import type { PrivateKey } from '../keys/types.js';
@@ -6,6 +6,13 @@ import { signingAlgorithm } from './algorithm.js';
 import { type HeaderParams, headerMap, protectedBucket } from './headers.js';
 import { sign1ToBeSigned } from './sig-structure.js';
 import { COSE_SIGN1_TAG } from './structure.js';
+import { concatBytes } from '../util/bytes.js';
+
+const SIGN1_TAG_HEAD = cborHead(6, COSE_SIGN1_TAG);
+const ARRAY_OF_FOUR = cborHead(4, 4);
+const EMPTY_MAP = cborHead(5, 0);
+const NIL = Uint8Array.of(0xf6);
+const NO_BYTES = new Uint8Array(0);
 
 /** Options for {@link signSign1}. */
 export interface Sign1Options {
@@ -37,6 +44,17 @@ export function signSign1(payload: Uint8Array, key: PrivateKey, options: Sign1Op
   const protectedBytes = protectedBucket(options.protectedHeader, alg.id);
   const tbs = sign1ToBeSigned(protectedBytes, payload, options.externalAad);
   const signature = (options.backend ?? getBackend()).sign(alg, key, tbs);
-  const body = [protectedBytes, headerMap(options.unprotectedHeader), options.detached ? null : payload, signature];
-  return encodeCbor(options.tagged === false ? body : new Tagged(COSE_SIGN1_TAG, body));
+  const unprotected = options.unprotectedHeader ? encodeCbor(headerMap(options.unprotectedHeader)) : EMPTY_MAP;
+  // Joined from parts (each a deterministic encoding) rather than re-encoded: this is every signature's hot path.
+  return concatBytes(
+    options.tagged === false ? NO_BYTES : SIGN1_TAG_HEAD,
+    ARRAY_OF_FOUR,
+    cborHead(2, protectedBytes.length),
+    protectedBytes,
+    unprotected,
+    options.detached ? NIL : cborHead(2, payload.length),
+    options.detached ? NO_BYTES : payload,
+    cborHead(2, signature.length),
+    signature,
+  );
 }
