@@ -7,7 +7,6 @@ import {
   type Curve,
   concatBytes,
   generateKey,
-  isSafetyNetError,
   nobleBackend,
   nodeBackend,
   type PrivateKey,
@@ -16,6 +15,7 @@ import {
   signatureLength,
   utf8,
 } from '@safety-net/core';
+import { codeOf } from '../../../../test-support/codes.js';
 
 // Both backends, every algorithm: round trips, each verifies the other, EdDSA byte-identical, noble ECDSA
 // deterministic, high-S accepted, tampering and garbage refused with `false` (never an exception).
@@ -153,14 +153,6 @@ describe.each(CASES)('alg $alg on $curve', ({ alg: id, curve }) => {
 describe.each(BACKENDS)('%s: malformed keys give typed errors', (_name, backend) => {
   const ed = keyFor('Ed25519');
   const ec = keyFor('P-256');
-  const codeOf = (f: () => unknown): string => {
-    try {
-      f();
-      return 'no error';
-    } catch (e) {
-      return isSafetyNetError(e) ? e.code : `foreign ${String(e)}`;
-    }
-  };
   const data = utf8('x');
 
   it('a key of another type than the algorithm', () => {

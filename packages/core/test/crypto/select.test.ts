@@ -2,22 +2,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   backendByName,
   getBackend,
-  isSafetyNetError,
   nobleBackend,
   nodeBackend,
   setDefaultBackend,
 } from '@safety-net/core';
+import { codeOf } from '../../../../test-support/codes.js';
 
 afterEach(() => setDefaultBackend('auto'));
-
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-    return 'no error';
-  } catch (e) {
-    return isSafetyNetError(e) ? e.code : `foreign ${String(e)}`;
-  }
-}
 
 describe('backend selection', () => {
   it('auto picks node:crypto where the runtime has it', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assertKeyFitsAlgorithm, algorithmById, type Curve, generateKey, type Key, seededRandom } from '@safety-net/core';
-import { codeOf } from './codes.js';
+import { codeOf } from '../../../../test-support/codes.js';
 
 const key = (curve: Curve, alg?: number): Key => ({
   ...generateKey(curve, seededRandom(`fit/${curve}`)),

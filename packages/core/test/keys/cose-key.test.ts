@@ -18,7 +18,7 @@ import {
   seededRandom,
   toHex,
 } from '@safety-net/core';
-import { codeOf } from './codes.js';
+import { codeOf } from '../../../../test-support/codes.js';
 import rfc8037 from './vectors/rfc8037.json';
 import rfc9679 from './vectors/rfc9679.json';
 

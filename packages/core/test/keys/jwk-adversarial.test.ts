@@ -3,7 +3,7 @@ import { p256 } from '@noble/curves/nist.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateKey, keyFromJwk, keyToJwk, seededRandom, toBase64Url } from '@safety-net/core';
-import { codeOf } from './codes.js';
+import { codeOf } from '../../../../test-support/codes.js';
 import rfc8037 from './vectors/rfc8037.json';
 
 // Malformed and hostile JWKs: each gives its ERR_KEY_* code, and random input never gives anything else.

@@ -11,7 +11,7 @@ import {
   singleKey,
   utf8,
 } from '@safety-net/core';
-import { codeOf } from './codes.js';
+import { codeOf } from '../../../../test-support/codes.js';
 
 const EDDSA = algorithmById(-8);
 const ES256 = algorithmById(-7);
