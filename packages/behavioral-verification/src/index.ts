@@ -66,3 +66,4 @@ export * from './appraisal/index.js';
 export * from './bet/index.js';
 export * from './merkle/index.js';
 export * from './messages/index.js';
+export * from './harness/index.js';

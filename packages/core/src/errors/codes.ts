@@ -86,6 +86,8 @@ export const ERROR_CODES = {
   ERR_BV_EVIDENCE_STALE: { family: 'bv', message: 'the evidence is older than the appraisal policy allows' },
   ERR_BV_RULES_INVALID: { family: 'bv', message: 'behavioural profile rules are malformed or unsafe' },
   ERR_BV_OBSERVATION_INVALID: { family: 'bv', message: 'observation does not match the observation schema' },
+  ERR_BV_SUITE_INVALID: { family: 'bv', message: 'benchmark task suite is malformed or unsafe' },
+  ERR_BV_SUITE_MISMATCH: { family: 'bv', message: 'performance profiles were measured on different task suites' },
 } as const satisfies Record<string, { family: ErrorFamily; message: string }>;
 
 /** The error families; each has its own class. */
