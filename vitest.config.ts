@@ -11,6 +11,8 @@ export default defineConfig({
       { find: '@safety-net/core/internal', replacement: src('core', 'internal.ts') },
       { find: '@safety-net/core', replacement: src('core') },
       { find: '@safety-net/behavioral-verification', replacement: src('behavioral-verification') },
+      { find: '@safety-net/cascade-prevention/sqlite', replacement: src('cascade-prevention', 'sqlite.ts') },
+      { find: '@safety-net/cascade-prevention', replacement: src('cascade-prevention') },
       { find: /^safety-net$/, replacement: src('cli') },
     ],
   },

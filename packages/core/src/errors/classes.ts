@@ -31,6 +31,7 @@ const FAMILY_CLASS_NAMES: Record<ErrorFamily, string> = {
   ect: 'EctError',
   dag: 'DagError',
   bv: 'BvError',
+  cp: 'CascadeError',
 };
 
 /** Codes of one family, e.g. `CodeOf<'cbor'>` is every `ERR_CBOR_*` code. */
@@ -58,6 +59,7 @@ export const ClaimsError = familyClass('claims');
 export const EctError = familyClass('ect');
 export const DagError = familyClass('dag');
 export const BvError = familyClass('bv');
+export const CascadeError = familyClass('cp');
 
 /** True when `e` is a Safety Net error, optionally with the given code. */
 export function isSafetyNetError(e: unknown, code?: ErrorCode): e is SafetyNetError {
@@ -74,6 +76,7 @@ const FAMILY_CLASSES = {
   ect: EctError,
   dag: DagError,
   bv: BvError,
+  cp: CascadeError,
 } as const;
 
 /** Builds the error of `code` as an instance of its family's class. Throw what it returns. */

@@ -88,10 +88,27 @@ export const ERROR_CODES = {
   ERR_BV_OBSERVATION_INVALID: { family: 'bv', message: 'observation does not match the observation schema' },
   ERR_BV_SUITE_INVALID: { family: 'bv', message: 'benchmark task suite is malformed or unsafe' },
   ERR_BV_SUITE_MISMATCH: { family: 'bv', message: 'performance profiles were measured on different task suites' },
+
+  // Cascade prevention: circuit breakers, bulkheads, cascade detection, rollback coordination.
+  ERR_CP_CONFIG_INVALID: { family: 'cp', message: 'breaker, bulkhead or coordinator options are invalid' },
+  ERR_CP_CIRCUIT_OPEN: { family: 'cp', message: 'the circuit is open: the call was not attempted' },
+  ERR_CP_BULKHEAD_FULL: { family: 'cp', message: 'the failure domain is at capacity and its queue is full' },
+  ERR_CP_BULKHEAD_SHED: { family: 'cp', message: 'queued work was shed to make room for higher-priority work' },
+  ERR_CP_ABORTED: { family: 'cp', message: 'the call was aborted by its signal' },
+  ERR_CP_ANNOUNCEMENT_STALE: { family: 'cp', message: 'a newer circuit state announcement has already been applied' },
+  ERR_CP_CHECKPOINT_MISSING: { family: 'cp', message: 'a task to roll back has no checkpoint' },
+  ERR_CP_PLAN_INVALID: { family: 'cp', message: 'the rollback plan does not match the DAG or the request' },
+  ERR_CP_FENCED: { family: 'cp', message: 'the data is under rollback: new work on it is refused' },
+  ERR_CP_NOT_REVERSIBLE: { family: 'cp', message: 'the task cannot be compensated' },
+  ERR_CP_COMPENSATION_FAILED: { family: 'cp', message: 'the compensating action failed' },
+  ERR_CP_DEADLINE_EXCEEDED: { family: 'cp', message: 'the rollback deadline passed' },
+  ERR_CP_ROLLBACK_UNKNOWN: { family: 'cp', message: 'no rollback is known with this id' },
+  ERR_CP_ROLLBACK_CONFLICT: { family: 'cp', message: 'the request conflicts with a rollback already recorded under its id' },
+  ERR_CP_STORE_FAILED: { family: 'cp', message: 'the durable rollback store failed' },
 } as const satisfies Record<string, { family: ErrorFamily; message: string }>;
 
 /** The error families; each has its own class. */
-export type ErrorFamily = 'input' | 'cbor' | 'key' | 'cose' | 'jose' | 'claims' | 'ect' | 'dag' | 'bv';
+export type ErrorFamily = 'input' | 'cbor' | 'key' | 'cose' | 'jose' | 'claims' | 'ect' | 'dag' | 'bv' | 'cp';
 
 /** Every stable error code. */
 export type ErrorCode = keyof typeof ERROR_CODES;

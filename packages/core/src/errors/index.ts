@@ -1,6 +1,7 @@
 export { ERROR_CODES, type ErrorCode, type ErrorFamily } from './codes.js';
 export {
   BvError,
+  CascadeError,
   CborError,
   ClaimsError,
   type CodeOf,

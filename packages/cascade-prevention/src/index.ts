@@ -1,0 +1,7 @@
+/**
+ * `@safety-net/cascade-prevention`: a cross-vendor circuit-breaker protocol, bulkheads with priority classes,
+ * cascade detection over the ECT DAG and a durable rollback coordinator (`docs/spec/cascade-prevention.md`).
+ *
+ * @packageDocumentation
+ */
+export {};
