@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '@safety-net/core';
+import { describe, expect, it } from 'vitest';
 
 // The error-code table in docs/spec/core.md is the users' reference: it must list exactly the codes the library
 // can report, in the same order.

@@ -1,10 +1,6 @@
 import { z } from 'zod';
 
-/** A principal or agent identifier (a SPIFFE id, URI or other text), as `iss` / `sub` carry it. */
-export const IdentifierSchema = z.string().min(1).max(1024);
-
-/** Whole seconds since the epoch. */
-export const EpochSecondsSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+export { EpochSecondsSchema, IdentifierSchema } from '@safety-net/core';
 
 /** Largest observed or allowed value in evidence, as JSON text, so that evidence stays small. */
 export const MAX_EVIDENCE_VALUE_CHARS = 1024;

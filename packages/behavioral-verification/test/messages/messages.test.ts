@@ -1,22 +1,12 @@
 import { createHash } from 'node:crypto';
-import {
-  type AnyMessageType,
-  decodeSign1,
-  fixedClock,
-  keyToJwk,
-  publicKeyOf,
-  signJwt,
-  singleKey,
-  toBase64Url,
-  verifyJwt,
-} from '@safety-net/core';
-import { compactVerify, importJWK } from 'jose';
+import { decodeSign1, fixedClock, toBase64Url } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
+import { describeMessageRoundTrips, type MessageCase } from '../../../../test-support/message-suites.js';
 import { behavioralProfile, profileDigest } from '../../src/messages/behavioral-profile.js';
 import { bet } from '../../src/messages/bet.js';
 import { observation, observationInput } from '../../src/messages/observation.js';
-import { parseObservation } from '../../src/monitor/observation-input.js';
 import { performanceProfile } from '../../src/messages/performance-profile.js';
+import { parseObservation } from '../../src/monitor/observation-input.js';
 import {
   gatewayKey,
   NOW_MS,
@@ -33,49 +23,14 @@ import { sampleBetClaims } from './sample-bet.js';
 const clock = fixedClock(NOW_MS);
 const profileClaims = behavioralProfile.parse(profileInput);
 
-const cases: { type: AnyMessageType; claims: object; key: typeof operatorKey }[] = [
+const cases: MessageCase[] = [
   { type: behavioralProfile, claims: profileClaims, key: operatorKey },
   { type: observation, claims: observationClaims, key: gatewayKey },
   { type: bet, claims: sampleBetClaims(), key: verifierKey },
   { type: performanceProfile, claims: performanceClaims, key: gatewayKey },
 ];
 
-describe.each(cases)('$type.name', ({ type, claims, key }) => {
-  it('round-trips through COSE_Sign1 with its typ', () => {
-    const bytes = type.sign(claims, key);
-    const result = type.verify(bytes, { key: singleKey(publicKeyOf(key)), clock });
-    expect(result.ok && result.claims).toEqual(claims);
-    expect(result.ok && result.typ).toMatch(/^application\/[a-z-]+\+cwt$/);
-  });
-
-  it('refuses a signature by another key and a message of another type', () => {
-    const bytes = type.sign(claims, key);
-    const stranger = key.curve === 'P-256' ? strangerP256Key : strangerKey;
-    const wrongKey = type.verify(bytes, { key: publicKeyOf(stranger), clock });
-    expect(!wrongKey.ok && wrongKey.error.code).toBe('ERR_COSE_BAD_SIGNATURE');
-    const other = cases.find((c) => c.type !== type)!;
-    const foreign = other.type.sign(other.claims, key);
-    const mixed = type.verify(foreign, { key: publicKeyOf(key), clock });
-    expect(!mixed.ok && mixed.error.code).toBe('ERR_COSE_TYP_MISMATCH');
-  });
-
-  it('has a JWT form that an independent JOSE library verifies', async () => {
-    const token = await signJwt(type, claims, key);
-    const jwk = keyToJwk(publicKeyOf(key));
-    const alg = key.curve === 'Ed25519' ? 'EdDSA' : 'ES256';
-    const { payload, protectedHeader } = await compactVerify(token, await importJWK(jwk, alg));
-    expect(protectedHeader.typ).toBe(type.jwt!.typ);
-    expect(JSON.parse(new TextDecoder().decode(payload))).toEqual(claims);
-    const ours = await verifyJwt(type, token, { key: publicKeyOf(key), clock });
-    expect(ours.ok && ours.claims).toEqual(claims);
-  });
-
-  it('refuses claims that break the schema with ERR_CLAIMS_INVALID', () => {
-    for (const broken of [{ ...claims, iss: '' }, { ...claims, unknown_claim: 1 }, { ...claims, iat: -1 }]) {
-      expect(() => type.sign(broken, key)).toThrow(expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }));
-    }
-  });
-});
+describeMessageRoundTrips(cases, clock, (key) => (key.curve === 'P-256' ? strangerP256Key : strangerKey));
 
 describe('profile digest', () => {
   it('is the SHA-256 of the signed payload, and ignores whether defaults were written out', () => {

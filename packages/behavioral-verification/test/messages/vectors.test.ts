@@ -1,7 +1,7 @@
 import { ect, MessageTypeRegistry } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
-import { runVector, vectorText } from '../../../cli/src/index.js';
 import { behavioralVerificationMessageVectors } from '../../../../scripts/vectors/behavioral-verification-messages.js';
+import { runVector, vectorText } from '../../../cli/src/index.js';
 import { behavioralProfile, bet, observation, performanceProfile } from '../../src/messages/index.js';
 
 const registry = new MessageTypeRegistry([ect, behavioralProfile, observation, bet, performanceProfile]);

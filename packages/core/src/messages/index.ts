@@ -13,3 +13,11 @@ export { type AnyMessageType, MessageTypeRegistry } from './registry.js';
 export { MemoryReplayCache, type ReplayCache } from './replay.js';
 export type { Verified, VerifyResult } from './result.js';
 export { checkAudience, checkTimes, DEFAULT_CLOCK_SKEW_SECONDS, type TimeClaims, type TimeOptions } from './time.js';
+export {
+  AudienceSchema,
+  DagLinkShape,
+  EpochSecondsSchema,
+  IdentifierSchema,
+  MAX_PREDECESSORS,
+  TaskIdSchema,
+} from './schemas.js';
