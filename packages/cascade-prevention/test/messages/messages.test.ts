@@ -127,9 +127,13 @@ describe('place in the ECT DAG', () => {
     for (const jti of ['task-order-1', 'task-inventory-1', 'task-shipping-1', 'task-payment-1']) {
       dag.insert({ jti, wid: 'wf-supply', iat: 1, iss: 'agent', exec_act: 'work', pred: [] });
     }
-    const ordered = [checkpointClaims, announcementClaims, failureClaims, requestClaims, planClaims, compensationClaims, completeClaims];
-    const types = [checkpoint, circuitAnnouncement, failureSignal, rollbackRequest, rollbackPlan, compensationResult, rollbackComplete];
-    ordered.forEach((claims, i) => dag.insert(cpDagNode(types[i] as never, claims as never)));
+    dag.insert(cpDagNode(checkpoint, checkpointClaims));
+    dag.insert(cpDagNode(circuitAnnouncement, announcementClaims));
+    dag.insert(cpDagNode(failureSignal, failureClaims));
+    dag.insert(cpDagNode(rollbackRequest, requestClaims));
+    dag.insert(cpDagNode(rollbackPlan, planClaims));
+    dag.insert(cpDagNode(compensationResult, compensationClaims));
+    dag.insert(cpDagNode(rollbackComplete, completeClaims));
     expect(dag.get('cp-done-1')?.exec_act).toBe('cp.rollback-complete');
     expect(dag.get('cp-ckpt-1')?.exec_act).toBe('cp.checkpoint');
     expect(dag.ancestors('cp-done-1').sort()).toEqual(['cp-comp-1', 'cp-plan-1', 'cp-req-1', 'task-inventory-1', 'task-payment-1'].sort());
