@@ -18,7 +18,7 @@ export const CompensationResultClaimsSchema = z
     outcome: CompensationOutcomeSchema,
     state: Sha256B64uSchema.optional(),
     reason: ReasonTextSchema.optional(),
-    attempts: z.number().int().positive().max(1_000_000),
+    attempts: z.number().int().nonnegative().max(1_000_000),
   })
   .strict()
   .superRefine((c, ctx) => {

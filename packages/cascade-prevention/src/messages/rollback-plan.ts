@@ -35,7 +35,9 @@ export const RollbackPlanClaimsSchema = z
     expAfterIat(c, ctx);
     const tasks = new Set<string>();
     c.steps.forEach((s, i) => {
-      if (s.step !== i) ctx.addIssue({ code: 'custom', path: ['steps', i, 'step'], message: 'steps are not numbered 0, 1, 2 …' });
+      if (i > 0 && s.step <= c.steps[i - 1]!.step) {
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'step'], message: 'step numbers do not increase' });
+      }
       if (s.key !== compensationKey(c.rollback, s.task)) {
         ctx.addIssue({ code: 'custom', path: ['steps', i, 'key'], message: 'key is not "<rollback>/<task>"' });
       }

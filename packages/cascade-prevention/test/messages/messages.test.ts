@@ -106,7 +106,7 @@ describe('claim rules', () => {
     refused(compensationResult, { ...compensationClaims, state: undefined });
     refused(compensationResult, { ...compensationClaims, outcome: 'failed' });
     refused(compensationResult, { ...compensationClaims, outcome: 'failed', state: undefined });
-    refused(compensationResult, { ...compensationClaims, attempts: 0 });
+    refused(compensationResult, { ...compensationClaims, attempts: -1 });
     expect(() =>
       compensationResult.sign({ ...compensationClaims, outcome: 'failed', state: undefined, reason: 'ledger locked' }, hostKey),
     ).not.toThrow();

@@ -1,0 +1,86 @@
+import {
+  type Clock,
+  type EctDag,
+  type KeyResolver,
+  type PrivateKey,
+  type RandomSource,
+  snError,
+  systemClock,
+  systemRandom,
+} from '@safety-net/core';
+import type { CheckpointLookup } from './checkpoints.js';
+import { MemoryRollbackStore } from './memory-store.js';
+import type { PlanOptions } from './options.js';
+import type { RollbackStore } from './store.js';
+import type { RollbackTransport } from './transport.js';
+
+/** Retries of one compensation: exponential backoff with jitter, never past the rollback's deadline. */
+export interface RetryOptions {
+  /** Calls per step, over all runs of the coordinator. Default 5. */
+  readonly attempts?: number;
+  /** Delay before the second call, ms. Default 200. */
+  readonly baseDelayMs?: number;
+  /** Longest delay between calls, ms. Default 5 000. */
+  readonly maxDelayMs?: number;
+}
+
+/** Options of a {@link RollbackCoordinator}. */
+export interface CoordinatorOptions {
+  /** The coordinator's identifier: `iss` of its messages. */
+  readonly iss: string;
+  /** Signs requests, plans, excerpts and Rollback Complete. */
+  readonly key: PrivateKey;
+  /** The workflow's ECT DAG: planned over, and where the rollback's own messages are recorded. */
+  readonly dag: EctDag<unknown>;
+  /** The checkpoint of a task (verified Checkpoint claims fit as they are). */
+  readonly checkpoints: CheckpointLookup;
+  /** Keys of the participants, bound to their agent ids: Compensation Results are verified against them. */
+  readonly participants: KeyResolver;
+  readonly transport: RollbackTransport;
+  /** Durable progress; default in memory. Use `SqliteRollbackStore` to survive a restart. */
+  readonly store?: RollbackStore;
+  readonly retry?: RetryOptions;
+  /** Longest wait for one participant call, ms. Default 10 000. */
+  readonly callTimeoutMs?: number;
+  /** Lifetime of plan excerpts, seconds. Default 300. */
+  readonly excerptLifetimeSeconds?: number;
+  readonly plan?: PlanOptions;
+  readonly clock?: Clock;
+  readonly random?: RandomSource;
+  /** Waits between retries; default a timer. Tests and simulations inject a virtual one. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** Options with every default filled in. */
+export interface ResolvedCoordinatorOptions extends Required<Omit<CoordinatorOptions, 'retry' | 'plan'>> {
+  readonly retry: Required<RetryOptions>;
+  readonly plan: PlanOptions;
+}
+
+const positiveInt = (value: number, name: string, max: number) => {
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw snError('ERR_CP_CONFIG_INVALID', `${name} must be an integer in [1, ${max}]`);
+  }
+  return value;
+};
+
+/** Fills in defaults and checks ranges (`ERR_CP_CONFIG_INVALID`). */
+export function resolveCoordinatorOptions(options: CoordinatorOptions): ResolvedCoordinatorOptions {
+  const retry = {
+    attempts: positiveInt(options.retry?.attempts ?? 5, 'retry.attempts', 1000),
+    baseDelayMs: positiveInt(options.retry?.baseDelayMs ?? 200, 'retry.baseDelayMs', 3_600_000),
+    maxDelayMs: positiveInt(options.retry?.maxDelayMs ?? 5000, 'retry.maxDelayMs', 3_600_000),
+  };
+  if (retry.maxDelayMs < retry.baseDelayMs) throw snError('ERR_CP_CONFIG_INVALID', 'retry.maxDelayMs is below retry.baseDelayMs');
+  return {
+    ...options,
+    store: options.store ?? new MemoryRollbackStore(),
+    retry,
+    callTimeoutMs: positiveInt(options.callTimeoutMs ?? 10_000, 'callTimeoutMs', 3_600_000),
+    excerptLifetimeSeconds: positiveInt(options.excerptLifetimeSeconds ?? 300, 'excerptLifetimeSeconds', 86_400),
+    plan: options.plan ?? {},
+    clock: options.clock ?? systemClock,
+    random: options.random ?? systemRandom,
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+  };
+}

@@ -1,0 +1,333 @@
+import { type CborValue, encodeCbor, epochSeconds, isSafetyNetError, randomUuid, snError, toBase64Url } from '@safety-net/core';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { openDuration } from '../breaker/backoff.js';
+import { compensationResult } from '../messages/compensation-result.js';
+import { cpDagNode } from '../messages/dag-node.js';
+import { type RollbackCompleteClaims, rollbackComplete, rollbackStatus } from '../messages/rollback-complete.js';
+import { type PlanStep, type RollbackPlanClaims, rollbackPlan } from '../messages/rollback-plan.js';
+import { type RollbackRequestClaims, rollbackRequest } from '../messages/rollback-request.js';
+import { type CoordinatorOptions, type ResolvedCoordinatorOptions, resolveCoordinatorOptions } from './coordinator-options.js';
+import { readOwnMessage } from './own-message.js';
+import { planRollback } from './plan.js';
+import type { StepState, StoredRollback } from './store.js';
+import type { ParticipantAddress } from './transport.js';
+
+/** What the caller asks for: the request claims the coordinator does not fill in itself. */
+export type RollbackInput = Pick<RollbackRequestClaims, 'rollback' | 'root_cause' | 'scope' | 'known_good' | 'reason' | 'deadline'> &
+  Partial<Pick<RollbackRequestClaims, 'aud'>>;
+
+/** How a rollback ended, with every signed message it produced. */
+export interface RollbackOutcome extends Pick<RollbackCompleteClaims, 'rollback' | 'status' | 'compensated' | 'not_reversible' | 'failed'> {
+  readonly request: Uint8Array;
+  readonly plan: Uint8Array;
+  /** The signed Compensation Results that settled steps, in plan order. */
+  readonly results: readonly Uint8Array[];
+  readonly complete: Uint8Array;
+}
+
+/** Progress, for logs and timelines. */
+export type CoordinatorEvent =
+  | { readonly type: 'planned'; readonly rollback: string; readonly steps: number }
+  | { readonly type: 'fenced'; readonly rollback: string; readonly agent: string; readonly ok: boolean }
+  | { readonly type: 'attempt'; readonly rollback: string; readonly step: PlanStep; readonly attempt: number; readonly error?: string }
+  | { readonly type: 'settled'; readonly rollback: string; readonly step: PlanStep; readonly status: StepState['status'] }
+  | { readonly type: 'completed'; readonly rollback: string; readonly status: RollbackCompleteClaims['status'] };
+
+/**
+ * The rollback coordinator (spec §6.2): plans a rollback over the ECT DAG from the tasks' checkpoints, stores its
+ * progress durably, fences the participants, has each task compensated in reverse topological order with
+ * idempotency keys, retries and the request's deadline, and signs the final Rollback Complete. Killed at any point
+ * and restarted over the same store, {@link resume} finishes the work without compensating a task twice.
+ *
+ * @example
+ * ```ts
+ * const coordinator = new RollbackCoordinator({ iss, key, dag, checkpoints, participants, transport, store });
+ * const outcome = await coordinator.rollback({ rollback: 'rb-1', root_cause: badTask, scope: 'descendants',
+ *   known_good: [], reason: 'bad inventory batch', deadline: now + 120 });
+ * outcome.status; // 'completed' | 'partial' | 'failed'
+ * ```
+ */
+export class RollbackCoordinator {
+  readonly #o: ResolvedCoordinatorOptions;
+  readonly #onEvent: (event: CoordinatorEvent) => void;
+
+  constructor(options: CoordinatorOptions & { readonly onEvent?: (event: CoordinatorEvent) => void }) {
+    this.#o = resolveCoordinatorOptions(options);
+    this.#onEvent = options.onEvent ?? (() => {});
+  }
+
+  /**
+   * Starts a rollback, or continues the one stored under the same id with the same content (`ERR_CP_ROLLBACK_
+   * CONFLICT` when the content differs). Planning errors (`ERR_CP_CHECKPOINT_MISSING`, `ERR_CP_PLAN_INVALID`, …)
+   * are thrown before anything is stored or sent.
+   */
+  async rollback(input: RollbackInput): Promise<RollbackOutcome> {
+    const o = this.#o;
+    const root = o.dag.get(input.root_cause);
+    if (!root) throw snError('ERR_ECT_NODE_NOT_FOUND', input.root_cause);
+    const digest = requestDigest(input, root.wid);
+    const existing = await o.store.load(input.rollback);
+    if (existing) return this.#run(sameContent(existing, digest));
+
+    const iat = epochSeconds(o.clock);
+    const request: RollbackRequestClaims = {
+      iss: o.iss,
+      iat,
+      jti: randomUuid(o.random),
+      wid: root.wid,
+      pred: [input.root_cause],
+      ...input,
+    };
+    const requestBytes = rollbackRequest.sign(request, o.key);
+    const planned = planRollback(o.dag, request, o.checkpoints, o.plan);
+    const plan: RollbackPlanClaims = {
+      iss: o.iss,
+      iat,
+      jti: randomUuid(o.random),
+      wid: root.wid,
+      pred: [request.jti],
+      rollback: input.rollback,
+      steps: planned.steps.map((s) => ({ ...s })),
+    };
+    const planBytes = rollbackPlan.sign(plan, o.key);
+    const stored = await o.store.create({
+      rollback: input.rollback,
+      digest,
+      request: requestBytes,
+      plan: planBytes,
+      steps: plan.steps.map((s) => s.step),
+    });
+    this.#onEvent({ type: 'planned', rollback: input.rollback, steps: plan.steps.length });
+    return this.#run(sameContent(stored, digest));
+  }
+
+  /** Finishes every rollback the store holds unfinished (after a restart), oldest first. */
+  async resume(): Promise<RollbackOutcome[]> {
+    const outcomes: RollbackOutcome[] = [];
+    for (const id of await this.#o.store.unfinished()) {
+      const stored = await this.#o.store.load(id);
+      if (stored) outcomes.push(await this.#run(stored));
+    }
+    return outcomes;
+  }
+
+  async #run(stored: StoredRollback): Promise<RollbackOutcome> {
+    const o = this.#o;
+    const request = readOwnMessage(rollbackRequest, stored.request);
+    const plan = readOwnMessage(rollbackPlan, stored.plan);
+    this.#record(() => cpDagNode(rollbackRequest, request));
+    this.#record(() => cpDagNode(rollbackPlan, plan));
+    const byAgent = groupByAgent(plan.steps);
+
+    let complete = stored.complete;
+    if (!complete) {
+      for (const [agent, steps] of byAgent) await this.#fence(plan, request.deadline, { agent, steps });
+      const states = new Map(stored.steps.map((s) => [s.step, s]));
+      for (const step of plan.steps) {
+        const state = states.get(step.step)!;
+        if (state.status === 'pending') await this.#compensate(plan, request.deadline, step, state.attempts);
+      }
+      complete = await this.#complete(plan, (await o.store.load(plan.rollback))!);
+    }
+    const claims = readOwnMessage(rollbackComplete, complete);
+    this.#record(() => cpDagNode(rollbackComplete, claims));
+    if (!stored.released) {
+      for (const [agent, steps] of byAgent) {
+        // A participant that cannot be told keeps its fence until an operator lifts it: the safe side.
+        await this.#retrying(request.deadline, (signal) => o.transport.releaseFences({ agent, steps }, complete, signal)).catch(() => {});
+      }
+      await o.store.markReleased(plan.rollback);
+    }
+    const final = (await o.store.load(plan.rollback))!;
+    return {
+      rollback: plan.rollback,
+      status: claims.status,
+      compensated: claims.compensated,
+      not_reversible: claims.not_reversible,
+      failed: claims.failed,
+      request: stored.request,
+      plan: stored.plan,
+      results: final.steps.flatMap((s) => (s.result ? [s.result] : [])),
+      complete,
+    };
+  }
+
+  async #fence(plan: RollbackPlanClaims, deadline: number, to: ParticipantAddress): Promise<void> {
+    const ok = await this.#retrying(deadline, (signal) => this.#o.transport.raiseFences(to, this.#excerpt(plan, to), signal)).then(
+      () => true,
+      () => false,
+    );
+    // An unfenced participant is still asked to compensate: its steps fail on their own if it is unreachable.
+    this.#onEvent({ type: 'fenced', rollback: plan.rollback, agent: to.agent, ok });
+  }
+
+  /** Calls until a final result, the attempt limit or the deadline; records every attempt and the settlement. */
+  async #compensate(plan: RollbackPlanClaims, deadline: number, step: PlanStep, done: number): Promise<void> {
+    const o = this.#o;
+    const to = { agent: step.agent, steps: [step] };
+    let lastReason = 'no attempt was made';
+    let lastResult: Uint8Array | undefined;
+    for (let attempts = done; ; ) {
+      const remaining = deadline * 1000 - o.clock.now();
+      if (remaining <= 0) {
+        lastReason = `ERR_CP_DEADLINE_EXCEEDED after ${attempts} calls; last: ${lastReason}`;
+        break;
+      }
+      if (attempts >= o.retry.attempts) break;
+      attempts = await o.store.addAttempt(plan.rollback, step.step);
+      try {
+        const bytes = await withTimeout(Math.min(o.callTimeoutMs, remaining), (signal) => o.transport.compensate(to, this.#excerpt(plan, to), signal));
+        const result = this.#checkResult(plan, step, bytes);
+        if (result.outcome !== 'failed') {
+          await o.store.settle(plan.rollback, step.step, { status: result.outcome, result: bytes });
+          this.#onEvent({ type: 'attempt', rollback: plan.rollback, step, attempt: attempts });
+          this.#onEvent({ type: 'settled', rollback: plan.rollback, step, status: result.outcome });
+          this.#record(() => cpDagNode(compensationResult, result));
+          return;
+        }
+        lastReason = result.reason ?? 'failed';
+        lastResult = bytes;
+      } catch (e) {
+        if (!isSafetyNetError(e)) throw e;
+        lastReason = e.message;
+      }
+      this.#onEvent({ type: 'attempt', rollback: plan.rollback, step, attempt: attempts, error: lastReason });
+      if (attempts < o.retry.attempts) await o.sleep(this.#delay(attempts));
+    }
+    await o.store.settle(plan.rollback, step.step, { status: 'failed', reason: lastReason.slice(0, 1024), ...(lastResult ? { result: lastResult } : {}) });
+    this.#onEvent({ type: 'settled', rollback: plan.rollback, step, status: 'failed' });
+  }
+
+  /** A result counts only when its agent signed it for this very step. */
+  #checkResult(plan: RollbackPlanClaims, step: PlanStep, bytes: Uint8Array) {
+    const verified = compensationResult.verify(bytes, { key: this.#o.participants, issuer: step.agent, clock: this.#o.clock });
+    if (!verified.ok) throw verified.error;
+    const r = verified.claims;
+    if (r.rollback !== plan.rollback || r.task !== step.task || r.key !== step.key) {
+      throw snError('ERR_CP_PLAN_INVALID', `the result answers another step (${r.key})`);
+    }
+    return r;
+  }
+
+  async #complete(plan: RollbackPlanClaims, stored: StoredRollback): Promise<Uint8Array> {
+    const o = this.#o;
+    const tasks = new Map(plan.steps.map((s) => [s.step, s.task]));
+    const lists = { compensated: [] as string[], not_reversible: [] as string[], failed: [] as string[] };
+    const resultIds: string[] = [];
+    for (const s of stored.steps) {
+      if (s.status === 'pending') throw snError('ERR_CP_STORE_FAILED', `step ${s.step} is still pending`);
+      lists[s.status].push(tasks.get(s.step)!);
+      if (s.result && s.status !== 'failed') resultIds.push(readOwnMessage(compensationResult, s.result).jti);
+    }
+    const pred = resultIds.length < 100 ? [plan.jti, ...resultIds] : [plan.jti];
+    const claims: RollbackCompleteClaims = {
+      iss: o.iss,
+      iat: epochSeconds(o.clock),
+      jti: randomUuid(o.random),
+      wid: plan.wid,
+      pred,
+      rollback: plan.rollback,
+      status: rollbackStatus(lists),
+      ...lists,
+    };
+    const bytes = rollbackComplete.sign(claims, o.key);
+    await o.store.finish(plan.rollback, bytes);
+    this.#onEvent({ type: 'completed', rollback: plan.rollback, status: claims.status });
+    return bytes;
+  }
+
+  /** Fences and releases: the same retry policy as compensations, with the last error thrown. */
+  async #retrying(deadline: number, call: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    const o = this.#o;
+    for (let attempt = 1; ; attempt++) {
+      const remaining = deadline * 1000 - o.clock.now();
+      try {
+        return await withTimeout(Math.max(1, Math.min(o.callTimeoutMs, remaining)), call);
+      } catch (e) {
+        if (!isSafetyNetError(e) || attempt >= o.retry.attempts || remaining <= 0) throw e;
+      }
+      await o.sleep(this.#delay(attempt));
+    }
+  }
+
+  #excerpt(plan: RollbackPlanClaims, to: ParticipantAddress): Uint8Array {
+    const iat = epochSeconds(this.#o.clock);
+    return rollbackPlan.sign(
+      {
+        iss: plan.iss,
+        iat,
+        exp: iat + this.#o.excerptLifetimeSeconds,
+        aud: to.agent,
+        jti: randomUuid(this.#o.random),
+        wid: plan.wid,
+        pred: [plan.jti],
+        rollback: plan.rollback,
+        steps: [...to.steps],
+      },
+      this.#o.key,
+    );
+  }
+
+  #delay(attempt: number): number {
+    const { baseDelayMs, maxDelayMs } = this.#o.retry;
+    const backoff = { baseMs: baseDelayMs, multiplier: 2, maxMs: maxDelayMs, jitter: 0.5, resetMs: maxDelayMs };
+    return openDuration(backoff, attempt, () => unitFloat(this.#o.random.bytes(4)));
+  }
+
+  /** Adds one of the rollback's messages to the DAG unless it is there (a resumed run re-records what it has). */
+  #record(node: () => Parameters<ResolvedCoordinatorOptions['dag']['insert']>[0]): void {
+    const n = node();
+    if (!this.#o.dag.has(n.jti)) this.#o.dag.insert(n);
+  }
+}
+
+/** SHA-256 over the deterministic CBOR of what the caller asked for: equal content, equal digest. */
+export function requestDigest(input: RollbackInput, wid: string): string {
+  const content = new Map<string, CborValue>([
+    ['rollback', input.rollback],
+    ['wid', wid],
+    ['root_cause', input.root_cause],
+    ['scope', input.scope],
+    ['known_good', [...input.known_good]],
+    ['reason', input.reason],
+    ['deadline', input.deadline],
+  ]);
+  if (input.aud !== undefined) content.set('aud', Array.isArray(input.aud) ? [...input.aud] : (input.aud as string));
+  return toBase64Url(sha256(encodeCbor(content)));
+}
+
+function sameContent(stored: StoredRollback, digest: string): StoredRollback {
+  if (stored.digest !== digest) throw snError('ERR_CP_ROLLBACK_CONFLICT', stored.rollback);
+  return stored;
+}
+
+function groupByAgent(steps: readonly PlanStep[]): Map<string, PlanStep[]> {
+  const out = new Map<string, PlanStep[]>();
+  for (const s of steps) {
+    const list = out.get(s.agent);
+    if (list) list.push(s);
+    else out.set(s.agent, [s]);
+  }
+  return out;
+}
+
+function unitFloat(bytes: Uint8Array): number {
+  return new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0) / 2 ** 32;
+}
+
+/** Runs `call` with a signal aborted after `ms`; the abort surfaces as `ERR_CP_DEADLINE_EXCEEDED`. */
+async function withTimeout<T>(ms: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(snError('ERR_CP_DEADLINE_EXCEEDED', `no answer within ${ms} ms`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([call(controller.signal), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

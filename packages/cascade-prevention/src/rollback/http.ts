@@ -1,0 +1,136 @@
+import { concatBytes, ERROR_CODES, type ErrorCode, isSafetyNetError, snError } from '@safety-net/core';
+import type { RollbackParticipant } from './participant.js';
+import type { ParticipantAddress, RollbackTransport } from './transport.js';
+
+/** Largest body a participant accepts or a coordinator reads back: a fence excerpt of many steps fits. */
+export const MAX_ROLLBACK_BODY_BYTES = 4 * 1024 * 1024;
+
+const COSE = 'application/cose';
+
+/** The HTTP status a participant answers a refused call with (spec §6.3). */
+function statusOf(code: ErrorCode): number {
+  const family = ERROR_CODES[code].family;
+  if (code === 'ERR_CP_PLAN_INVALID' || family === 'key' || code === 'ERR_CLAIMS_ISSUER' || code === 'ERR_CLAIMS_AUDIENCE') return 403;
+  return family === 'cp' && code !== 'ERR_CP_ROLLBACK_UNKNOWN' ? 409 : 400;
+}
+
+/**
+ * The participant's HTTP binding (spec §6.3) as a Web-standard `Request → Response` handler: `POST …/fence`,
+ * `…/compensate` and `…/release`, COSE_Sign1 bodies. Serve it with any server that speaks `fetch` handlers.
+ *
+ * @example
+ * ```ts
+ * serve({ fetch: participantHandler(participant), port: 8080 });
+ * ```
+ */
+export function participantHandler(participant: RollbackParticipant): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const resource = new URL(request.url).pathname.split('/').pop();
+    if (request.method !== 'POST') return new Response(null, { status: 405, headers: { allow: 'POST' } });
+    if (resource !== 'fence' && resource !== 'compensate' && resource !== 'release') return refuse(404, 'ERR_INPUT_INVALID');
+    try {
+      const body = await readBody(request);
+      if (resource === 'fence') {
+        await participant.raiseFences(body);
+        return new Response(null, { status: 204 });
+      }
+      if (resource === 'release') {
+        await participant.releaseFences(body);
+        return new Response(null, { status: 204 });
+      }
+      const result = await participant.compensate(body, request.signal);
+      return new Response(result, { status: 200, headers: { 'content-type': COSE } });
+    } catch (e) {
+      if (!isSafetyNetError(e)) throw e;
+      return refuse(statusOf(e.code), e.code);
+    }
+  };
+}
+
+/** Options of {@link httpTransport}. */
+export interface HttpTransportOptions {
+  /**
+   * The compensation endpoint of a participant. Default: the `endpoint` of the first of its steps that names one
+   * (from the tasks' checkpoints); a participant without one cannot be reached (`ERR_CP_PLAN_INVALID`).
+   */
+  readonly endpointOf?: (to: ParticipantAddress) => string | undefined;
+  /** Default: the global `fetch`. */
+  readonly fetch?: typeof fetch;
+}
+
+/** A {@link RollbackTransport} over HTTP (spec §6.3). Refusals come back as the participant's error code. */
+export function httpTransport(options: HttpTransportOptions = {}): RollbackTransport {
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const endpointOf = options.endpointOf ?? defaultEndpoint;
+  const post = async (to: ParticipantAddress, resource: string, body: Uint8Array, signal: AbortSignal) => {
+    const base = endpointOf(to);
+    if (!base) throw snError('ERR_CP_PLAN_INVALID', `no compensation endpoint for ${to.agent}`);
+    let response: Response;
+    try {
+      response = await doFetch(`${base.replace(/\/$/, '')}/${resource}`, {
+        method: 'POST',
+        headers: { 'content-type': COSE },
+        body: body as Uint8Array<ArrayBuffer>,
+        signal,
+      });
+    } catch (e) {
+      if (signal.aborted) throw snError('ERR_CP_ABORTED', `${resource} for ${to.agent}`, { cause: e });
+      throw snError('ERR_CP_COMPENSATION_FAILED', `${to.agent} unreachable: ${String(e)}`, { cause: e });
+    }
+    if (response.ok) return response;
+    throw snError(await refusalCode(response), `${to.agent} answered ${response.status} to ${resource}`);
+  };
+  return {
+    async raiseFences(to, excerpt, signal) {
+      await (await post(to, 'fence', excerpt, signal)).body?.cancel();
+    },
+    async compensate(to, excerpt, signal) {
+      return readBody(await post(to, 'compensate', excerpt, signal));
+    },
+    async releaseFences(to, complete, signal) {
+      await (await post(to, 'release', complete, signal)).body?.cancel();
+    },
+  };
+}
+
+function defaultEndpoint(to: ParticipantAddress): string | undefined {
+  for (const s of to.steps) if (s.undo !== 'not_reversible' && s.undo.endpoint) return s.undo.endpoint;
+  return undefined;
+}
+
+function refuse(status: number, code: ErrorCode): Response {
+  return Response.json({ code }, { status });
+}
+
+/** The participant's code when it is one of ours; a refusal without one is a failed compensation. */
+async function refusalCode(response: Response): Promise<ErrorCode> {
+  try {
+    const text = new TextDecoder().decode(await readBody(response, 4096));
+    const code = (JSON.parse(text) as { code?: unknown }).code;
+    if (typeof code === 'string' && Object.hasOwn(ERROR_CODES, code)) return code as ErrorCode;
+  } catch {
+    // Not our JSON: fall through.
+  }
+  return 'ERR_CP_COMPENSATION_FAILED';
+}
+
+/** Reads a body up to `max` bytes; more is `ERR_INPUT_TOO_LARGE` without reading the rest. */
+async function readBody(message: Request | Response, max = MAX_ROLLBACK_BODY_BYTES): Promise<Uint8Array> {
+  const declared = Number(message.headers.get('content-length') ?? 0);
+  if (declared > max) throw snError('ERR_INPUT_TOO_LARGE', `body of ${declared} bytes`);
+  if (!message.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = message.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > max) {
+      await reader.cancel();
+      throw snError('ERR_INPUT_TOO_LARGE', `body over ${max} bytes`);
+    }
+    chunks.push(value);
+  }
+  return concatBytes(...chunks);
+}

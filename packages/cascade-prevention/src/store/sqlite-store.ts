@@ -1,0 +1,208 @@
+import { isSafetyNetError, snError } from '@safety-net/core';
+import Database from 'better-sqlite3';
+import type { CompensationEntry, CompensationRecord } from '../rollback/compensation-record.js';
+import type { NewRollback, RollbackStore, StepState, StepStatus, StoredRollback } from '../rollback/store.js';
+
+type Db = Database.Database;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS cp_rollback (
+  id TEXT PRIMARY KEY, digest TEXT NOT NULL, request BLOB NOT NULL, plan BLOB NOT NULL,
+  complete BLOB, released INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS cp_rollback_step (
+  rollback TEXT NOT NULL REFERENCES cp_rollback(id), step INTEGER NOT NULL, status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0, result BLOB, reason TEXT, PRIMARY KEY (rollback, step)
+);
+CREATE TABLE IF NOT EXISTS cp_compensation (key TEXT PRIMARY KEY, attempts INTEGER NOT NULL DEFAULT 0, result BLOB);
+`;
+
+/** Opens (or adopts) a database with the journal and schema the stores need. */
+function open(database: string | Db): Db {
+  return guard('open', () => {
+    const db = typeof database === 'string' ? new Database(database) : database;
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.exec(SCHEMA);
+    return db;
+  });
+}
+
+/** Every driver failure becomes `ERR_CP_STORE_FAILED`, keeping the driver's error as the cause. */
+function guard<T>(what: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (isSafetyNetError(e)) throw e;
+    throw snError('ERR_CP_STORE_FAILED', `${what}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
+const bytes = (b: Buffer | null): Uint8Array | undefined => (b ? new Uint8Array(b) : undefined);
+
+interface RollbackRow {
+  id: string;
+  digest: string;
+  request: Buffer;
+  plan: Buffer;
+  complete: Buffer | null;
+  released: number;
+}
+interface StepRow {
+  step: number;
+  status: StepStatus;
+  attempts: number;
+  result: Buffer | null;
+  reason: string | null;
+}
+
+/**
+ * The coordinator's durable progress in SQLite (better-sqlite3; WAL journal, full sync, one transaction per
+ * change), so that a coordinator killed mid-rollback and restarted finishes it (spec §6.2).
+ *
+ * @example
+ * ```ts
+ * const store = new SqliteRollbackStore('rollbacks.db');
+ * const coordinator = new RollbackCoordinator({ ...options, store });
+ * await coordinator.resume(); // after a restart
+ * ```
+ */
+export class SqliteRollbackStore implements RollbackStore {
+  readonly #db: Db;
+
+  /** `database`: a file path (`':memory:'` for a private in-memory database) or an open better-sqlite3 handle. */
+  constructor(database: string | Db) {
+    this.#db = open(database);
+  }
+
+  async create(entry: NewRollback): Promise<StoredRollback> {
+    guard('create', () =>
+      this.#db.transaction(() => {
+        const inserted = this.#db
+          .prepare('INSERT OR IGNORE INTO cp_rollback (id, digest, request, plan) VALUES (?, ?, ?, ?)')
+          .run(entry.rollback, entry.digest, entry.request, entry.plan);
+        if (inserted.changes === 0) return;
+        const step = this.#db.prepare("INSERT INTO cp_rollback_step (rollback, step, status) VALUES (?, ?, 'pending')");
+        for (const s of entry.steps) step.run(entry.rollback, s);
+      })(),
+    );
+    return (await this.load(entry.rollback))!;
+  }
+
+  async load(rollback: string): Promise<StoredRollback | undefined> {
+    return guard('load', () => {
+      const row = this.#db.prepare('SELECT * FROM cp_rollback WHERE id = ?').get(rollback) as RollbackRow | undefined;
+      if (!row) return undefined;
+      const steps = this.#db
+        .prepare('SELECT step, status, attempts, result, reason FROM cp_rollback_step WHERE rollback = ? ORDER BY step')
+        .all(rollback) as StepRow[];
+      const complete = bytes(row.complete);
+      return {
+        rollback: row.id,
+        digest: row.digest,
+        request: new Uint8Array(row.request),
+        plan: new Uint8Array(row.plan),
+        steps: steps.map((s): StepState => {
+          const result = bytes(s.result);
+          return { step: s.step, status: s.status, attempts: s.attempts, ...(result ? { result } : {}), ...(s.reason ? { reason: s.reason } : {}) };
+        }),
+        released: row.released === 1,
+        ...(complete ? { complete } : {}),
+      };
+    });
+  }
+
+  async addAttempt(rollback: string, step: number): Promise<number> {
+    return guard('addAttempt', () => {
+      const row = this.#db
+        .prepare('UPDATE cp_rollback_step SET attempts = attempts + 1 WHERE rollback = ? AND step = ? RETURNING attempts')
+        .get(rollback, step) as { attempts: number } | undefined;
+      if (!row) throw snError('ERR_CP_ROLLBACK_UNKNOWN', `${rollback} step ${step}`);
+      return row.attempts;
+    });
+  }
+
+  async settle(
+    rollback: string,
+    step: number,
+    outcome: { status: Exclude<StepStatus, 'pending'>; result?: Uint8Array; reason?: string },
+  ): Promise<void> {
+    guard('settle', () => {
+      const changed = this.#db
+        .prepare('UPDATE cp_rollback_step SET status = ?, result = ?, reason = ? WHERE rollback = ? AND step = ?')
+        .run(outcome.status, outcome.result ?? null, outcome.reason ?? null, rollback, step).changes;
+      if (changed === 0) throw snError('ERR_CP_ROLLBACK_UNKNOWN', `${rollback} step ${step}`);
+    });
+  }
+
+  async finish(rollback: string, complete: Uint8Array): Promise<void> {
+    this.#update('finish', 'UPDATE cp_rollback SET complete = ? WHERE id = ?', complete, rollback);
+  }
+
+  async markReleased(rollback: string): Promise<void> {
+    this.#update('markReleased', 'UPDATE cp_rollback SET released = 1 WHERE id = ?', rollback);
+  }
+
+  async unfinished(): Promise<string[]> {
+    return guard('unfinished', () =>
+      (this.#db.prepare('SELECT id FROM cp_rollback WHERE released = 0 ORDER BY rowid').all() as { id: string }[]).map((r) => r.id),
+    );
+  }
+
+  /** Closes the database handle. */
+  close(): void {
+    this.#db.close();
+  }
+
+  #update(what: string, sql: string, ...params: unknown[]): void {
+    guard(what, () => {
+      const rollback = params.at(-1) as string;
+      if (this.#db.prepare(sql).run(...params).changes === 0) throw snError('ERR_CP_ROLLBACK_UNKNOWN', rollback);
+    });
+  }
+}
+
+/**
+ * A participant's idempotency record in SQLite: the final result of a compensation survives a participant
+ * restart, so a re-sent request is answered without compensating again (spec §6.5).
+ */
+export class SqliteCompensationRecord implements CompensationRecord {
+  readonly #db: Db;
+
+  /** `database`: a file path or an open better-sqlite3 handle (it may be shared with the agent's own data). */
+  constructor(database: string | Db) {
+    this.#db = open(database);
+  }
+
+  async get(key: string): Promise<CompensationEntry | undefined> {
+    return guard('get', () => {
+      const row = this.#db.prepare('SELECT attempts, result FROM cp_compensation WHERE key = ?').get(key) as
+        | { attempts: number; result: Buffer | null }
+        | undefined;
+      if (!row) return undefined;
+      const result = bytes(row.result);
+      return { attempts: row.attempts, ...(result ? { result } : {}) };
+    });
+  }
+
+  async addAttempt(key: string): Promise<number> {
+    return guard('addAttempt', () => {
+      const row = this.#db
+        .prepare('INSERT INTO cp_compensation (key, attempts) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET attempts = attempts + 1 RETURNING attempts')
+        .get(key) as { attempts: number };
+      return row.attempts;
+    });
+  }
+
+  async setResult(key: string, result: Uint8Array): Promise<void> {
+    guard('setResult', () => {
+      this.#db.prepare('INSERT INTO cp_compensation (key, result) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET result = excluded.result').run(key, result);
+    });
+  }
+
+  /** Closes the database handle. */
+  close(): void {
+    this.#db.close();
+  }
+}
