@@ -4,4 +4,5 @@
  *
  * @packageDocumentation
  */
-export {};
+export * from './cascade/index.js';
+export * from './rollback/index.js';
