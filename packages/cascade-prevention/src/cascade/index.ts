@@ -16,3 +16,4 @@ export {
 export { type AnomalyReason, type BlastRadiusBounds, CascadeDetector, type Judgement } from './detector.js';
 export { CASCADE_DEFAULTS, type CascadeOptions, type ResolvedCascadeOptions } from './options.js';
 export type { Outcome, OutcomeRecord } from './outcome.js';
+export { type LayeredWorkflowOptions, layeredWorkflow } from './synthetic.js';
