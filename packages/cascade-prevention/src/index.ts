@@ -4,4 +4,6 @@
  *
  * @packageDocumentation
  */
+export * from './cascade/index.js';
 export * from './messages/index.js';
+export * from './rollback/index.js';

@@ -1,0 +1,18 @@
+export type { CheckpointLookup } from './checkpoints.js';
+export { type CompensationEntry, type CompensationRecord, MemoryCompensationRecord } from './compensation-record.js';
+export { type CoordinatorEvent, requestDigest, RollbackCoordinator, type RollbackInput, type RollbackOutcome } from './coordinator.js';
+export type { CoordinatorOptions, RetryOptions } from './coordinator-options.js';
+export { Fence } from './fence.js';
+export { type HttpTransportOptions, httpTransport, MAX_ROLLBACK_BODY_BYTES, participantHandler } from './http.js';
+export type { CheckpointInput, CompensationInput, RollbackRequestInput } from './inputs.js';
+export { MemoryRollbackStore } from './memory-store.js';
+export { isRecordTask, type PlanOptions, type ResolvedPlanOptions } from './options.js';
+export {
+  type CompensationHandler,
+  type CompensationRequest,
+  type ParticipantOptions,
+  RollbackParticipant,
+} from './participant.js';
+export { type PlannedRollback, planRollback } from './plan.js';
+export type { NewRollback, RollbackStore, StepState, StepStatus, StoredRollback } from './store.js';
+export { inProcessTransport, type ParticipantAddress, type RollbackTransport } from './transport.js';

@@ -1,0 +1,37 @@
+import { type DagNode, snError } from '@safety-net/core';
+
+/** Settings of {@link planRollback}; every field has a default. */
+export interface PlanOptions {
+  /** Most tasks a scope may hold. Default 100 000. */
+  readonly maxScope?: number;
+  /** Most tasks of a workflow examined for scope and group membership. Default 1 000 000. */
+  readonly maxWorkflow?: number;
+  /** Tasks that only record something: in the scope, never compensated. Default {@link isRecordTask}. */
+  readonly isRecord?: (node: DagNode) => boolean;
+}
+
+/** {@link PlanOptions} with every field present. */
+export type ResolvedPlanOptions = Required<PlanOptions>;
+
+/**
+ * The default record predicate: this protocol's own messages (`exec_act` `cp.…`) and issued Behavioral Evidence
+ * Tokens (`bv.bet.issue`) record things; undoing them would rewrite the evidence of what happened.
+ */
+export function isRecordTask(node: DagNode): boolean {
+  return node.exec_act.startsWith('cp.') || node.exec_act === 'bv.bet.issue';
+}
+
+const MAX_LIMIT = 100_000_000;
+
+/** Fills in the defaults; anything out of range is `ERR_CP_CONFIG_INVALID`. */
+export function resolvePlanOptions(options: PlanOptions = {}): ResolvedPlanOptions {
+  if (typeof options !== 'object' || options === null) throw snError('ERR_CP_CONFIG_INVALID', 'options must be an object');
+  const { maxScope = 100_000, maxWorkflow = 1_000_000, isRecord = isRecordTask } = options;
+  for (const [key, v] of [['maxScope', maxScope], ['maxWorkflow', maxWorkflow]] as const) {
+    if (!(Number.isSafeInteger(v) && v >= 1 && v <= MAX_LIMIT)) {
+      throw snError('ERR_CP_CONFIG_INVALID', `${key} must be an integer in 1..${MAX_LIMIT}`);
+    }
+  }
+  if (typeof isRecord !== 'function') throw snError('ERR_CP_CONFIG_INVALID', 'isRecord must be a function');
+  return { maxScope, maxWorkflow, isRecord };
+}
