@@ -4,4 +4,5 @@
  *
  * @packageDocumentation
  */
-export {};
+export * from './breaker/index.js';
+export * from './bulkhead/index.js';
