@@ -4,6 +4,8 @@
  *
  * @packageDocumentation
  */
+export * from './breaker/index.js';
+export * from './bulkhead/index.js';
 export * from './cascade/index.js';
 export * from './messages/index.js';
 export * from './rollback/index.js';

@@ -1,0 +1,8 @@
+export { type BackoffOptions, openDuration, type ResolvedBackoff } from './backoff.js';
+export { type BreakerSnapshot, CircuitBreaker, type ExecuteOptions } from './breaker.js';
+export { CountWindow } from './count-window.js';
+export { type BreakerOptions, resolveBreakerOptions, type WindowOptions } from './options.js';
+export type { RemoteCircuitState, RemoteFailureSignal } from './remote.js';
+export type { CircuitState, Transition, TransitionListener, TransitionReason, TransitionReasonKind } from './state.js';
+export { TimeWindow } from './time-window.js';
+export { FAILURE, type OutcomeWindow, SLOW } from './window.js';

@@ -1,0 +1,43 @@
+import { snError } from '@safety-net/core';
+
+/** Rejection value of {@link callAbortable} when the signal fired first; never escapes the package. */
+export const ABORTED: unique symbol = Symbol('aborted');
+
+/** The `ERR_CP_ABORTED` error for a signal, with its reason as the cause. */
+export function abortedError(signal: AbortSignal, what: string): Error {
+  return snError('ERR_CP_ABORTED', what, { cause: signal.reason });
+}
+
+/**
+ * Calls `fn(signal)` and settles with it, or rejects with {@link ABORTED} as soon as `signal` aborts (the function
+ * got the same signal, so it can stop its work). A synchronous throw is a rejection. The listener is removed
+ * when the call settles, so a long-lived signal does not collect listeners.
+ */
+export function callAbortable<T>(fn: (signal: AbortSignal) => PromiseLike<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(ABORTED);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const done = () => signal.removeEventListener('abort', onAbort);
+    let pending: PromiseLike<T>;
+    try {
+      pending = fn(signal);
+    } catch (error) {
+      done();
+      reject(error);
+      return;
+    }
+    Promise.resolve(pending).then(
+      (value) => {
+        done();
+        resolve(value);
+      },
+      (error: unknown) => {
+        done();
+        reject(error);
+      },
+    );
+  });
+}
+
+/** A signal that never aborts, handed to functions whose caller gave none. */
+export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
