@@ -1,0 +1,192 @@
+import { fixedClock, isSafetyNetError, publicKeyOf, seededRandom, singleKey } from '@safety-net/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { codeOf } from '../../../../test-support/codes.js';
+import { compensationResult, rollbackComplete, rollbackPlan, rollbackRequest } from '../../src/messages/index.js';
+import { MemoryRollbackStore, RollbackCoordinator, type RollbackTransport } from '../../src/rollback/index.js';
+import { agentId, badBatch, COORDINATOR, coordinatorKey, makeWorld, NOW } from './world.js';
+
+const coordinatorKeyResolver = singleKey(publicKeyOf(coordinatorKey));
+
+/** A transport that dies (like a killed process) right after the participant answered its `n`-th compensation. */
+function crashingAfter(inner: RollbackTransport, n: number): RollbackTransport & { crashed: () => boolean } {
+  let calls = 0;
+  let crashed = false;
+  return {
+    raiseFences: (to, e, s) => inner.raiseFences(to, e, s),
+    releaseFences: (to, c, s) => inner.releaseFences(to, c, s),
+    async compensate(to, e, s) {
+      const result = await inner.compensate(to, e, s);
+      if (++calls === n) {
+        crashed = true;
+        throw new Error('coordinator killed');
+      }
+      return result;
+    },
+    crashed: () => crashed,
+  };
+}
+
+describe('rollback coordinator', () => {
+  it('reverses inventory → shipping → payment as a unit, in reverse order, to the checkpointed state', async () => {
+    const world = makeWorld();
+    const order: string[] = [];
+    const coordinator = new RollbackCoordinator({
+      ...world.coordinatorOptions(),
+      onEvent: (e) => e.type === 'settled' && order.push(e.step.task),
+    });
+    const outcome = await coordinator.rollback(badBatch);
+    expect(outcome.status).toBe('completed');
+    expect(order).toEqual(['task-payment', 'task-shipping', 'task-inventory']);
+    expect(world.state).toEqual(world.expectedAfterRollback);
+    expect([...world.applied.values()]).toEqual([1, 1, 1]);
+    // While each compensation ran, the other participants' resources were fenced.
+    expect(new Set(world.fenceSeen)).toEqual(new Set([agentId('inventory'), agentId('shipping'), agentId('payment')]));
+    // … and the fences are lifted by Rollback Complete.
+    for (const p of world.participants) expect(p.fence.holders('stock/sku-42')).toEqual([]);
+  });
+
+  it('signs every message verifiably and records each as an ECT node', async () => {
+    const world = makeWorld();
+    const outcome = await new RollbackCoordinator(world.coordinatorOptions()).rollback(badBatch);
+    const clock = world.clock;
+    const request = rollbackRequest.verify(outcome.request, { key: coordinatorKeyResolver, clock, issuer: COORDINATOR });
+    const plan = rollbackPlan.verify(outcome.plan, { key: coordinatorKeyResolver, clock });
+    const complete = rollbackComplete.verify(outcome.complete, { key: coordinatorKeyResolver, clock });
+    expect(request.ok && plan.ok && complete.ok).toBe(true);
+    if (!request.ok || !plan.ok || !complete.ok) return;
+    expect(plan.claims.pred).toEqual([request.claims.jti]);
+    expect(plan.claims.steps.map((s) => s.key)).toEqual(['rb-1001/task-payment', 'rb-1001/task-shipping', 'rb-1001/task-inventory']);
+    const results = outcome.results.map((r) => compensationResult.verify(r, { key: world.participantKeys, clock }));
+    expect(results.map((r) => r.ok && r.claims.outcome)).toEqual(['compensated', 'compensated', 'compensated']);
+    expect(complete.claims.pred[0]).toBe(plan.claims.jti);
+    expect(complete.claims.pred.slice(1)).toEqual(results.map((r) => r.ok && r.claims.jti));
+    for (const jti of [request.claims.jti, plan.claims.jti, complete.claims.jti]) expect(world.dag.has(jti)).toBe(true);
+    expect(world.dag.get(complete.claims.jti)?.exec_act).toBe('cp.rollback-complete');
+    expect(world.dag.ancestors(complete.claims.jti)).toContain('task-inventory');
+  });
+
+  it('retries failed compensations with backoff and still compensates each task once', async () => {
+    const world = makeWorld({ failWhen: (a, attempt) => a !== 'inventory' && attempt < 3 });
+    const attempts: number[] = [];
+    const coordinator = new RollbackCoordinator({
+      ...world.coordinatorOptions(),
+      onEvent: (e) => e.type === 'attempt' && e.error && attempts.push(e.attempt),
+    });
+    const started = world.clock.now();
+    const outcome = await coordinator.rollback(badBatch);
+    expect(outcome.status).toBe('completed');
+    expect(attempts).toEqual([1, 2, 1, 2]);
+    expect(world.clock.now()).toBeGreaterThan(started); // the virtual sleep ran
+    expect([...world.applied.values()]).toEqual([1, 1, 1]);
+    expect(world.state).toEqual(world.expectedAfterRollback);
+  });
+
+  it('killed right after a participant compensated, resumes from its store without compensating twice', async () => {
+    for (const crashAt of [1, 2, 3]) {
+      const world = makeWorld();
+      const store = new MemoryRollbackStore();
+      const dying = crashingAfter(world.transport, crashAt);
+      await expect(new RollbackCoordinator({ ...world.coordinatorOptions({ transport: dying }), store }).rollback(badBatch)).rejects.toThrow(
+        'coordinator killed',
+      );
+      expect(await store.unfinished()).toEqual(['rb-1001']);
+      const [outcome] = await new RollbackCoordinator({ ...world.coordinatorOptions(), store }).resume();
+      expect(outcome?.status).toBe('completed');
+      expect([...world.applied.values()]).toEqual([1, 1, 1]);
+      expect(world.state).toEqual(world.expectedAfterRollback);
+      expect(await store.unfinished()).toEqual([]);
+    }
+  });
+
+  it('is idempotent per rollback id and refuses the id with other content', async () => {
+    const world = makeWorld();
+    const store = new MemoryRollbackStore();
+    const coordinator = new RollbackCoordinator({ ...world.coordinatorOptions(), store });
+    const first = await coordinator.rollback(badBatch);
+    const again = await coordinator.rollback(badBatch);
+    expect(again.complete).toEqual(first.complete);
+    expect([...world.applied.values()]).toEqual([1, 1, 1]);
+    await expect(coordinator.rollback({ ...badBatch, reason: 'another reason' })).rejects.toMatchObject({ code: 'ERR_CP_ROLLBACK_CONFLICT' });
+  });
+
+  it('reports not-reversible tasks for a human decision (status partial)', async () => {
+    const world = makeWorld({ notReversible: ['payment'] });
+    const outcome = await new RollbackCoordinator(world.coordinatorOptions()).rollback(badBatch);
+    expect(outcome.status).toBe('partial');
+    expect(outcome.not_reversible).toEqual(['task-payment']);
+    expect(outcome.compensated).toEqual(['task-shipping', 'task-inventory']);
+    expect(world.applied.has('payment')).toBe(false);
+  });
+
+  it('gives up at the deadline and reports every task left undone', async () => {
+    const world = makeWorld({ failWhen: (a) => a === 'shipping' });
+    const coordinator = new RollbackCoordinator({ ...world.coordinatorOptions(), retry: { attempts: 1000, baseDelayMs: 1000, maxDelayMs: 60_000 } });
+    const outcome = await coordinator.rollback({ ...badBatch, deadline: NOW + 120 });
+    expect(outcome.status).toBe('failed');
+    expect(outcome.failed).toEqual(['task-shipping', 'task-inventory']);
+    expect(outcome.compensated).toEqual(['task-payment']);
+    expect(world.clock.now()).toBeGreaterThanOrEqual((NOW + 120) * 1000);
+    expect(world.applied.has('inventory')).toBe(false);
+  });
+
+  it('does not trust a result signed by another agent than the step names', async () => {
+    const world = makeWorld();
+    const swapped: RollbackTransport = {
+      ...world.transport,
+      compensate: (to, excerpt, signal) => world.transport.compensate(to, excerpt, signal),
+    };
+    const outcome = await new RollbackCoordinator({
+      ...world.coordinatorOptions({ transport: swapped }),
+      // Only the payment agent's key is known: the others' results cannot be verified.
+      participants: { resolve: (req) => world.participantKeys.resolve({ ...req, issuer: agentId('payment') }) },
+      retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+    }).rollback(badBatch);
+    expect(outcome.compensated).toEqual(['task-payment']);
+    expect(outcome.failed).toEqual(['task-shipping', 'task-inventory']);
+  });
+
+  it('refuses bad options and unknown tasks with typed errors before doing anything', async () => {
+    const world = makeWorld();
+    for (const retry of [{ attempts: 0 }, { attempts: 1.5 }, { baseDelayMs: -1 }, { baseDelayMs: 10, maxDelayMs: 5 }]) {
+      expect(codeOf(() => new RollbackCoordinator({ ...world.coordinatorOptions(), retry }))).toBe('ERR_CP_CONFIG_INVALID');
+    }
+    const coordinator = new RollbackCoordinator(world.coordinatorOptions());
+    await expect(coordinator.rollback({ ...badBatch, root_cause: 'nope' })).rejects.toMatchObject({ code: 'ERR_ECT_NODE_NOT_FOUND' });
+    await expect(coordinator.rollback({ ...badBatch, deadline: NOW - 1 })).rejects.toMatchObject({ code: 'ERR_CLAIMS_INVALID' });
+    world.checkpoints.delete('task-shipping');
+    await expect(coordinator.rollback(badBatch)).rejects.toMatchObject({ code: 'ERR_CP_CHECKPOINT_MISSING' });
+    expect(world.applied.size).toBe(0);
+  });
+
+  it('property: any pattern of failures and one crash ends in the checkpointed state, each task compensated at most once', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), fc.nat(4), async (fails, crashAt) => {
+        const world = makeWorld({ failWhen: (a, attempt) => attempt <= 3 && fails[['inventory', 'shipping', 'payment'].indexOf(a) * 4 + attempt]! });
+        const store = new MemoryRollbackStore();
+        const first = crashingAfter(world.transport, crashAt === 0 ? Number.POSITIVE_INFINITY : crashAt);
+        const options = { ...world.coordinatorOptions({ transport: first }), store, retry: { attempts: 5, baseDelayMs: 10, maxDelayMs: 100 } };
+        const outcome = await new RollbackCoordinator(options).rollback(badBatch).catch(async (e) => {
+          if (isSafetyNetError(e)) throw e;
+          return (await new RollbackCoordinator({ ...options, transport: world.transport }).resume())[0]!;
+        });
+        expect(outcome.status).toBe('completed');
+        expect(world.state).toEqual(world.expectedAfterRollback);
+        for (const n of world.applied.values()) expect(n).toBe(1);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('coordinator clock', () => {
+  it('uses only the injected clock and randomness: two runs give identical bytes', async () => {
+    const run = async () => {
+      const world = makeWorld();
+      return new RollbackCoordinator({ ...world.coordinatorOptions(), clock: fixedClock(NOW * 1000), random: seededRandom('same') }).rollback(badBatch);
+    };
+    const [a, b] = [await run(), await run()];
+    expect(a.complete).toEqual(b.complete);
+    expect(a.plan).toEqual(b.plan);
+  });
+});
