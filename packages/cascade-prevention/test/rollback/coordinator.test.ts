@@ -1,4 +1,4 @@
-import { fixedClock, isSafetyNetError, publicKeyOf, seededRandom, singleKey } from '@safety-net/core';
+import { fixedClock, isSafetyNetError, publicKeyOf, seededRandom, singleKey, snError } from '@safety-net/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { codeOf } from '../../../../test-support/codes.js';
@@ -130,16 +130,27 @@ describe('rollback coordinator', () => {
     expect(world.applied.has('inventory')).toBe(false);
   });
 
-  it('does not trust a result signed by another agent than the step names', async () => {
+  it('does not count a result signed by another agent, or for another step, or by an unknown key', async () => {
     const world = makeWorld();
-    const swapped: RollbackTransport = {
+    let paymentResult: Uint8Array | undefined;
+    const replaying: RollbackTransport = {
       ...world.transport,
-      compensate: (to, excerpt, signal) => world.transport.compensate(to, excerpt, signal),
+      async compensate(to, excerpt, signal) {
+        const real = await world.transport.compensate(to, excerpt, signal);
+        if (to.agent === agentId('payment')) paymentResult = real;
+        // Shipping's answer is swapped for payment's (validly signed, wrong agent and step).
+        return to.agent === agentId('shipping') ? paymentResult! : real;
+      },
     };
     const outcome = await new RollbackCoordinator({
-      ...world.coordinatorOptions({ transport: swapped }),
-      // Only the payment agent's key is known: the others' results cannot be verified.
-      participants: { resolve: (req) => world.participantKeys.resolve({ ...req, issuer: agentId('payment') }) },
+      ...world.coordinatorOptions({ transport: replaying }),
+      // The inventory agent's key is not known to the coordinator.
+      participants: {
+        resolve: (req) => {
+          if (req.issuer === agentId('inventory')) throw snError('ERR_KEY_NOT_FOUND', 'unknown agent');
+          return world.participantKeys.resolve(req);
+        },
+      },
       retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
     }).rollback(badBatch);
     expect(outcome.compensated).toEqual(['task-payment']);

@@ -1,0 +1,117 @@
+import { epochSeconds, fixedClock, generateKey, randomUuid, seededRandom, utf8 } from '@safety-net/core';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PlanStep, rollbackPlan } from '../../src/messages/index.js';
+import { httpTransport, MAX_ROLLBACK_BODY_BYTES, RollbackCoordinator } from '../../src/rollback/index.js';
+import { serveParticipants } from './serve.js';
+import { agentId, badBatch, COORDINATOR, coordinatorKey, makeWorld, NOW } from './world.js';
+
+const shippingStep: PlanStep = {
+  step: 1,
+  task: 'task-shipping',
+  agent: agentId('shipping'),
+  resource: 'shipments/1001',
+  undo: { action: 'shipping.undo', params: 'A'.repeat(43) },
+  key: 'rb-x/task-shipping',
+};
+
+function excerpt(steps: PlanStep[], overrides: Partial<Parameters<typeof rollbackPlan.sign>[0]> = {}, key = coordinatorKey) {
+  const iat = epochSeconds(fixedClock(NOW * 1000));
+  return rollbackPlan.sign(
+    { iss: COORDINATOR, iat, exp: iat + 300, aud: agentId('shipping'), jti: randomUuid(seededRandom(JSON.stringify(overrides))), wid: 'wf-order-1001', pred: ['plan-1'], rollback: 'rb-x', steps, ...overrides },
+    key,
+  );
+}
+
+describe('participant', () => {
+  it('runs one compensation per key even when asked twice at once, and answers repeats from its record', async () => {
+    const world = makeWorld();
+    const shipping = world.participants[2]!;
+    const bytes = excerpt([shippingStep]);
+    const [a, b] = await Promise.all([shipping.compensate(bytes), shipping.compensate(bytes)]);
+    const c = await shipping.compensate(excerpt([shippingStep], { jti: 'resent' }));
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
+    expect(world.applied.get('shipping')).toBe(1);
+  });
+
+  it('refuses excerpts for another agent, with several steps, from an untrusted signer or not addressed to it', async () => {
+    const shipping = makeWorld().participants[2]!;
+    const stranger = { ...generateKey('Ed25519', seededRandom('stranger')), kid: utf8('x') };
+    const cases: [Uint8Array, string][] = [
+      [excerpt([{ ...shippingStep, agent: agentId('payment') }]), 'ERR_CP_PLAN_INVALID'],
+      [excerpt([shippingStep, { ...shippingStep, step: 2, task: 't2', key: 'rb-x/t2' }]), 'ERR_CP_PLAN_INVALID'],
+      [excerpt([shippingStep], {}, stranger), 'ERR_KEY_NOT_FOUND'],
+      [excerpt([shippingStep], { aud: agentId('payment') }), 'ERR_CLAIMS_AUDIENCE'],
+      [excerpt([shippingStep], { pred: [] }), 'ERR_CP_PLAN_INVALID'],
+      [excerpt([shippingStep], { exp: NOW - 100, iat: NOW - 400 }), 'ERR_CLAIMS_EXPIRED'],
+    ];
+    const codes = await Promise.all(cases.map(([bytes]) => shipping.compensate(bytes).then(() => 'accepted', (e) => e.code)));
+    expect(codes).toEqual(cases.map(([, code]) => code));
+  });
+
+  it('fences while a rollback runs: new work refused, the rollback’s own work let through, lifted by release', async () => {
+    const shipping = makeWorld().participants[2]!;
+    await shipping.raiseFences(excerpt([shippingStep]));
+    expect(() => shipping.fence.check('shipments/1001')).toThrow(expect.objectContaining({ code: 'ERR_CP_FENCED' }));
+    expect(() => shipping.fence.check('shipments/1001', 'rb-x')).not.toThrow();
+    expect(() => shipping.fence.check('shipments/other')).not.toThrow();
+    shipping.fence.release('rb-x');
+    expect(() => shipping.fence.check('shipments/1001')).not.toThrow();
+  });
+
+  it('answers garbage with typed errors only', async () => {
+    const shipping = makeWorld().participants[2]!;
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), async (bytes) => {
+        for (const call of [() => shipping.compensate(bytes), () => shipping.raiseFences(bytes), () => shipping.releaseFences(bytes)]) {
+          await expect(call()).rejects.toMatchObject({ code: expect.stringMatching(/^ERR_/) });
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('rollback over real HTTP on loopback', () => {
+  const world = makeWorld();
+  let served: Awaited<ReturnType<typeof serveParticipants>>;
+  beforeAll(async () => {
+    served = await serveParticipants(world.participants);
+  });
+  afterAll(() => served.close());
+
+  it('completes the rollback through the participants’ HTTP binding', async () => {
+    const transport = httpTransport({ endpointOf: served.endpointOf });
+    const outcome = await new RollbackCoordinator(world.coordinatorOptions({ transport })).rollback(badBatch);
+    expect(outcome.status).toBe('completed');
+    expect(world.state).toEqual(world.expectedAfterRollback);
+    expect([...world.applied.values()]).toEqual([1, 1, 1]);
+  });
+
+  it('answers bad requests with status codes and a JSON error code', async () => {
+    const url = `${served.base}/shipping`;
+    const post = (path: string, body: BodyInit) => fetch(`${url}/${path}`, { method: 'POST', body });
+    const expectRefusal = async (r: Response, status: number, code: string) => {
+      expect(r.status).toBe(status);
+      expect(await r.json()).toEqual({ code });
+    };
+    await expectRefusal(await post('compensate', new Uint8Array([1, 2, 3])), 400, 'ERR_CBOR_TRAILING_BYTES');
+    await expectRefusal(await post('compensate', new Uint8Array(MAX_ROLLBACK_BODY_BYTES + 1)), 400, 'ERR_INPUT_TOO_LARGE');
+    await expectRefusal(await post('compensate', excerpt([{ ...shippingStep, agent: agentId('payment') }])), 403, 'ERR_CP_PLAN_INVALID');
+    await expectRefusal(await post('elsewhere', new Uint8Array()), 404, 'ERR_INPUT_INVALID');
+    expect((await fetch(`${url}/compensate`)).status).toBe(405);
+  });
+
+  it('turns a participant’s refusal into its error code and an unreachable one into ERR_CP_COMPENSATION_FAILED', async () => {
+    const transport = httpTransport({ endpointOf: served.endpointOf });
+    const signal = new AbortController().signal;
+    const wrongAgent = excerpt([{ ...shippingStep, agent: agentId('payment') }]);
+    await expect(transport.compensate({ agent: agentId('shipping'), steps: [shippingStep] }, wrongAgent, signal)).rejects.toMatchObject({
+      code: 'ERR_CP_PLAN_INVALID',
+    });
+    const nowhere = httpTransport({ endpointOf: () => 'http://127.0.0.1:1/x' });
+    await expect(nowhere.compensate({ agent: 'a', steps: [] }, wrongAgent, signal)).rejects.toMatchObject({ code: 'ERR_CP_COMPENSATION_FAILED' });
+    await expect(httpTransport().compensate({ agent: 'a', steps: [] }, wrongAgent, signal)).rejects.toMatchObject({ code: 'ERR_CP_PLAN_INVALID' });
+  });
+});
