@@ -7,7 +7,7 @@ import { type RollbackCompleteClaims, rollbackComplete, rollbackStatus } from '.
 import { type PlanStep, type RollbackPlanClaims, rollbackPlan } from '../messages/rollback-plan.js';
 import { type RollbackRequestClaims, rollbackRequest } from '../messages/rollback-request.js';
 import { type CoordinatorOptions, type ResolvedCoordinatorOptions, resolveCoordinatorOptions } from './coordinator-options.js';
-import { readOwnMessage } from './own-message.js';
+import { readStoredMessage } from './stored-message.js';
 import { planRollback } from './plan.js';
 import type { StepState, StoredRollback } from './store.js';
 import type { ParticipantAddress } from './transport.js';
@@ -113,10 +113,13 @@ export class RollbackCoordinator {
 
   async #run(stored: StoredRollback): Promise<RollbackOutcome> {
     const o = this.#o;
-    const request = readOwnMessage(rollbackRequest, stored.request);
-    const plan = readOwnMessage(rollbackPlan, stored.plan);
+    const request = readStoredMessage(rollbackRequest, stored.request);
+    const plan = readStoredMessage(rollbackPlan, stored.plan);
     this.#record(() => cpDagNode(rollbackRequest, request));
     this.#record(() => cpDagNode(rollbackPlan, plan));
+    for (const s of stored.steps) {
+      if (s.result && s.status !== 'failed') this.#record(() => cpDagNode(compensationResult, readStoredMessage(compensationResult, s.result!)));
+    }
     const byAgent = groupByAgent(plan.steps);
 
     let complete = stored.complete;
@@ -129,7 +132,7 @@ export class RollbackCoordinator {
       }
       complete = await this.#complete(plan, (await o.store.load(plan.rollback))!);
     }
-    const claims = readOwnMessage(rollbackComplete, complete);
+    const claims = readStoredMessage(rollbackComplete, complete);
     this.#record(() => cpDagNode(rollbackComplete, claims));
     if (!stored.released) {
       for (const [agent, steps] of byAgent) {
@@ -217,7 +220,7 @@ export class RollbackCoordinator {
     for (const s of stored.steps) {
       if (s.status === 'pending') throw snError('ERR_CP_STORE_FAILED', `step ${s.step} is still pending`);
       lists[s.status].push(tasks.get(s.step)!);
-      if (s.result && s.status !== 'failed') resultIds.push(readOwnMessage(compensationResult, s.result).jti);
+      if (s.result && s.status !== 'failed') resultIds.push(readStoredMessage(compensationResult, s.result).jti);
     }
     const pred = resultIds.length < 100 ? [plan.jti, ...resultIds] : [plan.jti];
     const claims: RollbackCompleteClaims = {

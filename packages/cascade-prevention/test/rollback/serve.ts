@@ -3,22 +3,23 @@ import { createAdaptorServer } from '@hono/node-server';
 import { participantHandler, type RollbackParticipant } from '../../src/rollback/index.js';
 
 /**
- * Serves participants on loopback, each under `/<last segment of its agent id>/`; `before(resource, agent)` runs
- * as each request arrives. Returns the base URL and a `close`.
+ * Serves participants on loopback, each under `/<last segment of its agent id>/`; `after(resource, agent)` runs
+ * once a participant has handled a request, before the answer is sent. Returns the base URL and a `close`.
  */
 export async function serveParticipants(
   participants: readonly RollbackParticipant[],
-  before: (resource: string, agent: string) => void = () => {},
+  after: (resource: string, agent: string) => Promise<void> | void = () => {},
 ): Promise<{ base: string; endpointOf: (to: { agent: string }) => string; close: () => Promise<void> }> {
   const byName = new Map(participants.map((p) => [p.agent.slice(p.agent.lastIndexOf('/') + 1), p]));
   const handlers = new Map([...byName].map(([name, p]) => [name, participantHandler(p)]));
   const server = createAdaptorServer({
-    fetch: (request: Request) => {
+    fetch: async (request: Request) => {
       const [, name, resource] = new URL(request.url).pathname.split('/');
       const handler = handlers.get(name ?? '');
       if (!handler) return new Response(null, { status: 404 });
-      before(resource ?? '', byName.get(name!)!.agent);
-      return handler(request);
+      const response = await handler(request);
+      await after(resource ?? '', byName.get(name!)!.agent);
+      return response;
     },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

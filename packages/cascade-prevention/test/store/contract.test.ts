@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  type CompensationRecord,
+  MemoryCompensationRecord,
+  MemoryRollbackStore,
+  type RollbackStore,
+} from '../../src/rollback/index.js';
+import { SqliteCompensationRecord, SqliteRollbackStore } from '../../src/sqlite.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'cp-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+const file = () => join(dir, `db-${files++}.sqlite`);
+
+const entry = { rollback: 'rb-1', digest: 'd1', request: new Uint8Array([1, 2]), plan: new Uint8Array([3]), steps: [0, 1, 2] };
+
+describe.each([
+  { name: 'memory', make: (): RollbackStore => new MemoryRollbackStore() },
+  { name: 'sqlite in memory', make: (): RollbackStore => new SqliteRollbackStore(':memory:') },
+  { name: 'sqlite file', make: (): RollbackStore => new SqliteRollbackStore(file()) },
+])('rollback store: $name', ({ make }) => {
+  it('creates once, then returns the stored rollback unchanged', async () => {
+    const store = make();
+    const created = await store.create(entry);
+    expect(created).toEqual({ ...entry, steps: entry.steps.map((step) => ({ step, status: 'pending', attempts: 0 })), released: false });
+    const again = await store.create({ ...entry, digest: 'other', steps: [9] });
+    expect(again).toEqual(created);
+  });
+
+  it('counts attempts, settles steps, finishes and releases', async () => {
+    const store = make();
+    await store.create(entry);
+    expect(await store.addAttempt('rb-1', 1)).toBe(1);
+    expect(await store.addAttempt('rb-1', 1)).toBe(2);
+    await store.settle('rb-1', 1, { status: 'compensated', result: new Uint8Array([7]) });
+    await store.settle('rb-1', 2, { status: 'failed', reason: 'deadline' });
+    const loaded = (await store.load('rb-1'))!;
+    expect(loaded.steps).toEqual([
+      { step: 0, status: 'pending', attempts: 0 },
+      { step: 1, status: 'compensated', attempts: 2, result: new Uint8Array([7]) },
+      { step: 2, status: 'failed', attempts: 0, reason: 'deadline' },
+    ]);
+    expect(await store.unfinished()).toEqual(['rb-1']);
+    await store.finish('rb-1', new Uint8Array([9]));
+    expect((await store.load('rb-1'))!.complete).toEqual(new Uint8Array([9]));
+    expect(await store.unfinished()).toEqual(['rb-1']);
+    await store.markReleased('rb-1');
+    expect(await store.unfinished()).toEqual([]);
+  });
+
+  it('lists unfinished rollbacks oldest first and refuses unknown ids', async () => {
+    const store = make();
+    for (const id of ['b', 'a', 'c']) await store.create({ ...entry, rollback: id });
+    expect(await store.unfinished()).toEqual(['b', 'a', 'c']);
+    expect(await store.load('nope')).toBeUndefined();
+    for (const call of [() => store.addAttempt('nope', 0), () => store.settle('a', 99, { status: 'failed' }), () => store.finish('nope', new Uint8Array()), () => store.markReleased('nope')]) {
+      await expect(call()).rejects.toMatchObject({ code: 'ERR_CP_ROLLBACK_UNKNOWN' });
+    }
+  });
+});
+
+describe.each([
+  { name: 'memory', make: (): CompensationRecord => new MemoryCompensationRecord() },
+  { name: 'sqlite', make: (): CompensationRecord => new SqliteCompensationRecord(':memory:') },
+])('compensation record: $name', ({ make }) => {
+  it('counts attempts and keeps the final result', async () => {
+    const record = make();
+    expect(await record.get('k')).toBeUndefined();
+    expect(await record.addAttempt('k')).toBe(1);
+    expect(await record.addAttempt('k')).toBe(2);
+    expect(await record.get('k')).toEqual({ attempts: 2 });
+    await record.setResult('k', new Uint8Array([5]));
+    expect(await record.get('k')).toEqual({ attempts: 2, result: new Uint8Array([5]) });
+  });
+});
+
+describe('sqlite durability', () => {
+  it('keeps everything across closing and reopening the file', async () => {
+    const path = file();
+    const first = new SqliteRollbackStore(path);
+    await first.create(entry);
+    await first.addAttempt('rb-1', 0);
+    await first.settle('rb-1', 0, { status: 'not_reversible', result: new Uint8Array([1]) });
+    const before = await first.load('rb-1');
+    first.close();
+    const second = new SqliteRollbackStore(path);
+    expect(await second.load('rb-1')).toEqual(before);
+    second.close();
+    const record = new SqliteCompensationRecord(path);
+    await record.setResult('k', new Uint8Array([2]));
+    record.close();
+    expect(await new SqliteCompensationRecord(path).get('k')).toEqual({ attempts: 0, result: new Uint8Array([2]) });
+  });
+
+  it('reports a file that is not a database as ERR_CP_STORE_FAILED', () => {
+    const path = file();
+    writeFileSync(path, 'this is not an SQLite database, just text that is long enough to have a header');
+    expect(() => new SqliteRollbackStore(path)).toThrow(expect.objectContaining({ code: 'ERR_CP_STORE_FAILED' }));
+  });
+});

@@ -1,0 +1,66 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SqliteRollbackStore } from '../../src/sqlite.js';
+import { serveParticipants } from '../rollback/serve.js';
+import { makeWorld } from '../rollback/world.js';
+
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const script = fileURLToPath(new URL('./coordinator-process.ts', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'cp-kill-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the coordinator process; resolves with its output and how it ended. */
+function coordinatorProcess(args: string[], onSpawn: (child: ChildProcess) => void = () => {}) {
+  return new Promise<{ out: string; code: number | null; signal: NodeJS.Signals | null; err: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: repoRoot });
+    onSpawn(child);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code, signal) => resolve({ out, code, signal, err }));
+  });
+}
+
+describe('coordinator killed mid-rollback (SIGKILL) and restarted over SQLite', () => {
+  it('finishes the rollback without compensating any task twice or missing one', async () => {
+    const world = makeWorld();
+    const database = join(dir, 'coordinator.sqlite');
+    let child: ChildProcess | undefined;
+    let compensations = 0;
+    const served = await serveParticipants(world.participants, async (resource) => {
+      // The second compensation has been carried out by its participant: kill the coordinator before it hears so.
+      if (resource === 'compensate' && ++compensations === 2 && child) {
+        const exited = new Promise((resolve) => child!.once('exit', resolve));
+        child.kill('SIGKILL');
+        await exited;
+      }
+    });
+    try {
+      const first = await coordinatorProcess([database, served.base, 'start'], (c) => (child = c));
+      expect(first.signal).toBe('SIGKILL');
+      const midway = new SqliteRollbackStore(database);
+      const stored = (await midway.load('rb-1001'))!;
+      midway.close();
+      expect(stored.steps.map((s) => [s.status, s.attempts])).toEqual([
+        ['compensated', 1],
+        ['pending', 1],
+        ['pending', 0],
+      ]);
+      expect([...world.applied.values()]).toEqual([1, 1]);
+
+      child = undefined;
+      const second = await coordinatorProcess([database, served.base, 'resume']);
+      expect(second.code, second.err).toBe(0);
+      expect(JSON.parse(second.out)).toEqual({ status: 'completed', compensated: ['task-payment', 'task-shipping', 'task-inventory'] });
+      expect(Object.fromEntries(world.applied)).toEqual({ payment: 1, shipping: 1, inventory: 1 });
+      expect(world.state).toEqual(world.expectedAfterRollback);
+    } finally {
+      await served.close();
+    }
+  });
+});
