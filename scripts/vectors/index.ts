@@ -1,6 +1,7 @@
 import { type Vector, vectorText } from '../../packages/cli/src/index.js';
 import { behavioralVerificationVectors } from './behavioral-verification.js';
 import { behavioralVerificationMessageVectors } from './behavioral-verification-messages.js';
+import { cascadePreventionMessageVectors } from './cascade-prevention-messages.js';
 import { cborVectors } from './cbor.js';
 import { coseSignVectors } from './cose-sign.js';
 import { coseVerifyVectors } from './cose-verify.js';
@@ -26,6 +27,7 @@ export function generateVectors(): Vector[] {
     ...ectJwsVectors(),
     ...dagVectors(),
     ...behavioralVerificationMessageVectors(),
+    ...cascadePreventionMessageVectors(),
   ];
 }
 

@@ -1,4 +1,5 @@
 import { behavioralProfile, bet, observation, performanceProfile } from '@safety-net/behavioral-verification';
+import { CASCADE_MESSAGE_TYPES } from '@safety-net/cascade-prevention';
 import { type AnyMessageType, ect, MessageTypeRegistry } from '@safety-net/core';
 import { UsageError } from './usage.js';
 
@@ -7,7 +8,7 @@ import { UsageError } from './usage.js';
  * of `message-*` vectors. Each protocol package's types are added here as the package joins the command.
  */
 export function defaultRegistry(): MessageTypeRegistry {
-  return new MessageTypeRegistry([ect, behavioralProfile, observation, bet, performanceProfile]);
+  return new MessageTypeRegistry([ect, behavioralProfile, observation, bet, performanceProfile, ...CASCADE_MESSAGE_TYPES]);
 }
 
 /** The message type named by `--type`; an unknown name is a usage error that lists the known ones. */
