@@ -58,16 +58,19 @@ export function layeredWorkflow(options: LayeredWorkflowOptions): DagNodeInput[]
   return nodes;
 }
 
-/** Uniform values in [0, 1) from core's seeded source, 32 bits each, drawn in blocks. */
+/** Uniform values in [0, 1) from core's seeded source, 32 big-endian bits each, drawn in blocks. */
 function uniformStream(seed: string): () => number {
   const random = seededRandom(seed);
-  let block = new Uint32Array(0);
+  let block: DataView = new DataView(new ArrayBuffer(0));
   let at = 0;
   return () => {
-    if (at === block.length) {
-      block = new Uint32Array(random.bytes(4096).buffer);
+    if (at === block.byteLength) {
+      const bytes = random.bytes(4096);
+      block = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       at = 0;
     }
-    return block[at++]! / 4294967296;
+    const x = block.getUint32(at);
+    at += 4;
+    return x / 4294967296;
   };
 }

@@ -125,17 +125,18 @@ function steps<P>(
   checkpoints: Checkpoints,
 ): PlannedRollback {
   const { nodes } = scope;
-  const missing: string[] = [];
+  const missing: DagNode<P>[] = [];
   const found: (CheckpointInput | undefined)[] = new Array(nodes.length);
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
     if (record(n)) continue;
     const checkpoint = checkpoints.of(n);
-    if (checkpoint === undefined) missing.push(n.jti);
+    if (checkpoint === undefined) missing.push(n);
     found[i] = checkpoint;
   }
   if (missing.length > 0) {
-    throw snError('ERR_CP_CHECKPOINT_MISSING', `${missing.length} task(s) without a checkpoint: ${missing.join(', ')}`);
+    const names = missing.sort((a, b) => a.position - b.position).map((n) => n.jti);
+    throw snError('ERR_CP_CHECKPOINT_MISSING', `${names.length} task(s) without a checkpoint: ${names.join(', ')}`);
   }
   const order = reverseTopological(nodes, (jti) => scope.indexOf(jti));
   const out: PlanStep[] = [];

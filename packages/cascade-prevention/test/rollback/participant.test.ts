@@ -91,7 +91,7 @@ describe('rollback over real HTTP on loopback', () => {
 
   it('answers bad requests with status codes and a JSON error code', async () => {
     const url = `${served.base}/shipping`;
-    const post = (path: string, body: BodyInit) => fetch(`${url}/${path}`, { method: 'POST', body });
+    const post = (path: string, body: Uint8Array) => fetch(`${url}/${path}`, { method: 'POST', body });
     const expectRefusal = async (r: Response, status: number, code: string) => {
       expect(r.status).toBe(status);
       expect(await r.json()).toEqual({ code });
