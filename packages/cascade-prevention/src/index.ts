@@ -9,3 +9,4 @@ export * from './bulkhead/index.js';
 export * from './cascade/index.js';
 export * from './messages/index.js';
 export * from './rollback/index.js';
+export * from './signals/index.js';
