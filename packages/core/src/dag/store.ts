@@ -1,3 +1,5 @@
+import { ChunkedArray } from './chunked-array.js';
+import { IdTable } from './id-table.js';
 import type { CheckedNode, PolicyState } from './node.js';
 
 /** What validation reads about nodes already placed: implemented by the store and by the bulk-import view. */
@@ -24,12 +26,12 @@ export class DagStore implements NodeFacts {
   size = 0;
   edgeCount = 0;
 
-  private readonly ids = new Map<string, number>();
-  readonly jtis: string[] = [];
-  readonly issuers: string[] = [];
-  readonly actions: string[] = [];
-  readonly exts: Array<Readonly<Record<string, unknown>> | undefined> = [];
-  readonly payloads: unknown[] = [];
+  readonly jtis = new ChunkedArray<string>();
+  private readonly ids = new IdTable(this.jtis);
+  readonly issuers = new ChunkedArray<string>();
+  readonly actions = new ChunkedArray<string>();
+  readonly exts = new ChunkedArray<Readonly<Record<string, unknown>> | undefined>();
+  readonly payloads = new ChunkedArray<unknown>();
 
   private readonly widIds = new Map<string, number>();
   readonly widNames: string[] = [];
@@ -55,11 +57,16 @@ export class DagStore implements NodeFacts {
   succNext = new Int32Array(this.edgeCap);
 
   indexOf(jti: string): number {
-    return this.ids.get(jti) ?? NONE;
+    return this.ids.get(jti);
   }
 
   iatAt(position: number): number {
     return this.iats[position]!;
+  }
+
+  /** The payload stored with a node; undefined when none was given. */
+  payloadAt(position: number): unknown {
+    return position < this.payloads.length ? this.payloads.at(position) : undefined;
   }
 
   widAt(position: number): string {
@@ -82,8 +89,8 @@ export class DagStore implements NodeFacts {
     const k = preds.length;
     if (this.edgeCount + k > this.edgeCap) this.growEdges(this.edgeCount + k);
 
-    this.ids.set(node.jti, i);
     this.jtis.push(node.jti);
+    this.ids.set(node.jti, i);
     this.issuers.push(node.iss);
     this.actions.push(node.exec_act);
     this.exts.push(node.ect_ext);
