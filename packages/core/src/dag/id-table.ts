@@ -34,8 +34,8 @@ export function hashId(s: string): number {
 /**
  * Task id → position, for ids that are stored elsewhere by position (`keys`). An open-addressing table with
  * linear probing over one Int32Array of (hash, position + 1) pairs, 0 marking an empty slot; at most half full.
- * Against a `Map<string, number>` of a million ids it takes a third of the memory, holds no pointers for the
- * garbage collector to trace, and a miss is usually settled by comparing hashes, without reading a stored string.
+ * Unlike a `Map<string, number>` it holds no pointers for the garbage collector to trace, grows without hashing
+ * any id again, and settles most misses by comparing hashes, without reading a stored string.
  * Append-only, like the store it serves. Every entry is also written to a direct-mapped cache of recent ids
  * ({@link RECENT_SLOTS}), which lookups try first.
  */
