@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fromBase64Url, fromHex, toBase64Url, toHex } from '@safety-net/core';
+import { fromBase64Url, fromHex, toBase64Url, toHex, utf8 } from '@safety-net/core';
 
 describe('base64url and hex', () => {
   it('agree with the platform codecs on every byte string (property)', () => {
@@ -27,6 +27,26 @@ describe('base64url and hex', () => {
   it('refuses odd-length and non-hex input', () => {
     for (const bad of ['a', 'zz', '0x00']) {
       expect(() => fromHex(bad)).toThrow(expect.objectContaining({ code: 'ERR_INPUT_INVALID' }));
+    }
+  });
+});
+
+describe('utf8', () => {
+  // Short ASCII text is converted by hand; everything else goes to TextEncoder, the reference.
+  it('agrees with TextEncoder on every string, lone surrogates included (property)', () => {
+    const encoder = new TextEncoder();
+    const unit = fc.constantFrom('binary-ascii', 'binary', 'grapheme', fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)));
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 80 }), (s) => {
+        const bytes = utf8(s);
+        expect(bytes).toEqual(encoder.encode(s));
+        expect(bytes.byteOffset).toBe(0);
+        expect(bytes.buffer.byteLength).toBe(bytes.length);
+      }),
+      { numRuns: 1000 },
+    );
+    for (const s of ['', 'a'.repeat(64), 'a'.repeat(65), `${'a'.repeat(63)}é`, '\ud800', 'x\udc00']) {
+      expect(utf8(s)).toEqual(encoder.encode(s));
     }
   });
 });
