@@ -71,9 +71,9 @@ describe('IdTable', () => {
     // Ordinary ids around them, so that growth re-places colliding and plain entries together.
     const plain = Array.from({ length: 3000 }, (_, i) => `task-${i}`);
     const table = tableOf([...plain.slice(0, 1500), ...held, ...plain.slice(1500)]);
-    held.forEach((id, k) => expect(table.get(id)).toBe(1500 + k));
+    for (const [k, id] of held.entries()) expect(table.get(id)).toBe(1500 + k);
     for (const id of ids.slice(200)) expect(table.get(id)).toBe(-1);
-    plain.forEach((id, i) => expect(table.get(id)).toBe(i < 1500 ? i : i + 200));
+    for (const [i, id] of plain.entries()) expect(table.get(id)).toBe(i < 1500 ? i : i + 200);
   });
 
   it('finds ids that overflowed their probe run once growth has opened gaps in it', () => {
@@ -87,7 +87,7 @@ describe('IdTable', () => {
     const filler = Array.from({ length: 2000 }, (_, i) => `filler-${i}`); // enough to grow the table twice
     const ids = [...crowd, ...colliding, ...filler];
     const table = tableOf(ids);
-    ids.forEach((id, i) => expect(table.get(id)).toBe(i));
+    for (const [i, id] of ids.entries()) expect(table.get(id)).toBe(i);
   });
 
   it('lets an EctDag refuse duplicates and find predecessors among colliding ids', () => {
