@@ -92,8 +92,8 @@ class Writer {
       if (v === undefined) continue;
       const key = keys[i]!;
       this.ensure(key.length);
-      this.buf.set(key, this.pos);
-      this.pos += key.length;
+      // Labels are a few bytes: a loop beats a call to set() for them.
+      for (let j = 0; j < key.length; j++) this.buf[this.pos++] = key[j]!;
       // Depth 1: the entries of a top-level map, as encode() would reach them.
       this.item(v, 1);
     }

@@ -61,7 +61,10 @@ export function protectedBucket(params: HeaderParams | undefined, algId: number)
   const typ = params?.typ;
   const contentType = params?.contentType;
   const kid = params?.kid;
+  // Only well-typed parameters are remembered; anything else takes the cache's path, as it always did.
+  const rememberable = (kid === undefined || kid instanceof Uint8Array) && isPlainParam(typ) && isPlainParam(contentType);
   if (
+    rememberable &&
     last !== undefined &&
     last.algId === algId &&
     last.typ === typ &&
@@ -77,8 +80,13 @@ export function protectedBucket(params: HeaderParams | undefined, algId: number)
     bytes = encodeProtected(headerMap(params).set(HEADER.alg, algId));
     protectedCache.set(key, bytes);
   }
-  last = { algId, typ, contentType, kid: kid?.slice(), bytes };
+  if (rememberable) last = { algId, typ, contentType, kid: kid?.slice(), bytes };
   return bytes;
+}
+
+/** A `typ` or content type that compares by value. */
+function isPlainParam(v: unknown): boolean {
+  return v === undefined || typeof v === 'string' || typeof v === 'number';
 }
 
 /** Decodes a protected bucket (zero-length means empty) and checks it is a map of valid labels. */

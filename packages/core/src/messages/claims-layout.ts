@@ -78,8 +78,10 @@ export class ClaimsLayout {
   /** Each claim's CBOR value in label order, undefined where the claim is absent; a claim without a label is refused. */
   #values(claims: object): (CborValue | undefined)[] {
     const record = claims as Record<string, unknown>;
-    for (const name of Object.keys(record)) {
-      if (!this.#byName.has(name)) throw snError('ERR_CLAIMS_INVALID', `no CBOR label for claim ${name}`);
+    for (const name in record) {
+      if (Object.hasOwn(record, name) && !this.#byName.has(name)) {
+        throw snError('ERR_CLAIMS_INVALID', `no CBOR label for claim ${name}`);
+      }
     }
     const entries = this.#inLabelOrder;
     const values: (CborValue | undefined)[] = new Array(entries.length);

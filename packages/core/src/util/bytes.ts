@@ -75,8 +75,9 @@ const SHORT_ASCII = 64;
 export function utf8(text: string): Uint8Array {
   // Short ids and names are the common case; a call into TextEncoder, and the off-heap buffer it returns, cost
   // several times more than this loop.
+  // Anything else (long text, or a non-string from untyped callers) gets TextEncoder's exact behaviour.
+  if (typeof text !== 'string' || text.length > SHORT_ASCII) return textEncoder.encode(text);
   const n = text.length;
-  if (n > SHORT_ASCII) return textEncoder.encode(text);
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);

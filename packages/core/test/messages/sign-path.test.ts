@@ -134,6 +134,15 @@ describe('MessageType.sign', () => {
     expect(first).toEqual(utf8('kid-1'));
     expect(second).toEqual(utf8('kid-2'));
   });
+
+  it('keeps untyped header parameters on the general path: no crash, same bytes as before', () => {
+    const payload = utf8('p');
+    for (const protectedHeader of [{ kid: 5 }, { typ: { toString: () => 'x' } }, { kid: 'text' }] as never[]) {
+      const once = outcome(() => signSign1(payload, key, { protectedHeader }));
+      expect(outcome(() => signSign1(payload, key, { protectedHeader }))).toBe(once);
+      expect(once).toMatch(/^(d2|ERR_)/);
+    }
+  });
 });
 
 describe('scratchBytes', () => {

@@ -54,5 +54,9 @@ describe('utf8', () => {
     for (const s of ['', 'a'.repeat(64), 'a'.repeat(65), `${'a'.repeat(63)}é`, '\ud800', 'x\udc00']) {
       expect(utf8(s)).toEqual(encoder.encode(s));
     }
+    // Untyped callers: TextEncoder's conversions, not a crash.
+    for (const v of [undefined, 12, null, { toString: () => 'obj' }]) {
+      expect(utf8(v as unknown as string)).toEqual(encoder.encode(v as unknown as string));
+    }
   });
 });
