@@ -45,16 +45,13 @@ export class IdTable {
   private count = 0;
   private overflow: Map<string, number> | undefined;
   private readonly recent = new Int32Array(RECENT_SLOTS * 2);
-  /** The last id hashed and its hash: an insert looks its id up, then records it. */
-  private lastId = '';
-  private lastHash = hashId('');
 
   /** `keys.at(position)` is the id stored at a position this table holds; the caller appends to it. */
   constructor(private readonly keys: ChunkedArray<string>) {}
 
   /** Position of `id`, or -1 when it is not held. */
   get(id: string): number {
-    const h = this.hash(id);
+    const h = hashId(id);
     const { slots, mask, keys, recent } = this;
     const r = 2 * (h & (RECENT_SLOTS - 1));
     const cached = recent[r + 1]!;
@@ -71,20 +68,12 @@ export class IdTable {
   /** Records `id` at `position`. The caller guarantees the id is not held yet (it looked it up first). */
   set(id: string, position: number): void {
     if (2 * (this.count + 1) > this.mask + 1) this.grow();
-    const h = this.hash(id);
+    const h = hashId(id);
     this.place(h, position, id);
     this.count++;
     const r = 2 * (h & (RECENT_SLOTS - 1));
     this.recent[r] = h;
     this.recent[r + 1] = position + 1;
-  }
-
-  private hash(id: string): number {
-    if (id !== this.lastId) {
-      this.lastId = id;
-      this.lastHash = hashId(id);
-    }
-    return this.lastHash;
   }
 
   /** Puts an entry in the first free slot of its run, or in the overflow map past {@link MAX_PROBES}. */
