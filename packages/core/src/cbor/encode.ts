@@ -27,12 +27,33 @@ import { writeUtf8 } from './utf8.js';
  * ```
  */
 export function encodeCbor(value: CborValue): Uint8Array {
+  return withWriter((w) => w.encode(value));
+}
+
+/**
+ * Deterministic encoding of a map given as parallel lists, handed to `use` as a view of a shared buffer that is
+ * valid only until `use` returns. `keys[i]` is the encoding of a key, the keys in strictly ascending bytewise order
+ * (RFC 8949 §4.2.1), and `values[i]` its value; entries whose value is undefined are left out. For a map whose keys
+ * are fixed in advance, such as a message type's claims: nothing is sorted or compared, the keys are copied rather
+ * than encoded, and a caller that copies the encoding into something larger (a Sig_structure, a COSE message)
+ * allocates no copy of its own. Otherwise the same bytes as {@link encodeCbor} of the map, with the same errors.
+ */
+export function useOrderedMap<R>(
+  keys: readonly Uint8Array[],
+  values: readonly (CborValue | undefined)[],
+  use: (encoded: Uint8Array) => R,
+): R {
+  return withWriter((w) => use(w.orderedMap(keys, values)));
+}
+
+/** Runs `write` on the shared writer, or on a fresh one when it is in use. */
+function withWriter<R>(write: (w: Writer) => R): R {
   // A getter on a plain object could call back in here; such nested calls get a writer of their own.
-  if (busy) return new Writer(256).encode(value);
+  if (busy) return write(new Writer(256));
   busy = true;
   try {
     shared ??= new Writer(1024);
-    const out = shared.encode(value);
+    const out = write(shared);
     if (shared.buf.length > 65_536) shared = undefined; // do not keep a huge buffer alive
     return out;
   } finally {
@@ -58,6 +79,25 @@ class Writer {
     this.pos = 0;
     this.item(value, 0);
     return this.buf.slice(0, this.pos);
+  }
+
+  /** Writes an ordered map (see useOrderedMap); returns a view of the bytes written, valid until the next write. */
+  orderedMap(keys: readonly Uint8Array[], values: readonly (CborValue | undefined)[]): Uint8Array {
+    this.pos = 0;
+    let n = 0;
+    for (const v of values) if (v !== undefined) n++;
+    this.head(5, n);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v === undefined) continue;
+      const key = keys[i]!;
+      this.ensure(key.length);
+      // Labels are a few bytes: a loop beats a call to set() for them.
+      for (let j = 0; j < key.length; j++) this.buf[this.pos++] = key[j]!;
+      // Depth 1: the entries of a top-level map, as encode() would reach them.
+      this.item(v, 1);
+    }
+    return this.buf.subarray(0, this.pos);
   }
 
   private ensure(n: number): void {
@@ -331,12 +371,56 @@ class Writer {
  * For hot paths that join parts already encoded, such as COSE's Sig_structure, instead of re-encoding them.
  */
 export function cborHead(major: number, n: number): Uint8Array {
-  if (n < 24) return Uint8Array.of((major << 5) | n);
-  if (n < 0x100) return Uint8Array.of((major << 5) | 24, n);
-  if (n < 0x10000) return Uint8Array.of((major << 5) | 25, n >> 8, n & 0xff);
-  if (n < 0x100000000) return Uint8Array.of((major << 5) | 26, n >>> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff);
-  const out = new Uint8Array(9);
-  out[0] = (major << 5) | 27;
-  new DataView(out.buffer).setBigUint64(1, BigInt(n));
+  const out = new Uint8Array(cborHeadLength(n));
+  writeCborHead(out, 0, major, n);
   return out;
+}
+
+/** Length in bytes of the shortest head with argument `n` (a non-negative safe integer). */
+export function cborHeadLength(n: number): number {
+  return n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : n < 0x100000000 ? 5 : 9;
+}
+
+/**
+ * Writes the head {@link cborHead} returns into `out` at `at`, which has room for it; returns the position after
+ * it. Lets a caller that knows every part's size assemble a structure in one allocation.
+ */
+export function writeCborHead(out: Uint8Array, at: number, major: number, n: number): number {
+  const m = major << 5;
+  if (n < 24) {
+    out[at] = m | n;
+    return at + 1;
+  }
+  if (n < 0x100) {
+    out[at] = m | 24;
+    out[at + 1] = n;
+    return at + 2;
+  }
+  if (n < 0x10000) {
+    out[at] = m | 25;
+    out[at + 1] = n >> 8;
+    out[at + 2] = n & 0xff;
+    return at + 3;
+  }
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  if (n < 0x100000000) {
+    out[at] = m | 26;
+    view.setUint32(at + 1, n);
+    return at + 5;
+  }
+  out[at] = m | 27;
+  view.setBigUint64(at + 1, BigInt(n));
+  return at + 9;
+}
+
+/** Length in bytes of `bytes` encoded as a byte string item (head and content). */
+export function byteStringLength(bytes: Uint8Array): number {
+  return cborHeadLength(bytes.length) + bytes.length;
+}
+
+/** Writes `bytes` as a byte string item into `out` at `at`; returns the position after it. */
+export function writeByteString(out: Uint8Array, at: number, bytes: Uint8Array): number {
+  const start = writeCborHead(out, at, 2, bytes.length);
+  out.set(bytes, start);
+  return start + bytes.length;
 }

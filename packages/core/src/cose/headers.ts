@@ -1,6 +1,6 @@
 import { type CborValue, decodeCbor, type DecodeOptions, encodeCbor } from '../cbor/index.js';
 import { snError } from '../errors/index.js';
-import { toHex } from '../util/bytes.js';
+import { bytesEqual, toHex } from '../util/bytes.js';
 
 /** COSE header parameter labels (RFC 9052 §3.1, RFC 9596 for `typ`). */
 export const HEADER = {
@@ -46,6 +46,9 @@ export function encodeProtected(map: HeaderMap): Uint8Array {
 const protectedCache = new Map<string, Uint8Array>();
 const PROTECTED_CACHE_LIMIT = 1024;
 
+/** The bucket returned last and what it was made of (`kid` copied), checked before the cache's string key is built. */
+let last: { algId: number; typ: unknown; contentType: unknown; kid: Uint8Array | undefined; bytes: Uint8Array } | undefined;
+
 /**
  * The encoded protected bucket a signer emits: `params` with `alg` set. Signers send the same few headers over and
  * over (one per message type, key and algorithm), so the plain ones are encoded once and remembered; the returned
@@ -55,14 +58,35 @@ export function protectedBucket(params: HeaderParams | undefined, algId: number)
   if (params?.crit !== undefined || params?.other !== undefined) {
     return encodeProtected(headerMap(params).set(HEADER.alg, algId));
   }
-  const key = `${algId}|${typeof params?.typ}${params?.typ ?? ''}|${typeof params?.contentType}${params?.contentType ?? ''}|${params?.kid ? toHex(params.kid) : ''}`;
+  const typ = params?.typ;
+  const contentType = params?.contentType;
+  const kid = params?.kid;
+  // Only well-typed parameters are remembered; anything else takes the cache's path, as it always did.
+  const rememberable = (kid === undefined || kid instanceof Uint8Array) && isPlainParam(typ) && isPlainParam(contentType);
+  if (
+    rememberable &&
+    last !== undefined &&
+    last.algId === algId &&
+    last.typ === typ &&
+    last.contentType === contentType &&
+    (kid === undefined ? last.kid === undefined : last.kid !== undefined && bytesEqual(kid, last.kid))
+  ) {
+    return last.bytes;
+  }
+  const key = `${algId}|${typeof typ}${typ ?? ''}|${typeof contentType}${contentType ?? ''}|${kid ? toHex(kid) : ''}`;
   let bytes = protectedCache.get(key);
   if (!bytes) {
     if (protectedCache.size >= PROTECTED_CACHE_LIMIT) protectedCache.clear();
     bytes = encodeProtected(headerMap(params).set(HEADER.alg, algId));
     protectedCache.set(key, bytes);
   }
+  if (rememberable) last = { algId, typ, contentType, kid: kid?.slice(), bytes };
   return bytes;
+}
+
+/** A `typ` or content type that compares by value. */
+function isPlainParam(v: unknown): boolean {
+  return v === undefined || typeof v === 'string' || typeof v === 'number';
 }
 
 /** Decodes a protected bucket (zero-length means empty) and checks it is a map of valid labels. */

@@ -1,18 +1,17 @@
-import { cborHead, encodeCbor } from '../cbor/index.js';
+import { byteStringLength, cborHead, encodeCbor, writeByteString } from '../cbor/encode.js';
 import type { CryptoBackend } from '../crypto/backend.js';
 import { getBackend } from '../crypto/index.js';
 import type { PrivateKey } from '../keys/types.js';
 import { signingAlgorithm } from './algorithm.js';
 import { type HeaderParams, headerMap, protectedBucket } from './headers.js';
-import { sign1ToBeSigned } from './sig-structure.js';
+import { scratchSign1ToBeSigned } from './sig-structure.js';
 import { COSE_SIGN1_TAG } from './structure.js';
-import { concatBytes } from '../util/bytes.js';
 
-const SIGN1_TAG_HEAD = cborHead(6, COSE_SIGN1_TAG);
-const ARRAY_OF_FOUR = cborHead(4, 4);
+/** Tag 18 and the head of a four-item array: how every tagged COSE_Sign1 starts. */
+const TAGGED_FRONT = Uint8Array.of(...cborHead(6, COSE_SIGN1_TAG), ...cborHead(4, 4));
+const UNTAGGED_FRONT = cborHead(4, 4);
 const EMPTY_MAP = cborHead(5, 0);
-const NIL = Uint8Array.of(0xf6);
-const NO_BYTES = new Uint8Array(0);
+const NIL = 0xf6;
 
 /** Options for {@link signSign1}. */
 export interface Sign1Options {
@@ -42,19 +41,25 @@ export interface Sign1Options {
 export function signSign1(payload: Uint8Array, key: PrivateKey, options: Sign1Options = {}): Uint8Array {
   const alg = signingAlgorithm(key, options.protectedHeader?.alg, options.profile ?? true);
   const protectedBytes = protectedBucket(options.protectedHeader, alg.id);
-  const tbs = sign1ToBeSigned(protectedBytes, payload, options.externalAad);
+  const tbs = scratchSign1ToBeSigned(protectedBytes, payload, options.externalAad);
   const signature = (options.backend ?? getBackend()).sign(alg, key, tbs);
   const unprotected = options.unprotectedHeader ? encodeCbor(headerMap(options.unprotectedHeader)) : EMPTY_MAP;
-  // Joined from parts (each a deterministic encoding) rather than re-encoded: this is every signature's hot path.
-  return concatBytes(
-    options.tagged === false ? NO_BYTES : SIGN1_TAG_HEAD,
-    ARRAY_OF_FOUR,
-    cborHead(2, protectedBytes.length),
-    protectedBytes,
-    unprotected,
-    options.detached ? NIL : cborHead(2, payload.length),
-    options.detached ? NO_BYTES : payload,
-    cborHead(2, signature.length),
-    signature,
+  const front = options.tagged === false ? UNTAGGED_FRONT : TAGGED_FRONT;
+  // Assembled from parts (each a deterministic encoding) in one allocation rather than re-encoded: this is every
+  // signature's hot path.
+  const out = new Uint8Array(
+    front.length +
+      byteStringLength(protectedBytes) +
+      unprotected.length +
+      (options.detached ? 1 : byteStringLength(payload)) +
+      byteStringLength(signature),
   );
+  out.set(front);
+  let at = writeByteString(out, front.length, protectedBytes);
+  out.set(unprotected, at);
+  at += unprotected.length;
+  if (options.detached) out[at++] = NIL;
+  else at = writeByteString(out, at, payload);
+  writeByteString(out, at, signature);
+  return out;
 }

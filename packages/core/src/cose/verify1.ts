@@ -1,5 +1,5 @@
 import { effectivePayload, type SignatureCheck, checkSignature } from './check-signature.js';
-import { sign1ToBeSigned } from './sig-structure.js';
+import { scratchSign1ToBeSigned } from './sig-structure.js';
 import {
   COSE_SIGN1_TAG,
   type CoseDecodeOptions,
@@ -49,7 +49,7 @@ export function verifySign1(input: Uint8Array | DecodedSign1, options: CoseVerif
   const check = checkSignature(
     decoded,
     decoded.signature,
-    () => sign1ToBeSigned(decoded.protectedBytes, payload, options.externalAad),
+    () => scratchSign1ToBeSigned(decoded.protectedBytes, payload, options.externalAad),
     options,
   );
   return { ...decoded, ...check, payload };

@@ -137,7 +137,7 @@ export class EctDag<P = unknown> implements Iterable<DagNode<P>> {
    * `scope`. Deterministic for a given insertion history.
    */
   topologicalOrder(scope?: DagScope): string[] {
-    return scope === undefined ? this.store.jtis.slice() : this.ids(this.scopePositions(scope));
+    return scope === undefined ? this.store.jtis.toArray() : this.ids(this.scopePositions(scope));
   }
 
   /** {@link EctDag.topologicalOrder} reversed: every node before its predecessors (undo order for rollback). */
@@ -170,7 +170,7 @@ export class EctDag<P = unknown> implements Iterable<DagNode<P>> {
     const moved = new Map<number, number>();
     for (const i of this.workflowPositions(wid)) {
       const preds = neighbourPositions(s, i, 'back').map((p) => moved.get(p)!);
-      moved.set(i, sub.store.append(this.checkedAt(i), preds, s.payloads[i]));
+      moved.set(i, sub.store.append(this.checkedAt(i), preds, s.payloadAt(i)));
     }
     return sub;
   }
@@ -219,20 +219,20 @@ export class EctDag<P = unknown> implements Iterable<DagNode<P>> {
 
   private ids(positions: ArrayLike<number>): string[] {
     const out: string[] = new Array(positions.length);
-    for (let k = 0; k < positions.length; k++) out[k] = this.store.jtis[positions[k]!]!;
+    for (let k = 0; k < positions.length; k++) out[k] = this.store.jtis.at(positions[k]!);
     return out;
   }
 
   private checkedAt(i: number): CheckedNode {
     const s = this.store;
     return {
-      jti: s.jtis[i]!,
+      jti: s.jtis.at(i),
       wid: s.widAt(i),
       iat: s.iatAt(i),
-      iss: s.issuers[i]!,
-      exec_act: s.actions[i]!,
+      iss: s.issuers.at(i),
+      exec_act: s.actions.at(i),
       pred: this.ids(neighbourPositions(s, i, 'back')),
-      ect_ext: s.exts[i],
+      ect_ext: s.exts.at(i),
       policy: s.policyAt(i),
     };
   }
@@ -240,7 +240,7 @@ export class EctDag<P = unknown> implements Iterable<DagNode<P>> {
   private nodeAt(i: number): DagNode<P> {
     const { policy: _, ...node } = this.checkedAt(i);
     Object.freeze(node.pred);
-    return Object.freeze({ ...node, payload: this.store.payloads[i] as P | undefined, position: i });
+    return Object.freeze({ ...node, payload: this.store.payloadAt(i) as P | undefined, position: i });
   }
 }
 

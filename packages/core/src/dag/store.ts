@@ -1,3 +1,5 @@
+import { ChunkedArray } from './chunked-array.js';
+import { IdTable } from './id-table.js';
 import type { CheckedNode, PolicyState } from './node.js';
 
 /** What validation reads about nodes already placed: implemented by the store and by the bulk-import view. */
@@ -10,26 +12,29 @@ export interface NodeFacts {
 }
 
 const NONE = -1;
-const INITIAL_NODES = 1024;
-const INITIAL_EDGES = 1024;
 
 /**
- * The compact storage behind `EctDag`. Task ids and workflow ids are interned to integer positions; per-node
- * facts live in typed arrays; edges live in typed arrays too: predecessors as one contiguous run per node (they
- * are known on insert and never change), successors as a linked list threaded through the same edge slots (they
- * arrive later), and each workflow's nodes as a linked list. About 29 bytes of typed arrays per node plus 12 per edge, besides
- * the id strings and the caller's objects. Positions are insertion order; append-only.
+ * The storage behind `EctDag`. Task ids are found through an {@link IdTable}, workflow ids are interned to integer
+ * positions, and per-node facts live in flat arrays indexed by position: predecessors as one contiguous run of edge
+ * slots per node (they are known on insert and never change), successors as a linked list threaded through the
+ * same edge slots (they arrive later), and each workflow's nodes as a linked list. Positions are insertion order;
+ * append-only.
+ *
+ * The integer facts are plain arrays of small integers rather than typed arrays: V8 keeps those unboxed and never
+ * traces them, while every typed array's memory counts as external memory, and each 64 MB of it allocated between
+ * full collections forces one, which must then trace everything else alive too (at a million tasks, a quarter of
+ * a second). The strings and objects kept per node go in chunked lists, which never copy themselves.
  */
 export class DagStore implements NodeFacts {
   size = 0;
   edgeCount = 0;
 
-  private readonly ids = new Map<string, number>();
-  readonly jtis: string[] = [];
-  readonly issuers: string[] = [];
-  readonly actions: string[] = [];
-  readonly exts: Array<Readonly<Record<string, unknown>> | undefined> = [];
-  readonly payloads: unknown[] = [];
+  readonly jtis = new ChunkedArray<string>();
+  private readonly ids = new IdTable(this.jtis);
+  readonly issuers = new ChunkedArray<string>();
+  readonly actions = new ChunkedArray<string>();
+  readonly exts = new ChunkedArray<Readonly<Record<string, unknown>> | undefined>();
+  readonly payloads = new ChunkedArray<unknown>();
 
   private readonly widIds = new Map<string, number>();
   readonly widNames: string[] = [];
@@ -37,29 +42,32 @@ export class DagStore implements NodeFacts {
   readonly wfHead: number[] = [];
   readonly wfTail: number[] = [];
 
-  private nodeCap = INITIAL_NODES;
-  nodeWid = new Int32Array(this.nodeCap);
-  iats = new Float64Array(this.nodeCap);
-  policies = new Uint8Array(this.nodeCap);
+  readonly nodeWid: number[] = [];
+  readonly iats: number[] = [];
+  readonly policies: PolicyState[] = [];
   /** Predecessor edges of node i are edge slots predStart[i] .. predStart[i + 1] - 1. */
-  predStart = new Int32Array(this.nodeCap + 1);
-  succHead = new Int32Array(this.nodeCap);
-  succTail = new Int32Array(this.nodeCap);
+  readonly predStart: number[] = [0];
+  readonly succHead: number[] = [];
+  readonly succTail: number[] = [];
   /** Next node of the same workflow, in insertion order. */
-  wfNext = new Int32Array(this.nodeCap);
+  readonly wfNext: number[] = [];
 
-  private edgeCap = INITIAL_EDGES;
   /** Edge slot e says: node edgeTo[e] has predecessor edgeFrom[e]; succNext[e] is the next successor edge of edgeFrom[e]. */
-  edgeFrom = new Int32Array(this.edgeCap);
-  edgeTo = new Int32Array(this.edgeCap);
-  succNext = new Int32Array(this.edgeCap);
+  readonly edgeFrom: number[] = [];
+  readonly edgeTo: number[] = [];
+  readonly succNext: number[] = [];
 
   indexOf(jti: string): number {
-    return this.ids.get(jti) ?? NONE;
+    return this.ids.get(jti);
   }
 
   iatAt(position: number): number {
     return this.iats[position]!;
+  }
+
+  /** The payload stored with a node; undefined when none was given. */
+  payloadAt(position: number): unknown {
+    return position < this.payloads.length ? this.payloads.at(position) : undefined;
   }
 
   widAt(position: number): string {
@@ -67,7 +75,7 @@ export class DagStore implements NodeFacts {
   }
 
   policyAt(position: number): PolicyState {
-    return this.policies[position] as PolicyState;
+    return this.policies[position]!;
   }
 
   /** Interned id of a workflow, or -1 when no node of it is stored. */
@@ -78,37 +86,35 @@ export class DagStore implements NodeFacts {
   /** Appends a node that has passed validation; `preds` are the positions of its predecessors. */
   append(node: CheckedNode, preds: ArrayLike<number>, payload: unknown): number {
     const i = this.size;
-    if (i === this.nodeCap) this.growNodes();
     const k = preds.length;
-    if (this.edgeCount + k > this.edgeCap) this.growEdges(this.edgeCount + k);
 
-    this.ids.set(node.jti, i);
     this.jtis.push(node.jti);
+    this.ids.set(node.jti, i);
     this.issuers.push(node.iss);
     this.actions.push(node.exec_act);
     this.exts.push(node.ect_ext);
     if (payload !== undefined || this.payloads.length > 0) this.fillPayload(i, payload);
 
-    this.iats[i] = node.iat;
-    this.policies[i] = node.policy;
-    this.succHead[i] = NONE;
-    this.succTail[i] = NONE;
-    this.wfNext[i] = NONE;
+    this.iats.push(node.iat);
+    this.policies.push(node.policy);
+    this.succHead.push(NONE);
+    this.succTail.push(NONE);
+    this.wfNext.push(NONE);
     this.linkWorkflow(i, node.wid);
 
     let e = this.edgeCount;
     for (let j = 0; j < k; j++, e++) {
       const p = preds[j]!;
-      this.edgeFrom[e] = p;
-      this.edgeTo[e] = i;
-      this.succNext[e] = NONE;
+      this.edgeFrom.push(p);
+      this.edgeTo.push(i);
+      this.succNext.push(NONE);
       const tail = this.succTail[p]!;
       if (tail === NONE) this.succHead[p] = e;
       else this.succNext[tail] = e;
       this.succTail[p] = e;
     }
     this.edgeCount = e;
-    this.predStart[i + 1] = e;
+    this.predStart.push(e);
     this.size = i + 1;
     return i;
   }
@@ -125,7 +131,7 @@ export class DagStore implements NodeFacts {
       this.wfNext[this.wfTail[w]!] = i;
       this.wfTail[w] = i;
     }
-    this.nodeWid[i] = w;
+    this.nodeWid.push(w);
   }
 
   /** Payloads are stored only once the first one arrives, so DAGs without payloads pay nothing for the slot. */
@@ -134,30 +140,4 @@ export class DagStore implements NodeFacts {
     this.payloads.push(payload);
   }
 
-  private growNodes(): void {
-    const cap = this.nodeCap * 2;
-    this.nodeWid = grown(this.nodeWid, cap);
-    this.iats = grown(this.iats, cap);
-    this.policies = grown(this.policies, cap);
-    this.predStart = grown(this.predStart, cap + 1);
-    this.succHead = grown(this.succHead, cap);
-    this.succTail = grown(this.succTail, cap);
-    this.wfNext = grown(this.wfNext, cap);
-    this.nodeCap = cap;
-  }
-
-  private growEdges(needed: number): void {
-    let cap = this.edgeCap * 2;
-    while (cap < needed) cap *= 2;
-    this.edgeFrom = grown(this.edgeFrom, cap);
-    this.edgeTo = grown(this.edgeTo, cap);
-    this.succNext = grown(this.succNext, cap);
-    this.edgeCap = cap;
-  }
-}
-
-function grown<T extends Int32Array | Float64Array | Uint8Array>(old: T, length: number): T {
-  const next = new (old.constructor as new (n: number) => T)(length);
-  next.set(old);
-  return next;
 }

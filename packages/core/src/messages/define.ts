@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type CborMap, type CborValue, decodeCbor, type DecodeOptions, encodeCbor } from '../cbor/index.js';
+import { type CborMap, type CborValue, decodeCbor, type DecodeOptions } from '../cbor/index.js';
 import { algorithmOf } from '../cose/algorithm.js';
 import { HEADER, type HeaderParams } from '../cose/headers.js';
 import { signSign1 } from '../cose/sign1.js';
@@ -7,16 +7,14 @@ import type { CoseVerifyOptions } from '../cose/verify-options.js';
 import { decodeSign1, verifySign1 } from '../cose/verify1.js';
 import type { CryptoBackend } from '../crypto/backend.js';
 import { snError } from '../errors/index.js';
-import { compareBytes } from '../util/bytes.js';
 import { coseKeyThumbprint } from '../keys/index.js';
 import type { PrivateKey } from '../keys/types.js';
-import type { ClaimCodec } from './claim-codecs.js';
+import { type ClaimLabel, ClaimsLayout } from './claims-layout.js';
 import type { TimeOptions } from './time.js';
 import { assertFresh, type ClaimCheckOptions, checkClaims, parseClaims, replayEntry } from './claims-checks.js';
 import { settle, settleAsync, type Verified, type VerifyResult } from './result.js';
 
-/** A claim's CBOR label, optionally with a codec for the value. */
-export type ClaimLabel = number | string | readonly [number | string, ClaimCodec];
+export type { ClaimLabel } from './claims-layout.js';
 
 /** What a message type is made of. Everything else is derived from it. */
 export interface MessageTypeDefinition<T extends object> {
@@ -53,12 +51,6 @@ export interface MessageVerifyOptions
   decode?: DecodeOptions;
 }
 
-interface LabelEntry {
-  readonly name: string;
-  readonly label: number | string;
-  readonly codec: ClaimCodec | undefined;
-}
-
 /**
  * One message type: claims schema, CBOR labels, COSE_Sign1 signing and the verification pipeline
  * (decode → alg → typ → crit → key → signature → schema → issuer/time/audience → replay).
@@ -70,9 +62,7 @@ export class MessageType<T extends object> {
   readonly jwt: MessageTypeDefinition<T>['jwt'];
   readonly schema: z.ZodType<T>;
   readonly timeDefaults: TimeOptions;
-  readonly #byName: ReadonlyMap<string, LabelEntry>;
-  readonly #byLabel: ReadonlyMap<number | string, LabelEntry>;
-  readonly #inLabelOrder: readonly LabelEntry[];
+  readonly #layout: ClaimsLayout;
 
   constructor(definition: MessageTypeDefinition<T>) {
     this.name = definition.name;
@@ -81,15 +71,7 @@ export class MessageType<T extends object> {
     this.jwt = definition.jwt;
     this.schema = definition.schema;
     this.timeDefaults = definition.timeDefaults ?? {};
-    const entries = Object.entries(definition.labels as Record<string, ClaimLabel>).map(([name, spec]): LabelEntry => {
-      const [label, codec] = Array.isArray(spec) ? spec : [spec as number | string, undefined];
-      return { name, label, codec };
-    });
-    this.#byName = new Map(entries.map((e) => [e.name, e]));
-    this.#byLabel = new Map(entries.map((e) => [e.label, e]));
-    const encodedLabel = (e: LabelEntry) => encodeCbor(e.label);
-    this.#inLabelOrder = [...entries].sort((a, b) => compareBytes(encodedLabel(a), encodedLabel(b)));
-    if (this.#byLabel.size !== entries.length) throw new TypeError(`${this.name}: two claims share a CBOR label`);
+    this.#layout = new ClaimsLayout(definition.labels as Record<string, ClaimLabel>, this.name);
   }
 
   /** The claim checks with this type's time defaults filled in where the caller left them out. */
@@ -111,28 +93,12 @@ export class MessageType<T extends object> {
    * that the encoder need not sort them.
    */
   toCbor(claims: T): CborMap {
-    const record = claims as Record<string, unknown>;
-    for (const name of Object.keys(record)) {
-      if (!this.#byName.has(name)) throw snError('ERR_CLAIMS_INVALID', `no CBOR label for claim ${name}`);
-    }
-    const map: CborMap = new Map();
-    for (const entry of this.#inLabelOrder) {
-      const value = record[entry.name];
-      if (value !== undefined) map.set(entry.label, entry.codec ? entry.codec.toCbor(value) : (value as CborValue));
-    }
-    return map;
+    return this.#layout.toCbor(claims);
   }
 
   /** Claims (JSON form, not yet schema-checked) from a decoded claims map; unknown labels are refused. */
   fromCbor(value: CborValue): unknown {
-    if (!(value instanceof Map)) throw snError('ERR_CLAIMS_INVALID', 'claims are not a CBOR map');
-    const out: Record<string, unknown> = {};
-    for (const [label, v] of value) {
-      const entry = typeof label === 'number' || typeof label === 'string' ? this.#byLabel.get(label) : undefined;
-      if (!entry) throw snError('ERR_CLAIMS_INVALID', `unknown claim label ${String(label)}`);
-      out[entry.name] = entry.codec ? entry.codec.fromCbor(v) : v;
-    }
-    return out;
+    return this.#layout.fromCbor(value);
   }
 
   /**
@@ -144,14 +110,17 @@ export class MessageType<T extends object> {
    * ```
    */
   sign(claims: T, key: PrivateKey, options: MessageSignOptions = {}): Uint8Array {
-    const payload = encodeCbor(this.toCbor(this.parse(claims)));
-    const kid = options.kid === 'thumbprint' ? coseKeyThumbprint(key) : (options.kid ?? key.kid);
-    return signSign1(payload, key, {
-      protectedHeader: { typ: this.typ, ...(kid ? { kid } : {}) },
-      unprotectedHeader: options.unprotectedHeader,
-      externalAad: options.externalAad,
-      detached: options.detached,
-      backend: options.backend,
+    // The claims are encoded into a shared buffer and copied from there straight into the Sig_structure and the
+    // message, so the payload is never allocated on its own.
+    return this.#layout.useEncoded(this.parse(claims), (payload) => {
+      const kid = options.kid === 'thumbprint' ? coseKeyThumbprint(key) : (options.kid ?? key.kid);
+      return signSign1(payload, key, {
+        protectedHeader: kid ? { typ: this.typ, kid } : { typ: this.typ },
+        unprotectedHeader: options.unprotectedHeader,
+        externalAad: options.externalAad,
+        detached: options.detached,
+        backend: options.backend,
+      });
     });
   }
 
@@ -183,7 +152,7 @@ export class MessageType<T extends object> {
 
   /** The `iss` a decoded (not yet verified) claims map names, if any. */
   #issuerIn(claims: CborValue | undefined): string | undefined {
-    const label = this.#byName.get('iss')?.label;
+    const label = this.#layout.labelOf('iss');
     const iss = label !== undefined && claims instanceof Map ? claims.get(label) : undefined;
     return typeof iss === 'string' ? iss : undefined;
   }

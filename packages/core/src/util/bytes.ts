@@ -68,9 +68,23 @@ export function fromBase64Url(text: string): Uint8Array {
   return bytes;
 }
 
-/** UTF-8 bytes of a string. */
+/** Up to this many characters, ASCII text is converted by hand: its bytes then fit in a small on-heap array. */
+const SHORT_ASCII = 64;
+
+/** UTF-8 bytes of a string (a lone surrogate becomes U+FFFD, as with TextEncoder). */
 export function utf8(text: string): Uint8Array {
-  return textEncoder.encode(text);
+  // Short ids and names are the common case; a call into TextEncoder, and the off-heap buffer it returns, cost
+  // several times more than this loop.
+  // Anything else (long text, or a non-string from untyped callers) gets TextEncoder's exact behaviour.
+  if (typeof text !== 'string' || text.length > SHORT_ASCII) return textEncoder.encode(text);
+  const n = text.length;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return textEncoder.encode(text);
+    out[i] = c;
+  }
+  return out;
 }
 
 /** The string of UTF-8 bytes; `ERR_INPUT_INVALID` on invalid UTF-8. */
