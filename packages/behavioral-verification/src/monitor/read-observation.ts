@@ -67,9 +67,11 @@ function isField(k: string): boolean {
 }
 
 function texts(v: unknown, maxItems: number, maxLength: number, what: string): string[] {
-  if (!Array.isArray(v) || v.length > maxItems) fail(what);
-  const out: string[] = new Array(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = text(v[i], maxLength, what);
+  if (!Array.isArray(v)) fail(what);
+  const n = v.length; // read once: a proxy's length could change between reads
+  if (n > maxItems) fail(what);
+  const out: string[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = text(v[i], maxLength, what);
   return out;
 }
 
