@@ -1,8 +1,9 @@
 /**
  * `message-verify` vectors for the four message types of @safety-net/behavioral-verification
- * (behavioral-verification.md §2–§4, §7): a valid message of each type, and the refusals specific to them.
+ * (behavioral-verification.md §2–§4, §7): a valid message of each type, and the refusals specific to them, in COSE
+ * form; and in JWT form a valid message of each type and a refusal of each.
  */
-import { type AnyMessageType, encodeCbor, nobleBackend, type PrivateKey } from '@safety-net/core';
+import { type AnyMessageType, encodeCbor, nobleBackend, type PrivateKey, toBase64Url, utf8 } from '@safety-net/core';
 import {
   type BehavioralProfileClaims,
   type BetClaims,
@@ -15,9 +16,10 @@ import {
   performanceProfile,
   profileDigest,
 } from '../../packages/behavioral-verification/src/messages/index.js';
+import { signingAlgorithm } from '@safety-net/core/internal';
 import type { Vector } from '../../packages/cli/src/index.js';
 import { hex, invalid, KEYS, keysOf, NOW, nameOf } from './common.js';
-import { flipLastByte, rawSign1 } from './raw.js';
+import { flipLastByte, rawJws, rawSign1 } from './raw.js';
 
 const { ed25519, ed25519b, p256 } = KEYS;
 const AGENT = 'spiffe://example.org/agent/trader';
@@ -115,11 +117,32 @@ function unchecked(type: AnyMessageType, claims: object, key: PrivateKey): Uint8
   });
 }
 
+/**
+ * The JWT form as `signJwt` makes it (header alg, typ, kid; the parsed claims as JSON), signed by hand with noble so
+ * that the generator stays synchronous and Ed25519 tokens reproduce byte for byte. `typ` overrides the header's.
+ */
+function jwt(type: AnyMessageType, claims: object, key: PrivateKey = ed25519, typ = type.jwt!.typ): string {
+  const alg = signingAlgorithm(key, undefined, true).name;
+  return rawJws({ alg, typ, kid: nameOf(key) }, type.parse(claims), key, alg);
+}
+
+/** The same token with the last character of its signature changed. */
+function flipLastChar(token: string): string {
+  return token.slice(0, -1) + (token.at(-1) === 'A' ? 'B' : 'A');
+}
+
+/** The same token with the claims part replaced by other claims (the signature is left as it was). */
+function withClaims(token: string, claims: object): string {
+  const [header, , signature] = token.split('.');
+  return `${header}.${toBase64Url(utf8(JSON.stringify(claims)))}.${signature}`;
+}
+
 interface Case {
   id: string;
   description: string;
   type: AnyMessageType;
-  cose: Uint8Array;
+  cose?: Uint8Array;
+  jws?: string;
   key?: PrivateKey;
   claims?: object;
   alg?: number;
@@ -210,6 +233,60 @@ function cases(): Case[] {
       ),
       error: 'ERR_CLAIMS_INVALID',
     },
+    ...jwtCases(),
+  ];
+}
+
+function jwtCases(): Case[] {
+  const valid = (id: string, what: string, type: AnyMessageType, claims: object, key: PrivateKey = ed25519, alg = -8): Case => ({
+    id,
+    description: `A valid ${what} in JWT form (typ ${type.jwt!.typ}), verified with its signer's key at now (behavioral-verification.md §1, core.md §6.9).`,
+    type,
+    jws: jwt(type, claims, key),
+    key,
+    claims: type.parse(claims),
+    alg,
+  });
+  return [
+    valid('bv-profile-jwt-valid', 'Behavioral Profile', behavioralProfile, profileClaims()),
+    valid('bv-observation-jwt-valid', 'Observation', observation, observationClaims()),
+    valid('bet-jwt-valid-es256', 'Behavioral Evidence Token (ES256)', bet, betClaims(), p256, -7),
+    valid('bv-performance-jwt-valid', 'Performance Profile', performanceProfile, performanceClaims()),
+    {
+      id: 'bv-profile-jwt-cose-typ',
+      description: 'A profile JWT whose typ is the COSE one, application/bv-profile+cwt, not bv-profile+jwt (behavioral-verification.md §1, core.md §6.9).',
+      type: behavioralProfile,
+      jws: jwt(behavioralProfile, profileClaims(), ed25519, behavioralProfile.typ),
+      error: 'ERR_JOSE_TYP_MISMATCH',
+    },
+    {
+      id: 'bv-observation-jwt-claims-swapped',
+      description: 'An Observation JWT whose claims were replaced after signing (another exec_act): the signature no longer holds (core.md §6.9).',
+      type: observation,
+      jws: withClaims(jwt(observation, observationClaims()), { ...observationClaims(), exec_act: 'trade.sell' }),
+      error: 'ERR_JOSE_BAD_SIGNATURE',
+    },
+    {
+      id: 'bet-jwt-bad-signature',
+      description: 'The last character of a BET JWT signature is changed (core.md §6.9).',
+      type: bet,
+      jws: flipLastChar(jwt(bet, betClaims())),
+      error: 'ERR_JOSE_BAD_SIGNATURE',
+    },
+    {
+      id: 'bet-jwt-verdict-contradicts-evidence',
+      description: 'A BET JWT says compliant while listing a parameter violation: the JWT form has the same claim rules (behavioral-verification.md §4.2).',
+      type: bet,
+      jws: rawJws({ alg: 'EdDSA', typ: bet.jwt!.typ, kid: nameOf(ed25519) }, betClaims({ verdict: 'compliant' }), ed25519, 'EdDSA'),
+      error: 'ERR_CLAIMS_INVALID',
+    },
+    {
+      id: 'bv-performance-jwt-typ-is-bet',
+      description: 'A Performance Profile JWT presented with typ bet+jwt (core.md §6.9).',
+      type: performanceProfile,
+      jws: jwt(performanceProfile, performanceClaims(), ed25519, bet.jwt!.typ),
+      error: 'ERR_JOSE_TYP_MISMATCH',
+    },
   ];
 }
 
@@ -223,11 +300,18 @@ function toVector(c: Case): Vector {
     kind: 'message-verify',
     keys: keysOf([trusted], 'public') as unknown as Record<string, Record<string, unknown>>,
     now: NOW,
-    input: { type: c.type.name, cose_hex: hex(c.cose) },
+    input: c.jws !== undefined ? { type: c.type.name, jws: c.jws } : { type: c.type.name, cose_hex: hex(c.cose!) },
     options: { key_set: [nameOf(trusted)] },
     expected: c.error
       ? invalid(c.error)
-      : { result: 'valid', format: 'cose', typ: c.type.typ, alg: c.alg, kid_hex: hex(key.kid!), claims: c.claims },
+      : {
+          result: 'valid',
+          format: c.jws !== undefined ? 'jws' : 'cose',
+          typ: c.jws !== undefined ? c.type.jwt!.typ : c.type.typ,
+          alg: c.alg,
+          kid_hex: hex(key.kid!),
+          claims: c.claims,
+        },
   };
 }
 

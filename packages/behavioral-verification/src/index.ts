@@ -58,7 +58,7 @@ export {
 } from './monitor/vectors.js';
 export type { DriftAlarm, NumericDetector } from './drift/alarm.js';
 export { Cusum, type CusumOptions } from './drift/cusum.js';
-export { MixDivergence, type MixDivergenceOptions } from './drift/divergence.js';
+export { MixDivergence, type MixDivergenceOptions, mixCategories } from './drift/divergence.js';
 export { type DetectorMeasurement, type MeasureOptions, measureDetector } from './drift/measure.js';
 export { PageHinkley, type PageHinkleyOptions } from './drift/page-hinkley.js';
 export { gaussianStream } from './drift/synthetic.js';

@@ -1,3 +1,4 @@
+import { snError } from '@safety-net/core';
 import type { DriftAlarm } from './alarm.js';
 
 /** Parameters of the action-mix test. */
@@ -11,6 +12,22 @@ export interface MixDivergenceOptions {
 }
 
 /**
+ * The categories of the action-mix test for a baseline: each baseline name is one, numbered in the baseline's
+ * order, and every other name falls in one more. A monitor resolves an action's category once per action name.
+ *
+ * @example
+ * ```ts
+ * const categoryOf = mixCategories({ 'trade.open': 1, 'trade.close': 1 });
+ * categoryOf('trade.close'); // 1
+ * categoryOf('trade.amend'); // 2: not in the baseline
+ * ```
+ */
+export function mixCategories(baseline: Readonly<Record<string, number>>): (action: string) => number {
+  const index = new Map(Object.keys(baseline).map((name, i) => [name, i]));
+  return (action) => index.get(action) ?? index.size;
+}
+
+/**
  * Drift of the action distribution: the Jensen–Shannon divergence between the last `window` actions and the
  * baseline frequencies, tested on each action once the window is full. JS divergence is symmetric, bounded by 1
  * and finite when the window holds actions the baseline never saw. After an alarm the window starts over.
@@ -21,31 +38,40 @@ export interface MixDivergenceOptions {
  * ```
  */
 export class MixDivergence {
-  private readonly index = new Map<string, number>();
+  /** The category of an action name (see {@link mixCategories}). */
+  readonly category: (action: string) => number;
   private readonly p: Float64Array;
   private readonly counts: Int32Array;
+  /** `term(i, counts[i])` of each category: a step computes only the one or two terms it changes. */
+  private readonly terms: Float64Array;
   private readonly ring: Int32Array;
   private readonly threshold: number;
   private head = 0;
   private filled = 0;
-  /** Σ term(i, counts[i]): twice the divergence of the window as it stands. */
-  private sum: number;
-  /** Category of the last trial step since the last commit (-1: none), and the sum it computed. */
+  /** Σ terms: twice the divergence of the window as it stands. */
+  private sum = 0;
+  /**
+   * What the last step computed, while nothing has been committed since: its category (-1: none), the sum and the
+   * new terms of the category added and of the one evicted. Enforce mode asks, then commits the same action.
+   */
   private trial = -1;
   private trialSum = 0;
+  private trialAdded = 0;
+  private trialEvicted = 0;
 
   constructor(options: MixDivergenceOptions) {
     const names = Object.keys(options.baseline);
     const total = names.reduce((s, k) => s + options.baseline[k]!, 0);
     this.p = new Float64Array(names.length + 1);
     names.forEach((name, i) => {
-      this.index.set(name, i);
       this.p[i] = options.baseline[name]! / total;
     });
+    this.category = mixCategories(options.baseline);
     this.counts = new Int32Array(names.length + 1);
+    this.terms = new Float64Array(names.length + 1);
     this.ring = new Int32Array(options.window);
     this.threshold = options.threshold;
-    this.sum = this.fullSum();
+    this.restart();
   }
 
   /** The divergence of the window as it stands, or NaN until the window is full. */
@@ -55,23 +81,30 @@ export class MixDivergence {
 
   /** Feeds one action name (see `NumericDetector.step` for `commit`). O(1): only the changed terms are recomputed. */
   step(action: string, commit = true): DriftAlarm | undefined {
-    const c = this.index.get(action) ?? this.p.length - 1;
+    return this.stepCategory(this.category(action), commit);
+  }
+
+  /** Feeds one action by its category, as {@link category} gives it (`ERR_INPUT_INVALID` for another number). */
+  stepCategory(c: number, commit = true): DriftAlarm | undefined {
+    if (!Number.isInteger(c) || c < 0 || c >= this.p.length) throw snError('ERR_INPUT_INVALID', `category ${c}`);
     const window = this.ring.length;
     const full = this.filled === window;
     const evicted = full ? this.ring[this.head]! : -1;
-    let alarm: DriftAlarm | undefined;
-    let sum: number;
-    if (this.trial === c) {
-      sum = this.trialSum; // the trial run just before this step computed it (enforce mode asks, then commits)
-    } else {
-      sum = this.sum;
+    if (this.trial !== c) {
+      let sum = this.sum;
       if (evicted !== c) {
-        sum += this.term(c, this.counts[c]! + 1) - this.term(c, this.counts[c]!);
-        if (evicted >= 0) sum += this.term(evicted, this.counts[evicted]! - 1) - this.term(evicted, this.counts[evicted]!);
+        this.trialAdded = this.term(c, this.counts[c]! + 1);
+        sum += this.trialAdded - this.terms[c]!;
+        if (evicted >= 0) {
+          this.trialEvicted = this.term(evicted, this.counts[evicted]! - 1);
+          sum += this.trialEvicted - this.terms[evicted]!;
+        }
       }
+      this.trialSum = sum;
     }
+    const sum = this.trialSum;
     this.trial = commit ? -1 : c;
-    this.trialSum = sum;
+    let alarm: DriftAlarm | undefined;
     if (this.filled + (full ? 0 : 1) === window) {
       const value = Math.max(0, sum / 2);
       if (value > this.threshold) alarm = { statistic: 'js_divergence', value, threshold: this.threshold, samples: window };
@@ -81,16 +114,22 @@ export class MixDivergence {
       this.counts.fill(0);
       this.filled = 0;
       this.head = 0;
-      this.sum = this.fullSum();
+      this.restart();
       return alarm;
     }
-    if (evicted >= 0) this.counts[evicted]!--;
-    this.counts[c]!++;
+    if (evicted !== c) {
+      this.terms[c] = this.trialAdded;
+      if (evicted >= 0) {
+        this.counts[evicted]!--;
+        this.terms[evicted] = this.trialEvicted;
+      }
+      this.counts[c]!++;
+    }
     this.ring[this.head] = c;
     this.head = (this.head + 1) % window;
     if (!full) this.filled++;
     // Start the running sum afresh once per window, so rounding cannot accumulate.
-    this.sum = this.head === 0 ? this.fullSum() : sum;
+    this.sum = this.head === 0 ? this.termSum() : sum;
     return alarm;
   }
 
@@ -102,9 +141,15 @@ export class MixDivergence {
     return (p > 0 ? p * Math.log2(p / m) : 0) + (q > 0 ? q * Math.log2(q / m) : 0);
   }
 
-  private fullSum(): number {
+  /** Recomputes every term from the counts, and the sum. */
+  private restart(): void {
+    for (let i = 0; i < this.p.length; i++) this.terms[i] = this.term(i, this.counts[i]!);
+    this.sum = this.termSum();
+  }
+
+  private termSum(): number {
     let sum = 0;
-    for (let i = 0; i < this.p.length; i++) sum += this.term(i, this.counts[i]!);
+    for (let i = 0; i < this.terms.length; i++) sum += this.terms[i]!;
     return sum;
   }
 }

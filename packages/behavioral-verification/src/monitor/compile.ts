@@ -2,6 +2,7 @@ import { type Decimal, parseDecimal } from '../rules/decimal.js';
 import { parseRules } from '../rules/parse.js';
 import { type ActionMatcher, compilePattern } from '../rules/pattern.js';
 import { DEFAULT_ESCALATION, type Response, type Rules, VIOLATION_CLASSES, type ViolationClass } from '../rules/schema.js';
+import { mixCategories } from '../drift/divergence.js';
 import { compileParamCheck, type ParamCheck } from './param-check.js';
 import { PatternIndex } from './pattern-index.js';
 
@@ -17,6 +18,8 @@ export interface Applicable {
   readonly rates: readonly number[];
   readonly budgets: readonly number[];
   readonly numeric: readonly number[];
+  /** The action's category under each action-mix drift rule (see `mixCategories`). */
+  readonly mix: readonly number[];
 }
 
 /** Most action names whose applicable rules are cached; the cache starts over when full. */
@@ -44,6 +47,7 @@ export class CompiledProfile {
   private readonly denyIndex: PatternIndex;
   private readonly indexes: Readonly<Record<'params' | 'scopes' | 'sequences' | 'rates' | 'budgets' | 'numeric', PatternIndex>>;
   private readonly paramChecks: readonly ParamCheck[];
+  private readonly mixCategories: readonly ((action: string) => number)[];
   private readonly cache = new Map<string, Applicable>();
 
   /** Use {@link compileProfile}. */
@@ -64,6 +68,7 @@ export class CompiledProfile {
       numeric: new PatternIndex(rules.drift.numeric.map((r) => r.action)),
     };
     this.paramChecks = rules.parameters.map(compileParamCheck);
+    this.mixCategories = rules.drift.mix.map((m) => mixCategories(m.baseline));
     this.scopeMatchers = rules.scopes.map((r) => r.allowed.map(compilePattern));
     this.sequenceMatchers = rules.sequences.map((r) => compilePattern(r.after));
     this.budgetLimits = rules.budgets.map((r) => parseDecimal(r.max)!);
@@ -85,6 +90,7 @@ export class CompiledProfile {
       rates: this.indexes.rates.match(action),
       budgets: this.indexes.budgets.match(action),
       numeric: this.indexes.numeric.match(action),
+      mix: this.mixCategories.map((categoryOf) => categoryOf(action)),
     };
     this.cache.set(action, resolved);
     return resolved;

@@ -58,6 +58,8 @@ export class Monitor {
   /** `exec_act` of each node this monitor inserted: predecessor checks read it without building a DAG node. */
   private readonly acts = new Map<string, string>();
   private readonly keepsDag: boolean;
+  /** Collects the violations of the action being judged; reused, since judging is synchronous. */
+  private readonly found = new Violations();
 
   constructor(profile: CompiledProfile, options: MonitorOptions = {}) {
     this.profile = profile;
@@ -104,7 +106,8 @@ export class Monitor {
 
   private judge(obs: ObservationInput, t: number, app: Applicable): Verdict {
     const rules = this.profile.rules;
-    const out = new Violations(obs.jti);
+    const out = this.found;
+    out.start(obs.jti);
     if (app.deny >= 0) {
       const r = rules.actions.rules[app.deny]!;
       out.add(r.id, 'forbidden_action', obs.exec_act, { deny: r.pattern });
@@ -176,7 +179,7 @@ export class Monitor {
       if (alarm && out) out.addDrift(rules.drift.numeric[i]!.id, alarm);
     }
     for (let i = 0; i < this.mix.length; i++) {
-      const alarm = this.mix[i]!.step(obs.exec_act, commit);
+      const alarm = this.mix[i]!.stepCategory(app.mix[i]!, commit);
       if (alarm && out) out.addDrift(rules.drift.mix[i]!.id, alarm);
     }
   }
@@ -244,9 +247,14 @@ const NO_RESPONSES: readonly Response[] = Object.freeze([]);
 
 /** The violations of one action, collected in order; most actions have none, so nothing is allocated then. */
 class Violations {
+  private jti = '';
   private list: Violation[] | undefined;
 
-  constructor(private readonly jti: string) {}
+  /** Starts collecting for the action `jti`. */
+  start(jti: string): void {
+    this.jti = jti;
+    this.list = undefined;
+  }
 
   add(rule: string, cls: ViolationClass, observed: JsonValue, allowed: JsonValue): void {
     if (!this.list) this.list = [];

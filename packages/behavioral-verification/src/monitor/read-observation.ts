@@ -1,15 +1,22 @@
 import { isSafetyNetError, snError } from '@safety-net/core';
 import type { ObservationInput, ParamValue } from './observation-input.js';
 
-const FIELDS = new Set(['jti', 'wid', 'iss', 'exec_act', 'pred', 'time_ms', 'params', 'outcome', 'latency_ms', 'resources', 'scopes']);
 const OUTCOMES = new Set(['success', 'failure', 'timeout']);
 const MAX_PARAMS = 256;
+
+/**
+ * Prototype of the dictionaries copied out (`params`, `resources`): empty, with no prototype of its own, so nothing
+ * is inherited (`params.toString` is undefined) and `__proto__` is an ordinary key, as with `Object.create(null)`;
+ * but V8 keeps an object whose prototype is not null in its fast representation, which is cheaper to fill and read.
+ */
+const NOTHING_INHERITED: object = Object.freeze(Object.create(null));
 
 /**
  * Reads untrusted input as an observation, with exactly the rules of `ObservationInputSchema`, and copies it out
  * so that later reads see the values checked. Anything else — wrong types, extra fields, throwing getters,
  * proxies — is `ERR_BV_OBSERVATION_INVALID`. Hand-written rather than zod because it runs once per judged action
- * on the monitor's hot path; a property test holds it to the schema.
+ * on the monitor's hot path (own keys are walked with `for…in`, which allocates no key list); a property test holds
+ * it to the schema.
  */
 export function readObservation(input: unknown): ObservationInput {
   try {
@@ -40,16 +47,38 @@ function finite(v: unknown, what: string): number {
   return v;
 }
 
+function isField(k: string): boolean {
+  switch (k) {
+    case 'jti':
+    case 'wid':
+    case 'iss':
+    case 'exec_act':
+    case 'pred':
+    case 'time_ms':
+    case 'params':
+    case 'outcome':
+    case 'latency_ms':
+    case 'resources':
+    case 'scopes':
+      return true;
+    default:
+      return false;
+  }
+}
+
 function texts(v: unknown, maxItems: number, maxLength: number, what: string): string[] {
-  if (!Array.isArray(v) || v.length > maxItems) fail(what);
-  const out: string[] = new Array(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = text(v[i], maxLength, what);
+  if (!Array.isArray(v)) fail(what);
+  const n = v.length; // read once: a proxy's length could change between reads
+  if (n > maxItems) fail(what);
+  const out: string[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = text(v[i], maxLength, what);
   return out;
 }
 
 function readUnsafe(input: unknown): ObservationInput {
   if (!isRecord(input)) fail('not an object');
-  for (const k of Object.keys(input)) if (!FIELDS.has(k)) fail(`unknown field ${k}`);
+  // for…in also lists inherited enumerable keys: only own ones count, as with Object.keys.
+  for (const k in input) if (!isField(k) && Object.hasOwn(input, k)) fail(`unknown field ${k}`);
   const obs: ObservationInput = {
     jti: text(input.jti, 256, 'jti'),
     wid: text(input.wid, 256, 'wid'),
@@ -71,8 +100,9 @@ function readUnsafe(input: unknown): ObservationInput {
   }
   if (resources !== undefined) {
     if (!isRecord(resources)) fail('resources');
-    const out: Record<string, number> = Object.create(null);
-    for (const k of Object.keys(resources)) {
+    const out: Record<string, number> = Object.create(NOTHING_INHERITED);
+    for (const k in resources) {
+      if (!Object.hasOwn(resources, k)) continue;
       text(k, 128, 'resources');
       const v = finite(resources[k], 'resources');
       if (v < 0) fail('resources');
@@ -85,12 +115,13 @@ function readUnsafe(input: unknown): ObservationInput {
 }
 
 function readParams(v: unknown): Record<string, ParamValue> {
-  const out: Record<string, ParamValue> = Object.create(null);
+  const out: Record<string, ParamValue> = Object.create(NOTHING_INHERITED);
   if (v === undefined) return out;
   if (!isRecord(v)) fail('params');
-  const keys = Object.keys(v);
-  if (keys.length > MAX_PARAMS) fail('too many params');
-  for (const k of keys) {
+  let n = 0;
+  for (const k in v) {
+    if (!Object.hasOwn(v, k)) continue;
+    if (++n > MAX_PARAMS) fail('too many params');
     text(k, 128, 'params');
     const x = v[k];
     if (typeof x === 'boolean' || (typeof x === 'string' && x.length <= 4096)) out[k] = x;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Cusum } from '../../src/drift/cusum.js';
-import { MixDivergence } from '../../src/drift/divergence.js';
+import { MixDivergence, mixCategories } from '../../src/drift/divergence.js';
 import { measureDetector } from '../../src/drift/measure.js';
 import { PageHinkley } from '../../src/drift/page-hinkley.js';
 import { gaussianStream } from '../../src/drift/synthetic.js';
@@ -78,11 +78,14 @@ describe('action-mix divergence', () => {
     };
     const base = { a: 2, b: 1, c: 1 };
     fc.assert(
-      fc.property(fc.array(fc.record({ act: fc.constantFrom('a', 'b', 'c', 'z'), trial: fc.boolean() }), { maxLength: 120 }), (steps) => {
+      fc.property(fc.array(fc.record({ act: fc.constantFrom('a', 'b', 'c', 'z'), trial: fc.constantFrom('none', 'same', 'other', 'both') }), { maxLength: 120 }), (steps) => {
         const d = new MixDivergence({ baseline: base, window: 10, threshold: 1 });
         const committed: string[] = [];
         for (const { act, trial } of steps) {
-          if (trial) d.step(act === 'a' ? 'z' : 'a', false);
+          // A trial of the same action is what enforce mode does (its result is reused by the commit); a trial of
+          // another one in between must not leak into the commit.
+          if (trial === 'same' || trial === 'both') d.step(act, false);
+          if (trial === 'other' || trial === 'both') d.step(act === 'a' ? 'z' : 'a', false);
           d.step(act);
           committed.push(act);
           if (committed.length >= 10) expect(d.value).toBeCloseTo(jsd(committed.slice(-10), base), 9);
@@ -91,6 +94,27 @@ describe('action-mix divergence', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('steps by category exactly as by name; categories follow the baseline order, every other name is one more', () => {
+    const categoryOf = mixCategories({ b: 1, a: 2 });
+    expect(['b', 'a', 'c', 'toString', '__proto__'].map(categoryOf)).toEqual([0, 1, 2, 2, 2]);
+    const byName = new MixDivergence({ baseline: { b: 1, a: 2 }, window: 4, threshold: 0.2 });
+    const byCategory = new MixDivergence({ baseline: { b: 1, a: 2 }, window: 4, threshold: 0.2 });
+    for (const act of ['a', 'b', 'x', 'x', 'a', 'x', 'x', 'x', 'b']) {
+      expect(byCategory.stepCategory(byCategory.category(act))).toEqual(byName.step(act));
+      expect(byCategory.value).toBe(byName.value);
+    }
+  });
+
+  it('refuses a category that is not one of the baseline (typed error, state untouched)', () => {
+    const d = new MixDivergence({ baseline: { a: 1 }, window: 2, threshold: 0.5 });
+    for (const c of [-1, 2, 0.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 40]) {
+      expect(() => d.stepCategory(c)).toThrow(expect.objectContaining({ code: 'ERR_INPUT_INVALID' }));
+    }
+    d.step('a');
+    d.step('a');
+    expect(d.value).toBe(0);
   });
 
   it('stays quiet on a stream drawn from the baseline and alarms on an unseen action', () => {

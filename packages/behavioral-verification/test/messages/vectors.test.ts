@@ -1,6 +1,7 @@
-import { ect, MessageTypeRegistry } from '@safety-net/core';
+import { ect, type MessageType, MessageTypeRegistry, signJwt } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
 import { behavioralVerificationMessageVectors } from '../../../../scripts/vectors/behavioral-verification-messages.js';
+import { KEYS } from '../../../../scripts/vectors/common.js';
 import { runVector, vectorText } from '../../../cli/src/index.js';
 import { behavioralProfile, bet, observation, performanceProfile } from '../../src/messages/index.js';
 
@@ -14,6 +15,27 @@ describe('message-verify vectors of the behavioural verification messages', () =
       new Set(['bv-profile', 'bv-observation', 'bet', 'bv-performance']),
     );
     expect(vectors.filter((v) => (v.expected as { result: string }).result === 'invalid').length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('hold, in JWT form too, a valid message and a refusal of each type', () => {
+    const jwt = vectors.filter((v) => 'jws' in (v.input as object));
+    for (const type of ['bv-profile', 'bv-observation', 'bet', 'bv-performance']) {
+      const mine = jwt.filter((v) => (v.input as { type: string }).type === type).map((v) => (v.expected as { result: string }).result);
+      expect(mine).toContain('valid');
+      expect(mine).toContain('invalid');
+    }
+  });
+
+  it('the hand-made Ed25519 JWTs are what signJwt (jose) makes of the same claims, byte for byte', async () => {
+    const types = { 'bv-profile': behavioralProfile, 'bv-observation': observation, bet, 'bv-performance': performanceProfile };
+    const valid = vectors.filter((v) => 'jws' in (v.input as object) && (v.expected as { result: string; alg?: number }).alg === -8);
+    expect(valid.length).toBe(3);
+    for (const v of valid) {
+      const { type, jws } = v.input as { type: keyof typeof types; jws: string };
+      const claims = (v.expected as { claims: object }).claims;
+      // The four types differ in their claim types; the claims come from the vector, so any object will do.
+      expect(await signJwt(types[type] as unknown as MessageType<object>, claims, KEYS.ed25519)).toBe(jws);
+    }
   });
 
   it('are reproduced byte for byte by the generator', () => {

@@ -53,4 +53,35 @@ describe('readObservation', () => {
     expect(obs.params.notional).toBe(1);
     expect(obs.params.notional).toBe(1);
   });
+
+  it('copies into dictionaries that inherit nothing: no member of Object.prototype reads as a parameter', () => {
+    const obs = readObservation({ jti: 'j', wid: 'w', iss: 'i', exec_act: 'a', pred: [], time_ms: 0, params: { n: 1 }, resources: { cpu_ms: 2 } });
+    for (const name of ['toString', 'constructor', 'hasOwnProperty', '__proto__']) {
+      expect(obs.params[name]).toBeUndefined();
+      expect(obs.resources?.[name]).toBeUndefined();
+    }
+    expect(JSON.stringify(obs.params)).toBe('{"n":1}');
+  });
+
+  it('counts own members only: an enumerable member added to Object.prototype is neither a field nor a parameter', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = 'x';
+    try {
+      const obs = readObservation({ jti: 'j', wid: 'w', iss: 'i', exec_act: 'a', pred: [], time_ms: 0, params: { n: 1 }, resources: {} });
+      expect(Object.keys(obs.params)).toEqual(['n']);
+      expect(Object.keys(obs.resources ?? {})).toEqual([]);
+      expect(() => readObservation({ jti: 'j', wid: 'w', iss: 'i', exec_act: 'a', pred: [], time_ms: 0, own: 1 })).toThrow(
+        expect.objectContaining({ code: 'ERR_BV_OBSERVATION_INVALID' }),
+      );
+    } finally {
+      delete proto.polluted;
+    }
+  });
+
+  it('refuses more than 256 parameters, and accepts 256', () => {
+    const params = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, i]));
+    const input = (n: number) => ({ jti: 'j', wid: 'w', iss: 'i', exec_act: 'a', pred: [], time_ms: 0, params: params(n) });
+    expect(Object.keys(readObservation(input(256)).params)).toHaveLength(256);
+    expect(() => readObservation(input(257))).toThrow(expect.objectContaining({ code: 'ERR_BV_OBSERVATION_INVALID' }));
+  });
 });
