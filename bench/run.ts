@@ -7,6 +7,7 @@ import { cpus, loadavg } from 'node:os';
 import { getBackend } from '@safety-net/core';
 import { behavioralVerificationGroups } from './behavioral-verification.js';
 import { betGroup } from './behavioral-verification-bet.js';
+import { breakerGroup } from './cascade-breaker.js';
 import { dagCases } from './dag.js';
 import { type BenchCase, type CaseResult, measureGroup } from './harness.js';
 import { computeRatios, formatReport } from './report.js';
@@ -32,7 +33,7 @@ console.log(
 
 const cases: Record<string, CaseResult> = {};
 const started = performance.now();
-const groups = [...(await signingGroups()), ...(await behavioralVerificationGroups()), betGroup()];
+const groups = [...(await signingGroups()), ...(await behavioralVerificationGroups()), betGroup(), await breakerGroup()];
 for (const group of groups) {
   const chosen = group.cases.filter(selected);
   if (chosen.length === 0) continue;

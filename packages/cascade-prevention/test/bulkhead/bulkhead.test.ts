@@ -1,7 +1,7 @@
 import { isSafetyNetError } from '@safety-net/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Bulkhead } from '../../src/bulkhead/bulkhead.js';
+import { Bulkhead, type RunOptions } from '../../src/bulkhead/bulkhead.js';
 import { FailureDomains } from '../../src/bulkhead/domains.js';
 import type { BulkheadOptions } from '../../src/bulkhead/options.js';
 
@@ -54,7 +54,7 @@ describe('bulkhead: options', () => {
     const b = new Bulkhead({ name: 'x', maxConcurrent: 1 });
     expect(await code(b.run(() => Promise.resolve(1), { priority: 'urgent' }))).toBe('ERR_CP_CONFIG_INVALID');
     expect(await code(b.run(5 as unknown as () => Promise<number>))).toBe('ERR_CP_CONFIG_INVALID');
-    expect(await code(b.run(() => Promise.resolve(1), null as unknown as {}))).toBe('ERR_CP_CONFIG_INVALID');
+    expect(await code(b.run(() => Promise.resolve(1), null as unknown as RunOptions))).toBe('ERR_CP_CONFIG_INVALID');
     expect(await code(b.run(() => Promise.resolve(1), { signal: 'no' as unknown as AbortSignal }))).toBe('ERR_CP_CONFIG_INVALID');
     expect(b.stats()).toMatchObject({ active: 0, queued: 0, started: 0 });
   });
