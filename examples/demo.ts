@@ -1,6 +1,8 @@
 import { main as ectOverHttp } from './ect-over-http/scenario.js';
+import { main as telecomStampede } from './telecom-stampede/main.js';
 import { main as tradingDrift } from './trading-drift/scenario.js';
 
 // `pnpm demo`: every runnable scenario, in order.
 await ectOverHttp();
 await tradingDrift();
+await telecomStampede();
