@@ -9,6 +9,7 @@ import { behavioralVerificationGroups } from './behavioral-verification.js';
 import { betGroup } from './behavioral-verification-bet.js';
 import { harnessGroup } from './behavioral-verification-harness.js';
 import { cascadeGroup } from './cascade.js';
+import { breakerGroup } from './cascade-breaker.js';
 import { dagCases } from './dag.js';
 import { type BenchCase, type CaseResult, measureGroup } from './harness.js';
 import { computeRatios, formatReport } from './report.js';
@@ -39,6 +40,7 @@ const groups = [
   ...(await behavioralVerificationGroups()),
   betGroup(),
   await harnessGroup(),
+  await breakerGroup(),
   cascadeGroup(),
 ];
 for (const group of groups) {

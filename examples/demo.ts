@@ -1,8 +1,10 @@
 import { main as ectOverHttp } from './ect-over-http/scenario.js';
 import { main as supplyChainRollback } from './supply-chain-rollback/scenario.js';
+import { main as telecomStampede } from './telecom-stampede/main.js';
 import { main as tradingDrift } from './trading-drift/scenario.js';
 
 // `pnpm demo`: every runnable scenario, in order.
 await ectOverHttp();
 await tradingDrift();
 await supplyChainRollback();
+await telecomStampede();

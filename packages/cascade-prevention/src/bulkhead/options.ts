@@ -13,7 +13,10 @@ export interface BulkheadOptions {
   readonly maxQueue?: number;
   /** Priority classes, highest first. Default `['critical', 'high', 'normal', 'low']`. */
   readonly priorities?: readonly string[];
-  /** Slots kept for a class against every lower class. Their sum is at most `maxConcurrent`. */
+  /**
+   * Slots kept for a class against every lower class. Their sum is at most `maxConcurrent`, and those of the
+   * classes above the lowest leave it at least one slot.
+   */
   readonly reserved?: Readonly<Record<string, number>>;
 }
 
@@ -55,6 +58,8 @@ export function resolveBulkheadOptions(raw: BulkheadOptions): ResolvedBulkheadOp
     total += reserved[index]!;
   }
   if (total > maxConcurrent) invalid('reserved slots add up to more than maxConcurrent');
+  // The lowest class is held back by every reservation above it: it must still get a slot in an idle domain.
+  if (total - reserved[priorities.length - 1]! >= maxConcurrent) invalid('reservations above the lowest class leave it no slot');
   return {
     name: checkName(o['name'], 'name'),
     maxConcurrent,
