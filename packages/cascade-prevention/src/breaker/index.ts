@@ -3,6 +3,6 @@ export { type BreakerSnapshot, CircuitBreaker, type ExecuteOptions } from './bre
 export { CountWindow } from './count-window.js';
 export { type BreakerOptions, resolveBreakerOptions, type WindowOptions } from './options.js';
 export type { RemoteCircuitState, RemoteFailureSignal } from './remote.js';
-export type { CircuitState, Transition, TransitionListener, TransitionReason, TransitionReasonKind } from './state.js';
+export type { Transition, TransitionListener, TransitionReasonKind } from './state.js';
 export { TimeWindow } from './time-window.js';
 export { FAILURE, type OutcomeWindow, SLOW } from './window.js';

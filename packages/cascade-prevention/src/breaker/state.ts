@@ -1,30 +1,9 @@
-/** The five states of a breaker, spelled as the Circuit State Announcement carries them (spec §2.1, §3.1). */
-export type CircuitState = 'closed' | 'open' | 'half_open' | 'forced_open' | 'disabled';
+import type { CircuitState, TransitionKind, TransitionReason } from '../messages/circuit-announcement.js';
+
+export type { CircuitState, TransitionReason } from '../messages/circuit-announcement.js';
 
 /** Why a breaker changed state: the announcement's `reason.kind`. */
-export type TransitionReasonKind =
-  | 'failure_rate'
-  | 'slow_call_rate'
-  | 'probe_failed'
-  | 'probe_succeeded'
-  | 'open_elapsed'
-  | 'explicit_signal'
-  | 'operator'
-  | 'evidence';
-
-/** The announcement's `transition-reason`; `rate` and `threshold` exactly for the two rate kinds. */
-export interface TransitionReason {
-  readonly kind: TransitionReasonKind;
-  /** Observed rate, 0…1. */
-  readonly rate?: number;
-  /** The threshold it crossed. */
-  readonly threshold?: number;
-  /** Calls (count window) or seconds (time window) the rate was taken over. */
-  readonly window?: number;
-  /** Calls in the window. */
-  readonly calls?: number;
-  readonly detail?: string;
-}
+export type TransitionReasonKind = TransitionKind;
 
 /**
  * One state change, with every field a Circuit State Announcement needs, so that one can be signed straight from
