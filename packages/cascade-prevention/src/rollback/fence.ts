@@ -17,12 +17,12 @@ export class Fence {
 
   /** Raises fences of `rollback` on `resources`; raising one that is already up changes nothing. */
   raise(rollback: string, resources: Iterable<string>): void {
-    let mine = this.#byRollback.get(rollback);
-    if (!mine) this.#byRollback.set(rollback, (mine = new Set()));
+    const mine = this.#byRollback.get(rollback) ?? new Set<string>();
+    this.#byRollback.set(rollback, mine);
     for (const resource of resources) {
       mine.add(resource);
-      let holders = this.#held.get(resource);
-      if (!holders) this.#held.set(resource, (holders = new Set()));
+      const holders = this.#held.get(resource) ?? new Set<string>();
+      this.#held.set(resource, holders);
       holders.add(rollback);
     }
   }
