@@ -1,6 +1,7 @@
-import { type DagNodeInput, EctDag, isSafetyNetError } from '@safety-net/core';
+import { type DagNodeInput, EctDag } from '@safety-net/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { codeOf } from '../../../../test-support/codes.js';
 import { blastRadius, CascadeDetector, layeredWorkflow, recommendContainment } from '../../src/index.js';
 import { childrenOf, reach } from '../naive.js';
 import { AGENTS } from './simulate.js';
@@ -9,15 +10,6 @@ const T0 = 1_767_225_600;
 
 function node(jti: string, iss: string, pred: string[]): DagNodeInput {
   return { jti, wid: 'w', iat: T0, iss, exec_act: `${iss}.run`, pred };
-}
-
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return isSafetyNetError(e) ? e.code : `untyped: ${String(e)}`;
-  }
-  return undefined;
 }
 
 // Supply chain: i1 (inventory) feeds s1 (shipping) and i2 (inventory); s1 feeds p1 (payment); i2 feeds s2.
@@ -88,16 +80,16 @@ describe('blast radius', () => {
   it('is bounded and refuses bad input with typed errors', () => {
     const dag = EctDag.from(supply);
     expect(blastRadius(dag, 'i1', { limit: 5 }).count).toBe(5);
-    expect(code(() => blastRadius(dag, 'i1', { limit: 4 }))).toBe('ERR_ECT_TRAVERSAL_LIMIT');
-    expect(code(() => blastRadius(dag, 'nope'))).toBe('ERR_ECT_NODE_NOT_FOUND');
+    expect(codeOf(() => blastRadius(dag, 'i1', { limit: 4 }))).toBe('ERR_ECT_TRAVERSAL_LIMIT');
+    expect(codeOf(() => blastRadius(dag, 'nope'))).toBe('ERR_ECT_NODE_NOT_FOUND');
     for (const limit of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '3']) {
-      expect(code(() => blastRadius(dag, 'i1', { limit: limit as never }))).toBe('ERR_INPUT_INVALID');
+      expect(codeOf(() => blastRadius(dag, 'i1', { limit: limit as never }))).toBe('ERR_INPUT_INVALID');
     }
-    expect(code(() => blastRadius(dag, 'i1', { maxDepth: -1 }))).toBe('ERR_INPUT_INVALID');
-    expect(code(() => blastRadius(dag, 'i1', null as never))).toBe('ERR_CP_CONFIG_INVALID');
-    expect(code(() => blastRadius(dag, 'i1', { domainOf: 'x' as never }))).toBe('ERR_CP_CONFIG_INVALID');
+    expect(codeOf(() => blastRadius(dag, 'i1', { maxDepth: -1 }))).toBe('ERR_INPUT_INVALID');
+    expect(codeOf(() => blastRadius(dag, 'i1', null as never))).toBe('ERR_CP_CONFIG_INVALID');
+    expect(codeOf(() => blastRadius(dag, 'i1', { domainOf: 'x' as never }))).toBe('ERR_CP_CONFIG_INVALID');
     for (const bad of [() => '', () => 7, () => 'd'.repeat(257), () => { throw new Error('boom'); }]) {
-      expect(code(() => blastRadius(dag, 'i1', { domainOf: bad as never }))).toBe('ERR_CP_CONFIG_INVALID');
+      expect(codeOf(() => blastRadius(dag, 'i1', { domainOf: bad as never }))).toBe('ERR_CP_CONFIG_INVALID');
     }
   });
 });
@@ -121,8 +113,8 @@ describe('containment', () => {
       'finance',
       'logistics',
     ]);
-    expect(code(() => recommendContainment(dag, 'i1', { anomalous: 5 as never }))).toBe('ERR_CP_CONFIG_INVALID');
-    expect(code(() => recommendContainment(dag, 'i1', { anomalous: [1] as never }))).toBe('ERR_CP_CONFIG_INVALID');
+    expect(codeOf(() => recommendContainment(dag, 'i1', { anomalous: 5 as never }))).toBe('ERR_CP_CONFIG_INVALID');
+    expect(codeOf(() => recommendContainment(dag, 'i1', { anomalous: [1] as never }))).toBe('ERR_CP_CONFIG_INVALID');
   });
 
   it('matches an independent computation on random workflows (property)', () => {

@@ -1,6 +1,7 @@
-import { type DagNodeInput, EctDag, isSafetyNetError } from '@safety-net/core';
+import { type DagNodeInput, EctDag } from '@safety-net/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { codeOf } from '../../../../test-support/codes.js';
 import { CascadeDetector, findCascades, layeredWorkflow } from '../../src/index.js';
 import { AGENTS, simulate } from './simulate.js';
 
@@ -8,15 +9,6 @@ const T0 = 1_767_225_600;
 
 function node(jti: string, iss: string, pred: string[], iat = T0, exec_act = `${iss}.run`): DagNodeInput {
   return { jti, wid: 'w', iat, iss, exec_act, pred };
-}
-
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return isSafetyNetError(e) ? e.code : `untyped: ${String(e)}`;
-  }
-  return undefined;
 }
 
 /** A detector over `dag` whose baselines learned `rounds` healthy workflows of the same agents first. */
@@ -133,7 +125,7 @@ describe('cascades and root cause', () => {
     ]);
     expect(findCascades(dag, ['a', 'b', 'c', 'd', 'e'], 2).map((c) => c.rootCause.jti)).toEqual(['c', 'a']);
     expect(findCascades(dag, ['a', 'b', 'c', 'd', 'e'], 3).map((c) => c.nodes)).toEqual([['c', 'd', 'e']]);
-    expect(code(() => findCascades(dag, ['nope'], 2))).toBe('ERR_ECT_NODE_NOT_FOUND');
+    expect(codeOf(() => findCascades(dag, ['nope'], 2))).toBe('ERR_ECT_NODE_NOT_FOUND');
   });
 
   it('finds the injected root of seeded synthetic cascades (property)', () => {
@@ -232,8 +224,8 @@ describe('adversarial input', () => {
         },
       },
     ];
-    for (const r of bad) expect(code(() => d.observe(r as never))).toBe('ERR_INPUT_INVALID');
-    expect(code(() => d.observe({ ...good, jti: 'missing' } as never))).toBe('ERR_ECT_NODE_NOT_FOUND');
+    for (const r of bad) expect(codeOf(() => d.observe(r as never))).toBe('ERR_INPUT_INVALID');
+    expect(codeOf(() => d.observe({ ...good, jti: 'missing' } as never))).toBe('ERR_ECT_NODE_NOT_FOUND');
     expect(d.baseline('agent', 'x')).toBeUndefined();
     expect(d.observe({ ...good, latencyMs: 1e300 } as never).anomalous).toBe(false);
   });
@@ -255,15 +247,15 @@ describe('adversarial input', () => {
       { horizonMs: Number.NaN },
       { maxBaselines: -3 },
     ];
-    for (const o of bad) expect(code(() => new CascadeDetector(dag, o as never))).toBe('ERR_CP_CONFIG_INVALID');
+    for (const o of bad) expect(codeOf(() => new CascadeDetector(dag, o as never))).toBe('ERR_CP_CONFIG_INVALID');
   });
 
   it('never throws untyped errors on arbitrary records (property)', () => {
     const d = new CascadeDetector(dag);
     fc.assert(
       fc.property(fc.anything(), (r) => {
-        const c = code(() => d.observe(r as never));
-        expect(c === undefined || c === 'ERR_INPUT_INVALID' || c === 'ERR_ECT_NODE_NOT_FOUND').toBe(true);
+        const c = codeOf(() => d.observe(r as never));
+        expect(c === 'no error' || c === 'ERR_INPUT_INVALID' || c === 'ERR_ECT_NODE_NOT_FOUND').toBe(true);
       }),
       { numRuns: 300 },
     );

@@ -16,8 +16,8 @@ import {
 import {
   announcementClaims,
   checkpointClaims,
-  completeClaims,
   compensationClaims,
+  completeClaims,
   coordinatorKey,
   failureClaims,
   hostKey,

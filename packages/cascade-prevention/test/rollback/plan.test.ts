@@ -1,6 +1,7 @@
 import { type DagNodeInput, EctDag, isSafetyNetError, snError } from '@safety-net/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { codeOf } from '../../../../test-support/codes.js';
 import { type CheckpointInput, layeredWorkflow, planRollback, type RollbackRequestInput } from '../../src/index.js';
 import { AGENTS } from '../cascade/simulate.js';
 import { childrenOf, parentsOf, reach } from '../naive.js';
@@ -24,15 +25,6 @@ function checkpoint(n: DagNodeInput, extra: Partial<CheckpointInput> = {}): Chec
     undo: { action: `${n.iss}.undo`, params: PARAMS },
     ...extra,
   };
-}
-
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return isSafetyNetError(e) ? e.code : `untyped: ${String(e)}`;
-  }
-  return undefined;
 }
 
 function request(root_cause: string, extra: Partial<RollbackRequestInput> = {}): RollbackRequestInput {
@@ -101,8 +93,8 @@ describe('planRollback', () => {
     const plan = planRollback(dag, request('a'), lookup);
     expect(new Set(plan.scope)).toEqual(new Set(['a', 'b', 'c', 'd', 'e', 'f']));
     // A known-good task pulled in by a group cannot be kept.
-    expect(code(() => planRollback(dag, request('a', { known_good: ['f'] }), lookup))).toBe('ERR_CP_PLAN_INVALID');
-    expect(code(() => planRollback(dag, request('a', { known_good: ['b'] }), lookup))).toBe('ERR_CP_PLAN_INVALID');
+    expect(codeOf(() => planRollback(dag, request('a', { known_good: ['f'] }), lookup))).toBe('ERR_CP_PLAN_INVALID');
+    expect(codeOf(() => planRollback(dag, request('a', { known_good: ['b'] }), lookup))).toBe('ERR_CP_PLAN_INVALID');
     expect(planRollback(dag, request('a', { known_good: ['k'] }), lookup).scope).toHaveLength(6);
   });
 
@@ -111,10 +103,10 @@ describe('planRollback', () => {
     const lookup = (jti: string) => checkpoint(byId.get(jti)!);
     const plan = planRollback(dag, request('pay', { scope: 'workflow', known_good: ['ship'] }), lookup);
     expect(plan.scope).toEqual(['done', 'note', 'bet', 'pay']);
-    expect(code(() => planRollback(dag, request('inv', { scope: 'workflow', known_good: ['ship'] }), lookup))).toBe(
+    expect(codeOf(() => planRollback(dag, request('inv', { scope: 'workflow', known_good: ['ship'] }), lookup))).toBe(
       'ERR_CP_PLAN_INVALID',
     );
-    expect(code(() => planRollback(dag, request('ship', { scope: 'workflow', known_good: ['ship'] }), lookup))).toBe(
+    expect(codeOf(() => planRollback(dag, request('ship', { scope: 'workflow', known_good: ['ship'] }), lookup))).toBe(
       'ERR_CP_PLAN_INVALID',
     );
   });
@@ -160,15 +152,15 @@ describe('planRollback', () => {
       },
     ];
     for (const lookup of badCheckpoints) {
-      expect(code(() => planRollback(dag, request('inv'), lookup as never))).toBe('ERR_CP_PLAN_INVALID');
+      expect(codeOf(() => planRollback(dag, request('inv'), lookup as never))).toBe('ERR_CP_PLAN_INVALID');
     }
     const typed = () => {
       throw snError('ERR_CP_STORE_FAILED', 'disk');
     };
-    expect(code(() => planRollback(dag, request('inv'), typed))).toBe('ERR_CP_STORE_FAILED');
-    expect(code(() => planRollback(dag, request('nope'), ok))).toBe('ERR_ECT_NODE_NOT_FOUND');
-    expect(code(() => planRollback(dag, request('inv', { known_good: ['nope'] }), ok))).toBe('ERR_ECT_NODE_NOT_FOUND');
-    expect(code(() => planRollback(dag, request('inv', { known_good: ['other'] }), ok))).toBe('ERR_CP_PLAN_INVALID');
+    expect(codeOf(() => planRollback(dag, request('inv'), typed))).toBe('ERR_CP_STORE_FAILED');
+    expect(codeOf(() => planRollback(dag, request('nope'), ok))).toBe('ERR_ECT_NODE_NOT_FOUND');
+    expect(codeOf(() => planRollback(dag, request('inv', { known_good: ['nope'] }), ok))).toBe('ERR_ECT_NODE_NOT_FOUND');
+    expect(codeOf(() => planRollback(dag, request('inv', { known_good: ['other'] }), ok))).toBe('ERR_CP_PLAN_INVALID');
     const badRequests: unknown[] = [
       null,
       'rb',
@@ -179,24 +171,24 @@ describe('planRollback', () => {
       { ...request('inv'), known_good: [3] },
       { ...request('inv'), root_cause: 42 },
     ];
-    for (const r of badRequests) expect(code(() => planRollback(dag, r as never, ok))).toBe('ERR_CP_PLAN_INVALID');
-    expect(code(() => planRollback(dag, request('inv'), ok, { maxScope: 5 }))).toBe('ERR_CP_PLAN_INVALID');
+    for (const r of badRequests) expect(codeOf(() => planRollback(dag, r as never, ok))).toBe('ERR_CP_PLAN_INVALID');
+    expect(codeOf(() => planRollback(dag, request('inv'), ok, { maxScope: 5 }))).toBe('ERR_CP_PLAN_INVALID');
     expect(planRollback(dag, request('inv'), ok, { maxScope: 6 }).scope).toHaveLength(6);
-    expect(code(() => planRollback(dag, request('inv', { scope: 'workflow' }), ok, { maxWorkflow: 5 }))).toBe(
+    expect(codeOf(() => planRollback(dag, request('inv', { scope: 'workflow' }), ok, { maxWorkflow: 5 }))).toBe(
       'ERR_CP_PLAN_INVALID',
     );
     for (const o of [null, { maxScope: 0 }, { maxScope: 1.5 }, { maxWorkflow: Number.NaN }, { isRecord: 1 }]) {
-      expect(code(() => planRollback(dag, request('inv'), ok, o as never))).toBe('ERR_CP_CONFIG_INVALID');
+      expect(codeOf(() => planRollback(dag, request('inv'), ok, o as never))).toBe('ERR_CP_CONFIG_INVALID');
     }
-    expect(code(() => planRollback(dag, request('inv'), 'nope' as never))).toBe('ERR_CP_CONFIG_INVALID');
+    expect(codeOf(() => planRollback(dag, request('inv'), 'nope' as never))).toBe('ERR_CP_CONFIG_INVALID');
   });
 
   it('never throws untyped errors on arbitrary requests (property)', () => {
     const dag = EctDag.from(supply);
     fc.assert(
       fc.property(fc.anything(), fc.anything(), (req, cp) => {
-        const c = code(() => planRollback(dag, req as never, () => cp as never));
-        expect(c === undefined || !c.startsWith('untyped')).toBe(true);
+        const c = codeOf(() => planRollback(dag, req as never, () => cp as never));
+        expect(c.startsWith('foreign')).toBe(false);
       }),
       { numRuns: 300 },
     );
@@ -289,7 +281,7 @@ describe('planRollback on random workflows (property)', () => {
           });
           const expected = naiveScope(nodes, req, groupOf);
           if (expected === 'invalid') {
-            expect(code(() => planRollback(dag, req, lookup))).toBe('ERR_CP_PLAN_INVALID');
+            expect(codeOf(() => planRollback(dag, req, lookup))).toBe('ERR_CP_PLAN_INVALID');
             return;
           }
           const plan = planRollback(dag, req, lookup);

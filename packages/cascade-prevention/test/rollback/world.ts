@@ -15,7 +15,7 @@ import {
   utf8,
 } from '@safety-net/core';
 import type { CheckpointClaims } from '../../src/messages/index.js';
-import { type CompensationRecord, type RollbackTransport, RollbackParticipant, inProcessTransport } from '../../src/rollback/index.js';
+import { type CompensationRecord, inProcessTransport, RollbackParticipant, type RollbackTransport } from '../../src/rollback/index.js';
 
 export const NOW = 1_772_323_200;
 export const COORDINATOR = 'spiffe://example.org/coordinator';
