@@ -1,7 +1,7 @@
 import { Bulkhead, CircuitBreaker } from '@safety-net/cascade-prevention';
-import { isSafetyNetError } from '@safety-net/core';
+import { isSafetyNetError, seededRandom, uniformSource } from '@safety-net/core';
 import { InferencePool, type PoolModel, type PoolStats } from './pool.js';
-import { Simulation, uniforms } from './sim.js';
+import { Simulation } from './sim.js';
 
 /** The model's constants; every figure in the README follows from these. */
 export const MODEL = {
@@ -86,8 +86,8 @@ async function runOnce(seed: string, mode: Mode): Promise<RunFigures> {
   const sim = new Simulation(MODEL.start);
   // The workload (arrivals, phases) draws from one stream and the pool from another, so both runs of a seed see
   // the same tasks at the same times and differ only in how the pool is reached.
-  const workload = uniforms(`${seed}/workload`);
-  const poolRandom = uniforms(`${seed}/pool`);
+  const workload = uniformSource(seededRandom(`${seed}/workload`));
+  const poolRandom = uniformSource(seededRandom(`${seed}/pool`));
   const model: PoolModel = {
     capacity: (t) => (inOutage(t) ? MODEL.pool.outageCapacity : MODEL.pool.normalCapacity),
     errorRate: (t) => (inOutage(t) ? MODEL.pool.outageErrorRate : 0),
@@ -99,7 +99,7 @@ async function runOnce(seed: string, mode: Mode): Promise<RunFigures> {
   const end = MODEL.start + MODEL.durationMs;
 
   const bulkhead = new Bulkhead({ name: 'inference-pool', priorities: ['critical', 'high', 'normal', 'low'], ...MODEL.bulkhead });
-  const breakerRandom = uniforms(`${seed}/breakers`);
+  const breakerRandom = uniformSource(seededRandom(`${seed}/breakers`));
   let breakerTrips = 0;
   const breakers = Array.from({ length: MODEL.observerAgents }, (_, i) => {
     const b = new CircuitBreaker({

@@ -1,4 +1,4 @@
-import { type Clock, seededRandom } from '@safety-net/core';
+import type { Clock } from '@safety-net/core';
 
 interface Scheduled {
   readonly at: number;
@@ -78,22 +78,4 @@ export class Simulation {
 
 function before(a: Scheduled, b: Scheduled): boolean {
   return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-}
-
-/** Uniform draws in [0, 1) from core's seeded stream (53 bits each). */
-export function uniforms(seed: string): () => number {
-  const random = seededRandom(seed);
-  let view: DataView = new DataView(new ArrayBuffer(0));
-  let at = 0;
-  return () => {
-    if (at + 8 > view.byteLength) {
-      const bytes = random.bytes(4096);
-      view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      at = 0;
-    }
-    const hi = view.getUint32(at) >>> 5;
-    const lo = view.getUint32(at + 4) >>> 6;
-    at += 8;
-    return (hi * 67108864 + lo) / 9007199254740992;
-  };
 }

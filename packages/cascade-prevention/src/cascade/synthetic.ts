@@ -1,4 +1,4 @@
-import { type DagNodeInput, seededRandom, snError } from '@safety-net/core';
+import { type DagNodeInput, seededRandom, snError, uniformSource } from '@safety-net/core';
 
 /** Shape of a {@link layeredWorkflow}. */
 export interface LayeredWorkflowOptions {
@@ -34,7 +34,7 @@ export function layeredWorkflow(options: LayeredWorkflowOptions): DagNodeInput[]
     if (!(Number.isSafeInteger(v) && v >= 1 && v <= max)) throw snError('ERR_INPUT_INVALID', `${key} out of range`);
   }
   if (!Array.isArray(agents) || agents.length === 0) throw snError('ERR_INPUT_INVALID', 'agents must not be empty');
-  const uniform = uniformStream(seed);
+  const uniform = uniformSource(seededRandom(seed));
   const nodes: DagNodeInput[] = [{ jti: `${wid}/0/0`, wid, iat, iss: agents[0]!, exec_act: `${agents[0]}.run`, pred: [] }];
   const above: string[] = [];
   const window = Math.max(8, maxFanIn);
@@ -56,21 +56,4 @@ export function layeredWorkflow(options: LayeredWorkflowOptions): DagNodeInput[]
     }
   }
   return nodes;
-}
-
-/** Uniform values in [0, 1) from core's seeded source, 32 big-endian bits each, drawn in blocks. */
-function uniformStream(seed: string): () => number {
-  const random = seededRandom(seed);
-  let block: DataView = new DataView(new ArrayBuffer(0));
-  let at = 0;
-  return () => {
-    if (at === block.byteLength) {
-      const bytes = random.bytes(4096);
-      block = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      at = 0;
-    }
-    const x = block.getUint32(at);
-    at += 4;
-    return x / 4294967296;
-  };
 }

@@ -1,4 +1,4 @@
-import { type CborValue, encodeCbor, epochSeconds, isSafetyNetError, randomUuid, snError, toBase64Url } from '@safety-net/core';
+import { type CborValue, encodeCbor, epochSeconds, isSafetyNetError, randomUuid, snError, toBase64Url, uniformSource } from '@safety-net/core';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { openDuration } from '../breaker/backoff.js';
 import { compensationResult } from '../messages/compensation-result.js';
@@ -50,10 +50,13 @@ export type CoordinatorEvent =
 export class RollbackCoordinator {
   readonly #o: ResolvedCoordinatorOptions;
   readonly #onEvent: (event: CoordinatorEvent) => void;
+  /** Jitter draws for retry delays, from `random`. */
+  readonly #uniform: () => number;
 
   constructor(options: CoordinatorOptions & { readonly onEvent?: (event: CoordinatorEvent) => void }) {
     this.#o = resolveCoordinatorOptions(options);
     this.#onEvent = options.onEvent ?? (() => {});
+    this.#uniform = uniformSource(this.#o.random);
   }
 
   /**
@@ -274,7 +277,7 @@ export class RollbackCoordinator {
   #delay(attempt: number): number {
     const { baseDelayMs, maxDelayMs } = this.#o.retry;
     const backoff = { baseMs: baseDelayMs, multiplier: 2, maxMs: maxDelayMs, jitter: 0.5, resetMs: maxDelayMs };
-    return openDuration(backoff, attempt, () => unitFloat(this.#o.random.bytes(4)));
+    return openDuration(backoff, attempt, this.#uniform);
   }
 
   /** Adds one of the rollback's messages to the DAG unless it is there (a resumed run re-records what it has). */
@@ -312,10 +315,6 @@ function groupByAgent(steps: readonly PlanStep[]): Map<string, PlanStep[]> {
     else out.set(s.agent, [s]);
   }
   return out;
-}
-
-function unitFloat(bytes: Uint8Array): number {
-  return new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0) / 2 ** 32;
 }
 
 /** Runs `call` with a signal aborted after `ms`; the abort surfaces as `ERR_CP_DEADLINE_EXCEEDED`. */

@@ -1,6 +1,6 @@
 /** Seeded outcome streams over synthetic workflows, for the detector's tests. */
 import { gaussianStream } from '@safety-net/behavioral-verification';
-import { type DagNodeInput, seededRandom } from '@safety-net/core';
+import { type DagNodeInput, seededRandom, uniformSource } from '@safety-net/core';
 import type { OutcomeRecord } from '../../src/index.js';
 
 export const AGENTS = ['inventory', 'shipping', 'payment', 'billing', 'notify'];
@@ -28,8 +28,7 @@ export function simulate(nodes: readonly DagNodeInput[], o: SimulationOptions): 
   affected: Set<string>;
 } {
   const gauss = gaussianStream(o.seed);
-  const bytes = seededRandom(`${o.seed}/uniform`);
-  const uniform = () => new DataView(bytes.bytes(4).buffer).getUint32(0) / 4294967296;
+  const uniform = uniformSource(seededRandom(`${o.seed}/uniform`));
   const affected = new Set<string>();
   const records: OutcomeRecord[] = [];
   let at = o.startAt ?? 1_767_225_600_000;

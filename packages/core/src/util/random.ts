@@ -46,3 +46,29 @@ export function randomUuid(random: RandomSource = systemRandom): string {
   const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
+
+/**
+ * Uniform doubles in [0, 1), 53 random bits each, drawn from `random` in 4 KiB blocks: jitter, sampling and
+ * simulations on an injected (e.g. seeded) source. Not for anything secret.
+ *
+ * @example
+ * ```ts
+ * const uniform = uniformSource(seededRandom('simulation'));
+ * uniform(); // 0 ≤ x < 1, the same sequence for the same seed
+ * ```
+ */
+export function uniformSource(random: RandomSource): () => number {
+  let view: DataView = new DataView(new ArrayBuffer(0));
+  let at = 0;
+  return () => {
+    if (at + 8 > view.byteLength) {
+      const bytes = random.bytes(4096);
+      view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      at = 0;
+    }
+    const hi = view.getUint32(at) >>> 5;
+    const lo = view.getUint32(at + 4) >>> 6;
+    at += 8;
+    return (hi * 67_108_864 + lo) / 9_007_199_254_740_992;
+  };
+}
