@@ -2,6 +2,7 @@
  * DAG insert cases: validated inserts per second while one fresh workflow is built to 100 000 and to 1 000 000
  * tasks. The per-insert rate at 1m against 100k shows whether inserts stay O(predecessors) as the DAG grows.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { type DagNodeInput, EctDag } from '@safety-net/core';
@@ -79,9 +80,19 @@ function collector(): () => void {
 }
 
 /**
- * Runs the DAG cases that `selected` accepts: one untimed warm-up build of 100k, then three rounds of
+ * Pause after each full collection. V8 sweeps the freed pages on helper threads after the collection returns;
+ * after a 1m build that takes a while, and a build started at once shares the two cores with the sweepers (the
+ * first 100k build after each 1m build ran at 0.6 × the others). 100 ms removed that; 200 leaves a margin.
+ */
+const SETTLE_MS = 200;
+
+/** Rounds of (100k, 100k, 100k, 1m). */
+const ROUNDS = 5;
+
+/**
+ * Runs the DAG cases that `selected` accepts: one untimed warm-up build of 100k, then {@link ROUNDS} rounds of
  * (100k, 100k, 100k, 1m), so both sizes are measured throughout the run. Each build gets its input generated just
- * before it (untimed) and dropped after it. The whole input stays alive during its build, so the garbage
+ * before it (untimed) and dropped after it, then a full collection and a settling pause. The whole input stays alive during its build, so the garbage
  * collections of a 1m build also mark a 1m-node input a real verifier would have dropped: conservative for 1m.
  */
 export async function dagCases(selected: (c: { name: string }) => boolean): Promise<Record<string, CaseResult>> {
@@ -91,14 +102,15 @@ export async function dagCases(selected: (c: { name: string }) => boolean): Prom
   ].filter(selected);
   if (sizes.length === 0) return {};
   const gc = collector();
-  const timedBuild = (n: number, seed: number): Promise<RoundTime> => {
+  const timedBuild = async (n: number, seed: number): Promise<RoundTime> => {
     const input = workflow(n, seed);
     gc();
+    await sleep(SETTLE_MS);
     return build(input);
   };
   await timedBuild(100_000, 2);
   const rounds: RoundTime[][] = sizes.map(() => []);
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < ROUNDS; round++) {
     for (const [i, s] of sizes.entries()) {
       for (let k = 0; k < s.perRound; k++) rounds[i]!.push(await timedBuild(s.n, 1));
     }

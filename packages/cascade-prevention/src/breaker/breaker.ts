@@ -379,8 +379,9 @@ export class CircuitBreaker {
 
   /**
    * Applies a verified Circuit State Announcement of a peer for the same dependency (spec §3.6). Throws
-   * `ERR_CP_ANNOUNCEMENT_STALE` when its `seq` is not above the last applied for its issuer and breaker, and
-   * `ERR_CLAIMS_INVALID` for malformed claims. Returns whether the local state changed.
+   * `ERR_CP_ANNOUNCEMENT_STALE` when its `seq` is not above the last applied for its issuer and breaker,
+   * `ERR_CP_TOO_MANY_SOURCES` when it comes from a new (issuer, breaker) pair and `maxRemoteSources` pairs are
+   * already kept, and `ERR_CLAIMS_INVALID` for malformed claims. Returns whether the local state changed.
    *
    * @example
    * ```ts
@@ -394,6 +395,9 @@ export class CircuitBreaker {
     const last = this.appliedSeq.get(key);
     if (last !== undefined && a.seq <= last) {
       throw snError('ERR_CP_ANNOUNCEMENT_STALE', `seq ${a.seq} ≤ ${last} from ${a.iss} for ${a.breaker}`);
+    }
+    if (last === undefined && this.appliedSeq.size >= this.o.maxRemoteSources) {
+      throw snError('ERR_CP_TOO_MANY_SOURCES', `${a.iss} for ${a.breaker}: already ${this.appliedSeq.size} pairs`);
     }
     this.appliedSeq.set(key, a.seq);
     const now = this.o.clock.now();

@@ -41,6 +41,11 @@ export interface BreakerOptions {
   readonly random?: () => number;
   /** Receives exceptions thrown by transition listeners. Default: they are dropped. */
   readonly onListenerError?: (error: unknown, transition: Transition) => void;
+  /**
+   * Most (issuer, breaker) pairs whose announcements are applied (spec §3.6): each pair's highest `seq` is kept for
+   * good, so this bounds that memory. Default 1,024.
+   */
+  readonly maxRemoteSources?: number;
 }
 
 /** Options with every default applied; built once per breaker. */
@@ -61,6 +66,7 @@ export interface ResolvedBreakerOptions {
   readonly clock: Clock;
   readonly random: () => number;
   readonly onListenerError: ((error: unknown, transition: Transition) => void) | undefined;
+  readonly maxRemoteSources: number;
 }
 
 const MAX_MS = 2 ** 31;
@@ -123,6 +129,7 @@ export function resolveBreakerOptions(raw: BreakerOptions): ResolvedBreakerOptio
     clock: resolveClock(o['clock']),
     random: checkFunction<() => number>(o['random'], 'random', Math.random),
     onListenerError: checkFunction<((error: unknown, t: Transition) => void) | undefined>(o['onListenerError'], 'onListenerError', undefined),
+    maxRemoteSources: checkInt(o['maxRemoteSources'], 'maxRemoteSources', 1, 1_000_000, 1_024),
   };
 }
 

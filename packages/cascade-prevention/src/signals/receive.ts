@@ -10,7 +10,8 @@ export type ReceiveResult = { readonly ok: true; readonly changed: boolean } | {
  * Verifies a peer's Circuit State Announcement and applies it to the local breaker for the same dependency
  * (spec §3.6). Pass the peers' keys bound to their issuers in `verify.key`: only a trusted host may open a local
  * breaker. An announcement about another dependency is refused with `ERR_CLAIMS_INVALID`; one not newer than the
- * last applied with `ERR_CP_ANNOUNCEMENT_STALE`. Never throws for bad input.
+ * last applied with `ERR_CP_ANNOUNCEMENT_STALE`; one from a new (issuer, breaker) pair past the breaker's
+ * `maxRemoteSources` with `ERR_CP_TOO_MANY_SOURCES`. Never throws for bad input.
  *
  * @example
  * ```ts

@@ -370,6 +370,27 @@ describe('circuit breaker: remote announcements and failure signals', () => {
     expect(breaker.state).toBe('half_open');
   });
 
+  it('keeps the seq of at most maxRemoteSources pairs, refusing new pairs and never forgetting old ones', () => {
+    const { breaker } = setup({ maxRemoteSources: 3 });
+    for (const name of ['pool-1', 'pool-2', 'pool-3']) expect(breaker.applyRemote({ ...ann(7, 'closed'), breaker: name })).toBe(false);
+    const before = breaker.snapshot();
+    expect(() => breaker.applyRemote({ ...ann(1, 'open', T0 / 1000 + 30), breaker: 'pool-4' })).toThrow(
+      expect.objectContaining({ code: 'ERR_CP_TOO_MANY_SOURCES' }),
+    );
+    expect(() => breaker.applyRemote({ ...ann(1, 'open', T0 / 1000 + 30), iss: 'spiffe://example.org/new' })).toThrow(
+      expect.objectContaining({ code: 'ERR_CP_TOO_MANY_SOURCES' }),
+    );
+    expect(breaker.snapshot()).toEqual(before);
+    // Known pairs still apply, and their order still holds: nothing was evicted to make room.
+    expect(() => breaker.applyRemote({ ...ann(7, 'open', T0 / 1000 + 30), breaker: 'pool-1' })).toThrow(
+      expect.objectContaining({ code: 'ERR_CP_ANNOUNCEMENT_STALE' }),
+    );
+    expect(breaker.applyRemote({ ...ann(8, 'open', T0 / 1000 + 30), breaker: 'pool-1' })).toBe(true);
+    for (const bad of [0, 1.5, 1_000_001, '3']) {
+      expect(() => setup({ maxRemoteSources: bad as number })).toThrow(expect.objectContaining({ code: 'ERR_CP_CONFIG_INVALID' }));
+    }
+  });
+
   it('never closes a breaker that opened on its own evidence; half-opens one its announcer opened', async () => {
     const own = setup();
     await tripOpen(own.breaker);

@@ -106,6 +106,7 @@ export const ERROR_CODES = {
   ERR_CP_ROLLBACK_CONFLICT: { family: 'cp', message: 'the request conflicts with a rollback already recorded under its id' },
   ERR_CP_STORE_FAILED: { family: 'cp', message: 'the durable rollback store failed' },
   ERR_CP_DOMAIN_ISOLATED: { family: 'cp', message: 'the failure domain is isolated: new work is refused' },
+  ERR_CP_TOO_MANY_SOURCES: { family: 'cp', message: 'announcements come from more issuer and breaker pairs than the breaker tracks' },
 } as const satisfies Record<string, { family: ErrorFamily; message: string }>;
 
 /** The error families; each has its own class. */
