@@ -1,4 +1,4 @@
-import { type Clock, snError } from '@safety-net/core';
+import { type Clock, readClock, snError } from '@safety-net/core';
 import { z } from 'zod';
 import type { JsonValue } from '../monitor/verdict.js';
 import type { CompiledSuite } from './suite.js';
@@ -107,7 +107,7 @@ export async function runSuite(agent: Agent, suite: CompiledSuite, options: RunO
   for (let repetition = 0; repetition < repetitions; repetition++) {
     for (const compiled of suite.tasks) {
       const taskId = compiled.task.id;
-      const start = options.clock.now();
+      const start = readClock(options.clock);
       let raw: AgentResponse | typeof TIMED_OUT | undefined;
       let threw = false;
       try {
@@ -115,7 +115,7 @@ export async function runSuite(agent: Agent, suite: CompiledSuite, options: RunO
       } catch {
         threw = true;
       }
-      const latencyMs = options.clock.now() - start;
+      const latencyMs = readClock(options.clock) - start;
       if (threw) outcomes.push({ taskId, repetition, status: 'error', correct: false, latencyMs });
       else if (raw === TIMED_OUT) outcomes.push({ taskId, repetition, status: 'timeout', correct: false, latencyMs });
       else {

@@ -1,4 +1,4 @@
-import { type Clock, EctDag, snError, systemClock } from '@safety-net/core';
+import { type Clock, EctDag, readClock, snError, systemClock } from '@safety-net/core';
 import { formatDecimal } from '../rules/decimal.js';
 import { UNLISTED_RULE_ID } from '../rules/parse.js';
 import type { Response, ViolationClass } from '../rules/schema.js';
@@ -86,7 +86,7 @@ export class Monitor {
    */
   evaluate(input: unknown): Verdict {
     const obs = readObservation(input);
-    const t = Math.max(this.latest, this.mode === 'enforce' ? this.clock.now() : obs.time_ms);
+    const t = Math.max(this.latest, this.mode === 'enforce' ? readClock(this.clock) : obs.time_ms);
     for (const p of obs.pred) if (!this.acts.has(p) && !this.dag.has(p)) throw snError('ERR_ECT_PREDECESSOR_MISSING', p);
     const app = this.profile.applicable(obs.exec_act);
     const verdict = this.judge(obs, t, app);
@@ -100,7 +100,7 @@ export class Monitor {
    */
   record(input: unknown): void {
     const obs = readObservation(input);
-    const t = Math.max(this.latest, this.mode === 'enforce' ? this.clock.now() : obs.time_ms);
+    const t = Math.max(this.latest, this.mode === 'enforce' ? readClock(this.clock) : obs.time_ms);
     this.commit(obs, t, this.profile.applicable(obs.exec_act));
   }
 

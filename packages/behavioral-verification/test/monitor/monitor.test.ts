@@ -32,6 +32,20 @@ describe('Monitor', () => {
     expect(m.evaluate(obs('a')).decision).toBe('block');
   });
 
+  it('enforce mode refuses a clock reading that is not a time, before judging or recording anything', () => {
+    const clock = fixedClock(T0);
+    const m = new Monitor(compileProfile({ actions: { unlisted: 'allow' }, rates: [{ id: 'r', action: '*', max: 1, window_ms: 1000 }] }), { clock, dag: new EctDag() });
+    clock.set(Number.NaN);
+    const first = obs('a');
+    expect(code(() => m.evaluate(first))).toBe('ERR_INPUT_INVALID');
+    expect(code(() => m.record(obs('a')))).toBe('ERR_INPUT_INVALID');
+    expect(m.dag.has(first.jti)).toBe(false);
+    clock.set(T0);
+    // Nothing was counted: the rate of one per second still admits one action.
+    expect(m.evaluate(obs('a')).decision).toBe('allow');
+    expect(m.evaluate(obs('a')).decision).toBe('block');
+  });
+
   it('deny wins over any allow, for any rule order (property)', () => {
     fc.assert(
       fc.property(fc.boolean(), fc.constantFrom('trade.*', '*', 'trade.open', '*open'), (denyFirst, allow) => {

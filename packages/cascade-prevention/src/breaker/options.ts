@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '@safety-net/core';
+import { type Clock, readClock, systemClock } from '@safety-net/core';
 import { checkFunction, checkInt, checkName, checkNumber, checkObject, invalid } from '../util/checks.js';
 import type { BackoffOptions, ResolvedBackoff } from './backoff.js';
 import { CountWindow } from './count-window.js';
@@ -136,5 +136,11 @@ export function resolveBreakerOptions(raw: BreakerOptions): ResolvedBreakerOptio
 function resolveClock(raw: unknown): Clock {
   if (raw === undefined) return systemClock;
   if (typeof raw !== 'object' || raw === null || typeof (raw as { now?: unknown }).now !== 'function') invalid('clock must have now()');
+  // Read once here: a clock giving NaN would hold the breaker in states it never leaves (every comparison false).
+  try {
+    readClock(raw as Clock);
+  } catch {
+    invalid('clock.now() must give milliseconds since the epoch');
+  }
   return raw as Clock;
 }

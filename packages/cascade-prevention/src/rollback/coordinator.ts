@@ -1,4 +1,14 @@
-import { type CborValue, encodeCbor, epochSeconds, isSafetyNetError, randomUuid, snError, toBase64Url, uniformSource } from '@safety-net/core';
+import {
+  type CborValue,
+  encodeCbor,
+  epochSeconds,
+  isSafetyNetError,
+  randomUuid,
+  readClock,
+  snError,
+  toBase64Url,
+  uniformSource,
+} from '@safety-net/core';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { openDuration } from '../breaker/backoff.js';
 import { compensationResult } from '../messages/compensation-result.js';
@@ -174,7 +184,7 @@ export class RollbackCoordinator {
     let lastReason = 'no attempt was made';
     let lastResult: Uint8Array | undefined;
     for (let attempts = done; ; ) {
-      const remaining = deadline * 1000 - o.clock.now();
+      const remaining = deadline * 1000 - readClock(o.clock);
       if (remaining <= 0) {
         lastReason = `ERR_CP_DEADLINE_EXCEEDED after ${attempts} calls; last: ${lastReason}`;
         break;
@@ -246,7 +256,7 @@ export class RollbackCoordinator {
   async #retrying(deadline: number, call: (signal: AbortSignal) => Promise<void>): Promise<void> {
     const o = this.#o;
     for (let attempt = 1; ; attempt++) {
-      const remaining = deadline * 1000 - o.clock.now();
+      const remaining = deadline * 1000 - readClock(o.clock);
       try {
         return await withTimeout(Math.max(1, Math.min(o.callTimeoutMs, remaining)), call);
       } catch (e) {

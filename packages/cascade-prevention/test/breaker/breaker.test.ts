@@ -77,6 +77,8 @@ describe('circuit breaker: options', () => {
     { ...base, halfOpenMaxConcurrent: 10_001 },
     { ...base, isFailure: 'yes' },
     { ...base, clock: { now: 5 } },
+    { ...base, clock: { now: () => Number.NaN } },
+    { ...base, clock: { now: () => '0' } },
     { ...base, random: 0.5 },
   ];
 

@@ -17,9 +17,13 @@ export interface TimeClaims {
   exp?: number;
 }
 
-/** Checks `exp`, `nbf` and `iat` against `now` (seconds), in that order. */
+/**
+ * Checks `exp`, `nbf` and `iat` against `now` (seconds), in that order. A skew or maximum age that is not a finite
+ * number ≥ 0 is `ERR_INPUT_INVALID`: NaN or Infinity would turn the checks off.
+ */
 export function checkTimes(claims: TimeClaims, now: number, options: TimeOptions = {}): void {
-  const skew = options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
+  const skew = seconds(options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS, 'clockSkewSeconds');
+  if (options.maxAgeSeconds !== undefined) seconds(options.maxAgeSeconds, 'maxAgeSeconds');
   if (claims.exp !== undefined && now > claims.exp + skew) throw snError('ERR_CLAIMS_EXPIRED', `exp ${claims.exp}`);
   if (claims.nbf !== undefined && now + skew < claims.nbf) throw snError('ERR_CLAIMS_NOT_YET_VALID', `nbf ${claims.nbf}`);
   if (claims.iat !== undefined) {
@@ -28,6 +32,11 @@ export function checkTimes(claims: TimeClaims, now: number, options: TimeOptions
       throw snError('ERR_CLAIMS_IAT_TOO_OLD', `iat ${claims.iat}`);
     }
   }
+}
+
+function seconds(v: unknown, name: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw snError('ERR_INPUT_INVALID', `${name} must be a finite number ≥ 0`);
+  return v;
 }
 
 /** Checks that `aud` (string or array) names one of the `expected` audiences. */

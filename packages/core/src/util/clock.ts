@@ -1,3 +1,5 @@
+import { snError } from '../errors/index.js';
+
 /**
  * Where Safety Net reads the time. Every API that needs "now" takes a `Clock`, so that vectors, simulations and
  * tests are deterministic. Times are in milliseconds since the Unix epoch; claims carry whole seconds.
@@ -23,7 +25,20 @@ export function fixedClock(ms: number): Clock & { set(ms: number): void; advance
   };
 }
 
-/** Whole seconds of a clock reading, as `iat`/`exp`/`nbf` carry them. */
+/**
+ * A clock's reading in milliseconds, checked: anything but a finite, non-negative number is `ERR_INPUT_INVALID`.
+ * Time checks compare with `<` and `>`, and every comparison with NaN is false, so an unchecked NaN reading would
+ * let an expired token through.
+ */
+export function readClock(clock: Clock): number {
+  const now = typeof clock?.now === 'function' ? clock.now() : undefined;
+  if (typeof now !== 'number' || !Number.isFinite(now) || now < 0) {
+    throw snError('ERR_INPUT_INVALID', 'clock.now() must give milliseconds since the epoch, a finite number ≥ 0');
+  }
+  return now;
+}
+
+/** Whole seconds of a clock reading, as `iat`/`exp`/`nbf` carry them; the reading is checked by {@link readClock}. */
 export function epochSeconds(clock: Clock): number {
-  return Math.floor(clock.now() / 1000);
+  return Math.floor(readClock(clock) / 1000);
 }

@@ -84,6 +84,26 @@ describe('ECT as a COSE message type', () => {
     });
   }
 
+  it('fails closed on a broken clock, skew or maximum age: an expired token is never let through', () => {
+    const expired = ect.sign(ectClaims({ iat: NOW_S - 100_000, exp: NOW_S - 50_000 }), key);
+    const broken: Record<string, unknown>[] = [
+      { clock: { now: () => Number.NaN } },
+      { clock: { now: () => Number.POSITIVE_INFINITY } },
+      { clock: { now: () => -1 } },
+      { clock: { now: () => String(NOW_S * 1000) } },
+      { clock: {} },
+      { clock, clockSkewSeconds: Number.NaN },
+      { clock, clockSkewSeconds: Number.POSITIVE_INFINITY },
+      { clock, clockSkewSeconds: -5 },
+      { clock, maxAgeSeconds: Number.NaN },
+    ];
+    for (const options of broken) {
+      expect(codeOf(ect.verify(expired, { key: pub, ...options }))).toBe('ERR_INPUT_INVALID');
+      expect(codeOf(ect.verify(ect.sign(ectClaims(), key), { key: pub, ...options }))).toBe('ERR_INPUT_INVALID');
+    }
+    expect(codeOf(ect.verify(expired, { key: pub, clock, clockSkewSeconds: 0 }))).toBe('ERR_CLAIMS_EXPIRED');
+  });
+
   it('detects replays through the cache, and remembers until expiry', () => {
     const replay = new MemoryReplayCache();
     const bytes = ect.sign(ectClaims(), key);
