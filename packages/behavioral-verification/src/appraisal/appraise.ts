@@ -1,4 +1,4 @@
-import { epochSeconds, type ErrorCode, systemClock } from '@safety-net/core';
+import { checkSeconds, epochSeconds, type ErrorCode, isSafetyNetError, systemClock } from '@safety-net/core';
 import { type BetClaims, bet } from '../messages/bet.js';
 import { type AppraisalPolicy, DEFAULT_APPRAISAL_MAX_AGE_SECONDS } from './policy.js';
 
@@ -29,6 +29,13 @@ export interface Appraisal {
  */
 export function appraiseBet(bytes: Uint8Array, policy: AppraisalPolicy): Appraisal {
   const clock = policy.clock ?? systemClock;
+  let maxAge: number;
+  try {
+    maxAge = checkSeconds(policy.maxAgeSeconds ?? DEFAULT_APPRAISAL_MAX_AGE_SECONDS, 'maxAgeSeconds');
+  } catch (e) {
+    if (!isSafetyNetError(e)) throw e;
+    return { decision: 'refuse', reasons: [{ code: e.code, detail: e.message }] };
+  }
   const result = bet.verify(bytes, {
     key: policy.verifiers,
     ...(policy.verifier !== undefined ? { issuer: policy.verifier } : {}),
@@ -50,8 +57,9 @@ export function appraiseBet(bytes: Uint8Array, policy: AppraisalPolicy): Apprais
     reasons.push({ code: 'ERR_BV_SUBJECT_MISMATCH', detail: `evidence is about ${claims.sub.slice(0, 256)}` });
   }
   const age = epochSeconds(clock) - claims.iat;
+  // Verification above already refused a skew that is not a finite number ≥ 0.
   const skew = policy.clockSkewSeconds ?? 30;
-  if (age > (policy.maxAgeSeconds ?? DEFAULT_APPRAISAL_MAX_AGE_SECONDS) + skew) {
+  if (age > maxAge + skew) {
     reasons.push({ code: 'ERR_BV_EVIDENCE_STALE', detail: `issued ${age} s ago` });
   }
   if (!(policy.acceptVerdicts ?? ['compliant']).includes(claims.verdict)) {

@@ -55,6 +55,23 @@ describe('appraiseBet', () => {
     ]);
   });
 
+  it('fails closed on a maximum age, skew or clock that is not a time: stale evidence is never accepted', () => {
+    const old = issue({ lifetimeSeconds: 3600 });
+    const late = fixedClock(NOW_MS + 331_000);
+    for (const over of [
+      { maxAgeSeconds: Number.NaN },
+      { maxAgeSeconds: Number.POSITIVE_INFINITY },
+      { maxAgeSeconds: -1 },
+      { clockSkewSeconds: Number.NaN },
+      { clock: { now: () => Number.NaN } },
+    ]) {
+      expect(appraiseBet(old, policy({ clock: late, ...over }))).toEqual({
+        decision: 'refuse',
+        reasons: [{ code: 'ERR_INPUT_INVALID', detail: expect.any(String) }],
+      });
+    }
+  });
+
   it('refuses evidence that does not verify, with the verification code', () => {
     const bytes = issue();
     expect(codes(bytes, policy({ verifiers: keySet([{ key: publicKeyOf(strangerKey) }]) }))).toEqual(['ERR_KEY_NOT_FOUND']);

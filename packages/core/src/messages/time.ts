@@ -22,8 +22,8 @@ export interface TimeClaims {
  * number ≥ 0 is `ERR_INPUT_INVALID`: NaN or Infinity would turn the checks off.
  */
 export function checkTimes(claims: TimeClaims, now: number, options: TimeOptions = {}): void {
-  const skew = seconds(options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS, 'clockSkewSeconds');
-  if (options.maxAgeSeconds !== undefined) seconds(options.maxAgeSeconds, 'maxAgeSeconds');
+  const skew = checkSeconds(options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS, 'clockSkewSeconds');
+  if (options.maxAgeSeconds !== undefined) checkSeconds(options.maxAgeSeconds, 'maxAgeSeconds');
   if (claims.exp !== undefined && now > claims.exp + skew) throw snError('ERR_CLAIMS_EXPIRED', `exp ${claims.exp}`);
   if (claims.nbf !== undefined && now + skew < claims.nbf) throw snError('ERR_CLAIMS_NOT_YET_VALID', `nbf ${claims.nbf}`);
   if (claims.iat !== undefined) {
@@ -34,7 +34,11 @@ export function checkTimes(claims: TimeClaims, now: number, options: TimeOptions
   }
 }
 
-function seconds(v: unknown, name: string): number {
+/**
+ * A duration option in seconds: a finite number ≥ 0, else `ERR_INPUT_INVALID` naming the option. Durations compared
+ * with `<` or `>` must be checked so: NaN makes every comparison false, and a check that never fails.
+ */
+export function checkSeconds(v: unknown, name: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw snError('ERR_INPUT_INVALID', `${name} must be a finite number ≥ 0`);
   return v;
 }
