@@ -38,9 +38,11 @@ export class TimeWindow implements OutcomeWindow {
   advance(now: number): void {
     const idx = Math.floor(now / this.width);
     if (idx <= this.head) return;
-    // Empty every bucket between the old head and the new one (all of them when the gap spans the window).
-    const from = idx - this.head > this.buckets ? idx - this.buckets + 1 : this.head + 1;
-    for (let b = from; b <= idx; b++) this.empty(this.slotOf(b));
+    // Empty every bucket between the old head and the new one, or all of them when the gap spans the window.
+    // Counted in steps rather than bucket indices: past 2^53, b + 1 === b and an index loop would never end.
+    const steps = idx - this.head;
+    if (steps >= this.buckets) this.clear();
+    else for (let k = steps - 1; k >= 0; k--) this.empty(this.slotOf(idx - k));
     this.head = idx;
   }
 

@@ -69,6 +69,16 @@ describe('time window', () => {
     expect([w.calls, w.failures]).toEqual([1, 0]);
   });
 
+  it('keeps working at readings where bucket indices pass 2^53 (a clock in nanoseconds)', () => {
+    const w = new TimeWindow(1, 1000); // 1 ms buckets
+    const t = Date.UTC(2026, 10, 23) * 1e6;
+    w.record(FAILURE, t);
+    w.record(0, t + 1e9);
+    expect([w.calls, w.failures]).toEqual([1, 0]);
+    w.record(0, 2 ** 62);
+    expect(w.calls).toBe(1);
+  });
+
   it('equals a naive recount of the calls in the current and previous buckets (fast-check)', () => {
     const step = fc.record({ dt: fc.oneof(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 30_000 })), o: outcome });
     fc.assert(

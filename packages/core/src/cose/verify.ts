@@ -50,6 +50,19 @@ export interface SignVerifyOptions extends CoseVerifyOptions {
 
 const MAX_SIGNATURES = 256;
 
+/**
+ * `'all'`, or a threshold of at least one signer. Anything else is `ERR_INPUT_INVALID`: a threshold of NaN, 0 or a
+ * missing `atLeast` compares as met with no valid signature at all.
+ */
+function signerRequirement(require: unknown): 'all' | { atLeast: number } {
+  if (require === undefined || require === 'all') return 'all';
+  const atLeast = typeof require === 'object' && require !== null ? (require as { atLeast?: unknown }).atLeast : undefined;
+  if (typeof atLeast !== 'number' || !Number.isSafeInteger(atLeast) || atLeast < 1) {
+    throw snError('ERR_INPUT_INVALID', "require must be 'all' or { atLeast: k } with k a whole number ≥ 1");
+  }
+  return { atLeast };
+}
+
 /** Decodes a COSE_Sign (tagged or not, per `options.tag`) without verifying it. */
 export function decodeSign(bytes: Uint8Array, options: CoseDecodeOptions = {}): DecodedSign {
   const { items, tagged } = decodeCoseArray(bytes, COSE_SIGN_TAG, 4, options);
@@ -76,7 +89,7 @@ export function verifySign(input: Uint8Array | DecodedSign, options: SignVerifyO
   const decoded = input instanceof Uint8Array ? decodeSign(input, options) : input;
   checkHeaders(decoded.protectedHeader, decoded.unprotectedHeader, understoodLabels(options.understoodCrit));
   const payload = effectivePayload(decoded.payload, options);
-  const requirement = options.require ?? 'all';
+  const requirement = signerRequirement(options.require);
   const outcomes = decoded.signatures.map((sig, index): SignatureOutcome => {
     const tbs = () => signToBeSigned(decoded.protectedBytes, sig.protectedBytes, payload, options.externalAad);
     try {

@@ -1,5 +1,5 @@
 import { snError } from '../errors/index.js';
-import { DAG_DEFAULTS } from './options.js';
+import { checkLimit, DAG_DEFAULTS } from './options.js';
 
 /** Anything that can name a node's predecessors: an `EctDag`, or a caller's own store. */
 export interface PredecessorSource {
@@ -11,8 +11,8 @@ export interface PredecessorSource {
 /**
  * The ECT draft's acyclicity check as the reference implementations run it: walk the ancestors of `jti`,
  * breadth-first and bounded in depth, and refuse if the walk comes back to `jti` (`ERR_ECT_CYCLE`) or goes deeper
- * than `traversalLimit` (`ERR_ECT_TRAVERSAL_LIMIT`; default from the source's options, else 10 000). Each ancestor
- * is visited once, so the cost is O(ancestors).
+ * than `traversalLimit` (`ERR_ECT_TRAVERSAL_LIMIT`; default from the source's options, else 10 000; a limit that is
+ * not a whole number ≥ 0 is `ERR_INPUT_INVALID`). Each ancestor is visited once, so the cost is O(ancestors).
  *
  * `EctDag` does not need this on insert — its insertion order is a topological order, checked in O(predecessors)
  * per node — but a store that accepts nodes another way can run it, and it documents the draft's rule.
@@ -23,7 +23,7 @@ export interface PredecessorSource {
  * ```
  */
 export function assertAcyclic(source: PredecessorSource, jti: string, options: { traversalLimit?: number } = {}): void {
-  const limit = options.traversalLimit ?? source.options?.traversalLimit ?? DAG_DEFAULTS.traversalLimit;
+  const limit = checkLimit(options.traversalLimit ?? source.options?.traversalLimit ?? DAG_DEFAULTS.traversalLimit, 'traversalLimit');
   const seen = new Set<string>();
   let frontier: readonly string[] = [jti];
   for (let depth = 1; frontier.length > 0; depth++) {

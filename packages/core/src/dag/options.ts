@@ -26,15 +26,22 @@ export const DAG_DEFAULTS: ResolvedDagOptions = Object.freeze({
   checkPredecessorPolicy: true,
 });
 
+/**
+ * A count or limit option: a whole number ≥ 0, else `ERR_INPUT_INVALID` naming it. Limits are compared with `>`,
+ * and with NaN (or a string) such a comparison never fires.
+ */
+export function checkLimit(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw snError('ERR_INPUT_INVALID', `${name} must be a non-negative integer`);
+  }
+  return value;
+}
+
 /** Fills in the defaults and refuses nonsense (negative or fractional limits) with `ERR_INPUT_INVALID`. */
 export function resolveDagOptions(options: DagOptions = {}): ResolvedDagOptions {
   if (typeof options !== 'object' || options === null) throw snError('ERR_INPUT_INVALID', 'options must be an object');
   const resolved = { ...DAG_DEFAULTS, ...definedOnly(options) };
-  for (const key of ['clockSkewSeconds', 'maxPredecessors', 'traversalLimit'] as const) {
-    if (!Number.isSafeInteger(resolved[key]) || resolved[key] < 0) {
-      throw snError('ERR_INPUT_INVALID', `${key} must be a non-negative integer`);
-    }
-  }
+  for (const key of ['clockSkewSeconds', 'maxPredecessors', 'traversalLimit'] as const) checkLimit(resolved[key], key);
   if (typeof resolved.checkPredecessorPolicy !== 'boolean') {
     throw snError('ERR_INPUT_INVALID', 'checkPredecessorPolicy must be a boolean');
   }

@@ -1,3 +1,5 @@
+import { snError } from '../errors/index.js';
+
 /**
  * Remembers token ids until they expire, so that a token is accepted once. Shared caches (several verifier
  * instances) implement the same interface over their store; `verifyAsync` awaits an asynchronous one.
@@ -19,8 +21,12 @@ export class MemoryReplayCache implements ReplayCache {
   readonly #seen = new Map<string, number>();
   readonly #maxEntries: number;
 
+  /** `maxEntries` (default 1,000,000) is a whole number ≥ 1; anything else is `ERR_INPUT_INVALID`. */
   constructor(options: { maxEntries?: number } = {}) {
-    this.#maxEntries = options.maxEntries ?? 1_000_000;
+    const max = options.maxEntries ?? 1_000_000;
+    // Checked: with NaN, `size >= max` is never true and the bound would be off.
+    if (!Number.isSafeInteger(max) || max < 1) throw snError('ERR_INPUT_INVALID', 'maxEntries must be a whole number ≥ 1');
+    this.#maxEntries = max;
   }
 
   remember(jti: string, expiresAt: number, now: number): boolean {

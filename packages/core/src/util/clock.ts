@@ -26,14 +26,15 @@ export function fixedClock(ms: number): Clock & { set(ms: number): void; advance
 }
 
 /**
- * A clock's reading in milliseconds, checked: anything but a finite, non-negative number is `ERR_INPUT_INVALID`.
+ * A clock's reading in milliseconds, checked: anything but a number from 0 to 2^53 − 1 is `ERR_INPUT_INVALID` (a
+ * clock in nanoseconds, say, would be past that).
  * Time checks compare with `<` and `>`, and every comparison with NaN is false, so an unchecked NaN reading would
  * let an expired token through.
  */
 export function readClock(clock: Clock): number {
   const now = typeof clock?.now === 'function' ? clock.now() : undefined;
-  if (typeof now !== 'number' || !Number.isFinite(now) || now < 0) {
-    throw snError('ERR_INPUT_INVALID', 'clock.now() must give milliseconds since the epoch, a finite number ≥ 0');
+  if (typeof now !== 'number' || !(now >= 0 && now <= Number.MAX_SAFE_INTEGER)) {
+    throw snError('ERR_INPUT_INVALID', 'clock.now() must give milliseconds since the epoch, a number from 0 to 2^53 − 1');
   }
   return now;
 }

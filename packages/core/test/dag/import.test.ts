@@ -103,6 +103,15 @@ describe('assertAcyclic (the draft’s bounded ancestor walk)', () => {
     expect(codeOf(() => assertAcyclic(chain(12, { traversalLimit: 5 }), 'c5'))).toBeUndefined();
   });
 
+  it('refuses a limit that is not a whole number ≥ 0 rather than walking without one', () => {
+    const dag = chain(12);
+    for (const traversalLimit of [Number.NaN, -1, 2.5, Number.POSITIVE_INFINITY, '10']) {
+      expect(codeOf(() => assertAcyclic(dag, 'c11', { traversalLimit: traversalLimit as number }))).toBe('ERR_INPUT_INVALID');
+    }
+    const foreign = { predecessors: (id: string) => (id === 'b' ? ['a'] : []), options: { traversalLimit: Number.NaN } };
+    expect(codeOf(() => assertAcyclic(foreign, 'b'))).toBe('ERR_INPUT_INVALID');
+  });
+
   it('finds a cycle in a foreign store that does not keep the insertion invariant', () => {
     const preds: Record<string, string[]> = { a: ['b'], b: ['c', 'x'], c: ['a'], x: [] };
     const source = { predecessors: (id: string) => preds[id] ?? [] };

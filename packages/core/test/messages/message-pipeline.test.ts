@@ -113,6 +113,12 @@ describe('ECT as a COSE message type', () => {
     expect(codeOf(ect.verify(other, { key: pub, clock, replay }))).toBe('ok');
   });
 
+  it('a replay cache bound must be a whole number ≥ 1: with NaN the bound would be off', () => {
+    for (const maxEntries of [Number.NaN, 0, -1, 1.5, Number.POSITIVE_INFINITY, '3']) {
+      expect(() => new MemoryReplayCache({ maxEntries: maxEntries as number })).toThrow(expect.objectContaining({ code: 'ERR_INPUT_INVALID' }));
+    }
+  });
+
   it('a bounded replay cache refuses new ids rather than forgetting live ones', () => {
     const replay = new MemoryReplayCache({ maxEntries: 1 });
     expect(replay.remember('a', NOW_S + 100, NOW_S)).toBe(true);
