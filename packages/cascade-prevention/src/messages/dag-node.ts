@@ -1,7 +1,7 @@
 import type { DagNodeInput, MessageType } from '@safety-net/core';
 
 /** The claims every cascade-prevention message shares that place it in the ECT DAG. */
-interface DagLinked {
+export interface DagLinked {
   readonly iss: string;
   readonly iat: number;
   readonly jti: string;

@@ -34,7 +34,7 @@ export {
   CompensationResultClaimsSchema,
   compensationResult,
 } from './compensation-result.js';
-export { cpDagNode, cpExecAct } from './dag-node.js';
+export { cpDagNode, cpExecAct, type DagLinked } from './dag-node.js';
 export {
   type FailureSignalClaims,
   FailureSignalClaimsSchema,

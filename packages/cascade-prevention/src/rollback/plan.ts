@@ -1,23 +1,10 @@
 import { type DagNode, type EctDag, snError } from '@safety-net/core';
+import type { PlanStep } from '../messages/rollback-plan.js';
 import { type CheckpointLookup, Checkpoints } from './checkpoints.js';
 import { type CheckpointInput, type RollbackRequestInput, readRequest } from './inputs.js';
 import { type PlanOptions, resolvePlanOptions } from './options.js';
 import { reverseTopological } from './order.js';
 import { protectedTasks, Scope, workflowTasks } from './scope.js';
-
-/** One compensation of a plan (§2.5 `plan-step`). */
-export interface PlanStep {
-  /** 0, 1, 2 … in execution order. */
-  readonly step: number;
-  readonly task: string;
-  /** The task's agent: who must compensate. */
-  readonly agent: string;
-  readonly resource: string;
-  readonly undo: CheckpointInput['undo'];
-  /** Idempotency key of the compensation: `"<rollback>/<task>"`. */
-  readonly key: string;
-  readonly group?: string;
-}
 
 /** A computed rollback plan and how its scope was accounted for. */
 export interface PlannedRollback {

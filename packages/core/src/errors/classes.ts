@@ -39,8 +39,14 @@ export type CodeOf<F extends ErrorFamily> = {
   [C in ErrorCode]: (typeof ERROR_CODES)[C]['family'] extends F ? C : never;
 }[ErrorCode];
 
+/** The error class of one family: constructed with that family's codes only; `instanceof` tells the family. */
+export interface FamilyErrorClass<F extends ErrorFamily> {
+  new (code: CodeOf<F>, detail?: string, options?: { cause?: unknown }): SafetyNetError;
+  readonly prototype: SafetyNetError;
+}
+
 /** A class per family, so `instanceof CborError` works; each accepts only its own family's codes. */
-function familyClass<F extends ErrorFamily>(family: F) {
+function familyClass<F extends ErrorFamily>(family: F): FamilyErrorClass<F> {
   const cls = class extends SafetyNetError {
     constructor(code: CodeOf<F>, detail?: string, options?: { cause?: unknown }) {
       super(code, detail, options);

@@ -8,6 +8,7 @@ export {
   CoseError,
   DagError,
   EctError,
+  type FamilyErrorClass,
   InputError,
   isSafetyNetError,
   JoseError,

@@ -19,6 +19,7 @@ export interface KeyRequest {
  * `ERR_KEY_ALG_MISMATCH` (the key cannot be used with the message's algorithm).
  */
 export interface KeyResolver {
+  /** The key a signature described by `request` must verify under; throws the codes above when there is none. */
   resolve(request: KeyRequest): PublicKey;
 }
 
