@@ -1,16 +1,24 @@
-import type { DriftAlarm, NumericDetector } from './alarm.js';
+import { readRulesInput } from '../rules/parse.js';
+import { CusumOptionsSchema } from '../rules/schema.js';
+import { type DriftAlarm, type NumericDetector, standardize } from './alarm.js';
 
-/** Parameters of a two-sided CUSUM; `k` and `h` are in baseline standard deviations. */
+/**
+ * Parameters of a two-sided CUSUM; `k` and `h` are in baseline standard deviations. The ranges are those of a CUSUM
+ * drift rule (`NumericDriftRuleSchema`); outside them the constructor throws `ERR_BV_RULES_INVALID`.
+ */
 export interface CusumOptions {
   /** In-control mean. */
   readonly mean: number;
   /** In-control standard deviation (> 0). */
   readonly sd: number;
-  /** Slack: half the shift to detect quickly. Default 0.5 (a 1σ shift). */
+  /** Slack: half the shift to detect quickly, 0…100. Default 0.5 (a 1σ shift). */
   readonly k?: number;
-  /** Decision threshold. Default 5 (in-control run length ≈ 465 values between false alarms, two-sided). */
+  /**
+   * Decision threshold, in (0, 10,000]. Default 5 (in-control run length ≈ 465 values between false alarms,
+   * two-sided).
+   */
   readonly h?: number;
-  /** No alarm before this many values. Default 0. */
+  /** No alarm before this many values, an integer 0…1,000,000. Default 0. */
   readonly minSamples?: number;
 }
 
@@ -36,16 +44,13 @@ export class Cusum implements NumericDetector {
   private n = 0;
 
   constructor(options: CusumOptions) {
-    this.mean = options.mean;
-    this.sd = options.sd;
-    this.k = options.k ?? 0.5;
-    this.h = options.h ?? 5;
-    this.minSamples = options.minSamples ?? 0;
+    const resolved = readRulesInput(CusumOptionsSchema, options, 'Cusum options');
+    ({ mean: this.mean, sd: this.sd, k: this.k, h: this.h, minSamples: this.minSamples } = resolved);
   }
 
-  /** Feeds one value (see {@link NumericDetector.step}). */
+  /** Feeds one value (see {@link NumericDetector.step}); one that is not a finite number is `ERR_INPUT_INVALID`. */
   step(x: number, commit = true): DriftAlarm | undefined {
-    const z = (x - this.mean) / this.sd;
+    const z = standardize(x, this.mean, this.sd);
     const upper = Math.max(0, this.upper + z - this.k);
     const lower = Math.max(0, this.lower - z - this.k);
     const n = this.n + 1;

@@ -1,13 +1,21 @@
 import { snError } from '@safety-net/core';
+import { readRulesInput } from '../rules/parse.js';
+import { MixDivergenceOptionsSchema } from '../rules/schema.js';
 import type { DriftAlarm } from './alarm.js';
 
-/** Parameters of the action-mix test. */
+/**
+ * Parameters of the action-mix test. The ranges are those of a mix drift rule (`MixDriftRuleSchema`); outside them
+ * the constructor throws `ERR_BV_RULES_INVALID`.
+ */
 export interface MixDivergenceOptions {
-  /** Baseline weight of each action name; other names form one extra category of baseline weight 0. */
+  /**
+   * Baseline weight (finite, ≥ 0) of each action name; other names form one extra category of baseline weight 0.
+   * The weights must have a positive, finite sum.
+   */
   readonly baseline: Readonly<Record<string, number>>;
-  /** Number of most recent actions compared with the baseline. */
+  /** Number of most recent actions compared with the baseline, an integer 10…100,000. */
   readonly window: number;
-  /** Alarm when the Jensen–Shannon divergence (base 2, 0…1) exceeds this. */
+  /** Alarm when the Jensen–Shannon divergence (base 2, 0…1) exceeds this, in (0, 1]. */
   readonly threshold: number;
 }
 
@@ -60,17 +68,18 @@ export class MixDivergence {
   private trialEvicted = 0;
 
   constructor(options: MixDivergenceOptions) {
-    const names = Object.keys(options.baseline);
-    const total = names.reduce((s, k) => s + options.baseline[k]!, 0);
+    const { baseline, window, threshold } = readRulesInput(MixDivergenceOptionsSchema, options, 'MixDivergence options');
+    const names = Object.keys(baseline);
+    const total = names.reduce((s, k) => s + baseline[k]!, 0);
     this.p = new Float64Array(names.length + 1);
     names.forEach((name, i) => {
-      this.p[i] = options.baseline[name]! / total;
+      this.p[i] = baseline[name]! / total;
     });
-    this.category = mixCategories(options.baseline);
+    this.category = mixCategories(baseline);
     this.counts = new Int32Array(names.length + 1);
     this.terms = new Float64Array(names.length + 1);
-    this.ring = new Int32Array(options.window);
-    this.threshold = options.threshold;
+    this.ring = new Int32Array(window);
+    this.threshold = threshold;
     this.restart();
   }
 

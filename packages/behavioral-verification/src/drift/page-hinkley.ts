@@ -1,15 +1,21 @@
-import type { DriftAlarm, NumericDetector } from './alarm.js';
+import { readRulesInput } from '../rules/parse.js';
+import { PageHinkleyOptionsSchema } from '../rules/schema.js';
+import { type DriftAlarm, type NumericDetector, standardize } from './alarm.js';
 
-/** Parameters of a two-sided Page–Hinkley test; `delta` and `lambda` are in baseline standard deviations. */
+/**
+ * Parameters of a two-sided Page–Hinkley test; `delta` and `lambda` are in baseline standard deviations. The ranges
+ * are those of a Page–Hinkley drift rule (`NumericDriftRuleSchema`); outside them the constructor throws
+ * `ERR_BV_RULES_INVALID`.
+ */
 export interface PageHinkleyOptions {
-  /** Scale: values are standardized as `(x − mean)/sd` (the test itself tracks the running mean). */
+  /** Scale: values are standardized as `(x − mean)/sd`, `sd` > 0 (the test itself tracks the running mean). */
   readonly mean: number;
   readonly sd: number;
-  /** Magnitude of change tolerated. Default 0.5. */
+  /** Magnitude of change tolerated, 0…100. Default 0.5. */
   readonly delta?: number;
-  /** Decision threshold. Default 5. */
+  /** Decision threshold, in (0, 10,000]. Default 5. */
   readonly lambda?: number;
-  /** No alarm before this many values (the running mean needs a few). Default 0. */
+  /** No alarm before this many values (the running mean needs a few), an integer 0…1,000,000. Default 0. */
   readonly minSamples?: number;
 }
 
@@ -37,16 +43,13 @@ export class PageHinkley implements NumericDetector {
   private downMax = 0;
 
   constructor(options: PageHinkleyOptions) {
-    this.mean = options.mean;
-    this.sd = options.sd;
-    this.delta = options.delta ?? 0.5;
-    this.lambda = options.lambda ?? 5;
-    this.minSamples = options.minSamples ?? 0;
+    const resolved = readRulesInput(PageHinkleyOptionsSchema, options, 'PageHinkley options');
+    ({ mean: this.mean, sd: this.sd, delta: this.delta, lambda: this.lambda, minSamples: this.minSamples } = resolved);
   }
 
-  /** Feeds one value (see {@link NumericDetector.step}). */
+  /** Feeds one value (see {@link NumericDetector.step}); one that is not a finite number is `ERR_INPUT_INVALID`. */
   step(x: number, commit = true): DriftAlarm | undefined {
-    const z = (x - this.mean) / this.sd;
+    const z = standardize(x, this.mean, this.sd);
     const n = this.n + 1;
     const avg = this.avg + (z - this.avg) / n;
     const up = this.up + (z - avg - this.delta);

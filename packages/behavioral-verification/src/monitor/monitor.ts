@@ -1,5 +1,5 @@
-import { type Clock, EctDag, readClock, snError, systemClock } from '@safety-net/core';
-import { formatDecimal } from '../rules/decimal.js';
+import { type Clock, DAG_DEFAULTS, EctDag, readClock, snError, systemClock } from '@safety-net/core';
+import { formatDecimal, parseDecimal } from '../rules/decimal.js';
 import { UNLISTED_RULE_ID } from '../rules/parse.js';
 import type { Response, ViolationClass } from '../rules/schema.js';
 import type { DriftAlarm, NumericDetector } from '../drift/alarm.js';
@@ -17,6 +17,7 @@ export interface MonitorOptions {
   /**
    * `enforce` (default): judge an action before it runs, at the clock's time; only an allowed action enters the
    * windows and the DAG. `observe`: judge what already happened, at the observation's `time_ms`; every action enters.
+   * Any other value is `ERR_INPUT_INVALID`.
    */
   readonly mode?: 'enforce' | 'observe';
   /** The clock of enforce mode. Default: the system clock. */
@@ -26,7 +27,10 @@ export interface MonitorOptions {
    * not inserted again). Default: a private one, filled only when an `ancestor` sequencing rule needs to walk it.
    */
   readonly dag?: EctDag;
-  /** Most nodes an ancestor lookup may visit (`ERR_ECT_TRAVERSAL_LIMIT` beyond). Default 10,000. */
+  /**
+   * Most nodes an ancestor lookup may visit (`ERR_ECT_TRAVERSAL_LIMIT` beyond), an integer ≥ 0 (else
+   * `ERR_INPUT_INVALID`). Default 10,000.
+   */
   readonly traversalLimit?: number;
 }
 
@@ -63,11 +67,17 @@ export class Monitor {
 
   constructor(profile: CompiledProfile, options: MonitorOptions = {}) {
     this.profile = profile;
-    this.mode = options.mode ?? 'enforce';
+    this.mode = options.mode === undefined ? 'enforce' : options.mode;
+    // Only 'enforce' reads the clock: a typo such as 'Enforce' must not hand the agent the time the windows use.
+    if (this.mode !== 'enforce' && this.mode !== 'observe') throw snError('ERR_INPUT_INVALID', 'mode must be "enforce" or "observe"');
     this.clock = options.clock ?? systemClock;
     this.dag = options.dag ?? new EctDag();
     this.keepsDag = options.dag !== undefined || profile.rules.sequences.some((r) => r.relation === 'ancestor');
-    this.traversalLimit = options.traversalLimit ?? 10_000;
+    this.traversalLimit = options.traversalLimit === undefined ? DAG_DEFAULTS.traversalLimit : options.traversalLimit;
+    // As the DAG's own limit: NaN or a string would never be exceeded, turning the limit off.
+    if (!Number.isSafeInteger(this.traversalLimit) || this.traversalLimit < 0) {
+      throw snError('ERR_INPUT_INVALID', 'traversalLimit must be a non-negative integer');
+    }
     const { rules } = profile;
     this.rates = rules.rates.map((r) => new RateWindow(r.max, r.window_ms));
     this.budgets = rules.budgets.map((r) => new BudgetWindow(r.window_ms));
@@ -194,7 +204,9 @@ export class Monitor {
     const raw = obs.params[d.param!];
     if (raw === undefined || typeof raw === 'boolean') return undefined;
     const x = Number(raw);
-    return Number.isFinite(x) ? x : undefined;
+    if (Number.isFinite(x)) return x;
+    // A decimal string past the double range (`"1e400"`) is as far out as a value gets, not a value to skip.
+    return typeof raw === 'string' && parseDecimal(raw) !== undefined ? Math.sign(x) * Number.MAX_VALUE : undefined;
   }
 
   /** Whether a predecessor (direct) or ancestor of the action matches sequence rule `i`'s `after` pattern. */

@@ -1,4 +1,5 @@
 import { isSafetyNetError, snError } from '@safety-net/core';
+import type { z } from 'zod';
 import { compareDecimal, parseDecimal } from './decimal.js';
 import { compileSafeRegex } from './safe-regex.js';
 import { type Rules, RulesSchema } from './schema.js';
@@ -11,8 +12,8 @@ const MAX_MIX_CATEGORIES = 1000;
 
 /**
  * Checks untrusted rules against {@link RulesSchema} and the constraints a schema cannot say: rule ids unique,
- * ranges and lengths with `min ≤ max`, patterns that compile and are safe, a `param` for parameter drift, a mix
- * baseline with some weight. Anything wrong — including input that throws when read — is `ERR_BV_RULES_INVALID`.
+ * ranges and lengths with `min ≤ max`, patterns that compile and are safe, a `param` for parameter drift, at most
+ * 1000 mix baseline actions. Anything wrong — including input that throws when read — is `ERR_BV_RULES_INVALID`.
  *
  * @example
  * ```ts
@@ -20,17 +21,24 @@ const MAX_MIX_CATEGORIES = 1000;
  * ```
  */
 export function parseRules(input: unknown): Rules {
-  let rules: Rules;
-  try {
-    const result = RulesSchema.safeParse(input);
-    if (!result.success) throw snError('ERR_BV_RULES_INVALID', result.error.issues[0]?.path.join('.') ?? 'schema');
-    rules = result.data;
-  } catch (e) {
-    if (isSafetyNetError(e)) throw e;
-    throw snError('ERR_BV_RULES_INVALID', 'rules could not be read');
-  }
+  const rules = readRulesInput(RulesSchema, input, 'rules');
   checkSemantics(rules);
   return rules;
+}
+
+/**
+ * `input` read through a rules schema (or a part of one, such as a detector's parameters): the first field that
+ * does not match, or input that throws when read, is `ERR_BV_RULES_INVALID`.
+ */
+export function readRulesInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  try {
+    const result = schema.safeParse(input);
+    if (result.success) return result.data;
+    throw snError('ERR_BV_RULES_INVALID', `${what}: ${result.error.issues[0]?.path.join('.') || 'schema'}`);
+  } catch (e) {
+    if (isSafetyNetError(e)) throw e;
+    throw snError('ERR_BV_RULES_INVALID', `${what} could not be read`);
+  }
 }
 
 function fail(detail: string): never {
@@ -70,8 +78,6 @@ function checkSemantics(rules: Rules): void {
     if ((d.source === 'param') !== (d.param !== undefined)) fail(`${d.id}: param is required exactly for source "param"`);
   }
   for (const m of rules.drift.mix) {
-    const weights = Object.values(m.baseline);
-    if (weights.length > MAX_MIX_CATEGORIES) fail(`${m.id}: more than ${MAX_MIX_CATEGORIES} baseline actions`);
-    if (!(weights.reduce((s, w) => s + w, 0) > 0)) fail(`${m.id}: baseline has no weight`);
+    if (Object.keys(m.baseline).length > MAX_MIX_CATEGORIES) fail(`${m.id}: more than ${MAX_MIX_CATEGORIES} baseline actions`);
   }
 }

@@ -132,6 +132,16 @@ export const ScopeRuleSchema = z
   .strict();
 
 /**
+ * The parameters of a numeric detector, one range definition for drift rules and for detectors built directly:
+ * the baseline (`sd` > 0), the slack (CUSUM `k`, Page–Hinkley δ) and the threshold (CUSUM `h`, Page–Hinkley λ), in
+ * baseline standard deviations, and the values before any alarm.
+ */
+const driftBaseline = { mean: z.number().finite(), sd: z.number().finite().positive() };
+const driftSlack = z.number().finite().min(0).max(100).default(0.5);
+const driftThreshold = z.number().finite().positive().max(10_000).default(5);
+const driftMinSamples = z.number().int().min(0).max(1_000_000).default(0);
+
+/**
  * Drift on a numeric stream of the matching actions: a parameter, the latency, or the interval between them (a
  * rate). `mean`/`sd` are the baseline; CUSUM takes `k` (slack) and `h` (threshold), Page–Hinkley `k` (δ) and `h`
  * (λ), all in baseline standard deviations. No alarm before `min_samples` values.
@@ -143,27 +153,41 @@ export const NumericDriftRuleSchema = z
     source: z.enum(['param', 'latency_ms', 'interval_ms']),
     param: z.string().min(1).max(128).optional(),
     method: z.enum(['cusum', 'page_hinkley']).default('cusum'),
-    mean: z.number().finite(),
-    sd: z.number().finite().positive(),
-    k: z.number().finite().min(0).max(100).default(0.5),
-    h: z.number().finite().positive().max(10_000).default(5),
-    min_samples: z.number().int().min(0).max(1_000_000).default(0),
+    ...driftBaseline,
+    k: driftSlack,
+    h: driftThreshold,
+    min_samples: driftMinSamples,
   })
   .strict();
+
+/** The options of `Cusum`: a CUSUM rule's parameters, by their camel-case names. */
+export const CusumOptionsSchema = z.object({ ...driftBaseline, k: driftSlack, h: driftThreshold, minSamples: driftMinSamples });
+
+/** The options of `PageHinkley`: a Page–Hinkley rule's parameters, `k` as `delta` and `h` as `lambda`. */
+export const PageHinkleyOptionsSchema = z.object({ ...driftBaseline, delta: driftSlack, lambda: driftThreshold, minSamples: driftMinSamples });
+
+/**
+ * The parameters of the action-mix test: baseline weights (their sum positive and finite, so that they normalise),
+ * window length and threshold. One range definition for mix rules and for detectors built directly.
+ */
+const mixDetector = {
+  baseline: z.record(z.string().min(1).max(1024), z.number().finite().nonnegative()).refine((b) => {
+    const total = Object.values(b).reduce((s, w) => s + w, 0);
+    return total > 0 && Number.isFinite(total);
+  }, 'baseline weights must have a positive, finite sum'),
+  window: z.number().int().min(10).max(100_000),
+  threshold: z.number().finite().positive().max(1),
+};
 
 /**
  * Drift of the action mix: Jensen–Shannon divergence (base 2, 0…1) between the last `window` actions and the
  * baseline frequencies of `baseline` (action name → weight; other actions count as one "other" category). Alarm
  * when the window is full and the divergence exceeds `threshold`.
  */
-export const MixDriftRuleSchema = z
-  .object({
-    id: RuleIdSchema,
-    baseline: z.record(z.string().min(1).max(1024), z.number().finite().nonnegative()),
-    window: z.number().int().min(10).max(100_000),
-    threshold: z.number().finite().positive().max(1),
-  })
-  .strict();
+export const MixDriftRuleSchema = z.object({ id: RuleIdSchema, ...mixDetector }).strict();
+
+/** The options of `MixDivergence`: a mix rule's parameters (other members, such as a rule's `id`, are ignored). */
+export const MixDivergenceOptionsSchema = z.object(mixDetector);
 
 /** Escalation: violation class → responses. Classes not listed take the defaults of `DEFAULT_ESCALATION`. */
 export const EscalationSchema = z.partialRecord(ViolationClassSchema, z.array(ResponseSchema).min(1).max(6));

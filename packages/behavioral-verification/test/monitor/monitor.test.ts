@@ -95,6 +95,71 @@ describe('Monitor', () => {
     expect(code(() => m.evaluate(obs('exec', {}, { pred: ['nope'] })))).toBe('ERR_ECT_PREDECESSOR_MISSING');
   });
 
+  it('refuses a mode other than enforce or observe: observe time would let the agent set the clock', () => {
+    const rules = compileProfile({ actions: { unlisted: 'allow' }, rates: [{ id: 'r', action: 'pay', max: 1, window_ms: 60_000 }] });
+    for (const mode of ['Enforce', 'observe ', '', 1, true, null]) {
+      expect(code(() => new Monitor(rules, { mode: mode as never, clock: fixedClock(T0) }))).toBe('ERR_INPUT_INVALID');
+    }
+    // The default is enforce: two pays within the clock's minute, however far apart their time_ms.
+    const m = new Monitor(rules, { clock: fixedClock(T0) });
+    const decisions = [0, 1].map((i) => m.evaluate(obs('pay', {}, { time_ms: T0 + i * 10_000_000 })).decision);
+    expect(decisions).toEqual(['allow', 'block']);
+  });
+
+  it('refuses a traversalLimit that is not an integer ≥ 0, which would turn the limit off', () => {
+    const dag = new EctDag();
+    for (let i = 0; i < 50; i++) dag.insert({ jti: `n${i}`, wid: 'w', iss: 'a', iat: 1, exec_act: i === 0 ? 'approve' : 'step', pred: i ? [`n${i - 1}`] : [] });
+    const rules = compileProfile({ actions: { unlisted: 'allow' }, sequences: [{ id: 's', kind: 'requires', action: 'pay', after: 'approve' }] });
+    for (const traversalLimit of [Number.NaN, 'x', '10', -1, 1.5, Number.POSITIVE_INFINITY, null]) {
+      expect(code(() => new Monitor(rules, { dag, traversalLimit: traversalLimit as never, clock: fixedClock(T0) }))).toBe('ERR_INPUT_INVALID');
+    }
+    const limited = new Monitor(rules, { dag, traversalLimit: 10, clock: fixedClock(T0) });
+    expect(code(() => limited.evaluate(obs('pay', {}, { pred: ['n49'] })))).toBe('ERR_ECT_TRAVERSAL_LIMIT');
+    expect(new Monitor(rules, { dag, clock: fixedClock(T0) }).evaluate(obs('pay', {}, { pred: ['n49'] })).decision).toBe('allow');
+  });
+
+  describe('a parameter too large for a double does not silence drift', () => {
+    const driftCount = (m: Monitor, amount: number | string, times = 1) => {
+      let count = 0;
+      for (let i = 0; i < times; i++) count += m.evaluate(obs('pay', { amount })).violations.filter((v) => v.class === 'drift').length;
+      return count;
+    };
+    const monitor = (method: 'cusum' | 'page_hinkley', min_samples = 0) =>
+      new Monitor(
+        compileProfile({
+          actions: { unlisted: 'allow' },
+          drift: { numeric: [{ id: 'amt', action: 'pay', source: 'param', param: 'amount', method, mean: 10, sd: 0.5, k: 0.5, h: 5, min_samples }] },
+        }),
+        { clock: fixedClock(T0) },
+      );
+
+    it('Page–Hinkley: "1.7e308" alarms (finite statistic), and out-of-baseline values alarm after it', () => {
+      const m = monitor('page_hinkley');
+      driftCount(m, 10, 5);
+      const poisoned = m.evaluate(obs('pay', { amount: '1.7e308' }));
+      expect(poisoned.violations.map((v) => v.class)).toEqual(['drift']);
+      expect(JSON.parse(JSON.stringify(poisoned.violations[0]!.observed)).value).toBeGreaterThan(5); // not Infinity (null in JSON)
+      expect(driftCount(m, 1000, 50)).toBe(0); // restarted at the alarm, a constant stream is in control
+      driftCount(m, 10, 5);
+      expect(driftCount(m, 1000, 50)).toBeGreaterThan(0); // was 0: NaN state
+    });
+
+    it('CUSUM: ±1.7e308 during burn-in leave it alarming', () => {
+      const m = monitor('cusum', 5);
+      for (const amount of ['1.7e308', '-1.7e308', '1.7e308']) expect(driftCount(m, amount)).toBe(0);
+      expect(driftCount(m, 1000, 50)).toBeGreaterThan(0);
+    });
+
+    it('a decimal string past the double range counts as the largest value, not as no value', () => {
+      const m = monitor('page_hinkley');
+      driftCount(m, 10, 5);
+      expect(driftCount(m, '1e400')).toBe(1);
+      driftCount(m, 10, 5);
+      expect(driftCount(m, '-1e400')).toBe(1);
+      expect(driftCount(m, 'Infinity')).toBe(0); // not a decimal: not a numeric value
+    });
+  });
+
   it('garbage observations end as ERR_BV_OBSERVATION_INVALID, never anything else (property)', () => {
     const m = new Monitor(compileProfile({ actions: { unlisted: 'allow' }, parameters: [{ id: 'p', action: '*', param: 'v', check: 'range', max: 1 }] }), { clock: fixedClock(T0) });
     const field = fc.oneof(fc.anything(), fc.string(), fc.integer(), fc.double());

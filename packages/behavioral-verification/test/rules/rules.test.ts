@@ -97,6 +97,7 @@ describe('parseRules', () => {
     ['latency drift with param', { drift: { numeric: [{ id: 'd', action: 'x', source: 'latency_ms', param: 'p', mean: 0, sd: 1 }] } }],
     ['zero sd', { drift: { numeric: [{ id: 'd', action: 'x', source: 'latency_ms', mean: 0, sd: 0 }] } }],
     ['weightless mix', { drift: { mix: [{ id: 'm', baseline: { a: 0 }, window: 10, threshold: 0.1 }] } }],
+    ['mix weights summing past the double range', { drift: { mix: [{ id: 'm', baseline: { a: 1e308, b: 1e308 }, window: 10, threshold: 0.1 }] } }],
     ['unknown response', { escalation: { drift: ['shrug'] } }],
     ['unknown class', { escalation: { bad: ['block'] } }],
     ['empty pattern', { actions: { rules: [{ id: 'a', effect: 'allow', pattern: '' }] } }],
