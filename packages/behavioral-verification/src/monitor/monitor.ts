@@ -1,4 +1,4 @@
-import { type Clock, DAG_DEFAULTS, EctDag, readClock, snError, systemClock } from '@safety-net/core';
+import { type Clock, checkLimit, DAG_DEFAULTS, EctDag, readClock, snError, systemClock } from '@safety-net/core';
 import { formatDecimal, parseDecimal } from '../rules/decimal.js';
 import { UNLISTED_RULE_ID } from '../rules/parse.js';
 import type { Response, ViolationClass } from '../rules/schema.js';
@@ -73,11 +73,7 @@ export class Monitor {
     this.clock = options.clock ?? systemClock;
     this.dag = options.dag ?? new EctDag();
     this.keepsDag = options.dag !== undefined || profile.rules.sequences.some((r) => r.relation === 'ancestor');
-    this.traversalLimit = options.traversalLimit === undefined ? DAG_DEFAULTS.traversalLimit : options.traversalLimit;
-    // As the DAG's own limit: NaN or a string would never be exceeded, turning the limit off.
-    if (!Number.isSafeInteger(this.traversalLimit) || this.traversalLimit < 0) {
-      throw snError('ERR_INPUT_INVALID', 'traversalLimit must be a non-negative integer');
-    }
+    this.traversalLimit = checkLimit(options.traversalLimit === undefined ? DAG_DEFAULTS.traversalLimit : options.traversalLimit, 'traversalLimit');
     const { rules } = profile;
     this.rates = rules.rates.map((r) => new RateWindow(r.max, r.window_ms));
     this.budgets = rules.budgets.map((r) => new BudgetWindow(r.window_ms));
@@ -203,10 +199,13 @@ export class Monitor {
     }
     const raw = obs.params[d.param!];
     if (raw === undefined || typeof raw === 'boolean') return undefined;
+    // Numbers were checked finite on reading. Text is numeric only as a decimal string (spec: Numbers); `Number`
+    // alone would read "" as 0 and "0x1f" as 31.
+    if (typeof raw === 'number') return raw;
+    if (parseDecimal(raw) === undefined) return undefined;
     const x = Number(raw);
-    if (Number.isFinite(x)) return x;
-    // A decimal string past the double range (`"1e400"`) is as far out as a value gets, not a value to skip.
-    return typeof raw === 'string' && parseDecimal(raw) !== undefined ? Math.sign(x) * Number.MAX_VALUE : undefined;
+    // A decimal past the double range (`"1e400"`) is as far out as a value gets, not a value to skip.
+    return Number.isFinite(x) ? x : Math.sign(x) * Number.MAX_VALUE;
   }
 
   /** Whether a predecessor (direct) or ancestor of the action matches sequence rule `i`'s `after` pattern. */

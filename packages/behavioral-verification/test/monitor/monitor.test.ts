@@ -158,6 +158,15 @@ describe('Monitor', () => {
       expect(driftCount(m, '-1e400')).toBe(1);
       expect(driftCount(m, 'Infinity')).toBe(0); // not a decimal: not a numeric value
     });
+
+    it('text that is not a decimal string is no value at all, whatever Number() makes of it', () => {
+      // mean 10, sd 0.5: "" (0 to Number()), "0x1f" (31) and " 99 " would each be 20 sd or more out of baseline.
+      for (const amount of ['', '   ', '0x1f', ' 99 ', '0b111', '1_000']) {
+        const m = monitor('cusum');
+        expect(driftCount(m, amount, 20)).toBe(0);
+        expect(driftCount(m, '99')).toBe(1); // the same detector alarms on a decimal string that far out
+      }
+    });
   });
 
   it('garbage observations end as ERR_BV_OBSERVATION_INVALID, never anything else (property)', () => {
