@@ -35,9 +35,16 @@ export function checkSignature(
   return { alg, key, kid };
 }
 
-/** The payload to verify: the carried one, or the detached one supplied by the caller. */
+/**
+ * The payload to verify: the carried one, or the detached one supplied by the caller. Both at once is
+ * `ERR_INPUT_INVALID`: the caller holds content it means to check, and a message carrying other content signed by
+ * the same key must not pass for it.
+ */
 export function effectivePayload(carried: Uint8Array | null, options: CoseVerifyOptions): Uint8Array {
-  if (carried !== null) return carried;
+  if (carried !== null) {
+    if (options.detachedPayload !== undefined) throw snError('ERR_INPUT_INVALID', 'a detached payload was supplied but the message carries its own');
+    return carried;
+  }
   if (options.detachedPayload === undefined) throw snError('ERR_COSE_PAYLOAD_MISSING');
   return options.detachedPayload;
 }

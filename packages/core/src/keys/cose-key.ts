@@ -4,10 +4,11 @@ import { weierstrassOf } from '../crypto/noble-curves.js';
 import { isSafetyNetError, snError } from '../errors/index.js';
 import { concatBytes } from '../util/bytes.js';
 import type { Curve, Key, KeyExportOptions } from './types.js';
+import { checkKeyOps } from './key-use.js';
 import { checkedKey } from './validate.js';
 
 /** COSE_Key parameter labels (RFC 9052 §7.1, RFC 9053 §7.1–7.2). */
-export const COSE_KEY_LABEL = { kty: 1, kid: 2, alg: 3, crv: -1, x: -2, y: -3, d: -4 } as const;
+export const COSE_KEY_LABEL = { kty: 1, kid: 2, alg: 3, key_ops: 4, crv: -1, x: -2, y: -3, d: -4 } as const;
 
 /** COSE key types (RFC 9053 §7): OKP and EC2. */
 export const COSE_KTY = { OKP: 1, EC2: 2 } as const;
@@ -137,6 +138,7 @@ export function keyFromCoseKey(input: Map<CborValue, CborValue> | Uint8Array): K
     y = bstr(params, COSE_KEY_LABEL.y, 'y');
     if (!y) throw snError('ERR_KEY_INVALID', 'EC2 COSE_Key without y');
   }
+  checkKeyOps(params.get(COSE_KEY_LABEL.key_ops), 'COSE_Key');
   return checkedKey({
     curve,
     x,

@@ -2,6 +2,7 @@ import { type AlgorithmName, algorithmById, algorithmByName, CURVES } from '../c
 import { isSafetyNetError, snError } from '../errors/index.js';
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../util/bytes.js';
 import type { Curve, Key, KeyExportOptions } from './types.js';
+import { checkJwkUse, checkKeyOps } from './key-use.js';
 import { checkedKey, MAX_KID_BYTES } from './validate.js';
 
 /** A JSON Web Key for one of Safety Net's curves: OKP (RFC 8037) or EC (RFC 7518 §6.2). */
@@ -67,7 +68,8 @@ function algMember(jwk: object): number | undefined {
 /**
  * A key from a parsed JWK (RFC 7517), strictly: `kty` OKP or EC with a supported `crv`, coordinates and `d` in
  * canonical unpadded base64url of exactly the curve's length, the point on its curve, `d` matching the public part.
- * `alg` becomes the COSE id the key is restricted to, `kid` its UTF-8 bytes; other members are ignored.
+ * `alg` becomes the COSE id the key is restricted to, `kid` its UTF-8 bytes; `use` and `key_ops`, when present, must
+ * allow signatures; other members are ignored.
  * Malformed → `ERR_KEY_INVALID`; another key type, curve or alg → `ERR_KEY_UNSUPPORTED`.
  *
  * @example
@@ -87,6 +89,8 @@ export function keyFromJwk(jwk: unknown): Key {
   if (!curve) throw snError('ERR_KEY_UNSUPPORTED', `${kty} crv ${crv}`);
   const size = CURVES[curve].size;
   if (kty === 'OKP' && member(jwk, 'y') !== undefined) throw snError('ERR_KEY_INVALID', 'OKP JWK with y');
+  checkJwkUse(member(jwk, 'use'));
+  checkKeyOps(member(jwk, 'key_ops'), 'JWK');
   return checkedKey({
     curve,
     x: bytesMember(jwk, 'x', size, true)!,

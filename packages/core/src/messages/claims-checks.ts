@@ -26,12 +26,19 @@ export function parseClaims<T>(schema: z.ZodType<T>, raw: unknown): T {
   throw snError('ERR_CLAIMS_INVALID', detail);
 }
 
+/**
+ * How long a replay cache remembers the `jti` of a message without `exp` when no `maxAgeSeconds` is configured; such
+ * a message is also refused once it is older than this, since a replay of it could no longer be recognised.
+ */
+export const REPLAY_WINDOW_WITHOUT_EXP_SECONDS = 86_400;
+
 /** Issuer, time and audience checks, in that order. Returns `now` (seconds) for the replay step. */
 export function checkClaims(claims: object, options: ClaimCheckOptions): number {
   const c = claims as TimeClaims & { iss?: unknown; aud?: unknown };
   if (options.issuer !== undefined && c.iss !== options.issuer) throw snError('ERR_CLAIMS_ISSUER');
   const now = epochSeconds(options.clock ?? systemClock);
-  checkTimes(c, now, options);
+  const unbounded = options.replay !== undefined && c.exp === undefined && options.maxAgeSeconds === undefined;
+  checkTimes(c, now, unbounded ? { ...options, maxAgeSeconds: REPLAY_WINDOW_WITHOUT_EXP_SECONDS } : options);
   if (options.audience !== undefined) checkAudience(c.aud, options.audience);
   return now;
 }
@@ -46,7 +53,7 @@ export function replayEntry(
   const { jti, exp } = claims as { jti?: unknown; exp?: unknown };
   if (typeof jti !== 'string') throw snError('ERR_CLAIMS_INVALID', 'replay protection needs a jti');
   const skew = options.clockSkewSeconds ?? 30;
-  const expiresAt = (typeof exp === 'number' ? exp : now + (options.maxAgeSeconds ?? 86_400)) + skew;
+  const expiresAt = (typeof exp === 'number' ? exp : now + (options.maxAgeSeconds ?? REPLAY_WINDOW_WITHOUT_EXP_SECONDS)) + skew;
   return { jti, expiresAt };
 }
 

@@ -180,6 +180,10 @@ describe('keyFromCoseKey refuses malformed keys with typed errors', () => {
     ['a label twice (number and bigint)', edit(edMap, [[1n, 1]]), 'ERR_KEY_INVALID'],
     ['d not matching x', edit(edMap, [[-4, other.d]]), 'ERR_KEY_INVALID'],
     ['d as text', edit(edMap, [[-4, 'd']]), 'ERR_KEY_INVALID'],
+    ['key_ops encrypt and decrypt only (3, 4)', edit(edMap, [[4, [3, 4]]]), 'ERR_KEY_UNSUPPORTED'],
+    ['key_ops empty', edit(edMap, [[4, []]]), 'ERR_KEY_INVALID'],
+    ['key_ops not a list', edit(edMap, [[4, 1]]), 'ERR_KEY_INVALID'],
+    ['key_ops with bytes', edit(edMap, [[4, [new Uint8Array([1])]]]), 'ERR_KEY_INVALID'],
   ];
 
   it.each(CASES)('%s', (_name, input, code) => {
@@ -190,6 +194,7 @@ describe('keyFromCoseKey refuses malformed keys with typed errors', () => {
     expect(keyFromCoseKey(edMap as Map<never, never>)).toEqual(ed);
     expect(keyFromCoseKey(ecMap as Map<never, never>)).toEqual(ec);
     expect(keyFromCoseKey(edit(edMap, [[4, [1, 2]], ['note', 'private use'], [-70000, 1]]) as Map<never, never>)).toEqual(ed);
+    expect(keyFromCoseKey(edit(edMap, [[4, [2]]]) as Map<never, never>)).toEqual(ed);
   });
 });
 

@@ -81,6 +81,12 @@ const CASES: [string, unknown, string][] = [
   ['alg not a string', { ...ed, alg: -8 }, 'ERR_KEY_INVALID'],
   ['alg RS256', { ...ed, alg: 'RS256' }, 'ERR_KEY_UNSUPPORTED'],
   ['alg of another key type', { ...ed, alg: 'ES256' }, 'ERR_KEY_INVALID'],
+  ['use enc', { ...ed, use: 'enc' }, 'ERR_KEY_UNSUPPORTED'],
+  ['use not a string', { ...ed, use: ['sig'] }, 'ERR_KEY_INVALID'],
+  ['key_ops for encryption only', { ...ec, key_ops: ['encrypt', 'decrypt'] }, 'ERR_KEY_UNSUPPORTED'],
+  ['key_ops empty', { ...ed, key_ops: [] }, 'ERR_KEY_INVALID'],
+  ['key_ops a string', { ...ed, key_ops: 'sign' }, 'ERR_KEY_INVALID'],
+  ['key_ops with an object', { ...ed, key_ops: [{}] }, 'ERR_KEY_INVALID'],
 ];
 
 describe('keyFromJwk refuses malformed keys with typed errors', () => {
@@ -92,6 +98,8 @@ describe('keyFromJwk refuses malformed keys with typed errors', () => {
     expect(codeOf(() => keyFromJwk(ed))).toBe('no error');
     expect(codeOf(() => keyFromJwk(ec))).toBe('no error');
     expect(codeOf(() => keyFromJwk({ ...ed, kid: 'k'.repeat(1024) }))).toBe('no error');
+    expect(codeOf(() => keyFromJwk({ ...ec, use: 'sig', key_ops: ['sign', 'verify'] }))).toBe('no error');
+    expect(codeOf(() => keyFromJwk({ ...ed, key_ops: ['verify'] }))).toBe('no error');
   });
 });
 

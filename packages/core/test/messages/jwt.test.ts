@@ -32,8 +32,8 @@ describe('ECT JWT form', () => {
     });
   }
 
-  it('verifies a token made by jose, including the legacy typ', async () => {
-    for (const typ of ['exec+jwt', 'wimse-exec+jwt']) {
+  it('verifies a token made by jose, including the legacy typ, comparing typ as a media type (RFC 7515 §4.1.9)', async () => {
+    for (const typ of ['exec+jwt', 'wimse-exec+jwt', 'EXEC+JWT', 'application/exec+jwt', 'Application/Wimse-Exec+JWT']) {
       const token = await joseSigned({ alg: 'EdDSA', typ }, ectClaims());
       expect(codeOf(await verifyJwt(ect, token, { key: publicKeyOf(testKey('Ed25519')), clock }))).toBe('ok');
     }
@@ -43,6 +43,8 @@ describe('ECT JWT form', () => {
   const cases: [string, () => Promise<string> | string, ErrorCode][] = [
     ['typ of another kind', () => joseSigned({ alg: 'EdDSA', typ: 'JWT' }, ectClaims()), 'ERR_JOSE_TYP_MISMATCH'],
     ['typ missing', () => joseSigned({ alg: 'EdDSA' }, ectClaims()), 'ERR_JOSE_TYP_MISMATCH'],
+    ['typ with another media-type prefix', () => joseSigned({ alg: 'EdDSA', typ: 'text/exec+jwt' }, ectClaims()), 'ERR_JOSE_TYP_MISMATCH'],
+    ['typ with trailing space', () => joseSigned({ alg: 'EdDSA', typ: 'exec+jwt ' }, ectClaims()), 'ERR_JOSE_TYP_MISMATCH'],
     ['alg none', () => `${b64json({ alg: 'none', typ: 'exec+jwt' })}.${b64json(ectClaims())}.`, 'ERR_JOSE_ALG_UNSUPPORTED'],
     ['alg HS256', () => `${b64json({ alg: 'HS256', typ: 'exec+jwt' })}.${b64json(ectClaims())}.AAAA`, 'ERR_JOSE_ALG_UNSUPPORTED'],
     ['ES256 token for an Ed25519 key', () => joseSigned({ alg: 'ES256', typ: 'exec+jwt' }, ectClaims(), 'P-256'), 'ERR_KEY_ALG_MISMATCH'],

@@ -1,11 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   decodeCbor,
   decodeSign1,
+  defineMessageType,
   ect,
   type ErrorCode,
   encodeCbor,
+  fixedClock,
   generateKey,
   HEADER,
   keySet,
@@ -111,6 +114,26 @@ describe('ECT as a COSE message type', () => {
     expect(codeOf(ect.verify(bytes, { key: pub, clock, replay }))).toBe('ERR_CLAIMS_REPLAY');
     const other = ect.sign(ectClaims({ jti: 'another' }), key);
     expect(codeOf(ect.verify(other, { key: pub, clock, replay }))).toBe('ok');
+  });
+
+  it('holds a message without exp to the replay window when a replay cache is used, so no replay outlives it', () => {
+    const note = defineMessageType<{ iss: string; iat: number; jti: string }>({
+      name: 'note',
+      description: 'test type without exp',
+      typ: 'application/note+cwt',
+      schema: z.object({ iss: z.string(), iat: z.number().int(), jti: z.string() }).strict(),
+      labels: { iss: 1, iat: 6, jti: 7 },
+    });
+    const bytes = note.sign({ iss: 'spiffe://example.org/a', iat: NOW_S, jti: 'n-1' }, key);
+    const replay = new MemoryReplayCache();
+    const at = (seconds: number) => fixedClock((NOW_S + seconds) * 1000);
+    expect(codeOf(note.verify(bytes, { key: pub, clock: at(0), replay }))).toBe('ok');
+    expect(codeOf(note.verify(bytes, { key: pub, clock: at(86_400 + 30), replay }))).toBe('ERR_CLAIMS_REPLAY');
+    // One second later the cache may have forgotten the id, and the message is refused as too old instead.
+    expect(codeOf(note.verify(bytes, { key: pub, clock: at(86_400 + 31), replay }))).toBe('ERR_CLAIMS_IAT_TOO_OLD');
+    expect(codeOf(note.verify(bytes, { key: pub, clock: at(3_600 + 31), replay: new MemoryReplayCache(), maxAgeSeconds: 3_600 }))).toBe('ERR_CLAIMS_IAT_TOO_OLD');
+    // Without a replay cache nothing needs remembering, and an old message is judged by the caller's own rules.
+    expect(codeOf(note.verify(bytes, { key: pub, clock: at(10 * 86_400) }))).toBe('ok');
   });
 
   it('a replay cache bound must be a whole number ≥ 1: with NaN the bound would be off', () => {
