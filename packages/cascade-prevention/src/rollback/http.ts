@@ -1,4 +1,4 @@
-import { concatBytes, ERROR_CODES, type ErrorCode, isSafetyNetError, snError } from '@safety-net/core';
+import { ERROR_CODES, type ErrorCode, isSafetyNetError, joinBytes, snError } from '@safety-net/core';
 import type { RollbackParticipant } from './participant.js';
 import type { ParticipantAddress, RollbackTransport } from './transport.js';
 
@@ -114,7 +114,10 @@ async function refusalCode(response: Response): Promise<ErrorCode> {
   return 'ERR_CP_COMPENSATION_FAILED';
 }
 
-/** Reads a body up to `max` bytes; more is `ERR_INPUT_TOO_LARGE` without reading the rest. */
+/**
+ * Reads a body up to `max` bytes; more is `ERR_INPUT_TOO_LARGE` without reading the rest, and a stream that fails
+ * (a connection reset) is `ERR_INPUT_INVALID`, so a peer's misbehaviour is always a typed, retryable failure.
+ */
 async function readBody(message: Request | Response, max = MAX_ROLLBACK_BODY_BYTES): Promise<Uint8Array> {
   const declared = Number(message.headers.get('content-length') ?? 0);
   if (declared > max) throw snError('ERR_INPUT_TOO_LARGE', `body of ${declared} bytes`);
@@ -122,15 +125,20 @@ async function readBody(message: Request | Response, max = MAX_ROLLBACK_BODY_BYT
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = message.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > max) {
-      await reader.cancel();
-      throw snError('ERR_INPUT_TOO_LARGE', `body over ${max} bytes`);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size > max) {
+        await reader.cancel();
+        throw snError('ERR_INPUT_TOO_LARGE', `body over ${max} bytes`);
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
+  } catch (e) {
+    if (isSafetyNetError(e)) throw e;
+    throw snError('ERR_INPUT_INVALID', 'body could not be read', { cause: e });
   }
-  return concatBytes(...chunks);
+  return joinBytes(chunks);
 }

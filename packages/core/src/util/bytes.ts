@@ -98,6 +98,14 @@ export function fromUtf8(bytes: Uint8Array): string {
 
 /** Concatenation of byte arrays. */
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  return joinBytes(parts);
+}
+
+/**
+ * Concatenation of a list of byte arrays, however long: for data that arrives in many pieces (a streamed body may
+ * come in hundreds of thousands of chunks, too many to spread into the arguments of {@link concatBytes}).
+ */
+export function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;
   for (const p of parts) length += p.length;
   const out = new Uint8Array(length);
