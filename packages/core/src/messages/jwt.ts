@@ -4,6 +4,7 @@ import { type AlgorithmInfo, algorithmByName } from '../crypto/algorithms.js';
 import { isSafetyNetError, snError } from '../errors/index.js';
 import { assertKeyFitsAlgorithm, jwkThumbprint, keyToJwk } from '../keys/index.js';
 import type { Key, PrivateKey, PublicKey } from '../keys/types.js';
+import { DEFAULT_DECODE_LIMITS } from '../cbor/options.js';
 import { fromBase64Url, fromUtf8, utf8 } from '../util/bytes.js';
 import { assertFresh, checkClaims, replayEntry } from './claims-checks.js';
 import type { MessageType, MessageVerifyOptions } from './define.js';
@@ -145,10 +146,25 @@ export async function verifyJwt<T extends object>(
     } catch (e) {
       throw snError('ERR_CLAIMS_INVALID', 'payload is not JSON', { cause: e });
     }
+    // The COSE form's decoder bounds nesting; JSON.parse does not, and schemas walk claims recursively.
+    const maxDepth = options.decode?.maxDepth ?? DEFAULT_DECODE_LIMITS.maxDepth;
+    if (nestedDeeper(raw, maxDepth)) throw snError('ERR_CLAIMS_INVALID', `claims nested deeper than ${maxDepth}`);
     const claims = type.parse(raw);
     const now = checkClaims(claims, options);
     const entry = replayEntry(claims, now, options);
     if (entry) assertFresh(await options.replay!.remember(entry.jti, entry.expiresAt, now), entry.jti);
     return { claims, format: 'jws' as const, typ, alg, key, kid };
   });
+}
+
+/** Whether a parsed JSON value nests arrays and objects more than `max` levels deep; iterative, so any depth is safe. */
+function nestedDeeper(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [v, depth] = top;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
 }

@@ -20,6 +20,8 @@ export interface ReplayCache {
 export class MemoryReplayCache implements ReplayCache {
   readonly #seen = new Map<string, number>();
   readonly #maxEntries: number;
+  /** No entry expires before this: a full cache is swept only once something can have expired, not on every refusal. */
+  #earliest = Number.POSITIVE_INFINITY;
 
   /** `maxEntries` (default 1,000,000) is a whole number ≥ 1; anything else is `ERR_INPUT_INVALID`. */
   constructor(options: { maxEntries?: number } = {}) {
@@ -32,10 +34,11 @@ export class MemoryReplayCache implements ReplayCache {
   remember(jti: string, expiresAt: number, now: number): boolean {
     const until = this.#seen.get(jti);
     if (until !== undefined && until >= now) return false;
-    if (this.#seen.size >= this.#maxEntries) this.#sweep(now);
+    if (this.#seen.size >= this.#maxEntries && this.#earliest < now) this.#sweep(now);
     if (this.#seen.size >= this.#maxEntries) return false;
     this.#seen.delete(jti);
     this.#seen.set(jti, expiresAt);
+    if (expiresAt < this.#earliest) this.#earliest = expiresAt;
     return true;
   }
 
@@ -45,6 +48,11 @@ export class MemoryReplayCache implements ReplayCache {
   }
 
   #sweep(now: number): void {
-    for (const [jti, until] of this.#seen) if (until < now) this.#seen.delete(jti);
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const [jti, until] of this.#seen) {
+      if (until < now) this.#seen.delete(jti);
+      else if (until < earliest) earliest = until;
+    }
+    this.#earliest = earliest;
   }
 }

@@ -9,7 +9,8 @@ const codeOf = (r: { ok: boolean; error?: { code: ErrorCode } }) => (r.ok ? 'ok'
 async function joseSigned(header: Record<string, unknown>, payload: unknown, curve: 'Ed25519' | 'P-256' = 'Ed25519') {
   const k = testKey(curve);
   const jwk = await importJWK(keyToJwk(k, { includePrivate: true }), header.alg as string);
-  return new CompactSign(utf8(JSON.stringify(payload))).setProtectedHeader(header as never).sign(jwk);
+  const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
+  return new CompactSign(utf8(text)).setProtectedHeader(header as never).sign(jwk);
 }
 
 const JOSE_ALG = { Ed25519: 'EdDSA', 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' } as const;
@@ -31,6 +32,16 @@ describe('ECT JWT form', () => {
       if (ours.ok) expect(ours.claims).toEqual(ectClaims());
     });
   }
+
+  it('refuses claims nested past the decoding depth with a result, however deep, as the COSE form does', async () => {
+    // Written as text: the deepest is past what JSON.stringify itself can walk.
+    const claims = (depth: number) => JSON.stringify(ectClaims({ ect_ext: { deep: 'here' } })).replace('"here"', `${'['.repeat(depth)}${']'.repeat(depth)}`);
+    const verify = async (depth: number) => codeOf(await verifyJwt(ect, await joseSigned({ alg: 'EdDSA', typ: 'exec+jwt' }, claims(depth)), { key: pub, clock }));
+    // The claims object is level 0 and ect_ext level 1, so `deep` holds 30 more levels at the default limit of 32.
+    expect(await verify(30)).toBe('ok');
+    expect(await verify(31)).toBe('ERR_CLAIMS_INVALID');
+    expect(await verify(10_000)).toBe('ERR_CLAIMS_INVALID');
+  });
 
   it('verifies a token made by jose, including the legacy typ, comparing typ as a media type (RFC 7515 §4.1.9)', async () => {
     for (const typ of ['exec+jwt', 'wimse-exec+jwt', 'EXEC+JWT', 'application/exec+jwt', 'Application/Wimse-Exec+JWT']) {

@@ -150,6 +150,34 @@ describe('ECT as a COSE message type', () => {
     expect(replay.remember('b', NOW_S + 300, NOW_S + 200)).toBe(true); // 'a' expired and was swept
   });
 
+  it('a bounded replay cache answers as a naive model that sweeps on every refusal does (property)', () => {
+    const op = fc.record({ jti: fc.constantFrom('a', 'b', 'c', 'd', 'e'), ttl: fc.integer({ min: 0, max: 50 }), dt: fc.integer({ min: -5, max: 20 }) });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.array(op, { maxLength: 60 }), (maxEntries, ops) => {
+        const cache = new MemoryReplayCache({ maxEntries });
+        const model = new Map<string, number>();
+        let now = NOW_S;
+        for (const { jti, ttl, dt } of ops) {
+          now += dt;
+          let expected: boolean;
+          const until = model.get(jti);
+          if (until !== undefined && until >= now) expected = false;
+          else {
+            if (model.size >= maxEntries) for (const [k, u] of model) if (u < now) model.delete(k);
+            expected = model.size < maxEntries;
+            if (expected) {
+              model.delete(jti);
+              model.set(jti, now + ttl);
+            }
+          }
+          expect(cache.remember(jti, now + ttl, now)).toBe(expected);
+          expect(cache.size).toBe(model.size);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('finds keys through a resolver by kid, and refuses unknown kids', () => {
     const resolver = keySet([{ key: pub }]);
     expect(codeOf(ect.verify(ect.sign(ectClaims(), key), { key: resolver, clock }))).toBe('ok');
