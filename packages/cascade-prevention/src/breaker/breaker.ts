@@ -1,6 +1,7 @@
 import { snError } from '@safety-net/core';
 import { ABORTED, abortedError, callAbortable, NEVER_ABORTED } from '../util/abortable.js';
 import { invalid } from '../util/checks.js';
+import { compareCodeUnits } from '../util/compare.js';
 import { openDuration } from './backoff.js';
 import { TransitionEmitter } from './events.js';
 import { type BreakerOptions, type ResolvedBreakerOptions, resolveBreakerOptions } from './options.js';
@@ -101,7 +102,8 @@ export class CircuitBreaker {
   /** The remote key whose announcement or signal opened the breaker; undefined when it opened on its own. */
   private openedBy: string | undefined;
   private readonly appliedSeq = new Map<string, number>();
-  private lastSignalIat: number | undefined;
+  /** The (iat, jti) of the last failure signal applied: signals are ordered by it, so none applies twice. */
+  private lastSignal: { readonly iat: number; readonly jti: string } | undefined;
 
   // Bound once: the closed fast path hands these to `then` instead of creating closures per call.
   private readonly onFastSuccess = <T>(value: T): T => {
@@ -324,13 +326,13 @@ export class CircuitBreaker {
   }
 
   /**
-   * Opens the breaker on an explicit signal or on evidence (e.g. a Behavioral Evidence Token with a violation
-   * verdict) until `untilMs`, or for the next backoff step when absent. No effect when forced open or disabled.
-   * Returns whether the state changed.
+   * Opens the breaker on an explicit signal or on evidence until `untilMs`, or for the next backoff step when
+   * absent. No effect when forced open or disabled. Returns whether the state changed. For a Behavioral Evidence
+   * Token use `tripOnEvidence`, which checks the token's appraisal first.
    *
    * @example
    * ```ts
-   * if (bet.verdict === 'violation') breaker.trip('evidence', `BET ${bet.jti}`);
+   * breaker.trip('explicit_signal', 'the operator of the pool reported an outage');
    * ```
    */
   trip(kind: 'explicit_signal' | 'evidence', detail?: string, untilMs?: number): boolean {
@@ -410,15 +412,17 @@ export class CircuitBreaker {
   /**
    * Applies a verified Failure Signal (spec §2.2, §3.6) whose issuer is this breaker's dependency; signals about
    * anyone else are ignored (returns false). `unavailable` opens until `until`, `recovered` lets a breaker that
-   * such a signal opened probe again.
+   * such a signal opened probe again. Signals are ordered by (`iat`, `jti`): one not after the last applied — the
+   * same signal again included — is `ERR_CP_ANNOUNCEMENT_STALE` and changes nothing.
    */
   applyFailureSignal(signal: unknown): boolean {
     const s = checkFailureSignal(signal);
     if (s.iss !== this.o.dependency) return false;
-    if (this.lastSignalIat !== undefined && s.iat < this.lastSignalIat) {
-      throw snError('ERR_CP_ANNOUNCEMENT_STALE', `failure signal iat ${s.iat} < ${this.lastSignalIat}`);
+    const last = this.lastSignal;
+    if (last !== undefined && (s.iat < last.iat || (s.iat === last.iat && compareCodeUnits(s.jti, last.jti) <= 0))) {
+      throw snError('ERR_CP_ANNOUNCEMENT_STALE', `failure signal (${s.iat}, ${s.jti}) is not after (${last.iat}, ${last.jti})`);
     }
-    this.lastSignalIat = s.iat;
+    this.lastSignal = { iat: s.iat, jti: s.jti };
     const now = this.o.clock.now();
     this.refresh(now);
     const key = remoteKey(s.iss, '');

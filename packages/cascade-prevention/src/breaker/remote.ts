@@ -18,6 +18,8 @@ export interface RemoteCircuitState {
 export interface RemoteFailureSignal {
   readonly iss: string;
   readonly iat: number;
+  /** Orders signals of the same `iat`, so a signal is never applied twice. */
+  readonly jti: string;
   readonly status: 'degraded' | 'unavailable' | 'recovered';
   /** Whole epoch seconds. */
   readonly until?: number;
@@ -67,6 +69,7 @@ export function checkFailureSignal(raw: unknown): RemoteFailureSignal {
   return {
     iss: text(s['iss'], 'iss'),
     iat: uint(s['iat'], 'iat'),
+    jti: text(s['jti'], 'jti'),
     status: status as RemoteFailureSignal['status'],
     ...(s['until'] === undefined ? {} : { until: uint(s['until'], 'until') }),
   };

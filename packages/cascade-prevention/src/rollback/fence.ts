@@ -1,6 +1,18 @@
 import { snError } from '@safety-net/core';
 
 /**
+ * Who raised a fence: a coordinator, for one plan of one rollback (spec §6.4). Rollback ids are only unique per
+ * coordinator store, so the name alone does not say whose rollback a Rollback Complete ends.
+ */
+export interface FenceHolder {
+  readonly rollback: string;
+  /** The coordinator's `iss`. */
+  readonly coordinator: string;
+  /** The `jti` of the full plan: an excerpt's `pred`, the first `pred` of the Rollback Complete. */
+  readonly plan: string;
+}
+
+/**
  * A participant's fences: while a rollback runs, new work on the data it is undoing is refused (spec §6.4).
  * Check the fence before every action that reads or writes a resource.
  *
@@ -10,36 +22,49 @@ import { snError } from '@safety-net/core';
  * ```
  */
 export class Fence {
-  /** resource → the rollbacks holding a fence on it. */
-  readonly #held = new Map<string, Set<string>>();
-  /** rollback → the resources it fences. */
-  readonly #byRollback = new Map<string, Set<string>>();
+  /** resource → holder key → the holder's rollback. */
+  readonly #held = new Map<string, Map<string, string>>();
+  /** holder key → the holder and the resources it fences. */
+  readonly #byHolder = new Map<string, { readonly holder: FenceHolder; readonly resources: Set<string> }>();
 
-  /** Raises fences of `rollback` on `resources`; raising one that is already up changes nothing. */
-  raise(rollback: string, resources: Iterable<string>): void {
-    const mine = this.#byRollback.get(rollback) ?? new Set<string>();
-    this.#byRollback.set(rollback, mine);
+  /** Raises fences of `holder` on `resources`; raising one that is already up changes nothing. */
+  raise(holder: FenceHolder, resources: Iterable<string>): void {
+    const key = holderKey(holder);
+    const mine = this.#byHolder.get(key) ?? { holder: { ...holder }, resources: new Set<string>() };
+    this.#byHolder.set(key, mine);
     for (const resource of resources) {
-      mine.add(resource);
-      const holders = this.#held.get(resource) ?? new Set<string>();
+      mine.resources.add(resource);
+      const holders = this.#held.get(resource) ?? new Map<string, string>();
       this.#held.set(resource, holders);
-      holders.add(rollback);
+      holders.set(key, holder.rollback);
     }
   }
 
-  /** Lifts every fence of `rollback` (on its Rollback Complete, or by an operator). */
-  release(rollback: string): void {
-    for (const resource of this.#byRollback.get(rollback) ?? []) {
-      const holders = this.#held.get(resource)!;
-      holders.delete(rollback);
-      if (holders.size === 0) this.#held.delete(resource);
+  /**
+   * Lifts the fences `holder` raised (on its Rollback Complete). When it holds none but another coordinator or
+   * plan fences a rollback of the same name, throws `ERR_CP_ROLLBACK_CONFLICT` and lifts nothing; when nobody
+   * fences that rollback (already lifted), does nothing.
+   */
+  releaseBy(holder: FenceHolder): void {
+    const key = holderKey(holder);
+    if (!this.#byHolder.has(key)) {
+      const other = [...this.#byHolder.values()].find((h) => h.holder.rollback === holder.rollback);
+      if (other) {
+        throw snError('ERR_CP_ROLLBACK_CONFLICT', `${holder.rollback} is fenced by ${other.holder.coordinator} for plan ${other.holder.plan}`);
+      }
+      return;
     }
-    this.#byRollback.delete(rollback);
+    this.#lift(key);
+  }
+
+  /** Operator: lifts every fence of `rollback`, whoever raised it. */
+  release(rollback: string): void {
+    for (const [key, { holder }] of this.#byHolder) if (holder.rollback === rollback) this.#lift(key);
   }
 
   /** The rollbacks holding a fence on `resource`, oldest first. */
   holders(resource: string): string[] {
-    return [...(this.#held.get(resource) ?? [])];
+    return [...new Set(this.#held.get(resource)?.values())];
   }
 
   /** True when some rollback fences `resource`. */
@@ -52,9 +77,22 @@ export class Fence {
    * that rollback's own fence.
    */
   check(resource: string, asPartOf?: string): void {
-    const holders = this.#held.get(resource);
-    if (!holders) return;
-    const blocking = [...holders].filter((r) => r !== asPartOf);
+    if (!this.#held.has(resource)) return;
+    const blocking = this.holders(resource).filter((r) => r !== asPartOf);
     if (blocking.length > 0) throw snError('ERR_CP_FENCED', `${resource} is under rollback ${blocking.join(', ')}`);
   }
+
+  #lift(key: string): void {
+    for (const resource of this.#byHolder.get(key)!.resources) {
+      const holders = this.#held.get(resource)!;
+      holders.delete(key);
+      if (holders.size === 0) this.#held.delete(resource);
+    }
+    this.#byHolder.delete(key);
+  }
+}
+
+/** Unambiguous for any three names. */
+function holderKey(h: FenceHolder): string {
+  return JSON.stringify([h.rollback, h.coordinator, h.plan]);
 }

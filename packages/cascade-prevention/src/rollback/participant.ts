@@ -84,7 +84,7 @@ export class RollbackParticipant {
   async raiseFences(excerpt: Uint8Array): Promise<void> {
     const plan = this.#verifyExcerpt(excerpt);
     this.fence.raise(
-      plan.rollback,
+      { rollback: plan.rollback, coordinator: plan.iss, plan: plan.pred[0]! },
       plan.steps.map((s) => s.resource),
     );
   }
@@ -101,11 +101,18 @@ export class RollbackParticipant {
     return work;
   }
 
-  /** Verifies a Rollback Complete from a trusted coordinator and lifts the rollback's fences. */
+  /**
+   * Verifies a Rollback Complete from a trusted coordinator and lifts the fences that coordinator raised for the
+   * plan the Complete names (its first `pred`). A Complete of another coordinator or another plan of a rollback
+   * with the same name is `ERR_CP_ROLLBACK_CONFLICT` and lifts nothing.
+   */
   async releaseFences(complete: Uint8Array): Promise<void> {
     const result = rollbackComplete.verify(complete, { key: this.#options.coordinators, clock: this.#clock });
     if (!result.ok) throw result.error;
-    this.fence.release(result.claims.rollback);
+    const { iss, pred, rollback } = result.claims;
+    const plan = pred[0];
+    if (plan === undefined) throw snError('ERR_CP_PLAN_INVALID', 'a Rollback Complete names its plan as its first predecessor');
+    this.fence.releaseBy({ rollback, coordinator: iss, plan });
   }
 
   #verifyExcerpt(excerpt: Uint8Array): RollbackPlanClaims {

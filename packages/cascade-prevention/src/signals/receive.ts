@@ -32,16 +32,25 @@ export function receiveAnnouncement(breaker: CircuitBreaker, bytes: Uint8Array, 
 
 /**
  * Verifies a Failure Signal and applies it to every breaker whose dependency is its issuer (spec §2.2): an
- * `unavailable` agent is not called until it said it would be back. Never throws for bad input.
+ * `unavailable` agent is not called until it said it would be back. Each breaker orders signals on its own
+ * (§3.6): one that already applied this signal or a later one refuses it without keeping it from the others, and
+ * the result is that refusal only when every such breaker refused. Never throws for bad input.
  */
 export function receiveFailureSignal(breakers: Iterable<CircuitBreaker>, bytes: Uint8Array, verify: MessageVerifyOptions): ReceiveResult {
   const result = failureSignal.verify(bytes, verify);
   if (!result.ok) return result;
-  return settle(() => {
-    let changed = false;
-    for (const b of breakers) changed = b.applyFailureSignal(result.claims) || changed;
-    return changed;
-  });
+  let accepted = false;
+  let changed = false;
+  let refusal: ReceiveResult | undefined;
+  for (const b of breakers) {
+    if (b.dependency !== result.claims.iss) continue;
+    const r = settle(() => b.applyFailureSignal(result.claims));
+    if (r.ok) {
+      accepted = true;
+      changed = r.changed || changed;
+    } else refusal ??= r;
+  }
+  return refusal && !accepted ? refusal : { ok: true, changed };
 }
 
 function settle(apply: () => boolean): ReceiveResult {

@@ -448,22 +448,42 @@ describe('circuit breaker: remote announcements and failure signals', () => {
   it('applies failure signals from its dependency: unavailable opens, recovered half-opens, older ones are stale', () => {
     const { breaker } = setup();
     const dep = 'spiffe://example.org/pool';
-    expect(breaker.applyFailureSignal({ iss: 'spiffe://example.org/else', iat: 1, status: 'unavailable' })).toBe(false);
-    expect(breaker.applyFailureSignal({ iss: dep, iat: 100, status: 'unavailable', until: T0 / 1000 + 120 })).toBe(true);
+    expect(breaker.applyFailureSignal({ iss: 'spiffe://example.org/else', iat: 1, jti: 'fs-1', status: 'unavailable' })).toBe(false);
+    expect(breaker.applyFailureSignal({ iss: dep, iat: 100, jti: 'fs-1', status: 'unavailable', until: T0 / 1000 + 120 })).toBe(true);
     expect(breaker.snapshot()).toMatchObject({ state: 'open', retryAfterMs: T0 + 120_000 });
-    expect(breaker.applyFailureSignal({ iss: dep, iat: 101, status: 'degraded' })).toBe(false);
-    expect(() => breaker.applyFailureSignal({ iss: dep, iat: 99, status: 'recovered' })).toThrow(
+    expect(breaker.applyFailureSignal({ iss: dep, iat: 101, jti: 'fs-2', status: 'degraded' })).toBe(false);
+    expect(() => breaker.applyFailureSignal({ iss: dep, iat: 99, jti: 'fs-3', status: 'recovered' })).toThrow(
       expect.objectContaining({ code: 'ERR_CP_ANNOUNCEMENT_STALE' }),
     );
-    expect(breaker.applyFailureSignal({ iss: dep, iat: 102, status: 'recovered' })).toBe(true);
+    expect(breaker.applyFailureSignal({ iss: dep, iat: 102, jti: 'fs-4', status: 'recovered' })).toBe(true);
     expect(breaker.state).toBe('half_open');
-    expect(() => breaker.applyFailureSignal({ iss: dep, iat: 103, status: 'recovered', until: 5 })).toThrow(
+    expect(() => breaker.applyFailureSignal({ iss: dep, iat: 103, jti: 'fs-5', status: 'recovered', until: 5 })).toThrow(
       expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }),
     );
     // Without `until`: the next backoff step (trips stay uncounted).
     const other = setup();
-    other.breaker.applyFailureSignal({ iss: dep, iat: 1, status: 'unavailable' });
+    other.breaker.applyFailureSignal({ iss: dep, iat: 1, jti: 'fs-1', status: 'unavailable' });
     expect(other.breaker.snapshot()).toMatchObject({ retryAfterMs: T0 + 10_000, trips: 0 });
+  });
+
+  it('applies a failure signal once: the same signal again is stale and changes nothing, a later one applies', async () => {
+    const { clock, breaker, transitions } = setup({ halfOpenSuccesses: 1 });
+    const signal = { iss: 'spiffe://example.org/pool', iat: T0 / 1000, jti: 'fs-1', status: 'unavailable' } as const;
+    expect(breaker.applyFailureSignal(signal)).toBe(true);
+    clock.advance(120_000);
+    expect(await outcome(breaker.execute(ok))).toBe('ok'); // the probe closes it
+    expect(breaker.state).toBe('closed');
+    const before = { snapshot: breaker.snapshot(), transitions: transitions.length };
+    expect(() => breaker.applyFailureSignal(signal)).toThrow(expect.objectContaining({ code: 'ERR_CP_ANNOUNCEMENT_STALE' }));
+    expect({ snapshot: breaker.snapshot(), transitions: transitions.length }).toEqual(before);
+    // Signals of the same second are ordered by jti.
+    expect(() => breaker.applyFailureSignal({ ...signal, jti: 'fs-0' })).toThrow(expect.objectContaining({ code: 'ERR_CP_ANNOUNCEMENT_STALE' }));
+    expect(breaker.state).toBe('closed');
+    expect(breaker.applyFailureSignal({ ...signal, jti: 'fs-2' })).toBe(true);
+    expect(breaker.applyFailureSignal({ ...signal, iat: signal.iat + 1, jti: 'a', status: 'recovered' })).toBe(true);
+    expect(breaker.state).toBe('half_open');
+    const { jti: _, ...withoutJti } = signal;
+    expect(() => breaker.applyFailureSignal({ ...withoutJti, iat: signal.iat + 2 })).toThrow(expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }));
   });
 });
 

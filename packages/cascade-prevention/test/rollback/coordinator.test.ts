@@ -96,6 +96,8 @@ describe('rollback coordinator', () => {
       expect([...world.applied.values()]).toEqual([1, 1, 1]);
       expect(world.state).toEqual(world.expectedAfterRollback);
       expect(await store.unfinished()).toEqual([]);
+      // The resumed run re-fenced under the stored plan, so its Rollback Complete lifts every fence.
+      for (const p of world.participants) for (const resource of world.expectedAfterRollback.keys()) expect(p.fence.isFenced(resource)).toBe(false);
     }
   });
 

@@ -1,8 +1,9 @@
-import { epochSeconds, fixedClock, generateKey, randomUuid, seededRandom, utf8 } from '@safety-net/core';
+import { epochSeconds, fixedClock, generateKey, keySet, publicKeyOf, randomUuid, seededRandom, utf8 } from '@safety-net/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PlanStep, rollbackPlan } from '../../src/messages/index.js';
-import { httpTransport, MAX_ROLLBACK_BODY_BYTES, RollbackCoordinator } from '../../src/rollback/index.js';
+import { codeOf } from '../../../../test-support/codes.js';
+import { type PlanStep, rollbackComplete, rollbackPlan } from '../../src/messages/index.js';
+import { httpTransport, MAX_ROLLBACK_BODY_BYTES, RollbackCoordinator, RollbackParticipant } from '../../src/rollback/index.js';
 import { serveParticipants } from './serve.js';
 import { agentId, badBatch, COORDINATOR, coordinatorKey, makeWorld, NOW } from './world.js';
 
@@ -70,6 +71,73 @@ describe('participant', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('fences and Rollback Complete', () => {
+  const OTHER = 'spiffe://example.org/other-coordinator';
+  const c1 = { ...coordinatorKey, kid: utf8('c1') };
+  const c2 = { ...generateKey('Ed25519', seededRandom('rb-other-coordinator')), kid: utf8('c2') };
+  const clock = fixedClock(NOW * 1000);
+  const shipping = () =>
+    new RollbackParticipant({
+      agent: agentId('shipping'),
+      key: generateKey('Ed25519', seededRandom('rb-shipping-fences')),
+      coordinators: keySet([
+        { key: publicKeyOf(c1), issuers: [COORDINATOR] },
+        { key: publicKeyOf(c2), issuers: [OTHER] },
+      ]),
+      clock,
+      handlers: {},
+    });
+  const fenceFor = (plan: string, key = c1, iss = COORDINATOR) => excerpt([shippingStep], { iss, pred: [plan], jti: `fence-${plan}` }, key);
+  const completeFor = (plan: string, key = c1, iss = COORDINATOR, iat = NOW) =>
+    rollbackComplete.sign(
+      { iss, iat, jti: `done-${plan}`, wid: 'wf-order-1001', pred: [plan], rollback: 'rb-x', status: 'completed', compensated: [], not_reversible: [], failed: [] },
+      key,
+    );
+  const fenced = (p: RollbackParticipant) => codeOf(() => p.fence.check('shipments/1001'));
+
+  it('a Complete of another trusted coordinator for its own rollback of the same name leaves the fence up', async () => {
+    const p = shipping();
+    await p.raiseFences(fenceFor('plan-c1'));
+    for (const foreign of [completeFor('plan-c2', c2, OTHER, NOW - 30 * 86_400), completeFor('plan-c1', c2, OTHER)]) {
+      await expect(p.releaseFences(foreign)).rejects.toMatchObject({ code: 'ERR_CP_ROLLBACK_CONFLICT' });
+    }
+    expect(fenced(p)).toBe('ERR_CP_FENCED');
+    await p.releaseFences(completeFor('plan-c1'));
+    expect(fenced(p)).toBe('no error');
+  });
+
+  it('a replayed Complete of an earlier rollback that reused the name leaves the fence up; the own one lifts it', async () => {
+    const p = shipping();
+    await p.raiseFences(fenceFor('plan-old'));
+    const old = completeFor('plan-old');
+    await p.releaseFences(old);
+    expect(fenced(p)).toBe('no error');
+    await p.raiseFences(fenceFor('plan-new'));
+    await expect(p.releaseFences(old)).rejects.toMatchObject({ code: 'ERR_CP_ROLLBACK_CONFLICT' });
+    expect(fenced(p)).toBe('ERR_CP_FENCED');
+    await p.releaseFences(completeFor('plan-new'));
+    expect(fenced(p)).toBe('no error');
+    // Sent again (a coordinator resuming after a crash), it finds nothing left to lift.
+    await p.releaseFences(completeFor('plan-new'));
+  });
+
+  it('keeps the fences of two coordinators apart and refuses a Complete that names no plan', async () => {
+    const p = shipping();
+    await p.raiseFences(fenceFor('plan-c1'));
+    await p.raiseFences(fenceFor('plan-c2', c2, OTHER));
+    await p.releaseFences(completeFor('plan-c2', c2, OTHER));
+    expect(p.fence.holders('shipments/1001')).toEqual(['rb-x']);
+    const planless = rollbackComplete.sign(
+      { iss: COORDINATOR, iat: NOW, jti: 'done', wid: 'wf-order-1001', pred: [], rollback: 'rb-x', status: 'completed', compensated: [], not_reversible: [], failed: [] },
+      c1,
+    );
+    await expect(p.releaseFences(planless)).rejects.toMatchObject({ code: 'ERR_CP_PLAN_INVALID' });
+    expect(fenced(p)).toBe('ERR_CP_FENCED');
+    p.fence.release('rb-x'); // an operator lifts whatever is left
+    expect(fenced(p)).toBe('no error');
   });
 });
 

@@ -1,4 +1,5 @@
-import { fixedClock, generateKey, keySet, publicKeyOf, seededRandom, utf8 } from '@safety-net/core';
+import { type AppraisalPolicy, appraiseBet, type IssueBetOptions, issueBet } from '@safety-net/behavioral-verification';
+import { ectHash, fixedClock, generateKey, keySet, publicKeyOf, seededRandom, utf8 } from '@safety-net/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CircuitBreaker, type Transition } from '../../src/breaker/index.js';
@@ -83,23 +84,97 @@ describe('failure signals', () => {
     const forged = receiveFailureSignal([toPayment], failureSignal.sign({ ...failureSignal.parse(decodeClaims(bytes)), iss: 'spiffe://example.org/agent/payment' }, inventoryKey), { key: trusted, clock });
     expect(!forged.ok && forged.error.code).toBe('ERR_KEY_UNTRUSTED');
   });
+
+  it('applies a signal once per breaker: its replay is stale and leaves breakers that probed closed alone', async () => {
+    const clock = fixedClock(NOW * 1000);
+    const verify = { key: trusted, clock };
+    const sign = (jti: string, iat = NOW) =>
+      failureSignal.sign({ iss: INVENTORY, iat, exp: iat + 600, jti, wid: 'wf-1', pred: [], status: 'unavailable', since: iat, reason: 'maintenance' }, inventoryKey);
+    const [a, b] = [breakerFor(INVENTORY, clock), breakerFor(INVENTORY, clock)];
+    const bytes = sign('fs-1');
+    expect(receiveFailureSignal([a, b], bytes, verify)).toEqual({ ok: true, changed: true });
+    expect([a.state, b.state]).toEqual(['open', 'open']);
+    clock.advance(120_000);
+    for (const x of [a, b]) while (x.state !== 'closed') await x.execute(async () => 1);
+    const replay = receiveFailureSignal([a, b], bytes, verify);
+    expect(!replay.ok && replay.error.code).toBe('ERR_CP_ANNOUNCEMENT_STALE');
+    expect([a.state, b.state]).toEqual(['closed', 'closed']);
+    // A breaker that never saw the signal still takes it: the others' refusals do not keep it from it.
+    const c = breakerFor(INVENTORY, clock);
+    expect(receiveFailureSignal([a, c, b], bytes, verify)).toEqual({ ok: true, changed: true });
+    expect([a.state, c.state, b.state]).toEqual(['closed', 'open', 'closed']);
+    expect(receiveFailureSignal([a, b], sign('fs-2', NOW + 120), verify)).toEqual({ ok: true, changed: true });
+    expect([a.state, b.state]).toEqual(['open', 'open']);
+  });
 });
 
 describe('behavioural evidence', () => {
-  const bet = { jti: 'bet-1', sub: INVENTORY, verdict: 'violation' as const, violations: [{ rule: 'stock-cap', class: 'parameter_out_of_range' as const, jti: 't', observed: 1, allowed: 0 }] };
-  it('a violation verdict about the dependency trips its breaker with reason evidence', () => {
+  const MONITOR = 'spiffe://example.org/monitor';
+  const PAYMENT = 'spiffe://example.org/agent/payment';
+  const PROFILE = ectHash('inventory profile v1');
+  const monitorKey = { ...generateKey('Ed25519', seededRandom('signals-monitor')), kid: utf8('monitor') };
+  const stockCap = { rule: 'stock-cap', class: 'parameter_out_of_range', jti: 't', observed: 1, allowed: 0 } as const;
+  const issue = (over: Partial<IssueBetOptions> = {}) =>
+    issueBet({
+      verifierKey: monitorKey,
+      verifier: MONITOR,
+      agent: INVENTORY,
+      profile: PROFILE,
+      observations: [utf8('obs-1')],
+      violations: [stockCap],
+      window: { from: NOW - 60, to: NOW },
+      wid: 'wf-1',
+      clock: fixedClock(NOW * 1000),
+      random: seededRandom('signals-bet'),
+      ...over,
+    });
+  const appraise = (bytes: Uint8Array, over: Partial<AppraisalPolicy> = {}) =>
+    appraiseBet(bytes, {
+      verifiers: keySet([{ key: publicKeyOf(monitorKey), issuers: [MONITOR] }]),
+      profile: PROFILE,
+      agent: INVENTORY,
+      clock: fixedClock(NOW * 1000),
+      ...over,
+    });
+
+  it('a fresh violation about the dependency, judged against its profile, trips its breaker with reason evidence', () => {
+    const { bytes, claims } = issue();
+    const gate = appraise(bytes);
+    expect(gate.reasons.map((r) => r.code)).toEqual(['ERR_BV_VERDICT_REFUSED']);
     const breaker = breakerFor(INVENTORY);
     const seen: Transition[] = [];
     breaker.onTransition((t) => seen.push(t));
-    expect(tripOnEvidence(breaker, bet)).toBe(true);
-    expect(seen[0]?.reason).toEqual({ kind: 'evidence', detail: 'BET bet-1: violation (stock-cap)' });
+    expect(tripOnEvidence(breaker, gate)).toBe(true);
+    expect(seen[0]?.reason).toEqual({ kind: 'evidence', detail: `BET ${claims.jti}: violation (stock-cap)` });
+  });
+
+  it('does not trip on a violation the appraisal refused as stale, for another profile or about another agent', () => {
+    const refused = [
+      appraise(issue({ lifetimeSeconds: 3600 }).bytes, { clock: fixedClock((NOW + 400) * 1000) }),
+      appraise(issue({ profile: ectHash('another profile') }).bytes),
+      // Appraised for payment, the BET is about inventory: it still hands back inventory's claims.
+      appraise(issue().bytes, { agent: PAYMENT }),
+      appraise(new Uint8Array([1, 2, 3])),
+    ];
+    expect(refused.map((g) => g.reasons.map((r) => r.code).filter((c) => c !== 'ERR_BV_VERDICT_REFUSED'))).toEqual([
+      ['ERR_BV_EVIDENCE_STALE'],
+      ['ERR_BV_PROFILE_MISMATCH'],
+      ['ERR_BV_SUBJECT_MISMATCH'],
+      [expect.stringMatching(/^ERR_/)],
+    ]);
+    const breaker = breakerFor(INVENTORY);
+    for (const gate of refused) expect(tripOnEvidence(breaker, gate)).toBe(false);
+    expect(breaker.state).toBe('closed');
+    expect(tripOnEvidence(breaker, appraise(issue().bytes))).toBe(true);
   });
 
   it('leaves the breaker alone for other verdicts and other agents', () => {
     const breaker = breakerFor(INVENTORY);
-    expect(tripOnEvidence(breaker, { ...bet, verdict: 'compliant', violations: [] })).toBe(false);
-    expect(tripOnEvidence(breaker, { ...bet, sub: 'spiffe://example.org/agent/other' })).toBe(false);
-    expect(tripOnEvidence(breaker, { ...bet, verdict: 'drift', violations: [] }, ['violation', 'drift'])).toBe(true);
+    expect(tripOnEvidence(breaker, appraise(issue({ violations: [] }).bytes))).toBe(false);
+    expect(tripOnEvidence(breakerFor(PAYMENT), appraise(issue().bytes))).toBe(false);
+    const drift = appraise(issue({ violations: [{ ...stockCap, class: 'drift' }] }).bytes);
+    expect(tripOnEvidence(breaker, drift)).toBe(false);
+    expect(tripOnEvidence(breaker, drift, ['violation', 'drift'])).toBe(true);
   });
 });
 
