@@ -327,7 +327,12 @@ function groupByAgent(steps: readonly PlanStep[]): Map<string, PlanStep[]> {
   return out;
 }
 
-/** Runs `call` with a signal aborted after `ms`; the abort surfaces as `ERR_CP_DEADLINE_EXCEEDED`. */
+/**
+ * Runs a participant call with a signal aborted after `ms`; the abort surfaces as `ERR_CP_DEADLINE_EXCEEDED`. A
+ * transport failing with anything but one of our errors (a network library's TypeError, a bug in a custom
+ * transport) is a failed call, `ERR_CP_COMPENSATION_FAILED` (§7): retried like any other, never an end to the
+ * whole rollback.
+ */
 async function withTimeout<T>(ms: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -337,8 +342,12 @@ async function withTimeout<T>(ms: number, call: (signal: AbortSignal) => Promise
       reject(snError('ERR_CP_DEADLINE_EXCEEDED', `no answer within ${ms} ms`));
     }, ms);
   });
+  const attempt = (async () => call(controller.signal))().catch((e: unknown) => {
+    if (isSafetyNetError(e)) throw e;
+    throw snError('ERR_CP_COMPENSATION_FAILED', `transport failed: ${String(e).slice(0, 256)}`, { cause: e });
+  });
   try {
-    return await Promise.race([call(controller.signal), timeout]);
+    return await Promise.race([attempt, timeout]);
   } finally {
     clearTimeout(timer);
   }

@@ -3,28 +3,29 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { codeOf } from '../../../../test-support/codes.js';
 import { compensationResult, rollbackComplete, rollbackPlan, rollbackRequest } from '../../src/messages/index.js';
-import { MemoryRollbackStore, RollbackCoordinator, type RollbackTransport } from '../../src/rollback/index.js';
+import { MemoryRollbackStore, RollbackCoordinator, type RollbackStore, type RollbackTransport } from '../../src/rollback/index.js';
 import { agentId, badBatch, COORDINATOR, coordinatorKey, makeWorld, NOW } from './world.js';
 
 const coordinatorKeyResolver = singleKey(publicKeyOf(coordinatorKey));
 
 /** A transport that dies (like a killed process) right after the participant answered its `n`-th compensation. */
-function crashingAfter(inner: RollbackTransport, n: number): RollbackTransport & { crashed: () => boolean } {
-  let calls = 0;
-  let crashed = false;
-  return {
-    raiseFences: (to, e, s) => inner.raiseFences(to, e, s),
-    releaseFences: (to, c, s) => inner.releaseFences(to, c, s),
-    async compensate(to, e, s) {
-      const result = await inner.compensate(to, e, s);
-      if (++calls === n) {
-        crashed = true;
-        throw new Error('coordinator killed');
-      }
-      return result;
+/**
+ * The store of a coordinator that dies at its `n`-th settlement: right after a participant compensated, before
+ * the coordinator recorded it. Everything else passes through to `inner`, which a restarted coordinator resumes from.
+ */
+function crashingAfter(inner: MemoryRollbackStore, n: number): RollbackStore {
+  let settled = 0;
+  return new Proxy(inner, {
+    get(target, name) {
+      const value = Reflect.get(target, name, target);
+      if (typeof value !== 'function') return value;
+      if (name !== 'settle') return value.bind(target);
+      return async (...args: unknown[]) => {
+        if (++settled === n) throw new Error('coordinator killed');
+        return value.apply(target, args);
+      };
     },
-    crashed: () => crashed,
-  };
+  });
 }
 
 describe('rollback coordinator', () => {
@@ -82,12 +83,35 @@ describe('rollback coordinator', () => {
     expect(world.state).toEqual(world.expectedAfterRollback);
   });
 
+  it('counts a transport that throws a foreign error as a failed call and retries, rather than abandoning the rollback', async () => {
+    const world = makeWorld();
+    let calls = 0;
+    const flaky: RollbackTransport = {
+      ...world.transport,
+      raiseFences: (to, excerpt, signal) => (calls++ === 0 ? Promise.reject(new TypeError('fetch failed')) : world.transport.raiseFences(to, excerpt, signal)),
+      compensate: (to, excerpt, signal) => {
+        if (calls++ % 3 === 1) throw new RangeError('Maximum call stack size exceeded');
+        return world.transport.compensate(to, excerpt, signal);
+      },
+    };
+    const errors: string[] = [];
+    const coordinator = new RollbackCoordinator({
+      ...world.coordinatorOptions({ transport: flaky }),
+      onEvent: (e) => e.type === 'attempt' && e.error && errors.push(e.error),
+    });
+    const outcome = await coordinator.rollback(badBatch);
+    expect(outcome.status).toBe('completed');
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.every((e) => e.includes('transport failed'))).toBe(true);
+    expect([...world.applied.values()]).toEqual([1, 1, 1]);
+    expect(world.state).toEqual(world.expectedAfterRollback);
+  });
+
   it('killed right after a participant compensated, resumes from its store without compensating twice', async () => {
     for (const crashAt of [1, 2, 3]) {
       const world = makeWorld();
       const store = new MemoryRollbackStore();
-      const dying = crashingAfter(world.transport, crashAt);
-      await expect(new RollbackCoordinator({ ...world.coordinatorOptions({ transport: dying }), store }).rollback(badBatch)).rejects.toThrow(
+      await expect(new RollbackCoordinator({ ...world.coordinatorOptions(), store: crashingAfter(store, crashAt) }).rollback(badBatch)).rejects.toThrow(
         'coordinator killed',
       );
       expect(await store.unfinished()).toEqual(['rb-1001']);
@@ -177,11 +201,11 @@ describe('rollback coordinator', () => {
       fc.asyncProperty(fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), fc.nat(4), async (fails, crashAt) => {
         const world = makeWorld({ failWhen: (a, attempt) => attempt <= 3 && fails[['inventory', 'shipping', 'payment'].indexOf(a) * 4 + attempt]! });
         const store = new MemoryRollbackStore();
-        const first = crashingAfter(world.transport, crashAt === 0 ? Number.POSITIVE_INFINITY : crashAt);
-        const options = { ...world.coordinatorOptions({ transport: first }), store, retry: { attempts: 5, baseDelayMs: 10, maxDelayMs: 100 } };
-        const outcome = await new RollbackCoordinator(options).rollback(badBatch).catch(async (e) => {
+        const options = { ...world.coordinatorOptions(), store, retry: { attempts: 5, baseDelayMs: 10, maxDelayMs: 100 } };
+        const first = { ...options, store: crashingAfter(store, crashAt === 0 ? Number.POSITIVE_INFINITY : crashAt) };
+        const outcome = await new RollbackCoordinator(first).rollback(badBatch).catch(async (e) => {
           if (isSafetyNetError(e)) throw e;
-          return (await new RollbackCoordinator({ ...options, transport: world.transport }).resume())[0]!;
+          return (await new RollbackCoordinator(options).resume())[0]!;
         });
         expect(outcome.status).toBe('completed');
         expect(world.state).toEqual(world.expectedAfterRollback);
