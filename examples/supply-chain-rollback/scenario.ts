@@ -12,7 +12,6 @@ import {
   participantHandler,
   RollbackCoordinator,
   type RollbackOutcome,
-  type RollbackTransport,
 } from '@safety-net/cascade-prevention';
 import { SqliteRollbackStore } from '@safety-net/cascade-prevention/sqlite';
 import { EctDag, ectHash, fixedClock, generateKey, keySet, publicKeyOf, seededRandom, utf8 } from '@safety-net/core';
@@ -134,15 +133,6 @@ export async function runSupplyChainRollback(options: { seed: string; failureRat
     };
     const file = join(dir, 'coordinator.sqlite');
     const http = httpTransport();
-    let compensations = 0;
-    const stopping: RollbackTransport = {
-      ...http,
-      async compensate(to, excerpt, signal) {
-        const result = await http.compensate(to, excerpt, signal);
-        if (++compensations === options.crashAfter) throw new Error('coordinator stopped');
-        return result;
-      },
-    };
     const coordinatorOptions = {
       iss: COORDINATOR,
       key: coordinatorKey,
@@ -170,11 +160,11 @@ export async function runSupplyChainRollback(options: { seed: string; failureRat
     try {
       outcome = await new RollbackCoordinator({
         ...coordinatorOptions,
-        store,
+        store: stoppingAtSettlement(store, options.crashAfter ?? 0),
         transport: {
-          ...stopping,
+          ...http,
           raiseFences: async (to, e, s) => {
-            await stopping.raiseFences(to, e, s);
+            await http.raiseFences(to, e, s);
             if (to.agent === agentId('inventory')) fencedRefusal = tryNewOrder(agents.get('inventory')!);
           },
         },
@@ -182,7 +172,7 @@ export async function runSupplyChainRollback(options: { seed: string; failureRat
     } catch (e) {
       if (!(e instanceof Error) || e.message !== 'coordinator stopped') throw e;
       crashed = true;
-      events.push(`coordinator stopped after compensation ${options.crashAfter}; restarted from its SQLite file`);
+      events.push(`coordinator stopped before recording compensation ${options.crashAfter}; restarted from its SQLite file`);
       store.close();
       store = new SqliteRollbackStore(file);
       [outcome] = (await new RollbackCoordinator({ ...coordinatorOptions, store, transport: http }).resume()) as [RollbackOutcome];
@@ -280,4 +270,23 @@ export async function main(): Promise<void> {
   show(rough);
   const same = JSON.stringify(clean.finalState) === JSON.stringify(rough.finalState);
   console.log(`  both runs end in the same state: ${same ? 'yes' : 'NO'}\n`);
+}
+
+/**
+ * The coordinator's store, failing at its `n`-th settlement (0: never): the coordinator stops right after a
+ * participant compensated and before it recorded that, the moment where a restart could compensate twice.
+ */
+function stoppingAtSettlement(store: SqliteRollbackStore, n: number): SqliteRollbackStore {
+  let settled = 0;
+  return new Proxy(store, {
+    get(target, name) {
+      const value = Reflect.get(target, name, target);
+      if (typeof value !== 'function') return value;
+      if (name !== 'settle') return value.bind(target);
+      return async (...args: unknown[]) => {
+        if (++settled === n) throw new Error('coordinator stopped');
+        return value.apply(target, args);
+      };
+    },
+  });
 }
