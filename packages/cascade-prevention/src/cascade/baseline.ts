@@ -1,3 +1,5 @@
+import { BoundedMap } from './bounded-map.js';
+
 /** A read-only view of one baseline (`cascade-prevention.md` §5.2). */
 export interface BaselineSnapshot {
   /** Latency samples taken in (successful, non-anomalous tasks). */
@@ -59,25 +61,21 @@ export class EwmaBaseline {
 
 /**
  * Baselines by key with a bound on how many are kept: keys come from untrusted `iss` and `exec_act` values, so
- * the least recently used baseline is forgotten first (a Map keeps insertion order; touching re-inserts).
+ * the least recently used baseline is forgotten first.
  */
 export class BaselineTable {
-  private readonly entries = new Map<string, EwmaBaseline>();
+  private readonly entries: BoundedMap<string, EwmaBaseline>;
 
   constructor(
     private readonly alpha: number,
-    private readonly capacity: number,
-  ) {}
+    capacity: number,
+  ) {
+    this.entries = new BoundedMap(capacity);
+  }
 
   /** The baseline for `key`, created if absent, marked most recently used. */
   touch(key: string): EwmaBaseline {
-    let b = this.entries.get(key);
-    if (b === undefined) {
-      b = new EwmaBaseline(this.alpha);
-      if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value as string);
-    } else {
-      this.entries.delete(key);
-    }
+    const b = this.entries.get(key) ?? new EwmaBaseline(this.alpha);
     this.entries.set(key, b);
     return b;
   }

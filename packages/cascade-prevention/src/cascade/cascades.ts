@@ -13,6 +13,11 @@ export interface RootCause {
   readonly explainedAgents: number;
   /** Members with no anomalous predecessor in the cascade: the root causes that were possible. */
   readonly candidates: number;
+  /**
+   * Candidates weighed, in topological order: all of them unless the search reached its work limit
+   * ({@link ROOT_CAUSE_WORK_FACTOR}), in which case the root cause is the best of those weighed.
+   */
+  readonly weighed: number;
   /** Share of the cascade it accounts for, (explained + 1) / size, in (0, 1]. */
   readonly confidence: number;
   /** The same in words, for logs and operators. */
@@ -29,9 +34,18 @@ export interface Cascade {
 }
 
 /**
+ * Work the root-cause search of one cascade may do, as a multiple of its cascade graph's size (members + edges);
+ * a walk counts one and each edge it follows one. Weighing every candidate takes a walk each, quadratic at worst,
+ * and no exact method is known that avoids this; past the limit the remaining candidates are not weighed. A walk
+ * costs at most the graph's size, so a cascade with up to this many candidates is always weighed in full.
+ */
+export const ROOT_CAUSE_WORK_FACTOR = 64;
+
+/**
  * The cascades among `anomalous` tasks: connected along DAG edges, at least `minSize` members, each with its
  * probable root cause; largest first, then by root cause `iat` and `jti`. Unknown tasks are
- * `ERR_ECT_NODE_NOT_FOUND`. Cost: one DAG lookup per task, plus one walk of the cascade graph per candidate.
+ * `ERR_ECT_NODE_NOT_FOUND`. Cost: one DAG lookup per task, plus walks of the cascade graph bounded by
+ * {@link ROOT_CAUSE_WORK_FACTOR}: linear in the anomalies and the edges between them.
  *
  * @example
  * ```ts
@@ -43,18 +57,18 @@ export function findCascades<P>(dag: EctDag<P>, anomalous: Iterable<string>, min
   const g = cascadeGraph(dag, anomalous);
   const n = g.ids.length;
   const component = new Int32Array(n).fill(-1);
-  const stamp = new Int32Array(n);
-  let walks = 0;
+  const walker = new Walker(g.succs);
   const cascades: Cascade[] = [];
-  const stack: number[] = [];
   let components = 0;
   for (let s = 0; s < n; s++) {
     if (component[s] !== -1) continue;
     const c = components++;
     const members: number[] = [s];
     component[s] = c;
+    let edges = 0;
     for (let head = 0; head < members.length; head++) {
       const v = members[head]!;
+      edges += g.succs[v]!.length;
       for (const list of [g.preds[v]!, g.succs[v]!]) {
         for (const w of list) {
           if (component[w] !== -1) continue;
@@ -64,22 +78,28 @@ export function findCascades<P>(dag: EctDag<P>, anomalous: Iterable<string>, min
       }
     }
     if (members.length < minSize) continue;
-    // Candidates: members with no anomalous predecessor. Each is walked forward; the one reaching most wins.
+    members.sort((a, b) => g.position[a]! - g.position[b]!);
+    // Candidates: members with no anomalous predecessor. Each is walked forward, in topological order while the
+    // work limit allows; the one reaching most wins.
+    const limit = ROOT_CAUSE_WORK_FACTOR * (members.length + edges);
+    walker.work = 0;
     let best = -1;
     let bestReach = -1;
     let candidates = 0;
+    let weighed = 0;
     for (const v of members) {
       if (g.preds[v]!.length > 0) continue;
       candidates++;
-      const reach = reachFrom(g.succs, v, stamp, ++walks, stack, undefined);
+      if (walker.work >= limit) continue;
+      weighed++;
+      const reach = walker.reach(v);
       if (reach > bestReach || (reach === bestReach && before(g, v, best))) {
         best = v;
         bestReach = reach;
       }
     }
     const agents = new Set<string>();
-    reachFrom(g.succs, best, stamp, ++walks, stack, (w) => agents.add(g.iss[w]!));
-    members.sort((a, b) => g.position[a]! - g.position[b]!);
+    walker.reach(best, (w) => agents.add(g.iss[w]!));
     const size = members.length;
     const jti = g.ids[best]!;
     const agent = g.iss[best]!;
@@ -93,10 +113,12 @@ export function findCascades<P>(dag: EctDag<P>, anomalous: Iterable<string>, min
         explained: bestReach,
         explainedAgents: agents.size,
         candidates,
+        weighed,
         confidence: (bestReach + 1) / size,
         explanation:
           `${jti} (${agent}) precedes ${bestReach} of the ${size - 1} other anomalous tasks of the cascade, ` +
-          `across ${agents.size} agent(s); ${candidates} task(s) had no anomalous predecessor`,
+          `across ${agents.size} agent(s); ${candidates} task(s) had no anomalous predecessor` +
+          (weighed < candidates ? `, of which the first ${weighed} were weighed (work limit)` : ''),
       },
     });
   }
@@ -146,30 +168,38 @@ function cascadeGraph<P>(dag: EctDag<P>, anomalous: Iterable<string>): CascadeGr
   return g;
 }
 
-/** Members reached from `start` along `succs` (itself excluded); a node is visited when `stamp` ≠ `mark`. */
-function reachFrom(
-  succs: readonly number[][],
-  start: number,
-  stamp: Int32Array,
-  mark: number,
-  stack: number[],
-  visit: ((w: number) => void) | undefined,
-): number {
-  stamp[start] = mark;
-  let reached = 0;
-  stack.length = 0;
-  stack.push(start);
-  while (stack.length > 0) {
-    const v = stack.pop()!;
-    for (const w of succs[v]!) {
-      if (stamp[w] === mark) continue;
-      stamp[w] = mark;
-      reached++;
-      visit?.(w);
-      stack.push(w);
-    }
+/** Forward walks over the cascade graph, sharing one visited-stamp array; `work` counts walks and edges followed. */
+class Walker {
+  work = 0;
+  private mark = 0;
+  private readonly stamp: Int32Array;
+  private readonly stack: number[] = [];
+
+  constructor(private readonly succs: readonly number[][]) {
+    this.stamp = new Int32Array(succs.length);
   }
-  return reached;
+
+  /** Members reached from `start` (itself excluded), each passed to `visit`. */
+  reach(start: number, visit?: (w: number) => void): number {
+    const { succs, stamp, stack } = this;
+    const mark = ++this.mark;
+    stamp[start] = mark;
+    let reached = 0;
+    this.work++;
+    stack.push(start);
+    while (stack.length > 0) {
+      const list = succs[stack.pop()!]!;
+      this.work += list.length;
+      for (const w of list) {
+        if (stamp[w] === mark) continue;
+        stamp[w] = mark;
+        reached++;
+        visit?.(w);
+        stack.push(w);
+      }
+    }
+    return reached;
+  }
 }
 
 /** Tie-break between two candidates with the same reach: earlier `iat`, then smaller `jti`. */

@@ -1,5 +1,6 @@
 import { type EctDag, snError } from '@safety-net/core';
 import { type BaselineSnapshot, BaselineTable, type EwmaBaseline } from './baseline.js';
+import { BoundedMap } from './bounded-map.js';
 import { type Cascade, findCascades } from './cascades.js';
 import { type ContainmentOptions, type ContainmentRecommendation, recommendContainment } from './containment.js';
 import { type CascadeOptions, type ResolvedCascadeOptions, resolveCascadeOptions } from './options.js';
@@ -43,7 +44,7 @@ export class CascadeDetector<P = unknown> {
   readonly options: ResolvedCascadeOptions;
   private readonly agents: BaselineTable;
   private readonly actions: BaselineTable;
-  private readonly anomalies = new Map<string, Anomaly>();
+  private readonly anomalies: BoundedMap<string, Anomaly>;
   private latest = 0;
 
   constructor(
@@ -53,6 +54,7 @@ export class CascadeDetector<P = unknown> {
     this.options = resolveCascadeOptions(options);
     this.agents = new BaselineTable(this.options.alpha, this.options.maxBaselines);
     this.actions = new BaselineTable(this.options.alpha, this.options.maxBaselines);
+    this.anomalies = new BoundedMap(this.options.maxAnomalies);
   }
 
   /**
@@ -119,18 +121,12 @@ export class CascadeDetector<P = unknown> {
 
   private remember(jti: string, at: number, reason: AnomalyReason | undefined): void {
     const { anomalies } = this;
-    anomalies.delete(jti);
     if (at > this.latest) this.latest = at;
-    if (reason !== undefined) {
-      anomalies.set(jti, { at, reason });
-      if (anomalies.size > this.options.maxAnomalies) anomalies.delete(anomalies.keys().next().value as string);
-    }
+    if (reason === undefined) anomalies.delete(jti);
+    else anomalies.set(jti, { at, reason });
     // Forget from the oldest end what has left the horizon; records out of order are filtered on read.
     const cutoff = this.latest - this.options.horizonMs;
-    for (const [key, a] of anomalies) {
-      if (a.at >= cutoff) break;
-      anomalies.delete(key);
-    }
+    anomalies.deleteOldestWhile((a) => a.at < cutoff);
   }
 }
 

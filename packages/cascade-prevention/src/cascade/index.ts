@@ -6,7 +6,7 @@ export {
   blastRadius,
   type DomainOf,
 } from './blast-radius.js';
-export { type Cascade, findCascades, type RootCause } from './cascades.js';
+export { type Cascade, findCascades, ROOT_CAUSE_WORK_FACTOR, type RootCause } from './cascades.js';
 export {
   type BreakerToOpen,
   type ContainmentOptions,
