@@ -15,6 +15,7 @@ import {
 } from '@safety-net/cascade-prevention';
 import { SqliteRollbackStore } from '@safety-net/cascade-prevention/sqlite';
 import { EctDag, ectHash, fixedClock, generateKey, keySet, publicKeyOf, seededRandom, utf8 } from '@safety-net/core';
+import { stoppingAtSettlement } from '../../test-support/stopping-store.js';
 import { type Change, SupplyAgent } from './agent.js';
 
 const START = Date.UTC(2026, 2, 3, 8, 0, 0);
@@ -270,23 +271,4 @@ export async function main(): Promise<void> {
   show(rough);
   const same = JSON.stringify(clean.finalState) === JSON.stringify(rough.finalState);
   console.log(`  both runs end in the same state: ${same ? 'yes' : 'NO'}\n`);
-}
-
-/**
- * The coordinator's store, failing at its `n`-th settlement (0: never): the coordinator stops right after a
- * participant compensated and before it recorded that, the moment where a restart could compensate twice.
- */
-function stoppingAtSettlement(store: SqliteRollbackStore, n: number): SqliteRollbackStore {
-  let settled = 0;
-  return new Proxy(store, {
-    get(target, name) {
-      const value = Reflect.get(target, name, target);
-      if (typeof value !== 'function') return value;
-      if (name !== 'settle') return value.bind(target);
-      return async (...args: unknown[]) => {
-        if (++settled === n) throw new Error('coordinator stopped');
-        return value.apply(target, args);
-      };
-    },
-  });
 }

@@ -2,31 +2,14 @@ import { fixedClock, isSafetyNetError, publicKeyOf, seededRandom, singleKey, snE
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { codeOf } from '../../../../test-support/codes.js';
+import { stoppingAtSettlement } from '../../../../test-support/stopping-store.js';
 import { compensationResult, rollbackComplete, rollbackPlan, rollbackRequest } from '../../src/messages/index.js';
-import { MemoryRollbackStore, RollbackCoordinator, type RollbackStore, type RollbackTransport } from '../../src/rollback/index.js';
+import { MemoryRollbackStore, RollbackCoordinator, type RollbackTransport } from '../../src/rollback/index.js';
 import { agentId, badBatch, COORDINATOR, coordinatorKey, makeWorld, NOW } from './world.js';
 
 const coordinatorKeyResolver = singleKey(publicKeyOf(coordinatorKey));
 
 /** A transport that dies (like a killed process) right after the participant answered its `n`-th compensation. */
-/**
- * The store of a coordinator that dies at its `n`-th settlement: right after a participant compensated, before
- * the coordinator recorded it. Everything else passes through to `inner`, which a restarted coordinator resumes from.
- */
-function crashingAfter(inner: MemoryRollbackStore, n: number): RollbackStore {
-  let settled = 0;
-  return new Proxy(inner, {
-    get(target, name) {
-      const value = Reflect.get(target, name, target);
-      if (typeof value !== 'function') return value;
-      if (name !== 'settle') return value.bind(target);
-      return async (...args: unknown[]) => {
-        if (++settled === n) throw new Error('coordinator killed');
-        return value.apply(target, args);
-      };
-    },
-  });
-}
 
 describe('rollback coordinator', () => {
   it('reverses inventory → shipping → payment as a unit, in reverse order, to the checkpointed state', async () => {
@@ -111,7 +94,7 @@ describe('rollback coordinator', () => {
     for (const crashAt of [1, 2, 3]) {
       const world = makeWorld();
       const store = new MemoryRollbackStore();
-      await expect(new RollbackCoordinator({ ...world.coordinatorOptions(), store: crashingAfter(store, crashAt) }).rollback(badBatch)).rejects.toThrow(
+      await expect(new RollbackCoordinator({ ...world.coordinatorOptions(), store: stoppingAtSettlement(store, crashAt, 'coordinator killed') }).rollback(badBatch)).rejects.toThrow(
         'coordinator killed',
       );
       expect(await store.unfinished()).toEqual(['rb-1001']);
@@ -202,7 +185,7 @@ describe('rollback coordinator', () => {
         const world = makeWorld({ failWhen: (a, attempt) => attempt <= 3 && fails[['inventory', 'shipping', 'payment'].indexOf(a) * 4 + attempt]! });
         const store = new MemoryRollbackStore();
         const options = { ...world.coordinatorOptions(), store, retry: { attempts: 5, baseDelayMs: 10, maxDelayMs: 100 } };
-        const first = { ...options, store: crashingAfter(store, crashAt === 0 ? Number.POSITIVE_INFINITY : crashAt) };
+        const first = { ...options, store: stoppingAtSettlement(store, crashAt, 'coordinator killed') };
         const outcome = await new RollbackCoordinator(first).rollback(badBatch).catch(async (e) => {
           if (isSafetyNetError(e)) throw e;
           return (await new RollbackCoordinator(options).resume())[0]!;
