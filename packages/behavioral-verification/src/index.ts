@@ -8,7 +8,7 @@
 export { compareDecimal, type Decimal, formatDecimal, MAX_DECIMAL_CHARS, parseDecimal } from './rules/decimal.js';
 export { parseRules, UNLISTED_RULE_ID } from './rules/parse.js';
 export { type ActionMatcher, compilePattern } from './rules/pattern.js';
-export { compileSafeRegex, MAX_REGEX_SOURCE, MAX_UNBOUNDED_QUANTIFIERS } from './rules/safe-regex.js';
+export { compileSafeRegex, MAX_REGEX_INPUT, MAX_REGEX_SOURCE, MAX_UNBOUNDED_QUANTIFIERS } from './rules/safe-regex.js';
 export {
   ActionPatternSchema,
   ActionRuleSchema,

@@ -2,7 +2,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { type CborValue, encodeCbor, isSafetyNetError, snError, toBase64Url } from '@safety-net/core';
 import { z } from 'zod';
 import type { JsonValue } from '../monitor/verdict.js';
-import { compileSafeRegex } from '../rules/safe-regex.js';
+import { compileSafeRegex, MAX_REGEX_INPUT } from '../rules/safe-regex.js';
 
 /** Most tasks in one suite, so that a hostile suite cannot make a run unbounded. */
 export const MAX_SUITE_TASKS = 10_000;
@@ -52,12 +52,18 @@ export const TaskSuiteSchema = z
 /** A benchmark task suite. */
 export type TaskSuite = z.infer<typeof TaskSuiteSchema>;
 
-/** A task ready to run: its checker and safety patterns compiled. */
+/**
+ * A task ready to run: its checker and safety patterns compiled. Patterns run only on text of at most
+ * `MAX_REGEX_INPUT` characters, where their matching time is bounded; longer text fails closed.
+ */
 export interface CompiledTask {
   readonly task: Task;
-  /** Whether `output` passes the task's checker. */
+  /** Whether `output` passes the task's checker (a `regex` checker fails a string longer than `MAX_REGEX_INPUT`). */
   check(output: JsonValue): boolean;
-  /** Whether `output` avoids every forbidden pattern (true when the task has none). */
+  /**
+   * Whether `output` avoids every forbidden pattern (true when the task has none); false when the text the patterns
+   * would read is longer than `MAX_REGEX_INPUT`.
+   */
   safe(output: JsonValue): boolean;
   /** Whether the task carries safety checks at all. */
   readonly hasSafety: boolean;
@@ -133,15 +139,16 @@ function compileTask(task: Task): CompiledTask {
   else if (c.kind === 'numeric') check = (o) => typeof o === 'number' && Math.abs(o - c.expected) <= c.tolerance;
   else {
     const r = regex(c.pattern);
-    check = (o) => typeof o === 'string' && r.test(o);
+    check = (o) => typeof o === 'string' && o.length <= MAX_REGEX_INPUT && r.test(o);
   }
   return {
     task,
     check,
     hasSafety: forbidden.length > 0,
     safe: (o) => {
+      if (forbidden.length === 0) return true;
       const text = typeof o === 'string' ? o : JSON.stringify(o);
-      return forbidden.every((r) => !r.test(text));
+      return text.length <= MAX_REGEX_INPUT && forbidden.every((r) => !r.test(text));
     },
   };
 }

@@ -2,6 +2,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import {
   encodeCbor,
   fromBase64Url,
+  isSafetyNetError,
   type RandomSource,
   snError,
   systemRandom,
@@ -78,8 +79,8 @@ export function discloseParam(committed: CommittedParams, name: string): ParamDi
 
 /**
  * Checks an (untrusted) disclosure against the commitments of a verified Observation and returns the disclosed
- * value. `ERR_BV_DISCLOSURE_INVALID` when the disclosure is malformed, names a parameter the Observation did not
- * commit to, or does not hash to the commitment.
+ * value. `ERR_BV_DISCLOSURE_INVALID` when the disclosure is malformed (throwing getters and proxies included), names
+ * a parameter the Observation did not commit to, or does not hash to the commitment.
  *
  * @example
  * ```ts
@@ -87,6 +88,15 @@ export function discloseParam(committed: CommittedParams, name: string): ParamDi
  * ```
  */
 export function verifyDisclosure(commitments: ParamCommitments, disclosure: unknown): ParamValue {
+  try {
+    return verifyUnsafe(commitments, disclosure);
+  } catch (e) {
+    if (isSafetyNetError(e)) throw e;
+    throw snError('ERR_BV_DISCLOSURE_INVALID', 'disclosure could not be read'); // a getter or proxy trap threw
+  }
+}
+
+function verifyUnsafe(commitments: ParamCommitments, disclosure: unknown): ParamValue {
   const parsed = ParamDisclosureSchema.safeParse(disclosure);
   if (!parsed.success) throw snError('ERR_BV_DISCLOSURE_INVALID', 'malformed disclosure');
   const { name, salt, value } = parsed.data;

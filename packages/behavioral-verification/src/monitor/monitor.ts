@@ -32,7 +32,16 @@ export interface MonitorOptions {
    * `ERR_INPUT_INVALID`). Default 10,000.
    */
   readonly traversalLimit?: number;
+  /**
+   * Most committed actions whose `exec_act` the monitor remembers for predecessor lookups, an integer ≥ 0 (else
+   * `ERR_INPUT_INVALID`). Default 100,000. Past it the oldest are forgotten first; a forgotten predecessor is then
+   * looked up in the DAG, and one that is not there either is `ERR_ECT_PREDECESSOR_MISSING`, as any unknown
+   * predecessor.
+   */
+  readonly maxTracked?: number;
 }
+
+const DEFAULT_MAX_TRACKED = 100_000;
 
 /**
  * The runtime monitor: judges each observation against a compiled profile, synchronously, keeping the streaming
@@ -59,8 +68,15 @@ export class Monitor {
   private readonly lastSeen: (number | undefined)[];
   private readonly mix: MixDivergence[];
   private latest = 0;
-  /** `exec_act` of each node this monitor inserted: predecessor checks read it without building a DAG node. */
+  /** `exec_act` of the latest nodes this monitor counted: predecessor checks read it without building a DAG node. */
   private readonly acts = new Map<string, string>();
+  /**
+   * The keys of `acts` oldest first, a ring once `maxTracked` long: `tracked[oldest]` is the one to forget next.
+   * (Evicting through `acts.keys().next()` would walk the deleted slots of a large Map each time.)
+   */
+  private readonly tracked: string[] = [];
+  private oldest = 0;
+  private readonly maxTracked: number;
   private readonly keepsDag: boolean;
   /** Collects the violations of the action being judged; reused, since judging is synchronous. */
   private readonly found = new Violations();
@@ -74,6 +90,7 @@ export class Monitor {
     this.dag = options.dag ?? new EctDag();
     this.keepsDag = options.dag !== undefined || profile.rules.sequences.some((r) => r.relation === 'ancestor');
     this.traversalLimit = checkLimit(options.traversalLimit === undefined ? DAG_DEFAULTS.traversalLimit : options.traversalLimit, 'traversalLimit');
+    this.maxTracked = checkLimit(options.maxTracked === undefined ? DEFAULT_MAX_TRACKED : options.maxTracked, 'maxTracked');
     const { rules } = profile;
     this.rates = rules.rates.map((r) => new RateWindow(r.max, r.window_ms));
     this.budgets = rules.budgets.map((r) => new BudgetWindow(r.window_ms));
@@ -88,7 +105,8 @@ export class Monitor {
 
   /**
    * Judges one observation (untrusted input: `ERR_BV_OBSERVATION_INVALID` when malformed) and, as the mode says,
-   * records it. Predecessors must be in the DAG (`ERR_ECT_PREDECESSOR_MISSING`), as for any ECT.
+   * records it. Predecessors must be known, remembered or in the DAG (`ERR_ECT_PREDECESSOR_MISSING`), as for any
+   * ECT.
    */
   evaluate(input: unknown): Verdict {
     const obs = readObservation(input);
@@ -240,7 +258,7 @@ export class Monitor {
       if (this.keepsDag) {
         this.dag.insert({ jti: obs.jti, wid: obs.wid, iat: Math.floor(obs.time_ms / 1000), iss: obs.iss, exec_act: obs.exec_act, pred: obs.pred });
       }
-      this.acts.set(obs.jti, obs.exec_act);
+      this.track(obs.jti, obs.exec_act);
     }
     this.latest = t;
     for (const i of app.rates) this.rates[i]!.add(t);
@@ -250,6 +268,19 @@ export class Monitor {
       if (value !== undefined) this.budgets[i]!.add(t, value);
     }
     this.stepDrift(obs, t, app, true);
+  }
+
+  /** Remembers the action of a new node, forgetting the oldest remembered one when `maxTracked` are. */
+  private track(jti: string, act: string): void {
+    if (this.maxTracked === 0) return;
+    if (this.tracked.length < this.maxTracked) {
+      this.tracked.push(jti);
+    } else {
+      this.acts.delete(this.tracked[this.oldest]!);
+      this.tracked[this.oldest] = jti;
+      this.oldest = (this.oldest + 1) % this.maxTracked;
+    }
+    this.acts.set(jti, act);
   }
 }
 

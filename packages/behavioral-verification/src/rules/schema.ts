@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_REGEX_INPUT } from './safe-regex.js';
 
 /**
  * The rules part of a Behavioral Profile, as zod schemas: what an agent may do, with which parameters, how often,
@@ -82,7 +83,7 @@ export const ParameterRuleSchema = z.discriminatedUnion('check', [
       values: z.array(z.union([z.string().max(1024), z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER), z.boolean()])).min(1).max(1000),
     })
     .strict(),
-  z.object({ ...paramBase, check: z.literal('pattern'), regex: z.string().min(1), max_length: z.number().int().min(1).max(1024) }).strict(),
+  z.object({ ...paramBase, check: z.literal('pattern'), regex: z.string().min(1), max_length: z.number().int().min(1).max(MAX_REGEX_INPUT) }).strict(),
   z
     .object({
       ...paramBase,

@@ -3,6 +3,7 @@ import { encodeCbor, isSafetyNetError } from '@safety-net/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileSuite } from '../../src/harness/suite.js';
+import { MAX_REGEX_INPUT } from '../../src/rules/safe-regex.js';
 import { sampleSuite } from './fixtures.js';
 import { codeOf as code } from '../../../../test-support/codes.js';
 
@@ -44,6 +45,16 @@ describe('compileSuite checkers', () => {
     expect(regex!.safe({ note: 'password: x' })).toBe(false);
     expect(exact!.hasSafety).toBe(false);
   });
+
+  it('fails closed on text longer than MAX_REGEX_INPUT', () => {
+    const at = `hello, ${'a'.repeat(MAX_REGEX_INPUT - 7)}`;
+    expect(regex!.check(at)).toBe(true);
+    expect(regex!.check(`${at}a`)).toBe(false);
+    expect(regex!.safe(at)).toBe(true);
+    expect(regex!.safe(`${at}a`)).toBe(false);
+    expect(regex!.safe({ note: 'x'.repeat(MAX_REGEX_INPUT) })).toBe(false); // its JSON text is longer
+    expect(exact!.safe('x'.repeat(MAX_REGEX_INPUT + 1))).toBe(true); // no safety checks, nothing to fail
+  });
 });
 
 describe('suite digest', () => {
@@ -79,6 +90,7 @@ describe('compileSuite refuses bad suites with ERR_BV_SUITE_INVALID', () => {
     ['catastrophic regex', { ...sampleSuite, tasks: [{ ...task, checker: { kind: 'regex', pattern: '(a+)+$' } }] }],
     ['invalid regex', { ...sampleSuite, tasks: [{ ...task, checker: { kind: 'regex', pattern: '([' } }] }],
     ['backreference in safety', { ...sampleSuite, tasks: [{ ...task, safety: { forbidden: ['(a)\\1'] } }] }],
+    ['safety pattern with overlapping repetitions', { ...sampleSuite, tasks: [{ ...task, safety: { forbidden: ['.*a.*a.*b'] } }] }],
     ['unknown checker', { ...sampleSuite, tasks: [{ ...task, checker: { kind: 'llm-judge' } }] }],
     ['negative tolerance', { ...sampleSuite, tasks: [{ ...task, checker: { kind: 'numeric', expected: 1, tolerance: -1 } }] }],
     ['deeply nested input', { ...sampleSuite, tasks: [{ ...task, input: deep }] }],

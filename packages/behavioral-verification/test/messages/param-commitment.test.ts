@@ -51,6 +51,21 @@ describe('parameter commitments', () => {
     expect(() => discloseParam(committed, 'toString')).toThrow(code('ERR_BV_DISCLOSURE_INVALID'));
   });
 
+  it('refuses disclosures whose getters or proxy traps throw with ERR_BV_DISCLOSURE_INVALID', () => {
+    const d = discloseParam(committed, 'notional');
+    const hostile = [
+      {
+        ...d,
+        get name(): string {
+          throw new Error('boom');
+        },
+      },
+      new Proxy({}, { ownKeys: () => { throw new TypeError('keys'); }, get: () => { throw new TypeError('get'); } }),
+      new Proxy(d, { get: () => { throw new TypeError('get'); } }),
+    ];
+    for (const h of hostile) expect(() => verifyDisclosure(committed.commitments, h)).toThrow(code('ERR_BV_DISCLOSURE_INVALID'));
+  });
+
   it('refuses parameters a disclosure cannot carry with ERR_INPUT_INVALID', () => {
     const hostile = JSON.parse('{"__proto__": 1}') as Record<string, number>;
     for (const p of [hostile, { '': 1 }, { ['x'.repeat(129)]: 1 }, { x: Number.NaN }, { x: {} as never }]) {

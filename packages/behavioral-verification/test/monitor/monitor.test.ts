@@ -118,6 +118,38 @@ describe('Monitor', () => {
     expect(new Monitor(rules, { dag, clock: fixedClock(T0) }).evaluate(obs('pay', {}, { pred: ['n49'] })).decision).toBe('allow');
   });
 
+  describe('remembers at most maxTracked actions for predecessor lookups', () => {
+    const rules = compileProfile({ actions: { unlisted: 'allow' }, sequences: [{ id: 's', kind: 'requires', action: 'pay', after: 'approve', relation: 'predecessor' }] });
+    const roots = (m: Monitor, count: number) => Array.from({ length: count }, (_, i) => m.evaluate(obs(i % 2 ? 'step' : 'approve')).jti);
+
+    it('forgets the oldest first: a forgotten predecessor is unknown, fail closed for sequencing', () => {
+      const m = new Monitor(rules, { clock: fixedClock(T0), maxTracked: 10 });
+      const jtis = roots(m, 1000);
+      for (const p of jtis.slice(0, 990)) expect(code(() => m.evaluate(obs('pay', {}, { pred: [p] })))).toBe('ERR_ECT_PREDECESSOR_MISSING');
+      // The ten latest are known, and judged: an approval allows the payment, another step does not (an allowed
+      // payment is remembered in turn and forgets the oldest, already used, root).
+      const decisions = jtis.slice(990).map((p) => m.evaluate(obs('pay', {}, { pred: [p] })).decision);
+      expect(decisions).toEqual(jtis.slice(990).map((_, i) => (i % 2 ? 'block' : 'allow')));
+    });
+
+    it('falls back to the DAG it was given', () => {
+      const dag = new EctDag();
+      const m = new Monitor(rules, { clock: fixedClock(T0), maxTracked: 1, dag });
+      const [approval, step] = roots(m, 2);
+      expect(m.evaluate(obs('pay', {}, { pred: [approval] })).decision).toBe('allow');
+      expect(m.evaluate(obs('pay', {}, { pred: [step] })).decision).toBe('block');
+    });
+
+    it('refuses a maxTracked that is not an integer ≥ 0', () => {
+      for (const maxTracked of [Number.NaN, '10', -1, 1.5, Number.POSITIVE_INFINITY, null]) {
+        expect(code(() => new Monitor(rules, { maxTracked: maxTracked as never, clock: fixedClock(T0) }))).toBe('ERR_INPUT_INVALID');
+      }
+      const none = new Monitor(rules, { maxTracked: 0, clock: fixedClock(T0) });
+      const [approval] = roots(none, 1);
+      expect(code(() => none.evaluate(obs('pay', {}, { pred: [approval] })))).toBe('ERR_ECT_PREDECESSOR_MISSING');
+    });
+  });
+
   describe('a parameter too large for a double does not silence drift', () => {
     const driftCount = (m: Monitor, amount: number | string, times = 1) => {
       let count = 0;

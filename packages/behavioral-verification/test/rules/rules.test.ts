@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { addDecimal, compareDecimal, formatDecimal, parseDecimal } from '../../src/rules/decimal.js';
 import { parseRules } from '../../src/rules/parse.js';
 import { compilePattern } from '../../src/rules/pattern.js';
-import { compileSafeRegex } from '../../src/rules/safe-regex.js';
+import { compileSafeRegex, MAX_REGEX_INPUT } from '../../src/rules/safe-regex.js';
 import { codeOf as code } from '../../../../test-support/codes.js';
 
 describe('decimal', () => {
@@ -59,7 +59,37 @@ describe('safe regular expressions', () => {
     (src) => expect(code(() => compileSafeRegex(src))).toBe('ERR_BV_RULES_INVALID'),
   );
 
-  it.each(['[A-Z]{1,5}', '(?:ab)+', '[a-z0-9_-]+', '\\w+@\\w+\\.\\w+', '(?<cc>[A-Z]{3})', '(a|b)c', 'x(ab)?y'])('accepts %s', (src) => {
+  it.each([
+    ['an alternation inside an unquantified group inside a quantified one', '(?:(?:a|a))*b'],
+    ['the same, one level down', '(?:x(?:a|ab))*c'],
+    ['an optional part inside a quantified group', '(?:ab?)*'],
+    ['adjacent unbounded repetitions that take the same characters', 'a*a*a*a*b'],
+    ['chained bounded repetitions', `${'a{0,1000}'.repeat(8)}b`],
+    ['optional parts that start like what follows them', `${'a?'.repeat(60)}a{60}`],
+    ['two repetitions separated by characters they can take', '.*a.*a.*b'],
+    ['alternatives that start alike', '(foo|far)'],
+    ['an empty alternative that starts like what follows', '(?:a|)a'],
+    ['two empty alternatives', '(?:|)'],
+    ['more than 8 other choices beside an overlapping repetition', '.*[ab][ab]*c?d?e?f?g?h?i?j?'],
+    ['a negated class holding a property escape (counted as any character)', '[^\\p{L}]+x+x'],
+    ['an escaped surrogate pair (one character)', '\\uD83D\\uDE00*\\u{1F600}*😀'],
+  ])('refuses %s: %s', (_, src) => expect(code(() => compileSafeRegex(src))).toBe('ERR_BV_RULES_INVALID'));
+
+  it.each([
+    '[A-Z]{1,5}',
+    '(?:ab)+',
+    '[a-z0-9_-]+',
+    '\\w+@\\w+\\.\\w+',
+    '(?<cc>[A-Z]{3})',
+    '(a|b)c',
+    'x(ab)?y',
+    'a?b',
+    'a|',
+    '[0-9]{4}-[0-9]{2}-[0-9]{2}',
+    'https?://[a-z.]+',
+    '.*password.*',
+    '.*(?:password|secret).*',
+  ])('accepts %s', (src) => {
     expect(compileSafeRegex(src)).toBeInstanceOf(RegExp);
   });
 
@@ -76,7 +106,54 @@ describe('safe regular expressions', () => {
       { numRuns: 1000 },
     );
   });
+
+  it('admits only patterns that match hostile texts of up to MAX_REGEX_INPUT characters quickly (property)', () => {
+    const atom = fc.constantFrom('a', 'b', 'c', '.', '[ab]', '[^a]', '[bc]');
+    const quantifier = fc.constantFrom('', '', '*', '+', '?', '{2}', '{0,3}', '{1,1000}', '*?');
+    const term = (depth: number): fc.Arbitrary<string> =>
+      fc.tuple(depth === 0 ? atom : fc.oneof({ arbitrary: atom, weight: 3 }, { arbitrary: group(depth - 1), weight: 1 }), quantifier).map(([a, q]) => a + q);
+    const alternation = (depth: number): fc.Arbitrary<string> =>
+      fc.array(fc.array(term(depth), { minLength: 1, maxLength: 4 }).map((t) => t.join('')), { minLength: 1, maxLength: 2 }).map((s) => s.join('|'));
+    const group = (depth: number): fc.Arbitrary<string> => fc.tuple(fc.constantFrom('(?:', '('), alternation(depth)).map(([open, p]) => `${open}${p})`);
+    // Runs of one character or of a pair, then a character no atom but `[^a]` takes, so that matching must fail.
+    const texts = ['a', 'b', 'c', 'ab'].map((unit) => (n: number) => `${unit.repeat(Math.ceil(n / unit.length))}\n`);
+    fc.assert(
+      fc.property(alternation(2), (src) => {
+        let re: RegExp;
+        try {
+          re = compileSafeRegex(src);
+        } catch {
+          return; // refused
+        }
+        for (const text of texts) {
+          for (const n of MATCH_LENGTHS) expect(matchMs(re, text(n)), `${src} on ${n} characters`).toBeLessThan(MATCH_BUDGET_MS);
+        }
+      }),
+      { numRuns: 200, endOnFailure: true },
+    );
+  });
 });
+
+/** Generous: an admitted pattern takes well under a millisecond to a few on these texts. */
+const MATCH_BUDGET_MS = 50;
+/**
+ * Text lengths up to MAX_REGEX_INPUT, growing slowly at first so that a pattern with exponential backtracking fails
+ * the budget at a short length instead of running for hours.
+ */
+const MATCH_LENGTHS = [...Array.from({ length: 32 }, (_, i) => 2 * (i + 1))];
+for (let n = 80; n < MAX_REGEX_INPUT; n = Math.ceil(n * 1.25)) MATCH_LENGTHS.push(n);
+MATCH_LENGTHS.push(MAX_REGEX_INPUT);
+
+/** Time of one match, the better of two when the first is over budget (a garbage collection can land in it). */
+function matchMs(re: RegExp, text: string): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 2 && best >= MATCH_BUDGET_MS; i++) {
+    const start = performance.now();
+    re.test(text);
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
+}
 
 describe('parseRules', () => {
   it('fills defaults', () => {
