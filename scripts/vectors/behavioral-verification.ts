@@ -333,6 +333,28 @@ const SPECS: Spec[] = [
     error: 'ERR_BV_RULES_INVALID',
   },
   {
+    id: 'rules-unsafe-regex-hidden-alternation',
+    description:
+      'A repetition of a group whose alternatives match the same text ((?:(?:a|a))*) backtracks exponentially, even though no quantifier is nested; refused.',
+    rules: { parameters: [{ id: 'p', action: '*', param: 'v', check: 'pattern', regex: '(?:(?:a|a))*b', max_length: 64 }] },
+    observations: [],
+    error: 'ERR_BV_RULES_INVALID',
+  },
+  {
+    id: 'rules-unsafe-regex-adjacent-repetitions',
+    description: 'Adjacent repetitions that can match the same characters (a*a*a*a*) backtrack polynomially; refused.',
+    rules: { parameters: [{ id: 'p', action: '*', param: 'v', check: 'pattern', regex: 'a*a*a*a*b', max_length: 1024 }] },
+    observations: [],
+    error: 'ERR_BV_RULES_INVALID',
+  },
+  {
+    id: 'rules-unsafe-regex-bounded-repetitions',
+    description: 'Chained bounded repetitions (a{0,1000} eight times) backtrack polynomially though each is bounded; refused.',
+    rules: { parameters: [{ id: 'p', action: '*', param: 'v', check: 'pattern', regex: `${'a{0,1000}'.repeat(8)}b`, max_length: 1024 }] },
+    observations: [],
+    error: 'ERR_BV_RULES_INVALID',
+  },
+  {
     id: 'rules-range-inverted',
     description: 'A range whose min is above its max is refused.',
     rules: { parameters: [{ id: 'p', action: '*', param: 'v', check: 'range', min: '2', max: '1.5' }] },
