@@ -73,12 +73,15 @@ export class Fence {
   }
 
   /**
-   * Throws `ERR_CP_FENCED` when a rollback fences `resource`. Work done on behalf of a rollback (`asPartOf`) passes
-   * that rollback's own fence.
+   * Throws `ERR_CP_FENCED` when a rollback fences `resource`. Work done on behalf of a rollback (`asPartOf`, the
+   * `holder` a compensation handler is given) passes that holder's own fence only: another coordinator's rollback
+   * of the same name still blocks it.
    */
-  check(resource: string, asPartOf?: string): void {
-    if (!this.#held.has(resource)) return;
-    const blocking = this.holders(resource).filter((r) => r !== asPartOf);
+  check(resource: string, asPartOf?: FenceHolder): void {
+    const held = this.#held.get(resource);
+    if (!held) return;
+    const own = asPartOf === undefined ? undefined : holderKey(asPartOf);
+    const blocking = [...new Set([...held].filter(([key]) => key !== own).map(([, rollback]) => rollback))];
     if (blocking.length > 0) throw snError('ERR_CP_FENCED', `${resource} is under rollback ${blocking.join(', ')}`);
   }
 

@@ -14,11 +14,13 @@ import { type CompensationResultClaims, compensationResult } from '../messages/c
 import { rollbackComplete } from '../messages/rollback-complete.js';
 import { type PlanStep, type RollbackPlanClaims, rollbackPlan } from '../messages/rollback-plan.js';
 import { type CompensationRecord, MemoryCompensationRecord } from './compensation-record.js';
-import { Fence } from './fence.js';
+import { Fence, type FenceHolder } from './fence.js';
 
 /** What a compensation handler is asked to do: undo `step.task` on `step.resource`. */
 export interface CompensationRequest {
   readonly rollback: string;
+  /** The fence this compensation runs under: pass it to `fence.check(resource, holder)` to get past that fence only. */
+  readonly holder: FenceHolder;
   readonly step: PlanStep;
   /** The idempotency key: use it in the handler's own transaction where the effect is stored. */
   readonly key: string;
@@ -84,7 +86,7 @@ export class RollbackParticipant {
   async raiseFences(excerpt: Uint8Array): Promise<void> {
     const plan = this.#verifyExcerpt(excerpt);
     this.fence.raise(
-      { rollback: plan.rollback, coordinator: plan.iss, plan: plan.pred[0]! },
+      holderOf(plan),
       plan.steps.map((s) => s.resource),
     );
   }
@@ -136,7 +138,7 @@ export class RollbackParticipant {
     if (signal.aborted) throw snError('ERR_CP_ABORTED');
     const attempt = await this.#record.addAttempt(step.key);
     try {
-      const { state } = await handler({ rollback: plan.rollback, step, key: step.key, attempt, signal });
+      const { state } = await handler({ rollback: plan.rollback, holder: holderOf(plan), step, key: step.key, attempt, signal });
       return await this.#final(plan, step, { outcome: 'compensated', state, attempts: attempt });
     } catch (e) {
       if (isSafetyNetError(e, 'ERR_CP_NOT_REVERSIBLE')) {
@@ -171,3 +173,8 @@ export class RollbackParticipant {
 }
 
 type Outcome = Pick<CompensationResultClaims, 'outcome' | 'state' | 'reason' | 'attempts'>;
+
+/** Who fences for a verified plan excerpt: its coordinator, for the full plan its `pred` names. */
+function holderOf(plan: RollbackPlanClaims): FenceHolder {
+  return { rollback: plan.rollback, coordinator: plan.iss, plan: plan.pred[0]! };
+}

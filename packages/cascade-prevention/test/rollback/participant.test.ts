@@ -55,7 +55,12 @@ describe('participant', () => {
     const shipping = makeWorld().participants[2]!;
     await shipping.raiseFences(excerpt([shippingStep]));
     expect(() => shipping.fence.check('shipments/1001')).toThrow(expect.objectContaining({ code: 'ERR_CP_FENCED' }));
-    expect(() => shipping.fence.check('shipments/1001', 'rb-x')).not.toThrow();
+    const own = { rollback: 'rb-x', coordinator: COORDINATOR, plan: 'plan-1' };
+    expect(() => shipping.fence.check('shipments/1001', own)).not.toThrow();
+    // Another coordinator's rollback of the same name, or another plan of it, is not this fence's holder.
+    for (const other of [{ ...own, coordinator: 'spiffe://example.org/other-coordinator' }, { ...own, plan: 'plan-2' }]) {
+      expect(() => shipping.fence.check('shipments/1001', other)).toThrow(expect.objectContaining({ code: 'ERR_CP_FENCED' }));
+    }
     expect(() => shipping.fence.check('shipments/other')).not.toThrow();
     shipping.fence.release('rb-x');
     expect(() => shipping.fence.check('shipments/1001')).not.toThrow();

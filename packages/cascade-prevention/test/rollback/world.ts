@@ -80,8 +80,10 @@ export function makeWorld(options: WorldOptions = {}) {
         random: seededRandom(`rb-participant-${a}`),
         ...(options.records?.[a] ? { record: options.records[a] } : {}),
         handlers: {
-          [`${a}.undo`]: async ({ step, attempt }) => {
+          [`${a}.undo`]: async ({ step, attempt, holder }) => {
             if (options.failWhen?.(a, attempt)) throw snError('ERR_CP_COMPENSATION_FAILED', `${a} is busy`);
+            // The rollback's own fence lets its compensation through, as a handler checking fences would see it.
+            participants.find((p) => p.agent === agentId(a))!.fence.check(step.resource, holder);
             // While compensating, the other fenced resources must refuse new work.
             for (const other of participants) if (other.agent !== agentId(a) && other.fence.isFenced(STATES[nameOf(other.agent)].resource)) fenceSeen.push(other.agent);
             state.set(step.resource, STATES[a].before);
