@@ -2,9 +2,7 @@
  * DAG insert cases: validated inserts per second while one fresh workflow is built to 100 000 and to 1 000 000
  * tasks. The per-insert rate at 1m against 100k shows whether inserts stay O(predecessors) as the DAG grows.
  */
-import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { type DagNodeInput, EctDag } from '@safety-net/core';
@@ -100,12 +98,14 @@ const ROUNDS = 5;
 /**
  * Runs the DAG cases that `selected` accepts: one untimed warm-up build of 100k, then {@link ROUNDS} rounds of
  * (100k, 100k, 100k, 1m), so both sizes are measured throughout the run. Each build gets its input generated just
- * before it (untimed) and dropped after it, then a full collection and a settling pause. The whole input stays alive during its build, so the garbage
- * collections of a 1m build also mark a 1m-node input a real verifier would have dropped: conservative for 1m.
+ * before it (untimed) and dropped after it, then a full collection and a settling pause. The whole input stays
+ * alive during its build, so the garbage collections of a 1m build also mark a 1m-node input a real verifier would
+ * have dropped: conservative for 1m.
  */
 export async function dagCases(selected: (c: { name: string }) => boolean): Promise<Record<string, CaseResult>> {
   const sizes = DAG_CASES.filter(selected);
   if (sizes.length === 0) return {};
+  console.error(`measuring DAG inserts: ${sizes.map((s) => s.name).join(', ')}`);
   const gc = collector();
   const timedBuild = async (n: number, seed: number): Promise<RoundTime> => {
     const input = workflow(n, seed);
@@ -121,25 +121,4 @@ export async function dagCases(selected: (c: { name: string }) => boolean): Prom
     }
   }
   return Object.fromEntries(sizes.map((s, i) => [s.name, summarize(rounds[i]!, s.n)]));
-}
-
-/**
- * {@link dagCases} in a fresh child process (same Node, same loader flags), so that neither the DAG builds nor the
- * other cases inherit the other's heap: a million-task build leaves the old generation large for whatever runs
- * next, and cases that ran before it leave the insert path's inline caches polymorphic.
- */
-export function dagCasesInChild(filters: readonly string[]): Promise<Record<string, CaseResult>> {
-  const script = fileURLToPath(new URL('./dag-process.ts', import.meta.url));
-  const child = spawn(process.execPath, [...process.execArgv, script, ...filters], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve(JSON.parse(out) as Record<string, CaseResult>);
-      else reject(new Error(`DAG benchmark process exited with ${code}`));
-    });
-  });
 }

@@ -2,21 +2,16 @@
  * `pnpm bench`: runs every case, prints the table of rates and ratios, and writes bench/results.json.
  * Arguments, if any, are substrings of case names: only matching cases run, and results.json is left alone.
  */
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { getBackend } from '@safety-net/core';
-import { behavioralVerificationGroups } from './behavioral-verification.js';
-import { betGroup } from './behavioral-verification-bet.js';
-import { harnessGroup } from './behavioral-verification-harness.js';
-import { cascadeGroup } from './cascade.js';
-import { breakerGroup } from './cascade-breaker.js';
-import { DAG_CASES, dagCasesInChild } from './dag.js';
-import { type BenchCase, type CaseResult, measureGroup } from './harness.js';
+import { GROUPS } from './groups.js';
+import type { CaseResult } from './harness.js';
 import { computeRatios, formatReport } from './report.js';
-import { type BenchGroup, signingGroups } from './signing.js';
 
 const filters = process.argv.slice(2);
-const selected = (c: BenchCase | { name: string }) => filters.length === 0 || filters.some((f) => c.name.includes(f));
 
 const environment = {
   node: process.version,
@@ -33,31 +28,30 @@ console.log(
   `node ${environment.node} on ${environment.cpu} (${environment.cores} cores, load ${environment.load}), backend ${environment.backend}\n`,
 );
 
-const cases: Record<string, CaseResult> = {};
-const started = performance.now();
-if (DAG_CASES.some(selected)) {
-  console.log(`measuring DAG inserts in a child process: ${DAG_CASES.filter(selected).map((c) => c.name).join(', ')}`);
-  Object.assign(cases, await dagCasesInChild(filters));
+/**
+ * Measures one group in a fresh child process (same Node, same loader flags), so that no group inherits another's
+ * heap or inline caches: measured after the others in one process, the million-task DAG build ran at 0.5–0.6 × its
+ * isolated rate, and the monitor case swung by a fifth with what ran before it.
+ */
+function measureInChild(group: string): Promise<Record<string, CaseResult>> {
+  const script = fileURLToPath(new URL('./group-process.ts', import.meta.url));
+  const child = spawn(process.execPath, [...process.execArgv, script, group, ...filters], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(JSON.parse(out) as Record<string, CaseResult>);
+      else reject(new Error(`benchmark group ${group} exited with ${code}`));
+    });
+  });
 }
 
-// Groups are built one at a time and dropped once measured, so that one group's fixtures (e.g. a 100k-task DAG)
-// do not weigh on the garbage collector while later cases run.
-const groupMakers: (() => BenchGroup | BenchGroup[] | Promise<BenchGroup | BenchGroup[]>)[] = [
-  signingGroups,
-  behavioralVerificationGroups,
-  betGroup,
-  harnessGroup,
-  breakerGroup,
-  cascadeGroup,
-];
-for (const make of groupMakers) {
-  for (const group of [await make()].flat()) {
-    const chosen = group.cases.filter(selected);
-    if (chosen.length === 0) continue;
-    console.log(`measuring ${group.title}: ${chosen.map((c) => c.name).join(', ')}`);
-    Object.assign(cases, await measureGroup(chosen));
-  }
-}
+const cases: Record<string, CaseResult> = {};
+const started = performance.now();
+for (const group of Object.keys(GROUPS)) Object.assign(cases, await measureInChild(group));
 
 const ratios = computeRatios(cases);
 console.log(`\n${formatReport(cases, ratios)}\n`);
