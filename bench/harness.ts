@@ -46,10 +46,10 @@ export interface RoundTime {
 }
 
 /**
- * Defaults: 0.5 s warm-up, then 10 rounds of about 0.3 s each. Many short rounds rather than a few long ones: on a
+ * Defaults: 0.5 s warm-up, then 15 rounds of about 0.3 s each. Many short rounds rather than a few long ones: on a
  * shared machine the median of more samples, interleaved more finely, is steadier.
  */
-export const DEFAULT_HARNESS: HarnessOptions = { warmupMs: 500, rounds: 10, roundMs: 300 };
+export const DEFAULT_HARNESS: HarnessOptions = { warmupMs: 500, rounds: 15, roundMs: 300 };
 
 /** Process CPU time (user + system, all threads) in milliseconds. */
 function cpuMs(): number {
@@ -110,8 +110,11 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-// Two-sided 95 % Student's t for 1..10 degrees of freedom; 1.96 beyond.
-const T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228];
+// Two-sided 95 % Student's t for 1..20 degrees of freedom; 1.96 beyond.
+const T95 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093,
+  2.086,
+];
 
 /** Summarizes rounds of `batch` operations each (for DAG builds: one build per round). */
 export function summarize(rounds: readonly RoundTime[], batch: number): CaseResult {
