@@ -16,6 +16,12 @@ export const NameSchema = z.string().min(1).max(256);
 export const ReasonTextSchema = z.string().max(1024);
 
 /** Most task ids one rollback message lists; larger rollbacks are split by the coordinator. */
+/**
+ * Longest lifetime (`exp − iat`, seconds) of a plan excerpt a participant accepts, and of those a coordinator
+ * signs: a participant remembers a completed plan this long, after which no excerpt of it can verify again.
+ */
+export const MAX_EXCERPT_LIFETIME_SECONDS = 86_400;
+
 export const MAX_ROLLBACK_TASKS = 100_000;
 
 /** Claims every cascade-prevention message has: its issuer, times, audience and its place in the ECT DAG. */

@@ -22,6 +22,7 @@ export {
 export {
   type Compensation,
   CompensationSchema,
+  MAX_EXCERPT_LIFETIME_SECONDS,
   MAX_ROLLBACK_TASKS,
   NameSchema,
   type Undo,

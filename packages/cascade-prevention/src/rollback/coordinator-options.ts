@@ -8,6 +8,7 @@ import {
   systemClock,
   systemRandom,
 } from '@safety-net/core';
+import { MAX_EXCERPT_LIFETIME_SECONDS } from '../messages/common.js';
 import type { CheckpointLookup } from './checkpoints.js';
 import { MemoryRollbackStore } from './memory-store.js';
 import type { PlanOptions } from './options.js';
@@ -77,7 +78,7 @@ export function resolveCoordinatorOptions(options: CoordinatorOptions): Resolved
     store: options.store ?? new MemoryRollbackStore(),
     retry,
     callTimeoutMs: positiveInt(options.callTimeoutMs ?? 10_000, 'callTimeoutMs', 3_600_000),
-    excerptLifetimeSeconds: positiveInt(options.excerptLifetimeSeconds ?? 300, 'excerptLifetimeSeconds', 86_400),
+    excerptLifetimeSeconds: positiveInt(options.excerptLifetimeSeconds ?? 300, 'excerptLifetimeSeconds', MAX_EXCERPT_LIFETIME_SECONDS),
     plan: options.plan ?? {},
     clock: options.clock ?? systemClock,
     random: options.random ?? systemRandom,

@@ -95,7 +95,7 @@ export class Fence {
   }
 }
 
-/** Unambiguous for any three names. */
-function holderKey(h: FenceHolder): string {
+/** A holder as one string, unambiguous for any three names. */
+export function holderKey(h: FenceHolder): string {
   return JSON.stringify([h.rollback, h.coordinator, h.plan]);
 }

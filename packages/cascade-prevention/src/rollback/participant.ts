@@ -1,5 +1,6 @@
 import {
   type Clock,
+  DEFAULT_CLOCK_SKEW_SECONDS,
   epochSeconds,
   isSafetyNetError,
   type KeyResolver,
@@ -10,11 +11,12 @@ import {
   systemClock,
   systemRandom,
 } from '@safety-net/core';
+import { MAX_EXCERPT_LIFETIME_SECONDS } from '../messages/common.js';
 import { type CompensationResultClaims, compensationResult } from '../messages/compensation-result.js';
 import { rollbackComplete } from '../messages/rollback-complete.js';
 import { type PlanStep, type RollbackPlanClaims, rollbackPlan } from '../messages/rollback-plan.js';
 import { type CompensationRecord, MemoryCompensationRecord } from './compensation-record.js';
-import { Fence, type FenceHolder } from './fence.js';
+import { Fence, type FenceHolder, holderKey } from './fence.js';
 
 /** What a compensation handler is asked to do: undo `step.task` on `step.resource`. */
 export interface CompensationRequest {
@@ -72,6 +74,11 @@ export class RollbackParticipant {
   readonly #random: RandomSource;
   /** Compensations running now, by key: a second request for the same key waits for the first. */
   readonly #inFlight = new Map<string, Promise<Uint8Array>>();
+  /**
+   * Fence holders whose Rollback Complete was applied, with the time (seconds) after which no excerpt of their plan
+   * can verify: until then a replayed excerpt must not fence again what the rollback released.
+   */
+  readonly #ended = new Map<string, number>();
 
   constructor(options: ParticipantOptions) {
     this.agent = options.agent;
@@ -85,8 +92,12 @@ export class RollbackParticipant {
   /** Verifies an excerpt with this agent's steps and fences their resources for the rollback. */
   async raiseFences(excerpt: Uint8Array): Promise<void> {
     const plan = this.#verifyExcerpt(excerpt);
+    const holder = holderOf(plan);
+    if (this.#ended.has(holderKey(holder))) {
+      throw snError('ERR_CP_ROLLBACK_CONFLICT', `plan ${holder.plan} of ${holder.rollback} is already complete`);
+    }
     this.fence.raise(
-      holderOf(plan),
+      holder,
       plan.steps.map((s) => s.resource),
     );
   }
@@ -111,10 +122,15 @@ export class RollbackParticipant {
   async releaseFences(complete: Uint8Array): Promise<void> {
     const result = rollbackComplete.verify(complete, { key: this.#options.coordinators, clock: this.#clock });
     if (!result.ok) throw result.error;
-    const { iss, pred, rollback } = result.claims;
+    const { iss, iat, pred, rollback } = result.claims;
     const plan = pred[0];
     if (plan === undefined) throw snError('ERR_CP_PLAN_INVALID', 'a Rollback Complete names its plan as its first predecessor');
-    this.fence.releaseBy({ rollback, coordinator: iss, plan });
+    const holder = { rollback, coordinator: iss, plan };
+    this.fence.releaseBy(holder);
+    // Every excerpt of the plan was signed before its Complete and lives at most the longest excerpt lifetime.
+    const now = epochSeconds(this.#clock);
+    for (const [key, until] of this.#ended) if (until < now) this.#ended.delete(key);
+    this.#ended.set(holderKey(holder), iat + MAX_EXCERPT_LIFETIME_SECONDS + DEFAULT_CLOCK_SKEW_SECONDS);
   }
 
   #verifyExcerpt(excerpt: Uint8Array): RollbackPlanClaims {
@@ -122,6 +138,9 @@ export class RollbackParticipant {
     if (!result.ok) throw result.error;
     const plan = result.claims;
     if (plan.pred.length !== 1) throw snError('ERR_CP_PLAN_INVALID', 'an excerpt names exactly the full plan as its predecessor');
+    if (plan.exp === undefined || plan.exp - plan.iat > MAX_EXCERPT_LIFETIME_SECONDS) {
+      throw snError('ERR_CP_PLAN_INVALID', `an excerpt expires within ${MAX_EXCERPT_LIFETIME_SECONDS} s of its iat`);
+    }
     const foreign = plan.steps.find((s) => s.agent !== this.agent);
     if (foreign) throw snError('ERR_CP_PLAN_INVALID', `step ${foreign.step} is for ${foreign.agent}`);
     return plan;

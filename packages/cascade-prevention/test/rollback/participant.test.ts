@@ -129,6 +129,27 @@ describe('fences and Rollback Complete', () => {
     await p.releaseFences(completeFor('plan-new'));
   });
 
+  it('a fence excerpt replayed after its plan completed does not fence again; another plan still does', async () => {
+    const p = shipping();
+    const excerptOfPlan = fenceFor('plan-done');
+    await p.raiseFences(excerptOfPlan);
+    await p.releaseFences(completeFor('plan-done'));
+    await expect(p.raiseFences(excerptOfPlan)).rejects.toMatchObject({ code: 'ERR_CP_ROLLBACK_CONFLICT' });
+    expect(fenced(p)).toBe('no error');
+    await p.raiseFences(fenceFor('plan-next'));
+    expect(fenced(p)).toBe('ERR_CP_FENCED');
+  });
+
+  it('accepts only excerpts that expire, within a day of their issue', async () => {
+    const p = shipping();
+    const signed = (exp: number | undefined) => excerpt([shippingStep], { pred: ['plan-x'], jti: `x-${exp}`, exp }, c1);
+    for (const exp of [undefined, NOW + 86_401]) {
+      await expect(p.raiseFences(signed(exp))).rejects.toMatchObject({ code: 'ERR_CP_PLAN_INVALID' });
+    }
+    await p.raiseFences(signed(NOW + 86_400));
+    expect(fenced(p)).toBe('ERR_CP_FENCED');
+  });
+
   it('keeps the fences of two coordinators apart and refuses a Complete that names no plan', async () => {
     const p = shipping();
     await p.raiseFences(fenceFor('plan-c1'));
