@@ -16,3 +16,4 @@ export * from './messages/index.js';
 export { bytesEqual, concatBytes, fromBase64Url, fromHex, fromUtf8, joinBytes, toBase64Url, toHex, utf8 } from './util/bytes.js';
 export { type Clock, epochSeconds, fixedClock, readClock, systemClock } from './util/clock.js';
 export { type RandomSource, randomUuid, seededRandom, systemRandom, uniformSource } from './util/random.js';
+export { BoundedMap } from './util/bounded-map.js';

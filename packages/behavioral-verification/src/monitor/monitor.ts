@@ -1,4 +1,4 @@
-import { type Clock, checkLimit, DAG_DEFAULTS, EctDag, readClock, snError, systemClock } from '@safety-net/core';
+import { BoundedMap, type Clock, checkLimit, DAG_DEFAULTS, EctDag, readClock, snError, systemClock } from '@safety-net/core';
 import { formatDecimal, parseDecimal } from '../rules/decimal.js';
 import { UNLISTED_RULE_ID } from '../rules/parse.js';
 import type { Response, ViolationClass } from '../rules/schema.js';
@@ -68,15 +68,11 @@ export class Monitor {
   private readonly lastSeen: (number | undefined)[];
   private readonly mix: MixDivergence[];
   private latest = 0;
-  /** `exec_act` of the latest nodes this monitor counted: predecessor checks read it without building a DAG node. */
-  private readonly acts = new Map<string, string>();
   /**
-   * The keys of `acts` oldest first, a ring once `maxTracked` long: `tracked[oldest]` is the one to forget next.
-   * (Evicting through `acts.keys().next()` would walk the deleted slots of a large Map each time.)
+   * `exec_act` of the latest `maxTracked` nodes this monitor counted, oldest forgotten first: predecessor checks
+   * read it without building a DAG node.
    */
-  private readonly tracked: string[] = [];
-  private oldest = 0;
-  private readonly maxTracked: number;
+  private readonly acts: BoundedMap<string, string>;
   private readonly keepsDag: boolean;
   /** Collects the violations of the action being judged; reused, since judging is synchronous. */
   private readonly found = new Violations();
@@ -90,7 +86,7 @@ export class Monitor {
     this.dag = options.dag ?? new EctDag();
     this.keepsDag = options.dag !== undefined || profile.rules.sequences.some((r) => r.relation === 'ancestor');
     this.traversalLimit = checkLimit(options.traversalLimit === undefined ? DAG_DEFAULTS.traversalLimit : options.traversalLimit, 'traversalLimit');
-    this.maxTracked = checkLimit(options.maxTracked === undefined ? DEFAULT_MAX_TRACKED : options.maxTracked, 'maxTracked');
+    this.acts = new BoundedMap(checkLimit(options.maxTracked === undefined ? DEFAULT_MAX_TRACKED : options.maxTracked, 'maxTracked'));
     const { rules } = profile;
     this.rates = rules.rates.map((r) => new RateWindow(r.max, r.window_ms));
     this.budgets = rules.budgets.map((r) => new BudgetWindow(r.window_ms));
@@ -258,7 +254,7 @@ export class Monitor {
       if (this.keepsDag) {
         this.dag.insert({ jti: obs.jti, wid: obs.wid, iat: Math.floor(obs.time_ms / 1000), iss: obs.iss, exec_act: obs.exec_act, pred: obs.pred });
       }
-      this.track(obs.jti, obs.exec_act);
+      this.acts.set(obs.jti, obs.exec_act);
     }
     this.latest = t;
     for (const i of app.rates) this.rates[i]!.add(t);
@@ -268,19 +264,6 @@ export class Monitor {
       if (value !== undefined) this.budgets[i]!.add(t, value);
     }
     this.stepDrift(obs, t, app, true);
-  }
-
-  /** Remembers the action of a new node, forgetting the oldest remembered one when `maxTracked` are. */
-  private track(jti: string, act: string): void {
-    if (this.maxTracked === 0) return;
-    if (this.tracked.length < this.maxTracked) {
-      this.tracked.push(jti);
-    } else {
-      this.acts.delete(this.tracked[this.oldest]!);
-      this.tracked[this.oldest] = jti;
-      this.oldest = (this.oldest + 1) % this.maxTracked;
-    }
-    this.acts.set(jti, act);
   }
 }
 

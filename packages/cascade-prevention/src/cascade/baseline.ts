@@ -1,4 +1,4 @@
-import { BoundedMap } from './bounded-map.js';
+import { BoundedMap } from '@safety-net/core';
 
 /** A read-only view of one baseline (`cascade-prevention.md` §5.2). */
 export interface BaselineSnapshot {

@@ -1,6 +1,5 @@
-import { type EctDag, snError } from '@safety-net/core';
+import { BoundedMap, type EctDag, snError } from '@safety-net/core';
 import { type BaselineSnapshot, BaselineTable, type EwmaBaseline } from './baseline.js';
-import { BoundedMap } from './bounded-map.js';
 import { type Cascade, findCascades } from './cascades.js';
 import { type ContainmentOptions, type ContainmentRecommendation, recommendContainment } from './containment.js';
 import { type CascadeOptions, type ResolvedCascadeOptions, resolveCascadeOptions } from './options.js';

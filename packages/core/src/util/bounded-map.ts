@@ -1,3 +1,5 @@
+import { snError } from '../errors/index.js';
+
 interface Entry<K, V> {
   readonly key: K;
   value: V;
@@ -7,7 +9,7 @@ interface Entry<K, V> {
 
 /**
  * A map of at most `capacity` entries, oldest first: setting a key makes it the newest, and the oldest entry is
- * forgotten when there would be more. The order is a linked list rather than a Map's own insertion order, because
+ * forgotten when there would be more (with a capacity of 0, nothing is kept). The order is a linked list rather than a Map's own insertion order, because
  * V8 keeps deleted slots at the front of a Map until it rehashes, so reaching the first key again and again after
  * deleting it costs time in the number of keys deleted so far: O(capacity) per eviction instead of O(1).
  */
@@ -16,10 +18,17 @@ export class BoundedMap<K, V> {
   private oldest: Entry<K, V> | undefined;
   private newest: Entry<K, V> | undefined;
 
-  constructor(private readonly capacity: number) {}
+  /** `capacity` is a whole number ≥ 0, else `ERR_INPUT_INVALID`. */
+  constructor(private readonly capacity: number) {
+    if (!Number.isSafeInteger(capacity) || capacity < 0) throw snError('ERR_INPUT_INVALID', 'capacity must be a whole number ≥ 0');
+  }
 
   get size(): number {
     return this.entries.size;
+  }
+
+  has(key: K): boolean {
+    return this.entries.has(key);
   }
 
   /** The value of `key`, without making it the newest. */
@@ -31,6 +40,7 @@ export class BoundedMap<K, V> {
   set(key: K, value: V): void {
     let e = this.entries.get(key);
     if (e === undefined) {
+      if (this.capacity === 0) return;
       e = { key, value, older: undefined, newer: undefined };
       this.entries.set(key, e);
       if (this.entries.size > this.capacity) this.remove(this.oldest!);
