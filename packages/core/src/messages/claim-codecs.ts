@@ -36,14 +36,28 @@ export const base64UrlBytes: ClaimCodec = {
 
 /**
  * JSON values ↔ the matching CBOR (objects ↔ text-keyed maps). For open extension objects such as `ect_ext`.
- * CBOR that has no JSON counterpart (byte strings, tags, non-text keys, undefined) is refused.
+ * CBOR that has no JSON counterpart (byte strings, tags, non-text keys, undefined) is refused. A `__proto__` key
+ * is refused both ways, so that nothing is signed that verification would refuse.
  */
 export const jsonValue: ClaimCodec = {
-  toCbor: (v) => v as CborValue,
+  toCbor: (v) => {
+    refuseReservedKeys(v, 0);
+    return v as CborValue;
+  },
   fromCbor: (v) => cborToJson(v, 0),
 };
 
 const MAX_JSON_DEPTH = 32;
+
+/** Refuses a `__proto__` key at any depth of a JSON value (and nesting past the limit, as on decoding). */
+function refuseReservedKeys(value: unknown, depth: number): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (depth > MAX_JSON_DEPTH) throw snError('ERR_CLAIMS_INVALID', 'extension nests too deeply');
+  for (const [k, v] of Object.entries(value)) {
+    if (k === '__proto__') throw snError('ERR_CLAIMS_INVALID', 'reserved key');
+    refuseReservedKeys(v, depth + 1);
+  }
+}
 
 function cborToJson(value: CborValue, depth: number): unknown {
   if (depth > MAX_JSON_DEPTH) throw snError('ERR_CLAIMS_INVALID', 'extension nests too deeply');

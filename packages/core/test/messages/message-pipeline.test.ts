@@ -59,6 +59,10 @@ describe('ECT as a COSE message type', () => {
   it('refuses invalid claims at signing time', () => {
     expect(() => ect.sign({ ...ectClaims(), exec_act: '' }, key)).toThrow(expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }));
     expect(() => ect.sign({ ...ectClaims(), par: [] } as never, key)).toThrow(expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }));
+    // Verification refuses a `__proto__` key inside an extension's values, so signing does too.
+    for (const ext of ['{"a":{"__proto__":[]}}', '{"a":[{"b":{"__proto__":null}}]}']) {
+      expect(() => ect.sign(ectClaims({ ect_ext: JSON.parse(ext) }), key)).toThrow(expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }));
+    }
   });
 
   const cases: [string, () => Uint8Array, ErrorCode, Record<string, unknown>?][] = [
@@ -200,7 +204,11 @@ describe('ECT as a COSE message type', () => {
       wid: fc.string({ minLength: 1, maxLength: 64 }),
       exec_act: fc.string({ minLength: 1, maxLength: 64 }),
       pred: fc.array(fc.string({ minLength: 1, maxLength: 36 }), { maxLength: 5 }),
-      ect_ext: fc.option(fc.dictionary(fc.string({ maxLength: 8 }).filter((k) => k !== '__proto__'), fc.jsonValue({ maxDepth: 2 })), { nil: undefined }),
+      // Valid claims: no `__proto__` key at any depth (refused both ways, tested above).
+      ect_ext: fc.option(
+        fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 })).filter((e) => !JSON.stringify(e).includes('"__proto__"')),
+        { nil: undefined },
+      ),
     });
     fc.assert(
       fc.property(claims, (c) => {
