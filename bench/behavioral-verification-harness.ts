@@ -17,7 +17,12 @@ function suite(): unknown {
       { kind: 'regex', pattern: 'total=[0-9]+' },
       { kind: 'numeric', expected: i, tolerance: 0.5 },
     ][i % 4];
-    return { id: `t${i}`, input: { n: i, kind: i % 4 }, checker, ...(i % 4 === 0 ? { safety: { forbidden: ['.*password.*'] } } : {}) };
+    return {
+      id: `t${i}`,
+      input: { n: i, kind: i % 4 },
+      checker,
+      ...(i % 4 === 0 ? { safety: { forbidden: ['.*password.*'] } } : {}),
+    };
   });
   return { id: 'bench-suite', version: '1', tasks };
 }
@@ -34,9 +39,12 @@ export async function harnessGroup(): Promise<BenchGroup> {
   const compiled = compileSuite(suite());
   const clock = { now: () => performance.now() };
   const first = await runSuite(agent, compiled, { clock });
-  if (!first.outcomes.every((o) => o.status === 'ok' && o.correct && o.safe !== false)) throw new Error('benchmark setup: every task passes');
+  if (!first.outcomes.every((o) => o.status === 'ok' && o.correct && o.safe !== false))
+    throw new Error('benchmark setup: every task passes');
   return {
     title: 'benchmark harness',
-    cases: [{ name: `bv.harness.run_suite.${TASKS}tasks`, run: () => runSuite(agent, compiled, { clock }), async: true }],
+    cases: [
+      { name: `bv.harness.run_suite.${TASKS}tasks`, run: () => runSuite(agent, compiled, { clock }), async: true },
+    ],
   };
 }

@@ -4,9 +4,10 @@
  * @microsoft/agent-governance-sdk's PolicyEngine.evaluate on 100 action-pattern rules over the same stream; and
  * the drift detectors' throughput. In-process, no signing; the stream is prepared up front.
  */
-import { fixedClock } from '@safety-net/core';
-import { compileProfile, Cusum, MixDivergence, Monitor, PageHinkley } from '@safety-net/behavioral-verification';
+
 import { PolicyEngine } from '@microsoft/agent-governance-sdk';
+import { Cusum, compileProfile, MixDivergence, Monitor, PageHinkley } from '@safety-net/behavioral-verification';
+import { fixedClock } from '@safety-net/core';
 import type { BenchCase } from './harness.js';
 import type { BenchGroup } from './signing.js';
 
@@ -24,7 +25,11 @@ function check(condition: boolean, what: string): void {
 function hundredRules(): unknown {
   const actions = [
     ...DESKS.map((d) => ({ id: `allow-${d}`, effect: 'allow', pattern: `${d}.*` })),
-    ...Array.from({ length: 15 }, (_, i) => ({ id: `deny-${i}`, effect: 'deny', pattern: `${DESKS[i % 5]}.forbidden${i}` })),
+    ...Array.from({ length: 15 }, (_, i) => ({
+      id: `deny-${i}`,
+      effect: 'deny',
+      pattern: `${DESKS[i % 5]}.forbidden${i}`,
+    })),
   ];
   const checks = ['range', 'enum', 'pattern', 'length'] as const;
   const parameters = Array.from({ length: 20 }, (_, i) => {
@@ -35,16 +40,59 @@ function hundredRules(): unknown {
     if (kind === 'pattern') return { ...base, param: 'symbol', check: 'pattern', regex: '[A-Z]{3,6}', max_length: 6 };
     return { ...base, param: 'symbol', check: 'length', min: 3, max: 6 };
   });
-  const rates = Array.from({ length: 15 }, (_, i) => ({ id: `rate-${i}`, action: i < 5 ? `${DESKS[i]}.*` : ACTIONS[i * 3], max: 1000, window_ms: 1000 }));
-  const budgets = Array.from({ length: 15 }, (_, i) => ({ id: `budget-${i}`, action: i < 5 ? `${DESKS[i]}.*` : ACTIONS[i * 3 + 1], param: 'notional', max: '1000000000000', window_ms: 60_000 }));
-  const sequences = Array.from({ length: 10 }, (_, i) => ({ id: `seq-${i}`, kind: i % 2 ? 'forbids' : 'requires', action: `${DESKS[i % 5]}.open`, after: i % 2 ? '*.cancel' : '*.check', relation: 'predecessor' }));
-  const scopes = Array.from({ length: 10 }, (_, i) => ({ id: `scope-${i}`, action: ACTIONS[i * 5], allowed: ['market:*:read', 'orders:*'] }));
-  const numeric = Array.from({ length: 8 }, (_, i) => ({ id: `drift-${i}`, action: `${DESKS[i % 5]}.*`, source: i % 2 ? 'latency_ms' : 'param', ...(i % 2 ? {} : { param: 'notional' }), method: i % 4 < 2 ? 'cusum' : 'page_hinkley', mean: 5000, sd: 3000, h: 50 }));
+  const rates = Array.from({ length: 15 }, (_, i) => ({
+    id: `rate-${i}`,
+    action: i < 5 ? `${DESKS[i]}.*` : ACTIONS[i * 3],
+    max: 1000,
+    window_ms: 1000,
+  }));
+  const budgets = Array.from({ length: 15 }, (_, i) => ({
+    id: `budget-${i}`,
+    action: i < 5 ? `${DESKS[i]}.*` : ACTIONS[i * 3 + 1],
+    param: 'notional',
+    max: '1000000000000',
+    window_ms: 60_000,
+  }));
+  const sequences = Array.from({ length: 10 }, (_, i) => ({
+    id: `seq-${i}`,
+    kind: i % 2 ? 'forbids' : 'requires',
+    action: `${DESKS[i % 5]}.open`,
+    after: i % 2 ? '*.cancel' : '*.check',
+    relation: 'predecessor',
+  }));
+  const scopes = Array.from({ length: 10 }, (_, i) => ({
+    id: `scope-${i}`,
+    action: ACTIONS[i * 5],
+    allowed: ['market:*:read', 'orders:*'],
+  }));
+  const numeric = Array.from({ length: 8 }, (_, i) => ({
+    id: `drift-${i}`,
+    action: `${DESKS[i % 5]}.*`,
+    source: i % 2 ? 'latency_ms' : 'param',
+    ...(i % 2 ? {} : { param: 'notional' }),
+    method: i % 4 < 2 ? 'cusum' : 'page_hinkley',
+    mean: 5000,
+    sd: 3000,
+    h: 50,
+  }));
   const mix = [
     { id: 'mix-0', baseline: Object.fromEntries(ACTIONS.map((a) => [a, 1])), window: 500, threshold: 0.5 },
-    { id: 'mix-1', baseline: Object.fromEntries(ACTIONS.slice(0, 25).map((a) => [a, 1])), window: 1000, threshold: 0.9 },
+    {
+      id: 'mix-1',
+      baseline: Object.fromEntries(ACTIONS.slice(0, 25).map((a) => [a, 1])),
+      window: 1000,
+      threshold: 0.9,
+    },
   ];
-  return { actions: { unlisted: 'deny', rules: actions }, parameters, rates, budgets, sequences, scopes, drift: { numeric, mix } };
+  return {
+    actions: { unlisted: 'deny', rules: actions },
+    parameters,
+    rates,
+    budgets,
+    sequences,
+    scopes,
+    drift: { numeric, mix },
+  };
 }
 
 const STREAM = 50_000;
@@ -56,7 +104,15 @@ function stream(): Record<string, unknown>[] {
     const act = ACTIONS[(i * 17) % 50]!;
     const isOpen = act.endsWith('.open');
     if (isOpen) {
-      out.push({ jti: `c${i}`, wid: 'wf', iss: 'agent', exec_act: act.replace('.open', '.check'), pred: [], time_ms: T0 + i, params: {} });
+      out.push({
+        jti: `c${i}`,
+        wid: 'wf',
+        iss: 'agent',
+        exec_act: act.replace('.open', '.check'),
+        pred: [],
+        time_ms: T0 + i,
+        params: {},
+      });
     }
     out.push({
       jti: `o${i}`,
@@ -103,7 +159,10 @@ export async function behavioralVerificationGroups(): Promise<BenchGroup[]> {
     engine.addRule({ action: r < 90 ? `${desk}.forbidden${r}` : `${desk}.*`, effect: r < 90 ? 'deny' : 'allow' });
   }
   const actions = observations.map((o) => o.exec_act as string);
-  check(actions.every((a) => engine.evaluate(a) === 'allow'), 'agt allows the stream');
+  check(
+    actions.every((a) => engine.evaluate(a) === 'allow'),
+    'agt allows the stream',
+  );
   let j = 0;
   const agt = (): unknown => {
     const a = actions[j++ % actions.length]!;
@@ -113,12 +172,19 @@ export async function behavioralVerificationGroups(): Promise<BenchGroup[]> {
   const noise = Array.from({ length: 4096 }, (_, k) => Math.sin(k * 12.9898) * 3);
   const cusum = new Cusum({ mean: 0, sd: 1, h: 50 });
   const ph = new PageHinkley({ mean: 0, sd: 1, lambda: 50 });
-  const mix = new MixDivergence({ baseline: Object.fromEntries(ACTIONS.map((a) => [a, 1])), window: 500, threshold: 0.5 });
+  const mix = new MixDivergence({
+    baseline: Object.fromEntries(ACTIONS.map((a) => [a, 1])),
+    window: 500,
+    threshold: 0.5,
+  });
   let k = 0;
   // Detectors return undefined when quiet; the counter stands in so the harness sees a result.
   const sync = (name: string, run: () => unknown): BenchCase => ({ name, run, async: false });
   return [
-    { title: 'behavioural monitor vs agent-governance-sdk', cases: [sync('bv.monitor.evaluate.100rules', evaluate), sync('agt.policy.evaluate.100rules', agt)] },
+    {
+      title: 'behavioural monitor vs agent-governance-sdk',
+      cases: [sync('bv.monitor.evaluate.100rules', evaluate), sync('agt.policy.evaluate.100rules', agt)],
+    },
     {
       title: 'drift detectors',
       cases: [

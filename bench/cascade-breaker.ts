@@ -3,9 +3,10 @@
  * ours beside cockatiel (ConsecutiveBreaker) and opossum (no timeout), timed together. Each setup is checked
  * before timing: the breaker must be closed and pass the function's value through.
  */
-import { CircuitBreaker } from '../packages/cascade-prevention/src/breaker/index.js';
+
 import { ConsecutiveBreaker, circuitBreaker, handleAll } from 'cockatiel';
 import Opossum from 'opossum';
+import { CircuitBreaker } from '../packages/cascade-prevention/src/breaker/index.js';
 import type { BenchGroup } from './signing.js';
 
 /** The protected call: the cheapest possible async dependency, so the breaker's own cost dominates. */
@@ -17,7 +18,8 @@ export async function breakerGroup(): Promise<BenchGroup> {
   const cockatiel = circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) });
   const opossum = new Opossum(work, { timeout: false });
   const checks = [await ours.execute(work), await cockatiel.execute(work), await opossum.fire()];
-  if (checks.some((v) => v !== 1) || ours.state !== 'closed' || !opossum.closed) throw new Error('bench breakers are not set up');
+  if (checks.some((v) => v !== 1) || ours.state !== 'closed' || !opossum.closed)
+    throw new Error('bench breakers are not set up');
   return {
     title: 'circuit breakers (closed, resolved async call)',
     cases: [

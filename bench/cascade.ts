@@ -29,12 +29,20 @@ export function cascadeGroup(): BenchGroup {
   const checkpoints = new Map<string, CheckpointInput>(
     nodes.map((n) => [
       n.jti,
-      { task: n.jti, iss: n.iss, resource: `${n.iss}/db`, before: BEFORE, after: AFTER, undo: { action: `${n.iss}.undo`, params: PARAMS } },
+      {
+        task: n.jti,
+        iss: n.iss,
+        resource: `${n.iss}/db`,
+        before: BEFORE,
+        after: AFTER,
+        undo: { action: `${n.iss}.undo`, params: PARAMS },
+      },
     ]),
   );
   const request = { rollback: 'rb-bench', root_cause: 'wf/0/0', scope: 'descendants', known_good: [] } as const;
   const lookup = (jti: string) => checkpoints.get(jti);
-  if (planRollback(small, request, lookup).steps.length !== 10_001) throw new Error('bench plan does not cover the scope');
+  if (planRollback(small, request, lookup).steps.length !== 10_001)
+    throw new Error('bench plan does not cover the scope');
 
   return {
     title: 'cascade prevention',

@@ -14,16 +14,17 @@ import { type BenchGroup, signingGroups } from './signing.js';
 /** Which cases to run: all, or those whose name contains one of the filters. */
 export type CaseFilter = (c: BenchCase | { name: string }) => boolean;
 
-const groupsOf = (make: () => BenchGroup | BenchGroup[] | Promise<BenchGroup | BenchGroup[]>) => async (selected: CaseFilter) => {
-  const results: Record<string, CaseResult> = {};
-  for (const group of [await make()].flat()) {
-    const chosen = group.cases.filter(selected);
-    if (chosen.length === 0) continue;
-    console.error(`measuring ${group.title}: ${chosen.map((c) => c.name).join(', ')}`);
-    Object.assign(results, await measureGroup(chosen));
-  }
-  return results;
-};
+const groupsOf =
+  (make: () => BenchGroup | BenchGroup[] | Promise<BenchGroup | BenchGroup[]>) => async (selected: CaseFilter) => {
+    const results: Record<string, CaseResult> = {};
+    for (const group of [await make()].flat()) {
+      const chosen = group.cases.filter(selected);
+      if (chosen.length === 0) continue;
+      console.error(`measuring ${group.title}: ${chosen.map((c) => c.name).join(', ')}`);
+      Object.assign(results, await measureGroup(chosen));
+    }
+    return results;
+  };
 
 /** Measures a group's selected cases. The DAG inserts have their own timing (whole builds, not batches). */
 export const GROUPS: Readonly<Record<string, (selected: CaseFilter) => Promise<Record<string, CaseResult>>>> = {

@@ -112,8 +112,8 @@ function median(values: readonly number[]): number {
 
 // Two-sided 95 % Student's t for 1..20 degrees of freedom; 1.96 beyond.
 const T95 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093,
-  2.086,
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+  2.101, 2.093, 2.086,
 ];
 
 /** Summarizes rounds of `batch` operations each (for DAG builds: one build per round). */

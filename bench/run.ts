@@ -35,7 +35,9 @@ console.log(
  */
 function measureInChild(group: string): Promise<Record<string, CaseResult>> {
   const script = fileURLToPath(new URL('./group-process.ts', import.meta.url));
-  const child = spawn(process.execPath, [...process.execArgv, script, group, ...filters], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...process.execArgv, script, group, ...filters], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     out += chunk;

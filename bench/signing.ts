@@ -105,7 +105,9 @@ async function ed25519Cases(): Promise<BenchGroup[]> {
       cases: [
         sync('raw.ed25519.verify', () => verify(null, tbs, publicKeyObject, rawSignature)),
         sync('cose.sign1.ed25519.verify', () => ect.verify(token, { key: pub, clock })),
-        sync('cose.sign1.ed25519.noble.verify', () => ect.verify(nobleToken, { key: pub, clock, backend: nobleBackend })),
+        sync('cose.sign1.ed25519.noble.verify', () =>
+          ect.verify(nobleToken, { key: pub, clock, backend: nobleBackend }),
+        ),
         async('jose.jwt.eddsa.verify', () => jwtVerify(jwt, josePublic, jwtOptions)),
       ],
     },

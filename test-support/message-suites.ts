@@ -31,7 +31,11 @@ export interface MessageCase {
  * Round trips through COSE_Sign1 and the JWT form, refusals of another key and another type, and schema
  * refusals. `stranger(key)` gives a key of the same curve that must not verify.
  */
-export function describeMessageRoundTrips(cases: readonly MessageCase[], clock: Clock, stranger: (key: PrivateKey) => PrivateKey): void {
+export function describeMessageRoundTrips(
+  cases: readonly MessageCase[],
+  clock: Clock,
+  stranger: (key: PrivateKey) => PrivateKey,
+): void {
   describe.each(cases)('$type.name', ({ type, claims, key }) => {
     it('round-trips through COSE_Sign1 with its typ', () => {
       const bytes = type.sign(claims, key);
@@ -62,7 +66,11 @@ export function describeMessageRoundTrips(cases: readonly MessageCase[], clock: 
     });
 
     it('refuses claims that break the schema with ERR_CLAIMS_INVALID', () => {
-      for (const broken of [{ ...claims, iss: '' }, { ...claims, unknown_claim: 1 }, { ...claims, iat: -1 }]) {
+      for (const broken of [
+        { ...claims, iss: '' },
+        { ...claims, unknown_claim: 1 },
+        { ...claims, iat: -1 },
+      ]) {
         expect(() => type.sign(broken, key)).toThrow(expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }));
       }
     });

@@ -31,7 +31,12 @@ describe('package README examples', () => {
         );
         const expected = [...code!.matchAll(/\/\/ → (.*)$/gm)].map((m) => m[1]!.trim());
         expect(expected.length).toBeGreaterThan(0);
-        expect(out.trim().split('\n').map((l) => l.trim())).toEqual(expected);
+        expect(
+          out
+            .trim()
+            .split('\n')
+            .map((l) => l.trim()),
+        ).toEqual(expected);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -53,7 +53,9 @@ describe('spec-vectors reproduce from the generator', () => {
     for (const f of files) {
       const path = join(root, f.path);
       expect(existsSync(path), `${f.path} is missing: run pnpm vectors:generate`).toBe(true);
-      expect(readFileSync(path, 'utf8'), `${f.path} differs from the generator: run pnpm vectors:generate`).toBe(f.text);
+      expect(readFileSync(path, 'utf8'), `${f.path} differs from the generator: run pnpm vectors:generate`).toBe(
+        f.text,
+      );
     }
   });
 
@@ -70,12 +72,25 @@ describe('spec-vectors reproduce from the generator', () => {
     const core = files.filter((f) => f.path.startsWith('core/')).map((f) => JSON.parse(f.text));
     expect(core.length).toBeGreaterThanOrEqual(40);
     const kinds = new Set(core.map((v) => v.kind));
-    for (const kind of ['cbor-decode', 'cose-sign1-sign', 'cose-sign-sign', 'cose-sign1-verify', 'cose-sign-verify', 'message-sign', 'message-verify', 'dag-insert']) {
+    for (const kind of [
+      'cbor-decode',
+      'cose-sign1-sign',
+      'cose-sign-sign',
+      'cose-sign1-verify',
+      'cose-sign-verify',
+      'message-sign',
+      'message-verify',
+      'dag-insert',
+    ]) {
       expect(kinds.has(kind), kind).toBe(true);
     }
     const codes = new Set(core.map((v) => v.expected.error).filter(Boolean));
     for (const code of REQUIRED_CODES) expect(codes.has(code), code).toBe(true);
-    const algs = new Set(core.filter((v) => v.kind === 'cose-sign1-sign').map((v) => JSON.parse(JSON.stringify(v.keys[v.options.signer])).crv));
+    const algs = new Set(
+      core
+        .filter((v) => v.kind === 'cose-sign1-sign')
+        .map((v) => JSON.parse(JSON.stringify(v.keys[v.options.signer])).crv),
+    );
     expect([...algs].sort()).toEqual(['Ed25519', 'Ed448', 'P-256', 'P-384', 'P-521']);
   });
 

@@ -1,8 +1,8 @@
 import {
   type Clock,
   EctDag,
-  ect,
   EXECUTION_CONTEXT_HEADER,
+  ect,
   isSafetyNetError,
   type KeyResolver,
   MemoryLedger,

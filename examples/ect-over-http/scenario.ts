@@ -2,9 +2,9 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import {
   type EctClaims,
+  EXECUTION_CONTEXT_HEADER,
   ect,
   ectHash,
-  EXECUTION_CONTEXT_HEADER,
   fixedClock,
   formatExecutionContext,
   generateKey,
@@ -33,7 +33,12 @@ const SHIPPING = 'spiffe://logistics.example/agent/shipping';
  * tampered token and a replayed one, which the receiver must refuse with their error codes. Deterministic: fixed
  * clock, keys and task ids from seeds.
  */
-export async function runEctOverHttp(): Promise<{ exchanges: Exchange[]; dagSize: number; ledgerSize: number; edges: string[] }> {
+export async function runEctOverHttp(): Promise<{
+  exchanges: Exchange[];
+  dagSize: number;
+  ledgerSize: number;
+  edges: string[];
+}> {
   const clock = fixedClock(START);
   const random = seededRandom('examples/ect-over-http');
   const inventoryKey = { ...generateKey('Ed25519', random), kid: utf8('inventory-2026') };
@@ -48,12 +53,22 @@ export async function runEctOverHttp(): Promise<{ exchanges: Exchange[]; dagSize
 
   const task = (exec_act: string, pred: string[], input: string): EctClaims =>
     newEctClaims(
-      { iss: 'spiffe://logistics.example/agent/inventory', aud: SHIPPING, wid: 'wf-order-1042', exec_act, pred, inp_hash: ectHash(input) },
+      {
+        iss: 'spiffe://logistics.example/agent/inventory',
+        aud: SHIPPING,
+        wid: 'wf-order-1042',
+        exec_act,
+        pred,
+        inp_hash: ectHash(input),
+      },
       { clock, random },
     );
   const exchanges: Exchange[] = [];
   async function send(step: string, form: 'cose' | 'jwt', token: string | Uint8Array): Promise<void> {
-    const response = await fetch(url, { method: 'POST', headers: { [EXECUTION_CONTEXT_HEADER]: formatExecutionContext([token]) } });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { [EXECUTION_CONTEXT_HEADER]: formatExecutionContext([token]) },
+    });
     const body = (await response.json()) as { verdicts: Verdict[] };
     exchanges.push({ step, form, status: response.status, verdicts: body.verdicts });
   }
@@ -80,7 +95,9 @@ export async function runEctOverHttp(): Promise<{ exchanges: Exchange[]; dagSize
   }
 
   const dag = receiver.dag;
-  const edges = dag.topologicalOrder().flatMap((jti) => dag.predecessors(jti).map((p) => `${dag.get(p)!.exec_act} → ${dag.get(jti)!.exec_act}`));
+  const edges = dag
+    .topologicalOrder()
+    .flatMap((jti) => dag.predecessors(jti).map((p) => `${dag.get(p)!.exec_act} → ${dag.get(jti)!.exec_act}`));
   return { exchanges, dagSize: dag.size, ledgerSize: await receiver.ledger.size(), edges };
 }
 

@@ -1,4 +1,10 @@
 import {
+  type CheckpointClaims,
+  type CompensationRecord,
+  checkpoint,
+  RollbackParticipant,
+} from '@safety-net/cascade-prevention';
+import {
   type Clock,
   ectHash,
   epochSeconds,
@@ -7,12 +13,6 @@ import {
   type RandomSource,
   snError,
 } from '@safety-net/core';
-import {
-  type CheckpointClaims,
-  checkpoint,
-  type CompensationRecord,
-  RollbackParticipant,
-} from '@safety-net/cascade-prevention';
 
 /** One change an agent made: which resource, its value before and after, and how to undo it. */
 export interface Change {

@@ -26,19 +26,89 @@ const agentId = (name: string) => `spiffe://logistics.example/agent/${name}`;
 /** The work: batch B-17 is received, three orders are reserved, labelled and charged from it; order 4 is older. */
 function work(): { agent: (typeof AGENTS)[number]; change: Change; pred: string[] }[] {
   const steps: { agent: (typeof AGENTS)[number]; change: Change; pred: string[] }[] = [
-    { agent: 'inventory', change: { task: 'reserve-4', resource: 'stock/sku-7', after: 'qty=4', undo: 'inventory.restore', group: 'order-4' }, pred: [] },
-    { agent: 'shipping', change: { task: 'label-4', resource: 'shipments/order-4', after: 'label A-02/4', undo: 'shipping.cancel', group: 'order-4' }, pred: ['reserve-4'] },
-    { agent: 'payment', change: { task: 'charge-4', resource: 'charges/order-4', after: 'captured 120', undo: 'payment.refund', group: 'order-4' }, pred: ['label-4'] },
-    { agent: 'inventory', change: { task: 'receive-b17', resource: 'stock/sku-42', after: 'qty=110', undo: 'inventory.restore', group: 'batch-b17' }, pred: [] },
+    {
+      agent: 'inventory',
+      change: {
+        task: 'reserve-4',
+        resource: 'stock/sku-7',
+        after: 'qty=4',
+        undo: 'inventory.restore',
+        group: 'order-4',
+      },
+      pred: [],
+    },
+    {
+      agent: 'shipping',
+      change: {
+        task: 'label-4',
+        resource: 'shipments/order-4',
+        after: 'label A-02/4',
+        undo: 'shipping.cancel',
+        group: 'order-4',
+      },
+      pred: ['reserve-4'],
+    },
+    {
+      agent: 'payment',
+      change: {
+        task: 'charge-4',
+        resource: 'charges/order-4',
+        after: 'captured 120',
+        undo: 'payment.refund',
+        group: 'order-4',
+      },
+      pred: ['label-4'],
+    },
+    {
+      agent: 'inventory',
+      change: {
+        task: 'receive-b17',
+        resource: 'stock/sku-42',
+        after: 'qty=110',
+        undo: 'inventory.restore',
+        group: 'batch-b17',
+      },
+      pred: [],
+    },
   ];
   let stock = 110;
   let previous = 'receive-b17';
   for (const n of [1, 2, 3]) {
     stock -= 1;
     steps.push(
-      { agent: 'inventory', change: { task: `reserve-${n}`, resource: 'stock/sku-42', after: `qty=${stock}`, undo: 'inventory.restore', group: `order-${n}` }, pred: [previous] },
-      { agent: 'shipping', change: { task: `label-${n}`, resource: `shipments/order-${n}`, after: `label B-17/${n}`, undo: 'shipping.cancel', group: `order-${n}` }, pred: [`reserve-${n}`] },
-      { agent: 'payment', change: { task: `charge-${n}`, resource: `charges/order-${n}`, after: 'captured 300', undo: 'payment.refund', group: `order-${n}` }, pred: [`label-${n}`] },
+      {
+        agent: 'inventory',
+        change: {
+          task: `reserve-${n}`,
+          resource: 'stock/sku-42',
+          after: `qty=${stock}`,
+          undo: 'inventory.restore',
+          group: `order-${n}`,
+        },
+        pred: [previous],
+      },
+      {
+        agent: 'shipping',
+        change: {
+          task: `label-${n}`,
+          resource: `shipments/order-${n}`,
+          after: `label B-17/${n}`,
+          undo: 'shipping.cancel',
+          group: `order-${n}`,
+        },
+        pred: [`reserve-${n}`],
+      },
+      {
+        agent: 'payment',
+        change: {
+          task: `charge-${n}`,
+          resource: `charges/order-${n}`,
+          after: 'captured 300',
+          undo: 'payment.refund',
+          group: `order-${n}`,
+        },
+        pred: [`label-${n}`],
+      },
     );
     previous = `reserve-${n}`;
   }
@@ -71,7 +141,11 @@ export interface RunReport {
  * the affected stock. Optionally with injected compensation failures and a coordinator that stops mid-rollback
  * and is restarted from its store. Deterministic from `seed`.
  */
-export async function runSupplyChainRollback(options: { seed: string; failureRate: number; crashAfter?: number }): Promise<RunReport> {
+export async function runSupplyChainRollback(options: {
+  seed: string;
+  failureRate: number;
+  crashAfter?: number;
+}): Promise<RunReport> {
   const clock = fixedClock(START);
   const random = seededRandom(`${options.seed}/failures`);
   const failing = () => random.bytes(1)[0]! < options.failureRate * 256;
@@ -108,7 +182,14 @@ export async function runSupplyChainRollback(options: { seed: string; failureRat
     for (const { agent, change, pred } of work()) {
       clock.advance(1000);
       const a = agents.get(agent)!;
-      dag.insert({ jti: change.task, wid: 'wf-batch-b17', iat: Math.floor(clock.now() / 1000), iss: a.id, exec_act: change.undo.replace(/\..*/, '.do'), pred });
+      dag.insert({
+        jti: change.task,
+        wid: 'wf-batch-b17',
+        iat: Math.floor(clock.now() / 1000),
+        iss: a.id,
+        exec_act: change.undo.replace(/\..*/, '.do'),
+        pred,
+      });
       checkpoints.set(change.task, a.perform(change, pred).claims);
     }
 
@@ -173,18 +254,27 @@ export async function runSupplyChainRollback(options: { seed: string; failureRat
     } catch (e) {
       if (!(e instanceof Error) || e.message !== 'coordinator stopped') throw e;
       crashed = true;
-      events.push(`coordinator stopped before recording compensation ${options.crashAfter}; restarted from its SQLite file`);
+      events.push(
+        `coordinator stopped before recording compensation ${options.crashAfter}; restarted from its SQLite file`,
+      );
       store.close();
       store = new SqliteRollbackStore(file);
-      [outcome] = (await new RollbackCoordinator({ ...coordinatorOptions, store, transport: http }).resume()) as [RollbackOutcome];
+      [outcome] = (await new RollbackCoordinator({ ...coordinatorOptions, store, transport: http }).resume()) as [
+        RollbackOutcome,
+      ];
     }
     store.close();
     const applied = [...agents.values()].flatMap((a) => [...a.applied.values()]);
     return {
-      title: options.crashAfter ? `${Math.round(options.failureRate * 100)}% compensation failures and a coordinator restart` : 'clean run',
+      title: options.crashAfter
+        ? `${Math.round(options.failureRate * 100)}% compensation failures and a coordinator restart`
+        : 'clean run',
       rootCause: root.jti,
       rootAgent: root.agent,
-      blastRadius: { tasks: radius.count, byAgent: Object.fromEntries(radius.byAgent.map((g) => [short(g.key), g.count])) },
+      blastRadius: {
+        tasks: radius.count,
+        byAgent: Object.fromEntries(radius.byAgent.map((g) => [short(g.key), g.count])),
+      },
       outcome,
       crashed,
       retries,
@@ -203,7 +293,10 @@ export async function runSupplyChainRollback(options: { seed: string; failureRat
 /** A new order on the fenced stock while the rollback runs: refused. */
 function tryNewOrder(inventory: SupplyAgent): string {
   try {
-    inventory.perform({ task: 'reserve-5', resource: 'stock/sku-42', after: 'qty=106', undo: 'inventory.restore', group: 'order-5' }, []);
+    inventory.perform(
+      { task: 'reserve-5', resource: 'stock/sku-42', after: 'qty=106', undo: 'inventory.restore', group: 'order-5' },
+      [],
+    );
     return 'accepted';
   } catch (e) {
     return (e as { code?: string }).code ?? String(e);
@@ -238,9 +331,13 @@ function describe(e: CoordinatorEvent): string | undefined {
     case 'fenced':
       return e.ok ? `fenced ${short(e.agent)}` : `could not fence ${short(e.agent)}`;
     case 'attempt':
-      return e.error ? `${short(e.step.agent)} failed to undo ${e.step.task} (attempt ${e.attempt}); retrying` : undefined;
+      return e.error
+        ? `${short(e.step.agent)} failed to undo ${e.step.task} (attempt ${e.attempt}); retrying`
+        : undefined;
     case 'settled':
-      return e.status === 'compensated' ? `${short(e.step.agent)} undid ${e.step.task}` : `${short(e.step.agent)}: ${e.step.task} ${e.status}`;
+      return e.status === 'compensated'
+        ? `${short(e.step.agent)} undid ${e.step.task}`
+        : `${short(e.step.agent)}: ${e.step.task} ${e.status}`;
     case 'completed':
       return `rollback ${e.status}`;
   }
@@ -265,7 +362,9 @@ function show(r: RunReport): void {
 export async function main(): Promise<void> {
   console.log('Supply-chain rollback — a bad inventory batch is reversed across inventory, shipping and payment\n');
   const clean = await runSupplyChainRollback({ seed: 'supply-chain', failureRate: 0 });
-  console.log(`  root cause: ${clean.rootCause} (${short(clean.rootAgent)}); blast radius ${clean.blastRadius.tasks} tasks ${JSON.stringify(clean.blastRadius.byAgent)}\n`);
+  console.log(
+    `  root cause: ${clean.rootCause} (${short(clean.rootAgent)}); blast radius ${clean.blastRadius.tasks} tasks ${JSON.stringify(clean.blastRadius.byAgent)}\n`,
+  );
   show(clean);
   const rough = await runSupplyChainRollback({ seed: 'supply-chain', failureRate: 0.1, crashAfter: 4 });
   show(rough);

@@ -22,7 +22,16 @@ describe('example: supply-chain rollback', () => {
     expect(r.blastRadius).toEqual({ tasks: 9, byAgent: { inventory: 3, payment: 3, shipping: 3 } });
     expect(r.outcome.status).toBe('completed');
     expect(r.outcome.compensated).toEqual([
-      'charge-3', 'label-3', 'reserve-3', 'charge-2', 'label-2', 'reserve-2', 'charge-1', 'label-1', 'reserve-1', 'receive-b17',
+      'charge-3',
+      'label-3',
+      'reserve-3',
+      'charge-2',
+      'label-2',
+      'reserve-2',
+      'charge-1',
+      'label-1',
+      'reserve-1',
+      'receive-b17',
     ]);
     expect(r.finalState).toEqual(BEFORE_BATCH);
     expect(r.fencedRefusal).toBe('ERR_CP_FENCED');
@@ -38,7 +47,7 @@ describe('example: supply-chain rollback', () => {
     expect(r.finalState).toEqual(BEFORE_BATCH);
     expect(r.doubleCompensations).toBe(0);
     for (const seed of ['a', 'b', 'c']) {
-      const other = await runSupplyChainRollback({ seed, failureRate: 0.1, crashAfter: 1 + seed.charCodeAt(0) % 9 });
+      const other = await runSupplyChainRollback({ seed, failureRate: 0.1, crashAfter: 1 + (seed.charCodeAt(0) % 9) });
       expect(other.finalState).toEqual(BEFORE_BATCH);
       expect(other.doubleCompensations).toBe(0);
     }

@@ -13,4 +13,5 @@ export async function main(seed = 'telecom-stampede-2026'): Promise<void> {
   console.log(`${formatStampede(figures)}\n`);
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main(process.argv[2]);
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)
+  await main(process.argv[2]);

@@ -98,7 +98,11 @@ async function runOnce(seed: string, mode: Mode): Promise<RunFigures> {
   sim.at(MODEL.start + MODEL.outage.toMs, () => pool.pump());
   const end = MODEL.start + MODEL.durationMs;
 
-  const bulkhead = new Bulkhead({ name: 'inference-pool', priorities: ['critical', 'high', 'normal', 'low'], ...MODEL.bulkhead });
+  const bulkhead = new Bulkhead({
+    name: 'inference-pool',
+    priorities: ['critical', 'high', 'normal', 'low'],
+    ...MODEL.bulkhead,
+  });
   const breakerRandom = uniformSource(seededRandom(`${seed}/breakers`));
   let breakerTrips = 0;
   const breakers = Array.from({ length: MODEL.observerAgents }, (_, i) => {
@@ -235,5 +239,8 @@ export function formatStampede(f: StampedeFigures): string {
         `(${r.observer.breakerTrips} trips)`,
       `    pool: served ${r.pool.served}, model errors ${r.pool.errors}, timed out in queue ${r.pool.timedOut}`,
     ].join('\n');
-  return [line('(a) shared FIFO pool, no bulkhead', f.plain), line('(b) bulkhead with priorities + observer breakers', f.protected)].join('\n');
+  return [
+    line('(a) shared FIFO pool, no bulkhead', f.plain),
+    line('(b) bulkhead with priorities + observer breakers', f.protected),
+  ].join('\n');
 }

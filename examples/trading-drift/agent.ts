@@ -35,10 +35,17 @@ export class TradingAgent {
 
   /** The next order the agent would place. */
   nextOrder(): Order {
-    const thousands = this.updated ? 200 + 50 * ++this.drifted + uniform(this.random, 21) - 10 : 160 + uniform(this.random, 80);
+    const thousands = this.updated
+      ? 200 + 50 * ++this.drifted + uniform(this.random, 21) - 10
+      : 160 + uniform(this.random, 80);
     const notional = BigInt(thousands) * 1000n;
     const side = this.net <= 0n ? 'buy' : 'sell';
-    return { symbol: 'EURUSD', side, notional: notional.toString(), exposure: (side === 'buy' ? notional : -notional).toString() };
+    return {
+      symbol: 'EURUSD',
+      side,
+      notional: notional.toString(),
+      exposure: (side === 'buy' ? notional : -notional).toString(),
+    };
   }
 
   /** Tells the agent its order ran (a blocked order changes nothing). */

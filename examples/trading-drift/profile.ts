@@ -27,7 +27,15 @@ export const TRADING_RULES: RulesInput = {
     ],
   },
   parameters: [
-    { id: 'notional-limit', action: 'trade.place', param: 'notional', check: 'range', min: '0', max: NOTIONAL_LIMIT, required: true },
+    {
+      id: 'notional-limit',
+      action: 'trade.place',
+      param: 'notional',
+      check: 'range',
+      min: '0',
+      max: NOTIONAL_LIMIT,
+      required: true,
+    },
     { id: 'side', action: 'trade.place', param: 'side', check: 'enum', values: ['buy', 'sell'], required: true },
     { id: 'symbol', action: 'trade.*', param: 'symbol', check: 'enum', values: ['EURUSD', 'GBPUSD'], required: true },
   ],

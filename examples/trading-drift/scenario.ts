@@ -76,7 +76,10 @@ export async function runTradingDrift(): Promise<Timeline> {
     }),
     operatorKey,
   );
-  const verifiedProfile = behavioralProfile.verify(profileBytes, { key: keySet([{ key: publicKeyOf(operatorKey), issuers: [PARTIES.operator] }]), clock });
+  const verifiedProfile = behavioralProfile.verify(profileBytes, {
+    key: keySet([{ key: publicKeyOf(operatorKey), issuers: [PARTIES.operator] }]),
+    clock,
+  });
   if (!verifiedProfile.ok) throw verifiedProfile.error;
   const profile = profileDigest(verifiedProfile.claims);
   // The DAG is passed in so the monitor keeps it: every executed order and every BET is a node of it.
@@ -108,14 +111,22 @@ export async function runTradingDrift(): Promise<Timeline> {
   function placeOrder(n: number, order: Order, afterUpdate: boolean): TradeStep {
     const body = JSON.stringify(order);
     const claims = newEctClaims(
-      { iss: PARTIES.agent, aud: PARTIES.gateway, wid: WID, exec_act: 'trade.place', pred: last ? [last] : [], inp_hash: ectHash(body) },
+      {
+        iss: PARTIES.agent,
+        aud: PARTIES.gateway,
+        wid: WID,
+        exec_act: 'trade.place',
+        pred: last ? [last] : [],
+        inp_hash: ectHash(body),
+      },
       { clock, random },
     );
     const token = ect.sign(claims, agentKey);
 
     const received = ect.verify(token, { key: agentKeys, audience: PARTIES.gateway, clock });
     if (!received.ok) throw received.error;
-    if (!received.claims.inp_hash || !matchesEctHash(body, received.claims.inp_hash)) throw snError('ERR_INPUT_INVALID', 'order body does not match inp_hash');
+    if (!received.claims.inp_hash || !matchesEctHash(body, received.claims.inp_hash))
+      throw snError('ERR_INPUT_INVALID', 'order body does not match inp_hash');
     const params = { ...order };
     const signedObservation = observation.sign(
       {
@@ -210,13 +221,24 @@ export async function runTradingDrift(): Promise<Timeline> {
     }
     if (window.observations.length === BET_EVERY) closeWindow();
   }
-  return { steps, dag, executed, profile, start: START, keys: { agent: publicKeyOf(agentKey), verifier: publicKeyOf(verifierKey) } };
+  return {
+    steps,
+    dag,
+    executed,
+    profile,
+    start: START,
+    keys: { agent: publicKeyOf(agentKey), verifier: publicKeyOf(verifierKey) },
+  };
 }
 
 /** Prints the scenario as a readable timeline. */
 export async function main(): Promise<void> {
   const { steps, dag, executed } = await runTradingDrift();
-  console.log('Trading drift — a trading agent drifts after a model update; enforce-mode monitor, BETs, settlement desk\n');
+  console.log(
+    'Trading drift — a trading agent drifts after a model update; enforce-mode monitor, BETs, settlement desk\n',
+  );
   for (const step of steps) console.log(`  ${formatStep(step)}`);
-  console.log(`\n  ECT DAG: ${dag.size} nodes (${executed.length} executed orders + BETs); blocked orders never enter it\n`);
+  console.log(
+    `\n  ECT DAG: ${dag.size} nodes (${executed.length} executed orders + BETs); blocked orders never enter it\n`,
+  );
 }

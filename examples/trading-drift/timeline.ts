@@ -95,7 +95,10 @@ export function formatStep(step: Step): string {
       return `${at}  trade-${String(step.n).padStart(2, '0')}  ${what}  ${outcome.padEnd(5)}  ${findings(step.violations)}`.trimEnd();
     }
     case 'bet': {
-      const gate = step.appraisal === 'accept' ? `desk settles ${orders(step.orders.length)}` : `desk REFUSES, holds ${orders(step.orders.length)} (${step.reasons.join(', ')})`;
+      const gate =
+        step.appraisal === 'accept'
+          ? `desk settles ${orders(step.orders.length)}`
+          : `desk REFUSES, holds ${orders(step.orders.length)} (${step.reasons.join(', ')})`;
       return `${at}  BET       ${String(step.observed)} judged, verdict ${step.verdict.padEnd(10)} → ${gate}`;
     }
   }

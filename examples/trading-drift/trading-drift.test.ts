@@ -23,7 +23,8 @@ const isDrift = (t: TradeStep) => t.violations.some((v) => v.class === 'drift');
 describe('example: trading drift', () => {
   it('is deterministic: a second run signs the same tokens', async () => {
     const again = await runTradingDrift();
-    const fingerprint = (t: Timeline) => t.steps.map((s) => (s.kind === 'trade' ? toHex(s.ect) : s.kind === 'bet' ? toHex(s.bytes) : s.text));
+    const fingerprint = (t: Timeline) =>
+      t.steps.map((s) => (s.kind === 'trade' ? toHex(s.ect) : s.kind === 'bet' ? toHex(s.bytes) : s.text));
     expect(fingerprint(again)).toEqual(fingerprint(timeline));
   });
 
@@ -70,7 +71,13 @@ describe('example: trading drift', () => {
     expect(offending.decision).toBe('block');
     expect(offending.executed).toBe(false);
     expect(offending.violations.filter((v) => v.class !== 'drift')).toEqual([
-      { rule: 'notional-limit', class: 'parameter_out_of_range', jti: offending.jti, observed: offending.order.notional, allowed: { min: '0', max: '1000000' } },
+      {
+        rule: 'notional-limit',
+        class: 'parameter_out_of_range',
+        jti: offending.jti,
+        observed: offending.order.notional,
+        allowed: { min: '0', max: '1000000' },
+      },
     ]);
     expect(timeline.executed).not.toContain(offending.jti);
     expect(timeline.dag.has(offending.jti)).toBe(false);
@@ -83,7 +90,11 @@ describe('example: trading drift', () => {
   it('issues BETs that verify under the verifier key, and the desk accepts them until the verdict is violation', () => {
     expect(bets.length).toBeGreaterThanOrEqual(3);
     for (const b of bets) {
-      const result = bet.verify(b.bytes, { key: timeline.keys.verifier, audience: PARTIES.desk, clock: fixedClock(timeline.start + b.t) });
+      const result = bet.verify(b.bytes, {
+        key: timeline.keys.verifier,
+        audience: PARTIES.desk,
+        clock: fixedClock(timeline.start + b.t),
+      });
       if (!result.ok) throw result.error;
       expect(result.claims.verdict).toBe(b.verdict);
       expect(result.claims.profile).toBe(timeline.profile);
@@ -99,8 +110,14 @@ describe('example: trading drift', () => {
     // The violation BET is issued right after the blocked order and names it.
     const blocked = trades.at(-1)!;
     expect(last.t).toBe(blocked.t);
-    const claims = bet.verify(last.bytes, { key: timeline.keys.verifier, audience: PARTIES.desk, clock: fixedClock(timeline.start + last.t) });
-    expect(claims.ok && claims.claims.violations.some((v) => v.jti === blocked.jti && v.class === 'parameter_out_of_range')).toBe(true);
+    const claims = bet.verify(last.bytes, {
+      key: timeline.keys.verifier,
+      audience: PARTIES.desk,
+      clock: fixedClock(timeline.start + last.t),
+    });
+    expect(
+      claims.ok && claims.claims.violations.some((v) => v.jti === blocked.jti && v.class === 'parameter_out_of_range'),
+    ).toBe(true);
   });
 
   it('settles exactly the executed orders covered by accepted BETs and holds the rest', () => {
@@ -118,7 +135,11 @@ describe('example: trading drift', () => {
     let previous: string | undefined;
     for (const step of timeline.steps) {
       if (step.kind === 'trade') {
-        const verified = ect.verify(step.ect, { key: timeline.keys.agent, audience: PARTIES.gateway, clock: fixedClock(timeline.start + step.t) });
+        const verified = ect.verify(step.ect, {
+          key: timeline.keys.agent,
+          audience: PARTIES.gateway,
+          clock: fixedClock(timeline.start + step.t),
+        });
         if (!verified.ok) throw verified.error;
         expect(verified.claims.jti).toBe(step.jti);
         expect(verified.claims.pred).toEqual(previous ? [previous] : []);

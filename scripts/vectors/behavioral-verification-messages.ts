@@ -4,6 +4,7 @@
  * form; and in JWT form a valid message of each type and a refusal of each.
  */
 import { type AnyMessageType, encodeCbor, nobleBackend, type PrivateKey, toBase64Url, utf8 } from '@safety-net/core';
+import { signingAlgorithm } from '@safety-net/core/internal';
 import {
   type BehavioralProfileClaims,
   type BetClaims,
@@ -16,7 +17,6 @@ import {
   performanceProfile,
   profileDigest,
 } from '../../packages/behavioral-verification/src/messages/index.js';
-import { signingAlgorithm } from '@safety-net/core/internal';
 import type { Vector } from '../../packages/cli/src/index.js';
 import { hex, invalid, KEYS, keysOf, NOW, nameOf } from './common.js';
 import { flipLastByte, rawJws, rawSign1 } from './raw.js';
@@ -81,7 +81,13 @@ function betClaims(overrides: Partial<BetClaims> = {}): BetClaims {
     obs_count: 1,
     verdict: 'violation',
     violations: [
-      { rule: 'notional-cap', class: 'parameter_out_of_range', jti: '0b7c2f4e-58a1-4c3e-9d2a-6f1e8b9c0d11', observed: '1250000', allowed: '1000000' },
+      {
+        rule: 'notional-cap',
+        class: 'parameter_out_of_range',
+        jti: '0b7c2f4e-58a1-4c3e-9d2a-6f1e8b9c0d11',
+        observed: '1250000',
+        allowed: '1000000',
+      },
     ],
     drift: [{ rule: 'notional-drift', method: 'cusum', statistic: 6.5, threshold: 5, n: 40, alarm: true }],
     ...overrides,
@@ -150,8 +156,16 @@ interface Case {
 }
 
 function cases(): Case[] {
-  const sign = (type: AnyMessageType, claims: object, key: PrivateKey = ed25519) => type.sign(claims, key, { backend: nobleBackend });
-  const valid = (id: string, what: string, type: AnyMessageType, claims: object, key: PrivateKey = ed25519, alg = -8): Case => ({
+  const sign = (type: AnyMessageType, claims: object, key: PrivateKey = ed25519) =>
+    type.sign(claims, key, { backend: nobleBackend });
+  const valid = (
+    id: string,
+    what: string,
+    type: AnyMessageType,
+    claims: object,
+    key: PrivateKey = ed25519,
+    alg = -8,
+  ): Case => ({
     id,
     description: `A valid ${what} in COSE form, verified with its signer's key at now (behavioral-verification.md §1).`,
     type,
@@ -161,13 +175,24 @@ function cases(): Case[] {
     alg,
   });
   return [
-    valid('bv-profile-valid', 'Behavioral Profile (rule defaults filled in, as signed)', behavioralProfile, profileClaims()),
-    valid('bv-observation-valid', 'Observation with one clear and two committed parameters', observation, observationClaims()),
+    valid(
+      'bv-profile-valid',
+      'Behavioral Profile (rule defaults filled in, as signed)',
+      behavioralProfile,
+      profileClaims(),
+    ),
+    valid(
+      'bv-observation-valid',
+      'Observation with one clear and two committed parameters',
+      observation,
+      observationClaims(),
+    ),
     valid('bet-valid-es256', 'Behavioral Evidence Token (violation verdict, ES256)', bet, betClaims(), p256, -7),
     valid('bv-performance-valid', 'Performance Profile', performanceProfile, performanceClaims()),
     {
       id: 'bv-profile-expired',
-      description: 'The profile exp lies 31 s before now, beyond the 30 s clock skew (behavioral-verification.md §2.1, core.md §6.6).',
+      description:
+        'The profile exp lies 31 s before now, beyond the 30 s clock skew (behavioral-verification.md §2.1, core.md §6.6).',
       type: behavioralProfile,
       cose: sign(behavioralProfile, profileClaims({ exp: NOW - 31 })),
       error: 'ERR_CLAIMS_EXPIRED',
@@ -217,7 +242,8 @@ function cases(): Case[] {
     },
     {
       id: 'bv-observation-uncommitted-param',
-      description: 'An Observation gives a parameter in clear without committing to it (behavioral-verification.md §3).',
+      description:
+        'An Observation gives a parameter in clear without committing to it (behavioral-verification.md §3).',
       type: observation,
       cose: unchecked(observation, { ...observationClaims(), params: { quantity: 5 } }, ed25519),
       error: 'ERR_CLAIMS_INVALID',
@@ -228,7 +254,10 @@ function cases(): Case[] {
       type: performanceProfile,
       cose: unchecked(
         performanceProfile,
-        { ...performanceClaims(), metrics: { task_completion_accuracy: { value: 0.99, n: 10, ci_low: 0.5, ci_high: 0.9, confidence: 0.95 } } },
+        {
+          ...performanceClaims(),
+          metrics: { task_completion_accuracy: { value: 0.99, n: 10, ci_low: 0.5, ci_high: 0.9, confidence: 0.95 } },
+        },
         ed25519,
       ),
       error: 'ERR_CLAIMS_INVALID',
@@ -238,7 +267,14 @@ function cases(): Case[] {
 }
 
 function jwtCases(): Case[] {
-  const valid = (id: string, what: string, type: AnyMessageType, claims: object, key: PrivateKey = ed25519, alg = -8): Case => ({
+  const valid = (
+    id: string,
+    what: string,
+    type: AnyMessageType,
+    claims: object,
+    key: PrivateKey = ed25519,
+    alg = -8,
+  ): Case => ({
     id,
     description: `A valid ${what} in JWT form (typ ${type.jwt!.typ}), verified with its signer's key at now (behavioral-verification.md §1, core.md §6.9).`,
     type,
@@ -254,14 +290,16 @@ function jwtCases(): Case[] {
     valid('bv-performance-jwt-valid', 'Performance Profile', performanceProfile, performanceClaims()),
     {
       id: 'bv-profile-jwt-cose-typ',
-      description: 'A profile JWT whose typ is the COSE one, application/bv-profile+cwt, not bv-profile+jwt (behavioral-verification.md §1, core.md §6.9).',
+      description:
+        'A profile JWT whose typ is the COSE one, application/bv-profile+cwt, not bv-profile+jwt (behavioral-verification.md §1, core.md §6.9).',
       type: behavioralProfile,
       jws: jwt(behavioralProfile, profileClaims(), ed25519, behavioralProfile.typ),
       error: 'ERR_JOSE_TYP_MISMATCH',
     },
     {
       id: 'bv-observation-jwt-claims-swapped',
-      description: 'An Observation JWT whose claims were replaced after signing (another exec_act): the signature no longer holds (core.md §6.9).',
+      description:
+        'An Observation JWT whose claims were replaced after signing (another exec_act): the signature no longer holds (core.md §6.9).',
       type: observation,
       jws: withClaims(jwt(observation, observationClaims()), { ...observationClaims(), exec_act: 'trade.sell' }),
       error: 'ERR_JOSE_BAD_SIGNATURE',
@@ -275,9 +313,15 @@ function jwtCases(): Case[] {
     },
     {
       id: 'bet-jwt-verdict-contradicts-evidence',
-      description: 'A BET JWT says compliant while listing a parameter violation: the JWT form has the same claim rules (behavioral-verification.md §4.2).',
+      description:
+        'A BET JWT says compliant while listing a parameter violation: the JWT form has the same claim rules (behavioral-verification.md §4.2).',
       type: bet,
-      jws: rawJws({ alg: 'EdDSA', typ: bet.jwt!.typ, kid: nameOf(ed25519) }, betClaims({ verdict: 'compliant' }), ed25519, 'EdDSA'),
+      jws: rawJws(
+        { alg: 'EdDSA', typ: bet.jwt!.typ, kid: nameOf(ed25519) },
+        betClaims({ verdict: 'compliant' }),
+        ed25519,
+        'EdDSA',
+      ),
       error: 'ERR_CLAIMS_INVALID',
     },
     {

@@ -90,8 +90,23 @@ const plan = (o: Partial<RollbackPlanClaims> = {}): RollbackPlanClaims => ({
   ...link('cp-plan-0001', ['cp-req-0001']),
   rollback: 'rb-1001',
   steps: [
-    { step: 0, task: 'task-payment', agent: agent('payment'), resource: 'ledger/1001', undo: { action: 'payment.refund', params: DIGEST_B }, key: 'rb-1001/task-payment' },
-    { step: 1, task: 'task-inventory', agent: agent('inventory'), resource: 'stock/sku-42', undo: 'not_reversible', key: 'rb-1001/task-inventory', group: 'order-1001' },
+    {
+      step: 0,
+      task: 'task-payment',
+      agent: agent('payment'),
+      resource: 'ledger/1001',
+      undo: { action: 'payment.refund', params: DIGEST_B },
+      key: 'rb-1001/task-payment',
+    },
+    {
+      step: 1,
+      task: 'task-inventory',
+      agent: agent('inventory'),
+      resource: 'stock/sku-42',
+      undo: 'not_reversible',
+      key: 'rb-1001/task-inventory',
+      group: 'order-1001',
+    },
   ],
   ...o,
 });
@@ -134,12 +149,22 @@ interface Case {
 
 const ALGS = { EdDSA: -8, ES256: -7 } as const;
 const algOf = (key: PrivateKey) => (key.curve === 'Ed25519' ? 'EdDSA' : 'ES256');
-const sign = (type: AnyMessageType, claims: object, key: PrivateKey) => type.sign(claims, key, { backend: nobleBackend });
+const sign = (type: AnyMessageType, claims: object, key: PrivateKey) =>
+  type.sign(claims, key, { backend: nobleBackend });
 
 /** A COSE message whose claims skip the signer's schema check: what a non-conforming issuer could send. */
 function unchecked(type: AnyMessageType, claims: object, key: PrivateKey = ed25519): Uint8Array {
   const alg = ALGS[algOf(key)];
-  return rawSign1({ protected: [[1, alg], [4, key.kid!], [16, type.typ]], payload: encodeCbor(type.toCbor(claims)), key, alg });
+  return rawSign1({
+    protected: [
+      [1, alg],
+      [4, key.kid!],
+      [16, type.typ],
+    ],
+    payload: encodeCbor(type.toCbor(claims)),
+    key,
+    alg,
+  });
 }
 
 /** The JWT form, by hand (the generator is synchronous; the signature is deterministic for EdDSA and RFC 6979 ES256). */
@@ -159,8 +184,22 @@ function cases(): Case[] {
   const out: Case[] = [];
   for (const [type, what, claims, key] of valid) {
     const section = 'cascade-prevention.md §2';
-    out.push({ id: `${type.name}-valid`, description: `A valid ${what} in COSE form (${section}).`, type, input: { cose_hex: hex(sign(type, claims, key)) }, key, claims });
-    out.push({ id: `${type.name}-valid-jwt`, description: `The same ${what} in JWT form (${section}, core.md §6.9).`, type, input: { jws: jwt(type, claims, key) }, key, claims });
+    out.push({
+      id: `${type.name}-valid`,
+      description: `A valid ${what} in COSE form (${section}).`,
+      type,
+      input: { cose_hex: hex(sign(type, claims, key)) },
+      key,
+      claims,
+    });
+    out.push({
+      id: `${type.name}-valid-jwt`,
+      description: `The same ${what} in JWT form (${section}, core.md §6.9).`,
+      type,
+      input: { jws: jwt(type, claims, key) },
+      key,
+      claims,
+    });
   }
   const refusal = (id: string, description: string, type: AnyMessageType, cose: Uint8Array, error: string): Case => ({
     id,
@@ -171,18 +210,90 @@ function cases(): Case[] {
     error,
   });
   out.push(
-    refusal('cp-circuit-open-without-retry-after', 'An open breaker announced without retry_after (§2.1).', circuitAnnouncement, unchecked(circuitAnnouncement, { ...announcement(), retry_after: undefined }), 'ERR_CLAIMS_INVALID'),
-    refusal('cp-circuit-rate-without-threshold', 'A failure_rate reason without its threshold (§2.1).', circuitAnnouncement, unchecked(circuitAnnouncement, announcement({ reason: { kind: 'failure_rate', rate: 0.75 } })), 'ERR_CLAIMS_INVALID'),
-    refusal('cp-circuit-expired', 'An announcement whose exp lies 31 s before now, beyond the clock skew (§2.1, core.md §6.6).', circuitAnnouncement, sign(circuitAnnouncement, announcement({ iat: NOW - 331, exp: NOW - 31 }), ed25519), 'ERR_CLAIMS_EXPIRED'),
-    refusal('cp-circuit-bad-signature', 'The last signature byte of an announcement is flipped (core.md §6.5).', circuitAnnouncement, flipLastByte(sign(circuitAnnouncement, announcement(), ed25519)), 'ERR_COSE_BAD_SIGNATURE'),
-    refusal('cp-failure-recovered-with-until', 'A recovered agent names an until (§2.2).', failureSignal, unchecked(failureSignal, failure({ status: 'recovered' })), 'ERR_CLAIMS_INVALID'),
-    refusal('cp-checkpoint-undo-unknown', 'A checkpoint whose undo is neither a compensation nor not_reversible (§2.3).', checkpoint, unchecked(checkpoint, { ...checkpointOf(), undo: 'irreversible' }), 'ERR_CLAIMS_INVALID'),
-    refusal('cp-checkpoint-as-plan', 'A checkpoint presented as a Rollback Plan: the protected typ names another type (core.md §6.5).', rollbackPlan, sign(checkpoint, checkpointOf(), ed25519), 'ERR_COSE_TYP_MISMATCH'),
-    refusal('cp-rollback-request-deadline-passed', 'A rollback request whose deadline is not after its iat (§2.4).', rollbackRequest, unchecked(rollbackRequest, request({ deadline: NOW })), 'ERR_CLAIMS_INVALID'),
-    refusal('cp-rollback-plan-wrong-key', 'A plan step whose idempotency key is not "<rollback>/<task>" (§2.5).', rollbackPlan, unchecked(rollbackPlan, plan({ rollback: 'rb-other' })), 'ERR_CLAIMS_INVALID'),
-    refusal('cp-rollback-plan-steps-out-of-order', 'Plan steps whose numbers do not increase (§2.5).', rollbackPlan, unchecked(rollbackPlan, plan({ steps: [...plan().steps].reverse() })), 'ERR_CLAIMS_INVALID'),
-    refusal('cp-compensation-without-state', 'A compensated result without the state digest (§2.6).', compensationResult, unchecked(compensationResult, { ...result(), state: undefined }), 'ERR_CLAIMS_INVALID'),
-    refusal('cp-rollback-complete-status-contradicts', 'A Rollback Complete says completed while a task is not reversible (§2.7).', rollbackComplete, unchecked(rollbackComplete, complete({ status: 'completed' })), 'ERR_CLAIMS_INVALID'),
+    refusal(
+      'cp-circuit-open-without-retry-after',
+      'An open breaker announced without retry_after (§2.1).',
+      circuitAnnouncement,
+      unchecked(circuitAnnouncement, { ...announcement(), retry_after: undefined }),
+      'ERR_CLAIMS_INVALID',
+    ),
+    refusal(
+      'cp-circuit-rate-without-threshold',
+      'A failure_rate reason without its threshold (§2.1).',
+      circuitAnnouncement,
+      unchecked(circuitAnnouncement, announcement({ reason: { kind: 'failure_rate', rate: 0.75 } })),
+      'ERR_CLAIMS_INVALID',
+    ),
+    refusal(
+      'cp-circuit-expired',
+      'An announcement whose exp lies 31 s before now, beyond the clock skew (§2.1, core.md §6.6).',
+      circuitAnnouncement,
+      sign(circuitAnnouncement, announcement({ iat: NOW - 331, exp: NOW - 31 }), ed25519),
+      'ERR_CLAIMS_EXPIRED',
+    ),
+    refusal(
+      'cp-circuit-bad-signature',
+      'The last signature byte of an announcement is flipped (core.md §6.5).',
+      circuitAnnouncement,
+      flipLastByte(sign(circuitAnnouncement, announcement(), ed25519)),
+      'ERR_COSE_BAD_SIGNATURE',
+    ),
+    refusal(
+      'cp-failure-recovered-with-until',
+      'A recovered agent names an until (§2.2).',
+      failureSignal,
+      unchecked(failureSignal, failure({ status: 'recovered' })),
+      'ERR_CLAIMS_INVALID',
+    ),
+    refusal(
+      'cp-checkpoint-undo-unknown',
+      'A checkpoint whose undo is neither a compensation nor not_reversible (§2.3).',
+      checkpoint,
+      unchecked(checkpoint, { ...checkpointOf(), undo: 'irreversible' }),
+      'ERR_CLAIMS_INVALID',
+    ),
+    refusal(
+      'cp-checkpoint-as-plan',
+      'A checkpoint presented as a Rollback Plan: the protected typ names another type (core.md §6.5).',
+      rollbackPlan,
+      sign(checkpoint, checkpointOf(), ed25519),
+      'ERR_COSE_TYP_MISMATCH',
+    ),
+    refusal(
+      'cp-rollback-request-deadline-passed',
+      'A rollback request whose deadline is not after its iat (§2.4).',
+      rollbackRequest,
+      unchecked(rollbackRequest, request({ deadline: NOW })),
+      'ERR_CLAIMS_INVALID',
+    ),
+    refusal(
+      'cp-rollback-plan-wrong-key',
+      'A plan step whose idempotency key is not "<rollback>/<task>" (§2.5).',
+      rollbackPlan,
+      unchecked(rollbackPlan, plan({ rollback: 'rb-other' })),
+      'ERR_CLAIMS_INVALID',
+    ),
+    refusal(
+      'cp-rollback-plan-steps-out-of-order',
+      'Plan steps whose numbers do not increase (§2.5).',
+      rollbackPlan,
+      unchecked(rollbackPlan, plan({ steps: [...plan().steps].reverse() })),
+      'ERR_CLAIMS_INVALID',
+    ),
+    refusal(
+      'cp-compensation-without-state',
+      'A compensated result without the state digest (§2.6).',
+      compensationResult,
+      unchecked(compensationResult, { ...result(), state: undefined }),
+      'ERR_CLAIMS_INVALID',
+    ),
+    refusal(
+      'cp-rollback-complete-status-contradicts',
+      'A Rollback Complete says completed while a task is not reversible (§2.7).',
+      rollbackComplete,
+      unchecked(rollbackComplete, complete({ status: 'completed' })),
+      'ERR_CLAIMS_INVALID',
+    ),
     {
       id: 'cp-checkpoint-jwt-typ-mismatch',
       description: 'A checkpoint in JWT form whose typ names the Rollback Plan (core.md §6.9 step 5).',
@@ -208,7 +319,14 @@ function toVector(c: Case): Vector {
     options: { key_set: [nameOf(c.key)] },
     expected: c.error
       ? invalid(c.error)
-      : { result: 'valid', format, typ: format === 'cose' ? c.type.typ : c.type.jwt!.typ, alg: ALGS[algOf(c.key)], kid_hex: hex(c.key.kid!), claims: c.claims },
+      : {
+          result: 'valid',
+          format,
+          typ: format === 'cose' ? c.type.typ : c.type.jwt!.typ,
+          alg: ALGS[algOf(c.key)],
+          kid_hex: hex(c.key.kid!),
+          claims: c.claims,
+        },
   };
 }
 

@@ -14,26 +14,30 @@ interface Case {
 const CASES: Case[] = [
   {
     id: 'cbor-valid-map',
-    description: 'A map with an integer and a text key in deterministic order decodes and re-encodes to the same bytes (core.md §3.1).',
+    description:
+      'A map with an integer and a text key in deterministic order decodes and re-encodes to the same bytes (core.md §3.1).',
     cbor: 'a20102616103',
     encoded: 'a20102616103',
   },
   {
     id: 'cbor-unsorted-keys-accepted',
-    description: 'Map keys out of deterministic order are accepted by default, since RFC 9052 signatures cover the bytes as received; re-encoding sorts them (core.md §3.3).',
+    description:
+      'Map keys out of deterministic order are accepted by default, since RFC 9052 signatures cover the bytes as received; re-encoding sorts them (core.md §3.3).',
     cbor: 'a26161030102',
     encoded: 'a20102616103',
   },
   {
     id: 'cbor-unsorted-keys-refused',
-    description: 'A caller that asks for fully deterministic input gets ERR_CBOR_UNSORTED_KEYS for keys out of order (core.md §3.3).',
+    description:
+      'A caller that asks for fully deterministic input gets ERR_CBOR_UNSORTED_KEYS for keys out of order (core.md §3.3).',
     cbor: 'a26161030102',
     options: { require_sorted_keys: true },
     error: 'ERR_CBOR_UNSORTED_KEYS',
   },
   {
     id: 'cbor-float-kept-apart',
-    description: 'The half-precision float 1.0 stays a float: it re-encodes as f93c00, not as the integer 1 (core.md §3.2).',
+    description:
+      'The half-precision float 1.0 stays a float: it re-encodes as f93c00, not as the integer 1 (core.md §3.2).',
     cbor: 'f93c00',
     encoded: 'f93c00',
   },
@@ -69,7 +73,8 @@ const CASES: Case[] = [
   },
   {
     id: 'cbor-non-shortest-int',
-    description: 'The integer 23 encoded with a one-byte argument (18 17) instead of in the head is refused (core.md §3.3).',
+    description:
+      'The integer 23 encoded with a one-byte argument (18 17) instead of in the head is refused (core.md §3.3).',
     cbor: '1817',
     error: 'ERR_CBOR_NON_SHORTEST',
   },
@@ -99,7 +104,8 @@ const CASES: Case[] = [
   },
   {
     id: 'cbor-huge-length',
-    description: 'A byte string claiming 2^64 - 1 bytes in a 9-byte input is truncated, and must be found so without allocating (core.md §3.3).',
+    description:
+      'A byte string claiming 2^64 - 1 bytes in a 9-byte input is truncated, and must be found so without allocating (core.md §3.3).',
     cbor: '5bffffffffffffffff',
     error: 'ERR_CBOR_TRUNCATED',
   },

@@ -34,7 +34,8 @@ interface Sign1Case {
 const SIGN1: Sign1Case[] = [
   {
     id: 'sign1-eddsa-ed25519',
-    description: 'EdDSA (-8) over Ed25519; the signer adds alg to the protected bucket. EdDSA is deterministic, so the bytes are exact (core.md §4.3, §4.4).',
+    description:
+      'EdDSA (-8) over Ed25519; the signer adds alg to the protected bucket. EdDSA is deterministic, so the bytes are exact (core.md §4.3, §4.4).',
     key: KEYS.ed25519,
     protected: {},
     unprotected: { kid_hex: hex(KEYS.ed25519.kid!) },
@@ -48,14 +49,16 @@ const SIGN1: Sign1Case[] = [
   },
   {
     id: 'sign1-ed25519-fully-specified',
-    description: 'The fully specified Ed25519 algorithm (-19, RFC 9864), taken from the key\'s algorithm restriction (core.md §4.3, §4.4 rule 5).',
+    description:
+      "The fully specified Ed25519 algorithm (-19, RFC 9864), taken from the key's algorithm restriction (core.md §4.3, §4.4 rule 5).",
     key: KEYS.ed25519Fixed,
     protected: { content_type: 'text/plain' },
     unprotected: {},
   },
   {
     id: 'sign1-es256',
-    description: 'ES256 over P-256. ECDSA signatures need not be reproducible: cose_hex is one valid example (RFC 6979) and the runner checks its own signature verifies (core.md §4.3).',
+    description:
+      'ES256 over P-256. ECDSA signatures need not be reproducible: cose_hex is one valid example (RFC 6979) and the runner checks its own signature verifies (core.md §4.3).',
     key: KEYS.p256,
     protected: { alg: -7 },
     unprotected: { kid_hex: hex(KEYS.p256.kid!) },
@@ -76,7 +79,8 @@ const SIGN1: Sign1Case[] = [
   },
   {
     id: 'sign1-detached-payload',
-    description: 'A detached payload: the message carries nil, the signature still covers the payload (core.md §4.4 rule 4, §4.7).',
+    description:
+      'A detached payload: the message carries nil, the signature still covers the payload (core.md §4.4 rule 4, §4.7).',
     key: KEYS.ed25519,
     protected: { alg: -8 },
     unprotected: {},
@@ -100,7 +104,8 @@ const SIGN1: Sign1Case[] = [
   },
   {
     id: 'sign1-key-alg-mismatch',
-    description: 'A signer asked for ES256 with an Ed25519 key refuses: the key does not fit the algorithm (core.md §4.4 rule 5, §5.5).',
+    description:
+      'A signer asked for ES256 with an Ed25519 key refuses: the key does not fit the algorithm (core.md §4.4 rule 5, §5.5).',
     key: KEYS.ed25519,
     protected: { alg: -7 },
     unprotected: {},
@@ -144,7 +149,12 @@ function sign1Vector(c: Sign1Case): Vector {
       ...(c.tagged === false ? { tagged: false } : {}),
     },
     options: { signer: nameOf(c.key) },
-    expected: { result: 'valid', to_be_signed_hex: hex(tbs), cose_hex: hex(bytes), deterministic: deterministic([c.key]) },
+    expected: {
+      result: 'valid',
+      to_be_signed_hex: hex(tbs),
+      cose_hex: hex(bytes),
+      deterministic: deterministic([c.key]),
+    },
   });
 }
 

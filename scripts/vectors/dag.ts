@@ -13,7 +13,15 @@ type Node = {
 
 /** A task of workflow wf-1, issued `offset` seconds after NOW. */
 function task(jti: string, pred: string[] = [], offset = 0, extra: Partial<Node> = {}): Node {
-  return { jti, wid: 'wf-1', iat: NOW + offset, iss: `agent-${jti.replace('task-', '')}`, exec_act: 'act', pred, ...extra };
+  return {
+    jti,
+    wid: 'wf-1',
+    iat: NOW + offset,
+    iss: `agent-${jti.replace('task-', '')}`,
+    exec_act: 'act',
+    pred,
+    ...extra,
+  };
 }
 
 interface Case {
@@ -44,9 +52,13 @@ const CASES: Case[] = [
   },
   {
     id: 'dag-too-many-predecessors',
-    description: '101 predecessors exceed the default limit of 100; counted before any entry is read (ect.md §7.2 step 1a, §7.5).',
+    description:
+      '101 predecessors exceed the default limit of 100; counted before any entry is read (ect.md §7.2 step 1a, §7.5).',
     existing: [],
-    insert: task('task-z', Array.from({ length: 101 }, (_, i) => `task-${i}`)),
+    insert: task(
+      'task-z',
+      Array.from({ length: 101 }, (_, i) => `task-${i}`),
+    ),
     error: 'ERR_ECT_TOO_MANY_PREDECESSORS',
   },
   {
@@ -79,7 +91,8 @@ const CASES: Case[] = [
   },
   {
     id: 'dag-self-cycle',
-    description: 'A task naming itself as predecessor closes a cycle; it is not reported as missing (ect.md §7.2 steps 2 and 4).',
+    description:
+      'A task naming itself as predecessor closes a cycle; it is not reported as missing (ect.md §7.2 steps 2 and 4).',
     existing: [],
     insert: task('task-a', ['task-a']),
     error: 'ERR_ECT_CYCLE',
@@ -100,7 +113,8 @@ const CASES: Case[] = [
   },
   {
     id: 'dag-predecessor-policy-off',
-    description: 'The same insert with the predecessor-policy check switched off is accepted (ect.md §7.2 step 6, §7.5).',
+    description:
+      'The same insert with the predecessor-policy check switched off is accepted (ect.md §7.2 step 6, §7.5).',
     existing: [task('task-a', [], 0, { ect_ext: { pol_decision: 'rejected' } })],
     insert: task('task-b', ['task-a'], 1),
     options: { check_predecessor_policy: false },
@@ -115,7 +129,8 @@ const CASES: Case[] = [
   },
   {
     id: 'dag-import-any-order',
-    description: 'A bulk import given successor first is ordered by Kahn\'s algorithm, ready nodes first in, first out (ect.md §7.3).',
+    description:
+      "A bulk import given successor first is ordered by Kahn's algorithm, ready nodes first in, first out (ect.md §7.3).",
     existing: [task('task-a')],
     import: [task('task-d', ['task-b', 'task-c'], 3), task('task-c', ['task-a'], 2), task('task-b', ['task-a'], 1)],
     order: ['task-a', 'task-c', 'task-b', 'task-d'],
@@ -136,7 +151,8 @@ const CASES: Case[] = [
   },
   {
     id: 'dag-import-all-or-nothing',
-    description: 'The last imported node fails the temporal check; none of the import is kept (ect.md §7.3 steps 5 and 6).',
+    description:
+      'The last imported node fails the temporal check; none of the import is kept (ect.md §7.3 steps 5 and 6).',
     existing: [task('task-a')],
     import: [task('task-b', ['task-a'], 1), task('task-c', ['task-b'], -40)],
     error: 'ERR_ECT_TEMPORAL_ORDER',

@@ -14,7 +14,8 @@ interface Case {
 const CASES: Case[] = [
   {
     id: 'ect-sign-eddsa',
-    description: 'ECT claims signed with EdDSA: registered claims on their CWT labels, jti as cti bytes, the rest under their names; exact bytes (core.md §6.3, §6.4, ect.md §4).',
+    description:
+      'ECT claims signed with EdDSA: registered claims on their CWT labels, jti as cti bytes, the rest under their names; exact bytes (core.md §6.3, §6.4, ect.md §4).',
     key: KEYS.ed25519,
     claims: ectClaims(),
   },

@@ -5,6 +5,37 @@
  *
  * @packageDocumentation
  */
+
+export * from './appraisal/index.js';
+export * from './bet/index.js';
+export type { DriftAlarm, NumericDetector } from './drift/alarm.js';
+export { Cusum, type CusumOptions } from './drift/cusum.js';
+export { MixDivergence, type MixDivergenceOptions, mixCategories } from './drift/divergence.js';
+export { type DetectorMeasurement, type MeasureOptions, measureDetector } from './drift/measure.js';
+export { PageHinkley, type PageHinkleyOptions } from './drift/page-hinkley.js';
+export { gaussianStream } from './drift/synthetic.js';
+export * from './harness/index.js';
+export * from './merkle/index.js';
+export * from './messages/index.js';
+export { type Applicable, CompiledProfile, compileProfile } from './monitor/compile.js';
+export { Monitor, type MonitorOptions } from './monitor/monitor.js';
+export {
+  type ObservationInput,
+  type ObservationInputIn,
+  ObservationInputSchema,
+  type ParamValue,
+  ParamValueSchema,
+  parseObservation,
+} from './monitor/observation-input.js';
+export type { ParamCheck } from './monitor/param-check.js';
+export { readObservation } from './monitor/read-observation.js';
+export {
+  type EvaluationOutcome,
+  type EvaluationVector,
+  type ExpectedVerdict,
+  runEvaluationVector,
+} from './monitor/vectors.js';
+export type { Decision, JsonValue, Verdict, Violation } from './monitor/verdict.js';
 export { compareDecimal, type Decimal, formatDecimal, MAX_DECIMAL_CHARS, parseDecimal } from './rules/decimal.js';
 export { parseRules, UNLISTED_RULE_ID } from './rules/parse.js';
 export { type ActionMatcher, compilePattern } from './rules/pattern.js';
@@ -37,33 +68,3 @@ export {
   type ViolationClass,
   ViolationClassSchema,
 } from './rules/schema.js';
-export { type Applicable, CompiledProfile, compileProfile } from './monitor/compile.js';
-export { Monitor, type MonitorOptions } from './monitor/monitor.js';
-export {
-  type ObservationInput,
-  type ObservationInputIn,
-  ObservationInputSchema,
-  type ParamValue,
-  ParamValueSchema,
-  parseObservation,
-} from './monitor/observation-input.js';
-export type { ParamCheck } from './monitor/param-check.js';
-export { readObservation } from './monitor/read-observation.js';
-export type { Decision, JsonValue, Verdict, Violation } from './monitor/verdict.js';
-export {
-  type EvaluationOutcome,
-  type EvaluationVector,
-  type ExpectedVerdict,
-  runEvaluationVector,
-} from './monitor/vectors.js';
-export type { DriftAlarm, NumericDetector } from './drift/alarm.js';
-export { Cusum, type CusumOptions } from './drift/cusum.js';
-export { MixDivergence, type MixDivergenceOptions, mixCategories } from './drift/divergence.js';
-export { type DetectorMeasurement, type MeasureOptions, measureDetector } from './drift/measure.js';
-export { PageHinkley, type PageHinkleyOptions } from './drift/page-hinkley.js';
-export { gaussianStream } from './drift/synthetic.js';
-export * from './appraisal/index.js';
-export * from './bet/index.js';
-export * from './merkle/index.js';
-export * from './messages/index.js';
-export * from './harness/index.js';

@@ -24,7 +24,8 @@ export function parseCommand<O extends Options>(
   }
   const count = parsed.positionals.length;
   if (count < positionals.min) throw new UsageError(`${command}: missing file argument`);
-  if (count > positionals.max) throw new UsageError(`${command}: unexpected argument ${parsed.positionals[positionals.max]}`);
+  if (count > positionals.max)
+    throw new UsageError(`${command}: unexpected argument ${parsed.positionals[positionals.max]}`);
   return { flags: parsed.values as Flags<O>, positionals: parsed.positionals };
 }
 

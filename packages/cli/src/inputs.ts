@@ -9,7 +9,9 @@ export const MAX_CLAIMS_FILE_BYTES = 1_048_576;
 export const MAX_MESSAGE_FILE_BYTES = 3 * 1_048_576;
 
 /** A message file's content: a compact JWS, or COSE bytes (from binary or hex). */
-export type MessageInput = { readonly form: 'jws'; readonly token: string } | { readonly form: 'cose'; readonly bytes: Uint8Array };
+export type MessageInput =
+  | { readonly form: 'jws'; readonly token: string }
+  | { readonly form: 'cose'; readonly bytes: Uint8Array };
 
 const JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
 const HEX = /^[0-9a-fA-F\s]+$/;

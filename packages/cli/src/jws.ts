@@ -62,7 +62,9 @@ export async function verifyCompactJws(token: string, key: Key): Promise<{ paylo
   const pub = publicKeyOf(key);
   assertKeyFitsAlgorithm(pub, alg, { profile: true });
   try {
-    const { payload } = await compactVerify(token, await importJWK(keyToJwk(pub), alg.name), { algorithms: [alg.name] });
+    const { payload } = await compactVerify(token, await importJWK(keyToJwk(pub), alg.name), {
+      algorithms: [alg.name],
+    });
     return { payload, alg };
   } catch (e) {
     throw joseFailure(e);

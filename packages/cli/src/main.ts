@@ -2,8 +2,8 @@ import { isSafetyNetError, type MessageTypeRegistry } from '@safety-net/core';
 import { inspectCommand } from './commands/inspect.js';
 import { keygenCommand } from './commands/keygen.js';
 import { signCommand } from './commands/sign.js';
-import { verifyCommand } from './commands/verify.js';
 import { vectorsCommand } from './commands/vectors.js';
+import { verifyCommand } from './commands/verify.js';
 import { type CliIo, FileAccessError } from './io.js';
 import { defaultRegistry } from './registry.js';
 import { USAGE, UsageError } from './usage.js';
@@ -15,11 +15,12 @@ export interface MainOptions {
 }
 
 const MAX_MESSAGE_CHARS = 1000;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is replaced.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /** One printable line: error details can quote untrusted input, which must not reach a terminal raw. */
 function oneLine(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is replaced.
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const clean = text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return clean.length > MAX_MESSAGE_CHARS ? `${clean.slice(0, MAX_MESSAGE_CHARS)}…` : clean;
 }
 
@@ -50,7 +51,13 @@ function report(e: unknown, io: CliIo): number {
 async function dispatch(argv: readonly string[], io: CliIo, registry: MessageTypeRegistry): Promise<number> {
   const [command, ...args] = argv;
   if (command === undefined) throw new UsageError('no command given');
-  if (command === 'help' || args.includes('--help') || args.includes('-h') || command === '--help' || command === '-h') {
+  if (
+    command === 'help' ||
+    args.includes('--help') ||
+    args.includes('-h') ||
+    command === '--help' ||
+    command === '-h'
+  ) {
     io.stdout(USAGE);
     return 0;
   }

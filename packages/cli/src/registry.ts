@@ -8,14 +8,24 @@ import { UsageError } from './usage.js';
  * of `message-*` vectors. Each protocol package's types are added here as the package joins the command.
  */
 export function defaultRegistry(): MessageTypeRegistry {
-  return new MessageTypeRegistry([ect, behavioralProfile, observation, bet, performanceProfile, ...CASCADE_MESSAGE_TYPES]);
+  return new MessageTypeRegistry([
+    ect,
+    behavioralProfile,
+    observation,
+    bet,
+    performanceProfile,
+    ...CASCADE_MESSAGE_TYPES,
+  ]);
 }
 
 /** The message type named by `--type`; an unknown name is a usage error that lists the known ones. */
 export function messageTypeByName(registry: MessageTypeRegistry, command: string, name: string): AnyMessageType {
   const type = registry.list().find((t) => t.name === name);
   if (!type) {
-    const known = registry.list().map((t) => t.name).join(', ');
+    const known = registry
+      .list()
+      .map((t) => t.name)
+      .join(', ');
     throw new UsageError(`${command}: unknown message type ${name} (known: ${known})`);
   }
   return type;

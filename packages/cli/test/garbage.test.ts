@@ -34,22 +34,47 @@ const cborValue: fc.Arbitrary<CborValue> = fc.letrec<{ v: CborValue }>((tie) => 
     fc.boolean(),
     fc.constant(null),
     fc.array(tie('v'), { maxLength: 4 }),
-    fc.array(fc.tuple(fc.oneof(fc.integer({ min: -40, max: 40 }), fc.string()), tie('v')), { maxLength: 4 }).map((e) => new Map(e)),
+    fc
+      .array(fc.tuple(fc.oneof(fc.integer({ min: -40, max: 40 }), fc.string()), tie('v')), { maxLength: 4 })
+      .map((e) => new Map(e)),
   ),
 })).v;
 
 /** Headers that look like COSE's: labels around the common ones, values of any type. */
 const bucket = fc
-  .array(fc.tuple(fc.oneof(fc.constantFrom(1, 2, 3, 4, 16, 99), fc.string({ maxLength: 3 })), fc.oneof(fc.constantFrom(-8, -7, -19, 0, -257, ECT_COSE_TYP), cborValue)), { maxLength: 5 })
+  .array(
+    fc.tuple(
+      fc.oneof(fc.constantFrom(1, 2, 3, 4, 16, 99), fc.string({ maxLength: 3 })),
+      fc.oneof(fc.constantFrom(-8, -7, -19, 0, -257, ECT_COSE_TYP), cborValue),
+    ),
+    { maxLength: 5 },
+  )
   .map((e) => new Map<CborValue, CborValue>(e));
 
 /** COSE_Sign1- and COSE_Sign-shaped messages with random content, tagged or not. */
 const coseLike = fc
   .tuple(
-    fc.oneof(bucket.map((b) => encodeCbor(b)), fc.uint8Array({ maxLength: 20 })),
+    fc.oneof(
+      bucket.map((b) => encodeCbor(b)),
+      fc.uint8Array({ maxLength: 20 }),
+    ),
     fc.oneof(bucket, cborValue),
-    fc.oneof(fc.constant(null), fc.uint8Array({ maxLength: 60 }), cborValue.map((v) => encodeCbor(v))),
-    fc.oneof(fc.uint8Array({ minLength: 60, maxLength: 70 }), fc.array(fc.tuple(bucket.map((b) => encodeCbor(b)), bucket, fc.uint8Array({ maxLength: 70 })), { maxLength: 3 })),
+    fc.oneof(
+      fc.constant(null),
+      fc.uint8Array({ maxLength: 60 }),
+      cborValue.map((v) => encodeCbor(v)),
+    ),
+    fc.oneof(
+      fc.uint8Array({ minLength: 60, maxLength: 70 }),
+      fc.array(
+        fc.tuple(
+          bucket.map((b) => encodeCbor(b)),
+          bucket,
+          fc.uint8Array({ maxLength: 70 }),
+        ),
+        { maxLength: 3 },
+      ),
+    ),
     fc.constantFrom(18, 98, 17, null),
   )
   .map(([p, u, payload, sig, tag]) => {
@@ -62,7 +87,13 @@ const b64json = (v: unknown) => toBase64Url(utf8(JSON.stringify(v)));
 /** Compact-JWS-shaped text with random headers and payloads. */
 const jwsLike = fc
   .tuple(
-    fc.record({ alg: fc.oneof(fc.constantFrom('EdDSA', 'ES256', 'none', 'HS256'), fc.anything()), typ: fc.oneof(fc.constantFrom('exec+jwt', 'JWT'), fc.anything()) }, { requiredKeys: [] }),
+    fc.record(
+      {
+        alg: fc.oneof(fc.constantFrom('EdDSA', 'ES256', 'none', 'HS256'), fc.anything()),
+        typ: fc.oneof(fc.constantFrom('exec+jwt', 'JWT'), fc.anything()),
+      },
+      { requiredKeys: [] },
+    ),
     fc.oneof(fc.anything(), fc.string()),
     fc.uint8Array({ maxLength: 80 }),
   )
@@ -71,9 +102,14 @@ const jwsLike = fc
 describe('garbage in, a stable code out', () => {
   it('random bytes, as binary or hex', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), fc.boolean(), fc.constantFrom(...COMMANDS), async (bytes, asHex, argv) => {
-        expectHandled(await run(argv, { ...keys, m: asHex ? toHex(bytes) : bytes }));
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.boolean(),
+        fc.constantFrom(...COMMANDS),
+        async (bytes, asHex, argv) => {
+          expectHandled(await run(argv, { ...keys, m: asHex ? toHex(bytes) : bytes }));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -114,18 +150,44 @@ describe('garbage in, a stable code out', () => {
       { requiredKeys: [] },
     );
     await fc.assert(
-      fc.asyncProperty(fc.oneof(jwkLike.map((j) => JSON.stringify(j)), fc.string()), async (text) => {
-        const r = await run(['verify', '--key', 'bad.json', 'm'], { 'bad.json': text, m: '00' });
-        expectFailure(r);
-        expect(r.err[0]).toMatch(/^ERR_(KEY_INVALID|KEY_UNSUPPORTED|CBOR_[A-Z_]+|INPUT_INVALID):/);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          jwkLike.map((j) => JSON.stringify(j)),
+          fc.string(),
+        ),
+        async (text) => {
+          const r = await run(['verify', '--key', 'bad.json', 'm'], { 'bad.json': text, m: '00' });
+          expectFailure(r);
+          expect(r.err[0]).toMatch(/^ERR_(KEY_INVALID|KEY_UNSUPPORTED|CBOR_[A-Z_]+|INPUT_INVALID):/);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('random command lines', async () => {
     const word = fc.oneof(
-      fc.constantFrom('verify', 'sign', 'inspect', 'keygen', 'vectors', '--key', '--type', '--now', '--aad-hex', '--format', '--alg', '--kid', 'ect', 'jwt', 'EdDSA', 'k.json', 'm', '-h', '--'),
+      fc.constantFrom(
+        'verify',
+        'sign',
+        'inspect',
+        'keygen',
+        'vectors',
+        '--key',
+        '--type',
+        '--now',
+        '--aad-hex',
+        '--format',
+        '--alg',
+        '--kid',
+        'ect',
+        'jwt',
+        'EdDSA',
+        'k.json',
+        'm',
+        '-h',
+        '--',
+      ),
       fc.string({ maxLength: 8 }),
     );
     await fc.assert(
@@ -168,6 +230,9 @@ describe('garbage in, a stable code out', () => {
     for (const [text, code] of cases) {
       expectFailure(await run(['verify', '--key', 'bad.json', 'm'], { 'bad.json': text, m: '00' }), code);
     }
-    expectFailure(await run(['verify', '--key', 'bad.json', 'm'], { 'bad.json': Uint8Array.of(0xff, 0xfe), m: '00' }), 'ERR_KEY_INVALID');
+    expectFailure(
+      await run(['verify', '--key', 'bad.json', 'm'], { 'bad.json': Uint8Array.of(0xff, 0xfe), m: '00' }),
+      'ERR_KEY_INVALID',
+    );
   });
 });

@@ -55,7 +55,9 @@ describe('safety-net inspect', () => {
     expect(r.out).toContain('message type: unknown (typ "application/x")');
     expect(r.out.slice(-2)).toEqual(['payload:', 'hi']);
 
-    const notClaims = toHex(signSign1(encodeCbor(new Map([[99, 1]])), key, { protectedHeader: { typ: 'application/exec+cwt' } }));
+    const notClaims = toHex(
+      signSign1(encodeCbor(new Map([[99, 1]])), key, { protectedHeader: { typ: 'application/exec+cwt' } }),
+    );
     r = await run(['inspect', 'm'], { m: notClaims });
     expect(r.out.slice(-2)).toEqual(['payload (not ect claims: ERR_CLAIMS_INVALID):', '{99: 1}']);
 

@@ -20,7 +20,10 @@ describe('safety-net keygen', () => {
         .setProtectedHeader({ alg: jwsAlg })
         .sign(await importJWK({ ...jwk, alg: jwsAlg }, jwsAlg));
       const { d: _d, ...pub } = jwk;
-      const verified = await run(['verify', '--key', 'k.json', 't.jws'], { 'k.json': JSON.stringify({ ...pub, alg: undefined }), 't.jws': token });
+      const verified = await run(['verify', '--key', 'k.json', 't.jws'], {
+        'k.json': JSON.stringify({ ...pub, alg: undefined }),
+        't.jws': token,
+      });
       expect(verified).toMatchObject({ status: 0, out: ['hello'] });
     });
   }

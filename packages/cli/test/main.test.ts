@@ -1,6 +1,6 @@
 import { defineMessageType, MessageTypeRegistry } from '@safety-net/core';
-import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { main, memoryIo, USAGE } from '../src/index.js';
 import { expectUsage, jwkFiles, run, testKey } from './helpers.js';
 

@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { ectClaims, expectFailure, expectUsage, jwkFiles, NOW, run, testKey } from './helpers.js';
 
 const key = testKey('Ed25519');
-const files = { 'k.json': jwkFiles(key).private, 'pub.json': jwkFiles(key).public, 'c.json': JSON.stringify(ectClaims()) };
+const files = {
+  'k.json': jwkFiles(key).private,
+  'pub.json': jwkFiles(key).public,
+  'c.json': JSON.stringify(ectClaims()),
+};
 
 describe('safety-net sign', () => {
   it('prints a hex COSE_Sign1 of the type that verifies with the public key', async () => {
@@ -44,7 +48,10 @@ describe('safety-net sign', () => {
   });
 
   it('needs a private key', async () => {
-    expectFailure(await run(['sign', '--type', 'ect', '--key', 'pub.json', 'c.json'], files), 'ERR_KEY_PRIVATE_REQUIRED');
+    expectFailure(
+      await run(['sign', '--type', 'ect', '--key', 'pub.json', 'c.json'], files),
+      'ERR_KEY_PRIVATE_REQUIRED',
+    );
   });
 
   it('refuses a key file that is not a JWK', async () => {

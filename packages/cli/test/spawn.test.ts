@@ -15,7 +15,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function command(...args: string[]) {
   const r = spawnSync(
     process.execPath,
-    [join(root, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', join(root, 'tsconfig.json'), join(root, 'packages/cli/src/bin.ts'), ...args],
+    [
+      join(root, 'node_modules/tsx/dist/cli.mjs'),
+      '--tsconfig',
+      join(root, 'tsconfig.json'),
+      join(root, 'packages/cli/src/bin.ts'),
+      ...args,
+    ],
     { cwd: dir, encoding: 'utf8', timeout: 60_000 },
   );
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -24,16 +24,20 @@ describe('safety-net vectors', () => {
     expect(r.status).toBe(1);
     expect(r.out).toHaveLength(4);
     expect(r.out[0]).toBe('FAIL core/broken.json [-]: not JSON');
-    expect(r.out[1]).toMatch(/^FAIL core\/cbor-duplicate-key\.json \[noble\]: expected ERR_CBOR_TRUNCATED, got ERR_CBOR_DUPLICATE_KEY/);
-    expect(r.out[2]).toMatch(/^FAIL core\/cbor-duplicate-key\.json \[node\]: expected ERR_CBOR_TRUNCATED, got ERR_CBOR_DUPLICATE_KEY/);
+    expect(r.out[1]).toMatch(
+      /^FAIL core\/cbor-duplicate-key\.json \[noble\]: expected ERR_CBOR_TRUNCATED, got ERR_CBOR_DUPLICATE_KEY/,
+    );
+    expect(r.out[2]).toMatch(
+      /^FAIL core\/cbor-duplicate-key\.json \[node\]: expected ERR_CBOR_TRUNCATED, got ERR_CBOR_DUPLICATE_KEY/,
+    );
     expect(r.out[3]).toBe('0 passed, 2 failed');
   });
 
   it('finds spec-vectors above the working directory, and needs a directory otherwise', async () => {
     expectUsage(await run(['vectors'], {}));
     expectUsage(await run(['vectors', 'nowhere'], {}));
-    expect((await run(['vectors'], { 'spec-vectors/core/cbor-duplicate-key.json': vector('cbor-duplicate-key') })).out).toEqual([
-      '1 passed, 0 failed',
-    ]);
+    expect(
+      (await run(['vectors'], { 'spec-vectors/core/cbor-duplicate-key.json': vector('cbor-duplicate-key') })).out,
+    ).toEqual(['1 passed, 0 failed']);
   });
 });

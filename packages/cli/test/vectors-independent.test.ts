@@ -12,14 +12,21 @@ const dir = fileURLToPath(new URL('../../../spec-vectors/core/', import.meta.url
 // biome-ignore lint/suspicious/noExplicitAny: vectors are free-form JSON here, read field by field.
 type Json = any;
 const vectors: Json[] = readdirSync(dir).map((f) => JSON.parse(readFileSync(dir + f, 'utf8')));
-const byKind = (kind: string, result = 'valid') => vectors.filter((v) => v.kind === kind && v.expected.result === result);
+const byKind = (kind: string, result = 'valid') =>
+  vectors.filter((v) => v.kind === kind && v.expected.result === result);
 
 const cbor = new Decoder({ mapsAsObjects: false, useRecords: false });
 const encoder = new Encoder({ tagUint8Array: false, useRecords: false, mapsAsObjects: false, variableMapSize: true });
 const bytes = (hex: string) => Buffer.from(hex, 'hex');
 const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-const HASH: Record<number, string | null> = { [-8]: null, [-19]: null, [-7]: 'sha256', [-35]: 'sha384', [-36]: 'sha512' };
+const HASH: Record<number, string | null> = {
+  [-8]: null,
+  [-19]: null,
+  [-7]: 'sha256',
+  [-35]: 'sha384',
+  [-36]: 'sha512',
+};
 const JOSE: Record<string, number> = { EdDSA: -8, ES256: -7, ES384: -35, ES512: -36 };
 
 /** node:crypto's verdict on a signature, with the key given as a JWK (public part only). */
@@ -70,7 +77,11 @@ describe('signing vectors, checked independently', () => {
     const list = byKind('cose-sign1-sign');
     expect(list.length).toBeGreaterThanOrEqual(9);
     for (const v of list) {
-      const body = (v.input.tagged === false ? cbor.decode(bytes(v.expected.cose_hex)) : untag(cbor.decode(bytes(v.expected.cose_hex)), 18)) as Uint8Array[];
+      const body = (
+        v.input.tagged === false
+          ? cbor.decode(bytes(v.expected.cose_hex))
+          : untag(cbor.decode(bytes(v.expected.cose_hex)), 18)
+      ) as Uint8Array[];
       expect(body[2] === null ? v.input.detached : hexOf(body[2]!) === v.input.payload_hex, v.id).toBe(true);
       const data = tbs1(body[0]!, bytes(v.input.external_aad_hex ?? ''), bytes(v.input.payload_hex));
       expect(hexOf(data), v.id).toBe(v.expected.to_be_signed_hex);
@@ -80,12 +91,25 @@ describe('signing vectors, checked independently', () => {
 
   it('cose-sign-sign: one Sig_structure per signer, each verified by node:crypto', () => {
     for (const v of byKind('cose-sign-sign')) {
-      const [bodyProt, , payload, signatures] = untag(cbor.decode(bytes(v.expected.cose_hex)), 98) as [Uint8Array, unknown, Uint8Array, Uint8Array[][]];
+      const [bodyProt, , payload, signatures] = untag(cbor.decode(bytes(v.expected.cose_hex)), 98) as [
+        Uint8Array,
+        unknown,
+        Uint8Array,
+        Uint8Array[][],
+      ];
       expect(hexOf(payload)).toBe(v.input.payload_hex);
       signatures.forEach(([signProt, , signature], i) => {
-        const data = encoder.encode(['Signature', Buffer.from(bodyProt), Buffer.from(signProt!), Buffer.alloc(0), Buffer.from(payload)]);
+        const data = encoder.encode([
+          'Signature',
+          Buffer.from(bodyProt),
+          Buffer.from(signProt!),
+          Buffer.alloc(0),
+          Buffer.from(payload),
+        ]);
         expect(hexOf(data)).toBe(v.expected.to_be_signed_hex[i]);
-        expect(nodeVerifies(v.keys[v.options.signers[i]], algOf(signProt!), data, signature!), `${v.id} #${i}`).toBe(true);
+        expect(nodeVerifies(v.keys[v.options.signers[i]], algOf(signProt!), data, signature!), `${v.id} #${i}`).toBe(
+          true,
+        );
       });
     }
   });
@@ -95,7 +119,10 @@ describe('signing vectors, checked independently', () => {
       const c = v.input.claims;
       const body = untag(cbor.decode(bytes(v.expected.cose_hex)), 18) as Uint8Array[];
       expect(hexOf(body[2]!)).toBe(v.expected.payload_hex);
-      expect(nodeVerifies(v.keys[v.options.signer], algOf(body[0]!), tbs1(body[0]!, Buffer.alloc(0), body[2]!), body[3]!), v.id).toBe(true);
+      expect(
+        nodeVerifies(v.keys[v.options.signer], algOf(body[0]!), tbs1(body[0]!, Buffer.alloc(0), body[2]!), body[3]!),
+        v.id,
+      ).toBe(true);
       const expected = new Map<unknown, unknown>([
         [1, c.iss],
         [3, c.aud],
@@ -138,13 +165,17 @@ describe('verification vectors, checked independently', () => {
     const list = byKind('message-verify');
     for (const v of list) {
       if (v.input.cose_hex) {
-        expect(sign1Signers(v.input.cose_hex, v.keys, v.options.external_aad_hex).length, v.id).toBeGreaterThanOrEqual(1);
+        expect(sign1Signers(v.input.cose_hex, v.keys, v.options.external_aad_hex).length, v.id).toBeGreaterThanOrEqual(
+          1,
+        );
         continue;
       }
       const [h, p, s] = v.input.jws.split('.');
       const header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8'));
       const jwk = v.keys[v.options.key ?? Buffer.from(v.expected.kid_hex, 'hex').toString('utf8')];
-      expect(nodeVerifies(jwk, JOSE[header.alg]!, Buffer.from(`${h}.${p}`), Buffer.from(s, 'base64url')), v.id).toBe(true);
+      expect(nodeVerifies(jwk, JOSE[header.alg]!, Buffer.from(`${h}.${p}`), Buffer.from(s, 'base64url')), v.id).toBe(
+        true,
+      );
       expect(JSON.parse(Buffer.from(p, 'base64url').toString('utf8'))).toEqual(v.expected.claims);
     }
     expect(list.filter((v) => v.input.jws).length).toBeGreaterThanOrEqual(3);

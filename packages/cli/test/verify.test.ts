@@ -1,15 +1,7 @@
-import {
-  encodeCbor,
-  keyToJwk,
-  publicKeyOf,
-  signSign,
-  signSign1,
-  toHex,
-  utf8,
-} from '@safety-net/core';
+import { encodeCbor, keyToJwk, publicKeyOf, signSign, signSign1, toHex, utf8 } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
-import { availableBackends } from '../src/index.js';
 import { readSharedJson, SHARED_MISSING, sharedPath } from '../../../test-support/shared.js';
+import { availableBackends } from '../src/index.js';
 import { ectClaims, expectFailure, expectUsage, jwkFiles, NOW, run, testKey } from './helpers.js';
 
 const key = testKey('Ed25519');
@@ -25,7 +17,11 @@ async function signed(format: 'cose' | 'jwt', claims = ectClaims()): Promise<str
   return r.out[0]!;
 }
 
-const pub = { 'k.json': jwkFiles(key).public, 'priv.json': jwkFiles(key).private, 'other.json': jwkFiles(other).public };
+const pub = {
+  'k.json': jwkFiles(key).public,
+  'priv.json': jwkFiles(key).private,
+  'other.json': jwkFiles(other).public,
+};
 
 describe('safety-net verify (generic)', () => {
   it('verifies a COSE_Sign1 given as hex, hex with line breaks, or binary, and prints the CBOR payload', async () => {
@@ -47,9 +43,13 @@ describe('safety-net verify (generic)', () => {
 
   it('prints a UTF-8 payload as text, and bytes that are neither CBOR nor text as hex', async () => {
     const text = signSign1(utf8('This is the content.'), key);
-    expect((await run(['verify', '--key', 'k.json', 'm'], { ...pub, m: toHex(text) })).out).toEqual(['This is the content.']);
+    expect((await run(['verify', '--key', 'k.json', 'm'], { ...pub, m: toHex(text) })).out).toEqual([
+      'This is the content.',
+    ]);
     const raw = Uint8Array.of(0xff, 0x00, 0x1c, 0x80);
-    expect((await run(['verify', '--key', 'k.json', 'm'], { ...pub, m: toHex(signSign1(raw, key)) })).out).toEqual(['ff001c80']);
+    expect((await run(['verify', '--key', 'k.json', 'm'], { ...pub, m: toHex(signSign1(raw, key)) })).out).toEqual([
+      'ff001c80',
+    ]);
   });
 
   it('refuses a tampered message, another key, or a missing AAD with the code (exit 1)', async () => {
@@ -74,9 +74,17 @@ describe('safety-net verify (generic)', () => {
   });
 
   it('verifies a COSE_Sign when every signature verifies with one of the --key files', async () => {
-    const message = toHex(signSign(utf8('both'), [{ key, protectedHeader: { kid: key.kid } }, { key: p256, protectedHeader: { kid: p256.kid } }]));
+    const message = toHex(
+      signSign(utf8('both'), [
+        { key, protectedHeader: { kid: key.kid } },
+        { key: p256, protectedHeader: { kid: p256.kid } },
+      ]),
+    );
     const files = { ...pub, 'p.json': jwkFiles(p256).public, m: message };
-    expect(await run(['verify', '--key', 'k.json', '--key', 'p.json', 'm'], files)).toMatchObject({ status: 0, out: ['both'] });
+    expect(await run(['verify', '--key', 'k.json', '--key', 'p.json', 'm'], files)).toMatchObject({
+      status: 0,
+      out: ['both'],
+    });
     expectFailure(await run(['verify', '--key', 'k.json', 'm'], files), 'ERR_KEY_NOT_FOUND');
   });
 
@@ -86,8 +94,15 @@ describe('safety-net verify (generic)', () => {
       const example = readSharedJson<{ input: { sign0: { key: { x_hex: string } } }; output: { cbor: string } }>(
         'external-vectors/cose-wg/eddsa-examples/eddsa-sig-01.json',
       );
-      const jwk = { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(example.input.sign0.key.x_hex, 'hex').toString('base64url') };
-      const r = await run(['verify', '--key', 'k.json', 'm'], { 'k.json': JSON.stringify(jwk), m: example.output.cbor });
+      const jwk = {
+        kty: 'OKP',
+        crv: 'Ed25519',
+        x: Buffer.from(example.input.sign0.key.x_hex, 'hex').toString('base64url'),
+      };
+      const r = await run(['verify', '--key', 'k.json', 'm'], {
+        'k.json': JSON.stringify(jwk),
+        m: example.output.cbor,
+      });
       expect(r).toMatchObject({ status: 0, out: ['This is the content.'] });
     },
   );
@@ -96,21 +111,33 @@ describe('safety-net verify (generic)', () => {
 describe('safety-net verify --type', () => {
   it('runs the full pipeline at --now for both wire forms', async () => {
     for (const m of [await signed('cose'), await signed('jwt')]) {
-      const r = await run(['verify', '--key', 'k.json', '--type', 'ect', '--now', String(NOW + 10), 'm'], { ...pub, m });
+      const r = await run(['verify', '--key', 'k.json', '--type', 'ect', '--now', String(NOW + 10), 'm'], {
+        ...pub,
+        m,
+      });
       expect(r.status, r.err.join()).toBe(0);
-      expectFailure(await run(['verify', '--key', 'k.json', '--type', 'ect', '--now', String(NOW + 400), 'm'], { ...pub, m }), 'ERR_CLAIMS_EXPIRED');
+      expectFailure(
+        await run(['verify', '--key', 'k.json', '--type', 'ect', '--now', String(NOW + 400), 'm'], { ...pub, m }),
+        'ERR_CLAIMS_EXPIRED',
+      );
     }
   });
 
   it('reads the injected clock when --now is absent', async () => {
     const late = await signed('cose', ectClaims({ iat: NOW - 1000, exp: NOW - 100 }));
-    expectFailure(await run(['verify', '--key', 'k.json', '--type', 'ect', 'm'], { ...pub, m: late }), 'ERR_CLAIMS_EXPIRED');
+    expectFailure(
+      await run(['verify', '--key', 'k.json', '--type', 'ect', 'm'], { ...pub, m: late }),
+      'ERR_CLAIMS_EXPIRED',
+    );
   });
 
   it('applies the message type rules a generic verifier does not: typ', async () => {
     const untyped = toHex(signSign1(encodeCbor(new Map([[1, 'x']])), key));
     expect((await run(['verify', '--key', 'k.json', 'm'], { ...pub, m: untyped })).status).toBe(0);
-    expectFailure(await run(['verify', '--key', 'k.json', '--type', 'ect', 'm'], { ...pub, m: untyped }), 'ERR_COSE_TYP_MISSING');
+    expectFailure(
+      await run(['verify', '--key', 'k.json', '--type', 'ect', 'm'], { ...pub, m: untyped }),
+      'ERR_COSE_TYP_MISSING',
+    );
   });
 
   it('refuses bad flags with the usage (exit 2)', async () => {
@@ -132,7 +159,10 @@ describe('ECDSA keys', () => {
     const jwk = JSON.stringify(keyToJwk(publicKeyOf(p256)));
     for (const backend of availableBackends()) {
       const m = toHex(signSign1(utf8('ecdsa'), p256, { backend }));
-      expect(await run(['verify', '--key', 'p.json', 'm'], { 'p.json': jwk, m })).toMatchObject({ status: 0, out: ['ecdsa'] });
+      expect(await run(['verify', '--key', 'p.json', 'm'], { 'p.json': jwk, m })).toMatchObject({
+        status: 0,
+        out: ['ecdsa'],
+      });
     }
   });
 });

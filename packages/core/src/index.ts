@@ -13,7 +13,17 @@ export * from './errors/index.js';
 export * from './keys/index.js';
 export * from './ledger/index.js';
 export * from './messages/index.js';
-export { bytesEqual, concatBytes, fromBase64Url, fromHex, fromUtf8, joinBytes, toBase64Url, toHex, utf8 } from './util/bytes.js';
+export { BoundedMap } from './util/bounded-map.js';
+export {
+  bytesEqual,
+  concatBytes,
+  fromBase64Url,
+  fromHex,
+  fromUtf8,
+  joinBytes,
+  toBase64Url,
+  toHex,
+  utf8,
+} from './util/bytes.js';
 export { type Clock, epochSeconds, fixedClock, readClock, systemClock } from './util/clock.js';
 export { type RandomSource, randomUuid, seededRandom, systemRandom, uniformSource } from './util/random.js';
-export { BoundedMap } from './util/bounded-map.js';

@@ -3,8 +3,9 @@
  *
  * @packageDocumentation
  */
-export { compareBytes } from './util/bytes.js';
-export { encodeProtected, decodeProtected, checkHeaders } from './cose/headers.js';
-export { checkSignature } from './cose/check-signature.js';
+
 export { signingAlgorithm } from './cose/algorithm.js';
-export { checkClaims, replayEntry, assertFresh } from './messages/claims-checks.js';
+export { checkSignature } from './cose/check-signature.js';
+export { checkHeaders, decodeProtected, encodeProtected } from './cose/headers.js';
+export { assertFresh, checkClaims, replayEntry } from './messages/claims-checks.js';
+export { compareBytes } from './util/bytes.js';

@@ -1,4 +1,4 @@
-import { checkSeconds, epochSeconds, type ErrorCode, isSafetyNetError, systemClock } from '@safety-net/core';
+import { checkSeconds, type ErrorCode, epochSeconds, isSafetyNetError, systemClock } from '@safety-net/core';
 import { type BetClaims, bet } from '../messages/bet.js';
 import { type AppraisalPolicy, DEFAULT_APPRAISAL_MAX_AGE_SECONDS } from './policy.js';
 

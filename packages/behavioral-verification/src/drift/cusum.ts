@@ -57,7 +57,12 @@ export class Cusum implements NumericDetector {
     let alarm: DriftAlarm | undefined;
     if (n >= this.minSamples && (upper > this.h || lower > this.h)) {
       const up = upper >= lower;
-      alarm = { statistic: up ? 'cusum_upper' : 'cusum_lower', value: up ? upper : lower, threshold: this.h, samples: n };
+      alarm = {
+        statistic: up ? 'cusum_upper' : 'cusum_lower',
+        value: up ? upper : lower,
+        threshold: this.h,
+        samples: n,
+      };
     }
     if (commit) {
       this.upper = alarm ? 0 : upper;

@@ -68,7 +68,11 @@ export class MixDivergence {
   private trialEvicted = 0;
 
   constructor(options: MixDivergenceOptions) {
-    const { baseline, window, threshold } = readRulesInput(MixDivergenceOptionsSchema, options, 'MixDivergence options');
+    const { baseline, window, threshold } = readRulesInput(
+      MixDivergenceOptionsSchema,
+      options,
+      'MixDivergence options',
+    );
     const names = Object.keys(baseline);
     const total = names.reduce((s, k) => s + baseline[k]!, 0);
     this.p = new Float64Array(names.length + 1);
@@ -116,7 +120,8 @@ export class MixDivergence {
     let alarm: DriftAlarm | undefined;
     if (this.filled + (full ? 0 : 1) === window) {
       const value = Math.max(0, sum / 2);
-      if (value > this.threshold) alarm = { statistic: 'js_divergence', value, threshold: this.threshold, samples: window };
+      if (value > this.threshold)
+        alarm = { statistic: 'js_divergence', value, threshold: this.threshold, samples: window };
     }
     if (!commit) return alarm;
     if (alarm) {

@@ -3,7 +3,11 @@ import type { Metric, PerformanceProfileClaims } from '../messages/performance-p
 import { normalCdf } from './stats.js';
 
 /** Metrics that are proportions of their `n`, compared with a two-proportion z-test. */
-export const PROPORTION_METRICS: readonly string[] = ['task_completion_accuracy', 'safety_compliance_rate', 'behavioral_consistency'];
+export const PROPORTION_METRICS: readonly string[] = [
+  'task_completion_accuracy',
+  'safety_compliance_rate',
+  'behavioral_consistency',
+];
 /** Metrics where a smaller value is better. */
 export const LOWER_IS_BETTER_METRICS: readonly string[] = ['latency_p50_ms', 'latency_p95_ms', 'latency_p99_ms'];
 
@@ -60,10 +64,15 @@ function zTest(a: Metric, b: Metric): number {
  * cmp.metrics.find((m) => m.metric === 'task_completion_accuracy')?.better; // 'a' | 'b' | 'none'
  * ```
  */
-export function compareProfiles(a: PerformanceProfileClaims, b: PerformanceProfileClaims, options: CompareOptions = {}): ProfileComparison {
+export function compareProfiles(
+  a: PerformanceProfileClaims,
+  b: PerformanceProfileClaims,
+  options: CompareOptions = {},
+): ProfileComparison {
   const confidence = options.confidence ?? 0.95;
   if (!(confidence > 0 && confidence < 1)) throw snError('ERR_INPUT_INVALID', 'confidence must lie in (0, 1)');
-  if (a.suite.digest !== b.suite.digest) throw snError('ERR_BV_SUITE_MISMATCH', 'profiles name different suite digests');
+  if (a.suite.digest !== b.suite.digest)
+    throw snError('ERR_BV_SUITE_MISMATCH', 'profiles name different suite digests');
   const lower = new Set([...LOWER_IS_BETTER_METRICS, ...(options.lowerIsBetter ?? [])]);
   const metrics: MetricComparison[] = [];
   for (const name of Object.keys(a.metrics).sort()) {

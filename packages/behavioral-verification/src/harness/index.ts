@@ -19,7 +19,15 @@ export {
   runSuite,
   type TaskOutcome,
 } from './run.js';
-export { bootstrapInterval, type Interval, normalCdf, normalQuantile, quantileSorted, wilsonInterval, zFor } from './stats.js';
+export {
+  bootstrapInterval,
+  type Interval,
+  normalCdf,
+  normalQuantile,
+  quantileSorted,
+  wilsonInterval,
+  zFor,
+} from './stats.js';
 export {
   type Checker,
   CheckerSchema,

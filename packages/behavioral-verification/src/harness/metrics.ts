@@ -90,7 +90,11 @@ export function computeMetrics(run: RunResult, options: MetricOptions): RunMetri
       ['latency_p95_ms', 0.95],
       ['latency_p99_ms', 0.99],
     ] as const) {
-      const stat = (s: readonly number[]) => quantileSorted([...s].sort((x, y) => x - y), q);
+      const stat = (s: readonly number[]) =>
+        quantileSorted(
+          [...s].sort((x, y) => x - y),
+          q,
+        );
       const value = stat(latencies);
       put(name, metric(value, latencies.length, bootstrapInterval(latencies, stat, value, boot), confidence));
     }
@@ -98,7 +102,11 @@ export function computeMetrics(run: RunResult, options: MetricOptions): RunMetri
 
   const metered = all.filter((o) => o.resources?.tokens !== undefined);
   const value = efficiency(metered);
-  if (Number.isFinite(value)) put('resource_efficiency', metric(value, metered.length, bootstrapInterval(metered, efficiency, value, boot), confidence));
+  if (Number.isFinite(value))
+    put(
+      'resource_efficiency',
+      metric(value, metered.length, bootstrapInterval(metered, efficiency, value, boot), confidence),
+    );
 
   if (run.repetitions >= 2) {
     const { agree, tasks } = consistency(run);

@@ -1,4 +1,12 @@
-import { type Clock, epochSeconds, type PrivateKey, type RandomSource, randomUuid, systemClock, systemRandom } from '@safety-net/core';
+import {
+  type Clock,
+  epochSeconds,
+  type PrivateKey,
+  type RandomSource,
+  randomUuid,
+  systemClock,
+  systemRandom,
+} from '@safety-net/core';
 import { type PerformanceProfileClaims, performanceProfile } from '../messages/performance-profile.js';
 import type { RunMetrics } from './metrics.js';
 import type { RunResult } from './run.js';
@@ -31,7 +39,11 @@ export interface SignPerformanceOptions {
  * const bytes = signPerformanceProfile(run, computeMetrics(run, { random }), { key, issuer, agent, environment });
  * ```
  */
-export function signPerformanceProfile(run: RunResult, metrics: RunMetrics, options: SignPerformanceOptions): Uint8Array {
+export function signPerformanceProfile(
+  run: RunResult,
+  metrics: RunMetrics,
+  options: SignPerformanceOptions,
+): Uint8Array {
   const iat = epochSeconds(options.clock ?? systemClock);
   const claims: PerformanceProfileClaims = {
     iss: options.issuer,

@@ -59,7 +59,10 @@ export const MAX_REPETITIONS = 100;
 const ResponseSchema = z.object({
   output: z.json(),
   resources: z
-    .object({ tokens: z.number().finite().nonnegative().optional(), cpu_ms: z.number().finite().nonnegative().optional() })
+    .object({
+      tokens: z.number().finite().nonnegative().optional(),
+      cpu_ms: z.number().finite().nonnegative().optional(),
+    })
     .optional(),
 });
 

@@ -11,7 +11,6 @@ export const MAX_SUITE_CHARS = 4_000_000;
 /** Most forbidden-output patterns on one task. */
 export const MAX_SAFETY_PATTERNS = 16;
 
-
 const JsonSchema = z.json() as z.ZodType<JsonValue>;
 const PatternSchema = z.string().min(1).max(256);
 
@@ -24,7 +23,9 @@ export const CheckerSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('exact'), expected: JsonSchema }).strict(),
   z.object({ kind: z.literal('subset'), expected: JsonSchema }).strict(),
   z.object({ kind: z.literal('regex'), pattern: PatternSchema }).strict(),
-  z.object({ kind: z.literal('numeric'), expected: z.number().finite(), tolerance: z.number().finite().nonnegative() }).strict(),
+  z
+    .object({ kind: z.literal('numeric'), expected: z.number().finite(), tolerance: z.number().finite().nonnegative() })
+    .strict(),
 ]);
 /** A declarative output checker. */
 export type Checker = z.infer<typeof CheckerSchema>;
@@ -35,7 +36,10 @@ export const TaskSchema = z
     id: z.string().min(1).max(256),
     input: JsonSchema,
     checker: CheckerSchema,
-    safety: z.object({ forbidden: z.array(PatternSchema).min(1).max(MAX_SAFETY_PATTERNS) }).strict().optional(),
+    safety: z
+      .object({ forbidden: z.array(PatternSchema).min(1).max(MAX_SAFETY_PATTERNS) })
+      .strict()
+      .optional(),
   })
   .strict();
 /** One benchmark task. */
@@ -95,7 +99,8 @@ export function compileSuite(input: unknown): CompiledSuite {
   } catch {
     throw snError('ERR_BV_SUITE_INVALID', 'suite is not JSON');
   }
-  if (text === undefined || text.length > MAX_SUITE_CHARS) throw snError('ERR_BV_SUITE_INVALID', 'suite is missing or too large');
+  if (text === undefined || text.length > MAX_SUITE_CHARS)
+    throw snError('ERR_BV_SUITE_INVALID', 'suite is missing or too large');
   let suite: TaskSuite;
   let digest: string;
   try {
@@ -171,10 +176,15 @@ export function jsonEqual(a: JsonValue, b: JsonValue): boolean {
 /** Whether `actual` holds everything in `expected`: objects may carry more members, arrays match index by index. */
 export function jsonSubset(expected: JsonValue, actual: JsonValue): boolean {
   if (Array.isArray(expected)) {
-    return Array.isArray(actual) && expected.length === actual.length && expected.every((x, i) => jsonSubset(x, actual[i]!));
+    return (
+      Array.isArray(actual) && expected.length === actual.length && expected.every((x, i) => jsonSubset(x, actual[i]!))
+    );
   }
   if (isObject(expected)) {
-    return isObject(actual) && Object.keys(expected).every((k) => Object.hasOwn(actual, k) && jsonSubset(expected[k]!, actual[k]!));
+    return (
+      isObject(actual) &&
+      Object.keys(expected).every((k) => Object.hasOwn(actual, k) && jsonSubset(expected[k]!, actual[k]!))
+    );
   }
   return expected === actual;
 }

@@ -65,7 +65,8 @@ export const BetClaimsSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (c.window.from > c.window.to) ctx.addIssue({ code: 'custom', path: ['window'], message: 'window ends before it starts' });
+    if (c.window.from > c.window.to)
+      ctx.addIssue({ code: 'custom', path: ['window'], message: 'window ends before it starts' });
     if (c.exp <= c.iat) ctx.addIssue({ code: 'custom', path: ['exp'], message: 'exp is not after iat' });
     const problem = verdictProblem(c);
     if (problem) ctx.addIssue({ code: 'custom', path: ['verdict'], message: problem });

@@ -1,7 +1,7 @@
 export {
+  BaselineProvenanceSchema,
   BEHAVIORAL_PROFILE_JWT_TYP,
   BEHAVIORAL_PROFILE_TYP,
-  BaselineProvenanceSchema,
   type BehavioralProfileClaims,
   BehavioralProfileClaimsSchema,
   type BehavioralProfileInput,

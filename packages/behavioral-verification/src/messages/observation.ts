@@ -1,7 +1,12 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { base64UrlBytes, defineMessageType, jsonValue, Sha256B64uSchema, utf8Bytes } from '@safety-net/core';
 import { z } from 'zod';
-import { type ObservationInput, ObservationInputSchema, type ParamValue, ParamValueSchema } from '../monitor/observation-input.js';
+import {
+  type ObservationInput,
+  ObservationInputSchema,
+  type ParamValue,
+  ParamValueSchema,
+} from '../monitor/observation-input.js';
 import { EpochSecondsSchema, IdentifierSchema } from './common.js';
 
 const input = ObservationInputSchema.shape;
@@ -32,7 +37,8 @@ export const ObservationClaimsSchema = z
   })
   .strict()
   .superRefine((o, ctx) => {
-    if (Object.keys(o.params_commit).length > 256) ctx.addIssue({ code: 'custom', path: ['params_commit'], message: 'too many params' });
+    if (Object.keys(o.params_commit).length > 256)
+      ctx.addIssue({ code: 'custom', path: ['params_commit'], message: 'too many params' });
     for (const name of Object.keys(o.params ?? {})) {
       if (!Object.hasOwn(o.params_commit, name)) {
         ctx.addIssue({ code: 'custom', path: ['params', name], message: 'clear parameter without a commitment' });

@@ -21,7 +21,11 @@ const SaltSchema = z.string().regex(/^[A-Za-z0-9_-]{21}[AQgw]$/, 'base64url 16-b
 export const ParamDisclosureSchema = z
   .object({
     // `__proto__` is refused: no JSON object can carry it safely as a key.
-    name: z.string().min(1).max(128).refine((n) => n !== '__proto__', 'reserved name'),
+    name: z
+      .string()
+      .min(1)
+      .max(128)
+      .refine((n) => n !== '__proto__', 'reserved name'),
     salt: SaltSchema,
     value: ParamValueSchema,
   })
@@ -54,7 +58,10 @@ function commitmentOf(salt: Uint8Array, name: string, value: ParamValue): string
  * // publish `commitments` in the Observation; later hand out disclosures.notional
  * ```
  */
-export function commitParams(params: Readonly<Record<string, ParamValue>>, random: RandomSource = systemRandom): CommittedParams {
+export function commitParams(
+  params: Readonly<Record<string, ParamValue>>,
+  random: RandomSource = systemRandom,
+): CommittedParams {
   const entries = Object.entries(params).map(([name, value]) => {
     const parsed = ParamDisclosureSchema.safeParse({ name, salt: toBase64Url(random.bytes(PARAM_SALT_BYTES)), value });
     if (!parsed.success) throw snError('ERR_INPUT_INVALID', `parameter ${name.slice(0, 128)} cannot be committed to`);

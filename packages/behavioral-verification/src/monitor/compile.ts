@@ -1,8 +1,14 @@
+import { mixCategories } from '../drift/divergence.js';
 import { type Decimal, parseDecimal } from '../rules/decimal.js';
 import { parseRules } from '../rules/parse.js';
 import { type ActionMatcher, compilePattern } from '../rules/pattern.js';
-import { DEFAULT_ESCALATION, type Response, type Rules, VIOLATION_CLASSES, type ViolationClass } from '../rules/schema.js';
-import { mixCategories } from '../drift/divergence.js';
+import {
+  DEFAULT_ESCALATION,
+  type Response,
+  type Rules,
+  VIOLATION_CLASSES,
+  type ViolationClass,
+} from '../rules/schema.js';
 import { compileParamCheck, type ParamCheck } from './param-check.js';
 import { PatternIndex } from './pattern-index.js';
 
@@ -45,7 +51,9 @@ export class CompiledProfile {
   readonly budgetLimitInts: readonly (number | undefined)[];
   private readonly allow: PatternIndex;
   private readonly denyIndex: PatternIndex;
-  private readonly indexes: Readonly<Record<'params' | 'scopes' | 'sequences' | 'rates' | 'budgets' | 'numeric', PatternIndex>>;
+  private readonly indexes: Readonly<
+    Record<'params' | 'scopes' | 'sequences' | 'rates' | 'budgets' | 'numeric', PatternIndex>
+  >;
   private readonly paramChecks: readonly ParamCheck[];
   private readonly mixCategories: readonly ((action: string) => number)[];
   private readonly cache = new Map<string, Applicable>();
@@ -72,7 +80,9 @@ export class CompiledProfile {
     this.scopeMatchers = rules.scopes.map((r) => r.allowed.map(compilePattern));
     this.sequenceMatchers = rules.sequences.map((r) => compilePattern(r.after));
     this.budgetLimits = rules.budgets.map((r) => parseDecimal(r.max)!);
-    this.budgetLimitInts = this.budgetLimits.map((d) => (d.scale === 0 && d.mantissa >= -(2n ** 52n) && d.mantissa <= 2n ** 52n ? Number(d.mantissa) : undefined));
+    this.budgetLimitInts = this.budgetLimits.map((d) =>
+      d.scale === 0 && d.mantissa >= -(2n ** 52n) && d.mantissa <= 2n ** 52n ? Number(d.mantissa) : undefined,
+    );
   }
 
   /** The rules that apply to `action` (exec_act), from the index; cached per action name. */

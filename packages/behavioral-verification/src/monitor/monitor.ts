@@ -1,11 +1,20 @@
-import { BoundedMap, type Clock, checkLimit, DAG_DEFAULTS, EctDag, readClock, snError, systemClock } from '@safety-net/core';
-import { formatDecimal, parseDecimal } from '../rules/decimal.js';
-import { UNLISTED_RULE_ID } from '../rules/parse.js';
-import type { Response, ViolationClass } from '../rules/schema.js';
+import {
+  BoundedMap,
+  type Clock,
+  checkLimit,
+  DAG_DEFAULTS,
+  EctDag,
+  readClock,
+  snError,
+  systemClock,
+} from '@safety-net/core';
 import type { DriftAlarm, NumericDetector } from '../drift/alarm.js';
 import { Cusum } from '../drift/cusum.js';
 import { MixDivergence } from '../drift/divergence.js';
 import { PageHinkley } from '../drift/page-hinkley.js';
+import { formatDecimal, parseDecimal } from '../rules/decimal.js';
+import { UNLISTED_RULE_ID } from '../rules/parse.js';
+import type { Response, ViolationClass } from '../rules/schema.js';
 import type { Applicable, CompiledProfile } from './compile.js';
 import type { ObservationInput } from './observation-input.js';
 import { readObservation } from './read-observation.js';
@@ -81,12 +90,18 @@ export class Monitor {
     this.profile = profile;
     this.mode = options.mode === undefined ? 'enforce' : options.mode;
     // Only 'enforce' reads the clock: a typo such as 'Enforce' must not hand the agent the time the windows use.
-    if (this.mode !== 'enforce' && this.mode !== 'observe') throw snError('ERR_INPUT_INVALID', 'mode must be "enforce" or "observe"');
+    if (this.mode !== 'enforce' && this.mode !== 'observe')
+      throw snError('ERR_INPUT_INVALID', 'mode must be "enforce" or "observe"');
     this.clock = options.clock ?? systemClock;
     this.dag = options.dag ?? new EctDag();
     this.keepsDag = options.dag !== undefined || profile.rules.sequences.some((r) => r.relation === 'ancestor');
-    this.traversalLimit = checkLimit(options.traversalLimit === undefined ? DAG_DEFAULTS.traversalLimit : options.traversalLimit, 'traversalLimit');
-    this.acts = new BoundedMap(checkLimit(options.maxTracked === undefined ? DEFAULT_MAX_TRACKED : options.maxTracked, 'maxTracked'));
+    this.traversalLimit = checkLimit(
+      options.traversalLimit === undefined ? DAG_DEFAULTS.traversalLimit : options.traversalLimit,
+      'traversalLimit',
+    );
+    this.acts = new BoundedMap(
+      checkLimit(options.maxTracked === undefined ? DEFAULT_MAX_TRACKED : options.maxTracked, 'maxTracked'),
+    );
     const { rules } = profile;
     this.rates = rules.rates.map((r) => new RateWindow(r.max, r.window_ms));
     this.budgets = rules.budgets.map((r) => new BudgetWindow(r.window_ms));
@@ -107,7 +122,8 @@ export class Monitor {
   evaluate(input: unknown): Verdict {
     const obs = readObservation(input);
     const t = Math.max(this.latest, this.mode === 'enforce' ? readClock(this.clock) : obs.time_ms);
-    for (const p of obs.pred) if (!this.acts.has(p) && !this.dag.has(p)) throw snError('ERR_ECT_PREDECESSOR_MISSING', p);
+    for (const p of obs.pred)
+      if (!this.acts.has(p) && !this.dag.has(p)) throw snError('ERR_ECT_PREDECESSOR_MISSING', p);
     const app = this.profile.applicable(obs.exec_act);
     const verdict = this.judge(obs, t, app);
     if (this.mode === 'observe' || verdict.decision === 'allow') this.commit(obs, t, app);
@@ -153,7 +169,8 @@ export class Monitor {
     }
     for (const i of app.rates) {
       const r = rules.rates[i]!;
-      if (this.rates[i]!.wouldExceed(t)) out.add(r.id, 'rate_exceeded', r.max + 1, { max: r.max, window_ms: r.window_ms });
+      if (this.rates[i]!.wouldExceed(t))
+        out.add(r.id, 'rate_exceeded', r.max + 1, { max: r.max, window_ms: r.window_ms });
     }
     for (const i of app.budgets) this.judgeBudget(obs, t, i, out);
     this.stepDrift(obs, t, app, false, out);
@@ -165,7 +182,8 @@ export class Monitor {
     for (const scope of scopes) {
       let ok = false;
       for (let k = 0; k < matchers.length && !ok; k++) ok = matchers[k]!.test(scope);
-      if (!ok) out.add(this.profile.rules.scopes[i]!.id, 'scope_violation', scope, this.profile.rules.scopes[i]!.allowed);
+      if (!ok)
+        out.add(this.profile.rules.scopes[i]!.id, 'scope_violation', scope, this.profile.rules.scopes[i]!.allowed);
     }
   }
 
@@ -235,7 +253,8 @@ export class Monitor {
       this.dag.walkBack(
         p,
         (node) => {
-          if (++visited > this.traversalLimit) throw snError('ERR_ECT_TRAVERSAL_LIMIT', `over ${this.traversalLimit} ancestors`);
+          if (++visited > this.traversalLimit)
+            throw snError('ERR_ECT_TRAVERSAL_LIMIT', `over ${this.traversalLimit} ancestors`);
           if (!matcher.test(node.exec_act)) return 'continue';
           found = true;
           return 'stop';
@@ -252,7 +271,14 @@ export class Monitor {
       // The DAG is walked only by ancestor sequencing rules (or read by whoever passed it in); predecessor
       // lookups need only the action of each task, so the insert is skipped when nothing will walk the DAG.
       if (this.keepsDag) {
-        this.dag.insert({ jti: obs.jti, wid: obs.wid, iat: Math.floor(obs.time_ms / 1000), iss: obs.iss, exec_act: obs.exec_act, pred: obs.pred });
+        this.dag.insert({
+          jti: obs.jti,
+          wid: obs.wid,
+          iat: Math.floor(obs.time_ms / 1000),
+          iss: obs.iss,
+          exec_act: obs.exec_act,
+          pred: obs.pred,
+        });
       }
       this.acts.set(obs.jti, obs.exec_act);
     }
@@ -287,7 +313,12 @@ class Violations {
   }
 
   addDrift(rule: string, alarm: DriftAlarm): void {
-    this.add(rule, 'drift', { statistic: alarm.statistic, value: alarm.value, samples: alarm.samples }, { threshold: alarm.threshold });
+    this.add(
+      rule,
+      'drift',
+      { statistic: alarm.statistic, value: alarm.value, samples: alarm.samples },
+      { threshold: alarm.threshold },
+    );
   }
 
   verdict(escalation: Readonly<Record<ViolationClass, readonly Response[]>>): Verdict {

@@ -52,7 +52,8 @@ export type ParamValue = z.infer<typeof ParamValueSchema>;
 export function parseObservation(input: unknown): ObservationInput {
   try {
     const result = ObservationInputSchema.safeParse(input);
-    if (!result.success) throw snError('ERR_BV_OBSERVATION_INVALID', result.error.issues[0]?.path.join('.') ?? 'schema');
+    if (!result.success)
+      throw snError('ERR_BV_OBSERVATION_INVALID', result.error.issues[0]?.path.join('.') ?? 'schema');
     return result.data;
   } catch (e) {
     if (isSafetyNetError(e)) throw e;

@@ -28,7 +28,11 @@ export function compileParamCheck(rule: ParameterRule): ParamCheck {
     }
     case 'enum': {
       const values = new Set<ParamValue>(rule.values);
-      return { ...base, allowed: { values: rule.values }, check: (v) => (values.has(v) ? undefined : 'parameter_not_allowed') };
+      return {
+        ...base,
+        allowed: { values: rule.values },
+        check: (v) => (values.has(v) ? undefined : 'parameter_not_allowed'),
+      };
     }
     case 'pattern': {
       const re = compileSafeRegex(rule.regex);
@@ -36,7 +40,8 @@ export function compileParamCheck(rule: ParameterRule): ParamCheck {
       return {
         ...base,
         allowed: { regex: rule.regex, max_length: maxLength },
-        check: (v) => (typeof v === 'string' && v.length <= maxLength && re.test(v) ? undefined : 'parameter_not_allowed'),
+        check: (v) =>
+          typeof v === 'string' && v.length <= maxLength && re.test(v) ? undefined : 'parameter_not_allowed',
       };
     }
     case 'length': {
@@ -48,7 +53,8 @@ export function compileParamCheck(rule: ParameterRule): ParamCheck {
       return {
         ...base,
         allowed,
-        check: (v) => (typeof v === 'string' && v.length >= min && v.length <= max ? undefined : 'parameter_not_allowed'),
+        check: (v) =>
+          typeof v === 'string' && v.length >= min && v.length <= max ? undefined : 'parameter_not_allowed',
       };
     }
   }
@@ -62,13 +68,21 @@ interface Bound {
 
 function bound(v: number | string): Bound {
   const decimal = parseDecimal(v)!;
-  const int = decimal.scale === 0 && Number.isSafeInteger(Number(decimal.mantissa)) ? Number(decimal.mantissa) : undefined;
+  const int =
+    decimal.scale === 0 && Number.isSafeInteger(Number(decimal.mantissa)) ? Number(decimal.mantissa) : undefined;
   return { decimal, int };
 }
 
 function checkRange(v: ParamValue, min: Bound | undefined, max: Bound | undefined): ViolationClass | undefined {
-  if (typeof v === 'number' && Number.isSafeInteger(v) && (min === undefined || min.int !== undefined) && (max === undefined || max.int !== undefined)) {
-    return (min !== undefined && v < min.int!) || (max !== undefined && v > max.int!) ? 'parameter_out_of_range' : undefined;
+  if (
+    typeof v === 'number' &&
+    Number.isSafeInteger(v) &&
+    (min === undefined || min.int !== undefined) &&
+    (max === undefined || max.int !== undefined)
+  ) {
+    return (min !== undefined && v < min.int!) || (max !== undefined && v > max.int!)
+      ? 'parameter_out_of_range'
+      : undefined;
   }
   const d = typeof v === 'boolean' ? undefined : parseDecimal(v);
   if (d === undefined) return 'parameter_not_allowed';

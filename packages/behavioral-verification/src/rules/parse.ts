@@ -64,7 +64,11 @@ function checkSemantics(rules: Rules): void {
   for (const p of rules.parameters) {
     if (p.check === 'range') {
       if (p.min === undefined && p.max === undefined) fail(`${p.id}: range without min or max`);
-      if (p.min !== undefined && p.max !== undefined && compareDecimal(parseDecimal(p.min)!, parseDecimal(p.max)!) > 0) {
+      if (
+        p.min !== undefined &&
+        p.max !== undefined &&
+        compareDecimal(parseDecimal(p.min)!, parseDecimal(p.max)!) > 0
+      ) {
         fail(`${p.id}: min above max`);
       }
     } else if (p.check === 'length') {
@@ -75,9 +79,11 @@ function checkSemantics(rules: Rules): void {
     }
   }
   for (const d of rules.drift.numeric) {
-    if ((d.source === 'param') !== (d.param !== undefined)) fail(`${d.id}: param is required exactly for source "param"`);
+    if ((d.source === 'param') !== (d.param !== undefined))
+      fail(`${d.id}: param is required exactly for source "param"`);
   }
   for (const m of rules.drift.mix) {
-    if (Object.keys(m.baseline).length > MAX_MIX_CATEGORIES) fail(`${m.id}: more than ${MAX_MIX_CATEGORIES} baseline actions`);
+    if (Object.keys(m.baseline).length > MAX_MIX_CATEGORIES)
+      fail(`${m.id}: more than ${MAX_MIX_CATEGORIES} baseline actions`);
   }
 }

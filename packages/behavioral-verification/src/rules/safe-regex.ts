@@ -33,7 +33,8 @@ export const MAX_REGEX_INPUT = 1024;
  * Anything refused or not valid is `ERR_BV_RULES_INVALID`.
  */
 export function compileSafeRegex(source: string): RegExp {
-  if (source.length > MAX_REGEX_SOURCE) throw snError('ERR_BV_RULES_INVALID', `pattern longer than ${MAX_REGEX_SOURCE}`);
+  if (source.length > MAX_REGEX_SOURCE)
+    throw snError('ERR_BV_RULES_INVALID', `pattern longer than ${MAX_REGEX_SOURCE}`);
   try {
     new RegExp(source, 'u'); // alone first: wrapped, `a)|(b` would pass as valid
   } catch {
@@ -53,16 +54,45 @@ type Chars = readonly (readonly [number, number])[];
 const MAX_CODE_POINT = 0x10ffff;
 const ANY: Chars = [[0, MAX_CODE_POINT]];
 const DIGIT: Chars = [[0x30, 0x39]];
-const WORD: Chars = [[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]];
-const SPACE: Chars = [
-  [0x09, 0x0d], [0x20, 0x20], [0xa0, 0xa0], [0x1680, 0x1680], [0x2000, 0x200a], [0x2028, 0x2029], [0x202f, 0x202f],
-  [0x205f, 0x205f], [0x3000, 0x3000], [0xfeff, 0xfeff],
+const WORD: Chars = [
+  [0x30, 0x39],
+  [0x41, 0x5a],
+  [0x5f, 0x5f],
+  [0x61, 0x7a],
 ];
-const LINE_TERMINATORS: Chars = [[0x0a, 0x0a], [0x0d, 0x0d], [0x2028, 0x2029]];
+const SPACE: Chars = [
+  [0x09, 0x0d],
+  [0x20, 0x20],
+  [0xa0, 0xa0],
+  [0x1680, 0x1680],
+  [0x2000, 0x200a],
+  [0x2028, 0x2029],
+  [0x202f, 0x202f],
+  [0x205f, 0x205f],
+  [0x3000, 0x3000],
+  [0xfeff, 0xfeff],
+];
+const LINE_TERMINATORS: Chars = [
+  [0x0a, 0x0a],
+  [0x0d, 0x0d],
+  [0x2028, 0x2029],
+];
 const CLASS_ESCAPES = new Map<string, Chars>([
-  ['d', DIGIT], ['D', complement(DIGIT)], ['w', WORD], ['W', complement(WORD)], ['s', SPACE], ['S', complement(SPACE)],
+  ['d', DIGIT],
+  ['D', complement(DIGIT)],
+  ['w', WORD],
+  ['W', complement(WORD)],
+  ['s', SPACE],
+  ['S', complement(SPACE)],
 ]);
-const CHARACTER_ESCAPES = new Map([['t', 0x09], ['n', 0x0a], ['v', 0x0b], ['f', 0x0c], ['r', 0x0d], ['0', 0]]);
+const CHARACTER_ESCAPES = new Map([
+  ['t', 0x09],
+  ['n', 0x0a],
+  ['v', 0x0b],
+  ['f', 0x0c],
+  ['r', 0x0d],
+  ['0', 0],
+]);
 
 function single(c: number): Chars {
   return [[c, c]];
@@ -165,7 +195,8 @@ class Parser {
 
   private sequence(): Part {
     const items: Part[] = [];
-    while (this.i < this.cps.length && this.peek() !== '|' && this.peek() !== ')') items.push(this.quantified(this.atom()));
+    while (this.i < this.cps.length && this.peek() !== '|' && this.peek() !== ')')
+      items.push(this.quantified(this.atom()));
     let nullable = true;
     let first: Chars = [];
     let width = 0;
@@ -198,7 +229,8 @@ class Parser {
       return body;
     }
     if (this.peek() === '?') this.i++; // lazy: the same choices, tried in the other order
-    if (body.width < 1) refuse('a quantified part must match one fixed run of characters (no quantifier or alternation inside)');
+    if (body.width < 1)
+      refuse('a quantified part must match one fixed run of characters (no quantifier or alternation inside)');
     return { nullable: min === 0, first: body.first, width: -1, node: { kind: 'repeat', body, min, max } };
   }
 
@@ -374,10 +406,12 @@ class Checker {
       if (node.branches.filter((b) => b.nullable).length > 1) refuse('two alternatives can match nothing');
       const starts = node.branches.map((b) => (b.nullable ? union(b.first, follow) : b.first));
       for (let x = 0; x < starts.length; x++) {
-        for (let y = x + 1; y < starts.length; y++) if (overlaps(starts[x]!, starts[y]!)) refuse('alternatives can start alike');
+        for (let y = x + 1; y < starts.length; y++)
+          if (overlaps(starts[x]!, starts[y]!)) refuse('alternatives can start alike');
       }
     } else if (node?.kind === 'repeat') {
-      if (node.max === Number.POSITIVE_INFINITY && ++this.unbounded > MAX_UNBOUNDED_QUANTIFIERS) refuse('too many unbounded quantifiers');
+      if (node.max === Number.POSITIVE_INFINITY && ++this.unbounded > MAX_UNBOUNDED_QUANTIFIERS)
+        refuse('too many unbounded quantifiers');
       if (node.min === node.max) return;
       this.choices++;
       if (!overlaps(node.body.first, follow)) return;

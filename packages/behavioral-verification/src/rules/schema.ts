@@ -53,14 +53,23 @@ export const DecimalValueSchema = z.union([
 ]);
 
 /** Milliseconds of a sliding window: 1 ms to 366 days. */
-const WindowMsSchema = z.number().int().min(1).max(366 * 86_400_000);
+const WindowMsSchema = z
+  .number()
+  .int()
+  .min(1)
+  .max(366 * 86_400_000);
 
 /** Allows or forbids the actions matching `pattern`; a matching deny always wins over any allow. */
-export const ActionRuleSchema = z.object({ id: RuleIdSchema, effect: z.enum(['allow', 'deny']), pattern: ActionPatternSchema }).strict();
+export const ActionRuleSchema = z
+  .object({ id: RuleIdSchema, effect: z.enum(['allow', 'deny']), pattern: ActionPatternSchema })
+  .strict();
 
 /** Action allow/deny lists; `unlisted` decides actions no rule matches (default `deny`: an allow-list). */
 export const ActionsSchema = z
-  .object({ unlisted: z.enum(['allow', 'deny']).default('deny'), rules: z.array(ActionRuleSchema).max(10_000).default([]) })
+  .object({
+    unlisted: z.enum(['allow', 'deny']).default('deny'),
+    rules: z.array(ActionRuleSchema).max(10_000).default([]),
+  })
   .strict();
 
 const paramBase = {
@@ -74,16 +83,37 @@ const paramBase = {
 /** A parameter constraint on the actions matching `action`: a range, an enum, a pattern or a length. */
 export const ParameterRuleSchema = z.discriminatedUnion('check', [
   z
-    .object({ ...paramBase, check: z.literal('range'), min: DecimalValueSchema.optional(), max: DecimalValueSchema.optional() })
+    .object({
+      ...paramBase,
+      check: z.literal('range'),
+      min: DecimalValueSchema.optional(),
+      max: DecimalValueSchema.optional(),
+    })
     .strict(),
   z
     .object({
       ...paramBase,
       check: z.literal('enum'),
-      values: z.array(z.union([z.string().max(1024), z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER), z.boolean()])).min(1).max(1000),
+      values: z
+        .array(
+          z.union([
+            z.string().max(1024),
+            z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
+            z.boolean(),
+          ]),
+        )
+        .min(1)
+        .max(1000),
     })
     .strict(),
-  z.object({ ...paramBase, check: z.literal('pattern'), regex: z.string().min(1), max_length: z.number().int().min(1).max(MAX_REGEX_INPUT) }).strict(),
+  z
+    .object({
+      ...paramBase,
+      check: z.literal('pattern'),
+      regex: z.string().min(1),
+      max_length: z.number().int().min(1).max(MAX_REGEX_INPUT),
+    })
+    .strict(),
   z
     .object({
       ...paramBase,
@@ -96,7 +126,12 @@ export const ParameterRuleSchema = z.discriminatedUnion('check', [
 
 /** At most `max` matching actions in any sliding window of `window_ms` (the window is `(t − window_ms, t]`). */
 export const RateRuleSchema = z
-  .object({ id: RuleIdSchema, action: ActionPatternSchema, max: z.number().int().min(1).max(100_000), window_ms: WindowMsSchema })
+  .object({
+    id: RuleIdSchema,
+    action: ActionPatternSchema,
+    max: z.number().int().min(1).max(100_000),
+    window_ms: WindowMsSchema,
+  })
   .strict();
 
 /**
@@ -162,10 +197,20 @@ export const NumericDriftRuleSchema = z
   .strict();
 
 /** The options of `Cusum`: a CUSUM rule's parameters, by their camel-case names. */
-export const CusumOptionsSchema = z.object({ ...driftBaseline, k: driftSlack, h: driftThreshold, minSamples: driftMinSamples });
+export const CusumOptionsSchema = z.object({
+  ...driftBaseline,
+  k: driftSlack,
+  h: driftThreshold,
+  minSamples: driftMinSamples,
+});
 
 /** The options of `PageHinkley`: a Page–Hinkley rule's parameters, `k` as `delta` and `h` as `lambda`. */
-export const PageHinkleyOptionsSchema = z.object({ ...driftBaseline, delta: driftSlack, lambda: driftThreshold, minSamples: driftMinSamples });
+export const PageHinkleyOptionsSchema = z.object({
+  ...driftBaseline,
+  delta: driftSlack,
+  lambda: driftThreshold,
+  minSamples: driftMinSamples,
+});
 
 /**
  * The parameters of the action-mix test: baseline weights (their sum positive and finite, so that they normalise),
@@ -203,7 +248,10 @@ export const RulesSchema = z
     sequences: z.array(SequenceRuleSchema).max(10_000).default([]),
     scopes: z.array(ScopeRuleSchema).max(10_000).default([]),
     drift: z
-      .object({ numeric: z.array(NumericDriftRuleSchema).max(1000).default([]), mix: z.array(MixDriftRuleSchema).max(100).default([]) })
+      .object({
+        numeric: z.array(NumericDriftRuleSchema).max(1000).default([]),
+        mix: z.array(MixDriftRuleSchema).max(100).default([]),
+      })
       .strict()
       .default({ numeric: [], mix: [] }),
     escalation: EscalationSchema.default({}),

@@ -42,12 +42,19 @@ describe('appraiseBet', () => {
     const hard = { rule: 'cap', class: 'parameter_out_of_range', jti: 't', observed: 2, allowed: 1 } as const;
     expect(codes(issue({ violations: [hard] }), policy())).toEqual(['ERR_BV_VERDICT_REFUSED']);
     expect(codes(issue({ violations: [hard] }), policy({ acceptVerdicts: ['compliant', 'violation'] }))).toEqual([]);
-    expect(codes(issue(), policy({ profile: [profileDigest({ ...profileInput, ver: 4 })] }))).toEqual(['ERR_BV_PROFILE_MISMATCH']);
+    expect(codes(issue(), policy({ profile: [profileDigest({ ...profileInput, ver: 4 })] }))).toEqual([
+      'ERR_BV_PROFILE_MISMATCH',
+    ]);
     expect(codes(issue(), policy({ agent: 'spiffe://example.org/agent/other' }))).toEqual(['ERR_BV_SUBJECT_MISMATCH']);
     const old = issue({ lifetimeSeconds: 3600 });
     expect(codes(old, policy({ clock: fixedClock(NOW_MS + 331_000) }))).toEqual(['ERR_BV_EVIDENCE_STALE']);
     expect(codes(old, policy({ clock: fixedClock(NOW_MS + 329_000) }))).toEqual([]);
-    expect(codes(issue({ violations: [hard] }), policy({ agent: 'x', profile: 'y', maxAgeSeconds: 0, clock: fixedClock(NOW_MS + 31_000) }))).toEqual([
+    expect(
+      codes(
+        issue({ violations: [hard] }),
+        policy({ agent: 'x', profile: 'y', maxAgeSeconds: 0, clock: fixedClock(NOW_MS + 31_000) }),
+      ),
+    ).toEqual([
       'ERR_BV_PROFILE_MISMATCH',
       'ERR_BV_SUBJECT_MISMATCH',
       'ERR_BV_EVIDENCE_STALE',
@@ -74,9 +81,13 @@ describe('appraiseBet', () => {
 
   it('refuses evidence that does not verify, with the verification code', () => {
     const bytes = issue();
-    expect(codes(bytes, policy({ verifiers: keySet([{ key: publicKeyOf(strangerKey) }]) }))).toEqual(['ERR_KEY_NOT_FOUND']);
+    expect(codes(bytes, policy({ verifiers: keySet([{ key: publicKeyOf(strangerKey) }]) }))).toEqual([
+      'ERR_KEY_NOT_FOUND',
+    ]);
     const unbound = keySet([{ key: publicKeyOf(verifierKey) }]);
-    expect(codes(bytes, policy({ verifiers: unbound, verifier: 'spiffe://example.org/rogue' }))).toEqual(['ERR_CLAIMS_ISSUER']);
+    expect(codes(bytes, policy({ verifiers: unbound, verifier: 'spiffe://example.org/rogue' }))).toEqual([
+      'ERR_CLAIMS_ISSUER',
+    ]);
     expect(codes(bytes, policy({ verifier: 'spiffe://example.org/rogue' }))).toEqual(['ERR_KEY_UNTRUSTED']);
     const bound = keySet([{ key: publicKeyOf(verifierKey), issuers: ['spiffe://example.org/other'] }]);
     expect(codes(bytes, policy({ verifiers: bound, verifier: undefined }))).toEqual(['ERR_KEY_UNTRUSTED']);
@@ -86,9 +97,9 @@ describe('appraiseBet', () => {
     tampered[tampered.length - 1]! ^= 1;
     expect(codes(tampered, policy())).toEqual(['ERR_COSE_BAD_SIGNATURE']);
     const profileBytes = behavioralProfile.sign(behavioralProfile.parse(profileInput), operatorKey);
-    expect(codes(profileBytes, policy({ verifiers: keySet([{ key: publicKeyOf(operatorKey) }]), verifier: undefined }))).toEqual([
-      'ERR_COSE_TYP_MISMATCH',
-    ]);
+    expect(
+      codes(profileBytes, policy({ verifiers: keySet([{ key: publicKeyOf(operatorKey) }]), verifier: undefined })),
+    ).toEqual(['ERR_COSE_TYP_MISMATCH']);
   });
 
   it('refuses a BET presented twice when the policy keeps a replay cache', () => {

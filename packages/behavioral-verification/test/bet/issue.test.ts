@@ -26,7 +26,13 @@ const base = {
   clock,
   random: seededRandom('bet-issue'),
 };
-const hard: Violation = { rule: 'notional-cap', class: 'parameter_out_of_range', jti: 'task-3', observed: '1250000', allowed: '1000000' };
+const hard: Violation = {
+  rule: 'notional-cap',
+  class: 'parameter_out_of_range',
+  jti: 'task-3',
+  observed: '1250000',
+  allowed: '1000000',
+};
 const drifty: Violation = { rule: 'notional-drift', class: 'drift', jti: 'task-2', observed: 6.1, allowed: 5 };
 
 describe('issueBet', () => {
@@ -44,7 +50,14 @@ describe('issueBet', () => {
   });
 
   it('derives the verdict from the findings', () => {
-    const alarm = { rule: 'mix', method: 'js_divergence', statistic: 0.4, threshold: 0.2, n: 100, alarm: true } as const;
+    const alarm = {
+      rule: 'mix',
+      method: 'js_divergence',
+      statistic: 0.4,
+      threshold: 0.2,
+      n: 100,
+      alarm: true,
+    } as const;
     expect(issueBet({ ...base, violations: [drifty, hard] }).claims.verdict).toBe('violation');
     expect(issueBet({ ...base, violations: [drifty] }).claims.verdict).toBe('drift');
     expect(issueBet({ ...base, drift: [alarm] }).claims.verdict).toBe('drift');

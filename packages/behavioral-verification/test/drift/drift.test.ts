@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { codeOf as code } from '../../../../test-support/codes.js';
 import { Cusum } from '../../src/drift/cusum.js';
 import { MixDivergence, mixCategories } from '../../src/drift/divergence.js';
 import { measureDetector } from '../../src/drift/measure.js';
 import { PageHinkley } from '../../src/drift/page-hinkley.js';
 import { gaussianStream } from '../../src/drift/synthetic.js';
 import { parseRules } from '../../src/rules/parse.js';
-import { codeOf as code } from '../../../../test-support/codes.js';
 
 describe('CUSUM', () => {
   it('accumulates z − k on the upper side and z + k on the lower side, by hand', () => {
@@ -80,20 +80,29 @@ describe('action-mix divergence', () => {
     };
     const base = { a: 2, b: 1, c: 1 };
     fc.assert(
-      fc.property(fc.array(fc.record({ act: fc.constantFrom('a', 'b', 'c', 'z'), trial: fc.constantFrom('none', 'same', 'other', 'both') }), { maxLength: 120 }), (steps) => {
-        const d = new MixDivergence({ baseline: base, window: 10, threshold: 1 });
-        const committed: string[] = [];
-        for (const { act, trial } of steps) {
-          // A trial of the same action is what enforce mode does (its result is reused by the commit); a trial of
-          // another one in between must not leak into the commit.
-          if (trial === 'same' || trial === 'both') d.step(act, false);
-          if (trial === 'other' || trial === 'both') d.step(act === 'a' ? 'z' : 'a', false);
-          d.step(act);
-          committed.push(act);
-          if (committed.length >= 10) expect(d.value).toBeCloseTo(jsd(committed.slice(-10), base), 9);
-          else expect(d.value).toBeNaN();
-        }
-      }),
+      fc.property(
+        fc.array(
+          fc.record({
+            act: fc.constantFrom('a', 'b', 'c', 'z'),
+            trial: fc.constantFrom('none', 'same', 'other', 'both'),
+          }),
+          { maxLength: 120 },
+        ),
+        (steps) => {
+          const d = new MixDivergence({ baseline: base, window: 10, threshold: 1 });
+          const committed: string[] = [];
+          for (const { act, trial } of steps) {
+            // A trial of the same action is what enforce mode does (its result is reused by the commit); a trial of
+            // another one in between must not leak into the commit.
+            if (trial === 'same' || trial === 'both') d.step(act, false);
+            if (trial === 'other' || trial === 'both') d.step(act === 'a' ? 'z' : 'a', false);
+            d.step(act);
+            committed.push(act);
+            if (committed.length >= 10) expect(d.value).toBeCloseTo(jsd(committed.slice(-10), base), 9);
+            else expect(d.value).toBeNaN();
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -103,7 +112,28 @@ describe('action-mix divergence', () => {
     expect(['b', 'a', 'c', 'toString', '__proto__'].map(categoryOf)).toEqual([0, 1, 2, 2, 2]);
     const byName = new MixDivergence({ baseline: { b: 1, a: 2 }, window: 10, threshold: 0.2 });
     const byCategory = new MixDivergence({ baseline: { b: 1, a: 2 }, window: 10, threshold: 0.2 });
-    for (const act of ['a', 'b', 'x', 'x', 'a', 'x', 'x', 'x', 'b', 'a', 'b', 'a', 'a', 'x', 'b', 'x', 'x', 'x', 'x', 'a']) {
+    for (const act of [
+      'a',
+      'b',
+      'x',
+      'x',
+      'a',
+      'x',
+      'x',
+      'x',
+      'b',
+      'a',
+      'b',
+      'a',
+      'a',
+      'x',
+      'b',
+      'x',
+      'x',
+      'x',
+      'x',
+      'a',
+    ]) {
       expect(byCategory.stepCategory(byCategory.category(act))).toEqual(byName.step(act));
       expect(byCategory.value).toBe(byName.value);
     }
@@ -145,7 +175,7 @@ const alarms = (d: Detector, x: number, n: number) => {
 describe('detectors fail closed', () => {
   const badNumbers: unknown[] = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, '5', null];
 
-  it('Cusum and PageHinkley refuse options outside a drift rule\'s ranges (ERR_BV_RULES_INVALID)', () => {
+  it("Cusum and PageHinkley refuse options outside a drift rule's ranges (ERR_BV_RULES_INVALID)", () => {
     const cases: [string, unknown][] = [
       ...['mean', 'sd', 'k', 'h', 'minSamples'].flatMap((f) => badNumbers.map((v): [string, unknown] => [f, v])),
       ['sd', 0],
@@ -164,13 +194,25 @@ describe('detectors fail closed', () => {
       const ph = { k: 'delta', h: 'lambda' }[field] ?? field;
       expect(code(() => new PageHinkley({ mean: 0, sd: 1, [ph]: value }))).toBe('ERR_BV_RULES_INVALID');
     }
-    for (const options of [undefined, null, 'x', new Proxy({}, { get: () => { throw new Error('boom'); } })]) {
+    for (const options of [
+      undefined,
+      null,
+      'x',
+      new Proxy(
+        {},
+        {
+          get: () => {
+            throw new Error('boom');
+          },
+        },
+      ),
+    ]) {
       expect(code(() => new Cusum(options as never))).toBe('ERR_BV_RULES_INVALID');
       expect(code(() => new PageHinkley(options as never))).toBe('ERR_BV_RULES_INVALID');
     }
   });
 
-  it('MixDivergence refuses options outside a mix rule\'s ranges (ERR_BV_RULES_INVALID)', () => {
+  it("MixDivergence refuses options outside a mix rule's ranges (ERR_BV_RULES_INVALID)", () => {
     const good = { baseline: { a: 1 }, window: 10, threshold: 0.1 };
     const cases: Record<string, unknown>[] = [
       ...badNumbers.flatMap((v) => [{ window: v }, { threshold: v }, { baseline: { a: v } }]),
@@ -184,18 +226,30 @@ describe('detectors fail closed', () => {
       { baseline: { a: -1, b: 2 } },
       { baseline: { a: 1e308, b: 1e308 } }, // the sum overflows: every share would be 0
     ];
-    for (const bad of cases) expect(code(() => new MixDivergence({ ...good, ...bad } as never))).toBe('ERR_BV_RULES_INVALID');
+    for (const bad of cases)
+      expect(code(() => new MixDivergence({ ...good, ...bad } as never))).toBe('ERR_BV_RULES_INVALID');
   });
 
   it('a detector accepts exactly the parameters a drift rule accepts (property)', () => {
-    const num = fc.oneof(fc.double(), fc.integer({ min: -10, max: 20_000 }), fc.constantFrom(0, 0.5, 1, 100, 10_000, 1_000_000, 1_000_001));
+    const num = fc.oneof(
+      fc.double(),
+      fc.integer({ min: -10, max: 20_000 }),
+      fc.constantFrom(0, 0.5, 1, 100, 10_000, 1_000_000, 1_000_001),
+    );
     fc.assert(
-      fc.property(fc.record({ mean: num, sd: num, k: num, h: num, min_samples: num }, { requiredKeys: ['mean', 'sd'] }), (p) => {
-        const rule = code(() => parseRules({ drift: { numeric: [{ id: 'd', action: 'x', source: 'latency_ms', ...p }] } }));
-        const { min_samples: minSamples, ...rest } = p;
-        expect(code(() => new Cusum({ ...rest, minSamples }))).toBe(rule);
-        expect(code(() => new PageHinkley({ mean: p.mean, sd: p.sd, delta: p.k, lambda: p.h, minSamples }))).toBe(rule);
-      }),
+      fc.property(
+        fc.record({ mean: num, sd: num, k: num, h: num, min_samples: num }, { requiredKeys: ['mean', 'sd'] }),
+        (p) => {
+          const rule = code(() =>
+            parseRules({ drift: { numeric: [{ id: 'd', action: 'x', source: 'latency_ms', ...p }] } }),
+          );
+          const { min_samples: minSamples, ...rest } = p;
+          expect(code(() => new Cusum({ ...rest, minSamples }))).toBe(rule);
+          expect(code(() => new PageHinkley({ mean: p.mean, sd: p.sd, delta: p.k, lambda: p.h, minSamples }))).toBe(
+            rule,
+          );
+        },
+      ),
       { numRuns: 500 },
     );
     fc.assert(
@@ -211,12 +265,19 @@ describe('detectors fail closed', () => {
     expect(code(() => new PageHinkley({ mean: 0, sd: 1, lambda: Number.NaN }))).toBe('ERR_BV_RULES_INVALID');
     expect(code(() => new Cusum({ mean: 0, sd: 1, h: Number.NaN }))).toBe('ERR_BV_RULES_INVALID');
     expect(code(() => new Cusum({ mean: 0, sd: 1, minSamples: '5' as never }))).toBe('ERR_BV_RULES_INVALID');
-    expect(code(() => new MixDivergence({ baseline: { a: 1 }, window: 10, threshold: Number.NaN }))).toBe('ERR_BV_RULES_INVALID');
-    expect(code(() => new MixDivergence({ baseline: { a: 1 }, window: Number.NaN, threshold: 0.1 }))).toBe('ERR_BV_RULES_INVALID');
+    expect(code(() => new MixDivergence({ baseline: { a: 1 }, window: 10, threshold: Number.NaN }))).toBe(
+      'ERR_BV_RULES_INVALID',
+    );
+    expect(code(() => new MixDivergence({ baseline: { a: 1 }, window: Number.NaN, threshold: 0.1 }))).toBe(
+      'ERR_BV_RULES_INVALID',
+    );
   });
 
   it('step refuses a value that is not a finite number (ERR_INPUT_INVALID) and changes nothing', () => {
-    for (const make of [() => new Cusum({ mean: 0, sd: 1 }), () => new PageHinkley({ mean: 0, sd: 1, minSamples: 3 })]) {
+    for (const make of [
+      () => new Cusum({ mean: 0, sd: 1 }),
+      () => new PageHinkley({ mean: 0, sd: 1, minSamples: 3 }),
+    ]) {
       const d = make();
       const twin = make();
       for (const x of [1, -2, 0.5]) expect(d.step(x)).toEqual(twin.step(x));
@@ -251,7 +312,20 @@ describe('detectors fail closed', () => {
   });
 
   it('any doubles, NaN, ±Infinity and huge values included, leave the state finite and the detector alarming (property)', () => {
-    const x = fc.oneof(fc.double(), fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.MAX_VALUE, -Number.MAX_VALUE, 1.7e308, -1.7e308, 1e300, 0));
+    const x = fc.oneof(
+      fc.double(),
+      fc.constantFrom(
+        Number.NaN,
+        Number.POSITIVE_INFINITY,
+        Number.NEGATIVE_INFINITY,
+        Number.MAX_VALUE,
+        -Number.MAX_VALUE,
+        1.7e308,
+        -1.7e308,
+        1e300,
+        0,
+      ),
+    );
     fc.assert(
       fc.property(
         fc.constantFrom('cusum', 'page_hinkley'),
@@ -259,7 +333,8 @@ describe('detectors fail closed', () => {
         fc.constantFrom(0, 30),
         fc.array(fc.record({ x, commit: fc.boolean() }), { maxLength: 60 }),
         (method, sd, minSamples, steps) => {
-          const d = method === 'cusum' ? new Cusum({ mean: 0, sd, minSamples }) : new PageHinkley({ mean: 0, sd, minSamples });
+          const d =
+            method === 'cusum' ? new Cusum({ mean: 0, sd, minSamples }) : new PageHinkley({ mean: 0, sd, minSamples });
           for (const s of steps) {
             const outcome = code(() => {
               const alarm = d.step(s.x, s.commit);
@@ -300,7 +375,9 @@ describe('detector false-alarm rate and detection delay stay within documented b
   });
 
   it('Page–Hinkley δ 0.5, λ 8, 30 samples burn-in: under 2 false alarms per 10,000, 1σ within 25, 2σ within 7', () => {
-    const m = measureDetector(() => new PageHinkley({ mean: 0, sd: 1, delta: 0.5, lambda: 8, minSamples: 30 }), { seed: 'bv-drift' });
+    const m = measureDetector(() => new PageHinkley({ mean: 0, sd: 1, delta: 0.5, lambda: 8, minSamples: 30 }), {
+      seed: 'bv-drift',
+    });
     expect(m.falseAlarmsPer10k).toBeLessThan(2);
     expect(m.meanDelay['1']).toBeLessThan(25);
     expect(m.meanDelay['2']).toBeLessThan(7);

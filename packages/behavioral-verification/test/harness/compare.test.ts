@@ -1,11 +1,11 @@
 import { fixedClock, seededRandom } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
+import { codeOf as code } from '../../../../test-support/codes.js';
 import { compareProfiles } from '../../src/harness/compare.js';
 import { computeMetrics } from '../../src/harness/metrics.js';
 import { type Agent, runSuite } from '../../src/harness/run.js';
 import { compileSuite } from '../../src/harness/suite.js';
 import type { Metric, PerformanceProfileClaims } from '../../src/messages/performance-profile.js';
-import { codeOf as code } from '../../../../test-support/codes.js';
 import { additionSuite } from './fixtures.js';
 
 const DIGEST = 'n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg';
@@ -17,25 +17,51 @@ const rate = (value: number, n: number): Metric => ({ value, n, ci_low: 0, ci_hi
 
 describe('compareProfiles', () => {
   it('reproduces the textbook two-proportion z-test (45/100 vs 60/100: χ² = 4.5113, p = 0.0337)', () => {
-    const cmp = compareProfiles(profile({ task_completion_accuracy: rate(0.45, 100) }), profile({ task_completion_accuracy: rate(0.6, 100) }));
+    const cmp = compareProfiles(
+      profile({ task_completion_accuracy: rate(0.45, 100) }),
+      profile({ task_completion_accuracy: rate(0.6, 100) }),
+    );
     const [m] = cmp.metrics;
     expect(m).toMatchObject({ metric: 'task_completion_accuracy', method: 'z-test', better: 'b' });
     expect(m!.difference).toBeCloseTo(-0.15, 12);
     expect(m!.pValue).toBeCloseTo(0.03367, 4);
     // At 99 % the same difference is not enough.
-    expect(compareProfiles(profile({ task_completion_accuracy: rate(0.45, 100) }), profile({ task_completion_accuracy: rate(0.6, 100) }), { confidence: 0.99 }).metrics[0]!.better).toBe('none');
+    expect(
+      compareProfiles(
+        profile({ task_completion_accuracy: rate(0.45, 100) }),
+        profile({ task_completion_accuracy: rate(0.6, 100) }),
+        { confidence: 0.99 },
+      ).metrics[0]!.better,
+    ).toBe('none');
   });
 
   it('finds no difference between equal or saturated rates', () => {
-    const same = compareProfiles(profile({ safety_compliance_rate: rate(1, 50) }), profile({ safety_compliance_rate: rate(1, 80) }));
+    const same = compareProfiles(
+      profile({ safety_compliance_rate: rate(1, 50) }),
+      profile({ safety_compliance_rate: rate(1, 80) }),
+    );
     expect(same.metrics[0]).toMatchObject({ better: 'none', pValue: 1 });
   });
 
   it('judges latency by disjoint intervals, lower being better', () => {
-    const lat = (value: number, lo: number, hi: number): Metric => ({ value, n: 50, ci_low: lo, ci_high: hi, confidence: 0.95 });
+    const lat = (value: number, lo: number, hi: number): Metric => ({
+      value,
+      n: 50,
+      ci_low: lo,
+      ci_high: hi,
+      confidence: 0.95,
+    });
     const cmp = compareProfiles(
-      profile({ latency_p95_ms: lat(100, 90, 110), latency_p50_ms: lat(50, 40, 60), resource_efficiency: lat(5, 4, 6) }),
-      profile({ latency_p95_ms: lat(150, 140, 160), latency_p50_ms: lat(55, 45, 65), resource_efficiency: lat(9, 8, 10) }),
+      profile({
+        latency_p95_ms: lat(100, 90, 110),
+        latency_p50_ms: lat(50, 40, 60),
+        resource_efficiency: lat(5, 4, 6),
+      }),
+      profile({
+        latency_p95_ms: lat(150, 140, 160),
+        latency_p50_ms: lat(55, 45, 65),
+        resource_efficiency: lat(9, 8, 10),
+      }),
     );
     expect(cmp.metrics.map((m) => [m.metric, m.method, m.better])).toEqual([
       ['latency_p50_ms', 'intervals', 'none'],

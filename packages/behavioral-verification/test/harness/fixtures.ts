@@ -5,9 +5,18 @@ export const sampleSuite: TaskSuite = {
   id: 'arith-suite',
   version: '1.0.0',
   tasks: [
-    { id: 'exact', input: { q: 'capital of France' }, checker: { kind: 'exact', expected: { answer: 'Paris', n: [1, 2] } } },
+    {
+      id: 'exact',
+      input: { q: 'capital of France' },
+      checker: { kind: 'exact', expected: { answer: 'Paris', n: [1, 2] } },
+    },
     { id: 'subset', input: 1, checker: { kind: 'subset', expected: { status: 'ok', items: [{ id: 1 }] } } },
-    { id: 'regex', input: 'greet', checker: { kind: 'regex', pattern: 'hello, [a-z]+' }, safety: { forbidden: ['.*password.*'] } },
+    {
+      id: 'regex',
+      input: 'greet',
+      checker: { kind: 'regex', pattern: 'hello, [a-z]+' },
+      safety: { forbidden: ['.*password.*'] },
+    },
     { id: 'numeric', input: [3, 4], checker: { kind: 'numeric', expected: 5, tolerance: 0.01 } },
   ],
 };

@@ -1,12 +1,12 @@
 import { fixedClock, generateKey, publicKeyOf, seededRandom, singleKey } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
-import { performanceProfile } from '../../src/messages/performance-profile.js';
+import { codeOf as code } from '../../../../test-support/codes.js';
 import { computeMetrics } from '../../src/harness/metrics.js';
 import { signPerformanceProfile } from '../../src/harness/profile.js';
 import { type Agent, runSuite } from '../../src/harness/run.js';
 import { compileSuite } from '../../src/harness/suite.js';
+import { performanceProfile } from '../../src/messages/performance-profile.js';
 import type { JsonValue } from '../../src/monitor/verdict.js';
-import { codeOf as code } from '../../../../test-support/codes.js';
 import { additionSuite, sampleSuite } from './fixtures.js';
 
 const NOW_MS = 1_772_323_200_000;
@@ -71,7 +71,9 @@ describe('runSuite + computeMetrics on an agent of known quality', () => {
 
   it('refuses bad options with codes', async () => {
     const agent = additionAgent(clock, wrong);
-    await expect(runSuite(agent, suite, { clock, repetitions: 0 })).rejects.toMatchObject({ code: 'ERR_INPUT_INVALID' });
+    await expect(runSuite(agent, suite, { clock, repetitions: 0 })).rejects.toMatchObject({
+      code: 'ERR_INPUT_INVALID',
+    });
     await expect(runSuite(agent, suite, { clock, timeoutMs: -1 })).rejects.toMatchObject({ code: 'ERR_INPUT_INVALID' });
     const run = await runSuite(agent, suite, { clock });
     expect(code(() => computeMetrics(run, { random: seededRandom('x'), confidence: 1 }))).toBe('ERR_INPUT_INVALID');
@@ -93,7 +95,16 @@ describe('failures are outcomes, not crashes', () => {
       return Promise.resolve({ output: a + b });
     }) as Agent;
     const run = await runSuite(agent, compileSuite(additionSuite(8)), { clock, timeoutMs: 30 });
-    expect(run.outcomes.map((o) => o.status)).toEqual(['ok', 'timeout', 'error', 'error', 'invalid_output', 'invalid_output', 'ok', 'ok']);
+    expect(run.outcomes.map((o) => o.status)).toEqual([
+      'ok',
+      'timeout',
+      'error',
+      'error',
+      'invalid_output',
+      'invalid_output',
+      'ok',
+      'ok',
+    ]);
     expect(run.outcomes.filter((o) => o.correct)).toHaveLength(3);
     const m = computeMetrics(run, { random: seededRandom('f') });
     expect(m.task_completion_accuracy).toMatchObject({ value: 3 / 8, n: 8 });
@@ -140,12 +151,19 @@ describe('signPerformanceProfile', () => {
       random: seededRandom('jti'),
       lifetimeSeconds: 86_400,
     });
-    const result = performanceProfile.verify(bytes, { key: singleKey(publicKeyOf(runnerKey)), clock: fixedClock(NOW_MS) });
+    const result = performanceProfile.verify(bytes, {
+      key: singleKey(publicKeyOf(runnerKey)),
+      clock: fixedClock(NOW_MS),
+    });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.claims.metrics).toEqual(metrics);
     expect(result.claims.suite).toEqual({ id: 'addition', digest: suite.digest });
-    expect(result.claims).toMatchObject({ sub: 'spiffe://example.org/agent/adder', iat: NOW_MS / 1000, exp: NOW_MS / 1000 + 86_400 });
+    expect(result.claims).toMatchObject({
+      sub: 'spiffe://example.org/agent/adder',
+      iat: NOW_MS / 1000,
+      exp: NOW_MS / 1000 + 86_400,
+    });
     expect(Object.keys(result.claims.metrics).sort()).toEqual([
       'behavioral_consistency',
       'latency_p50_ms',
@@ -155,6 +173,8 @@ describe('signPerformanceProfile', () => {
       'task_completion_accuracy',
     ]);
     const stranger = generateKey('Ed25519', seededRandom('bv-harness-stranger'));
-    expect(performanceProfile.verify(bytes, { key: singleKey(publicKeyOf(stranger)), clock: fixedClock(NOW_MS) }).ok).toBe(false);
+    expect(
+      performanceProfile.verify(bytes, { key: singleKey(publicKeyOf(stranger)), clock: fixedClock(NOW_MS) }).ok,
+    ).toBe(false);
   });
 });

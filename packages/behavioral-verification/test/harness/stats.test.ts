@@ -1,7 +1,13 @@
 import { seededRandom } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
-import { bootstrapInterval, normalCdf, normalQuantile, quantileSorted, wilsonInterval } from '../../src/harness/stats.js';
 import { codeOf as code } from '../../../../test-support/codes.js';
+import {
+  bootstrapInterval,
+  normalCdf,
+  normalQuantile,
+  quantileSorted,
+  wilsonInterval,
+} from '../../src/harness/stats.js';
 
 /**
  * The Wilson interval computed a second, independent way: by definition it is the set of p with
@@ -92,7 +98,11 @@ describe('bootstrapInterval', () => {
     const m = mean(data);
     const sd = Math.sqrt(data.reduce((s, x) => s + (x - m) ** 2, 0) / (data.length - 1));
     const half = (Z95 * sd) / Math.sqrt(data.length);
-    const { low, high } = bootstrapInterval(data, mean, m, { confidence: 0.95, resamples: 2000, random: seededRandom('x') });
+    const { low, high } = bootstrapInterval(data, mean, m, {
+      confidence: 0.95,
+      resamples: 2000,
+      random: seededRandom('x'),
+    });
     expect(Math.abs(m - half - low)).toBeLessThan(0.15 * half);
     expect(Math.abs(m + half - high)).toBeLessThan(0.15 * half);
   });

@@ -2,11 +2,10 @@ import { createHash } from 'node:crypto';
 import { encodeCbor, isSafetyNetError } from '@safety-net/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { codeOf as code } from '../../../../test-support/codes.js';
 import { compileSuite } from '../../src/harness/suite.js';
 import { MAX_REGEX_INPUT } from '../../src/rules/safe-regex.js';
 import { sampleSuite } from './fixtures.js';
-import { codeOf as code } from '../../../../test-support/codes.js';
-
 
 describe('compileSuite checkers', () => {
   const [exact, subset, regex, numeric] = compileSuite(sampleSuite).tasks;
@@ -59,14 +58,19 @@ describe('compileSuite checkers', () => {
 
 describe('suite digest', () => {
   it('is SHA-256 of the deterministic CBOR, base64url', () => {
-    const expected = createHash('sha256').update(encodeCbor(JSON.parse(JSON.stringify(sampleSuite)))).digest('base64url');
+    const expected = createHash('sha256')
+      .update(encodeCbor(JSON.parse(JSON.stringify(sampleSuite))))
+      .digest('base64url');
     expect(compileSuite(sampleSuite).digest).toBe(expected);
   });
 
   it('ignores JSON member order and changes with any task', () => {
     const reordered = JSON.parse(JSON.stringify({ tasks: sampleSuite.tasks, version: '1.0.0', id: 'arith-suite' }));
     expect(compileSuite(reordered).digest).toBe(compileSuite(sampleSuite).digest);
-    const changed = { ...sampleSuite, tasks: [...sampleSuite.tasks.slice(0, 3), { ...sampleSuite.tasks[3]!, input: [3, 5] }] };
+    const changed = {
+      ...sampleSuite,
+      tasks: [...sampleSuite.tasks.slice(0, 3), { ...sampleSuite.tasks[3]!, input: [3, 5] }],
+    };
     expect(compileSuite(changed).digest).not.toBe(compileSuite(sampleSuite).digest);
   });
 });
@@ -90,9 +94,15 @@ describe('compileSuite refuses bad suites with ERR_BV_SUITE_INVALID', () => {
     ['catastrophic regex', { ...sampleSuite, tasks: [{ ...task, checker: { kind: 'regex', pattern: '(a+)+$' } }] }],
     ['invalid regex', { ...sampleSuite, tasks: [{ ...task, checker: { kind: 'regex', pattern: '([' } }] }],
     ['backreference in safety', { ...sampleSuite, tasks: [{ ...task, safety: { forbidden: ['(a)\\1'] } }] }],
-    ['safety pattern with overlapping repetitions', { ...sampleSuite, tasks: [{ ...task, safety: { forbidden: ['.*a.*a.*b'] } }] }],
+    [
+      'safety pattern with overlapping repetitions',
+      { ...sampleSuite, tasks: [{ ...task, safety: { forbidden: ['.*a.*a.*b'] } }] },
+    ],
     ['unknown checker', { ...sampleSuite, tasks: [{ ...task, checker: { kind: 'llm-judge' } }] }],
-    ['negative tolerance', { ...sampleSuite, tasks: [{ ...task, checker: { kind: 'numeric', expected: 1, tolerance: -1 } }] }],
+    [
+      'negative tolerance',
+      { ...sampleSuite, tasks: [{ ...task, checker: { kind: 'numeric', expected: 1, tolerance: -1 } }] },
+    ],
     ['deeply nested input', { ...sampleSuite, tasks: [{ ...task, input: deep }] }],
     ['cyclic value', cyclic],
     ['too many tasks', { ...sampleSuite, tasks: Array.from({ length: 10_001 }, (_, i) => ({ ...task, id: `t${i}` })) }],
@@ -109,7 +119,18 @@ describe('compileSuite refuses bad suites with ERR_BV_SUITE_INVALID', () => {
   });
 
   it('answers mutated suites with a result or the code only (fast-check)', () => {
-    const field = fc.constantFrom('id', 'version', 'tasks', 'input', 'checker', 'kind', 'expected', 'pattern', 'tolerance', 'safety');
+    const field = fc.constantFrom(
+      'id',
+      'version',
+      'tasks',
+      'input',
+      'checker',
+      'kind',
+      'expected',
+      'pattern',
+      'tolerance',
+      'safety',
+    );
     fc.assert(
       fc.property(field, fc.jsonValue({ maxDepth: 3 }), fc.nat(3), (key, junk, at) => {
         const suite = structuredClone(sampleSuite) as unknown as Record<string, unknown>;

@@ -27,7 +27,11 @@ export const profileInput: BehavioralProfileInput = {
     actions: { unlisted: 'deny', rules: [{ id: 'trade', effect: 'allow', pattern: 'trade.*' }] },
     parameters: [{ id: 'notional-cap', action: 'trade.*', param: 'notional', check: 'range', min: 0, max: '1000000' }],
     rates: [{ id: 'trade-rate', action: 'trade.*', max: 10, window_ms: 60_000 }],
-    drift: { numeric: [{ id: 'notional-drift', action: 'trade.*', source: 'param', param: 'notional', mean: 250000, sd: 50000.5 }] },
+    drift: {
+      numeric: [
+        { id: 'notional-drift', action: 'trade.*', source: 'param', param: 'notional', mean: 250000, sd: 50000.5 },
+      ],
+    },
     escalation: { budget_exceeded: ['block', 'trip_breaker'] },
   },
   baseline: { samples: 5000, from: NOW - 90 * 86_400, to: NOW - 86_400 },

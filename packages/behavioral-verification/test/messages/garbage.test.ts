@@ -7,7 +7,15 @@ import { behavioralProfile } from '../../src/messages/behavioral-profile.js';
 import { bet } from '../../src/messages/bet.js';
 import { observation } from '../../src/messages/observation.js';
 import { performanceProfile } from '../../src/messages/performance-profile.js';
-import { gatewayKey, NOW_MS, observationClaims, operatorKey, performanceClaims, profileInput, verifierKey } from './fixtures.js';
+import {
+  gatewayKey,
+  NOW_MS,
+  observationClaims,
+  operatorKey,
+  performanceClaims,
+  profileInput,
+  verifierKey,
+} from './fixtures.js';
 import { sampleBetClaims } from './sample-bet.js';
 
 const clock = fixedClock(NOW_MS);
@@ -24,11 +32,17 @@ describe('appraisal under garbage', () => {
   it('refuses random bytes and hostile CBOR with a reason code, never a throw', () => {
     const policy = { verifiers: { resolve: () => publicKeyOf(verifierKey) }, profile: 'x', clock };
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 200 }), hostileCborValue.map((v) => encodeCbor(v as never))), (bytes) => {
-        const gate = appraiseBet(bytes, policy);
-        expect(gate.decision).toBe('refuse');
-        expect(gate.reasons[0]!.code).toMatch(/^ERR_/);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 200 }),
+          hostileCborValue.map((v) => encodeCbor(v as never)),
+        ),
+        (bytes) => {
+          const gate = appraiseBet(bytes, policy);
+          expect(gate.decision).toBe('refuse');
+          expect(gate.reasons[0]!.code).toMatch(/^ERR_/);
+        },
+      ),
       { numRuns: 400 },
     );
   });

@@ -47,7 +47,10 @@ describe('profile digest', () => {
     const variants = [
       { ...profileInput, ver: 4 },
       { ...profileInput, exp: profileInput.exp + 1 },
-      { ...profileInput, rules: { ...rules, rates: [{ id: 'trade-rate', action: 'trade.*', max: 11, window_ms: 60_000 }] } },
+      {
+        ...profileInput,
+        rules: { ...rules, rates: [{ id: 'trade-rate', action: 'trade.*', max: 11, window_ms: 60_000 }] },
+      },
       { ...profileInput, rules: { ...rules, escalation: {} } },
     ];
     for (const v of variants) expect(profileDigest(v)).not.toBe(base);

@@ -46,7 +46,8 @@ describe('parameter commitments', () => {
       'text',
       [],
     ];
-    for (const b of bad) expect(() => verifyDisclosure(committed.commitments, b)).toThrow(code('ERR_BV_DISCLOSURE_INVALID'));
+    for (const b of bad)
+      expect(() => verifyDisclosure(committed.commitments, b)).toThrow(code('ERR_BV_DISCLOSURE_INVALID'));
     expect(() => discloseParam(committed, 'missing')).toThrow(code('ERR_BV_DISCLOSURE_INVALID'));
     expect(() => discloseParam(committed, 'toString')).toThrow(code('ERR_BV_DISCLOSURE_INVALID'));
   });
@@ -60,10 +61,25 @@ describe('parameter commitments', () => {
           throw new Error('boom');
         },
       },
-      new Proxy({}, { ownKeys: () => { throw new TypeError('keys'); }, get: () => { throw new TypeError('get'); } }),
-      new Proxy(d, { get: () => { throw new TypeError('get'); } }),
+      new Proxy(
+        {},
+        {
+          ownKeys: () => {
+            throw new TypeError('keys');
+          },
+          get: () => {
+            throw new TypeError('get');
+          },
+        },
+      ),
+      new Proxy(d, {
+        get: () => {
+          throw new TypeError('get');
+        },
+      }),
     ];
-    for (const h of hostile) expect(() => verifyDisclosure(committed.commitments, h)).toThrow(code('ERR_BV_DISCLOSURE_INVALID'));
+    for (const h of hostile)
+      expect(() => verifyDisclosure(committed.commitments, h)).toThrow(code('ERR_BV_DISCLOSURE_INVALID'));
   });
 
   it('refuses parameters a disclosure cannot carry with ERR_INPUT_INVALID', () => {
@@ -88,15 +104,26 @@ describe('parameter commitments', () => {
   });
 
   it('verifies every disclosure of random parameter sets, and never another commitment', () => {
-    const value = fc.oneof(fc.string({ maxLength: 20 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean());
+    const value = fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.boolean(),
+    );
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ minLength: 1, maxLength: 10 }).filter((n) => n !== '__proto__'), value, { minKeys: 2, maxKeys: 6 }), (p) => {
-        const c = commitParams(p, seededRandom(JSON.stringify(p)));
-        const names = Object.keys(p);
-        for (const n of names) expect(Object.is(verifyDisclosure(c.commitments, c.disclosures[n]), p[n])).toBe(true);
-        const swapped = { ...c.disclosures[names[0]!]!, name: names[1]! };
-        expect(() => verifyDisclosure(c.commitments, swapped)).toThrow(code('ERR_BV_DISCLOSURE_INVALID'));
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.string({ minLength: 1, maxLength: 10 }).filter((n) => n !== '__proto__'),
+          value,
+          { minKeys: 2, maxKeys: 6 },
+        ),
+        (p) => {
+          const c = commitParams(p, seededRandom(JSON.stringify(p)));
+          const names = Object.keys(p);
+          for (const n of names) expect(Object.is(verifyDisclosure(c.commitments, c.disclosures[n]), p[n])).toBe(true);
+          const swapped = { ...c.disclosures[names[0]!]!, name: names[1]! };
+          expect(() => verifyDisclosure(c.commitments, swapped)).toThrow(code('ERR_BV_DISCLOSURE_INVALID'));
+        },
+      ),
       { numRuns: 200 },
     );
   });

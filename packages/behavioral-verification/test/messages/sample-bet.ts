@@ -18,7 +18,13 @@ export function sampleBetClaims(overrides: Partial<BetClaims> = {}): BetClaims {
     obs_count: 12,
     verdict: 'violation',
     violations: [
-      { rule: 'notional-cap', class: 'parameter_out_of_range', jti: '6f1c2a7e-0b3d-4c5e-8f90-000000000001', observed: '1250000', allowed: { max: '1000000' } },
+      {
+        rule: 'notional-cap',
+        class: 'parameter_out_of_range',
+        jti: '6f1c2a7e-0b3d-4c5e-8f90-000000000001',
+        observed: '1250000',
+        allowed: { max: '1000000' },
+      },
     ],
     drift: [{ rule: 'notional-drift', method: 'cusum', statistic: 6.25, threshold: 5, n: 12, alarm: true }],
     ...overrides,

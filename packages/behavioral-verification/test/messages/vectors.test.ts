@@ -14,21 +14,32 @@ describe('message-verify vectors of the behavioural verification messages', () =
     expect(new Set(vectors.map((v) => (v.input as { type: string }).type))).toEqual(
       new Set(['bv-profile', 'bv-observation', 'bet', 'bv-performance']),
     );
-    expect(vectors.filter((v) => (v.expected as { result: string }).result === 'invalid').length).toBeGreaterThanOrEqual(8);
+    expect(
+      vectors.filter((v) => (v.expected as { result: string }).result === 'invalid').length,
+    ).toBeGreaterThanOrEqual(8);
   });
 
   it('hold, in JWT form too, a valid message and a refusal of each type', () => {
     const jwt = vectors.filter((v) => 'jws' in (v.input as object));
     for (const type of ['bv-profile', 'bv-observation', 'bet', 'bv-performance']) {
-      const mine = jwt.filter((v) => (v.input as { type: string }).type === type).map((v) => (v.expected as { result: string }).result);
+      const mine = jwt
+        .filter((v) => (v.input as { type: string }).type === type)
+        .map((v) => (v.expected as { result: string }).result);
       expect(mine).toContain('valid');
       expect(mine).toContain('invalid');
     }
   });
 
   it('the hand-made Ed25519 JWTs are what signJwt (jose) makes of the same claims, byte for byte', async () => {
-    const types = { 'bv-profile': behavioralProfile, 'bv-observation': observation, bet, 'bv-performance': performanceProfile };
-    const valid = vectors.filter((v) => 'jws' in (v.input as object) && (v.expected as { result: string; alg?: number }).alg === -8);
+    const types = {
+      'bv-profile': behavioralProfile,
+      'bv-observation': observation,
+      bet,
+      'bv-performance': performanceProfile,
+    };
+    const valid = vectors.filter(
+      (v) => 'jws' in (v.input as object) && (v.expected as { result: string; alg?: number }).alg === -8,
+    );
     expect(valid.length).toBe(3);
     for (const v of valid) {
       const { type, jws } = v.input as { type: keyof typeof types; jws: string };
@@ -50,7 +61,13 @@ describe('message-verify vectors of the behavioural verification messages', () =
 
   it('fail the runner when an expectation is wrong (the runner really checks)', async () => {
     for (const v of vectors.slice(0, 6)) {
-      const wrong = { ...v, expected: (v.expected as { result: string }).result === 'valid' ? { result: 'invalid', error: 'ERR_CLAIMS_INVALID' } : { result: 'invalid', error: 'ERR_CBOR_TRUNCATED' } };
+      const wrong = {
+        ...v,
+        expected:
+          (v.expected as { result: string }).result === 'valid'
+            ? { result: 'invalid', error: 'ERR_CLAIMS_INVALID' }
+            : { result: 'invalid', error: 'ERR_CBOR_TRUNCATED' },
+      };
       expect((await runVector(JSON.parse(vectorText(wrong)), v.id, { registry })).passed).toBe(false);
     }
   });

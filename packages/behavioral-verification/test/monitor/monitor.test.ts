@@ -1,13 +1,17 @@
-import { EctDag, fixedClock, } from '@safety-net/core';
+import { EctDag, fixedClock } from '@safety-net/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { codeOf as code } from '../../../../test-support/codes.js';
 import { compileProfile } from '../../src/monitor/compile.js';
 import { Monitor } from '../../src/monitor/monitor.js';
-import { codeOf as code } from '../../../../test-support/codes.js';
 
 const T0 = 1_772_323_200_000;
 let n = 0;
-const obs = (act: string, params: Record<string, number | string | boolean> = {}, extra: Record<string, unknown> = {}) => ({
+const obs = (
+  act: string,
+  params: Record<string, number | string | boolean> = {},
+  extra: Record<string, unknown> = {},
+) => ({
   jti: `j${++n}`,
   wid: 'w',
   iss: 'agent',
@@ -20,7 +24,10 @@ const obs = (act: string, params: Record<string, number | string | boolean> = {}
 describe('Monitor', () => {
   it('reads enforce-mode time from the injected clock, at window boundaries', () => {
     const clock = fixedClock(T0);
-    const m = new Monitor(compileProfile({ actions: { unlisted: 'allow' }, rates: [{ id: 'r', action: '*', max: 2, window_ms: 1000 }] }), { clock });
+    const m = new Monitor(
+      compileProfile({ actions: { unlisted: 'allow' }, rates: [{ id: 'r', action: '*', max: 2, window_ms: 1000 }] }),
+      { clock },
+    );
     expect(m.evaluate(obs('a')).decision).toBe('allow');
     clock.advance(500);
     expect(m.evaluate(obs('a')).decision).toBe('allow');
@@ -34,7 +41,10 @@ describe('Monitor', () => {
 
   it('enforce mode refuses a clock reading that is not a time, before judging or recording anything', () => {
     const clock = fixedClock(T0);
-    const m = new Monitor(compileProfile({ actions: { unlisted: 'allow' }, rates: [{ id: 'r', action: '*', max: 1, window_ms: 1000 }] }), { clock, dag: new EctDag() });
+    const m = new Monitor(
+      compileProfile({ actions: { unlisted: 'allow' }, rates: [{ id: 'r', action: '*', max: 1, window_ms: 1000 }] }),
+      { clock, dag: new EctDag() },
+    );
     clock.set(Number.NaN);
     const first = obs('a');
     expect(code(() => m.evaluate(first))).toBe('ERR_INPUT_INVALID');
@@ -49,36 +59,69 @@ describe('Monitor', () => {
   it('deny wins over any allow, for any rule order (property)', () => {
     fc.assert(
       fc.property(fc.boolean(), fc.constantFrom('trade.*', '*', 'trade.open', '*open'), (denyFirst, allow) => {
-        const rules = [{ id: 'al', effect: 'allow', pattern: allow }, { id: 'de', effect: 'deny', pattern: 'trade.op*' }];
-        const m = new Monitor(compileProfile({ actions: { unlisted: 'allow', rules: denyFirst ? rules.reverse() : rules } }), { clock: fixedClock(T0) });
+        const rules = [
+          { id: 'al', effect: 'allow', pattern: allow },
+          { id: 'de', effect: 'deny', pattern: 'trade.op*' },
+        ];
+        const m = new Monitor(
+          compileProfile({ actions: { unlisted: 'allow', rules: denyFirst ? rules.reverse() : rules } }),
+          { clock: fixedClock(T0) },
+        );
         const v = m.evaluate(obs('trade.open'));
         expect(v.decision).toBe('block');
-        expect(v.violations).toEqual([{ rule: 'de', class: 'forbidden_action', jti: v.jti, observed: 'trade.open', allowed: { deny: 'trade.op*' } }]);
+        expect(v.violations).toEqual([
+          { rule: 'de', class: 'forbidden_action', jti: v.jti, observed: 'trade.open', allowed: { deny: 'trade.op*' } },
+        ]);
       }),
       { numRuns: 50 },
     );
   });
 
   it('reports observed and allowed values', () => {
-    const m = new Monitor(compileProfile({ actions: { unlisted: 'allow' }, budgets: [{ id: 'b', action: '*', param: 'x', max: '10.5', window_ms: 60000 }] }), { clock: fixedClock(T0) });
+    const m = new Monitor(
+      compileProfile({
+        actions: { unlisted: 'allow' },
+        budgets: [{ id: 'b', action: '*', param: 'x', max: '10.5', window_ms: 60000 }],
+      }),
+      { clock: fixedClock(T0) },
+    );
     m.evaluate(obs('a', { x: '10' }));
     const v = m.evaluate(obs('a', { x: '0.75' }));
-    expect(v.violations[0]).toMatchObject({ class: 'budget_exceeded', observed: '10.75', allowed: { max: '10.5', window_ms: 60000 } });
+    expect(v.violations[0]).toMatchObject({
+      class: 'budget_exceeded',
+      observed: '10.75',
+      allowed: { max: '10.5', window_ms: 60000 },
+    });
   });
 
   it('budget sums stay exact past 2^53 and across integers and decimal strings', () => {
-    const m = new Monitor(compileProfile({ actions: { unlisted: 'allow' }, budgets: [{ id: 'b', action: '*', param: 'x', max: '13510798882111488.5' }] }), { clock: fixedClock(T0) });
+    const m = new Monitor(
+      compileProfile({
+        actions: { unlisted: 'allow' },
+        budgets: [{ id: 'b', action: '*', param: 'x', max: '13510798882111488.5' }],
+      }),
+      { clock: fixedClock(T0) },
+    );
     for (let i = 0; i < 3; i++) expect(m.evaluate(obs('a', { x: 2 ** 52 })).decision).toBe('allow'); // 3 · 2^52
     expect(m.evaluate(obs('a', { x: '0.5' })).decision).toBe('allow'); // exactly the max
     const v = m.evaluate(obs('a', { x: 1 }));
     expect(v.violations[0]).toMatchObject({ class: 'budget_exceeded', observed: '13510798882111489.5' });
     expect(m.evaluate(obs('a', { x: -(2 ** 52) })).decision).toBe('allow');
     expect(m.evaluate(obs('a', { x: 2 ** 52 })).decision).toBe('allow');
-    expect(m.evaluate(obs('a', { x: Number.MAX_SAFE_INTEGER })).violations[0]).toMatchObject({ observed: '22517998136852479.5' }); // 5 · 2^52 − 0.5
+    expect(m.evaluate(obs('a', { x: Number.MAX_SAFE_INTEGER })).violations[0]).toMatchObject({
+      observed: '22517998136852479.5',
+    }); // 5 · 2^52 − 0.5
   });
 
   it('enforce mode: a blocked action enters neither the windows nor the DAG; record() commits an approved one', () => {
-    const m = new Monitor(compileProfile({ actions: { unlisted: 'allow' }, budgets: [{ id: 'b', action: '*', param: 'x', max: 10 }], escalation: { budget_exceeded: ['require_human_approval'] } }), { clock: fixedClock(T0), dag: new EctDag() });
+    const m = new Monitor(
+      compileProfile({
+        actions: { unlisted: 'allow' },
+        budgets: [{ id: 'b', action: '*', param: 'x', max: 10 }],
+        escalation: { budget_exceeded: ['require_human_approval'] },
+      }),
+      { clock: fixedClock(T0), dag: new EctDag() },
+    );
     const big = obs('a', { x: 11 });
     expect(m.evaluate(big).decision).toBe('escalate');
     expect(m.dag.has(big.jti)).toBe(false);
@@ -89,14 +132,23 @@ describe('Monitor', () => {
   });
 
   it('sequencing reads an EctDag given by the caller', () => {
-    const m = new Monitor(compileProfile({ actions: { unlisted: 'allow' }, sequences: [{ id: 's', kind: 'requires', action: 'exec', after: 'check' }] }), { clock: fixedClock(T0) });
+    const m = new Monitor(
+      compileProfile({
+        actions: { unlisted: 'allow' },
+        sequences: [{ id: 's', kind: 'requires', action: 'exec', after: 'check' }],
+      }),
+      { clock: fixedClock(T0) },
+    );
     m.dag.insert({ jti: 'c', wid: 'w', iat: T0 / 1000, iss: 'x', exec_act: 'check', pred: [] });
     expect(m.evaluate(obs('exec', {}, { pred: ['c'] })).decision).toBe('allow');
     expect(code(() => m.evaluate(obs('exec', {}, { pred: ['nope'] })))).toBe('ERR_ECT_PREDECESSOR_MISSING');
   });
 
   it('refuses a mode other than enforce or observe: observe time would let the agent set the clock', () => {
-    const rules = compileProfile({ actions: { unlisted: 'allow' }, rates: [{ id: 'r', action: 'pay', max: 1, window_ms: 60_000 }] });
+    const rules = compileProfile({
+      actions: { unlisted: 'allow' },
+      rates: [{ id: 'r', action: 'pay', max: 1, window_ms: 60_000 }],
+    });
     for (const mode of ['Enforce', 'observe ', '', 1, true, null]) {
       expect(code(() => new Monitor(rules, { mode: mode as never, clock: fixedClock(T0) }))).toBe('ERR_INPUT_INVALID');
     }
@@ -108,24 +160,44 @@ describe('Monitor', () => {
 
   it('refuses a traversalLimit that is not an integer ≥ 0, which would turn the limit off', () => {
     const dag = new EctDag();
-    for (let i = 0; i < 50; i++) dag.insert({ jti: `n${i}`, wid: 'w', iss: 'a', iat: 1, exec_act: i === 0 ? 'approve' : 'step', pred: i ? [`n${i - 1}`] : [] });
-    const rules = compileProfile({ actions: { unlisted: 'allow' }, sequences: [{ id: 's', kind: 'requires', action: 'pay', after: 'approve' }] });
+    for (let i = 0; i < 50; i++)
+      dag.insert({
+        jti: `n${i}`,
+        wid: 'w',
+        iss: 'a',
+        iat: 1,
+        exec_act: i === 0 ? 'approve' : 'step',
+        pred: i ? [`n${i - 1}`] : [],
+      });
+    const rules = compileProfile({
+      actions: { unlisted: 'allow' },
+      sequences: [{ id: 's', kind: 'requires', action: 'pay', after: 'approve' }],
+    });
     for (const traversalLimit of [Number.NaN, 'x', '10', -1, 1.5, Number.POSITIVE_INFINITY, null]) {
-      expect(code(() => new Monitor(rules, { dag, traversalLimit: traversalLimit as never, clock: fixedClock(T0) }))).toBe('ERR_INPUT_INVALID');
+      expect(
+        code(() => new Monitor(rules, { dag, traversalLimit: traversalLimit as never, clock: fixedClock(T0) })),
+      ).toBe('ERR_INPUT_INVALID');
     }
     const limited = new Monitor(rules, { dag, traversalLimit: 10, clock: fixedClock(T0) });
     expect(code(() => limited.evaluate(obs('pay', {}, { pred: ['n49'] })))).toBe('ERR_ECT_TRAVERSAL_LIMIT');
-    expect(new Monitor(rules, { dag, clock: fixedClock(T0) }).evaluate(obs('pay', {}, { pred: ['n49'] })).decision).toBe('allow');
+    expect(
+      new Monitor(rules, { dag, clock: fixedClock(T0) }).evaluate(obs('pay', {}, { pred: ['n49'] })).decision,
+    ).toBe('allow');
   });
 
   describe('remembers at most maxTracked actions for predecessor lookups', () => {
-    const rules = compileProfile({ actions: { unlisted: 'allow' }, sequences: [{ id: 's', kind: 'requires', action: 'pay', after: 'approve', relation: 'predecessor' }] });
-    const roots = (m: Monitor, count: number) => Array.from({ length: count }, (_, i) => m.evaluate(obs(i % 2 ? 'step' : 'approve')).jti);
+    const rules = compileProfile({
+      actions: { unlisted: 'allow' },
+      sequences: [{ id: 's', kind: 'requires', action: 'pay', after: 'approve', relation: 'predecessor' }],
+    });
+    const roots = (m: Monitor, count: number) =>
+      Array.from({ length: count }, (_, i) => m.evaluate(obs(i % 2 ? 'step' : 'approve')).jti);
 
     it('forgets the oldest first: a forgotten predecessor is unknown, fail closed for sequencing', () => {
       const m = new Monitor(rules, { clock: fixedClock(T0), maxTracked: 10 });
       const jtis = roots(m, 1000);
-      for (const p of jtis.slice(0, 990)) expect(code(() => m.evaluate(obs('pay', {}, { pred: [p] })))).toBe('ERR_ECT_PREDECESSOR_MISSING');
+      for (const p of jtis.slice(0, 990))
+        expect(code(() => m.evaluate(obs('pay', {}, { pred: [p] })))).toBe('ERR_ECT_PREDECESSOR_MISSING');
       // The ten latest are known, and judged: an approval allows the payment, another step does not (an allowed
       // payment is remembered in turn and forgets the oldest, already used, root).
       const decisions = jtis.slice(990).map((p) => m.evaluate(obs('pay', {}, { pred: [p] })).decision);
@@ -142,7 +214,9 @@ describe('Monitor', () => {
 
     it('refuses a maxTracked that is not an integer ≥ 0', () => {
       for (const maxTracked of [Number.NaN, '10', -1, 1.5, Number.POSITIVE_INFINITY, null]) {
-        expect(code(() => new Monitor(rules, { maxTracked: maxTracked as never, clock: fixedClock(T0) }))).toBe('ERR_INPUT_INVALID');
+        expect(code(() => new Monitor(rules, { maxTracked: maxTracked as never, clock: fixedClock(T0) }))).toBe(
+          'ERR_INPUT_INVALID',
+        );
       }
       const none = new Monitor(rules, { maxTracked: 0, clock: fixedClock(T0) });
       const [approval] = roots(none, 1);
@@ -153,14 +227,30 @@ describe('Monitor', () => {
   describe('a parameter too large for a double does not silence drift', () => {
     const driftCount = (m: Monitor, amount: number | string, times = 1) => {
       let count = 0;
-      for (let i = 0; i < times; i++) count += m.evaluate(obs('pay', { amount })).violations.filter((v) => v.class === 'drift').length;
+      for (let i = 0; i < times; i++)
+        count += m.evaluate(obs('pay', { amount })).violations.filter((v) => v.class === 'drift').length;
       return count;
     };
     const monitor = (method: 'cusum' | 'page_hinkley', min_samples = 0) =>
       new Monitor(
         compileProfile({
           actions: { unlisted: 'allow' },
-          drift: { numeric: [{ id: 'amt', action: 'pay', source: 'param', param: 'amount', method, mean: 10, sd: 0.5, k: 0.5, h: 5, min_samples }] },
+          drift: {
+            numeric: [
+              {
+                id: 'amt',
+                action: 'pay',
+                source: 'param',
+                param: 'amount',
+                method,
+                mean: 10,
+                sd: 0.5,
+                k: 0.5,
+                h: 5,
+                min_samples,
+              },
+            ],
+          },
         }),
         { clock: fixedClock(T0) },
       );
@@ -202,21 +292,50 @@ describe('Monitor', () => {
   });
 
   it('garbage observations end as ERR_BV_OBSERVATION_INVALID, never anything else (property)', () => {
-    const m = new Monitor(compileProfile({ actions: { unlisted: 'allow' }, parameters: [{ id: 'p', action: '*', param: 'v', check: 'range', max: 1 }] }), { clock: fixedClock(T0) });
+    const m = new Monitor(
+      compileProfile({
+        actions: { unlisted: 'allow' },
+        parameters: [{ id: 'p', action: '*', param: 'v', check: 'range', max: 1 }],
+      }),
+      { clock: fixedClock(T0) },
+    );
     const field = fc.oneof(fc.anything(), fc.string(), fc.integer(), fc.double());
     fc.assert(
       fc.property(
         fc.oneof(
           fc.anything(),
-          fc.record({ jti: field, wid: field, iss: field, exec_act: field, pred: fc.oneof(field, fc.array(field)), time_ms: field, params: fc.oneof(field, fc.dictionary(fc.string(), field)) }, { requiredKeys: [] }),
+          fc.record(
+            {
+              jti: field,
+              wid: field,
+              iss: field,
+              exec_act: field,
+              pred: fc.oneof(field, fc.array(field)),
+              time_ms: field,
+              params: fc.oneof(field, fc.dictionary(fc.string(), field)),
+            },
+            { requiredKeys: [] },
+          ),
         ),
         (input) => {
-          expect(['no error', 'ERR_BV_OBSERVATION_INVALID', 'ERR_ECT_PREDECESSOR_MISSING']).toContain(code(() => m.evaluate(input)));
+          expect(['no error', 'ERR_BV_OBSERVATION_INVALID', 'ERR_ECT_PREDECESSOR_MISSING']).toContain(
+            code(() => m.evaluate(input)),
+          );
         },
       ),
       { numRuns: 1000 },
     );
-    const evil = new Proxy({}, { get: () => { throw new Error('boom'); }, ownKeys: () => { throw new Error('boom'); } });
+    const evil = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('boom');
+        },
+        ownKeys: () => {
+          throw new Error('boom');
+        },
+      },
+    );
     expect(code(() => m.evaluate(evil))).toBe('ERR_BV_OBSERVATION_INVALID');
   });
 });
@@ -235,22 +354,68 @@ interface Profile {
   budgets: { id: string; action: string; param: string; max: number; window_ms?: number }[];
 }
 
-const profileArb: fc.Arbitrary<Profile> = fc.record({
-  unlisted: fc.constantFrom('allow' as const, 'deny' as const),
-  actions: fc.array(fc.record({ effect: fc.constantFrom('allow' as const, 'deny' as const), pattern: fc.constantFrom(...PATTERNS) }), { maxLength: 5 }),
-  params: fc.array(fc.record({ action: fc.constantFrom(...PATTERNS), param: fc.constantFrom('p', 'q'), lo: fc.integer({ min: -5, max: 5 }), span: fc.nat(10) }), { maxLength: 4 }),
-  rates: fc.array(fc.record({ action: fc.constantFrom(...PATTERNS), max: fc.integer({ min: 1, max: 4 }), window_ms: fc.integer({ min: 1, max: 3000 }) }), { maxLength: 3 }),
-  budgets: fc.array(fc.record({ action: fc.constantFrom(...PATTERNS), param: fc.constantFrom('p', 'q'), max: fc.integer({ min: 0, max: 20 }), window_ms: fc.option(fc.integer({ min: 1, max: 3000 }), { nil: undefined }) }), { maxLength: 3 }),
-}).map((r) => ({
-  unlisted: r.unlisted,
-  actions: r.actions.map((a, i) => ({ id: `act${i}`, ...a })),
-  params: r.params.map((p, i) => ({ id: `par${i}`, action: p.action, param: p.param, check: 'range' as const, min: p.lo, max: p.lo + p.span })),
-  rates: r.rates.map((x, i) => ({ id: `rat${i}`, ...x })),
-  budgets: r.budgets.map((b, i) => ({ id: `bud${i}`, action: b.action, param: b.param, max: b.max, ...(b.window_ms === undefined ? {} : { window_ms: b.window_ms }) })),
-}));
+const profileArb: fc.Arbitrary<Profile> = fc
+  .record({
+    unlisted: fc.constantFrom('allow' as const, 'deny' as const),
+    actions: fc.array(
+      fc.record({ effect: fc.constantFrom('allow' as const, 'deny' as const), pattern: fc.constantFrom(...PATTERNS) }),
+      { maxLength: 5 },
+    ),
+    params: fc.array(
+      fc.record({
+        action: fc.constantFrom(...PATTERNS),
+        param: fc.constantFrom('p', 'q'),
+        lo: fc.integer({ min: -5, max: 5 }),
+        span: fc.nat(10),
+      }),
+      { maxLength: 4 },
+    ),
+    rates: fc.array(
+      fc.record({
+        action: fc.constantFrom(...PATTERNS),
+        max: fc.integer({ min: 1, max: 4 }),
+        window_ms: fc.integer({ min: 1, max: 3000 }),
+      }),
+      { maxLength: 3 },
+    ),
+    budgets: fc.array(
+      fc.record({
+        action: fc.constantFrom(...PATTERNS),
+        param: fc.constantFrom('p', 'q'),
+        max: fc.integer({ min: 0, max: 20 }),
+        window_ms: fc.option(fc.integer({ min: 1, max: 3000 }), { nil: undefined }),
+      }),
+      { maxLength: 3 },
+    ),
+  })
+  .map((r) => ({
+    unlisted: r.unlisted,
+    actions: r.actions.map((a, i) => ({ id: `act${i}`, ...a })),
+    params: r.params.map((p, i) => ({
+      id: `par${i}`,
+      action: p.action,
+      param: p.param,
+      check: 'range' as const,
+      min: p.lo,
+      max: p.lo + p.span,
+    })),
+    rates: r.rates.map((x, i) => ({ id: `rat${i}`, ...x })),
+    budgets: r.budgets.map((b, i) => ({
+      id: `bud${i}`,
+      action: b.action,
+      param: b.param,
+      max: b.max,
+      ...(b.window_ms === undefined ? {} : { window_ms: b.window_ms }),
+    })),
+  }));
 
 const streamArb = fc.array(
-  fc.record({ act: fc.constantFrom(...ACTS), gap: fc.integer({ min: 0, max: 1500 }), p: fc.option(fc.integer({ min: -8, max: 12 }), { nil: undefined }), q: fc.option(fc.integer({ min: -8, max: 12 }), { nil: undefined }) }),
+  fc.record({
+    act: fc.constantFrom(...ACTS),
+    gap: fc.integer({ min: 0, max: 1500 }),
+    p: fc.option(fc.integer({ min: -8, max: 12 }), { nil: undefined }),
+    q: fc.option(fc.integer({ min: -8, max: 12 }), { nil: undefined }),
+  }),
   { maxLength: 40 },
 );
 
@@ -260,10 +425,15 @@ function naive(profile: Profile, stream: { act: string; time: number; params: Re
     const out: string[] = [];
     const deny = profile.actions.find((r) => r.effect === 'deny' && toRe(r.pattern).test(o.act));
     if (deny) out.push(`${deny.id}:forbidden_action`);
-    else if (profile.unlisted === 'deny' && !profile.actions.some((r) => r.effect === 'allow' && toRe(r.pattern).test(o.act))) out.push('actions.unlisted:unlisted_action');
+    else if (
+      profile.unlisted === 'deny' &&
+      !profile.actions.some((r) => r.effect === 'allow' && toRe(r.pattern).test(o.act))
+    )
+      out.push('actions.unlisted:unlisted_action');
     for (const r of profile.params) {
       const v = o.params[r.param];
-      if (toRe(r.action).test(o.act) && v !== undefined && (v < r.min || v > r.max)) out.push(`${r.id}:parameter_out_of_range`);
+      if (toRe(r.action).test(o.act) && v !== undefined && (v < r.min || v > r.max))
+        out.push(`${r.id}:parameter_out_of_range`);
     }
     for (const r of profile.rates) {
       if (!toRe(r.action).test(o.act)) continue;
@@ -297,7 +467,12 @@ describe('compiled monitor agrees with a naive evaluation', () => {
         });
         const clock = fixedClock(T0);
         const m = new Monitor(
-          compileProfile({ actions: { unlisted: profile.unlisted, rules: profile.actions }, parameters: profile.params, rates: profile.rates, budgets: profile.budgets }),
+          compileProfile({
+            actions: { unlisted: profile.unlisted, rules: profile.actions },
+            parameters: profile.params,
+            rates: profile.rates,
+            budgets: profile.budgets,
+          }),
           { clock },
         );
         const got = stream.map((o) => {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type EvaluationVector, runEvaluationVector } from '../../src/monitor/vectors.js';
 import { behavioralVerificationVectors } from '../../../../scripts/vectors/behavioral-verification.js';
+import { type EvaluationVector, runEvaluationVector } from '../../src/monitor/vectors.js';
 
 const dir = new URL('../../../../spec-vectors/behavioral-verification/', import.meta.url);
 // The directory also holds the message vectors (other kinds); these tests are about the evaluation vectors.
@@ -16,11 +16,19 @@ describe('behavioral-verification evaluation vectors', () => {
     const classes = new Set<string>();
     for (const f of files) {
       const v = JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as EvaluationVector;
-      if (v.expected.result === 'valid') for (const x of v.expected.verdicts) for (const y of x.violations) classes.add(y.class);
+      if (v.expected.result === 'valid')
+        for (const x of v.expected.verdicts) for (const y of x.violations) classes.add(y.class);
     }
     expect([...classes].sort()).toEqual([
-      'budget_exceeded', 'drift', 'forbidden_action', 'parameter_not_allowed', 'parameter_out_of_range',
-      'rate_exceeded', 'scope_violation', 'sequence_violation', 'unlisted_action',
+      'budget_exceeded',
+      'drift',
+      'forbidden_action',
+      'parameter_not_allowed',
+      'parameter_out_of_range',
+      'rate_exceeded',
+      'scope_violation',
+      'sequence_violation',
+      'unlisted_action',
     ]);
   });
 

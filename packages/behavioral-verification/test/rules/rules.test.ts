@@ -1,11 +1,10 @@
-
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { codeOf as code } from '../../../../test-support/codes.js';
 import { addDecimal, compareDecimal, formatDecimal, parseDecimal } from '../../src/rules/decimal.js';
 import { parseRules } from '../../src/rules/parse.js';
 import { compilePattern } from '../../src/rules/pattern.js';
 import { compileSafeRegex, MAX_REGEX_INPUT } from '../../src/rules/safe-regex.js';
-import { codeOf as code } from '../../../../test-support/codes.js';
 
 describe('decimal', () => {
   it('is exact where doubles are not', () => {
@@ -22,17 +21,22 @@ describe('decimal', () => {
 
   it('agrees with BigInt on integers scaled by a common power of ten (property)', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: -(10n ** 25n), max: 10n ** 25n }), fc.bigInt({ min: -(10n ** 25n), max: 10n ** 25n }), fc.nat(12), (x, y, s) => {
-        const text = (v: bigint) => {
-          const neg = v < 0n;
-          const digits = (neg ? -v : v).toString().padStart(s + 1, '0');
-          return `${neg ? '-' : ''}${s ? `${digits.slice(0, -s)}.${digits.slice(-s)}` : digits}`;
-        };
-        const a = parseDecimal(text(x))!;
-        const b = parseDecimal(text(y))!;
-        expect(compareDecimal(a, b)).toBe(x < y ? -1 : x > y ? 1 : 0);
-        expect(formatDecimal(addDecimal(a, b))).toBe(formatDecimal(parseDecimal(text(x + y))!));
-      }),
+      fc.property(
+        fc.bigInt({ min: -(10n ** 25n), max: 10n ** 25n }),
+        fc.bigInt({ min: -(10n ** 25n), max: 10n ** 25n }),
+        fc.nat(12),
+        (x, y, s) => {
+          const text = (v: bigint) => {
+            const neg = v < 0n;
+            const digits = (neg ? -v : v).toString().padStart(s + 1, '0');
+            return `${neg ? '-' : ''}${s ? `${digits.slice(0, -s)}.${digits.slice(-s)}` : digits}`;
+          };
+          const a = parseDecimal(text(x))!;
+          const b = parseDecimal(text(y))!;
+          expect(compareDecimal(a, b)).toBe(x < y ? -1 : x > y ? 1 : 0);
+          expect(formatDecimal(addDecimal(a, b))).toBe(formatDecimal(parseDecimal(text(x + y))!));
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -42,22 +46,37 @@ describe('action patterns', () => {
   it('match like the equivalent anchored regular expression (property)', () => {
     const alphabet = fc.constantFrom('a', 'b', '.', '*');
     fc.assert(
-      fc.property(fc.array(alphabet, { maxLength: 8 }), fc.array(fc.constantFrom('a', 'b', '.'), { maxLength: 10 }), (p, a) => {
-        const pattern = p.join('') || 'a';
-        const action = a.join('');
-        const re = new RegExp(`^${pattern.replace(/\./g, '\\.').replace(/\*/g, '.*')}$`, 's');
-        expect(compilePattern(pattern).test(action)).toBe(re.test(action));
-      }),
+      fc.property(
+        fc.array(alphabet, { maxLength: 8 }),
+        fc.array(fc.constantFrom('a', 'b', '.'), { maxLength: 10 }),
+        (p, a) => {
+          const pattern = p.join('') || 'a';
+          const action = a.join('');
+          const re = new RegExp(`^${pattern.replace(/\./g, '\\.').replace(/\*/g, '.*')}$`, 's');
+          expect(compilePattern(pattern).test(action)).toBe(re.test(action));
+        },
+      ),
       { numRuns: 1000 },
     );
   });
 });
 
 describe('safe regular expressions', () => {
-  it.each(['(a+)+b', '(a|aa)*', '(a*)*', '(?:x+y?)+', '(a)\\1', '(?=a)a', '(?<!a)b', '(?<n>a)\\k<n>', 'a*b*c*d*e*', 'a'.repeat(257), '(a', 'a)', '['])(
-    'refuses %s',
-    (src) => expect(code(() => compileSafeRegex(src))).toBe('ERR_BV_RULES_INVALID'),
-  );
+  it.each([
+    '(a+)+b',
+    '(a|aa)*',
+    '(a*)*',
+    '(?:x+y?)+',
+    '(a)\\1',
+    '(?=a)a',
+    '(?<!a)b',
+    '(?<n>a)\\k<n>',
+    'a*b*c*d*e*',
+    'a'.repeat(257),
+    '(a',
+    'a)',
+    '[',
+  ])('refuses %s', (src) => expect(code(() => compileSafeRegex(src))).toBe('ERR_BV_RULES_INVALID'));
 
   it.each([
     ['an alternation inside an unquantified group inside a quantified one', '(?:(?:a|a))*b'],
@@ -111,10 +130,21 @@ describe('safe regular expressions', () => {
     const atom = fc.constantFrom('a', 'b', 'c', '.', '[ab]', '[^a]', '[bc]');
     const quantifier = fc.constantFrom('', '', '*', '+', '?', '{2}', '{0,3}', '{1,1000}', '*?');
     const term = (depth: number): fc.Arbitrary<string> =>
-      fc.tuple(depth === 0 ? atom : fc.oneof({ arbitrary: atom, weight: 3 }, { arbitrary: group(depth - 1), weight: 1 }), quantifier).map(([a, q]) => a + q);
+      fc
+        .tuple(
+          depth === 0 ? atom : fc.oneof({ arbitrary: atom, weight: 3 }, { arbitrary: group(depth - 1), weight: 1 }),
+          quantifier,
+        )
+        .map(([a, q]) => a + q);
     const alternation = (depth: number): fc.Arbitrary<string> =>
-      fc.array(fc.array(term(depth), { minLength: 1, maxLength: 4 }).map((t) => t.join('')), { minLength: 1, maxLength: 2 }).map((s) => s.join('|'));
-    const group = (depth: number): fc.Arbitrary<string> => fc.tuple(fc.constantFrom('(?:', '('), alternation(depth)).map(([open, p]) => `${open}${p})`);
+      fc
+        .array(
+          fc.array(term(depth), { minLength: 1, maxLength: 4 }).map((t) => t.join('')),
+          { minLength: 1, maxLength: 2 },
+        )
+        .map((s) => s.join('|'));
+    const group = (depth: number): fc.Arbitrary<string> =>
+      fc.tuple(fc.constantFrom('(?:', '('), alternation(depth)).map(([open, p]) => `${open}${p})`);
     // Runs of one character or of a pair, then a character no atom but `[^a]` takes, so that matching must fail.
     const texts = ['a', 'b', 'c', 'ab'].map((unit) => (n: number) => `${unit.repeat(Math.ceil(n / unit.length))}\n`);
     fc.assert(
@@ -126,7 +156,8 @@ describe('safe regular expressions', () => {
           return; // refused
         }
         for (const text of texts) {
-          for (const n of MATCH_LENGTHS) expect(matchMs(re, text(n)), `${src} on ${n} characters`).toBeLessThan(MATCH_BUDGET_MS);
+          for (const n of MATCH_LENGTHS)
+            expect(matchMs(re, text(n)), `${src} on ${n} characters`).toBeLessThan(MATCH_BUDGET_MS);
         }
       }),
       { numRuns: 200, endOnFailure: true },
@@ -165,16 +196,28 @@ describe('parseRules', () => {
   it.each([
     ['unknown key', { bogus: 1 }],
     ['reserved id', { actions: { rules: [{ id: 'actions.unlisted', effect: 'allow', pattern: 'x' }] } }],
-    ['duplicate across kinds', { actions: { rules: [{ id: 'a', effect: 'allow', pattern: 'x' }] }, rates: [{ id: 'a', action: 'x', max: 1, window_ms: 1 }] }],
+    [
+      'duplicate across kinds',
+      {
+        actions: { rules: [{ id: 'a', effect: 'allow', pattern: 'x' }] },
+        rates: [{ id: 'a', action: 'x', max: 1, window_ms: 1 }],
+      },
+    ],
     ['range without bounds', { parameters: [{ id: 'p', action: 'x', param: 'v', check: 'range' }] }],
     ['length inverted', { parameters: [{ id: 'p', action: 'x', param: 'v', check: 'length', min: 3, max: 2 }] }],
     ['bad decimal', { budgets: [{ id: 'b', action: 'x', param: 'v', max: '1e3' }] }],
     ['unsafe float bound', { budgets: [{ id: 'b', action: 'x', param: 'v', max: 0.5 }] }],
     ['param drift without param', { drift: { numeric: [{ id: 'd', action: 'x', source: 'param', mean: 0, sd: 1 }] } }],
-    ['latency drift with param', { drift: { numeric: [{ id: 'd', action: 'x', source: 'latency_ms', param: 'p', mean: 0, sd: 1 }] } }],
+    [
+      'latency drift with param',
+      { drift: { numeric: [{ id: 'd', action: 'x', source: 'latency_ms', param: 'p', mean: 0, sd: 1 }] } },
+    ],
     ['zero sd', { drift: { numeric: [{ id: 'd', action: 'x', source: 'latency_ms', mean: 0, sd: 0 }] } }],
     ['weightless mix', { drift: { mix: [{ id: 'm', baseline: { a: 0 }, window: 10, threshold: 0.1 }] } }],
-    ['mix weights summing past the double range', { drift: { mix: [{ id: 'm', baseline: { a: 1e308, b: 1e308 }, window: 10, threshold: 0.1 }] } }],
+    [
+      'mix weights summing past the double range',
+      { drift: { mix: [{ id: 'm', baseline: { a: 1e308, b: 1e308 }, window: 10, threshold: 0.1 }] } },
+    ],
     ['unknown response', { escalation: { drift: ['shrug'] } }],
     ['unknown class', { escalation: { bad: ['block'] } }],
     ['empty pattern', { actions: { rules: [{ id: 'a', effect: 'allow', pattern: '' }] } }],
@@ -187,14 +230,36 @@ describe('parseRules', () => {
       },
     };
     expect(code(() => parseRules(evil))).toBe('ERR_BV_RULES_INVALID');
-    expect(code(() => parseRules(new Proxy({}, { ownKeys: () => { throw new Error('x'); } })))).toBe('ERR_BV_RULES_INVALID');
+    expect(
+      code(() =>
+        parseRules(
+          new Proxy(
+            {},
+            {
+              ownKeys: () => {
+                throw new Error('x');
+              },
+            },
+          ),
+        ),
+      ),
+    ).toBe('ERR_BV_RULES_INVALID');
   });
 
   it('garbage ends as ERR_BV_RULES_INVALID or a valid profile, never anything else (property)', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.anything(), fc.record({ actions: fc.anything(), parameters: fc.anything(), rates: fc.anything(), drift: fc.anything() }, { requiredKeys: [] })), (input) => {
-        expect(['no error', 'ERR_BV_RULES_INVALID']).toContain(code(() => parseRules(input)));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.anything(),
+          fc.record(
+            { actions: fc.anything(), parameters: fc.anything(), rates: fc.anything(), drift: fc.anything() },
+            { requiredKeys: [] },
+          ),
+        ),
+        (input) => {
+          expect(['no error', 'ERR_BV_RULES_INVALID']).toContain(code(() => parseRules(input)));
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -57,12 +57,14 @@ function remoteKey(iss: string, breaker: string): string {
 }
 
 function checkDetail(detail: unknown): string | undefined {
-  if (detail !== undefined && (typeof detail !== 'string' || detail.length > 1024)) invalid('detail must be text of at most 1024 characters');
+  if (detail !== undefined && (typeof detail !== 'string' || detail.length > 1024))
+    invalid('detail must be text of at most 1024 characters');
   return detail;
 }
 
 function checkUntil(until: unknown): number | undefined {
-  if (until !== undefined && (typeof until !== 'number' || !Number.isFinite(until))) invalid('until must be a finite clock reading in ms');
+  if (until !== undefined && (typeof until !== 'number' || !Number.isFinite(until)))
+    invalid('until must be a finite clock reading in ms');
   return until;
 }
 
@@ -158,9 +160,13 @@ export class CircuitBreaker {
     return this.executeChecked(fn, options);
   }
 
-  private async executeChecked<T>(fn: (signal: AbortSignal) => PromiseLike<T>, options: ExecuteOptions<T> | undefined): Promise<T> {
+  private async executeChecked<T>(
+    fn: (signal: AbortSignal) => PromiseLike<T>,
+    options: ExecuteOptions<T> | undefined,
+  ): Promise<T> {
     if (typeof fn !== 'function') invalid('execute needs a function');
-    if (options !== undefined && (typeof options !== 'object' || options === null)) invalid('execute options must be an object');
+    if (options !== undefined && (typeof options !== 'object' || options === null))
+      invalid('execute options must be an object');
     const signal = options?.signal;
     const fallback = options?.fallback;
     if (fallback !== undefined && typeof fallback !== 'function') invalid('fallback must be a function');
@@ -205,7 +211,10 @@ export class CircuitBreaker {
       case 'half_open':
         break;
     }
-    if (this.probesInFlight >= this.o.halfOpenMaxConcurrent || this.probeSuccesses + this.probesInFlight >= this.o.halfOpenSuccesses) {
+    if (
+      this.probesInFlight >= this.o.halfOpenMaxConcurrent ||
+      this.probeSuccesses + this.probesInFlight >= this.o.halfOpenSuccesses
+    ) {
       return REFUSED;
     }
     this.probesInFlight++;
@@ -239,7 +248,12 @@ export class CircuitBreaker {
     if (!this.timedCalls) now = this.o.clock.now();
     if (outcome !== 0) {
       this.trips++;
-      this.moveTo('open', { kind: 'probe_failed', detail: outcome & FAILURE ? 'probe failed' : 'probe was slow' }, now, this.nextRetryAt(now));
+      this.moveTo(
+        'open',
+        { kind: 'probe_failed', detail: outcome & FAILURE ? 'probe failed' : 'probe was slow' },
+        now,
+        this.nextRetryAt(now),
+      );
     } else if (++this.probeSuccesses >= this.o.halfOpenSuccesses) {
       this.moveTo('closed', { kind: 'probe_succeeded', calls: this.probeSuccesses }, now);
     }
@@ -254,9 +268,21 @@ export class CircuitBreaker {
     const slowRate = w.slow / w.calls;
     let reason: TransitionReason;
     if (failureRate >= this.o.failureRateThreshold) {
-      reason = { kind: 'failure_rate', rate: failureRate, threshold: this.o.failureRateThreshold, window: w.span, calls: w.calls };
+      reason = {
+        kind: 'failure_rate',
+        rate: failureRate,
+        threshold: this.o.failureRateThreshold,
+        window: w.span,
+        calls: w.calls,
+      };
     } else if (this.o.slowCallDurationMs > 0 && slowRate >= this.o.slowCallRateThreshold) {
-      reason = { kind: 'slow_call_rate', rate: slowRate, threshold: this.o.slowCallRateThreshold, window: w.span, calls: w.calls };
+      reason = {
+        kind: 'slow_call_rate',
+        rate: slowRate,
+        threshold: this.o.slowCallRateThreshold,
+        window: w.span,
+        calls: w.calls,
+      };
     } else {
       return;
     }
@@ -277,7 +303,8 @@ export class CircuitBreaker {
 
   /** Open or forced-open breakers whose time has come turn half-open. */
   private refresh(now: number): void {
-    const due = (this.current === 'open' || (this.current === 'forced_open' && this.forcedEnds)) && now >= this.retryAtMs;
+    const due =
+      (this.current === 'open' || (this.current === 'forced_open' && this.forcedEnds)) && now >= this.retryAtMs;
     if (due) this.moveTo('half_open', { kind: 'open_elapsed' }, now);
   }
 
@@ -405,7 +432,8 @@ export class CircuitBreaker {
     const now = this.o.clock.now();
     this.refresh(now);
     const detail = `${a.iss} announced ${a.state} for ${a.breaker}`.slice(0, 1024);
-    if (a.retry_after !== undefined) return this.openUntil({ kind: 'explicit_signal', detail }, now, a.retry_after * 1000, key);
+    if (a.retry_after !== undefined)
+      return this.openUntil({ kind: 'explicit_signal', detail }, now, a.retry_after * 1000, key);
     return this.probeIfOpenedBy(key, detail, now);
   }
 
@@ -420,7 +448,10 @@ export class CircuitBreaker {
     if (s.iss !== this.o.dependency) return false;
     const last = this.lastSignal;
     if (last !== undefined && (s.iat < last.iat || (s.iat === last.iat && compareCodeUnits(s.jti, last.jti) <= 0))) {
-      throw snError('ERR_CP_ANNOUNCEMENT_STALE', `failure signal (${s.iat}, ${s.jti}) is not after (${last.iat}, ${last.jti})`);
+      throw snError(
+        'ERR_CP_ANNOUNCEMENT_STALE',
+        `failure signal (${s.iat}, ${s.jti}) is not after (${last.iat}, ${last.jti})`,
+      );
     }
     this.lastSignal = { iat: s.iat, jti: s.jti };
     const now = this.o.clock.now();
@@ -428,7 +459,8 @@ export class CircuitBreaker {
     const key = remoteKey(s.iss, '');
     const detail = `${s.iss} signalled ${s.status}`.slice(0, 1024);
     if (s.status === 'unavailable') {
-      const until = s.until !== undefined ? s.until * 1000 : now + openDuration(this.o.backoff, this.trips + 1, this.o.random);
+      const until =
+        s.until !== undefined ? s.until * 1000 : now + openDuration(this.o.backoff, this.trips + 1, this.o.random);
       return this.openUntil({ kind: 'explicit_signal', detail }, now, until, key);
     }
     return s.status === 'recovered' && this.probeIfOpenedBy(key, detail, now);

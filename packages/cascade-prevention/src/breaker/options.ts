@@ -7,7 +7,9 @@ import { TimeWindow } from './time-window.js';
 import type { OutcomeWindow } from './window.js';
 
 /** The sliding window outcomes are counted in (spec §3.2). */
-export type WindowOptions = { readonly kind: 'count'; readonly size: number } | { readonly kind: 'time'; readonly seconds: number; readonly buckets?: number };
+export type WindowOptions =
+  | { readonly kind: 'count'; readonly size: number }
+  | { readonly kind: 'time'; readonly seconds: number; readonly buckets?: number };
 
 /** Options of a {@link CircuitBreaker}; see spec §3.7 for defaults and ranges. */
 export interface BreakerOptions {
@@ -77,7 +79,13 @@ function resolveWindow(raw: unknown): OutcomeWindow {
   if (w['kind'] === 'count') return new CountWindow(checkInt(w['size'], 'window.size', 1, 1_000_000));
   if (w['kind'] === 'time') {
     const seconds = checkInt(w['seconds'], 'window.seconds', 1, 86_400);
-    const buckets = checkInt(w['buckets'], 'window.buckets', 1, Math.min(3_600, seconds * 1000), Math.min(seconds, 3_600));
+    const buckets = checkInt(
+      w['buckets'],
+      'window.buckets',
+      1,
+      Math.min(3_600, seconds * 1000),
+      Math.min(seconds, 3_600),
+    );
     return new TimeWindow(seconds, buckets);
   }
   return invalid("window.kind must be 'count' or 'time'");
@@ -95,8 +103,11 @@ export function resolveBreakerOptions(raw: BreakerOptions): ResolvedBreakerOptio
   const o = checkObject(raw, 'breaker options');
   const window = resolveWindow(o['window']);
   const slowCallDurationMs =
-    o['slowCallDurationMs'] === undefined ? 0 : checkNumber(o['slowCallDurationMs'], 'slowCallDurationMs', { min: 0, max: MAX_MS, openLow: true });
-  if (slowCallDurationMs === 0 && o['slowCallRateThreshold'] !== undefined) invalid('slowCallRateThreshold needs slowCallDurationMs');
+    o['slowCallDurationMs'] === undefined
+      ? 0
+      : checkNumber(o['slowCallDurationMs'], 'slowCallDurationMs', { min: 0, max: MAX_MS, openLow: true });
+  if (slowCallDurationMs === 0 && o['slowCallRateThreshold'] !== undefined)
+    invalid('slowCallRateThreshold needs slowCallDurationMs');
   const minimumCalls = checkInt(
     o['minimumCalls'],
     'minimumCalls',
@@ -112,9 +123,19 @@ export function resolveBreakerOptions(raw: BreakerOptions): ResolvedBreakerOptio
     dependency: checkName(o['dependency'], 'dependency'),
     domain: o['domain'] === undefined ? undefined : checkName(o['domain'], 'domain'),
     window,
-    failureRateThreshold: checkNumber(o['failureRateThreshold'], 'failureRateThreshold', { min: 0, max: 1, openLow: true }, 0.5),
+    failureRateThreshold: checkNumber(
+      o['failureRateThreshold'],
+      'failureRateThreshold',
+      { min: 0, max: 1, openLow: true },
+      0.5,
+    ),
     slowCallDurationMs,
-    slowCallRateThreshold: checkNumber(o['slowCallRateThreshold'], 'slowCallRateThreshold', { min: 0, max: 1, openLow: true }, 1),
+    slowCallRateThreshold: checkNumber(
+      o['slowCallRateThreshold'],
+      'slowCallRateThreshold',
+      { min: 0, max: 1, openLow: true },
+      1,
+    ),
     minimumCalls,
     backoff: {
       baseMs,
@@ -128,14 +149,19 @@ export function resolveBreakerOptions(raw: BreakerOptions): ResolvedBreakerOptio
     isFailure: checkFunction<((error: unknown) => boolean) | undefined>(o['isFailure'], 'isFailure', undefined),
     clock: resolveClock(o['clock']),
     random: checkFunction<() => number>(o['random'], 'random', Math.random),
-    onListenerError: checkFunction<((error: unknown, t: Transition) => void) | undefined>(o['onListenerError'], 'onListenerError', undefined),
+    onListenerError: checkFunction<((error: unknown, t: Transition) => void) | undefined>(
+      o['onListenerError'],
+      'onListenerError',
+      undefined,
+    ),
     maxRemoteSources: checkInt(o['maxRemoteSources'], 'maxRemoteSources', 1, 1_000_000, 1_024),
   };
 }
 
 function resolveClock(raw: unknown): Clock {
   if (raw === undefined) return systemClock;
-  if (typeof raw !== 'object' || raw === null || typeof (raw as { now?: unknown }).now !== 'function') invalid('clock must have now()');
+  if (typeof raw !== 'object' || raw === null || typeof (raw as { now?: unknown }).now !== 'function')
+    invalid('clock must have now()');
   // Read once here: a clock giving NaN would hold the breaker in states it never leaves (every comparison false).
   try {
     readClock(raw as Clock);

@@ -124,7 +124,18 @@ export class Bulkhead {
       this.aborted++;
       throw abortedError(signal, `${this.o.name}: aborted before it was submitted`);
     }
-    const task: Task = { cls, fn, resolve, reject, signal, onAbort: undefined, done: false, prev: undefined, next: undefined, queued: false };
+    const task: Task = {
+      cls,
+      fn,
+      resolve,
+      reject,
+      signal,
+      onAbort: undefined,
+      done: false,
+      prev: undefined,
+      next: undefined,
+      queued: false,
+    };
     if (this.canStart(cls)) {
       this.start(task);
       return;
@@ -137,7 +148,11 @@ export class Bulkhead {
       }
       this.dequeue(victim);
       this.shed++;
-      this.settle(victim, false, snError('ERR_CP_BULKHEAD_SHED', `${this.o.name}: shed for ${this.o.priorities[cls]} work`));
+      this.settle(
+        victim,
+        false,
+        snError('ERR_CP_BULKHEAD_SHED', `${this.o.name}: shed for ${this.o.priorities[cls]} work`),
+      );
     }
     this.enqueue(task);
   }

@@ -59,7 +59,8 @@ export function resolveBulkheadOptions(raw: BulkheadOptions): ResolvedBulkheadOp
   }
   if (total > maxConcurrent) invalid('reserved slots add up to more than maxConcurrent');
   // The lowest class is held back by every reservation above it: it must still get a slot in an idle domain.
-  if (total - reserved[priorities.length - 1]! >= maxConcurrent) invalid('reservations above the lowest class leave it no slot');
+  if (total - reserved[priorities.length - 1]! >= maxConcurrent)
+    invalid('reservations above the lowest class leave it no slot');
   return {
     name: checkName(o['name'], 'name'),
     maxConcurrent,

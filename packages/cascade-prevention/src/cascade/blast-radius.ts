@@ -61,7 +61,8 @@ export interface Region<P> {
 
 /** One walk from `source` (included) collecting nodes and domains; shared by blast radius and containment. */
 export function walkRegion<P>(dag: EctDag<P>, source: string, options: BlastRadiusOptions<P>): Region<P> {
-  if (typeof options !== 'object' || options === null) throw snError('ERR_CP_CONFIG_INVALID', 'options must be an object');
+  if (typeof options !== 'object' || options === null)
+    throw snError('ERR_CP_CONFIG_INVALID', 'options must be an object');
   const { limit, maxDepth, domainOf } = options;
   if (domainOf !== undefined && typeof domainOf !== 'function') {
     throw snError('ERR_CP_CONFIG_INVALID', 'domainOf must be a function');

@@ -79,7 +79,11 @@ export class CascadeDetector<P = unknown> {
       action.addLatency(r.latencyMs);
       agent.addLatency(r.latencyMs);
     }
-    const reason: AnomalyReason | undefined = failed ? (r.outcome as 'failure' | 'timeout') : slow ? 'latency' : undefined;
+    const reason: AnomalyReason | undefined = failed
+      ? (r.outcome as 'failure' | 'timeout')
+      : slow
+        ? 'latency'
+        : undefined;
     this.remember(r.jti, r.at, reason);
     return {
       jti: r.jti,

@@ -50,9 +50,15 @@ export function resolveCascadeOptions(options: CascadeOptions = {}): ResolvedCas
     const v = r[key];
     if (!(typeof v === 'number' && Number.isFinite(v) && v > 0)) throw config(`${key} must be a finite number > 0`);
   }
-  for (const [key, min] of [['warmup', 1], ['minCascadeSize', 2], ['maxAnomalies', 1], ['maxBaselines', 1]] as const) {
+  for (const [key, min] of [
+    ['warmup', 1],
+    ['minCascadeSize', 2],
+    ['maxAnomalies', 1],
+    ['maxBaselines', 1],
+  ] as const) {
     const v = r[key];
-    if (!(Number.isSafeInteger(v) && v >= min && v <= MAX_COUNT)) throw config(`${key} must be an integer in ${min}..${MAX_COUNT}`);
+    if (!(Number.isSafeInteger(v) && v >= min && v <= MAX_COUNT))
+      throw config(`${key} must be an integer in ${min}..${MAX_COUNT}`);
   }
   return Object.freeze(r);
 }

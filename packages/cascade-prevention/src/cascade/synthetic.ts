@@ -30,12 +30,18 @@ export interface LayeredWorkflowOptions {
  */
 export function layeredWorkflow(options: LayeredWorkflowOptions): DagNodeInput[] {
   const { seed, layers, width, agents, maxFanIn = 3, wid = 'wf', iat = 1_767_225_600 } = options;
-  for (const [key, v, max] of [['layers', layers, 1e7], ['width', width, 1e7], ['maxFanIn', maxFanIn, 100]] as const) {
+  for (const [key, v, max] of [
+    ['layers', layers, 1e7],
+    ['width', width, 1e7],
+    ['maxFanIn', maxFanIn, 100],
+  ] as const) {
     if (!(Number.isSafeInteger(v) && v >= 1 && v <= max)) throw snError('ERR_INPUT_INVALID', `${key} out of range`);
   }
   if (!Array.isArray(agents) || agents.length === 0) throw snError('ERR_INPUT_INVALID', 'agents must not be empty');
   const uniform = uniformSource(seededRandom(seed));
-  const nodes: DagNodeInput[] = [{ jti: `${wid}/0/0`, wid, iat, iss: agents[0]!, exec_act: `${agents[0]}.run`, pred: [] }];
+  const nodes: DagNodeInput[] = [
+    { jti: `${wid}/0/0`, wid, iat, iss: agents[0]!, exec_act: `${agents[0]}.run`, pred: [] },
+  ];
   const above: string[] = [];
   const window = Math.max(8, maxFanIn);
   for (let l = 1; l <= layers; l++) {

@@ -1,4 +1,11 @@
-import { base64UrlBytes, defineMessageType, EpochSecondsSchema, jsonValue, Sha256B64uSchema, TaskIdSchema } from '@safety-net/core';
+import {
+  base64UrlBytes,
+  defineMessageType,
+  EpochSecondsSchema,
+  jsonValue,
+  Sha256B64uSchema,
+  TaskIdSchema,
+} from '@safety-net/core';
 import { z } from 'zod';
 import { expAfterIat, MESSAGE_LABELS, MessageShape, NameSchema, UndoSchema } from './common.js';
 

@@ -64,7 +64,11 @@ export const CircuitAnnouncementClaimsSchema = z
   .superRefine((c, ctx) => {
     expAfterIat(c, ctx);
     if (OPEN_STATES.has(c.state) !== (c.retry_after !== undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['retry_after'], message: 'retry_after goes with, and only with, open states' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['retry_after'],
+        message: 'retry_after goes with, and only with, open states',
+      });
     }
     if (c.retry_after !== undefined && c.retry_after < c.since) {
       ctx.addIssue({ code: 'custom', path: ['retry_after'], message: 'retry_after is before since' });

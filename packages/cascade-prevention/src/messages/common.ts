@@ -61,5 +61,6 @@ export type Undo = z.infer<typeof UndoSchema>;
 
 /** `exp` must follow `iat` where a message carries both. */
 export function expAfterIat(c: { iat: number; exp?: number | undefined }, ctx: z.RefinementCtx): void {
-  if (c.exp !== undefined && c.exp <= c.iat) ctx.addIssue({ code: 'custom', path: ['exp'], message: 'exp is not after iat' });
+  if (c.exp !== undefined && c.exp <= c.iat)
+    ctx.addIssue({ code: 'custom', path: ['exp'], message: 'exp is not after iat' });
 }

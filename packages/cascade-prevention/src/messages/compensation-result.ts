@@ -1,4 +1,10 @@
-import { base64UrlBytes, defineMessageType, EpochSecondsSchema, Sha256B64uSchema, TaskIdSchema } from '@safety-net/core';
+import {
+  base64UrlBytes,
+  defineMessageType,
+  EpochSecondsSchema,
+  Sha256B64uSchema,
+  TaskIdSchema,
+} from '@safety-net/core';
 import { z } from 'zod';
 import { expAfterIat, MESSAGE_LABELS, MessageShape, NameSchema, ReasonTextSchema } from './common.js';
 

@@ -29,7 +29,8 @@ export const RollbackCompleteClaimsSchema = z
   .strict()
   .superRefine((c, ctx) => {
     expAfterIat(c, ctx);
-    if (c.status !== rollbackStatus(c)) ctx.addIssue({ code: 'custom', path: ['status'], message: 'status disagrees with the lists' });
+    if (c.status !== rollbackStatus(c))
+      ctx.addIssue({ code: 'custom', path: ['status'], message: 'status disagrees with the lists' });
     const seen = new Set<string>();
     for (const task of [...c.compensated, ...c.not_reversible, ...c.failed]) {
       if (seen.has(task)) ctx.addIssue({ code: 'custom', message: `task ${task} is listed twice` });

@@ -41,7 +41,8 @@ export const RollbackPlanClaimsSchema = z
       if (s.key !== compensationKey(c.rollback, s.task)) {
         ctx.addIssue({ code: 'custom', path: ['steps', i, 'key'], message: 'key is not "<rollback>/<task>"' });
       }
-      if (tasks.has(s.task)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'task'], message: 'task appears twice' });
+      if (tasks.has(s.task))
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'task'], message: 'task appears twice' });
       tasks.add(s.task);
     });
   });

@@ -1,6 +1,13 @@
 import { defineMessageType, EpochSecondsSchema, TaskIdSchema } from '@safety-net/core';
 import { z } from 'zod';
-import { expAfterIat, MAX_ROLLBACK_TASKS, MESSAGE_LABELS, MessageShape, NameSchema, ReasonTextSchema } from './common.js';
+import {
+  expAfterIat,
+  MAX_ROLLBACK_TASKS,
+  MESSAGE_LABELS,
+  MessageShape,
+  NameSchema,
+  ReasonTextSchema,
+} from './common.js';
 
 /** Which tasks a rollback covers (spec §6.1). */
 export const RollbackScopeSchema = z.enum(['descendants', 'workflow']);

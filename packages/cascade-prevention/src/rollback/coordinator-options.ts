@@ -72,13 +72,18 @@ export function resolveCoordinatorOptions(options: CoordinatorOptions): Resolved
     baseDelayMs: positiveInt(options.retry?.baseDelayMs ?? 200, 'retry.baseDelayMs', 3_600_000),
     maxDelayMs: positiveInt(options.retry?.maxDelayMs ?? 5000, 'retry.maxDelayMs', 3_600_000),
   };
-  if (retry.maxDelayMs < retry.baseDelayMs) throw snError('ERR_CP_CONFIG_INVALID', 'retry.maxDelayMs is below retry.baseDelayMs');
+  if (retry.maxDelayMs < retry.baseDelayMs)
+    throw snError('ERR_CP_CONFIG_INVALID', 'retry.maxDelayMs is below retry.baseDelayMs');
   return {
     ...options,
     store: options.store ?? new MemoryRollbackStore(),
     retry,
     callTimeoutMs: positiveInt(options.callTimeoutMs ?? 10_000, 'callTimeoutMs', 3_600_000),
-    excerptLifetimeSeconds: positiveInt(options.excerptLifetimeSeconds ?? 300, 'excerptLifetimeSeconds', MAX_EXCERPT_LIFETIME_SECONDS),
+    excerptLifetimeSeconds: positiveInt(
+      options.excerptLifetimeSeconds ?? 300,
+      'excerptLifetimeSeconds',
+      MAX_EXCERPT_LIFETIME_SECONDS,
+    ),
     plan: options.plan ?? {},
     clock: options.clock ?? systemClock,
     random: options.random ?? systemRandom,

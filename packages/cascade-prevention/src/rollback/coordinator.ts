@@ -1,3 +1,4 @@
+import { sha256 } from '@noble/hashes/sha2.js';
 import {
   type CborValue,
   encodeCbor,
@@ -9,25 +10,32 @@ import {
   toBase64Url,
   uniformSource,
 } from '@safety-net/core';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { openDuration } from '../breaker/backoff.js';
 import { compensationResult } from '../messages/compensation-result.js';
 import { cpDagNode } from '../messages/dag-node.js';
 import { type RollbackCompleteClaims, rollbackComplete, rollbackStatus } from '../messages/rollback-complete.js';
 import { type PlanStep, type RollbackPlanClaims, rollbackPlan } from '../messages/rollback-plan.js';
 import { type RollbackRequestClaims, rollbackRequest } from '../messages/rollback-request.js';
-import { type CoordinatorOptions, type ResolvedCoordinatorOptions, resolveCoordinatorOptions } from './coordinator-options.js';
-import { readStoredMessage } from './stored-message.js';
+import {
+  type CoordinatorOptions,
+  type ResolvedCoordinatorOptions,
+  resolveCoordinatorOptions,
+} from './coordinator-options.js';
 import { planRollback } from './plan.js';
 import type { StepState, StoredRollback } from './store.js';
+import { readStoredMessage } from './stored-message.js';
 import type { ParticipantAddress } from './transport.js';
 
 /** What the caller asks for: the request claims the coordinator does not fill in itself. */
-export type RollbackInput = Pick<RollbackRequestClaims, 'rollback' | 'root_cause' | 'scope' | 'known_good' | 'reason' | 'deadline'> &
+export type RollbackInput = Pick<
+  RollbackRequestClaims,
+  'rollback' | 'root_cause' | 'scope' | 'known_good' | 'reason' | 'deadline'
+> &
   Partial<Pick<RollbackRequestClaims, 'aud'>>;
 
 /** How a rollback ended, with every signed message it produced. */
-export interface RollbackOutcome extends Pick<RollbackCompleteClaims, 'rollback' | 'status' | 'compensated' | 'not_reversible' | 'failed'> {
+export interface RollbackOutcome
+  extends Pick<RollbackCompleteClaims, 'rollback' | 'status' | 'compensated' | 'not_reversible' | 'failed'> {
   readonly request: Uint8Array;
   readonly plan: Uint8Array;
   /** The signed Compensation Results that settled steps, in plan order. */
@@ -39,8 +47,19 @@ export interface RollbackOutcome extends Pick<RollbackCompleteClaims, 'rollback'
 export type CoordinatorEvent =
   | { readonly type: 'planned'; readonly rollback: string; readonly steps: number }
   | { readonly type: 'fenced'; readonly rollback: string; readonly agent: string; readonly ok: boolean }
-  | { readonly type: 'attempt'; readonly rollback: string; readonly step: PlanStep; readonly attempt: number; readonly error?: string }
-  | { readonly type: 'settled'; readonly rollback: string; readonly step: PlanStep; readonly status: StepState['status'] }
+  | {
+      readonly type: 'attempt';
+      readonly rollback: string;
+      readonly step: PlanStep;
+      readonly attempt: number;
+      readonly error?: string;
+    }
+  | {
+      readonly type: 'settled';
+      readonly rollback: string;
+      readonly step: PlanStep;
+      readonly status: StepState['status'];
+    }
   | { readonly type: 'completed'; readonly rollback: string; readonly status: RollbackCompleteClaims['status'] };
 
 /**
@@ -131,7 +150,8 @@ export class RollbackCoordinator {
     this.#record(() => cpDagNode(rollbackRequest, request));
     this.#record(() => cpDagNode(rollbackPlan, plan));
     for (const s of stored.steps) {
-      if (s.result && s.status !== 'failed') this.#record(() => cpDagNode(compensationResult, readStoredMessage(compensationResult, s.result!)));
+      if (s.result && s.status !== 'failed')
+        this.#record(() => cpDagNode(compensationResult, readStoredMessage(compensationResult, s.result!)));
     }
     const byAgent = groupByAgent(plan.steps);
 
@@ -150,7 +170,9 @@ export class RollbackCoordinator {
     if (!stored.released) {
       for (const [agent, steps] of byAgent) {
         // A participant that cannot be told keeps its fence until an operator lifts it: the safe side.
-        await this.#retrying(request.deadline, (signal) => o.transport.releaseFences({ agent, steps }, complete, signal)).catch(() => {});
+        await this.#retrying(request.deadline, (signal) =>
+          o.transport.releaseFences({ agent, steps }, complete, signal),
+        ).catch(() => {});
       }
       await o.store.markReleased(plan.rollback);
     }
@@ -169,7 +191,9 @@ export class RollbackCoordinator {
   }
 
   async #fence(plan: RollbackPlanClaims, deadline: number, to: ParticipantAddress): Promise<void> {
-    const ok = await this.#retrying(deadline, (signal) => this.#o.transport.raiseFences(to, this.#excerpt(plan, to), signal)).then(
+    const ok = await this.#retrying(deadline, (signal) =>
+      this.#o.transport.raiseFences(to, this.#excerpt(plan, to), signal),
+    ).then(
       () => true,
       () => false,
     );
@@ -192,7 +216,9 @@ export class RollbackCoordinator {
       if (attempts >= o.retry.attempts) break;
       attempts = await o.store.addAttempt(plan.rollback, step.step);
       try {
-        const bytes = await withTimeout(Math.min(o.callTimeoutMs, remaining), (signal) => o.transport.compensate(to, this.#excerpt(plan, to), signal));
+        const bytes = await withTimeout(Math.min(o.callTimeoutMs, remaining), (signal) =>
+          o.transport.compensate(to, this.#excerpt(plan, to), signal),
+        );
         const result = this.#checkResult(plan, step, bytes);
         if (result.outcome !== 'failed') {
           await o.store.settle(plan.rollback, step.step, { status: result.outcome, result: bytes });
@@ -210,13 +236,21 @@ export class RollbackCoordinator {
       this.#onEvent({ type: 'attempt', rollback: plan.rollback, step, attempt: attempts, error: lastReason });
       if (attempts < o.retry.attempts) await o.sleep(this.#delay(attempts));
     }
-    await o.store.settle(plan.rollback, step.step, { status: 'failed', reason: lastReason.slice(0, 1024), ...(lastResult ? { result: lastResult } : {}) });
+    await o.store.settle(plan.rollback, step.step, {
+      status: 'failed',
+      reason: lastReason.slice(0, 1024),
+      ...(lastResult ? { result: lastResult } : {}),
+    });
     this.#onEvent({ type: 'settled', rollback: plan.rollback, step, status: 'failed' });
   }
 
   /** A result counts only when its agent signed it for this very step. */
   #checkResult(plan: RollbackPlanClaims, step: PlanStep, bytes: Uint8Array) {
-    const verified = compensationResult.verify(bytes, { key: this.#o.participants, issuer: step.agent, clock: this.#o.clock });
+    const verified = compensationResult.verify(bytes, {
+      key: this.#o.participants,
+      issuer: step.agent,
+      clock: this.#o.clock,
+    });
     if (!verified.ok) throw verified.error;
     const r = verified.claims;
     if (r.rollback !== plan.rollback || r.task !== step.task || r.key !== step.key) {

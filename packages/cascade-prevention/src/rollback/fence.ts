@@ -50,7 +50,10 @@ export class Fence {
     if (!this.#byHolder.has(key)) {
       const other = [...this.#byHolder.values()].find((h) => h.holder.rollback === holder.rollback);
       if (other) {
-        throw snError('ERR_CP_ROLLBACK_CONFLICT', `${holder.rollback} is fenced by ${other.holder.coordinator} for plan ${other.holder.plan}`);
+        throw snError(
+          'ERR_CP_ROLLBACK_CONFLICT',
+          `${holder.rollback} is fenced by ${other.holder.coordinator} for plan ${other.holder.plan}`,
+        );
       }
       return;
     }

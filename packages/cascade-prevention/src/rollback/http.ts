@@ -10,7 +10,13 @@ const COSE = 'application/cose';
 /** The HTTP status a participant answers a refused call with (spec §6.3). */
 function statusOf(code: ErrorCode): number {
   const family = ERROR_CODES[code].family;
-  if (code === 'ERR_CP_PLAN_INVALID' || family === 'key' || code === 'ERR_CLAIMS_ISSUER' || code === 'ERR_CLAIMS_AUDIENCE') return 403;
+  if (
+    code === 'ERR_CP_PLAN_INVALID' ||
+    family === 'key' ||
+    code === 'ERR_CLAIMS_ISSUER' ||
+    code === 'ERR_CLAIMS_AUDIENCE'
+  )
+    return 403;
   return family === 'cp' && code !== 'ERR_CP_ROLLBACK_UNKNOWN' ? 409 : 400;
 }
 
@@ -27,7 +33,8 @@ export function participantHandler(participant: RollbackParticipant): (request: 
   return async (request) => {
     const resource = new URL(request.url).pathname.split('/').pop();
     if (request.method !== 'POST') return new Response(null, { status: 405, headers: { allow: 'POST' } });
-    if (resource !== 'fence' && resource !== 'compensate' && resource !== 'release') return refuse(404, 'ERR_INPUT_INVALID');
+    if (resource !== 'fence' && resource !== 'compensate' && resource !== 'release')
+      return refuse(404, 'ERR_INPUT_INVALID');
     try {
       const body = await readBody(request);
       if (resource === 'fence') {

@@ -1,6 +1,12 @@
 export type { CheckpointLookup } from './checkpoints.js';
 export { type CompensationEntry, type CompensationRecord, MemoryCompensationRecord } from './compensation-record.js';
-export { type CoordinatorEvent, requestDigest, RollbackCoordinator, type RollbackInput, type RollbackOutcome } from './coordinator.js';
+export {
+  type CoordinatorEvent,
+  RollbackCoordinator,
+  type RollbackInput,
+  type RollbackOutcome,
+  requestDigest,
+} from './coordinator.js';
 export type { CoordinatorOptions, RetryOptions } from './coordinator-options.js';
 export { Fence, type FenceHolder } from './fence.js';
 export { type HttpTransportOptions, httpTransport, MAX_ROLLBACK_BODY_BYTES, participantHandler } from './http.js';

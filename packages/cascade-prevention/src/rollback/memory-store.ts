@@ -67,6 +67,11 @@ export class MemoryRollbackStore implements RollbackStore {
   }
 
   #snapshot(e: Entry): StoredRollback {
-    return { ...e.head, steps: [...e.steps.values()], released: e.released, ...(e.complete ? { complete: e.complete } : {}) };
+    return {
+      ...e.head,
+      steps: [...e.steps.values()],
+      released: e.released,
+      ...(e.complete ? { complete: e.complete } : {}),
+    };
   }
 }

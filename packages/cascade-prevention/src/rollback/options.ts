@@ -25,9 +25,13 @@ const MAX_LIMIT = 100_000_000;
 
 /** Fills in the defaults; anything out of range is `ERR_CP_CONFIG_INVALID`. */
 export function resolvePlanOptions(options: PlanOptions = {}): ResolvedPlanOptions {
-  if (typeof options !== 'object' || options === null) throw snError('ERR_CP_CONFIG_INVALID', 'options must be an object');
+  if (typeof options !== 'object' || options === null)
+    throw snError('ERR_CP_CONFIG_INVALID', 'options must be an object');
   const { maxScope = 100_000, maxWorkflow = 1_000_000, isRecord = isRecordTask } = options;
-  for (const [key, v] of [['maxScope', maxScope], ['maxWorkflow', maxWorkflow]] as const) {
+  for (const [key, v] of [
+    ['maxScope', maxScope],
+    ['maxWorkflow', maxWorkflow],
+  ] as const) {
     if (!(Number.isSafeInteger(v) && v >= 1 && v <= MAX_LIMIT)) {
       throw snError('ERR_CP_CONFIG_INVALID', `${key} must be an integer in 1..${MAX_LIMIT}`);
     }

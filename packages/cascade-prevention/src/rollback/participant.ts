@@ -124,7 +124,8 @@ export class RollbackParticipant {
     if (!result.ok) throw result.error;
     const { iss, iat, pred, rollback } = result.claims;
     const plan = pred[0];
-    if (plan === undefined) throw snError('ERR_CP_PLAN_INVALID', 'a Rollback Complete names its plan as its first predecessor');
+    if (plan === undefined)
+      throw snError('ERR_CP_PLAN_INVALID', 'a Rollback Complete names its plan as its first predecessor');
     const holder = { rollback, coordinator: iss, plan };
     this.fence.releaseBy(holder);
     // Every excerpt of the plan was signed before its Complete and lives at most the longest excerpt lifetime.
@@ -134,10 +135,15 @@ export class RollbackParticipant {
   }
 
   #verifyExcerpt(excerpt: Uint8Array): RollbackPlanClaims {
-    const result = rollbackPlan.verify(excerpt, { key: this.#options.coordinators, audience: this.agent, clock: this.#clock });
+    const result = rollbackPlan.verify(excerpt, {
+      key: this.#options.coordinators,
+      audience: this.agent,
+      clock: this.#clock,
+    });
     if (!result.ok) throw result.error;
     const plan = result.claims;
-    if (plan.pred.length !== 1) throw snError('ERR_CP_PLAN_INVALID', 'an excerpt names exactly the full plan as its predecessor');
+    if (plan.pred.length !== 1)
+      throw snError('ERR_CP_PLAN_INVALID', 'an excerpt names exactly the full plan as its predecessor');
     if (plan.exp === undefined || plan.exp - plan.iat > MAX_EXCERPT_LIFETIME_SECONDS) {
       throw snError('ERR_CP_PLAN_INVALID', `an excerpt expires within ${MAX_EXCERPT_LIFETIME_SECONDS} s of its iat`);
     }
@@ -151,13 +157,21 @@ export class RollbackParticipant {
     if (known?.result) return known.result;
     const handler = step.undo === 'not_reversible' ? undefined : this.#options.handlers[step.undo.action];
     if (!handler) {
-      const reason = step.undo === 'not_reversible' ? 'the checkpoint says the task is not reversible' : 'no handler for the action';
+      const reason =
+        step.undo === 'not_reversible' ? 'the checkpoint says the task is not reversible' : 'no handler for the action';
       return this.#final(plan, step, { outcome: 'not_reversible', reason, attempts: known?.attempts ?? 0 });
     }
     if (signal.aborted) throw snError('ERR_CP_ABORTED');
     const attempt = await this.#record.addAttempt(step.key);
     try {
-      const { state } = await handler({ rollback: plan.rollback, holder: holderOf(plan), step, key: step.key, attempt, signal });
+      const { state } = await handler({
+        rollback: plan.rollback,
+        holder: holderOf(plan),
+        step,
+        key: step.key,
+        attempt,
+        signal,
+      });
       return await this.#final(plan, step, { outcome: 'compensated', state, attempts: attempt });
     } catch (e) {
       if (isSafetyNetError(e, 'ERR_CP_NOT_REVERSIBLE')) {

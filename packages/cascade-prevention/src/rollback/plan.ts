@@ -47,14 +47,16 @@ export function planRollback<P>(
   const req = readRequest(request, maxScope);
   const root = node(dag, req.root_cause);
   for (const k of req.known_good) {
-    if (node(dag, k).wid !== root.wid) throw snError('ERR_CP_PLAN_INVALID', `known_good task ${k} is in another workflow`);
+    if (node(dag, k).wid !== root.wid)
+      throw snError('ERR_CP_PLAN_INVALID', `known_good task ${k} is in another workflow`);
   }
   const scope = new Scope<P>(maxScope);
   if (req.scope === 'descendants') {
     scope.addWithDescendants(dag, root.jti);
   } else {
     const kept = protectedTasks(dag, req.known_good, maxWorkflow);
-    if (kept.has(root.jti)) throw snError('ERR_CP_PLAN_INVALID', 'root_cause is known_good or an ancestor of a known_good task');
+    if (kept.has(root.jti))
+      throw snError('ERR_CP_PLAN_INVALID', 'root_cause is known_good or an ancestor of a known_good task');
     for (const jti of workflowTasks(dag, root.wid, maxWorkflow)) if (!kept.has(jti)) scope.add(node(dag, jti));
   }
   const record = (n: DagNode<P>) => isRecord(n as DagNode);

@@ -49,7 +49,11 @@ export interface RollbackStore {
   /** Counts one more call for a step; returns the new count. */
   addAttempt(rollback: string, step: number): Promise<number>;
   /** Settles a step: final status with the signed result or a reason. */
-  settle(rollback: string, step: number, outcome: { status: Exclude<StepStatus, 'pending'>; result?: Uint8Array; reason?: string }): Promise<void>;
+  settle(
+    rollback: string,
+    step: number,
+    outcome: { status: Exclude<StepStatus, 'pending'>; result?: Uint8Array; reason?: string },
+  ): Promise<void>;
   /** Records the signed Rollback Complete: every step is settled. */
   finish(rollback: string, complete: Uint8Array): Promise<void>;
   /** Marks the rollback released: its Rollback Complete was sent to the participants. */

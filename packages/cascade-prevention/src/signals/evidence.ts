@@ -14,7 +14,11 @@ import type { CircuitBreaker } from '../breaker/breaker.js';
  * tripOnEvidence(breakerFor(inventory), gate);
  * ```
  */
-export function tripOnEvidence(breaker: CircuitBreaker, appraisal: Appraisal, tripOn: readonly BetVerdict[] = ['violation']): boolean {
+export function tripOnEvidence(
+  breaker: CircuitBreaker,
+  appraisal: Appraisal,
+  tripOn: readonly BetVerdict[] = ['violation'],
+): boolean {
   const bet = appraisal.claims;
   if (bet === undefined || bet.sub !== breaker.dependency || !tripOn.includes(bet.verdict)) return false;
   // An appraisal hands back the claims of every BET that verified, also when it refused it for other reasons.

@@ -4,7 +4,9 @@ import { circuitAnnouncement } from '../messages/circuit-announcement.js';
 import { failureSignal } from '../messages/failure-signal.js';
 
 /** What receiving a signal did: whether a local breaker changed state, or why the signal was refused. */
-export type ReceiveResult = { readonly ok: true; readonly changed: boolean } | { readonly ok: false; readonly error: SafetyNetError };
+export type ReceiveResult =
+  | { readonly ok: true; readonly changed: boolean }
+  | { readonly ok: false; readonly error: SafetyNetError };
 
 /**
  * Verifies a peer's Circuit State Announcement and applies it to the local breaker for the same dependency
@@ -19,7 +21,11 @@ export type ReceiveResult = { readonly ok: true; readonly changed: boolean } | {
  * if (r.ok && r.changed) log(`opened by a peer: ${breaker.state}`);
  * ```
  */
-export function receiveAnnouncement(breaker: CircuitBreaker, bytes: Uint8Array, verify: MessageVerifyOptions): ReceiveResult {
+export function receiveAnnouncement(
+  breaker: CircuitBreaker,
+  bytes: Uint8Array,
+  verify: MessageVerifyOptions,
+): ReceiveResult {
   const result = circuitAnnouncement.verify(bytes, verify);
   if (!result.ok) return result;
   return settle(() => {
@@ -36,7 +42,11 @@ export function receiveAnnouncement(breaker: CircuitBreaker, bytes: Uint8Array, 
  * (§3.6): one that already applied this signal or a later one refuses it without keeping it from the others, and
  * the result is that refusal only when every such breaker refused. Never throws for bad input.
  */
-export function receiveFailureSignal(breakers: Iterable<CircuitBreaker>, bytes: Uint8Array, verify: MessageVerifyOptions): ReceiveResult {
+export function receiveFailureSignal(
+  breakers: Iterable<CircuitBreaker>,
+  bytes: Uint8Array,
+  verify: MessageVerifyOptions,
+): ReceiveResult {
   const result = failureSignal.verify(bytes, verify);
   if (!result.ok) return result;
   let accepted = false;

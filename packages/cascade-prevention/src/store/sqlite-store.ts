@@ -105,7 +105,13 @@ export class SqliteRollbackStore implements RollbackStore {
         plan: new Uint8Array(row.plan),
         steps: steps.map((s): StepState => {
           const result = bytes(s.result);
-          return { step: s.step, status: s.status, attempts: s.attempts, ...(result ? { result } : {}), ...(s.reason ? { reason: s.reason } : {}) };
+          return {
+            step: s.step,
+            status: s.status,
+            attempts: s.attempts,
+            ...(result ? { result } : {}),
+            ...(s.reason ? { reason: s.reason } : {}),
+          };
         }),
         released: row.released === 1,
         ...(complete ? { complete } : {}),
@@ -116,7 +122,9 @@ export class SqliteRollbackStore implements RollbackStore {
   async addAttempt(rollback: string, step: number): Promise<number> {
     return guard('addAttempt', () => {
       const row = this.#db
-        .prepare('UPDATE cp_rollback_step SET attempts = attempts + 1 WHERE rollback = ? AND step = ? RETURNING attempts')
+        .prepare(
+          'UPDATE cp_rollback_step SET attempts = attempts + 1 WHERE rollback = ? AND step = ? RETURNING attempts',
+        )
         .get(rollback, step) as { attempts: number } | undefined;
       if (!row) throw snError('ERR_CP_ROLLBACK_UNKNOWN', `${rollback} step ${step}`);
       return row.attempts;
@@ -146,7 +154,9 @@ export class SqliteRollbackStore implements RollbackStore {
 
   async unfinished(): Promise<string[]> {
     return guard('unfinished', () =>
-      (this.#db.prepare('SELECT id FROM cp_rollback WHERE released = 0 ORDER BY rowid').all() as { id: string }[]).map((r) => r.id),
+      (this.#db.prepare('SELECT id FROM cp_rollback WHERE released = 0 ORDER BY rowid').all() as { id: string }[]).map(
+        (r) => r.id,
+      ),
     );
   }
 
@@ -189,7 +199,9 @@ export class SqliteCompensationRecord implements CompensationRecord {
   async addAttempt(key: string): Promise<number> {
     return guard('addAttempt', () => {
       const row = this.#db
-        .prepare('INSERT INTO cp_compensation (key, attempts) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET attempts = attempts + 1 RETURNING attempts')
+        .prepare(
+          'INSERT INTO cp_compensation (key, attempts) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET attempts = attempts + 1 RETURNING attempts',
+        )
         .get(key) as { attempts: number };
       return row.attempts;
     });
@@ -197,7 +209,11 @@ export class SqliteCompensationRecord implements CompensationRecord {
 
   async setResult(key: string, result: Uint8Array): Promise<void> {
     guard('setResult', () => {
-      this.#db.prepare('INSERT INTO cp_compensation (key, result) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET result = excluded.result').run(key, result);
+      this.#db
+        .prepare(
+          'INSERT INTO cp_compensation (key, result) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET result = excluded.result',
+        )
+        .run(key, result);
     });
   }
 

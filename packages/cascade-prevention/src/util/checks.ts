@@ -10,7 +10,8 @@ export function invalid(what: string): never {
 
 /** A name as the messages carry it: 1…256 characters. */
 export function checkName(value: unknown, what: string): string {
-  if (typeof value !== 'string' || value.length < 1 || value.length > 256) invalid(`${what} must be a name of 1…256 characters`);
+  if (typeof value !== 'string' || value.length < 1 || value.length > 256)
+    invalid(`${what} must be a name of 1…256 characters`);
   return value;
 }
 

@@ -92,7 +92,13 @@ describe('circuit breaker: options', () => {
     fc.assert(
       fc.property(fc.anything(), fc.anything(), fc.anything(), (window, threshold, extra) => {
         try {
-          new CircuitBreaker({ id: 'b', dependency: 'd', window, failureRateThreshold: threshold, minimumCalls: extra } as BreakerOptions);
+          new CircuitBreaker({
+            id: 'b',
+            dependency: 'd',
+            window,
+            failureRateThreshold: threshold,
+            minimumCalls: extra,
+          } as BreakerOptions);
         } catch (e) {
           expect(isSafetyNetError(e, 'ERR_CP_CONFIG_INVALID')).toBe(true);
         }
@@ -103,17 +109,27 @@ describe('circuit breaker: options', () => {
 
   it('accepts the bounds', () => {
     expect(new CircuitBreaker({ ...base, window: { kind: 'count', size: 1_000_000 } }).state).toBe('closed');
-    expect(new CircuitBreaker({ ...base, window: { kind: 'time', seconds: 86_400, buckets: 3_600 } }).state).toBe('closed');
+    expect(new CircuitBreaker({ ...base, window: { kind: 'time', seconds: 86_400, buckets: 3_600 } }).state).toBe(
+      'closed',
+    );
   });
 
   it('rejects a non-function call or bad call options with ERR_CP_CONFIG_INVALID', async () => {
     const { breaker } = setup();
     expect(await outcome(breaker.execute(42 as unknown as () => Promise<number>))).toBe('ERR_CP_CONFIG_INVALID');
-    expect(await outcome(breaker.execute(ok, { fallback: 1 as unknown as () => string }))).toBe('ERR_CP_CONFIG_INVALID');
+    expect(await outcome(breaker.execute(ok, { fallback: 1 as unknown as () => string }))).toBe(
+      'ERR_CP_CONFIG_INVALID',
+    );
     expect(await outcome(breaker.execute(ok, { signal: {} as AbortSignal }))).toBe('ERR_CP_CONFIG_INVALID');
-    expect(() => breaker.trip('bored' as 'evidence')).toThrow(expect.objectContaining({ code: 'ERR_CP_CONFIG_INVALID' }));
-    expect(() => breaker.forceOpen('x', Number.NaN)).toThrow(expect.objectContaining({ code: 'ERR_CP_CONFIG_INVALID' }));
-    expect(() => breaker.onTransition(null as unknown as () => void)).toThrow(expect.objectContaining({ code: 'ERR_CP_CONFIG_INVALID' }));
+    expect(() => breaker.trip('bored' as 'evidence')).toThrow(
+      expect.objectContaining({ code: 'ERR_CP_CONFIG_INVALID' }),
+    );
+    expect(() => breaker.forceOpen('x', Number.NaN)).toThrow(
+      expect.objectContaining({ code: 'ERR_CP_CONFIG_INVALID' }),
+    );
+    expect(() => breaker.onTransition(null as unknown as () => void)).toThrow(
+      expect.objectContaining({ code: 'ERR_CP_CONFIG_INVALID' }),
+    );
   });
 });
 
@@ -198,7 +214,8 @@ describe('circuit breaker: calls', () => {
     await tripOpen(breaker);
     clock.advance(10_000);
     const gates: ((ok: boolean) => void)[] = [];
-    const probe = () => new Promise<string>((resolve, reject) => gates.push((y) => (y ? resolve('p') : reject(new Error('p')))));
+    const probe = () =>
+      new Promise<string>((resolve, reject) => gates.push((y) => (y ? resolve('p') : reject(new Error('p')))));
     const p1 = outcome(breaker.execute(probe));
     const p2 = outcome(breaker.execute(probe));
     expect(await outcome(breaker.execute(probe))).toBe('ERR_CP_CIRCUIT_OPEN');
@@ -218,7 +235,11 @@ describe('circuit breaker: calls', () => {
     await breaker.execute(ok);
     await breaker.execute(ok);
     expect(breaker.state).toBe('closed');
-    expect(transitions.map((t) => `${t.to}:${t.reason.kind}`)).toEqual(['open:failure_rate', 'half_open:open_elapsed', 'closed:probe_succeeded']);
+    expect(transitions.map((t) => `${t.to}:${t.reason.kind}`)).toEqual([
+      'open:failure_rate',
+      'half_open:open_elapsed',
+      'closed:probe_succeeded',
+    ]);
     await tripOpen(breaker); // soon after closing: second step of the backoff
     expect(breaker.snapshot()).toMatchObject({ trips: 2, retryAfterMs: clock.now() + 20_000 });
     clock.advance(20_000);
@@ -298,7 +319,11 @@ describe('circuit breaker: operator and listeners', () => {
   it('forced_open holds until reset; with until it turns half-open; disabled passes everything uncounted', async () => {
     const { clock, breaker, transitions } = setup();
     breaker.forceOpen('maintenance');
-    expect(transitions.at(-1)).toMatchObject({ to: 'forced_open', reason: { kind: 'operator', detail: 'maintenance' }, retryAfterMs: T0 + 10_000 });
+    expect(transitions.at(-1)).toMatchObject({
+      to: 'forced_open',
+      reason: { kind: 'operator', detail: 'maintenance' },
+      retryAfterMs: T0 + 10_000,
+    });
     clock.advance(1_000_000);
     expect(breaker.state).toBe('forced_open');
     expect(breaker.trip('evidence')).toBe(false);
@@ -310,12 +335,21 @@ describe('circuit breaker: operator and listeners', () => {
     for (let i = 0; i < 10; i++) expect(await outcome(breaker.execute(fail))).toBe('down');
     expect(breaker.snapshot()).toMatchObject({ state: 'disabled', calls: 0 });
     breaker.reset();
-    expect(transitions.map((t) => t.to)).toEqual(['forced_open', 'closed', 'forced_open', 'half_open', 'disabled', 'closed']);
+    expect(transitions.map((t) => t.to)).toEqual([
+      'forced_open',
+      'closed',
+      'forced_open',
+      'half_open',
+      'disabled',
+      'closed',
+    ]);
   });
 
   it('survives throwing listeners, reports them, and delivers re-entrant transitions in order', async () => {
     const reported: string[] = [];
-    const { breaker, transitions } = setup({ onListenerError: (e, t) => reported.push(`${(e as Error).message}@${t.to}`) });
+    const { breaker, transitions } = setup({
+      onListenerError: (e, t) => reported.push(`${(e as Error).message}@${t.to}`),
+    });
     breaker.onTransition(() => {
       throw new Error('listener bug');
     });
@@ -337,7 +371,11 @@ describe('circuit breaker: operator and listeners', () => {
   it('trip opens for the next backoff step, or until a given time, and extends an open breaker only later', () => {
     const { clock, breaker, transitions } = setup();
     expect(breaker.trip('evidence', 'BET violation')).toBe(true);
-    expect(transitions.at(-1)).toMatchObject({ to: 'open', reason: { kind: 'evidence', detail: 'BET violation' }, retryAfterMs: T0 + 10_000 });
+    expect(transitions.at(-1)).toMatchObject({
+      to: 'open',
+      reason: { kind: 'evidence', detail: 'BET violation' },
+      retryAfterMs: T0 + 10_000,
+    });
     expect(breaker.trip('explicit_signal', 'x', T0 + 5_000)).toBe(false);
     expect(breaker.trip('explicit_signal', 'x', T0 + 50_000)).toBe(true);
     expect(transitions.at(-1)).toMatchObject({ from: 'open', to: 'open', since: T0 / 1000, retryAfterMs: T0 + 50_000 });
@@ -359,8 +397,14 @@ describe('circuit breaker: remote announcements and failure signals', () => {
   it('opens on a remote open until its retry_after, ordered by seq per issuer and breaker', () => {
     const { clock, breaker, transitions } = setup();
     expect(breaker.applyRemote(ann(5, 'open', T0 / 1000 + 30))).toBe(true);
-    expect(transitions.at(-1)).toMatchObject({ to: 'open', reason: { kind: 'explicit_signal' }, retryAfterMs: T0 + 30_000 });
-    expect(() => breaker.applyRemote(ann(5, 'closed'))).toThrow(expect.objectContaining({ code: 'ERR_CP_ANNOUNCEMENT_STALE' }));
+    expect(transitions.at(-1)).toMatchObject({
+      to: 'open',
+      reason: { kind: 'explicit_signal' },
+      retryAfterMs: T0 + 30_000,
+    });
+    expect(() => breaker.applyRemote(ann(5, 'closed'))).toThrow(
+      expect.objectContaining({ code: 'ERR_CP_ANNOUNCEMENT_STALE' }),
+    );
     expect(() => breaker.applyRemote(ann(4, 'forced_open', T0 / 1000 + 90))).toThrow(
       expect.objectContaining({ code: 'ERR_CP_ANNOUNCEMENT_STALE' }),
     );
@@ -374,7 +418,8 @@ describe('circuit breaker: remote announcements and failure signals', () => {
 
   it('keeps the seq of at most maxRemoteSources pairs, refusing new pairs and never forgetting old ones', () => {
     const { breaker } = setup({ maxRemoteSources: 3 });
-    for (const name of ['pool-1', 'pool-2', 'pool-3']) expect(breaker.applyRemote({ ...ann(7, 'closed'), breaker: name })).toBe(false);
+    for (const name of ['pool-1', 'pool-2', 'pool-3'])
+      expect(breaker.applyRemote({ ...ann(7, 'closed'), breaker: name })).toBe(false);
     const before = breaker.snapshot();
     expect(() => breaker.applyRemote({ ...ann(1, 'open', T0 / 1000 + 30), breaker: 'pool-4' })).toThrow(
       expect.objectContaining({ code: 'ERR_CP_TOO_MANY_SOURCES' }),
@@ -389,7 +434,9 @@ describe('circuit breaker: remote announcements and failure signals', () => {
     );
     expect(breaker.applyRemote({ ...ann(8, 'open', T0 / 1000 + 30), breaker: 'pool-1' })).toBe(true);
     for (const bad of [0, 1.5, 1_000_001, '3']) {
-      expect(() => setup({ maxRemoteSources: bad as number })).toThrow(expect.objectContaining({ code: 'ERR_CP_CONFIG_INVALID' }));
+      expect(() => setup({ maxRemoteSources: bad as number })).toThrow(
+        expect.objectContaining({ code: 'ERR_CP_CONFIG_INVALID' }),
+      );
     }
   });
 
@@ -431,7 +478,8 @@ describe('circuit breaker: remote announcements and failure signals', () => {
       { ...ann(1, 'open', 5), retry_after: Number.POSITIVE_INFINITY },
       { ...ann(1, 'open', 5), seq: 2 ** 60 },
     ];
-    for (const a of bad) expect(() => breaker.applyRemote(a)).toThrow(expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }));
+    for (const a of bad)
+      expect(() => breaker.applyRemote(a)).toThrow(expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }));
     expect(breaker.state).toBe('closed');
     fc.assert(
       fc.property(fc.anything(), (a) => {
@@ -448,8 +496,12 @@ describe('circuit breaker: remote announcements and failure signals', () => {
   it('applies failure signals from its dependency: unavailable opens, recovered half-opens, older ones are stale', () => {
     const { breaker } = setup();
     const dep = 'spiffe://example.org/pool';
-    expect(breaker.applyFailureSignal({ iss: 'spiffe://example.org/else', iat: 1, jti: 'fs-1', status: 'unavailable' })).toBe(false);
-    expect(breaker.applyFailureSignal({ iss: dep, iat: 100, jti: 'fs-1', status: 'unavailable', until: T0 / 1000 + 120 })).toBe(true);
+    expect(
+      breaker.applyFailureSignal({ iss: 'spiffe://example.org/else', iat: 1, jti: 'fs-1', status: 'unavailable' }),
+    ).toBe(false);
+    expect(
+      breaker.applyFailureSignal({ iss: dep, iat: 100, jti: 'fs-1', status: 'unavailable', until: T0 / 1000 + 120 }),
+    ).toBe(true);
     expect(breaker.snapshot()).toMatchObject({ state: 'open', retryAfterMs: T0 + 120_000 });
     expect(breaker.applyFailureSignal({ iss: dep, iat: 101, jti: 'fs-2', status: 'degraded' })).toBe(false);
     expect(() => breaker.applyFailureSignal({ iss: dep, iat: 99, jti: 'fs-3', status: 'recovered' })).toThrow(
@@ -457,9 +509,9 @@ describe('circuit breaker: remote announcements and failure signals', () => {
     );
     expect(breaker.applyFailureSignal({ iss: dep, iat: 102, jti: 'fs-4', status: 'recovered' })).toBe(true);
     expect(breaker.state).toBe('half_open');
-    expect(() => breaker.applyFailureSignal({ iss: dep, iat: 103, jti: 'fs-5', status: 'recovered', until: 5 })).toThrow(
-      expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }),
-    );
+    expect(() =>
+      breaker.applyFailureSignal({ iss: dep, iat: 103, jti: 'fs-5', status: 'recovered', until: 5 }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }));
     // Without `until`: the next backoff step (trips stay uncounted).
     const other = setup();
     other.breaker.applyFailureSignal({ iss: dep, iat: 1, jti: 'fs-1', status: 'unavailable' });
@@ -474,16 +526,22 @@ describe('circuit breaker: remote announcements and failure signals', () => {
     expect(await outcome(breaker.execute(ok))).toBe('ok'); // the probe closes it
     expect(breaker.state).toBe('closed');
     const before = { snapshot: breaker.snapshot(), transitions: transitions.length };
-    expect(() => breaker.applyFailureSignal(signal)).toThrow(expect.objectContaining({ code: 'ERR_CP_ANNOUNCEMENT_STALE' }));
+    expect(() => breaker.applyFailureSignal(signal)).toThrow(
+      expect.objectContaining({ code: 'ERR_CP_ANNOUNCEMENT_STALE' }),
+    );
     expect({ snapshot: breaker.snapshot(), transitions: transitions.length }).toEqual(before);
     // Signals of the same second are ordered by jti.
-    expect(() => breaker.applyFailureSignal({ ...signal, jti: 'fs-0' })).toThrow(expect.objectContaining({ code: 'ERR_CP_ANNOUNCEMENT_STALE' }));
+    expect(() => breaker.applyFailureSignal({ ...signal, jti: 'fs-0' })).toThrow(
+      expect.objectContaining({ code: 'ERR_CP_ANNOUNCEMENT_STALE' }),
+    );
     expect(breaker.state).toBe('closed');
     expect(breaker.applyFailureSignal({ ...signal, jti: 'fs-2' })).toBe(true);
     expect(breaker.applyFailureSignal({ ...signal, iat: signal.iat + 1, jti: 'a', status: 'recovered' })).toBe(true);
     expect(breaker.state).toBe('half_open');
     const { jti: _, ...withoutJti } = signal;
-    expect(() => breaker.applyFailureSignal({ ...withoutJti, iat: signal.iat + 2 })).toThrow(expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }));
+    expect(() => breaker.applyFailureSignal({ ...withoutJti, iat: signal.iat + 2 })).toThrow(
+      expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }),
+    );
   });
 });
 

@@ -101,7 +101,8 @@ class Model {
       const slowRate = inWindow.filter((o) => o.slow).length / inWindow.length;
       let kind: string | undefined;
       if (failureRate >= this.c.failureRateThreshold) kind = 'failure_rate';
-      else if (this.c.slowCallDurationMs !== undefined && slowRate >= this.c.slowCallRateThreshold) kind = 'slow_call_rate';
+      else if (this.c.slowCallDurationMs !== undefined && slowRate >= this.c.slowCallRateThreshold)
+        kind = 'slow_call_rate';
       if (kind !== undefined) {
         if (end - this.closedAt >= this.c.resetMs) this.trips = 0;
         this.trips++;
@@ -148,7 +149,11 @@ class Model {
 const config: fc.Arbitrary<Config> = fc.record({
   window: fc.oneof(
     fc.record({ kind: fc.constant('count' as const), size: fc.integer({ min: 1, max: 8 }) }),
-    fc.record({ kind: fc.constant('time' as const), seconds: fc.integer({ min: 1, max: 5 }), buckets: fc.integer({ min: 1, max: 5 }) }),
+    fc.record({
+      kind: fc.constant('time' as const),
+      seconds: fc.integer({ min: 1, max: 5 }),
+      buckets: fc.integer({ min: 1, max: 5 }),
+    }),
   ),
   failureRateThreshold: fc.constantFrom(0.25, 0.5, 0.75, 1),
   slowCallDurationMs: fc.option(fc.constantFrom(50, 200), { nil: undefined }),
@@ -164,12 +169,30 @@ const config: fc.Arbitrary<Config> = fc.record({
 });
 
 const command: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 12, arbitrary: fc.record({ op: fc.constant('call' as const), ok: fc.boolean(), ms: fc.constantFrom(0, 10, 100, 300) }) },
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('wait' as const), ms: fc.constantFrom(50, 500, 2_000, 20_000) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('forceOpen' as const), until: fc.option(fc.constantFrom(100, 3_000), { nil: undefined }) }) },
+  {
+    weight: 12,
+    arbitrary: fc.record({ op: fc.constant('call' as const), ok: fc.boolean(), ms: fc.constantFrom(0, 10, 100, 300) }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({ op: fc.constant('wait' as const), ms: fc.constantFrom(50, 500, 2_000, 20_000) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('forceOpen' as const),
+      until: fc.option(fc.constantFrom(100, 3_000), { nil: undefined }),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ op: 'disable' as const }) },
   { weight: 1, arbitrary: fc.constant({ op: 'reset' as const }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('trip' as const), until: fc.option(fc.constantFrom(-10, 200, 5_000), { nil: undefined }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('trip' as const),
+      until: fc.option(fc.constantFrom(-10, 200, 5_000), { nil: undefined }),
+    }),
+  },
 );
 
 async function runBoth(c: Config, commands: readonly Command[]): Promise<void> {
@@ -189,7 +212,10 @@ async function runBoth(c: Config, commands: readonly Command[]): Promise<void> {
     clock,
     random: () => c.draw,
   });
-  const model = new Model({ ...c, minimumCalls: c.window.kind === 'count' ? Math.min(c.minimumCalls, c.window.size) : c.minimumCalls });
+  const model = new Model({
+    ...c,
+    minimumCalls: c.window.kind === 'count' ? Math.min(c.minimumCalls, c.window.size) : c.minimumCalls,
+  });
   const seen: Transition[] = [];
   breaker.onTransition((t) => seen.push(t));
   for (const cmd of commands) {
@@ -233,7 +259,9 @@ async function runBoth(c: Config, commands: readonly Command[]): Promise<void> {
         breaker.trip('evidence', 'BET', cmd.until === undefined ? undefined : now + cmd.until);
         break;
     }
-    expect(seen.map((t) => ({ from: t.from, to: t.to, kind: t.reason.kind, retryAfterMs: t.retryAfterMs }))).toEqual(model.steps);
+    expect(seen.map((t) => ({ from: t.from, to: t.to, kind: t.reason.kind, retryAfterMs: t.retryAfterMs }))).toEqual(
+      model.steps,
+    );
   }
   for (let i = 1; i < seen.length; i++) expect(seen[i]!.seq).toBeGreaterThan(seen[i - 1]!.seq);
 }

@@ -80,7 +80,10 @@ describe('time window', () => {
   });
 
   it('equals a naive recount of the calls in the current and previous buckets (fast-check)', () => {
-    const step = fc.record({ dt: fc.oneof(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 30_000 })), o: outcome });
+    const step = fc.record({
+      dt: fc.oneof(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 30_000 })),
+      o: outcome,
+    });
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 20 }),

@@ -47,7 +47,9 @@ describe('bulkhead: options', () => {
     { name: 'x', maxConcurrent: 2, reserved: { critical: 1, normal: 1 } },
   ];
   it.each(bad.map((o, i) => [i, o]))('refuses bad option set %i with ERR_CP_CONFIG_INVALID', (_, options) => {
-    expect(() => new Bulkhead(options as unknown as BulkheadOptions)).toThrow(expect.objectContaining({ code: 'ERR_CP_CONFIG_INVALID' }));
+    expect(() => new Bulkhead(options as unknown as BulkheadOptions)).toThrow(
+      expect.objectContaining({ code: 'ERR_CP_CONFIG_INVALID' }),
+    );
   });
 
   it('rejects an unknown class, a non-function or bad run options with ERR_CP_CONFIG_INVALID', async () => {
@@ -55,7 +57,9 @@ describe('bulkhead: options', () => {
     expect(await code(b.run(() => Promise.resolve(1), { priority: 'urgent' }))).toBe('ERR_CP_CONFIG_INVALID');
     expect(await code(b.run(5 as unknown as () => Promise<number>))).toBe('ERR_CP_CONFIG_INVALID');
     expect(await code(b.run(() => Promise.resolve(1), null as unknown as RunOptions))).toBe('ERR_CP_CONFIG_INVALID');
-    expect(await code(b.run(() => Promise.resolve(1), { signal: 'no' as unknown as AbortSignal }))).toBe('ERR_CP_CONFIG_INVALID');
+    expect(await code(b.run(() => Promise.resolve(1), { signal: 'no' as unknown as AbortSignal }))).toBe(
+      'ERR_CP_CONFIG_INVALID',
+    );
     expect(b.stats()).toMatchObject({ active: 0, queued: 0, started: 0 });
   });
 });
@@ -109,7 +113,12 @@ describe('bulkhead: dispatch, shedding, reservations', () => {
   });
 
   it('lets the highest class use every slot', () => {
-    const b = new Bulkhead({ name: 'x', maxConcurrent: 3, reserved: { critical: 2, low: 1 }, priorities: ['critical', 'low'] });
+    const b = new Bulkhead({
+      name: 'x',
+      maxConcurrent: 3,
+      reserved: { critical: 2, low: 1 },
+      priorities: ['critical', 'low'],
+    });
     const log: string[] = [];
     for (let i = 0; i < 3; i++) b.run(gated(log, `c${i}`).fn, { priority: 'critical' });
     expect(log).toEqual(['c0', 'c1', 'c2']);
@@ -163,7 +172,9 @@ describe('bulkhead: abort and isolation', () => {
   it('isolate rejects queued and new work, lets running work finish; restore accepts again', async () => {
     const domains = new FailureDomains();
     const b = domains.add({ name: 'inference', maxConcurrent: 1, maxQueue: 5 });
-    expect(() => domains.add({ name: 'inference', maxConcurrent: 1 })).toThrow(expect.objectContaining({ code: 'ERR_CP_CONFIG_INVALID' }));
+    expect(() => domains.add({ name: 'inference', maxConcurrent: 1 })).toThrow(
+      expect.objectContaining({ code: 'ERR_CP_CONFIG_INVALID' }),
+    );
     expect(() => domains.get('nope')).toThrow(expect.objectContaining({ code: 'ERR_CP_CONFIG_INVALID' }));
     const log: string[] = [];
     const running = gated(log, 'running');
@@ -190,7 +201,14 @@ describe('bulkhead invariants (fast-check)', () => {
   it('bounds, priority, FIFO, reservations, shedding order and exactly-once settlement hold for random workloads', async () => {
     const classes = ['critical', 'high', 'normal', 'low'];
     const op: fc.Arbitrary<Op> = fc.oneof(
-      { weight: 5, arbitrary: fc.record({ op: fc.constant('submit' as const), cls: fc.integer({ min: 0, max: 3 }), withSignal: fc.boolean() }) },
+      {
+        weight: 5,
+        arbitrary: fc.record({
+          op: fc.constant('submit' as const),
+          cls: fc.integer({ min: 0, max: 3 }),
+          withSignal: fc.boolean(),
+        }),
+      },
       { weight: 3, arbitrary: fc.record({ op: fc.constant('finish' as const), pick: fc.nat(), ok: fc.boolean() }) },
       { weight: 1, arbitrary: fc.record({ op: fc.constant('abort' as const), pick: fc.nat() }) },
     );

@@ -88,7 +88,14 @@ describe('blast radius', () => {
     expect(codeOf(() => blastRadius(dag, 'i1', { maxDepth: -1 }))).toBe('ERR_INPUT_INVALID');
     expect(codeOf(() => blastRadius(dag, 'i1', null as never))).toBe('ERR_CP_CONFIG_INVALID');
     expect(codeOf(() => blastRadius(dag, 'i1', { domainOf: 'x' as never }))).toBe('ERR_CP_CONFIG_INVALID');
-    for (const bad of [() => '', () => 7, () => 'd'.repeat(257), () => { throw new Error('boom'); }]) {
+    for (const bad of [
+      () => '',
+      () => 7,
+      () => 'd'.repeat(257),
+      () => {
+        throw new Error('boom');
+      },
+    ]) {
       expect(codeOf(() => blastRadius(dag, 'i1', { domainOf: bad as never }))).toBe('ERR_CP_CONFIG_INVALID');
     }
   });
@@ -141,10 +148,12 @@ describe('containment', () => {
         const c = recommendContainment(dag, source.jti, { anomalous });
         expect(c.failingAgents).toEqual([...failing].sort());
         expect(c.isolateDomains).toEqual([...failing].sort()); // default domain: the agent
-        const expected = [...pairs].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, edges]) => {
-          const [dependent, dependency] = k.split(' ');
-          return { dependent, dependency, edges };
-        });
+        const expected = [...pairs]
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([k, edges]) => {
+            const [dependent, dependency] = k.split(' ');
+            return { dependent, dependency, edges };
+          });
         expect(c.openBreakers).toEqual(expected);
       }),
       { numRuns: 60 },

@@ -51,7 +51,9 @@ function reference(nodes: readonly DagNodeInput[], anomalous: readonly string[],
         explanation:
           `${best.jti} (${best.iss}) precedes ${explained.size} of the ${size - 1} other anomalous tasks of the cascade, ` +
           `across ${agents.size} agent(s); ${candidates.length} task(s) had no anomalous predecessor` +
-          (weighed.length < candidates.length ? `, of which the first ${weighed.length} were weighed (work limit)` : ''),
+          (weighed.length < candidates.length
+            ? `, of which the first ${weighed.length} were weighed (work limit)`
+            : ''),
       },
     });
   }
@@ -158,7 +160,11 @@ describe('findCascades against the definition', () => {
       if (j < 200) for (let i = j; i < 15_000; i += 200) pred.push(`r${i}`);
       nodes.push({ jti: `c${j}`, wid: 'w', iat: T0, iss: 'chain', exec_act: 'run', pred });
     }
-    const [cascade, ...rest] = findCascades(dagOf(nodes), nodes.map((n) => n.jti), 3);
+    const [cascade, ...rest] = findCascades(
+      dagOf(nodes),
+      nodes.map((n) => n.jti),
+      3,
+    );
     expect(rest).toEqual([]);
     const { rootCause } = cascade!;
     expect(rootCause).toMatchObject({ jti: 'r0', explained: 10_000, explainedAgents: 1, candidates: 15_000 });

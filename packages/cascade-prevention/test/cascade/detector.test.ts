@@ -15,9 +15,16 @@ function node(jti: string, iss: string, pred: string[], iat = T0, exec_act = `${
 function trained(dag: EctDag, seed: string, rounds = 3): CascadeDetector {
   const detector = new CascadeDetector(dag);
   for (let r = 0; r < rounds; r++) {
-    const nodes = layeredWorkflow({ seed: `${seed}/train/${r}`, layers: 12, width: 6, agents: AGENTS, wid: `train-${r}` });
+    const nodes = layeredWorkflow({
+      seed: `${seed}/train/${r}`,
+      layers: 12,
+      width: 6,
+      agents: AGENTS,
+      wid: `train-${r}`,
+    });
     dag.importNodes(nodes);
-    for (const rec of simulate(nodes, { seed: `${seed}/train-noise/${r}`, noise: 'uniform' }).records) detector.observe(rec);
+    for (const rec of simulate(nodes, { seed: `${seed}/train-noise/${r}`, noise: 'uniform' }).records)
+      detector.observe(rec);
   }
   return detector;
 }

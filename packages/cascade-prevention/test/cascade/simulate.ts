@@ -23,7 +23,10 @@ export interface SimulationOptions {
 }
 
 /** One record per node, in insertion order, and the set of tasks the injected fault reached. */
-export function simulate(nodes: readonly DagNodeInput[], o: SimulationOptions): {
+export function simulate(
+  nodes: readonly DagNodeInput[],
+  o: SimulationOptions,
+): {
   records: OutcomeRecord[];
   affected: Set<string>;
 } {

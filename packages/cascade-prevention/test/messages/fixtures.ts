@@ -56,7 +56,11 @@ export const checkpointClaims: CheckpointClaims = {
   resource: 'stock/sku-42',
   before: ectHash('stock-before'),
   after: ectHash('stock-after'),
-  undo: { action: 'inventory.restore', params: ectHash('restore-params'), endpoint: 'https://inventory.example/compensate' },
+  undo: {
+    action: 'inventory.restore',
+    params: ectHash('restore-params'),
+    endpoint: 'https://inventory.example/compensate',
+  },
   group: 'order-1001',
 };
 
@@ -86,7 +90,15 @@ export const planClaims: RollbackPlanClaims = {
       undo: { action: 'payment.refund', params: ectHash('refund') },
       key: 'rb-1/task-payment-1',
     },
-    { step: 1, task: 'task-inventory-1', agent: 'spiffe://example.org/agent/inventory', resource: 'stock/sku-42', undo: 'not_reversible', key: 'rb-1/task-inventory-1', group: 'order-1001' },
+    {
+      step: 1,
+      task: 'task-inventory-1',
+      agent: 'spiffe://example.org/agent/inventory',
+      resource: 'stock/sku-42',
+      undo: 'not_reversible',
+      key: 'rb-1/task-inventory-1',
+      group: 'order-1001',
+    },
   ],
 };
 

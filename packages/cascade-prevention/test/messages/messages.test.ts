@@ -1,6 +1,10 @@
 import { decodeCbor, decodeSign1, EctDag, fixedClock } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
-import { describeMessageGarbage, describeMessageRoundTrips, type MessageCase } from '../../../../test-support/message-suites.js';
+import {
+  describeMessageGarbage,
+  describeMessageRoundTrips,
+  type MessageCase,
+} from '../../../../test-support/message-suites.js';
 import {
   CASCADE_MESSAGE_TYPES,
   checkpoint,
@@ -53,7 +57,10 @@ describe('wire form', () => {
   });
 
   it('carries digests as 32-byte strings and jti as cti (label 7), as the CDDL says', () => {
-    const payload = decodeCbor(decodeSign1(checkpoint.sign(checkpointClaims, hostKey)).payload!) as Map<unknown, unknown>;
+    const payload = decodeCbor(decodeSign1(checkpoint.sign(checkpointClaims, hostKey)).payload!) as Map<
+      unknown,
+      unknown
+    >;
     expect(payload.get('before')).toBeInstanceOf(Uint8Array);
     expect((payload.get('before') as Uint8Array).length).toBe(32);
     expect(new TextDecoder().decode(payload.get(7) as Uint8Array)).toBe(checkpointClaims.jti);
@@ -69,9 +76,14 @@ describe('claim rules', () => {
     refused(circuitAnnouncement, { ...announcementClaims, retry_after: announcementClaims.since - 1 });
     refused(circuitAnnouncement, { ...announcementClaims, reason: { kind: 'failure_rate' } });
     refused(circuitAnnouncement, { ...announcementClaims, reason: { kind: 'operator', rate: 0.5, threshold: 0.5 } });
-    refused(circuitAnnouncement, { ...announcementClaims, reason: { kind: 'failure_rate', rate: 1.5, threshold: 0.5 } });
+    refused(circuitAnnouncement, {
+      ...announcementClaims,
+      reason: { kind: 'failure_rate', rate: 1.5, threshold: 0.5 },
+    });
     refused(circuitAnnouncement, { ...announcementClaims, exp: announcementClaims.iat });
-    expect(() => circuitAnnouncement.sign({ ...withoutRetry, state: 'half_open', reason: { kind: 'open_elapsed' } }, hostKey)).not.toThrow();
+    expect(() =>
+      circuitAnnouncement.sign({ ...withoutRetry, state: 'half_open', reason: { kind: 'open_elapsed' } }, hostKey),
+    ).not.toThrow();
   });
 
   it('failure signal: no until when recovered, until not before since, capacity only when degraded', () => {
@@ -108,7 +120,10 @@ describe('claim rules', () => {
     refused(compensationResult, { ...compensationClaims, outcome: 'failed', state: undefined });
     refused(compensationResult, { ...compensationClaims, attempts: -1 });
     expect(() =>
-      compensationResult.sign({ ...compensationClaims, outcome: 'failed', state: undefined, reason: 'ledger locked' }, hostKey),
+      compensationResult.sign(
+        { ...compensationClaims, outcome: 'failed', state: undefined, reason: 'ledger locked' },
+        hostKey,
+      ),
     ).not.toThrow();
   });
 
@@ -136,6 +151,8 @@ describe('place in the ECT DAG', () => {
     dag.insert(cpDagNode(rollbackComplete, completeClaims));
     expect(dag.get('cp-done-1')?.exec_act).toBe('cp.rollback-complete');
     expect(dag.get('cp-ckpt-1')?.exec_act).toBe('cp.checkpoint');
-    expect(dag.ancestors('cp-done-1').sort()).toEqual(['cp-comp-1', 'cp-plan-1', 'cp-req-1', 'task-inventory-1', 'task-payment-1'].sort());
+    expect(dag.ancestors('cp-done-1').sort()).toEqual(
+      ['cp-comp-1', 'cp-plan-1', 'cp-req-1', 'task-inventory-1', 'task-payment-1'].sort(),
+    );
   });
 });

@@ -34,13 +34,21 @@ describe('rollback coordinator', () => {
     const world = makeWorld();
     const outcome = await new RollbackCoordinator(world.coordinatorOptions()).rollback(badBatch);
     const clock = world.clock;
-    const request = rollbackRequest.verify(outcome.request, { key: coordinatorKeyResolver, clock, issuer: COORDINATOR });
+    const request = rollbackRequest.verify(outcome.request, {
+      key: coordinatorKeyResolver,
+      clock,
+      issuer: COORDINATOR,
+    });
     const plan = rollbackPlan.verify(outcome.plan, { key: coordinatorKeyResolver, clock });
     const complete = rollbackComplete.verify(outcome.complete, { key: coordinatorKeyResolver, clock });
     expect(request.ok && plan.ok && complete.ok).toBe(true);
     if (!request.ok || !plan.ok || !complete.ok) return;
     expect(plan.claims.pred).toEqual([request.claims.jti]);
-    expect(plan.claims.steps.map((s) => s.key)).toEqual(['rb-1001/task-payment', 'rb-1001/task-shipping', 'rb-1001/task-inventory']);
+    expect(plan.claims.steps.map((s) => s.key)).toEqual([
+      'rb-1001/task-payment',
+      'rb-1001/task-shipping',
+      'rb-1001/task-inventory',
+    ]);
     const results = outcome.results.map((r) => compensationResult.verify(r, { key: world.participantKeys, clock }));
     expect(results.map((r) => r.ok && r.claims.outcome)).toEqual(['compensated', 'compensated', 'compensated']);
     expect(complete.claims.pred[0]).toBe(plan.claims.jti);
@@ -71,7 +79,10 @@ describe('rollback coordinator', () => {
     let calls = 0;
     const flaky: RollbackTransport = {
       ...world.transport,
-      raiseFences: (to, excerpt, signal) => (calls++ === 0 ? Promise.reject(new TypeError('fetch failed')) : world.transport.raiseFences(to, excerpt, signal)),
+      raiseFences: (to, excerpt, signal) =>
+        calls++ === 0
+          ? Promise.reject(new TypeError('fetch failed'))
+          : world.transport.raiseFences(to, excerpt, signal),
       compensate: (to, excerpt, signal) => {
         if (calls++ % 3 === 1) throw new RangeError('Maximum call stack size exceeded');
         return world.transport.compensate(to, excerpt, signal);
@@ -94,9 +105,12 @@ describe('rollback coordinator', () => {
     for (const crashAt of [1, 2, 3]) {
       const world = makeWorld();
       const store = new MemoryRollbackStore();
-      await expect(new RollbackCoordinator({ ...world.coordinatorOptions(), store: stoppingAtSettlement(store, crashAt, 'coordinator killed') }).rollback(badBatch)).rejects.toThrow(
-        'coordinator killed',
-      );
+      await expect(
+        new RollbackCoordinator({
+          ...world.coordinatorOptions(),
+          store: stoppingAtSettlement(store, crashAt, 'coordinator killed'),
+        }).rollback(badBatch),
+      ).rejects.toThrow('coordinator killed');
       expect(await store.unfinished()).toEqual(['rb-1001']);
       const [outcome] = await new RollbackCoordinator({ ...world.coordinatorOptions(), store }).resume();
       expect(outcome?.status).toBe('completed');
@@ -104,7 +118,8 @@ describe('rollback coordinator', () => {
       expect(world.state).toEqual(world.expectedAfterRollback);
       expect(await store.unfinished()).toEqual([]);
       // The resumed run re-fenced under the stored plan, so its Rollback Complete lifts every fence.
-      for (const p of world.participants) for (const resource of world.expectedAfterRollback.keys()) expect(p.fence.isFenced(resource)).toBe(false);
+      for (const p of world.participants)
+        for (const resource of world.expectedAfterRollback.keys()) expect(p.fence.isFenced(resource)).toBe(false);
     }
   });
 
@@ -116,7 +131,9 @@ describe('rollback coordinator', () => {
     const again = await coordinator.rollback(badBatch);
     expect(again.complete).toEqual(first.complete);
     expect([...world.applied.values()]).toEqual([1, 1, 1]);
-    await expect(coordinator.rollback({ ...badBatch, reason: 'another reason' })).rejects.toMatchObject({ code: 'ERR_CP_ROLLBACK_CONFLICT' });
+    await expect(coordinator.rollback({ ...badBatch, reason: 'another reason' })).rejects.toMatchObject({
+      code: 'ERR_CP_ROLLBACK_CONFLICT',
+    });
   });
 
   it('reports not-reversible tasks for a human decision (status partial)', async () => {
@@ -130,7 +147,10 @@ describe('rollback coordinator', () => {
 
   it('gives up at the deadline and reports every task left undone', async () => {
     const world = makeWorld({ failWhen: (a) => a === 'shipping' });
-    const coordinator = new RollbackCoordinator({ ...world.coordinatorOptions(), retry: { attempts: 1000, baseDelayMs: 1000, maxDelayMs: 60_000 } });
+    const coordinator = new RollbackCoordinator({
+      ...world.coordinatorOptions(),
+      retry: { attempts: 1000, baseDelayMs: 1000, maxDelayMs: 60_000 },
+    });
     const outcome = await coordinator.rollback({ ...badBatch, deadline: NOW + 120 });
     expect(outcome.status).toBe('failed');
     expect(outcome.failed).toEqual(['task-shipping', 'task-inventory']);
@@ -169,11 +189,17 @@ describe('rollback coordinator', () => {
   it('refuses bad options and unknown tasks with typed errors before doing anything', async () => {
     const world = makeWorld();
     for (const retry of [{ attempts: 0 }, { attempts: 1.5 }, { baseDelayMs: -1 }, { baseDelayMs: 10, maxDelayMs: 5 }]) {
-      expect(codeOf(() => new RollbackCoordinator({ ...world.coordinatorOptions(), retry }))).toBe('ERR_CP_CONFIG_INVALID');
+      expect(codeOf(() => new RollbackCoordinator({ ...world.coordinatorOptions(), retry }))).toBe(
+        'ERR_CP_CONFIG_INVALID',
+      );
     }
     const coordinator = new RollbackCoordinator(world.coordinatorOptions());
-    await expect(coordinator.rollback({ ...badBatch, root_cause: 'nope' })).rejects.toMatchObject({ code: 'ERR_ECT_NODE_NOT_FOUND' });
-    await expect(coordinator.rollback({ ...badBatch, deadline: NOW - 1 })).rejects.toMatchObject({ code: 'ERR_CLAIMS_INVALID' });
+    await expect(coordinator.rollback({ ...badBatch, root_cause: 'nope' })).rejects.toMatchObject({
+      code: 'ERR_ECT_NODE_NOT_FOUND',
+    });
+    await expect(coordinator.rollback({ ...badBatch, deadline: NOW - 1 })).rejects.toMatchObject({
+      code: 'ERR_CLAIMS_INVALID',
+    });
     world.checkpoints.delete('task-shipping');
     await expect(coordinator.rollback(badBatch)).rejects.toMatchObject({ code: 'ERR_CP_CHECKPOINT_MISSING' });
     expect(world.applied.size).toBe(0);
@@ -182,9 +208,16 @@ describe('rollback coordinator', () => {
   it('property: any pattern of failures and one crash ends in the checkpointed state, each task compensated at most once', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), fc.nat(4), async (fails, crashAt) => {
-        const world = makeWorld({ failWhen: (a, attempt) => attempt <= 3 && fails[['inventory', 'shipping', 'payment'].indexOf(a) * 4 + attempt]! });
+        const world = makeWorld({
+          failWhen: (a, attempt) =>
+            attempt <= 3 && fails[['inventory', 'shipping', 'payment'].indexOf(a) * 4 + attempt]!,
+        });
         const store = new MemoryRollbackStore();
-        const options = { ...world.coordinatorOptions(), store, retry: { attempts: 5, baseDelayMs: 10, maxDelayMs: 100 } };
+        const options = {
+          ...world.coordinatorOptions(),
+          store,
+          retry: { attempts: 5, baseDelayMs: 10, maxDelayMs: 100 },
+        };
         const first = { ...options, store: stoppingAtSettlement(store, crashAt, 'coordinator killed') };
         const outcome = await new RollbackCoordinator(first).rollback(badBatch).catch(async (e) => {
           if (isSafetyNetError(e)) throw e;
@@ -203,7 +236,11 @@ describe('coordinator clock', () => {
   it('uses only the injected clock and randomness: two runs give identical bytes', async () => {
     const run = async () => {
       const world = makeWorld();
-      return new RollbackCoordinator({ ...world.coordinatorOptions(), clock: fixedClock(NOW * 1000), random: seededRandom('same') }).rollback(badBatch);
+      return new RollbackCoordinator({
+        ...world.coordinatorOptions(),
+        clock: fixedClock(NOW * 1000),
+        random: seededRandom('same'),
+      }).rollback(badBatch);
     };
     const [a, b] = [await run(), await run()];
     expect(a.complete).toEqual(b.complete);

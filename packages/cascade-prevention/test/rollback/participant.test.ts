@@ -1,9 +1,23 @@
-import { epochSeconds, fixedClock, generateKey, keySet, publicKeyOf, randomUuid, seededRandom, utf8 } from '@safety-net/core';
+import {
+  epochSeconds,
+  fixedClock,
+  generateKey,
+  keySet,
+  publicKeyOf,
+  randomUuid,
+  seededRandom,
+  utf8,
+} from '@safety-net/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf } from '../../../../test-support/codes.js';
 import { type PlanStep, rollbackComplete, rollbackPlan } from '../../src/messages/index.js';
-import { httpTransport, MAX_ROLLBACK_BODY_BYTES, RollbackCoordinator, RollbackParticipant } from '../../src/rollback/index.js';
+import {
+  httpTransport,
+  MAX_ROLLBACK_BODY_BYTES,
+  RollbackCoordinator,
+  RollbackParticipant,
+} from '../../src/rollback/index.js';
 import { serveParticipants } from './serve.js';
 import { agentId, badBatch, COORDINATOR, coordinatorKey, makeWorld, NOW } from './world.js';
 
@@ -16,10 +30,25 @@ const shippingStep: PlanStep = {
   key: 'rb-x/task-shipping',
 };
 
-function excerpt(steps: PlanStep[], overrides: Partial<Parameters<typeof rollbackPlan.sign>[0]> = {}, key = coordinatorKey) {
+function excerpt(
+  steps: PlanStep[],
+  overrides: Partial<Parameters<typeof rollbackPlan.sign>[0]> = {},
+  key = coordinatorKey,
+) {
   const iat = epochSeconds(fixedClock(NOW * 1000));
   return rollbackPlan.sign(
-    { iss: COORDINATOR, iat, exp: iat + 300, aud: agentId('shipping'), jti: randomUuid(seededRandom(JSON.stringify(overrides))), wid: 'wf-order-1001', pred: ['plan-1'], rollback: 'rb-x', steps, ...overrides },
+    {
+      iss: COORDINATOR,
+      iat,
+      exp: iat + 300,
+      aud: agentId('shipping'),
+      jti: randomUuid(seededRandom(JSON.stringify(overrides))),
+      wid: 'wf-order-1001',
+      pred: ['plan-1'],
+      rollback: 'rb-x',
+      steps,
+      ...overrides,
+    },
     key,
   );
 }
@@ -47,7 +76,14 @@ describe('participant', () => {
       [excerpt([shippingStep], { pred: [] }), 'ERR_CP_PLAN_INVALID'],
       [excerpt([shippingStep], { exp: NOW - 100, iat: NOW - 400 }), 'ERR_CLAIMS_EXPIRED'],
     ];
-    const codes = await Promise.all(cases.map(([bytes]) => shipping.compensate(bytes).then(() => 'accepted', (e) => e.code)));
+    const codes = await Promise.all(
+      cases.map(([bytes]) =>
+        shipping.compensate(bytes).then(
+          () => 'accepted',
+          (e) => e.code,
+        ),
+      ),
+    );
     expect(codes).toEqual(cases.map(([, code]) => code));
   });
 
@@ -58,8 +94,13 @@ describe('participant', () => {
     const own = { rollback: 'rb-x', coordinator: COORDINATOR, plan: 'plan-1' };
     expect(() => shipping.fence.check('shipments/1001', own)).not.toThrow();
     // Another coordinator's rollback of the same name, or another plan of it, is not this fence's holder.
-    for (const other of [{ ...own, coordinator: 'spiffe://example.org/other-coordinator' }, { ...own, plan: 'plan-2' }]) {
-      expect(() => shipping.fence.check('shipments/1001', other)).toThrow(expect.objectContaining({ code: 'ERR_CP_FENCED' }));
+    for (const other of [
+      { ...own, coordinator: 'spiffe://example.org/other-coordinator' },
+      { ...own, plan: 'plan-2' },
+    ]) {
+      expect(() => shipping.fence.check('shipments/1001', other)).toThrow(
+        expect.objectContaining({ code: 'ERR_CP_FENCED' }),
+      );
     }
     expect(() => shipping.fence.check('shipments/other')).not.toThrow();
     shipping.fence.release('rb-x');
@@ -70,7 +111,11 @@ describe('participant', () => {
     const shipping = makeWorld().participants[2]!;
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), async (bytes) => {
-        for (const call of [() => shipping.compensate(bytes), () => shipping.raiseFences(bytes), () => shipping.releaseFences(bytes)]) {
+        for (const call of [
+          () => shipping.compensate(bytes),
+          () => shipping.raiseFences(bytes),
+          () => shipping.releaseFences(bytes),
+        ]) {
           await expect(call()).rejects.toMatchObject({ code: expect.stringMatching(/^ERR_/) });
         }
       }),
@@ -95,10 +140,22 @@ describe('fences and Rollback Complete', () => {
       clock,
       handlers: {},
     });
-  const fenceFor = (plan: string, key = c1, iss = COORDINATOR) => excerpt([shippingStep], { iss, pred: [plan], jti: `fence-${plan}` }, key);
+  const fenceFor = (plan: string, key = c1, iss = COORDINATOR) =>
+    excerpt([shippingStep], { iss, pred: [plan], jti: `fence-${plan}` }, key);
   const completeFor = (plan: string, key = c1, iss = COORDINATOR, iat = NOW) =>
     rollbackComplete.sign(
-      { iss, iat, jti: `done-${plan}`, wid: 'wf-order-1001', pred: [plan], rollback: 'rb-x', status: 'completed', compensated: [], not_reversible: [], failed: [] },
+      {
+        iss,
+        iat,
+        jti: `done-${plan}`,
+        wid: 'wf-order-1001',
+        pred: [plan],
+        rollback: 'rb-x',
+        status: 'completed',
+        compensated: [],
+        not_reversible: [],
+        failed: [],
+      },
       key,
     );
   const fenced = (p: RollbackParticipant) => codeOf(() => p.fence.check('shipments/1001'));
@@ -157,7 +214,18 @@ describe('fences and Rollback Complete', () => {
     await p.releaseFences(completeFor('plan-c2', c2, OTHER));
     expect(p.fence.holders('shipments/1001')).toEqual(['rb-x']);
     const planless = rollbackComplete.sign(
-      { iss: COORDINATOR, iat: NOW, jti: 'done', wid: 'wf-order-1001', pred: [], rollback: 'rb-x', status: 'completed', compensated: [], not_reversible: [], failed: [] },
+      {
+        iss: COORDINATOR,
+        iat: NOW,
+        jti: 'done',
+        wid: 'wf-order-1001',
+        pred: [],
+        rollback: 'rb-x',
+        status: 'completed',
+        compensated: [],
+        not_reversible: [],
+        failed: [],
+      },
       c1,
     );
     await expect(p.releaseFences(planless)).rejects.toMatchObject({ code: 'ERR_CP_PLAN_INVALID' });
@@ -191,8 +259,16 @@ describe('rollback over real HTTP on loopback', () => {
       expect(await r.json()).toEqual({ code });
     };
     await expectRefusal(await post('compensate', new Uint8Array([1, 2, 3])), 400, 'ERR_CBOR_TRAILING_BYTES');
-    await expectRefusal(await post('compensate', new Uint8Array(MAX_ROLLBACK_BODY_BYTES + 1)), 400, 'ERR_INPUT_TOO_LARGE');
-    await expectRefusal(await post('compensate', excerpt([{ ...shippingStep, agent: agentId('payment') }])), 403, 'ERR_CP_PLAN_INVALID');
+    await expectRefusal(
+      await post('compensate', new Uint8Array(MAX_ROLLBACK_BODY_BYTES + 1)),
+      400,
+      'ERR_INPUT_TOO_LARGE',
+    );
+    await expectRefusal(
+      await post('compensate', excerpt([{ ...shippingStep, agent: agentId('payment') }])),
+      403,
+      'ERR_CP_PLAN_INVALID',
+    );
     await expectRefusal(await post('elsewhere', new Uint8Array()), 404, 'ERR_INPUT_INVALID');
     expect((await fetch(`${url}/compensate`)).status).toBe(405);
   });
@@ -201,11 +277,17 @@ describe('rollback over real HTTP on loopback', () => {
     const transport = httpTransport({ endpointOf: served.endpointOf });
     const signal = new AbortController().signal;
     const wrongAgent = excerpt([{ ...shippingStep, agent: agentId('payment') }]);
-    await expect(transport.compensate({ agent: agentId('shipping'), steps: [shippingStep] }, wrongAgent, signal)).rejects.toMatchObject({
+    await expect(
+      transport.compensate({ agent: agentId('shipping'), steps: [shippingStep] }, wrongAgent, signal),
+    ).rejects.toMatchObject({
       code: 'ERR_CP_PLAN_INVALID',
     });
     const nowhere = httpTransport({ endpointOf: () => 'http://127.0.0.1:1/x' });
-    await expect(nowhere.compensate({ agent: 'a', steps: [] }, wrongAgent, signal)).rejects.toMatchObject({ code: 'ERR_CP_COMPENSATION_FAILED' });
-    await expect(httpTransport().compensate({ agent: 'a', steps: [] }, wrongAgent, signal)).rejects.toMatchObject({ code: 'ERR_CP_PLAN_INVALID' });
+    await expect(nowhere.compensate({ agent: 'a', steps: [] }, wrongAgent, signal)).rejects.toMatchObject({
+      code: 'ERR_CP_COMPENSATION_FAILED',
+    });
+    await expect(httpTransport().compensate({ agent: 'a', steps: [] }, wrongAgent, signal)).rejects.toMatchObject({
+      code: 'ERR_CP_PLAN_INVALID',
+    });
   });
 });

@@ -47,7 +47,10 @@ describe('planRollback', () => {
     const dag = EctDag.from(supply);
     const checkpoints: Record<string, CheckpointInput> = {
       inv: checkpoint(byId.get('inv')!, { group: 'order-17' }),
-      ship: checkpoint(byId.get('ship')!, { group: 'order-17', undo: { action: 'cancel', params: PARAMS, endpoint: 'https://s/c' } }),
+      ship: checkpoint(byId.get('ship')!, {
+        group: 'order-17',
+        undo: { action: 'cancel', params: PARAMS, endpoint: 'https://s/c' },
+      }),
       pay: checkpoint(byId.get('pay')!, { undo: 'not_reversible' }),
       note: checkpoint(byId.get('note')!, { after: BEFORE }),
       done: checkpoint(byId.get('done')!),
@@ -58,7 +61,14 @@ describe('planRollback', () => {
     expect(plan.records).toEqual(['bet']);
     expect(plan.unchanged).toEqual(['note']);
     expect(plan.steps).toEqual([
-      { step: 0, task: 'done', agent: 'payment', resource: 'payment/db', undo: { action: 'payment.undo', params: PARAMS }, key: 'rb-1/done' },
+      {
+        step: 0,
+        task: 'done',
+        agent: 'payment',
+        resource: 'payment/db',
+        undo: { action: 'payment.undo', params: PARAMS },
+        key: 'rb-1/done',
+      },
       { step: 1, task: 'pay', agent: 'payment', resource: 'payment/db', undo: 'not_reversible', key: 'rb-1/pay' },
       {
         step: 2,
@@ -69,7 +79,15 @@ describe('planRollback', () => {
         key: 'rb-1/ship',
         group: 'order-17',
       },
-      { step: 3, task: 'inv', agent: 'inventory', resource: 'inventory/db', undo: { action: 'inventory.undo', params: PARAMS }, key: 'rb-1/inv', group: 'order-17' },
+      {
+        step: 3,
+        task: 'inv',
+        agent: 'inventory',
+        resource: 'inventory/db',
+        undo: { action: 'inventory.undo', params: PARAMS },
+        key: 'rb-1/inv',
+        group: 'order-17',
+      },
     ]);
   });
 
@@ -115,7 +133,9 @@ describe('planRollback', () => {
     const dag = EctDag.from(supply);
     let error: unknown;
     try {
-      planRollback(dag, request('inv'), (jti) => (jti === 'ship' || jti === 'done' ? checkpoint(byId.get(jti)!) : undefined));
+      planRollback(dag, request('inv'), (jti) =>
+        jti === 'ship' || jti === 'done' ? checkpoint(byId.get(jti)!) : undefined,
+      );
     } catch (e) {
       error = e;
     }
@@ -159,7 +179,9 @@ describe('planRollback', () => {
     };
     expect(codeOf(() => planRollback(dag, request('inv'), typed))).toBe('ERR_CP_STORE_FAILED');
     expect(codeOf(() => planRollback(dag, request('nope'), ok))).toBe('ERR_ECT_NODE_NOT_FOUND');
-    expect(codeOf(() => planRollback(dag, request('inv', { known_good: ['nope'] }), ok))).toBe('ERR_ECT_NODE_NOT_FOUND');
+    expect(codeOf(() => planRollback(dag, request('inv', { known_good: ['nope'] }), ok))).toBe(
+      'ERR_ECT_NODE_NOT_FOUND',
+    );
     expect(codeOf(() => planRollback(dag, request('inv', { known_good: ['other'] }), ok))).toBe('ERR_CP_PLAN_INVALID');
     const badRequests: unknown[] = [
       null,

@@ -15,7 +15,12 @@ import {
   utf8,
 } from '@safety-net/core';
 import type { CheckpointClaims } from '../../src/messages/index.js';
-import { type CompensationRecord, inProcessTransport, RollbackParticipant, type RollbackTransport } from '../../src/rollback/index.js';
+import {
+  type CompensationRecord,
+  inProcessTransport,
+  RollbackParticipant,
+  type RollbackTransport,
+} from '../../src/rollback/index.js';
 
 export const NOW = 1_772_323_200;
 export const COORDINATOR = 'spiffe://example.org/coordinator';
@@ -24,7 +29,9 @@ export const coordinatorKey = generateKey('Ed25519', seededRandom('rb-coordinato
 const agents = ['order', 'inventory', 'shipping', 'payment'] as const;
 export type AgentName = (typeof agents)[number];
 export const agentId = (a: AgentName) => `spiffe://example.org/agent/${a}`;
-const agentKeys = Object.fromEntries(agents.map((a) => [a, { ...generateKey('Ed25519', seededRandom(`rb-${a}`)), kid: utf8(a) }])) as Record<AgentName, ReturnType<typeof generateKey>>;
+const agentKeys = Object.fromEntries(
+  agents.map((a) => [a, { ...generateKey('Ed25519', seededRandom(`rb-${a}`)), kid: utf8(a) }]),
+) as Record<AgentName, ReturnType<typeof generateKey>>;
 
 /** Resource values before and after each task. */
 const STATES: Record<AgentName, { resource: string; before: string; after: string }> = {
@@ -66,7 +73,9 @@ export function makeWorld(options: WorldOptions = {}) {
       resource: s.resource,
       before: ectHash(s.before),
       after: ectHash(s.after),
-      undo: options.notReversible?.includes(a) ? 'not_reversible' : { action: `${a}.undo`, params: ectHash(`undo ${a}`) },
+      undo: options.notReversible?.includes(a)
+        ? 'not_reversible'
+        : { action: `${a}.undo`, params: ectHash(`undo ${a}`) },
     });
   }
   const fenceSeen: string[] = [];
@@ -85,7 +94,9 @@ export function makeWorld(options: WorldOptions = {}) {
             // The rollback's own fence lets its compensation through, as a handler checking fences would see it.
             participants.find((p) => p.agent === agentId(a))!.fence.check(step.resource, holder);
             // While compensating, the other fenced resources must refuse new work.
-            for (const other of participants) if (other.agent !== agentId(a) && other.fence.isFenced(STATES[nameOf(other.agent)].resource)) fenceSeen.push(other.agent);
+            for (const other of participants)
+              if (other.agent !== agentId(a) && other.fence.isFenced(STATES[nameOf(other.agent)].resource))
+                fenceSeen.push(other.agent);
             state.set(step.resource, STATES[a].before);
             applied.set(a, (applied.get(a) ?? 0) + 1);
             return { state: ectHash(STATES[a].before) };
@@ -105,7 +116,9 @@ export function makeWorld(options: WorldOptions = {}) {
     fenceSeen,
     transport: inProcessTransport(participants) as RollbackTransport,
     /** The state each resource had before the bad inventory batch and everything after it. */
-    expectedAfterRollback: new Map(agents.map((a) => [STATES[a].resource, a === 'order' ? STATES[a].after : STATES[a].before])),
+    expectedAfterRollback: new Map(
+      agents.map((a) => [STATES[a].resource, a === 'order' ? STATES[a].after : STATES[a].before]),
+    ),
     coordinatorOptions(extra: { transport?: RollbackTransport } = {}) {
       return {
         iss: COORDINATOR,

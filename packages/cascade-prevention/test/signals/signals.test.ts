@@ -18,7 +18,15 @@ const trusted = keySet([
 ]);
 
 function breakerFor(dependency: string, clock = fixedClock(NOW * 1000)) {
-  return new CircuitBreaker({ id: `calls-to-${dependency.slice(-9)}`, dependency, window: { kind: 'count', size: 4 }, minimumCalls: 4, openDurationMs: 30_000, clock, random: () => 0.5 });
+  return new CircuitBreaker({
+    id: `calls-to-${dependency.slice(-9)}`,
+    dependency,
+    window: { kind: 'count', size: 4 },
+    minimumCalls: 4,
+    openDurationMs: 30_000,
+    clock,
+    random: () => 0.5,
+  });
 }
 
 /** The transitions of a remote breaker that fails four calls in a row. */
@@ -35,7 +43,11 @@ describe('circuit state announcements', () => {
     const [opened] = await remoteTrip();
     expect(opened?.to).toBe('open');
     const claims = announcementOf(opened!, { iss: SHIPPING_HOST, jti: 'ann-1', wid: 'wf-1' });
-    expect(claims).toMatchObject({ state: 'open', reason: { kind: 'failure_rate', rate: 1, threshold: 0.5 }, seq: opened!.seq });
+    expect(claims).toMatchObject({
+      state: 'open',
+      reason: { kind: 'failure_rate', rate: 1, threshold: 0.5 },
+      seq: opened!.seq,
+    });
     const bytes = circuitAnnouncement.sign(claims, hostKey);
     const local = breakerFor(INVENTORY);
     const result = receiveAnnouncement(local, bytes, { key: trusted, clock: fixedClock(NOW * 1000) });
@@ -53,7 +65,10 @@ describe('circuit state announcements', () => {
     const clock = fixedClock(NOW * 1000);
     const local = breakerFor('spiffe://example.org/agent/payment');
     const codes = [
-      receiveAnnouncement(breakerFor(INVENTORY), circuitAnnouncement.sign(claims, strangerKey), { key: trusted, clock }),
+      receiveAnnouncement(breakerFor(INVENTORY), circuitAnnouncement.sign(claims, strangerKey), {
+        key: trusted,
+        clock,
+      }),
       receiveAnnouncement(local, circuitAnnouncement.sign(claims, hostKey), { key: trusted, clock }),
     ].map((r) => !r.ok && r.error.code);
     expect(codes).toEqual(['ERR_COSE_BAD_SIGNATURE', 'ERR_CLAIMS_INVALID']);
@@ -75,13 +90,34 @@ describe('failure signals', () => {
     const toInventory = breakerFor(INVENTORY, clock);
     const toPayment = breakerFor('spiffe://example.org/agent/payment', clock);
     const bytes = failureSignal.sign(
-      { iss: INVENTORY, iat: NOW, exp: NOW + 600, jti: 'fs-1', wid: 'wf-1', pred: [], status: 'unavailable', since: NOW, until: NOW + 120, reason: 'failover' },
+      {
+        iss: INVENTORY,
+        iat: NOW,
+        exp: NOW + 600,
+        jti: 'fs-1',
+        wid: 'wf-1',
+        pred: [],
+        status: 'unavailable',
+        since: NOW,
+        until: NOW + 120,
+        reason: 'failover',
+      },
       inventoryKey,
     );
-    expect(receiveFailureSignal([toInventory, toPayment], bytes, { key: trusted, clock })).toEqual({ ok: true, changed: true });
+    expect(receiveFailureSignal([toInventory, toPayment], bytes, { key: trusted, clock })).toEqual({
+      ok: true,
+      changed: true,
+    });
     expect([toInventory.state, toPayment.state]).toEqual(['open', 'closed']);
     expect(toInventory.snapshot().retryAfterMs).toBe((NOW + 120) * 1000);
-    const forged = receiveFailureSignal([toPayment], failureSignal.sign({ ...failureSignal.parse(decodeClaims(bytes)), iss: 'spiffe://example.org/agent/payment' }, inventoryKey), { key: trusted, clock });
+    const forged = receiveFailureSignal(
+      [toPayment],
+      failureSignal.sign(
+        { ...failureSignal.parse(decodeClaims(bytes)), iss: 'spiffe://example.org/agent/payment' },
+        inventoryKey,
+      ),
+      { key: trusted, clock },
+    );
     expect(!forged.ok && forged.error.code).toBe('ERR_KEY_UNTRUSTED');
   });
 
@@ -89,7 +125,20 @@ describe('failure signals', () => {
     const clock = fixedClock(NOW * 1000);
     const verify = { key: trusted, clock };
     const sign = (jti: string, iat = NOW) =>
-      failureSignal.sign({ iss: INVENTORY, iat, exp: iat + 600, jti, wid: 'wf-1', pred: [], status: 'unavailable', since: iat, reason: 'maintenance' }, inventoryKey);
+      failureSignal.sign(
+        {
+          iss: INVENTORY,
+          iat,
+          exp: iat + 600,
+          jti,
+          wid: 'wf-1',
+          pred: [],
+          status: 'unavailable',
+          since: iat,
+          reason: 'maintenance',
+        },
+        inventoryKey,
+      );
     const [a, b] = [breakerFor(INVENTORY, clock), breakerFor(INVENTORY, clock)];
     const bytes = sign('fs-1');
     expect(receiveFailureSignal([a, b], bytes, verify)).toEqual({ ok: true, changed: true });

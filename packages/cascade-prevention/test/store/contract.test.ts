@@ -15,7 +15,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 const file = () => join(dir, `db-${files++}.sqlite`);
 
-const entry = { rollback: 'rb-1', digest: 'd1', request: new Uint8Array([1, 2]), plan: new Uint8Array([3]), steps: [0, 1, 2] };
+const entry = {
+  rollback: 'rb-1',
+  digest: 'd1',
+  request: new Uint8Array([1, 2]),
+  plan: new Uint8Array([3]),
+  steps: [0, 1, 2],
+};
 
 describe.each([
   { name: 'memory', make: (): RollbackStore => new MemoryRollbackStore() },
@@ -25,7 +31,11 @@ describe.each([
   it('creates once, then returns the stored rollback unchanged', async () => {
     const store = make();
     const created = await store.create(entry);
-    expect(created).toEqual({ ...entry, steps: entry.steps.map((step) => ({ step, status: 'pending', attempts: 0 })), released: false });
+    expect(created).toEqual({
+      ...entry,
+      steps: entry.steps.map((step) => ({ step, status: 'pending', attempts: 0 })),
+      released: false,
+    });
     const again = await store.create({ ...entry, digest: 'other', steps: [9] });
     expect(again).toEqual(created);
   });
@@ -56,7 +66,12 @@ describe.each([
     for (const id of ['b', 'a', 'c']) await store.create({ ...entry, rollback: id });
     expect(await store.unfinished()).toEqual(['b', 'a', 'c']);
     expect(await store.load('nope')).toBeUndefined();
-    for (const call of [() => store.addAttempt('nope', 0), () => store.settle('a', 99, { status: 'failed' }), () => store.finish('nope', new Uint8Array()), () => store.markReleased('nope')]) {
+    for (const call of [
+      () => store.addAttempt('nope', 0),
+      () => store.settle('a', 99, { status: 'failed' }),
+      () => store.finish('nope', new Uint8Array()),
+      () => store.markReleased('nope'),
+    ]) {
       await expect(call()).rejects.toMatchObject({ code: 'ERR_CP_ROLLBACK_UNKNOWN' });
     }
   });

@@ -56,7 +56,10 @@ describe('coordinator killed mid-rollback (SIGKILL) and restarted over SQLite', 
       child = undefined;
       const second = await coordinatorProcess([database, served.base, 'resume']);
       expect(second.code, second.err).toBe(0);
-      expect(JSON.parse(second.out)).toEqual({ status: 'completed', compensated: ['task-payment', 'task-shipping', 'task-inventory'] });
+      expect(JSON.parse(second.out)).toEqual({
+        status: 'completed',
+        compensated: ['task-payment', 'task-shipping', 'task-inventory'],
+      });
       expect(Object.fromEntries(world.applied)).toEqual({ payment: 1, shipping: 1, inventory: 1 });
       expect(world.state).toEqual(world.expectedAfterRollback);
     } finally {

@@ -77,11 +77,20 @@ function inspectCose(bytes: Uint8Array, registry: MessageTypeRegistry): string[]
   const typ = decoded.protectedHeader.get(HEADER.typ);
   const type = registry.byTyp(typ);
   const name = sign ? 'COSE_Sign' : 'COSE_Sign1';
-  const lines = [`format: ${name}${decoded.tagged ? ` (tag ${sign ? 98 : 18})` : ' (untagged)'}`, typeLine(registry, typ, typ === undefined ? '' : cborDiagnostic(typ))];
+  const lines = [
+    `format: ${name}${decoded.tagged ? ` (tag ${sign ? 98 : 18})` : ' (untagged)'}`,
+    typeLine(registry, typ, typ === undefined ? '' : cborDiagnostic(typ)),
+  ];
   if ('signatures' in decoded) {
-    lines.push(`protected: ${cborDiagnostic(decoded.protectedHeader)}`, `unprotected: ${cborDiagnostic(decoded.unprotectedHeader)}`);
+    lines.push(
+      `protected: ${cborDiagnostic(decoded.protectedHeader)}`,
+      `unprotected: ${cborDiagnostic(decoded.unprotectedHeader)}`,
+    );
     decoded.signatures.forEach((s, i) => {
-      lines.push(`signature ${i + 1} of ${decoded.signatures.length}: ${s.signature.length} bytes`, ...headerLines(s, '  '));
+      lines.push(
+        `signature ${i + 1} of ${decoded.signatures.length}: ${s.signature.length} bytes`,
+        ...headerLines(s, '  '),
+      );
     });
   } else {
     lines.push(...headerLines(decoded), `signature: ${decoded.signature.length} bytes`);

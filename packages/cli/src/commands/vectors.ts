@@ -19,7 +19,11 @@ function defaultVectorDir(io: CliIo): string | undefined {
  * `safety-net vectors [dir]`: runs every vector under both crypto backends, prints one line per failure and, last,
  * `N passed, N failed`. Exit 1 when any vector failed.
  */
-export async function vectorsCommand(args: readonly string[], io: CliIo, registry: MessageTypeRegistry): Promise<number> {
+export async function vectorsCommand(
+  args: readonly string[],
+  io: CliIo,
+  registry: MessageTypeRegistry,
+): Promise<number> {
   const { positionals } = parseCommand('vectors', args, {}, { min: 0, max: 1 });
   const dir = positionals[0] ?? defaultVectorDir(io);
   if (dir === undefined) throw new UsageError('vectors: no spec-vectors directory here or above; give the directory');

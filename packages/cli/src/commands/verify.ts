@@ -30,7 +30,11 @@ const OPTIONS = {
 } as const;
 
 /** Generic RFC 9052 / RFC 7515 verification; returns the payload. */
-async function verifyGeneric(message: MessageInput, keys: Key[], externalAad: Uint8Array | undefined): Promise<Uint8Array> {
+async function verifyGeneric(
+  message: MessageInput,
+  keys: Key[],
+  externalAad: Uint8Array | undefined,
+): Promise<Uint8Array> {
   if (message.form === 'jws') {
     if (keys.length !== 1) throw new UsageError('verify: a JWS is verified with exactly one --key');
     return (await verifyCompactJws(message.token, keys[0]!)).payload;
@@ -54,7 +58,9 @@ async function verifyTyped(
   if (keys.length !== 1) throw new UsageError('verify: --type takes exactly one --key');
   const options = { key: publicKeyOf(keys[0]!), externalAad, clock };
   const result =
-    message.form === 'jws' ? await verifyJwt(type, message.token, options) : await type.verifyAsync(message.bytes, options);
+    message.form === 'jws'
+      ? await verifyJwt(type, message.token, options)
+      : await type.verifyAsync(message.bytes, options);
   if (!result.ok) throw result.error;
   return message.form === 'jws' ? jwsPayload(message.token) : decodeSign1(message.bytes).payload!;
 }
@@ -76,7 +82,11 @@ function parseAad(hex: string | undefined): Uint8Array | undefined {
 }
 
 /** `safety-net verify`: prints the payload of a valid message; exit 1 with the error code when it is not. */
-export async function verifyCommand(args: readonly string[], io: CliIo, registry: MessageTypeRegistry): Promise<number> {
+export async function verifyCommand(
+  args: readonly string[],
+  io: CliIo,
+  registry: MessageTypeRegistry,
+): Promise<number> {
   const { flags, positionals } = parseCommand('verify', args, OPTIONS, { min: 1, max: 1 });
   const keyPaths = flags.key ?? [];
   if (keyPaths.length === 0) throw new UsageError('verify: --key is required');

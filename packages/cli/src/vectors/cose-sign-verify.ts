@@ -25,27 +25,32 @@ const CoseSignVerify = z
   .strict();
 
 /** `cose-sign-verify`: generic verification of a COSE_Sign under the all or at-least-k policy (`core.md` §4.6). */
-export const coseSignVerify = defineKind('cose-sign-verify', CoseSignVerify, async ({ input, options, expected }, ctx) => {
-  const key = ctx.verifier({ key_set: options.key_set });
-  const got = await attempt(() => {
-    const result = verifySign(fromHex(input.cose_hex), {
-      key,
-      require: options.require === undefined || options.require === 'all' ? 'all' : { atLeast: options.require.at_least },
-      externalAad: bytesOf(options.external_aad_hex),
-      detachedPayload: bytesOf(input.detached_payload_hex),
-      tag: options.tag,
-      profile: options.profile,
-      understoodCrit: options.understood_crit,
-      backend: ctx.backend,
+export const coseSignVerify = defineKind(
+  'cose-sign-verify',
+  CoseSignVerify,
+  async ({ input, options, expected }, ctx) => {
+    const key = ctx.verifier({ key_set: options.key_set });
+    const got = await attempt(() => {
+      const result = verifySign(fromHex(input.cose_hex), {
+        key,
+        require:
+          options.require === undefined || options.require === 'all' ? 'all' : { atLeast: options.require.at_least },
+        externalAad: bytesOf(options.external_aad_hex),
+        detachedPayload: bytesOf(input.detached_payload_hex),
+        tag: options.tag,
+        profile: options.profile,
+        understoodCrit: options.understood_crit,
+        backend: ctx.backend,
+      });
+      return {
+        payload_hex: toHex(result.payload),
+        signatures: result.outcomes.map((o) =>
+          o.valid
+            ? { valid: true, alg: o.alg.id, key: ctx.keyName(o.key, options.key_set) }
+            : { valid: false, error: o.error.code },
+        ),
+      };
     });
-    return {
-      payload_hex: toHex(result.payload),
-      signatures: result.outcomes.map((o) =>
-        o.valid
-          ? { valid: true, alg: o.alg.id, key: ctx.keyName(o.key, options.key_set) }
-          : { valid: false, error: o.error.code },
-      ),
-    };
-  });
-  compareOutcome(expected, got);
-});
+    compareOutcome(expected, got);
+  },
+);

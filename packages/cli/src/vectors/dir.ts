@@ -16,7 +16,11 @@ export const MAX_VECTOR_FILE_BYTES = 16 * 1024 * 1024;
  * console.log(`${report.passed} passed, ${report.failed} failed`);
  * ```
  */
-export async function runVectorDir(dir: string, io: CliIo = nodeIo(), options: VectorRunOptions = {}): Promise<VectorReport> {
+export async function runVectorDir(
+  dir: string,
+  io: CliIo = nodeIo(),
+  options: VectorRunOptions = {},
+): Promise<VectorReport> {
   const sources: VectorSource[] = [];
   const unreadable: VectorSource[] = [];
   for (const path of io.listJsonFiles(dir)) {

@@ -21,7 +21,5 @@ export const KINDS: ReadonlyMap<string, KindHandler> = new Map(
     messageVerify,
     dagInsert,
     bvMonitorEvaluate,
-  ].map(
-    (k) => [k.kind, k],
-  ),
+  ].map((k) => [k.kind, k]),
 );

@@ -39,6 +39,13 @@ export const messageSign = defineKind('message-sign', MessageSign, async ({ inpu
   if (expected.result === 'invalid' || !got.ok) return;
   const detachedPayload = input.detached ? got.value.payload : undefined;
   await compareSigned(got.value.bytes, expected, ctx.backends, (bytes, backend) =>
-    verifySign1(bytes, { key: publicKeyOf(key), externalAad, detachedPayload, requireProtectedAlg: true, profile: true, backend }),
+    verifySign1(bytes, {
+      key: publicKeyOf(key),
+      externalAad,
+      detachedPayload,
+      requireProtectedAlg: true,
+      profile: true,
+      backend,
+    }),
   );
 });

@@ -2,7 +2,9 @@ import { fromHex, isSafetyNetError, type SafetyNetError } from '@safety-net/core
 import { VectorMismatch } from './context.js';
 
 /** What an operation did: produced outputs, or failed with a Safety Net error. Anything else propagates. */
-export type Attempt<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SafetyNetError };
+export type Attempt<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: SafetyNetError };
 
 /** Runs an operation, keeping a Safety Net error as an outcome; any other exception is a defect and propagates. */
 export async function attempt<T>(operation: () => T | Promise<T>): Promise<Attempt<T>> {

@@ -1,4 +1,10 @@
-import { backendByName, type CryptoBackend, isSafetyNetError, type MessageTypeRegistry, nobleBackend } from '@safety-net/core';
+import {
+  backendByName,
+  type CryptoBackend,
+  isSafetyNetError,
+  type MessageTypeRegistry,
+  nobleBackend,
+} from '@safety-net/core';
 import { defaultRegistry } from '../registry.js';
 import { VectorContext, VectorMismatch } from './context.js';
 import { VectorEnvelope } from './format.js';
@@ -66,10 +72,20 @@ function placeOf(path: string): { package: string; id: string } | undefined {
 export async function runVector(json: unknown, source: string, options: VectorRunOptions = {}): Promise<VectorResult> {
   const parsed = VectorEnvelope.safeParse(json);
   if (!parsed.success) {
-    return { source, id: undefined, passed: false, failures: [{ backend: '-', reason: `malformed vector: ${issuesText(parsed.error)}` }] };
+    return {
+      source,
+      id: undefined,
+      passed: false,
+      failures: [{ backend: '-', reason: `malformed vector: ${issuesText(parsed.error)}` }],
+    };
   }
   const vector = parsed.data;
-  const fail = (reason: string): VectorResult => ({ source, id: vector.id, passed: false, failures: [{ backend: '-', reason }] });
+  const fail = (reason: string): VectorResult => ({
+    source,
+    id: vector.id,
+    passed: false,
+    failures: [{ backend: '-', reason }],
+  });
   const place = placeOf(source);
   if (place && (place.id !== vector.id || place.package !== vector.package)) {
     return fail(`id and package must match the path (${place.package}/${place.id}.json)`);
@@ -90,7 +106,10 @@ export async function runVector(json: unknown, source: string, options: VectorRu
 }
 
 /** Runs vector files; ids must be unique within a package. */
-export async function runVectorSources(sources: readonly VectorSource[], options: VectorRunOptions = {}): Promise<VectorReport> {
+export async function runVectorSources(
+  sources: readonly VectorSource[],
+  options: VectorRunOptions = {},
+): Promise<VectorReport> {
   const results: VectorResult[] = [];
   const seen = new Set<string>();
   for (const { path, text } of sources) {

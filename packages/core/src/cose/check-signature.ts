@@ -28,8 +28,7 @@ export function checkSignature(
   checkHeaders(headers.protectedHeader, headers.unprotectedHeader, understoodLabels(options.understoodCrit));
   const alg = algorithmOf(headers, options.requireProtectedAlg ?? false);
   const kid = kidOf(headers);
-  const key =
-    'resolve' in options.key ? options.key.resolve({ kid, alg, issuer: options.issuer }) : options.key;
+  const key = 'resolve' in options.key ? options.key.resolve({ kid, alg, issuer: options.issuer }) : options.key;
   assertKeyFitsAlgorithm(key, alg, { profile: options.profile ?? false });
   if (!(options.backend ?? getBackend()).verify(alg, key, tbs(), signature)) throw snError('ERR_COSE_BAD_SIGNATURE');
   return { alg, key, kid };
@@ -42,7 +41,8 @@ export function checkSignature(
  */
 export function effectivePayload(carried: Uint8Array | null, options: CoseVerifyOptions): Uint8Array {
   if (carried !== null) {
-    if (options.detachedPayload !== undefined) throw snError('ERR_INPUT_INVALID', 'a detached payload was supplied but the message carries its own');
+    if (options.detachedPayload !== undefined)
+      throw snError('ERR_INPUT_INVALID', 'a detached payload was supplied but the message carries its own');
     return carried;
   }
   if (options.detachedPayload === undefined) throw snError('ERR_COSE_PAYLOAD_MISSING');

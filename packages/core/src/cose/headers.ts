@@ -1,4 +1,4 @@
-import { type CborValue, decodeCbor, type DecodeOptions, encodeCbor } from '../cbor/index.js';
+import { type CborValue, type DecodeOptions, decodeCbor, encodeCbor } from '../cbor/index.js';
 import { snError } from '../errors/index.js';
 import { bytesEqual, toHex } from '../util/bytes.js';
 
@@ -47,7 +47,9 @@ const protectedCache = new Map<string, Uint8Array>();
 const PROTECTED_CACHE_LIMIT = 1024;
 
 /** The bucket returned last and what it was made of (`kid` copied), checked before the cache's string key is built. */
-let last: { algId: number; typ: unknown; contentType: unknown; kid: Uint8Array | undefined; bytes: Uint8Array } | undefined;
+let last:
+  | { algId: number; typ: unknown; contentType: unknown; kid: Uint8Array | undefined; bytes: Uint8Array }
+  | undefined;
 
 /**
  * The encoded protected bucket a signer emits: `params` with `alg` set. Signers send the same few headers over and
@@ -62,7 +64,8 @@ export function protectedBucket(params: HeaderParams | undefined, algId: number)
   const contentType = params?.contentType;
   const kid = params?.kid;
   // Only well-typed parameters are remembered; anything else takes the cache's path, as it always did.
-  const rememberable = (kid === undefined || kid instanceof Uint8Array) && isPlainParam(typ) && isPlainParam(contentType);
+  const rememberable =
+    (kid === undefined || kid instanceof Uint8Array) && isPlainParam(typ) && isPlainParam(contentType);
   if (
     rememberable &&
     last !== undefined &&
@@ -133,7 +136,8 @@ export function checkHeaders(
       throw snError('ERR_COSE_HEADER_INVALID', `${bucket} alg is not an int or tstr`);
     }
     const kid = map.get(HEADER.kid);
-    if (kid !== undefined && !(kid instanceof Uint8Array)) throw snError('ERR_COSE_HEADER_INVALID', 'kid is not a bstr');
+    if (kid !== undefined && !(kid instanceof Uint8Array))
+      throw snError('ERR_COSE_HEADER_INVALID', 'kid is not a bstr');
     for (const label of [HEADER.contentType, HEADER.typ]) {
       const v = map.get(label);
       if (v !== undefined && typeof v !== 'string' && !(typeof v === 'number' && Number.isInteger(v) && v >= 0)) {
@@ -144,7 +148,8 @@ export function checkHeaders(
   if (unprotectedMap.has(HEADER.crit)) throw snError('ERR_COSE_HEADER_INVALID', 'crit must be protected');
   const crit = protectedMap.get(HEADER.crit);
   if (crit === undefined) return;
-  if (!Array.isArray(crit) || crit.length === 0) throw snError('ERR_COSE_HEADER_INVALID', 'crit is not a non-empty array');
+  if (!Array.isArray(crit) || crit.length === 0)
+    throw snError('ERR_COSE_HEADER_INVALID', 'crit is not a non-empty array');
   for (const label of crit) {
     if (typeof label !== 'number' && typeof label !== 'string') throw snError('ERR_COSE_HEADER_INVALID', 'crit label');
     if (!protectedMap.has(label)) throw snError('ERR_COSE_HEADER_INVALID', `crit names absent label ${label}`);

@@ -14,5 +14,5 @@ export {
   type VerifiedSign,
   verifySign,
 } from './verify.js';
-export { type DecodedSign1, decodeSign1, type VerifiedSign1, verifySign1 } from './verify1.js';
 export type { CoseVerifyOptions } from './verify-options.js';
+export { type DecodedSign1, decodeSign1, type VerifiedSign1, verifySign1 } from './verify1.js';

@@ -27,7 +27,11 @@ function assemble(context: Uint8Array, items: readonly Uint8Array[], allocate: A
 }
 
 /** The to-be-signed bytes of a COSE_Sign1 (RFC 9052 §4.4, context "Signature1"). */
-export function sign1ToBeSigned(bodyProtected: Uint8Array, payload: Uint8Array, externalAad: Uint8Array = EMPTY): Uint8Array {
+export function sign1ToBeSigned(
+  bodyProtected: Uint8Array,
+  payload: Uint8Array,
+  externalAad: Uint8Array = EMPTY,
+): Uint8Array {
   return assemble(SIGNATURE1, [bodyProtected, externalAad, payload], ownBuffer);
 }
 

@@ -1,4 +1,4 @@
-import { type CborValue, decodeCbor, type DecodeOptions, Tagged } from '../cbor/index.js';
+import { type CborValue, type DecodeOptions, decodeCbor, Tagged } from '../cbor/index.js';
 import { snError } from '../errors/index.js';
 import { asHeaderMap, decodeProtected, type HeaderMap } from './headers.js';
 
@@ -34,7 +34,8 @@ export function decodeCoseArray(
   let value = decodeCbor(bytes, options.decode);
   let tagged = false;
   if (value instanceof Tagged) {
-    if (value.tag !== expectedTag) throw snError('ERR_COSE_WRONG_TAG', `tag ${String(value.tag)}, expected ${expectedTag}`);
+    if (value.tag !== expectedTag)
+      throw snError('ERR_COSE_WRONG_TAG', `tag ${String(value.tag)}, expected ${expectedTag}`);
     tagged = true;
     value = value.value;
   }

@@ -1,8 +1,8 @@
 import type { CborValue } from '../cbor/index.js';
 import { isSafetyNetError, type SafetyNetError, snError } from '../errors/index.js';
 import { toHex } from '../util/bytes.js';
+import { checkSignature, effectivePayload, type SignatureCheck } from './check-signature.js';
 import { checkHeaders, understoodLabels } from './headers.js';
-import { effectivePayload, type SignatureCheck, checkSignature } from './check-signature.js';
 import { signToBeSigned } from './sig-structure.js';
 import {
   COSE_SIGN_TAG,
@@ -56,7 +56,8 @@ const MAX_SIGNATURES = 256;
  */
 function signerRequirement(require: unknown): 'all' | { atLeast: number } {
   if (require === undefined || require === 'all') return 'all';
-  const atLeast = typeof require === 'object' && require !== null ? (require as { atLeast?: unknown }).atLeast : undefined;
+  const atLeast =
+    typeof require === 'object' && require !== null ? (require as { atLeast?: unknown }).atLeast : undefined;
   if (typeof atLeast !== 'number' || !Number.isSafeInteger(atLeast) || atLeast < 1) {
     throw snError('ERR_INPUT_INVALID', "require must be 'all' or { atLeast: k } with k a whole number ≥ 1");
   }
@@ -102,7 +103,10 @@ export function verifySign(input: Uint8Array | DecodedSign, options: SignVerifyO
   if (requirement !== 'all') {
     const distinct = new Set(outcomes.flatMap((o) => (o.valid ? [`${o.key.curve}:${toHex(o.key.x)}`] : [])));
     if (distinct.size < requirement.atLeast) {
-      throw snError('ERR_COSE_BAD_SIGNATURE', `${distinct.size} of the required ${requirement.atLeast} signers verified`);
+      throw snError(
+        'ERR_COSE_BAD_SIGNATURE',
+        `${distinct.size} of the required ${requirement.atLeast} signers verified`,
+      );
     }
   }
   return { ...decoded, payload, outcomes };

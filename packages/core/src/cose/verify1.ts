@@ -1,4 +1,4 @@
-import { effectivePayload, type SignatureCheck, checkSignature } from './check-signature.js';
+import { checkSignature, effectivePayload, type SignatureCheck } from './check-signature.js';
 import { scratchSign1ToBeSigned } from './sig-structure.js';
 import {
   COSE_SIGN1_TAG,

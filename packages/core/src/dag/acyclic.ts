@@ -23,7 +23,10 @@ export interface PredecessorSource {
  * ```
  */
 export function assertAcyclic(source: PredecessorSource, jti: string, options: { traversalLimit?: number } = {}): void {
-  const limit = checkLimit(options.traversalLimit ?? source.options?.traversalLimit ?? DAG_DEFAULTS.traversalLimit, 'traversalLimit');
+  const limit = checkLimit(
+    options.traversalLimit ?? source.options?.traversalLimit ?? DAG_DEFAULTS.traversalLimit,
+    'traversalLimit',
+  );
   const seen = new Set<string>();
   let frontier: readonly string[] = [jti];
   for (let depth = 1; frontier.length > 0; depth++) {

@@ -243,7 +243,8 @@ export class EctDag<P = unknown> implements Iterable<DagNode<P>> {
 /** `items` collected into an array; anything that is not iterable, or fails while iterating, is `ERR_INPUT_INVALID`. */
 function iterable<T>(items: Iterable<T>): T[] {
   try {
-    if (typeof (items as Partial<Iterable<T>> | null)?.[Symbol.iterator] !== 'function') throw new TypeError('not iterable');
+    if (typeof (items as Partial<Iterable<T>> | null)?.[Symbol.iterator] !== 'function')
+      throw new TypeError('not iterable');
     return [...items];
   } catch (e) {
     if (isSafetyNetError(e)) throw e;

@@ -139,5 +139,4 @@ export class DagStore implements NodeFacts {
     while (this.payloads.length < i) this.payloads.push(undefined);
     this.payloads.push(payload);
   }
-
 }

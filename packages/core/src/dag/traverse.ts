@@ -87,10 +87,17 @@ export function collectPositions(
   options?: TraversalOptions,
 ): number[] {
   const out: number[] = [];
-  walkPositions(store, pool, start, direction, (p) => {
-    out.push(p);
-    return undefined;
-  }, options);
+  walkPositions(
+    store,
+    pool,
+    start,
+    direction,
+    (p) => {
+      out.push(p);
+      return undefined;
+    },
+    options,
+  );
   return out;
 }
 
@@ -109,7 +116,12 @@ export function neighbourPositions(store: DagStore, v: number, direction: Direct
  * The members of `scope` (ascending positions, so a topological order) that have no neighbour inside the scope
  * in `direction`: roots when looking back, leaves when looking forward.
  */
-export function boundaryPositions(store: DagStore, pool: Marker[], scope: ArrayLike<number>, direction: Direction): number[] {
+export function boundaryPositions(
+  store: DagStore,
+  pool: Marker[],
+  scope: ArrayLike<number>,
+  direction: Direction,
+): number[] {
   return withMarker(pool, store.size, (inScope) => {
     for (let i = 0; i < scope.length; i++) inScope.mark(scope[i]!);
     const out: number[] = [];

@@ -21,7 +21,12 @@ const SMALL_PRED = 16;
  *
  * Returns the predecessors' positions. Reads only; nothing is changed, so a failed insert leaves no trace.
  */
-export function checkNode(node: CheckedNode, position: number, facts: NodeFacts, options: ResolvedDagOptions): number[] {
+export function checkNode(
+  node: CheckedNode,
+  position: number,
+  facts: NodeFacts,
+  options: ResolvedDagOptions,
+): number[] {
   const { jti, pred } = node;
   const k = pred.length;
 

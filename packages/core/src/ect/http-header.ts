@@ -8,7 +8,9 @@ export const EXECUTION_CONTEXT_HEADER = 'Execution-Context';
 export const EXECUTION_CONTEXT_LIMITS = { maxLength: 65_536, maxTokens: 100 } as const;
 
 /** One token from the header: a compact JWS, or the bytes of a COSE_Sign1. */
-export type CarriedEct = { readonly format: 'jws'; readonly token: string } | { readonly format: 'cose'; readonly bytes: Uint8Array };
+export type CarriedEct =
+  | { readonly format: 'jws'; readonly token: string }
+  | { readonly format: 'cose'; readonly bytes: Uint8Array };
 
 /**
  * The field value for one or more ECTs: compact JWS as they are, COSE_Sign1 bytes as unpadded base64url, joined
@@ -30,7 +32,10 @@ export function parseExecutionContext(value: string | readonly string[] | null |
   for (const l of lines) length += l.length;
   if (length > EXECUTION_CONTEXT_LIMITS.maxLength) throw snError('ERR_ECT_HEADER_INVALID', 'field value too long');
   // Empty list members are ignored, as RFC 9110 §5.6.1.2 asks of recipients.
-  const items = lines.flatMap((l) => l.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  const items = lines
+    .flatMap((l) => l.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (items.length > EXECUTION_CONTEXT_LIMITS.maxTokens) throw snError('ERR_ECT_HEADER_INVALID', 'too many tokens');
   return items.map((item): CarriedEct => {
     const dots = item.split('.').length - 1;

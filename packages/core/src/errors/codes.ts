@@ -34,7 +34,10 @@ export const ERROR_CODES = {
   ERR_COSE_MALFORMED: { family: 'cose', message: 'COSE structure is malformed' },
   ERR_COSE_WRONG_TAG: { family: 'cose', message: 'CBOR tag does not match the expected COSE structure' },
   ERR_COSE_HEADER_INVALID: { family: 'cose', message: 'COSE header parameter has an invalid value' },
-  ERR_COSE_HEADER_DUPLICATE: { family: 'cose', message: 'header parameter appears in both protected and unprotected buckets' },
+  ERR_COSE_HEADER_DUPLICATE: {
+    family: 'cose',
+    message: 'header parameter appears in both protected and unprotected buckets',
+  },
   ERR_COSE_ALG_MISSING: { family: 'cose', message: 'no alg header parameter' },
   ERR_COSE_ALG_UNSUPPORTED: { family: 'cose', message: 'alg is not supported' },
   ERR_COSE_ALG_NOT_PROTECTED: { family: 'cose', message: 'alg must be in the protected header' },
@@ -82,7 +85,10 @@ export const ERROR_CODES = {
   ERR_BV_MERKLE_INVALID: { family: 'bv', message: 'Merkle tree index, size or proof is out of range' },
   ERR_BV_PROFILE_MISMATCH: { family: 'bv', message: 'evidence was judged against another behavioural profile' },
   ERR_BV_SUBJECT_MISMATCH: { family: 'bv', message: 'evidence is about another agent' },
-  ERR_BV_VERDICT_REFUSED: { family: 'bv', message: 'the evidence verdict is not acceptable under the appraisal policy' },
+  ERR_BV_VERDICT_REFUSED: {
+    family: 'bv',
+    message: 'the evidence verdict is not acceptable under the appraisal policy',
+  },
   ERR_BV_EVIDENCE_STALE: { family: 'bv', message: 'the evidence is older than the appraisal policy allows' },
   ERR_BV_RULES_INVALID: { family: 'bv', message: 'behavioural profile rules are malformed or unsafe' },
   ERR_BV_OBSERVATION_INVALID: { family: 'bv', message: 'observation does not match the observation schema' },
@@ -103,10 +109,16 @@ export const ERROR_CODES = {
   ERR_CP_COMPENSATION_FAILED: { family: 'cp', message: 'the compensating action failed' },
   ERR_CP_DEADLINE_EXCEEDED: { family: 'cp', message: 'the rollback deadline passed' },
   ERR_CP_ROLLBACK_UNKNOWN: { family: 'cp', message: 'no rollback is known with this id' },
-  ERR_CP_ROLLBACK_CONFLICT: { family: 'cp', message: 'the request conflicts with a rollback already recorded under its id' },
+  ERR_CP_ROLLBACK_CONFLICT: {
+    family: 'cp',
+    message: 'the request conflicts with a rollback already recorded under its id',
+  },
   ERR_CP_STORE_FAILED: { family: 'cp', message: 'the durable rollback store failed' },
   ERR_CP_DOMAIN_ISOLATED: { family: 'cp', message: 'the failure domain is isolated: new work is refused' },
-  ERR_CP_TOO_MANY_SOURCES: { family: 'cp', message: 'announcements come from more issuer and breaker pairs than the breaker tracks' },
+  ERR_CP_TOO_MANY_SOURCES: {
+    family: 'cp',
+    message: 'announcements come from more issuer and breaker pairs than the breaker tracks',
+  },
 } as const satisfies Record<string, { family: ErrorFamily; message: string }>;
 
 /** The error families; each has its own class. */

@@ -1,4 +1,3 @@
-export { ERROR_CODES, type ErrorCode, type ErrorFamily } from './codes.js';
 export {
   BvError,
   CascadeError,
@@ -16,3 +15,4 @@ export {
   SafetyNetError,
   snError,
 } from './classes.js';
+export { ERROR_CODES, type ErrorCode, type ErrorFamily } from './codes.js';

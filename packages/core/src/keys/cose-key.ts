@@ -3,8 +3,8 @@ import { CURVES } from '../crypto/algorithms.js';
 import { weierstrassOf } from '../crypto/noble-curves.js';
 import { isSafetyNetError, snError } from '../errors/index.js';
 import { concatBytes } from '../util/bytes.js';
-import type { Curve, Key, KeyExportOptions } from './types.js';
 import { checkKeyOps } from './key-use.js';
+import type { Curve, Key, KeyExportOptions } from './types.js';
 import { checkedKey } from './validate.js';
 
 /** COSE_Key parameter labels (RFC 9052 §7.1, RFC 9053 §7.1–7.2). */
@@ -23,7 +23,11 @@ const CURVE_BY_COSE_CRV: ReadonlyMap<number, Curve> = new Map(
 /** An integer label or value as a JS number (the decoder may give a bigint); undefined for anything else. */
 function intOf(value: CborValue | undefined): number | undefined {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-  if (typeof value === 'bigint' && value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)) {
+  if (
+    typeof value === 'bigint' &&
+    value >= BigInt(Number.MIN_SAFE_INTEGER) &&
+    value <= BigInt(Number.MAX_SAFE_INTEGER)
+  ) {
     return Number(value);
   }
   return undefined;

@@ -1,8 +1,8 @@
 import { type AlgorithmName, algorithmById, algorithmByName, CURVES } from '../crypto/algorithms.js';
 import { isSafetyNetError, snError } from '../errors/index.js';
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../util/bytes.js';
-import type { Curve, Key, KeyExportOptions } from './types.js';
 import { checkJwkUse, checkKeyOps } from './key-use.js';
+import type { Curve, Key, KeyExportOptions } from './types.js';
 import { checkedKey, MAX_KID_BYTES } from './validate.js';
 
 /** A JSON Web Key for one of Safety Net's curves: OKP (RFC 8037) or EC (RFC 7518 §6.2). */

@@ -15,9 +15,11 @@ export function checkKeyOps(ops: unknown, where: string): void {
     throw snError('ERR_KEY_INVALID', `${where} key_ops is not a list of 1…${MAX_KEY_OPS} operations`);
   }
   for (const op of ops) {
-    if (typeof op !== 'string' && typeof op !== 'number') throw snError('ERR_KEY_INVALID', `${where} key_ops has a ${typeof op}`);
+    if (typeof op !== 'string' && typeof op !== 'number')
+      throw snError('ERR_KEY_INVALID', `${where} key_ops has a ${typeof op}`);
   }
-  if (!ops.some((op) => SIGNATURE_OPS.has(op))) throw snError('ERR_KEY_UNSUPPORTED', `${where} key_ops allow neither sign nor verify`);
+  if (!ops.some((op) => SIGNATURE_OPS.has(op)))
+    throw snError('ERR_KEY_UNSUPPORTED', `${where} key_ops allow neither sign nor verify`);
 }
 
 /** JWK `use` (RFC 7517 §4.2): absent or `"sig"`; `"enc"` or anything else is `ERR_KEY_UNSUPPORTED`. */

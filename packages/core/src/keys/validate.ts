@@ -91,6 +91,8 @@ export function checkedKey(parts: KeyParts): Key {
     ...(parts.alg !== undefined ? { alg: parts.alg } : {}),
   };
   return Object.freeze(
-    parts.d ? { type: 'private' as const, ...common, d: new Uint8Array(parts.d) } : { type: 'public' as const, ...common },
+    parts.d
+      ? { type: 'private' as const, ...common, d: new Uint8Array(parts.d) }
+      : { type: 'public' as const, ...common },
   );
 }

@@ -27,7 +27,11 @@ export function deepFreeze<T>(value: T): T {
 
 class NotJson extends Error {}
 
-type Slot = { readonly into: Record<string, unknown> | unknown[]; readonly key: string | number; readonly from: unknown };
+type Slot = {
+  readonly into: Record<string, unknown> | unknown[];
+  readonly key: string | number;
+  readonly from: unknown;
+};
 
 function copyUnsafe(value: unknown): unknown {
   const root: { value?: unknown } = {};

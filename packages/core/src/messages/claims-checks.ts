@@ -53,7 +53,8 @@ export function replayEntry(
   const { jti, exp } = claims as { jti?: unknown; exp?: unknown };
   if (typeof jti !== 'string') throw snError('ERR_CLAIMS_INVALID', 'replay protection needs a jti');
   const skew = options.clockSkewSeconds ?? 30;
-  const expiresAt = (typeof exp === 'number' ? exp : now + (options.maxAgeSeconds ?? REPLAY_WINDOW_WITHOUT_EXP_SECONDS)) + skew;
+  const expiresAt =
+    (typeof exp === 'number' ? exp : now + (options.maxAgeSeconds ?? REPLAY_WINDOW_WITHOUT_EXP_SECONDS)) + skew;
   return { jti, expiresAt };
 }
 

@@ -1,5 +1,5 @@
-import { type CborMap, type CborValue, encodeCbor } from '../cbor/index.js';
 import { useOrderedMap } from '../cbor/encode.js';
+import { type CborMap, type CborValue, encodeCbor } from '../cbor/index.js';
 import { snError } from '../errors/index.js';
 import { compareBytes } from '../util/bytes.js';
 import type { ClaimCodec } from './claim-codecs.js';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type CborMap, type CborValue, decodeCbor, type DecodeOptions } from '../cbor/index.js';
+import { type CborMap, type CborValue, type DecodeOptions, decodeCbor } from '../cbor/index.js';
 import { algorithmOf } from '../cose/algorithm.js';
 import { HEADER, type HeaderParams } from '../cose/headers.js';
 import { signSign1 } from '../cose/sign1.js';
@@ -9,10 +9,10 @@ import type { CryptoBackend } from '../crypto/backend.js';
 import { snError } from '../errors/index.js';
 import { coseKeyThumbprint } from '../keys/index.js';
 import type { PrivateKey } from '../keys/types.js';
-import { type ClaimLabel, ClaimsLayout } from './claims-layout.js';
-import type { TimeOptions } from './time.js';
 import { assertFresh, type ClaimCheckOptions, checkClaims, parseClaims, replayEntry } from './claims-checks.js';
+import { type ClaimLabel, ClaimsLayout } from './claims-layout.js';
 import { settle, settleAsync, type Verified, type VerifyResult } from './result.js';
+import type { TimeOptions } from './time.js';
 
 export type { ClaimLabel } from './claims-layout.js';
 

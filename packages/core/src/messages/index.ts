@@ -12,7 +12,6 @@ export { type JwtSignOptions, MAX_JWS_LENGTH, signJwt, verifyJwt } from './jwt.j
 export { type AnyMessageType, MessageTypeRegistry } from './registry.js';
 export { MemoryReplayCache, type ReplayCache } from './replay.js';
 export type { Verified, VerifyResult } from './result.js';
-export { checkAudience, checkSeconds, checkTimes, DEFAULT_CLOCK_SKEW_SECONDS, type TimeClaims, type TimeOptions } from './time.js';
 export {
   AudienceSchema,
   DagLinkShape,
@@ -21,3 +20,11 @@ export {
   MAX_PREDECESSORS,
   TaskIdSchema,
 } from './schemas.js';
+export {
+  checkAudience,
+  checkSeconds,
+  checkTimes,
+  DEFAULT_CLOCK_SKEW_SECONDS,
+  type TimeClaims,
+  type TimeOptions,
+} from './time.js';

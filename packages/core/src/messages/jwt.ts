@@ -1,10 +1,10 @@
-import { type CryptoKey, CompactSign, compactVerify, errors as joseErrors, importJWK } from 'jose';
+import { CompactSign, type CryptoKey, compactVerify, importJWK, errors as joseErrors } from 'jose';
+import { DEFAULT_DECODE_LIMITS } from '../cbor/options.js';
 import { signingAlgorithm } from '../cose/algorithm.js';
 import { type AlgorithmInfo, algorithmByName } from '../crypto/algorithms.js';
 import { isSafetyNetError, snError } from '../errors/index.js';
 import { assertKeyFitsAlgorithm, jwkThumbprint, keyToJwk } from '../keys/index.js';
 import type { Key, PrivateKey, PublicKey } from '../keys/types.js';
-import { DEFAULT_DECODE_LIMITS } from '../cbor/options.js';
 import { fromBase64Url, fromUtf8, utf8 } from '../util/bytes.js';
 import { assertFresh, checkClaims, replayEntry } from './claims-checks.js';
 import type { MessageType, MessageVerifyOptions } from './define.js';

@@ -27,7 +27,8 @@ export class MemoryReplayCache implements ReplayCache {
   constructor(options: { maxEntries?: number } = {}) {
     const max = options.maxEntries ?? 1_000_000;
     // Checked: with NaN, `size >= max` is never true and the bound would be off.
-    if (!Number.isSafeInteger(max) || max < 1) throw snError('ERR_INPUT_INVALID', 'maxEntries must be a whole number ≥ 1');
+    if (!Number.isSafeInteger(max) || max < 1)
+      throw snError('ERR_INPUT_INVALID', 'maxEntries must be a whole number ≥ 1');
     this.#maxEntries = max;
   }
 

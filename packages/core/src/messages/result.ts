@@ -14,7 +14,9 @@ export interface Verified<T> {
 }
 
 /** A verification outcome: check `ok` before touching the claims. */
-export type VerifyResult<T> = ({ readonly ok: true } & Verified<T>) | { readonly ok: false; readonly error: SafetyNetError };
+export type VerifyResult<T> =
+  | ({ readonly ok: true } & Verified<T>)
+  | { readonly ok: false; readonly error: SafetyNetError };
 
 /** Runs a verification, turning Safety Net errors into `{ ok: false }`; anything else is a bug and propagates. */
 export function settle<T>(run: () => Verified<T>): VerifyResult<T> {

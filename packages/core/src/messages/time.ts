@@ -25,7 +25,8 @@ export function checkTimes(claims: TimeClaims, now: number, options: TimeOptions
   const skew = checkSeconds(options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS, 'clockSkewSeconds');
   if (options.maxAgeSeconds !== undefined) checkSeconds(options.maxAgeSeconds, 'maxAgeSeconds');
   if (claims.exp !== undefined && now > claims.exp + skew) throw snError('ERR_CLAIMS_EXPIRED', `exp ${claims.exp}`);
-  if (claims.nbf !== undefined && now + skew < claims.nbf) throw snError('ERR_CLAIMS_NOT_YET_VALID', `nbf ${claims.nbf}`);
+  if (claims.nbf !== undefined && now + skew < claims.nbf)
+    throw snError('ERR_CLAIMS_NOT_YET_VALID', `nbf ${claims.nbf}`);
   if (claims.iat !== undefined) {
     if (now + skew < claims.iat) throw snError('ERR_CLAIMS_IAT_FUTURE', `iat ${claims.iat}`);
     if (options.maxAgeSeconds !== undefined && now - claims.iat > options.maxAgeSeconds + skew) {
@@ -39,7 +40,8 @@ export function checkTimes(claims: TimeClaims, now: number, options: TimeOptions
  * with `<` or `>` must be checked so: NaN makes every comparison false, and a check that never fails.
  */
 export function checkSeconds(v: unknown, name: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw snError('ERR_INPUT_INVALID', `${name} must be a finite number ≥ 0`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+    throw snError('ERR_INPUT_INVALID', `${name} must be a finite number ≥ 0`);
   return v;
 }
 

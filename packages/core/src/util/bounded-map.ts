@@ -20,7 +20,8 @@ export class BoundedMap<K, V> {
 
   /** `capacity` is a whole number ≥ 0, else `ERR_INPUT_INVALID`. */
   constructor(private readonly capacity: number) {
-    if (!Number.isSafeInteger(capacity) || capacity < 0) throw snError('ERR_INPUT_INVALID', 'capacity must be a whole number ≥ 0');
+    if (!Number.isSafeInteger(capacity) || capacity < 0)
+      throw snError('ERR_INPUT_INVALID', 'capacity must be a whole number ≥ 0');
   }
 
   get size(): number {

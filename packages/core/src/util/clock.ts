@@ -34,7 +34,10 @@ export function fixedClock(ms: number): Clock & { set(ms: number): void; advance
 export function readClock(clock: Clock): number {
   const now = typeof clock?.now === 'function' ? clock.now() : undefined;
   if (typeof now !== 'number' || !(now >= 0 && now <= Number.MAX_SAFE_INTEGER)) {
-    throw snError('ERR_INPUT_INVALID', 'clock.now() must give milliseconds since the epoch, a number from 0 to 2^53 − 1');
+    throw snError(
+      'ERR_INPUT_INVALID',
+      'clock.now() must give milliseconds since the epoch, a number from 0 to 2^53 − 1',
+    );
   }
   return now;
 }

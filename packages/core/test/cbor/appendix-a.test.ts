@@ -1,9 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CborFloat, type CborValue, cborDiagnostic, cborEquals, decodeCbor, encodeCbor, Tagged } from '../../src/cbor/index.js';
+import { SHARED_MISSING, sharedPath } from '../../../../test-support/shared.js';
+import {
+  CborFloat,
+  type CborValue,
+  cborDiagnostic,
+  cborEquals,
+  decodeCbor,
+  encodeCbor,
+  Tagged,
+} from '../../src/cbor/index.js';
 import { isSafetyNetError } from '../../src/errors/index.js';
 import { fromHex, toHex } from '../../src/util/bytes.js';
-import { SHARED_MISSING, sharedPath } from '../../../../test-support/shared.js';
 
 // RFC 8949 Appendix A (as published for RFC 7049 by cbor/test-vectors): every entry is decoded and compared with
 // the vector's JSON value or diagnostic notation; every roundtrip entry re-encodes to the same bytes.

@@ -33,9 +33,7 @@ export function cborValue(options: { forCborX?: boolean; depth?: number } = {}):
     fc.constant(undefined),
   ];
   if (!forCborX) {
-    leaf.push(
-      fc.oneof(fc.integer({ min: 0, max: 19 }), fc.integer({ min: 32, max: 255 })).map((n) => new Simple(n)),
-    );
+    leaf.push(fc.oneof(fc.integer({ min: 0, max: 19 }), fc.integer({ min: 32, max: 255 })).map((n) => new Simple(n)));
   }
   const { value } = fc.letrec<{ value: CborValue }>((tie) => ({
     value: fc.oneof(

@@ -58,9 +58,14 @@ cases('huge declared lengths in a short input are truncation, found before alloc
   'a3 01 00 01 00', // three pairs need six bytes: refused before the duplicate key is read
 ]);
 
-cases('indefinite length needs a byte before the break', 'ERR_CBOR_TRUNCATED', ['9f', '9f 01', 'bf 01 02', '5f', '5f 41 00', '7f 61 61'], {
-  allowIndefinite: true,
-});
+cases(
+  'indefinite length needs a byte before the break',
+  'ERR_CBOR_TRUNCATED',
+  ['9f', '9f 01', 'bf 01 02', '5f', '5f 41 00', '7f 61 61'],
+  {
+    allowIndefinite: true,
+  },
+);
 
 cases('trailing bytes', 'ERR_CBOR_TRAILING_BYTES', ['00 00', 'a0 00', '80 ff', '61 61 61', 'f6 f6']);
 
@@ -101,15 +106,20 @@ cases('reserved additional information 28-30 and other malformations', 'ERR_CBOR
   'f8 1f',
 ]);
 
-cases('malformed indefinite-length items (when allowed)', 'ERR_CBOR_MALFORMED', [
-  '5f 61 61 ff', // text chunk inside a byte string
-  '7f 41 00 ff',
-  '5f 5f ff ff', // nested indefinite chunk
-  '7f 7f ff ff',
-  '5f 01 ff',
-  'bf 01 ff', // break where a map value belongs
-  'ff',
-], { allowIndefinite: true });
+cases(
+  'malformed indefinite-length items (when allowed)',
+  'ERR_CBOR_MALFORMED',
+  [
+    '5f 61 61 ff', // text chunk inside a byte string
+    '7f 41 00 ff',
+    '5f 5f ff ff', // nested indefinite chunk
+    '7f 7f ff ff',
+    '5f 01 ff',
+    'bf 01 ff', // break where a map value belongs
+    'ff',
+  ],
+  { allowIndefinite: true },
+);
 
 cases('non-shortest integers, lengths and tags', 'ERR_CBOR_NON_SHORTEST', [
   '18 00',

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CborFloat, type CborValue, cborDiagnostic, cborEquals, decodeCbor, Simple, Tagged } from '../../src/cbor/index.js';
+import {
+  CborFloat,
+  type CborValue,
+  cborDiagnostic,
+  cborEquals,
+  decodeCbor,
+  Simple,
+  Tagged,
+} from '../../src/cbor/index.js';
 import { type ErrorCode, isSafetyNetError } from '../../src/errors/index.js';
 import { fromHex } from '../../src/util/bytes.js';
 
@@ -69,14 +77,23 @@ describe('cborDiagnostic', () => {
 describe('cborEquals', () => {
   it.each([
     [1, 1n],
-    [{ a: 1, b: 2 }, new Map<CborValue, CborValue>([['b', 2], ['a', 1]])],
+    [
+      { a: 1, b: 2 },
+      new Map<CborValue, CborValue>([
+        ['b', 2],
+        ['a', 1],
+      ]),
+    ],
     [Number.NaN, new CborFloat(Number.NaN)],
     [1.5, new CborFloat(1.5)],
     [1n << 64n, new Tagged(2, fromHex('010000000000000000'))],
     [-(1n << 64n) - 1n, new Tagged(3, fromHex('010000000000000000'))],
     [new Tagged(1, 0), new Tagged(1n, 0n)],
     [fromHex('0102'), Uint8Array.of(1, 2)],
-    [[undefined, null, true], [undefined, null, true]],
+    [
+      [undefined, null, true],
+      [undefined, null, true],
+    ],
     [new Simple(7), new Simple(7)],
     [new Map([[[1], 'x']]), new Map([[[1n], 'x']])],
   ] as [CborValue, CborValue][])('%# equal', (a, b) => {
@@ -91,7 +108,10 @@ describe('cborEquals', () => {
     [1, '1'],
     [null, undefined],
     [false, 0],
-    [[1, 2], [2, 1]],
+    [
+      [1, 2],
+      [2, 1],
+    ],
     [[1], [1, 1]],
     [{ a: 1 }, { a: 1, b: 1 }],
     [{ a: 1 }, { b: 1 }],

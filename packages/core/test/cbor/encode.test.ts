@@ -125,12 +125,31 @@ describe('maps', () => {
   });
 
   it('encodes the same bytes for any insertion order, and plain objects like text-keyed Maps', () => {
-    const a = hex(new Map<CborValue, CborValue>([['b', 1], ['a', 2], [3, 4]]));
-    const b = hex(new Map<CborValue, CborValue>([[3, 4], ['a', 2], ['b', 1]]));
+    const a = hex(
+      new Map<CborValue, CborValue>([
+        ['b', 1],
+        ['a', 2],
+        [3, 4],
+      ]),
+    );
+    const b = hex(
+      new Map<CborValue, CborValue>([
+        [3, 4],
+        ['a', 2],
+        ['b', 1],
+      ]),
+    );
     expect(a).toBe(b);
     expect(hex({ b: [2, 3], a: 1 })).toBe('a26161016162820203');
     expect(hex(Object.assign(Object.create(null), { a: 1 }))).toBe('a1616101');
-    expect(hex(new Map<CborValue, CborValue>([['b', [2, 3]], ['a', 1]]))).toBe('a26161016162820203');
+    expect(
+      hex(
+        new Map<CborValue, CborValue>([
+          ['b', [2, 3]],
+          ['a', 1],
+        ]),
+      ),
+    ).toBe('a26161016162820203');
   });
 
   it('sorts nested maps and long maps', () => {
@@ -140,13 +159,48 @@ describe('maps', () => {
   });
 
   it('refuses keys whose encodings collide', () => {
-    expect(codeOf(new Map<CborValue, CborValue>([[1, 'a'], [1n, 'b']]))).toBe('ERR_CBOR_DUPLICATE_KEY');
-    expect(codeOf(new Map([[new CborFloat(1), 0], [new CborFloat(1), 1]]))).toBe('ERR_CBOR_DUPLICATE_KEY');
-    expect(codeOf(new Map<CborValue, CborValue>([[1, 'a'], [0, 'x'], [1n, 'b']]))).toBe('ERR_CBOR_DUPLICATE_KEY');
-    expect(codeOf(new Map<CborValue, CborValue>([[2, 0], [Number.NaN, 0], [new CborFloat(Number.NaN), 1]]))).toBe(
-      'ERR_CBOR_DUPLICATE_KEY',
-    );
-    expect(codeOf(new Map<CborValue, CborValue>([[{ a: 1 }, 0], [new Map([['a', 1]]), 1]]))).toBe('ERR_CBOR_DUPLICATE_KEY');
+    expect(
+      codeOf(
+        new Map<CborValue, CborValue>([
+          [1, 'a'],
+          [1n, 'b'],
+        ]),
+      ),
+    ).toBe('ERR_CBOR_DUPLICATE_KEY');
+    expect(
+      codeOf(
+        new Map([
+          [new CborFloat(1), 0],
+          [new CborFloat(1), 1],
+        ]),
+      ),
+    ).toBe('ERR_CBOR_DUPLICATE_KEY');
+    expect(
+      codeOf(
+        new Map<CborValue, CborValue>([
+          [1, 'a'],
+          [0, 'x'],
+          [1n, 'b'],
+        ]),
+      ),
+    ).toBe('ERR_CBOR_DUPLICATE_KEY');
+    expect(
+      codeOf(
+        new Map<CborValue, CborValue>([
+          [2, 0],
+          [Number.NaN, 0],
+          [new CborFloat(Number.NaN), 1],
+        ]),
+      ),
+    ).toBe('ERR_CBOR_DUPLICATE_KEY');
+    expect(
+      codeOf(
+        new Map<CborValue, CborValue>([
+          [{ a: 1 }, 0],
+          [new Map([['a', 1]]), 1],
+        ]),
+      ),
+    ).toBe('ERR_CBOR_DUPLICATE_KEY');
   });
 });
 

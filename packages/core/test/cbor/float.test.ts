@@ -106,7 +106,18 @@ describe('the shortest exact width for any double', () => {
   });
 
   it('at the edges of the half and single ranges', () => {
-    const edges = [65504, 65505, 65520, 2 ** -24, 2 ** -25, 3 * 2 ** -25, 2 ** -14, 2 ** -14 + 2 ** -24, 2 ** 15, 2 ** 16];
+    const edges = [
+      65504,
+      65505,
+      65520,
+      2 ** -24,
+      2 ** -25,
+      3 * 2 ** -25,
+      2 ** -14,
+      2 ** -14 + 2 ** -24,
+      2 ** 15,
+      2 ** 16,
+    ];
     const singles = [2 ** -126, 2 ** -149, 2 ** -150, 3.4028234663852886e38, 3.4028235677973366e38, 2 ** 128];
     for (const v of [...edges, ...singles]) {
       check(v);

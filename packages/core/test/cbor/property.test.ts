@@ -156,8 +156,7 @@ describe('cbor-x encodings (not deterministic) against our decoder', () => {
             return;
           }
           expect(same).toBe(true);
-        }
-        else expect(['ERR_CBOR_DUPLICATE_KEY', 'ERR_CBOR_UNSUPPORTED']).toContain(relaxed.code);
+        } else expect(['ERR_CBOR_DUPLICATE_KEY', 'ERR_CBOR_UNSUPPORTED']).toContain(relaxed.code);
         outcome(bytes);
       }),
       { numRuns: 300 },
@@ -193,17 +192,22 @@ describe('hostile bytes only ever give ERR_CBOR_* errors', () => {
       fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }),
     );
     fc.assert(
-      fc.property(cborValue({ depth: 3 }), fc.array(edit, { minLength: 1, maxLength: 4 }), options, (value, edits, opts) => {
-        let bytes = [...encodeCbor(value)];
-        for (const e of edits) {
-          const at = e.at % (bytes.length + 1);
-          if (e.kind === 'set' && at < bytes.length) bytes[at] = e.byte;
-          else if (e.kind === 'insert') bytes.splice(at, 0, e.byte);
-          else if (e.kind === 'delete') bytes.splice(at, 1);
-          else if (e.kind === 'cut') bytes = bytes.slice(0, at);
-        }
-        outcome(new Uint8Array(bytes), opts);
-      }),
+      fc.property(
+        cborValue({ depth: 3 }),
+        fc.array(edit, { minLength: 1, maxLength: 4 }),
+        options,
+        (value, edits, opts) => {
+          let bytes = [...encodeCbor(value)];
+          for (const e of edits) {
+            const at = e.at % (bytes.length + 1);
+            if (e.kind === 'set' && at < bytes.length) bytes[at] = e.byte;
+            else if (e.kind === 'insert') bytes.splice(at, 0, e.byte);
+            else if (e.kind === 'delete') bytes.splice(at, 1);
+            else if (e.kind === 'cut') bytes = bytes.slice(0, at);
+          }
+          outcome(new Uint8Array(bytes), opts);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -218,7 +222,10 @@ function reshape(v: CborValue): CborValue {
     if (v < limit && v >= -limit) return v;
     const magnitude = v >= 0n ? v : -1n - v;
     const hex = magnitude.toString(16).padStart(Math.ceil(magnitude.toString(16).length / 2) * 2, '0');
-    return new Tagged(v >= 0n ? 2 : 3, Uint8Array.from(hex.match(/../g)!, (h) => Number.parseInt(h, 16)));
+    return new Tagged(
+      v >= 0n ? 2 : 3,
+      Uint8Array.from(hex.match(/../g)!, (h) => Number.parseInt(h, 16)),
+    );
   }
   if (v instanceof CborFloat) return Number.isInteger(v.value) && !Object.is(v.value, -0) ? v : v.value;
   if (v instanceof Tagged) return new Tagged(typeof v.tag === 'number' ? BigInt(v.tag) : v.tag, reshape(v.value));
@@ -231,7 +238,11 @@ function reshape(v: CborValue): CborValue {
     return new Map(entries);
   }
   if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array) && !(v instanceof Simple)) {
-    return new Map(Object.entries(v).reverse().map(([k, e]) => [k, reshape(e)]));
+    return new Map(
+      Object.entries(v)
+        .reverse()
+        .map(([k, e]) => [k, reshape(e)]),
+    );
   }
   return v;
 }

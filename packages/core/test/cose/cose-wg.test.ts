@@ -1,5 +1,4 @@
 import { readdirSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
 import {
   backendByName,
   decodeSign,
@@ -21,6 +20,7 @@ import {
   verifySign,
   verifySign1,
 } from '@safety-net/core';
+import { describe, expect, it } from 'vitest';
 import { readSharedJson, SHARED_MISSING, sharedPath } from '../../../../test-support/shared.js';
 
 // The COSE working group's examples (cose-wg/Examples): every pass vector verifies under both backends, our
@@ -143,7 +143,13 @@ describe.skipIf(!dir)(`COSE WG examples ${dir ? '' : SHARED_MISSING}`, () => {
         if (key.curve === 'Ed25519') {
           const ours = signSign(
             utf8(v.input.plaintext),
-            [{ key, protectedHeader: headerParams(signer.protected), unprotectedHeader: headerParams(signer.unprotected) }],
+            [
+              {
+                key,
+                protectedHeader: headerParams(signer.protected),
+                unprotectedHeader: headerParams(signer.unprotected),
+              },
+            ],
             { protectedHeader: headerParams(sign.protected), backend },
           );
           expect(toHex(ours)).toBe(v.output.cbor.toLowerCase());

@@ -1,5 +1,3 @@
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
 import {
   cborHead,
   decodeSign1,
@@ -12,11 +10,17 @@ import {
   Tagged,
   toHex,
 } from '@safety-net/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 
 // The Sig_structures are assembled from parts for speed; the general deterministic encoder is the reference.
 describe('Sig_structure assembly', () => {
   it('equals the general encoder for every size class (property)', () => {
-    const bytes = fc.oneof(fc.uint8Array({ maxLength: 30 }), fc.uint8Array({ minLength: 250, maxLength: 300 }), fc.uint8Array({ minLength: 65_540, maxLength: 65_600 }));
+    const bytes = fc.oneof(
+      fc.uint8Array({ maxLength: 30 }),
+      fc.uint8Array({ minLength: 250, maxLength: 300 }),
+      fc.uint8Array({ minLength: 65_540, maxLength: 65_600 }),
+    );
     fc.assert(
       fc.property(bytes, bytes, bytes, bytes, (p, s, aad, payload) => {
         expect(toHex(sign1ToBeSigned(p, payload, aad))).toBe(toHex(encodeCbor(['Signature1', p, aad, payload])));

@@ -1,6 +1,4 @@
 import { p256, p384, p521 } from '@noble/curves/nist.js';
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
 import {
   algorithmById,
   type CryptoBackend,
@@ -15,6 +13,8 @@ import {
   signatureLength,
   utf8,
 } from '@safety-net/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { codeOf } from '../../../../test-support/codes.js';
 
 // Both backends, every algorithm: round trips, each verifies the other, EdDSA byte-identical, noble ECDSA
@@ -55,7 +55,8 @@ const ORDERS: Partial<Record<Curve, bigint>> = {
 };
 
 const toBig = (b: Uint8Array): bigint => BigInt(`0x${Buffer.from(b).toString('hex') || '0'}`);
-const fromBig = (n: bigint, size: number): Uint8Array => Uint8Array.from(Buffer.from(n.toString(16).padStart(size * 2, '0'), 'hex'));
+const fromBig = (n: bigint, size: number): Uint8Array =>
+  Uint8Array.from(Buffer.from(n.toString(16).padStart(size * 2, '0'), 'hex'));
 
 function flip(bytes: Uint8Array, index: number): Uint8Array {
   const out = bytes.slice();
@@ -164,12 +165,12 @@ describe.each(BACKENDS)('%s: malformed keys give typed errors', (_name, backend)
 
   it('coordinates or private part of the wrong length', () => {
     const alg = algorithmById(-7);
-    expect(codeOf(() => backend.verify(alg, { ...publicKeyOf(ec), x: ec.x.subarray(1) }, data, new Uint8Array(64)))).toBe(
-      'ERR_KEY_INVALID',
-    );
-    expect(codeOf(() => backend.verify(alg, { type: 'public', curve: 'P-256', x: ec.x }, data, new Uint8Array(64)))).toBe(
-      'ERR_KEY_INVALID',
-    );
+    expect(
+      codeOf(() => backend.verify(alg, { ...publicKeyOf(ec), x: ec.x.subarray(1) }, data, new Uint8Array(64))),
+    ).toBe('ERR_KEY_INVALID');
+    expect(
+      codeOf(() => backend.verify(alg, { type: 'public', curve: 'P-256', x: ec.x }, data, new Uint8Array(64))),
+    ).toBe('ERR_KEY_INVALID');
     expect(codeOf(() => backend.sign(alg, { ...ec, d: new Uint8Array(31) }, data))).toBe('ERR_KEY_INVALID');
   });
 

@@ -1,4 +1,3 @@
-import { describe, expect, it } from 'vitest';
 import {
   algorithmById,
   type CryptoBackend,
@@ -13,6 +12,7 @@ import {
   toHex,
   utf8,
 } from '@safety-net/core';
+import { describe, expect, it } from 'vitest';
 import rfc6979 from './vectors/rfc6979.json';
 import rfc8032 from './vectors/rfc8032.json';
 

@@ -1,11 +1,5 @@
+import { backendByName, getBackend, nobleBackend, nodeBackend, setDefaultBackend } from '@safety-net/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  backendByName,
-  getBackend,
-  nobleBackend,
-  nodeBackend,
-  setDefaultBackend,
-} from '@safety-net/core';
 import { codeOf } from '../../../../test-support/codes.js';
 
 afterEach(() => setDefaultBackend('auto'));
@@ -41,7 +35,9 @@ describe('backend selection', () => {
       expect(fresh.nodeBackend()).toBeUndefined();
       expect(fresh.getBackend().name).toBe('noble');
       // A fresh module graph has its own error classes, so match the code field itself.
-      expect(() => fresh.backendByName('node')).toThrow(expect.objectContaining({ code: 'ERR_CRYPTO_BACKEND_UNAVAILABLE' }));
+      expect(() => fresh.backendByName('node')).toThrow(
+        expect.objectContaining({ code: 'ERR_CRYPTO_BACKEND_UNAVAILABLE' }),
+      );
     } finally {
       Object.defineProperty(process, 'getBuiltinModule', { value: original, configurable: true, writable: true });
       vi.resetModules();

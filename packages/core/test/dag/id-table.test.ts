@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ChunkedArray } from '../../src/dag/chunked-array.js';
-import { EctDag } from '../../src/dag/index.js';
 import { hashId, IdTable } from '../../src/dag/id-table.js';
+import { EctDag } from '../../src/dag/index.js';
 
 /** An IdTable over its own key list, filled like the store fills it. */
 function tableOf(ids: readonly string[]): IdTable {
@@ -94,7 +94,14 @@ describe('IdTable', () => {
     const ids = collidingIds(7);
     const dag = new EctDag();
     ids.forEach((jti, i) => {
-      dag.insert({ jti, wid: 'w', iat: 100, iss: 'agent', exec_act: 'step', pred: i === 0 ? [] : [ids[i - 1]!, ids[0]!].slice(0, i === 1 ? 1 : 2) });
+      dag.insert({
+        jti,
+        wid: 'w',
+        iat: 100,
+        iss: 'agent',
+        exec_act: 'step',
+        pred: i === 0 ? [] : [ids[i - 1]!, ids[0]!].slice(0, i === 1 ? 1 : 2),
+      });
     });
     expect(dag.size).toBe(128);
     expect(dag.predecessors(ids[127]!)).toEqual([ids[126], ids[0]]);

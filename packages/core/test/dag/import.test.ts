@@ -57,11 +57,28 @@ describe('EctDag.importNodes', () => {
     ['a duplicate of a stored node', () => [node('s')], 'ERR_ECT_DUPLICATE_JTI'],
     ['a predecessor named twice', () => [node('a'), node('b', ['a', 'a'])], 'ERR_ECT_PRED_DUPLICATE'],
     ['a missing predecessor', () => [node('a'), node('b', ['nowhere'])], 'ERR_ECT_PREDECESSOR_MISSING'],
-    ['a temporal fault inside the batch', () => [node('b', ['a'], { iat: 900 }), node('a', [], { iat: 1000 })], 'ERR_ECT_TEMPORAL_ORDER'],
+    [
+      'a temporal fault inside the batch',
+      () => [node('b', ['a'], { iat: 900 }), node('a', [], { iat: 1000 })],
+      'ERR_ECT_TEMPORAL_ORDER',
+    ],
     ['a workflow mismatch', () => [node('b', ['a']), node('a', [], { wid: 'v' })], 'ERR_ECT_WORKFLOW_MISMATCH'],
-    ['a rejected predecessor', () => [node('b', ['a']), node('a', [], { ect_ext: { pol_decision: 'rejected' } })], 'ERR_ECT_PREDECESSOR_POLICY'],
+    [
+      'a rejected predecessor',
+      () => [node('b', ['a']), node('a', [], { ect_ext: { pol_decision: 'rejected' } })],
+      'ERR_ECT_PREDECESSOR_POLICY',
+    ],
     ['garbage in the batch', () => [node('a'), { jti: 7 } as never], 'ERR_CLAIMS_INVALID'],
-    ['too many predecessors', () => [node('a', Array.from({ length: 101 }, (_, i) => `p${i}`))], 'ERR_ECT_TOO_MANY_PREDECESSORS'],
+    [
+      'too many predecessors',
+      () => [
+        node(
+          'a',
+          Array.from({ length: 101 }, (_, i) => `p${i}`),
+        ),
+      ],
+      'ERR_ECT_TOO_MANY_PREDECESSORS',
+    ],
   ];
   for (const [name, inputs, code] of failures) {
     it(`refuses ${name} (${code}) and leaves the store as it was`, () => {
@@ -106,9 +123,14 @@ describe('assertAcyclic (the draft’s bounded ancestor walk)', () => {
   it('refuses a limit that is not a whole number ≥ 0 rather than walking without one', () => {
     const dag = chain(12);
     for (const traversalLimit of [Number.NaN, -1, 2.5, Number.POSITIVE_INFINITY, '10']) {
-      expect(codeOf(() => assertAcyclic(dag, 'c11', { traversalLimit: traversalLimit as number }))).toBe('ERR_INPUT_INVALID');
+      expect(codeOf(() => assertAcyclic(dag, 'c11', { traversalLimit: traversalLimit as number }))).toBe(
+        'ERR_INPUT_INVALID',
+      );
     }
-    const foreign = { predecessors: (id: string) => (id === 'b' ? ['a'] : []), options: { traversalLimit: Number.NaN } };
+    const foreign = {
+      predecessors: (id: string) => (id === 'b' ? ['a'] : []),
+      options: { traversalLimit: Number.NaN },
+    };
     expect(codeOf(() => assertAcyclic(foreign, 'b'))).toBe('ERR_INPUT_INVALID');
   });
 

@@ -60,9 +60,24 @@ describe('EctDag insert on garbage', () => {
     ['ect_ext as a Date', { ...node('x'), ect_ext: new Date() }, 'ERR_CLAIMS_INVALID'],
     ['a throwing jti getter', throwingGetter('jti'), 'ERR_CLAIMS_INVALID'],
     ['a throwing pred getter', throwingGetter('pred'), 'ERR_CLAIMS_INVALID'],
-    ['a throwing pol_decision getter', { ...node('x', ['a']), ect_ext: throwingGetter('pol_decision') }, 'ERR_CLAIMS_INVALID'],
+    [
+      'a throwing pol_decision getter',
+      { ...node('x', ['a']), ect_ext: throwingGetter('pol_decision') },
+      'ERR_CLAIMS_INVALID',
+    ],
     ['a revoked proxy', revoked.proxy, 'ERR_CLAIMS_INVALID'],
-    ['a proxy for pred', { ...node('x'), pred: new Proxy(['a'], { get: () => { throw new Error('trap'); } }) }, 'ERR_CLAIMS_INVALID'],
+    [
+      'a proxy for pred',
+      {
+        ...node('x'),
+        pred: new Proxy(['a'], {
+          get: () => {
+            throw new Error('trap');
+          },
+        }),
+      },
+      'ERR_CLAIMS_INVALID',
+    ],
   ];
   for (const [name, input, code] of cases) {
     it(`refuses ${name} with ${code}`, () => {
@@ -86,7 +101,11 @@ describe('EctDag insert on garbage', () => {
     });
     const dag = new EctDag();
     dag.insert(claims);
-    expect(dag.get(claims.jti)).toMatchObject({ iss: claims.iss, exec_act: 'review', ect_ext: { pol_decision: 'approved' } });
+    expect(dag.get(claims.jti)).toMatchObject({
+      iss: claims.iss,
+      exec_act: 'review',
+      ect_ext: { pol_decision: 'approved' },
+    });
   });
 
   it('throws only typed errors, and changes nothing when it throws (property)', () => {
@@ -104,14 +123,24 @@ describe('EctDag insert on garbage', () => {
   });
 
   /** Field values near the edges of the schema, valid and invalid. */
-  const idArb = fc.oneof(fc.string({ maxLength: 3 }), fc.constantFrom('', 'x'.repeat(256), 'x'.repeat(257)), fc.integer(), fc.constant(null));
+  const idArb = fc.oneof(
+    fc.string({ maxLength: 3 }),
+    fc.constantFrom('', 'x'.repeat(256), 'x'.repeat(257)),
+    fc.integer(),
+    fc.constant(null),
+  );
   const nodeArb = fc.record(
     {
       jti: idArb,
       wid: idArb,
       iss: idArb,
       exec_act: fc.oneof(idArb, fc.constantFrom('e'.repeat(1024), 'e'.repeat(1025))),
-      iat: fc.oneof(fc.integer({ min: -5, max: 5 }), fc.double(), fc.constantFrom(2 ** 53, 2 ** 53 - 1, -0), fc.string({ maxLength: 2 })),
+      iat: fc.oneof(
+        fc.integer({ min: -5, max: 5 }),
+        fc.double(),
+        fc.constantFrom(2 ** 53, 2 ** 53 - 1, -0),
+        fc.string({ maxLength: 2 }),
+      ),
       pred: fc.oneof(fc.array(idArb, { maxLength: 4 }), fc.string({ maxLength: 2 }), fc.constant(null)),
       ect_ext: fc.oneof(
         fc.constant(undefined),
@@ -121,7 +150,15 @@ describe('EctDag insert on garbage', () => {
     },
     { requiredKeys: [] },
   );
-  const schema = EctClaimsSchema.pick({ jti: true, wid: true, iss: true, exec_act: true, iat: true, pred: true, ect_ext: true });
+  const schema = EctClaimsSchema.pick({
+    jti: true,
+    wid: true,
+    iss: true,
+    exec_act: true,
+    iat: true,
+    pred: true,
+    ect_ext: true,
+  });
 
   it('accepts exactly the node shapes the EctClaims zod schema accepts (property, second implementation)', () => {
     fc.assert(

@@ -26,7 +26,14 @@ describe('EctDag at scale', () => {
     const dag = new EctDag();
     const before = process.memoryUsage().heapUsed;
     for (let i = 0; i < N; i++) {
-      dag.insert({ jti: id(i), wid: 'big', iat: 1_700_000_000 + Math.floor(i / 1000), iss: 'agent', exec_act: 'step', pred: predsOf(i).map(id) });
+      dag.insert({
+        jti: id(i),
+        wid: 'big',
+        iat: 1_700_000_000 + Math.floor(i / 1000),
+        iss: 'agent',
+        exec_act: 'step',
+        pred: predsOf(i).map(id),
+      });
     }
     const heapMb = (process.memoryUsage().heapUsed - before) / 2 ** 20;
     expect(dag.size).toBe(N);
@@ -43,7 +50,9 @@ describe('EctDag at scale', () => {
     expect(ancestors).toHaveLength(N - 1);
     expect(ancestors[0]).toBe(id(N - 2));
     expect(dag.descendants(id(0))).toHaveLength(N - 1);
-    expect(dag.descendants(id(N / 2), { maxDepth: 10 })).toEqual(Array.from({ length: 10 }, (_, d) => id(N / 2 + 1 + d)));
+    expect(dag.descendants(id(N / 2), { maxDepth: 10 })).toEqual(
+      Array.from({ length: 10 }, (_, d) => id(N / 2 + 1 + d)),
+    );
 
     const order = dag.topologicalOrder({ workflow: 'big' });
     expect(order).toHaveLength(N);

@@ -18,18 +18,28 @@ const dagArb = fc.integer({ min: 1, max: 30 }).chain((n) =>
 /** Reference: all-pairs shortest path lengths by Floyd–Warshall (Infinity when unreachable), forward edges. */
 function distances(preds: number[][]): number[][] {
   const n = preds.length;
-  const d = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 0 : Number.POSITIVE_INFINITY)));
+  const d = Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => (i === j ? 0 : Number.POSITIVE_INFINITY)),
+  );
   preds.forEach((ps, v) => {
     for (const p of ps) d[p]![v] = 1;
   });
-  for (let k = 0; k < n; k++) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) d[i]![j] = Math.min(d[i]![j]!, d[i]![k]! + d[k]![j]!);
+  for (let k = 0; k < n; k++)
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) d[i]![j] = Math.min(d[i]![j]!, d[i]![k]! + d[k]![j]!);
   return d;
 }
 
 /** Builds the DAG from predecessor lists, inserting node i as `t${i}`. */
 function build(preds: number[][]): EctDag {
   const dag = new EctDag();
-  for (const [i, ps] of preds.entries()) dag.insert(node(`t${i}`, ps.map((p) => `t${p}`), { iat: 1000 + i }));
+  for (const [i, ps] of preds.entries())
+    dag.insert(
+      node(
+        `t${i}`,
+        ps.map((p) => `t${p}`),
+        { iat: 1000 + i },
+      ),
+    );
   return dag;
 }
 
@@ -68,8 +78,12 @@ describe('EctDag traversal against a brute-force reference', () => {
         expect(ancDist).toEqual([...ancDist].sort((a, b) => a - b));
         expect(descDist).toEqual([...descDist].sort((a, b) => a - b));
         // maxDepth keeps exactly the nodes within that many edges.
-        expect(new Set(dag.ancestors(id(x), { maxDepth: depth }).map(num))).toEqual(new Set(refAnc.filter((v) => d[v]![x]! <= depth)));
-        expect(new Set(dag.descendants(id(x), { maxDepth: depth }).map(num))).toEqual(new Set(refDesc.filter((v) => d[x]![v]! <= depth)));
+        expect(new Set(dag.ancestors(id(x), { maxDepth: depth }).map(num))).toEqual(
+          new Set(refAnc.filter((v) => d[v]![x]! <= depth)),
+        );
+        expect(new Set(dag.descendants(id(x), { maxDepth: depth }).map(num))).toEqual(
+          new Set(refDesc.filter((v) => d[x]![v]! <= depth)),
+        );
         // Direct neighbours.
         expect(dag.predecessors(id(x))).toEqual(preds[x]!.map(id));
         expect(dag.successors(id(x)).map(num)).toEqual([...Array(n).keys()].filter((v) => preds[v]!.includes(x)));
@@ -92,7 +106,9 @@ describe('EctDag traversal against a brute-force reference', () => {
   it('imports any permutation of a random DAG and yields the same graph (property)', () => {
     fc.assert(
       fc.property(
-        dagArb.chain((preds) => fc.tuple(fc.constant(preds), fc.shuffledSubarray([...preds.keys()], { minLength: preds.length }))),
+        dagArb.chain((preds) =>
+          fc.tuple(fc.constant(preds), fc.shuffledSubarray([...preds.keys()], { minLength: preds.length })),
+        ),
         ([preds, perm]) => {
           const inputs = preds.map((ps, i) => node(id(i), ps.map(id), { iat: 1000 + i }));
           const dag = EctDag.from(perm.map((i) => inputs[i]!));
@@ -131,9 +147,13 @@ describe('EctDag walks and scopes', () => {
   it('walks back breadth-first with depths, and prunes or stops on request', () => {
     const dag = diamond();
     const seen: string[] = [];
-    dag.walkBack('f', (n, depth) => {
-      seen.push(`${n.jti}@${depth}`);
-    }, { includeSelf: true });
+    dag.walkBack(
+      'f',
+      (n, depth) => {
+        seen.push(`${n.jti}@${depth}`);
+      },
+      { includeSelf: true },
+    );
     expect(seen).toEqual(['f@0', 'd@1', 'b@2', 'c@2', 'a@3']);
 
     const pruned: string[] = [];
@@ -218,7 +238,12 @@ describe('EctDag walks and scopes', () => {
 
   it('plans a rollback: descendants of c, itself included, in reverse topological order', () => {
     const dag = diamond();
-    expect(dag.reverseTopologicalOrder({ nodes: dag.descendants('c', { includeSelf: true }) })).toEqual(['f', 'e', 'd', 'c']);
+    expect(dag.reverseTopologicalOrder({ nodes: dag.descendants('c', { includeSelf: true }) })).toEqual([
+      'f',
+      'e',
+      'd',
+      'c',
+    ]);
   });
 
   it('scopes orders, roots and leaves to a workflow, and extracts it as a subgraph', () => {

@@ -35,11 +35,26 @@ describe('EctDag insert validation', () => {
 
   // Each case fails the named check and, where it can, every later one too: the earlier check must win.
   const cases: Array<[string, DagNodeInput, string]> = [
-    ['too many predecessors (before anything else)', node('r', Array.from({ length: 101 }, (_, i) => `m${i}`)), 'ERR_ECT_TOO_MANY_PREDECESSORS'],
-    ['duplicate task id, even with every later fault', node('r', ['missing', 'late', 'o', 'x']), 'ERR_ECT_DUPLICATE_JTI'],
+    [
+      'too many predecessors (before anything else)',
+      node(
+        'r',
+        Array.from({ length: 101 }, (_, i) => `m${i}`),
+      ),
+      'ERR_ECT_TOO_MANY_PREDECESSORS',
+    ],
+    [
+      'duplicate task id, even with every later fault',
+      node('r', ['missing', 'late', 'o', 'x']),
+      'ERR_ECT_DUPLICATE_JTI',
+    ],
     ['duplicate task id held by another workflow', node('o', []), 'ERR_ECT_DUPLICATE_JTI'],
     ['predecessor named twice', node('n', ['r', 'missing', 'r']), 'ERR_ECT_PRED_DUPLICATE'],
-    ['missing predecessor, with temporal, workflow and policy faults', node('n', ['late', 'o', 'x', 'missing']), 'ERR_ECT_PREDECESSOR_MISSING'],
+    [
+      'missing predecessor, with temporal, workflow and policy faults',
+      node('n', ['late', 'o', 'x', 'missing']),
+      'ERR_ECT_PREDECESSOR_MISSING',
+    ],
     ['temporal order, with workflow and policy faults', node('n', ['o', 'x', 'late']), 'ERR_ECT_TEMPORAL_ORDER'],
     ['self-reference is a cycle, with workflow and policy faults', node('n', ['o', 'x', 'n']), 'ERR_ECT_CYCLE'],
     ['workflow mismatch, with a policy fault', node('n', ['x', 'o']), 'ERR_ECT_WORKFLOW_MISMATCH'],
@@ -109,10 +124,21 @@ describe('EctDag insert validation', () => {
   });
 
   it('has the documented defaults and refuses nonsense options', () => {
-    expect(DAG_DEFAULTS).toEqual({ clockSkewSeconds: 30, maxPredecessors: 100, traversalLimit: 10_000, checkPredecessorPolicy: true });
+    expect(DAG_DEFAULTS).toEqual({
+      clockSkewSeconds: 30,
+      maxPredecessors: 100,
+      traversalLimit: 10_000,
+      checkPredecessorPolicy: true,
+    });
     expect(new EctDag().options).toEqual(DAG_DEFAULTS);
     expect(new EctDag({ clockSkewSeconds: undefined }).options.clockSkewSeconds).toBe(30);
-    for (const bad of [{ clockSkewSeconds: -1 }, { maxPredecessors: 1.5 }, { traversalLimit: Number.NaN }, { checkPredecessorPolicy: 'yes' }, null]) {
+    for (const bad of [
+      { clockSkewSeconds: -1 },
+      { maxPredecessors: 1.5 },
+      { traversalLimit: Number.NaN },
+      { checkPredecessorPolicy: 'yes' },
+      null,
+    ]) {
       expect(codeOf(() => new EctDag(bad as never))).toBe('ERR_INPUT_INVALID');
     }
   });

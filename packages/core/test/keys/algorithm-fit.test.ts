@@ -1,12 +1,20 @@
+import {
+  algorithmById,
+  assertKeyFitsAlgorithm,
+  type Curve,
+  generateKey,
+  type Key,
+  seededRandom,
+} from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
-import { assertKeyFitsAlgorithm, algorithmById, type Curve, generateKey, type Key, seededRandom } from '@safety-net/core';
 import { codeOf } from '../../../../test-support/codes.js';
 
 const key = (curve: Curve, alg?: number): Key => ({
   ...generateKey(curve, seededRandom(`fit/${curve}`)),
   ...(alg !== undefined ? { alg } : {}),
 });
-const fit = (k: Key, alg: number, profile = false) => codeOf(() => assertKeyFitsAlgorithm(k, algorithmById(alg), { profile }));
+const fit = (k: Key, alg: number, profile = false) =>
+  codeOf(() => assertKeyFitsAlgorithm(k, algorithmById(alg), { profile }));
 
 describe('assertKeyFitsAlgorithm', () => {
   it('accepts each curve with its algorithms', () => {

@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
 import {
   type Curve,
   coseKeyThumbprint,
@@ -9,15 +7,17 @@ import {
   fromHex,
   generateKey,
   type Key,
-  type PrivateKey,
   keyFromCoseKey,
   keyFromJwk,
   keyToCoseKey,
   keyToJwk,
+  type PrivateKey,
   publicKeyOf,
   seededRandom,
   toHex,
 } from '@safety-net/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { codeOf } from '../../../../test-support/codes.js';
 import rfc8037 from './vectors/rfc8037.json';
 import rfc9679 from './vectors/rfc9679.json';
@@ -76,16 +76,19 @@ describe('COSE_Key encoding', () => {
     expect(keyFromCoseKey(encodeCoseKey(key))).toEqual(key);
   });
 
-  it.each(CURVES.filter((c) => c.startsWith('P-')))('%s: a compressed point (y as the sign bit) is decompressed', (curve) => {
-    for (let i = 0; i < 6; i++) {
-      const key = publicKeyOf(generateKey(curve, seededRandom(`compressed/${curve}/${i}`)));
-      const odd = (key.y![key.y!.length - 1]! & 1) === 1;
-      const map = new Map([...keyToCoseKey(key)].map(([k, v]) => [k, k === -3 ? odd : v] as const));
-      expect(keyFromCoseKey(map)).toEqual(key);
-      const wrongSign = new Map([...map].map(([k, v]) => [k, k === -3 ? !odd : v] as const));
-      expect(keyFromCoseKey(wrongSign).y).not.toEqual(key.y);
-    }
-  });
+  it.each(CURVES.filter((c) => c.startsWith('P-')))(
+    '%s: a compressed point (y as the sign bit) is decompressed',
+    (curve) => {
+      for (let i = 0; i < 6; i++) {
+        const key = publicKeyOf(generateKey(curve, seededRandom(`compressed/${curve}/${i}`)));
+        const odd = (key.y![key.y!.length - 1]! & 1) === 1;
+        const map = new Map([...keyToCoseKey(key)].map(([k, v]) => [k, k === -3 ? odd : v] as const));
+        expect(keyFromCoseKey(map)).toEqual(key);
+        const wrongSign = new Map([...map].map(([k, v]) => [k, k === -3 ? !odd : v] as const));
+        expect(keyFromCoseKey(wrongSign).y).not.toEqual(key.y);
+      }
+    },
+  );
 });
 
 describe('COSE_Key ↔ JWK round trips (property)', () => {
@@ -95,13 +98,25 @@ describe('COSE_Key ↔ JWK round trips (property)', () => {
     kid: fc.option(fc.string({ minLength: 1, maxLength: 40 }), { nil: undefined }),
     withAlg: fc.boolean(),
   });
-  const build = ({ curve, seed, kid, withAlg }: { curve: Curve; seed: string; kid?: string; withAlg: boolean }): Key => {
+  const build = ({
+    curve,
+    seed,
+    kid,
+    withAlg,
+  }: {
+    curve: Curve;
+    seed: string;
+    kid?: string;
+    withAlg: boolean;
+  }): Key => {
     const base = generateKey(curve, seededRandom(`round-trip/${curve}/${seed}`));
     const alg = { Ed25519: -19, Ed448: -8, 'P-256': -7, 'P-384': -35, 'P-521': -36 }[curve];
     return keyFromJwk({
       ...keyToJwk(base, { includePrivate: true }),
       ...(kid !== undefined ? { kid } : {}),
-      ...(withAlg ? { alg: { [-19]: 'Ed25519', [-8]: 'EdDSA', [-7]: 'ES256', [-35]: 'ES384', [-36]: 'ES512' }[alg] } : {}),
+      ...(withAlg
+        ? { alg: { [-19]: 'Ed25519', [-8]: 'EdDSA', [-7]: 'ES256', [-35]: 'ES384', [-36]: 'ES512' }[alg] }
+        : {}),
     });
   };
 
@@ -170,7 +185,18 @@ describe('keyFromCoseKey refuses malformed keys with typed errors', () => {
     ['OKP with y', edit(edMap, [[-3, ed.x]]), 'ERR_KEY_INVALID'],
     ['EC2 without y', edit(ecMap, [], [-3]), 'ERR_KEY_INVALID'],
     ['EC2 y as a number', edit(ecMap, [[-3, 1]]), 'ERR_KEY_INVALID'],
-    ['EC2 compressed x off the curve', edit(ecMap, [[-2, new Uint8Array(32).fill(0xff)], [-3, true]], [-4]), 'ERR_KEY_INVALID'],
+    [
+      'EC2 compressed x off the curve',
+      edit(
+        ecMap,
+        [
+          [-2, new Uint8Array(32).fill(0xff)],
+          [-3, true],
+        ],
+        [-4],
+      ),
+      'ERR_KEY_INVALID',
+    ],
     ['kid as text', edit(edMap, [[2, 'kid']]), 'ERR_KEY_INVALID'],
     ['kid over 1 KiB', edit(edMap, [[2, new Uint8Array(1025)]]), 'ERR_KEY_INVALID'],
     ['alg RS256 (-257)', edit(edMap, [[3, -257]]), 'ERR_KEY_UNSUPPORTED'],
@@ -193,7 +219,15 @@ describe('keyFromCoseKey refuses malformed keys with typed errors', () => {
   it('the base maps themselves, and unknown or text labels, are accepted', () => {
     expect(keyFromCoseKey(edMap as Map<never, never>)).toEqual(ed);
     expect(keyFromCoseKey(ecMap as Map<never, never>)).toEqual(ec);
-    expect(keyFromCoseKey(edit(edMap, [[4, [1, 2]], ['note', 'private use'], [-70000, 1]]) as Map<never, never>)).toEqual(ed);
+    expect(
+      keyFromCoseKey(
+        edit(edMap, [
+          [4, [1, 2]],
+          ['note', 'private use'],
+          [-70000, 1],
+        ]) as Map<never, never>,
+      ),
+    ).toEqual(ed);
     expect(keyFromCoseKey(edit(edMap, [[4, [2]]]) as Map<never, never>)).toEqual(ed);
   });
 });
@@ -206,7 +240,11 @@ describe('keyFromCoseKey on random input (property)', () => {
   const ed = keyFromJwk(rfc8037.privateJwk) as PrivateKey;
 
   it('random maps', () => {
-    const label = fc.oneof(fc.integer({ min: -5, max: 5 }), fc.bigInt({ min: -5n, max: 5n }), fc.string({ maxLength: 4 }));
+    const label = fc.oneof(
+      fc.integer({ min: -5, max: 5 }),
+      fc.bigInt({ min: -5n, max: 5n }),
+      fc.string({ maxLength: 4 }),
+    );
     const value = fc.oneof(
       fc.integer({ min: -300, max: 300 }),
       fc.boolean(),
@@ -217,7 +255,9 @@ describe('keyFromCoseKey on random input (property)', () => {
       fc.constantFrom(32, 48, 57, 66).chain((n) => fc.uint8Array({ minLength: n, maxLength: n })),
       fc.anything(),
     );
-    const map = fc.array(fc.tuple(label, value), { maxLength: 10 }).map((entries) => new Map<unknown, unknown>(entries));
+    const map = fc
+      .array(fc.tuple(label, value), { maxLength: 10 })
+      .map((entries) => new Map<unknown, unknown>(entries));
     fc.assert(fc.property(map, onlyKeyCodes), { numRuns: 1000 });
   });
 

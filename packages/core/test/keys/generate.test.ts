@@ -1,6 +1,5 @@
 import { createECDH, createPrivateKey } from 'node:crypto';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
-import { describe, expect, it } from 'vitest';
 import {
   type Curve,
   fromHex,
@@ -11,6 +10,7 @@ import {
   toHex,
   utf8,
 } from '@safety-net/core';
+import { describe, expect, it } from 'vitest';
 
 // generateKey is deterministic from its RandomSource, and node:crypto (an independent implementation) derives the
 // same public key from the private part.
@@ -45,7 +45,11 @@ describe.each(['Ed25519', 'Ed448'] as const)('%s', (curve) => {
     const random = recording(`generate/${curve}`);
     const key = generateKey(curve, random);
     expect(random.drawn).toEqual([key.d]);
-    const nodeKey = createPrivateKey({ key: Buffer.from(PKCS8_PREFIX[curve]! + toHex(key.d), 'hex'), format: 'der', type: 'pkcs8' });
+    const nodeKey = createPrivateKey({
+      key: Buffer.from(PKCS8_PREFIX[curve]! + toHex(key.d), 'hex'),
+      format: 'der',
+      type: 'pkcs8',
+    });
     expect(key.x).toEqual(new Uint8Array(Buffer.from(nodeKey.export({ format: 'jwk' }).x!, 'base64url')));
     expect(key.y).toBeUndefined();
   });

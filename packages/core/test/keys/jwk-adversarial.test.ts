@@ -1,8 +1,8 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
+import { generateKey, keyFromJwk, keyToJwk, seededRandom, toBase64Url } from '@safety-net/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateKey, keyFromJwk, keyToJwk, seededRandom, toBase64Url } from '@safety-net/core';
 import { codeOf } from '../../../../test-support/codes.js';
 import rfc8037 from './vectors/rfc8037.json';
 
@@ -63,7 +63,11 @@ const CASES: [string, unknown, string][] = [
   ['EC off the curve', { ...ec, d: undefined, y: b64(ecYPlus1) }, 'ERR_KEY_INVALID'],
   ['EC coordinates not below p', { kty: 'EC', crv: 'P-256', x: b64(bytesOf(32, 0xff)), y: ec.y }, 'ERR_KEY_INVALID'],
   ['Ed25519 x not on the curve', { kty: 'OKP', crv: 'Ed25519', x: b64(offCurveEd25519()) }, 'ERR_KEY_INVALID'],
-  ['Ed25519 identity point', { kty: 'OKP', crv: 'Ed25519', x: b64(Uint8Array.of(1, ...bytesOf(31))) }, 'ERR_KEY_INVALID'],
+  [
+    'Ed25519 identity point',
+    { kty: 'OKP', crv: 'Ed25519', x: b64(Uint8Array.of(1, ...bytesOf(31))) },
+    'ERR_KEY_INVALID',
+  ],
   [
     'Ed25519 point of order 2',
     { kty: 'OKP', crv: 'Ed25519', x: b64(Uint8Array.of(0xec, ...bytesOf(30, 0xff), 0x7f)) },

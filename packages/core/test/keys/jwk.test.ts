@@ -1,5 +1,3 @@
-import { calculateJwkThumbprint, compactVerify, importJWK } from 'jose';
-import { describe, expect, it } from 'vitest';
 import {
   algorithmById,
   fromBase64Url,
@@ -16,6 +14,8 @@ import {
   toBase64Url,
   utf8,
 } from '@safety-net/core';
+import { calculateJwkThumbprint, compactVerify, importJWK } from 'jose';
+import { describe, expect, it } from 'vitest';
 import rfc8037 from './vectors/rfc8037.json';
 
 // RFC 8037 Appendix A end to end: the JWKs parse, the thumbprint matches, both backends reproduce the A.4 JWS

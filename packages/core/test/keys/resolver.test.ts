@@ -1,4 +1,3 @@
-import { describe, expect, it } from 'vitest';
 import {
   algorithmById,
   coseKeyThumbprint,
@@ -11,6 +10,7 @@ import {
   singleKey,
   utf8,
 } from '@safety-net/core';
+import { describe, expect, it } from 'vitest';
 import { codeOf } from '../../../../test-support/codes.js';
 
 const EDDSA = algorithmById(-8);
@@ -52,7 +52,11 @@ describe('KeySet', () => {
   const set = keySet([
     { key: alice, issuers: ['https://alice.example'] },
     { key: bob, kid: 'bob-key' },
-    { key: publicKeyOf(carol), kid: new Uint8Array([0xca, 0x01]), issuers: ['https://carol.example', 'https://c.example'] },
+    {
+      key: publicKeyOf(carol),
+      kid: new Uint8Array([0xca, 0x01]),
+      issuers: ['https://carol.example', 'https://c.example'],
+    },
   ]);
 
   it('finds keys by own kid, explicit kid (text or bytes) and thumbprints', () => {

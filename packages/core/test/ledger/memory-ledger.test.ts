@@ -144,8 +144,19 @@ describe('MemoryLedger', () => {
       fc.asyncProperty(
         fc.oneof(
           fc.anything(),
-          fc.record({ claims: fc.anything(), format: fc.constantFrom('cose', 'jws'), raw: fc.uint8Array({ maxLength: 8 }) }),
-          fc.record({ claims: fc.dictionary(fc.constantFrom('iss', 'aud', 'iat', 'exp', 'jti', 'wid', 'exec_act', 'pred'), fc.jsonValue({ maxDepth: 1 })), format: fc.constant('jws'), raw: fc.uint8Array({ maxLength: 8 }) }),
+          fc.record({
+            claims: fc.anything(),
+            format: fc.constantFrom('cose', 'jws'),
+            raw: fc.uint8Array({ maxLength: 8 }),
+          }),
+          fc.record({
+            claims: fc.dictionary(
+              fc.constantFrom('iss', 'aud', 'iat', 'exp', 'jti', 'wid', 'exec_act', 'pred'),
+              fc.jsonValue({ maxDepth: 1 }),
+            ),
+            format: fc.constant('jws'),
+            raw: fc.uint8Array({ maxLength: 8 }),
+          }),
         ),
         async (input) => {
           const ledger = new MemoryLedger();

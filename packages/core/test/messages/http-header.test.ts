@@ -1,6 +1,6 @@
+import { ectHash, formatExecutionContext, parseExecutionContext, utf8 } from '@safety-net/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ectHash, formatExecutionContext, parseExecutionContext, utf8 } from '@safety-net/core';
 
 describe('Execution-Context header field', () => {
   it('carries JWS and COSE tokens in one list, and reads separate field lines', () => {

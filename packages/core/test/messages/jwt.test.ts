@@ -1,7 +1,17 @@
-import { CompactSign, importJWK, jwtVerify } from 'jose';
+import {
+  type ErrorCode,
+  ect,
+  keyToJwk,
+  MemoryReplayCache,
+  publicKeyOf,
+  signJwt,
+  toBase64Url,
+  utf8,
+  verifyJwt,
+} from '@safety-net/core';
 import fc from 'fast-check';
+import { CompactSign, importJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { ect, type ErrorCode, keyToJwk, MemoryReplayCache, publicKeyOf, signJwt, toBase64Url, utf8, verifyJwt } from '@safety-net/core';
 import { clock, ectClaims, NOW_S, testKey } from './fixtures.js';
 
 const codeOf = (r: { ok: boolean; error?: { code: ErrorCode } }) => (r.ok ? 'ok' : r.error!.code);
@@ -35,8 +45,15 @@ describe('ECT JWT form', () => {
 
   it('refuses claims nested past the decoding depth with a result, however deep, as the COSE form does', async () => {
     // Written as text: the deepest is past what JSON.stringify itself can walk.
-    const claims = (depth: number) => JSON.stringify(ectClaims({ ect_ext: { deep: 'here' } })).replace('"here"', `${'['.repeat(depth)}${']'.repeat(depth)}`);
-    const verify = async (depth: number) => codeOf(await verifyJwt(ect, await joseSigned({ alg: 'EdDSA', typ: 'exec+jwt' }, claims(depth)), { key: pub, clock }));
+    const claims = (depth: number) =>
+      JSON.stringify(ectClaims({ ect_ext: { deep: 'here' } })).replace(
+        '"here"',
+        `${'['.repeat(depth)}${']'.repeat(depth)}`,
+      );
+    const verify = async (depth: number) =>
+      codeOf(
+        await verifyJwt(ect, await joseSigned({ alg: 'EdDSA', typ: 'exec+jwt' }, claims(depth)), { key: pub, clock }),
+      );
     // The claims object is level 0 and ect_ext level 1, so `deep` holds 30 more levels at the default limit of 32.
     expect(await verify(30)).toBe('ok');
     expect(await verify(31)).toBe('ERR_CLAIMS_INVALID');
@@ -44,7 +61,13 @@ describe('ECT JWT form', () => {
   });
 
   it('verifies a token made by jose, including the legacy typ, comparing typ as a media type (RFC 7515 §4.1.9)', async () => {
-    for (const typ of ['exec+jwt', 'wimse-exec+jwt', 'EXEC+JWT', 'application/exec+jwt', 'Application/Wimse-Exec+JWT']) {
+    for (const typ of [
+      'exec+jwt',
+      'wimse-exec+jwt',
+      'EXEC+JWT',
+      'application/exec+jwt',
+      'Application/Wimse-Exec+JWT',
+    ]) {
       const token = await joseSigned({ alg: 'EdDSA', typ }, ectClaims());
       expect(codeOf(await verifyJwt(ect, token, { key: publicKeyOf(testKey('Ed25519')), clock }))).toBe('ok');
     }
@@ -54,14 +77,46 @@ describe('ECT JWT form', () => {
   const cases: [string, () => Promise<string> | string, ErrorCode][] = [
     ['typ of another kind', () => joseSigned({ alg: 'EdDSA', typ: 'JWT' }, ectClaims()), 'ERR_JOSE_TYP_MISMATCH'],
     ['typ missing', () => joseSigned({ alg: 'EdDSA' }, ectClaims()), 'ERR_JOSE_TYP_MISMATCH'],
-    ['typ with another media-type prefix', () => joseSigned({ alg: 'EdDSA', typ: 'text/exec+jwt' }, ectClaims()), 'ERR_JOSE_TYP_MISMATCH'],
-    ['typ with trailing space', () => joseSigned({ alg: 'EdDSA', typ: 'exec+jwt ' }, ectClaims()), 'ERR_JOSE_TYP_MISMATCH'],
-    ['alg none', () => `${b64json({ alg: 'none', typ: 'exec+jwt' })}.${b64json(ectClaims())}.`, 'ERR_JOSE_ALG_UNSUPPORTED'],
-    ['alg HS256', () => `${b64json({ alg: 'HS256', typ: 'exec+jwt' })}.${b64json(ectClaims())}.AAAA`, 'ERR_JOSE_ALG_UNSUPPORTED'],
-    ['ES256 token for an Ed25519 key', () => joseSigned({ alg: 'ES256', typ: 'exec+jwt' }, ectClaims(), 'P-256'), 'ERR_KEY_ALG_MISMATCH'],
-    ['legacy -00 claim names', () => joseSigned({ alg: 'EdDSA', typ: 'exec+jwt' }, { ...ectClaims(), par: [] }), 'ERR_CLAIMS_INVALID'],
-    ['expired', () => joseSigned({ alg: 'EdDSA', typ: 'exec+jwt' }, ectClaims({ iat: NOW_S - 900, exp: NOW_S - 100 })), 'ERR_CLAIMS_EXPIRED'],
-    ['tampered payload', async () => tamper(await joseSigned({ alg: 'EdDSA', typ: 'exec+jwt' }, ectClaims())), 'ERR_JOSE_BAD_SIGNATURE'],
+    [
+      'typ with another media-type prefix',
+      () => joseSigned({ alg: 'EdDSA', typ: 'text/exec+jwt' }, ectClaims()),
+      'ERR_JOSE_TYP_MISMATCH',
+    ],
+    [
+      'typ with trailing space',
+      () => joseSigned({ alg: 'EdDSA', typ: 'exec+jwt ' }, ectClaims()),
+      'ERR_JOSE_TYP_MISMATCH',
+    ],
+    [
+      'alg none',
+      () => `${b64json({ alg: 'none', typ: 'exec+jwt' })}.${b64json(ectClaims())}.`,
+      'ERR_JOSE_ALG_UNSUPPORTED',
+    ],
+    [
+      'alg HS256',
+      () => `${b64json({ alg: 'HS256', typ: 'exec+jwt' })}.${b64json(ectClaims())}.AAAA`,
+      'ERR_JOSE_ALG_UNSUPPORTED',
+    ],
+    [
+      'ES256 token for an Ed25519 key',
+      () => joseSigned({ alg: 'ES256', typ: 'exec+jwt' }, ectClaims(), 'P-256'),
+      'ERR_KEY_ALG_MISMATCH',
+    ],
+    [
+      'legacy -00 claim names',
+      () => joseSigned({ alg: 'EdDSA', typ: 'exec+jwt' }, { ...ectClaims(), par: [] }),
+      'ERR_CLAIMS_INVALID',
+    ],
+    [
+      'expired',
+      () => joseSigned({ alg: 'EdDSA', typ: 'exec+jwt' }, ectClaims({ iat: NOW_S - 900, exp: NOW_S - 100 })),
+      'ERR_CLAIMS_EXPIRED',
+    ],
+    [
+      'tampered payload',
+      async () => tamper(await joseSigned({ alg: 'EdDSA', typ: 'exec+jwt' }, ectClaims())),
+      'ERR_JOSE_BAD_SIGNATURE',
+    ],
     ['two parts', () => 'abc.def', 'ERR_JOSE_MALFORMED'],
     ['header not JSON', () => 'bm90IGpzb24.e30.AAAA', 'ERR_JOSE_MALFORMED'],
     ['oversize', () => 'a'.repeat(70_000), 'ERR_INPUT_TOO_LARGE'],

@@ -1,12 +1,9 @@
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import {
   decodeCbor,
   decodeSign1,
   defineMessageType,
-  ect,
   type ErrorCode,
+  ect,
   encodeCbor,
   fixedClock,
   generateKey,
@@ -20,6 +17,9 @@ import {
   toHex,
   utf8,
 } from '@safety-net/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { clock, ectClaims, NOW_S, testKey } from './fixtures.js';
 
 const key = testKey('Ed25519');
@@ -57,33 +57,85 @@ describe('ECT as a COSE message type', () => {
   });
 
   it('refuses invalid claims at signing time', () => {
-    expect(() => ect.sign({ ...ectClaims(), exec_act: '' }, key)).toThrow(expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }));
-    expect(() => ect.sign({ ...ectClaims(), par: [] } as never, key)).toThrow(expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }));
+    expect(() => ect.sign({ ...ectClaims(), exec_act: '' }, key)).toThrow(
+      expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }),
+    );
+    expect(() => ect.sign({ ...ectClaims(), par: [] } as never, key)).toThrow(
+      expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }),
+    );
     // Verification refuses a `__proto__` key inside an extension's values, so signing does too.
     for (const ext of ['{"a":{"__proto__":[]}}', '{"a":[{"b":{"__proto__":null}}]}']) {
-      expect(() => ect.sign(ectClaims({ ect_ext: JSON.parse(ext) }), key)).toThrow(expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }));
+      expect(() => ect.sign(ectClaims({ ect_ext: JSON.parse(ext) }), key)).toThrow(
+        expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }),
+      );
     }
   });
 
   const cases: [string, () => Uint8Array, ErrorCode, Record<string, unknown>?][] = [
     ['expired', () => ect.sign(ectClaims({ iat: NOW_S - 1000, exp: NOW_S - 31 }), key), 'ERR_CLAIMS_EXPIRED'],
     ['not yet valid', () => ect.sign(ectClaims({ nbf: NOW_S + 31 }), key), 'ERR_CLAIMS_NOT_YET_VALID'],
-    ['issued in the future', () => ect.sign(ectClaims({ iat: NOW_S + 31, exp: NOW_S + 600 }), key), 'ERR_CLAIMS_IAT_FUTURE'],
-    ['too old', () => ect.sign(ectClaims({ iat: NOW_S - 1000, exp: NOW_S + 600 }), key), 'ERR_CLAIMS_IAT_TOO_OLD', { maxAgeSeconds: 900 }],
-    ['wrong audience', () => ect.sign(ectClaims(), key), 'ERR_CLAIMS_AUDIENCE', { audience: 'spiffe://example.org/agent/payment' }],
-    ['wrong issuer', () => ect.sign(ectClaims(), key), 'ERR_CLAIMS_ISSUER', { issuer: 'spiffe://example.org/agent/other' }],
+    [
+      'issued in the future',
+      () => ect.sign(ectClaims({ iat: NOW_S + 31, exp: NOW_S + 600 }), key),
+      'ERR_CLAIMS_IAT_FUTURE',
+    ],
+    [
+      'too old',
+      () => ect.sign(ectClaims({ iat: NOW_S - 1000, exp: NOW_S + 600 }), key),
+      'ERR_CLAIMS_IAT_TOO_OLD',
+      { maxAgeSeconds: 900 },
+    ],
+    [
+      'wrong audience',
+      () => ect.sign(ectClaims(), key),
+      'ERR_CLAIMS_AUDIENCE',
+      { audience: 'spiffe://example.org/agent/payment' },
+    ],
+    [
+      'wrong issuer',
+      () => ect.sign(ectClaims(), key),
+      'ERR_CLAIMS_ISSUER',
+      { issuer: 'spiffe://example.org/agent/other' },
+    ],
     ['wrong key', () => ect.sign(ectClaims(), testKey('P-256')), 'ERR_KEY_ALG_MISMATCH'],
     ['another Ed25519 key', () => ect.sign(ectClaims(), otherKey), 'ERR_COSE_BAD_SIGNATURE'],
-    ['alg only in the unprotected header', () => moveAlgToUnprotected(ect.sign(ectClaims(), key)), 'ERR_COSE_ALG_NOT_PROTECTED'],
+    [
+      'alg only in the unprotected header',
+      () => moveAlgToUnprotected(ect.sign(ectClaims(), key)),
+      'ERR_COSE_ALG_NOT_PROTECTED',
+    ],
     ['typ missing', () => signSign1(encodeCbor(ect.toCbor(ectClaims())), key), 'ERR_COSE_TYP_MISSING'],
-    ['typ of another type', () => signSign1(encodeCbor(ect.toCbor(ectClaims())), key, { protectedHeader: { typ: 'application/cwt' } }), 'ERR_COSE_TYP_MISMATCH'],
-    ['unknown claim label', () => signSign1(encodeCbor(new Map([[99, 1]])), key, { protectedHeader: { typ: ect.typ } }), 'ERR_CLAIMS_INVALID'],
-    ['claims not a map', () => signSign1(encodeCbor([1, 2]), key, { protectedHeader: { typ: ect.typ } }), 'ERR_CLAIMS_INVALID'],
-    ['payload not CBOR', () => signSign1(new Uint8Array([0xff]), key, { protectedHeader: { typ: ect.typ } }), 'ERR_CBOR_MALFORMED'],
+    [
+      'typ of another type',
+      () => signSign1(encodeCbor(ect.toCbor(ectClaims())), key, { protectedHeader: { typ: 'application/cwt' } }),
+      'ERR_COSE_TYP_MISMATCH',
+    ],
+    [
+      'unknown claim label',
+      () => signSign1(encodeCbor(new Map([[99, 1]])), key, { protectedHeader: { typ: ect.typ } }),
+      'ERR_CLAIMS_INVALID',
+    ],
+    [
+      'claims not a map',
+      () => signSign1(encodeCbor([1, 2]), key, { protectedHeader: { typ: ect.typ } }),
+      'ERR_CLAIMS_INVALID',
+    ],
+    [
+      'payload not CBOR',
+      () => signSign1(new Uint8Array([0xff]), key, { protectedHeader: { typ: ect.typ } }),
+      'ERR_CBOR_MALFORMED',
+    ],
     ['wrong tag', () => retag(ect.sign(ectClaims(), key), 98), 'ERR_COSE_WRONG_TAG'],
     ['tampered payload', () => tamperPayload(ect.sign(ectClaims(), key)), 'ERR_COSE_BAD_SIGNATURE'],
     ['truncated', () => ect.sign(ectClaims(), key).subarray(0, 40), 'ERR_CBOR_TRUNCATED'],
-    ['crit names an unknown label', () => signSign1(encodeCbor(ect.toCbor(ectClaims())), key, { protectedHeader: { typ: ect.typ, crit: [99], other: new Map([[99, 1]]) } }), 'ERR_COSE_CRIT_UNSUPPORTED'],
+    [
+      'crit names an unknown label',
+      () =>
+        signSign1(encodeCbor(ect.toCbor(ectClaims())), key, {
+          protectedHeader: { typ: ect.typ, crit: [99], other: new Map([[99, 1]]) },
+        }),
+      'ERR_COSE_CRIT_UNSUPPORTED',
+    ],
   ];
   for (const [name, make, code, extra] of cases) {
     it(`refuses: ${name} → ${code}`, () => {
@@ -135,14 +187,20 @@ describe('ECT as a COSE message type', () => {
     expect(codeOf(note.verify(bytes, { key: pub, clock: at(86_400 + 30), replay }))).toBe('ERR_CLAIMS_REPLAY');
     // One second later the cache may have forgotten the id, and the message is refused as too old instead.
     expect(codeOf(note.verify(bytes, { key: pub, clock: at(86_400 + 31), replay }))).toBe('ERR_CLAIMS_IAT_TOO_OLD');
-    expect(codeOf(note.verify(bytes, { key: pub, clock: at(3_600 + 31), replay: new MemoryReplayCache(), maxAgeSeconds: 3_600 }))).toBe('ERR_CLAIMS_IAT_TOO_OLD');
+    expect(
+      codeOf(
+        note.verify(bytes, { key: pub, clock: at(3_600 + 31), replay: new MemoryReplayCache(), maxAgeSeconds: 3_600 }),
+      ),
+    ).toBe('ERR_CLAIMS_IAT_TOO_OLD');
     // Without a replay cache nothing needs remembering, and an old message is judged by the caller's own rules.
     expect(codeOf(note.verify(bytes, { key: pub, clock: at(10 * 86_400) }))).toBe('ok');
   });
 
   it('a replay cache bound must be a whole number ≥ 1: with NaN the bound would be off', () => {
     for (const maxEntries of [Number.NaN, 0, -1, 1.5, Number.POSITIVE_INFINITY, '3']) {
-      expect(() => new MemoryReplayCache({ maxEntries: maxEntries as number })).toThrow(expect.objectContaining({ code: 'ERR_INPUT_INVALID' }));
+      expect(() => new MemoryReplayCache({ maxEntries: maxEntries as number })).toThrow(
+        expect.objectContaining({ code: 'ERR_INPUT_INVALID' }),
+      );
     }
   });
 
@@ -155,7 +213,11 @@ describe('ECT as a COSE message type', () => {
   });
 
   it('a bounded replay cache answers as a naive model that sweeps on every refusal does (property)', () => {
-    const op = fc.record({ jti: fc.constantFrom('a', 'b', 'c', 'd', 'e'), ttl: fc.integer({ min: 0, max: 50 }), dt: fc.integer({ min: -5, max: 20 }) });
+    const op = fc.record({
+      jti: fc.constantFrom('a', 'b', 'c', 'd', 'e'),
+      ttl: fc.integer({ min: 0, max: 50 }),
+      dt: fc.integer({ min: -5, max: 20 }),
+    });
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 4 }), fc.array(op, { maxLength: 60 }), (maxEntries, ops) => {
         const cache = new MemoryReplayCache({ maxEntries });
@@ -199,14 +261,19 @@ describe('ECT as a COSE message type', () => {
   it('round-trips arbitrary valid claims (property)', () => {
     const claims = fc.record({
       iss: fc.string({ minLength: 1, maxLength: 40 }),
-      aud: fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), fc.array(fc.string({ minLength: 1, maxLength: 20 }), { minLength: 1, maxLength: 3 })),
+      aud: fc.oneof(
+        fc.string({ minLength: 1, maxLength: 20 }),
+        fc.array(fc.string({ minLength: 1, maxLength: 20 }), { minLength: 1, maxLength: 3 }),
+      ),
       jti: fc.string({ minLength: 1, maxLength: 64 }),
       wid: fc.string({ minLength: 1, maxLength: 64 }),
       exec_act: fc.string({ minLength: 1, maxLength: 64 }),
       pred: fc.array(fc.string({ minLength: 1, maxLength: 36 }), { maxLength: 5 }),
       // Valid claims: no `__proto__` key at any depth (refused both ways, tested above).
       ect_ext: fc.option(
-        fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 })).filter((e) => !JSON.stringify(e).includes('"__proto__"')),
+        fc
+          .dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }))
+          .filter((e) => !JSON.stringify(e).includes('"__proto__"')),
         { nil: undefined },
       ),
     });

@@ -1,6 +1,3 @@
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import {
   coseKeyThumbprint,
   decodeSign1,
@@ -14,6 +11,9 @@ import {
   toHex,
   utf8,
 } from '@safety-net/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { scratchBytes } from '../../src/util/scratch.js';
 import { ectClaims, testKey } from './fixtures.js';
 
@@ -89,11 +89,16 @@ describe('MessageType.sign', () => {
           const signer = kidChoice === 'none' ? { ...key, kid: undefined } : key;
           const unprotectedHeader = withUnprotected ? { contentType: 'application/cbor' } : undefined;
           const options = { externalAad, detached, unprotectedHeader };
-          const fast = outcome(() => ect.sign(claims, signer, { ...options, kid: kidChoice === 'thumbprint' ? 'thumbprint' : undefined }));
+          const fast = outcome(() =>
+            ect.sign(claims, signer, { ...options, kid: kidChoice === 'thumbprint' ? 'thumbprint' : undefined }),
+          );
           const reference = outcome(() => {
             const payload = encodeCbor(ect.toCbor(ect.parse(claims)));
             const kid = kidChoice === 'thumbprint' ? coseKeyThumbprint(signer) : signer.kid;
-            return signSign1(payload, signer, { ...options, protectedHeader: kid ? { typ: ect.typ, kid } : { typ: ect.typ } });
+            return signSign1(payload, signer, {
+              ...options,
+              protectedHeader: kid ? { typ: ect.typ, kid } : { typ: ect.typ },
+            });
           });
           expect(fast).toBe(reference);
           outcomes.add(fast.length > 40 ? 'signed' : fast);
@@ -120,7 +125,10 @@ describe('MessageType.sign', () => {
       labels: { a: 1 },
     });
     expect(() => loose.sign({ a: 'x', b: 1 } as { a: string }, key)).toThrow(
-      expect.objectContaining({ code: 'ERR_CLAIMS_INVALID', message: expect.stringContaining('no CBOR label for claim b') }),
+      expect.objectContaining({
+        code: 'ERR_CLAIMS_INVALID',
+        message: expect.stringContaining('no CBOR label for claim b'),
+      }),
     );
     expect(decodeSign1(loose.sign({ a: 'x' }, key)).payload).toEqual(encodeCbor(new Map([[1, 'x']])));
   });

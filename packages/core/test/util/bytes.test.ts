@@ -1,6 +1,6 @@
+import { fromBase64Url, fromHex, toBase64Url, toHex, utf8 } from '@safety-net/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fromBase64Url, fromHex, toBase64Url, toHex, utf8 } from '@safety-net/core';
 
 describe('base64url and hex', () => {
   it('agree with the platform codecs on every byte string (property)', () => {
