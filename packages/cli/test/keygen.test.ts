@@ -57,3 +57,21 @@ describe('safety-net keygen', () => {
     expectUsage(await run(['keygen', '--curve', 'P-256']));
   });
 });
+
+describe('safety-net keygen over the whole algorithm table', () => {
+  const FULLY_SPECIFIED = {
+    Ed448: { crv: 'Ed448', alg: 'Ed448', cose: -53 },
+    ESP256: { crv: 'P-256', alg: 'ES256', cose: -7 },
+    ESP384: { crv: 'P-384', alg: 'ES384', cose: -35 },
+    ESP512: { crv: 'P-521', alg: 'ES512', cose: -36 },
+  } as const;
+  for (const [name, want] of Object.entries(FULLY_SPECIFIED)) {
+    it(`--alg ${name} prints a ${want.crv} JWK under its JOSE name ${want.alg} (RFC 9864)`, async () => {
+      const r = await run(['keygen', '--alg', name]);
+      expect(r.status).toBe(0);
+      const jwk = JSON.parse(r.out.join('\n'));
+      expect(jwk).toMatchObject({ crv: want.crv, alg: want.alg });
+      expect(keyFromJwk(jwk).alg).toBe(want.cose);
+    });
+  }
+});

@@ -3,9 +3,11 @@ export {
   type AlgorithmInfo,
   type AlgorithmName,
   algorithmById,
+  algorithmByJoseName,
   algorithmByName,
   CURVES,
   defaultAlgorithm,
+  type JoseAlgorithmName,
   signatureLength,
 } from './algorithms.js';
 export type { CryptoBackend } from './backend.js';

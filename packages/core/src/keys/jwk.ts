@@ -1,4 +1,4 @@
-import { type AlgorithmName, algorithmById, algorithmByName, CURVES } from '../crypto/algorithms.js';
+import { algorithmById, algorithmByJoseName, CURVES, type JoseAlgorithmName } from '../crypto/algorithms.js';
 import { isSafetyNetError, snError } from '../errors/index.js';
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../util/bytes.js';
 import { checkJwkUse, checkKeyOps } from './key-use.js';
@@ -16,7 +16,8 @@ export interface Jwk {
   /** Private part; present only when asked for. */
   d?: string;
   kid?: string;
-  alg?: AlgorithmName;
+  /** The JOSE name of the algorithm the key is restricted to (a key restricted to ESP256 says `ES256`). */
+  alg?: JoseAlgorithmName;
 }
 
 const JWK_CURVES: Readonly<Record<string, Readonly<Record<string, Curve>>>> = {
@@ -58,7 +59,7 @@ function algMember(jwk: object): number | undefined {
   if (alg === undefined) return undefined;
   if (typeof alg !== 'string') throw snError('ERR_KEY_INVALID', 'JWK alg is not a string');
   try {
-    return algorithmByName(alg).id;
+    return algorithmByJoseName(alg).id;
   } catch (e) {
     if (isSafetyNetError(e)) throw snError('ERR_KEY_UNSUPPORTED', `alg ${alg}`, { cause: e });
     throw e;
@@ -130,6 +131,6 @@ export function keyToJwk(key: Key, options: KeyExportOptions = {}): Jwk {
     ...(key.y ? { y: toBase64Url(key.y) } : {}),
     ...(options.includePrivate && key.type === 'private' ? { d: toBase64Url(key.d) } : {}),
     ...(kid !== undefined ? { kid } : {}),
-    ...(key.alg !== undefined ? { alg: algorithmById(key.alg).name as AlgorithmName } : {}),
+    ...(key.alg !== undefined ? { alg: algorithmById(key.alg).jose as JoseAlgorithmName } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import { CompactSign, type CryptoKey, compactVerify, importJWK, errors as joseErrors } from 'jose';
 import { DEFAULT_DECODE_LIMITS } from '../cbor/options.js';
 import { signingAlgorithm } from '../cose/algorithm.js';
-import { type AlgorithmInfo, algorithmByName } from '../crypto/algorithms.js';
+import { type AlgorithmInfo, algorithmById, algorithmByJoseName } from '../crypto/algorithms.js';
 import { isSafetyNetError, snError } from '../errors/index.js';
 import { assertKeyFitsAlgorithm, jwkThumbprint, keyToJwk } from '../keys/index.js';
 import type { Key, PrivateKey, PublicKey } from '../keys/types.js';
@@ -22,11 +22,11 @@ function joseKey(key: Key, alg: AlgorithmInfo): Promise<CryptoKey> {
     byAlg = new Map();
     cryptoKeys.set(key, byAlg);
   }
-  let imported = byAlg.get(alg.name);
+  let imported = byAlg.get(alg.jose);
   if (!imported) {
     const jwk = keyToJwk(key, { includePrivate: key.type === 'private' });
-    imported = importJWK(jwk, alg.name) as Promise<CryptoKey>;
-    byAlg.set(alg.name, imported);
+    imported = importJWK(jwk, alg.jose) as Promise<CryptoKey>;
+    byAlg.set(alg.jose, imported);
   }
   return imported;
 }
@@ -56,7 +56,7 @@ export async function signJwt<T extends object>(
   const alg = signingAlgorithm(key, undefined, true);
   const kid = options.kid === 'thumbprint' ? jwkThumbprint(key) : (options.kid ?? (key.kid && fromUtf8(key.kid)));
   return new CompactSign(utf8(JSON.stringify(parsed)))
-    .setProtectedHeader({ alg: alg.name, typ: type.jwt.typ, ...(kid ? { kid } : {}) })
+    .setProtectedHeader({ alg: alg.jose, typ: type.jwt.typ, ...(kid ? { kid } : {}) })
     .sign(await joseKey(key, alg));
 }
 
@@ -76,7 +76,7 @@ function readHeader(token: string): { alg: AlgorithmInfo; typ: unknown; kid: Uin
   const h = header as Record<string, unknown>;
   let alg: AlgorithmInfo;
   try {
-    alg = algorithmByName(String(h.alg));
+    alg = algorithmByJoseName(String(h.alg));
   } catch {
     throw snError('ERR_JOSE_ALG_UNSUPPORTED', `alg ${String(h.alg)}`);
   }
@@ -126,17 +126,20 @@ export async function verifyJwt<T extends object>(
   return settleAsync(async () => {
     if (!type.jwt) throw snError('ERR_MESSAGE_TYPE_UNKNOWN', `${type.name} has no JWT form`);
     if (typeof token !== 'string' || token.length > MAX_JWS_LENGTH) throw snError('ERR_INPUT_TOO_LARGE', 'JWS');
-    const { alg, typ, kid } = readHeader(token);
+    const { alg: named, typ, kid } = readHeader(token);
     const accepted = [type.jwt.typ, ...(type.jwt.acceptTyp ?? [])];
     if (typeof typ !== 'string' || !accepted.includes(normaliseTyp(typ))) {
       throw snError('ERR_JOSE_TYP_MISMATCH', String(typ));
     }
     const issuer = options.issuer ?? claimedIssuer(token);
-    const key: PublicKey = 'resolve' in options.key ? options.key.resolve({ kid, alg, issuer }) : options.key;
+    const key: PublicKey = 'resolve' in options.key ? options.key.resolve({ kid, alg: named, issuer }) : options.key;
+    // A key restricted to a COSE-only algorithm (ESP256) signs JOSE under that algorithm's JOSE name (ES256).
+    const restricted = key.alg !== undefined ? algorithmById(key.alg) : undefined;
+    const alg = restricted?.jose === named.jose ? restricted : named;
     assertKeyFitsAlgorithm(key, alg, { profile: true });
     let payload: Uint8Array;
     try {
-      ({ payload } = await compactVerify(token, await joseKey(key, alg), { algorithms: [alg.name] }));
+      ({ payload } = await compactVerify(token, await joseKey(key, alg), { algorithms: [alg.jose] }));
     } catch (e) {
       throw joseFailure(e);
     }

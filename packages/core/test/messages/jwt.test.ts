@@ -26,6 +26,19 @@ async function joseSigned(header: Record<string, unknown>, payload: unknown, cur
 const JOSE_ALG = { Ed25519: 'EdDSA', 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' } as const;
 
 describe('ECT JWT form', () => {
+  it('a key restricted to ESP256 (RFC 9864, COSE only) signs and verifies as ES256, which jose accepts', async () => {
+    const k = { ...testKey('P-256'), alg: -9 };
+    const token = await signJwt(ect, ectClaims(), k);
+    expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).alg).toBe('ES256');
+    expect(keyToJwk(publicKeyOf(k)).alg).toBe('ES256');
+    const joseKey = await importJWK(keyToJwk(publicKeyOf(k)), 'ES256');
+    await expect(jwtVerify(token, joseKey, { currentDate: new Date(NOW_S * 1000) })).resolves.toBeDefined();
+    expect(codeOf(await verifyJwt(ect, token, { key: publicKeyOf(k), clock }))).toBe('ok');
+    // The restriction still holds: an ES256-restricted key does not verify under an EdDSA header.
+    const eddsa = await signJwt(ect, ectClaims(), testKey('Ed25519'));
+    expect(codeOf(await verifyJwt(ect, eddsa, { key: publicKeyOf(k), clock }))).toBe('ERR_KEY_ALG_MISMATCH');
+  });
+
   for (const curve of ['Ed25519', 'P-256', 'P-384', 'P-521'] as const) {
     it(`${curve}: our token verifies with jose's jwtVerify and with ours`, async () => {
       const k = testKey(curve);
