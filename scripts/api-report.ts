@@ -44,6 +44,7 @@ function report(dir: string, subpath: string, dts: string, temp: string): { chan
   const config = ExtractorConfig.prepare({
     configObject: {
       projectFolder: dir,
+      newlineKind: 'lf',
       mainEntryPointFilePath: join(dir, dts),
       compiler: {
         overrideTsconfig: {
