@@ -1,21 +1,13 @@
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const src = (pkg: string, file = 'index.ts') =>
-  fileURLToPath(new URL(`./packages/${pkg}/src/${file}`, import.meta.url));
+// Tests run against sources, not builds: every workspace package lists its `src/` entry under the `source` export
+// condition first, so resolving with that condition needs no list of packages here. Vite 6+ replaces its default
+// conditions with these, hence the defaults repeated after `source`.
+const conditions = ['source', 'node', 'development|production'];
 
-// Tests run against sources, not builds: every package is aliased to its src/.
 export default defineConfig({
-  resolve: {
-    alias: [
-      { find: '@safety-net/core/internal', replacement: src('core', 'internal.ts') },
-      { find: '@safety-net/core', replacement: src('core') },
-      { find: '@safety-net/behavioral-verification', replacement: src('behavioral-verification') },
-      { find: '@safety-net/cascade-prevention/sqlite', replacement: src('cascade-prevention', 'sqlite.ts') },
-      { find: '@safety-net/cascade-prevention', replacement: src('cascade-prevention') },
-      { find: /^safety-net$/, replacement: src('cli') },
-    ],
-  },
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/**/*.test.ts', 'test-support/**/*.test.ts'],
     testTimeout: 60_000,

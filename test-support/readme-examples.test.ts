@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 // checks that it prints what its trailing `// →` comments say it prints.
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const cache = join(root, 'node_modules/.cache');
+mkdirSync(cache, { recursive: true });
 const packages = readdirSync(join(root, 'packages')).filter((p) => existsSync(join(root, 'packages', p, 'README.md')));
 
 function firstTsBlock(markdown: string): string | undefined {
@@ -20,13 +21,14 @@ describe('package README examples', () => {
     const readme = readFileSync(join(root, 'packages', pkg, 'README.md'), 'utf8');
     const code = firstTsBlock(readme);
     it.skipIf(code === undefined)(`${pkg}: the first example runs and prints what it says`, () => {
-      const dir = mkdtempSync(join(tmpdir(), 'readme-'));
+      // Inside the checkout, so that the example's package imports resolve from the workspace's node_modules.
+      const dir = mkdtempSync(join(cache, 'readme-'));
       try {
         const file = join(dir, 'example.mts');
         writeFileSync(file, code!);
         const out = execFileSync(
           process.execPath,
-          [join(root, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', join(root, 'tsconfig.json'), file],
+          [join(root, 'node_modules/tsx/dist/cli.mjs'), '--conditions=source', file],
           { cwd: root, encoding: 'utf8' },
         );
         const expected = [...code!.matchAll(/\/\/ → (.*)$/gm)].map((m) => m[1]!.trim());

@@ -17,8 +17,7 @@ function command(...args: string[]) {
     process.execPath,
     [
       join(root, 'node_modules/tsx/dist/cli.mjs'),
-      '--tsconfig',
-      join(root, 'tsconfig.json'),
+      '--conditions=source',
       join(root, 'packages/cli/src/bin.ts'),
       ...args,
     ],

@@ -16,7 +16,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Runs the coordinator process; resolves with its output and how it ended. */
 function coordinatorProcess(args: string[], onSpawn: (child: ChildProcess) => void = () => {}) {
   return new Promise<{ out: string; code: number | null; signal: NodeJS.Signals | null; err: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: repoRoot });
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script, ...args], {
+      cwd: repoRoot,
+    });
     onSpawn(child);
     let out = '';
     let err = '';

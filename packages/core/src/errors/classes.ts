@@ -21,6 +21,14 @@ export class SafetyNetError extends Error {
   }
 }
 
+/**
+ * The brand that marks a Safety Net error, registered with `Symbol.for` so that it is one and the same symbol in
+ * every copy of core loaded in a process: an application that loads both the ESM and the CJS build (or two versions)
+ * has two `SafetyNetError` classes, and `instanceof` would not recognise the other build's errors.
+ */
+const BRAND = Symbol.for('@safety-net/core.SafetyNetError');
+Object.defineProperty(SafetyNetError.prototype, BRAND, { value: true });
+
 const FAMILY_CLASS_NAMES: Record<ErrorFamily, string> = {
   input: 'InputError',
   cbor: 'CborError',
@@ -67,9 +75,13 @@ export const DagError = familyClass('dag');
 export const BvError = familyClass('bv');
 export const CascadeError = familyClass('cp');
 
-/** True when `e` is a Safety Net error, optionally with the given code. */
+/**
+ * True when `e` is a Safety Net error, optionally with the given code. Recognises errors by their brand rather than
+ * `instanceof`, so an error thrown by another build of core (CJS beside ESM) is recognised too.
+ */
 export function isSafetyNetError(e: unknown, code?: ErrorCode): e is SafetyNetError {
-  return e instanceof SafetyNetError && (code === undefined || e.code === code);
+  if (typeof e !== 'object' || e === null || (e as { [BRAND]?: unknown })[BRAND] !== true) return false;
+  return code === undefined || (e as SafetyNetError).code === code;
 }
 
 const FAMILY_CLASSES = {
