@@ -1,6 +1,7 @@
 /**
  * @safety-net/core — the shared foundation of Safety Net: strict deterministic CBOR, COSE signatures, keys and
- * crypto backends, message types with one definition each, the Execution Context Token and its DAG.
+ * crypto backends, message types with one definition each, the Execution Context Token and its DAG, RFC 9162
+ * Merkle trees.
  *
  * @packageDocumentation
  */
@@ -12,6 +13,7 @@ export * from './ect/index.js';
 export * from './errors/index.js';
 export * from './keys/index.js';
 export * from './ledger/index.js';
+export * from './merkle/index.js';
 export * from './messages/index.js';
 export { BoundedMap } from './util/bounded-map.js';
 export {

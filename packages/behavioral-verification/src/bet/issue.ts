@@ -2,6 +2,7 @@ import {
   type Clock,
   epochSeconds,
   type MessageSignOptions,
+  merkleRoot,
   type PrivateKey,
   type RandomSource,
   randomUuid,
@@ -9,7 +10,6 @@ import {
   systemRandom,
   toBase64Url,
 } from '@safety-net/core';
-import { merkleRoot } from '../merkle/index.js';
 import {
   type BetClaims,
   type BetVerdict,

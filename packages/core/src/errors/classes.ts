@@ -38,6 +38,7 @@ const FAMILY_CLASS_NAMES: Record<ErrorFamily, string> = {
   claims: 'ClaimsError',
   ect: 'EctError',
   dag: 'DagError',
+  merkle: 'MerkleError',
   bv: 'BvError',
   cp: 'CascadeError',
 };
@@ -72,6 +73,7 @@ export const JoseError = familyClass('jose');
 export const ClaimsError = familyClass('claims');
 export const EctError = familyClass('ect');
 export const DagError = familyClass('dag');
+export const MerkleError = familyClass('merkle');
 export const BvError = familyClass('bv');
 export const CascadeError = familyClass('cp');
 
@@ -93,6 +95,7 @@ const FAMILY_CLASSES = {
   claims: ClaimsError,
   ect: EctError,
   dag: DagError,
+  merkle: MerkleError,
   bv: BvError,
   cp: CascadeError,
 } as const;

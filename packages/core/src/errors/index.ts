@@ -12,6 +12,7 @@ export {
   isSafetyNetError,
   JoseError,
   KeyError,
+  MerkleError,
   SafetyNetError,
   snError,
 } from './classes.js';

@@ -1,9 +1,18 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { fromHex, toHex } from '@safety-net/core';
+import {
+  fromHex,
+  inclusionProof,
+  inclusionProofFromLeafHashes,
+  MerkleError,
+  merkleLeafHash,
+  merkleRoot,
+  merkleRootFromLeafHashes,
+  toHex,
+  verifyInclusion,
+} from '@safety-net/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readSharedJson, SHARED_MISSING, sharedPath } from '../../../../test-support/shared.js';
-import { inclusionProof, merkleRoot, verifyInclusion } from '../../src/merkle/index.js';
 
 interface ReferenceTree {
   leaves_hex: string[];
@@ -67,6 +76,9 @@ describe('inclusion proofs', () => {
         const root = merkleRoot(leaves);
         const path = inclusionProof(leaves, index);
         const size = leaves.length;
+        const hashes = leaves.map(merkleLeafHash);
+        expect(inclusionProofFromLeafHashes(hashes, index)).toEqual(path);
+        expect(merkleRootFromLeafHashes(hashes)).toEqual(root);
         expect(verifyInclusion({ leaf: leaves[index]!, index, size, path, root })).toBe(true);
         if (size > 1) {
           const other = (index + 1) % size;
@@ -114,7 +126,7 @@ describe('inclusion proofs', () => {
     );
   });
 
-  it('refuses an index outside the tree with ERR_BV_MERKLE_INVALID', () => {
+  it('refuses an index outside the tree with ERR_MERKLE_INVALID', () => {
     for (const [n, i] of [
       [0, 0],
       [3, 3],
@@ -122,7 +134,8 @@ describe('inclusion proofs', () => {
       [3, 1.5],
     ] as const) {
       const leaves = Array.from({ length: n }, () => new Uint8Array(0));
-      expect(() => inclusionProof(leaves, i)).toThrow(expect.objectContaining({ code: 'ERR_BV_MERKLE_INVALID' }));
+      expect(() => inclusionProof(leaves, i)).toThrow(expect.objectContaining({ code: 'ERR_MERKLE_INVALID' }));
+      expect(() => inclusionProof(leaves, i)).toThrow(MerkleError);
     }
   });
 });

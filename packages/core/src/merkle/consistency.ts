@@ -1,10 +1,11 @@
-import { bytesEqual, snError } from '@safety-net/core';
+import { snError } from '../errors/classes.js';
+import { bytesEqual } from '../util/bytes.js';
 import { MERKLE_HASH_LENGTH, merkleLeafHash, merkleNodeHash, splitPoint } from './hash.js';
 import { subtreeRoot } from './tree.js';
 
 /**
  * The consistency proof (RFC 9162 §2.1.4.1) that the tree of the first `size1` leaves is a prefix of the tree of
- * `leaves`: an append-only log proves it never rewrote history. `ERR_BV_MERKLE_INVALID` unless
+ * `leaves`: an append-only log proves it never rewrote history. `ERR_MERKLE_INVALID` unless
  * 1 ≤ size1 ≤ leaves.length.
  *
  * @example
@@ -14,15 +15,21 @@ import { subtreeRoot } from './tree.js';
  * ```
  */
 export function consistencyProof(leaves: readonly Uint8Array[], size1: number): Uint8Array[] {
-  if (!Number.isSafeInteger(size1) || size1 < 1 || size1 > leaves.length) {
-    throw snError('ERR_BV_MERKLE_INVALID', `prefix of ${size1} in a tree of ${leaves.length}`);
-  }
-  const hashes = leaves.map(merkleLeafHash);
+  checkPrefix(size1, leaves.length);
+  return consistencyProofFromLeafHashes(leaves.map(merkleLeafHash), size1);
+}
+
+/**
+ * {@link consistencyProof} over leaf hashes already computed (`merkleLeafHash` of each leaf), as a log that stores
+ * its leaf hashes holds them. Same result, same `ERR_MERKLE_INVALID`.
+ */
+export function consistencyProofFromLeafHashes(hashes: readonly Uint8Array[], size1: number): Uint8Array[] {
+  checkPrefix(size1, hashes.length);
   const proof: Uint8Array[] = [];
   // SUBPROOF(m, D[from:to], complete), unrolled: each step records a sibling subtree, bottom-up order at the end.
   let m = size1;
   let from = 0;
-  let to = leaves.length;
+  let to = hashes.length;
   let complete = true;
   while (m !== to - from) {
     const k = splitPoint(to - from);
@@ -38,6 +45,12 @@ export function consistencyProof(leaves: readonly Uint8Array[], size1: number): 
   }
   if (!complete) proof.push(subtreeRoot(hashes, from, to));
   return proof.reverse();
+}
+
+function checkPrefix(size1: number, size: number): void {
+  if (!Number.isSafeInteger(size1) || size1 < 1 || size1 > size) {
+    throw snError('ERR_MERKLE_INVALID', `prefix of ${size1} in a tree of ${size}`);
+  }
 }
 
 /** A consistency proof to check: both tree sizes and roots, and the proof. */

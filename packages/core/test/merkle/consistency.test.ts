@@ -1,8 +1,15 @@
-import { fromHex, toHex } from '@safety-net/core';
+import {
+  consistencyProof,
+  consistencyProofFromLeafHashes,
+  fromHex,
+  merkleLeafHash,
+  merkleRoot,
+  toHex,
+  verifyConsistency,
+} from '@safety-net/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readSharedJson, SHARED_MISSING, sharedPath } from '../../../../test-support/shared.js';
-import { consistencyProof, merkleRoot, verifyConsistency } from '../../src/merkle/index.js';
 
 interface ReferenceTree {
   leaves_hex: string[];
@@ -39,6 +46,7 @@ describe('consistency proofs', () => {
         const root1 = merkleRoot(leaves.slice(0, size1));
         const root2 = merkleRoot(leaves);
         const proof = consistencyProof(leaves, size1);
+        expect(consistencyProofFromLeafHashes(leaves.map(merkleLeafHash), size1)).toEqual(proof);
         expect(verifyConsistency({ size1, size2, root1, root2, proof })).toBe(true);
         if (size1 < size2) {
           const otherRoot = merkleRoot([...leaves.slice(0, size1 - 1), Uint8Array.of(7, 7, 7, 7, 7)]);
@@ -68,10 +76,14 @@ describe('consistency proofs', () => {
     );
   });
 
-  it('refuses prefixes outside the tree with ERR_BV_MERKLE_INVALID', () => {
+  it('refuses prefixes outside the tree with ERR_MERKLE_INVALID', () => {
     const leaves = [Uint8Array.of(1), Uint8Array.of(2)];
     for (const m of [0, 3, -1, 1.5]) {
-      expect(() => consistencyProof(leaves, m)).toThrow(expect.objectContaining({ code: 'ERR_BV_MERKLE_INVALID' }));
+      expect(() => consistencyProof(leaves, m)).toThrow(expect.objectContaining({ code: 'ERR_MERKLE_INVALID' }));
+      const hashes = leaves.map(merkleLeafHash);
+      expect(() => consistencyProofFromLeafHashes(hashes, m)).toThrow(
+        expect.objectContaining({ code: 'ERR_MERKLE_INVALID' }),
+      );
     }
   });
 });

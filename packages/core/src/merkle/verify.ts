@@ -1,4 +1,4 @@
-import { bytesEqual } from '@safety-net/core';
+import { bytesEqual } from '../util/bytes.js';
 import { MERKLE_HASH_LENGTH, merkleLeafHash, merkleNodeHash } from './hash.js';
 
 /** An inclusion proof to check: the leaf data, its index, the tree size, the audit path and the expected root. */

@@ -1,11 +1,11 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { snError } from '@safety-net/core';
+import { snError } from '../errors/classes.js';
 import { merkleLeafHash, merkleNodeHash, splitPoint } from './hash.js';
 
 /**
  * The Merkle Tree Hash of RFC 9162 §2.1.1 over `leaves` (the leaf data, hashed here with the 0x00 prefix). The
- * empty tree hashes to SHA-256 of the empty string. Used for the observation commitment of a BET and reusable by
- * any package that commits to an ordered list.
+ * empty tree hashes to SHA-256 of the empty string. Used for the observation commitment of a BET, for transparency
+ * logs, and by any package that commits to an ordered list.
  *
  * @example
  * ```ts
@@ -13,8 +13,13 @@ import { merkleLeafHash, merkleNodeHash, splitPoint } from './hash.js';
  * ```
  */
 export function merkleRoot(leaves: readonly Uint8Array[]): Uint8Array {
-  if (leaves.length === 0) return sha256(new Uint8Array(0));
-  return subtreeRoot(leaves.map(merkleLeafHash), 0, leaves.length);
+  return merkleRootFromLeafHashes(leaves.map(merkleLeafHash));
+}
+
+/** {@link merkleRoot} over leaf hashes already computed (`merkleLeafHash` of each leaf). */
+export function merkleRootFromLeafHashes(hashes: readonly Uint8Array[]): Uint8Array {
+  if (hashes.length === 0) return sha256(new Uint8Array(0));
+  return subtreeRoot(hashes, 0, hashes.length);
 }
 
 /** MTH over leaf hashes [from, to); `to - from ≥ 1`. Recursion depth is log2 of the size. */
@@ -27,7 +32,7 @@ export function subtreeRoot(hashes: readonly Uint8Array[], from: number, to: num
 
 /**
  * The audit path (RFC 9162 §2.1.3.1) proving that leaf `index` is in the tree of `leaves`, sibling hashes from the
- * leaf upwards. `ERR_BV_MERKLE_INVALID` when `index` is not a leaf of the tree.
+ * leaf upwards. `ERR_MERKLE_INVALID` when `index` is not a leaf of the tree.
  *
  * @example
  * ```ts
@@ -36,13 +41,19 @@ export function subtreeRoot(hashes: readonly Uint8Array[], from: number, to: num
  * ```
  */
 export function inclusionProof(leaves: readonly Uint8Array[], index: number): Uint8Array[] {
-  if (!Number.isSafeInteger(index) || index < 0 || index >= leaves.length) {
-    throw snError('ERR_BV_MERKLE_INVALID', `leaf ${index} of a tree of ${leaves.length}`);
-  }
-  const hashes = leaves.map(merkleLeafHash);
+  checkIndex(index, leaves.length);
+  return inclusionProofFromLeafHashes(leaves.map(merkleLeafHash), index);
+}
+
+/**
+ * {@link inclusionProof} over leaf hashes already computed (`merkleLeafHash` of each leaf), as a log that stores
+ * its leaf hashes holds them. Same result, same `ERR_MERKLE_INVALID`.
+ */
+export function inclusionProofFromLeafHashes(hashes: readonly Uint8Array[], index: number): Uint8Array[] {
+  checkIndex(index, hashes.length);
   const path: Uint8Array[] = [];
   let from = 0;
-  let to = leaves.length;
+  let to = hashes.length;
   // Walk down from the root, collecting the sibling subtree at each level; the path lists them bottom-up.
   while (to - from > 1) {
     const k = splitPoint(to - from);
@@ -55,4 +66,10 @@ export function inclusionProof(leaves: readonly Uint8Array[], index: number): Ui
     }
   }
   return path.reverse();
+}
+
+function checkIndex(index: number, size: number): void {
+  if (!Number.isSafeInteger(index) || index < 0 || index >= size) {
+    throw snError('ERR_MERKLE_INVALID', `leaf ${index} of a tree of ${size}`);
+  }
 }
