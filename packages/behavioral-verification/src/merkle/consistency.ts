@@ -1,4 +1,5 @@
-import { bytesEqual, snError } from '@safety-net/core';
+import { bytesEqual } from '@safety-net/core';
+import { bvError } from '../errors.js';
 import { MERKLE_HASH_LENGTH, merkleLeafHash, merkleNodeHash, splitPoint } from './hash.js';
 import { subtreeRoot } from './tree.js';
 
@@ -15,7 +16,7 @@ import { subtreeRoot } from './tree.js';
  */
 export function consistencyProof(leaves: readonly Uint8Array[], size1: number): Uint8Array[] {
   if (!Number.isSafeInteger(size1) || size1 < 1 || size1 > leaves.length) {
-    throw snError('ERR_BV_MERKLE_INVALID', `prefix of ${size1} in a tree of ${leaves.length}`);
+    throw bvError('ERR_BV_MERKLE_INVALID', `prefix of ${size1} in a tree of ${leaves.length}`);
   }
   const hashes = leaves.map(merkleLeafHash);
   const proof: Uint8Array[] = [];

@@ -1,5 +1,5 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { snError } from '@safety-net/core';
+import { bvError } from '../errors.js';
 import { merkleLeafHash, merkleNodeHash, splitPoint } from './hash.js';
 
 /**
@@ -37,7 +37,7 @@ export function subtreeRoot(hashes: readonly Uint8Array[], from: number, to: num
  */
 export function inclusionProof(leaves: readonly Uint8Array[], index: number): Uint8Array[] {
   if (!Number.isSafeInteger(index) || index < 0 || index >= leaves.length) {
-    throw snError('ERR_BV_MERKLE_INVALID', `leaf ${index} of a tree of ${leaves.length}`);
+    throw bvError('ERR_BV_MERKLE_INVALID', `leaf ${index} of a tree of ${leaves.length}`);
   }
   const hashes = leaves.map(merkleLeafHash);
   const path: Uint8Array[] = [];
