@@ -2,6 +2,7 @@ import {
   type CheckpointClaims,
   type CompensationRecord,
   checkpoint,
+  cpError,
   RollbackParticipant,
 } from '@safety-net/cascade-prevention';
 import {
@@ -11,7 +12,6 @@ import {
   type KeyResolver,
   type PrivateKey,
   type RandomSource,
-  snError,
 } from '@safety-net/core';
 
 /** One change an agent made: which resource, its value before and after, and how to undo it. */
@@ -52,7 +52,7 @@ export class SupplyAgent {
     this.#endpoint = options.endpoint;
     this.#clock = options.clock;
     const restore = async ({ step, key }: { step: { task: string; resource: string }; key: string }) => {
-      if (options.failing()) throw snError('ERR_CP_COMPENSATION_FAILED', `${this.id}: storage briefly unavailable`);
+      if (options.failing()) throw cpError('ERR_CP_COMPENSATION_FAILED', `${this.id}: storage briefly unavailable`);
       const before = this.#before.get(step.task)!;
       this.state.set(step.resource, before);
       this.applied.set(key, (this.applied.get(key) ?? 0) + 1);

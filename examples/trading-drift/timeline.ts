@@ -1,5 +1,5 @@
 import type { BetVerdict, Decision, Violation } from '@safety-net/behavioral-verification';
-import type { EctDag, ErrorCode, PublicKey } from '@safety-net/core';
+import type { AnyErrorCode, EctDag, PublicKey } from '@safety-net/core';
 import type { Order } from './agent.js';
 
 /** One order the agent sent: its signed ECT, the monitor's verdict, and whether it ran. */
@@ -33,7 +33,7 @@ export interface BetStep {
   /** Orders the BET judged (Observations it commits to). */
   readonly observed: number;
   readonly appraisal: 'accept' | 'refuse';
-  readonly reasons: readonly ErrorCode[];
+  readonly reasons: readonly AnyErrorCode[];
   /** Executed orders of the window the desk settled (accept) or held back (refuse). */
   readonly orders: readonly string[];
 }

@@ -14,6 +14,7 @@ export { MixDivergence, type MixDivergenceOptions, mixCategories } from './drift
 export { type DetectorMeasurement, type MeasureOptions, measureDetector } from './drift/measure.js';
 export { PageHinkley, type PageHinkleyOptions } from './drift/page-hinkley.js';
 export { gaussianStream } from './drift/synthetic.js';
+export * from './errors.js';
 export * from './harness/index.js';
 export * from './merkle/index.js';
 export * from './messages/index.js';

@@ -7,6 +7,7 @@
 export * from './breaker/index.js';
 export * from './bulkhead/index.js';
 export * from './cascade/index.js';
+export * from './errors.js';
 export * from './messages/index.js';
 export * from './rollback/index.js';
 export * from './signals/index.js';

@@ -1,10 +1,10 @@
-import { checkSeconds, type ErrorCode, epochSeconds, isSafetyNetError, systemClock } from '@safety-net/core';
+import { type AnyErrorCode, checkSeconds, epochSeconds, isSafetyNetError, systemClock } from '@safety-net/core';
 import { type BetClaims, bet } from '../messages/bet.js';
 import { type AppraisalPolicy, DEFAULT_APPRAISAL_MAX_AGE_SECONDS } from './policy.js';
 
 /** Why an appraisal refused: a stable code and a short human detail. */
 export interface AppraisalReason {
-  readonly code: ErrorCode;
+  readonly code: AnyErrorCode;
   readonly detail: string;
 }
 

@@ -1,4 +1,5 @@
 import { snError } from '@safety-net/core';
+import { bvError } from '../errors.js';
 import type { Metric, PerformanceProfileClaims } from '../messages/performance-profile.js';
 import { normalCdf } from './stats.js';
 
@@ -72,7 +73,7 @@ export function compareProfiles(
   const confidence = options.confidence ?? 0.95;
   if (!(confidence > 0 && confidence < 1)) throw snError('ERR_INPUT_INVALID', 'confidence must lie in (0, 1)');
   if (a.suite.digest !== b.suite.digest)
-    throw snError('ERR_BV_SUITE_MISMATCH', 'profiles name different suite digests');
+    throw bvError('ERR_BV_SUITE_MISMATCH', 'profiles name different suite digests');
   const lower = new Set([...LOWER_IS_BETTER_METRICS, ...(options.lowerIsBetter ?? [])]);
   const metrics: MetricComparison[] = [];
   for (const name of Object.keys(a.metrics).sort()) {

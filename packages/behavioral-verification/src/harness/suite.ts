@@ -1,6 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { type CborValue, encodeCbor, isSafetyNetError, snError, toBase64Url } from '@safety-net/core';
+import { type CborValue, encodeCbor, isSafetyNetError, toBase64Url } from '@safety-net/core';
 import { z } from 'zod';
+import { bvError } from '../errors.js';
 import type { JsonValue } from '../monitor/verdict.js';
 import { compileSafeRegex, MAX_REGEX_INPUT } from '../rules/safe-regex.js';
 
@@ -97,24 +98,24 @@ export function compileSuite(input: unknown): CompiledSuite {
   try {
     text = JSON.stringify(input);
   } catch {
-    throw snError('ERR_BV_SUITE_INVALID', 'suite is not JSON');
+    throw bvError('ERR_BV_SUITE_INVALID', 'suite is not JSON');
   }
   if (text === undefined || text.length > MAX_SUITE_CHARS)
-    throw snError('ERR_BV_SUITE_INVALID', 'suite is missing or too large');
+    throw bvError('ERR_BV_SUITE_INVALID', 'suite is missing or too large');
   let suite: TaskSuite;
   let digest: string;
   try {
     const parsed = TaskSuiteSchema.safeParse(input);
-    if (!parsed.success) throw snError('ERR_BV_SUITE_INVALID', parsed.error.issues[0]?.message);
+    if (!parsed.success) throw bvError('ERR_BV_SUITE_INVALID', parsed.error.issues[0]?.message);
     suite = parsed.data;
     digest = suiteDigest(suite);
   } catch (e) {
     if (isSafetyNetError(e, 'ERR_BV_SUITE_INVALID')) throw e;
-    throw snError('ERR_BV_SUITE_INVALID', 'suite could not be validated or encoded'); // e.g. nesting past the CBOR depth limit
+    throw bvError('ERR_BV_SUITE_INVALID', 'suite could not be validated or encoded'); // e.g. nesting past the CBOR depth limit
   }
   const ids = new Set<string>();
   const tasks = suite.tasks.map((task) => {
-    if (ids.has(task.id)) throw snError('ERR_BV_SUITE_INVALID', `duplicate task id ${task.id}`);
+    if (ids.has(task.id)) throw bvError('ERR_BV_SUITE_INVALID', `duplicate task id ${task.id}`);
     ids.add(task.id);
     return compileTask(task);
   });
@@ -131,7 +132,7 @@ function regex(source: string): RegExp {
   try {
     return compileSafeRegex(source);
   } catch {
-    throw snError('ERR_BV_SUITE_INVALID', 'unsafe or invalid pattern');
+    throw bvError('ERR_BV_SUITE_INVALID', 'unsafe or invalid pattern');
   }
 }
 

@@ -8,8 +8,8 @@ import {
   consistencyProof as coreConsistencyProof,
   inclusionProof as coreInclusionProof,
   isSafetyNetError,
-  snError,
 } from '@safety-net/core';
+import { bvError } from '../errors.js';
 
 export {
   type ConsistencyProof,
@@ -26,7 +26,7 @@ function asBvError<T>(run: () => T): T {
   try {
     return run();
   } catch (e) {
-    if (isSafetyNetError(e, 'ERR_MERKLE_INVALID')) throw snError('ERR_BV_MERKLE_INVALID', e.message, { cause: e });
+    if (isSafetyNetError(e, 'ERR_MERKLE_INVALID')) throw bvError('ERR_BV_MERKLE_INVALID', e.message, { cause: e });
     throw e;
   }
 }

@@ -9,6 +9,7 @@ import {
   toBase64Url,
 } from '@safety-net/core';
 import { z } from 'zod';
+import { bvError } from '../errors.js';
 import { type ParamValue, ParamValueSchema } from '../monitor/observation-input.js';
 
 /** Salt length in bytes: 128 bits, so a committed value cannot be found by trying candidates. */
@@ -80,7 +81,7 @@ export function commitParams(
  */
 export function discloseParam(committed: CommittedParams, name: string): ParamDisclosure {
   const disclosure = Object.hasOwn(committed.disclosures, name) ? committed.disclosures[name] : undefined;
-  if (!disclosure) throw snError('ERR_BV_DISCLOSURE_INVALID', `no parameter ${name.slice(0, 128)}`);
+  if (!disclosure) throw bvError('ERR_BV_DISCLOSURE_INVALID', `no parameter ${name.slice(0, 128)}`);
   return disclosure;
 }
 
@@ -99,18 +100,18 @@ export function verifyDisclosure(commitments: ParamCommitments, disclosure: unkn
     return verifyUnsafe(commitments, disclosure);
   } catch (e) {
     if (isSafetyNetError(e)) throw e;
-    throw snError('ERR_BV_DISCLOSURE_INVALID', 'disclosure could not be read'); // a getter or proxy trap threw
+    throw bvError('ERR_BV_DISCLOSURE_INVALID', 'disclosure could not be read'); // a getter or proxy trap threw
   }
 }
 
 function verifyUnsafe(commitments: ParamCommitments, disclosure: unknown): ParamValue {
   const parsed = ParamDisclosureSchema.safeParse(disclosure);
-  if (!parsed.success) throw snError('ERR_BV_DISCLOSURE_INVALID', 'malformed disclosure');
+  if (!parsed.success) throw bvError('ERR_BV_DISCLOSURE_INVALID', 'malformed disclosure');
   const { name, salt, value } = parsed.data;
   const expected = Object.hasOwn(commitments, name) ? commitments[name] : undefined;
-  if (expected === undefined) throw snError('ERR_BV_DISCLOSURE_INVALID', 'parameter was not committed to');
+  if (expected === undefined) throw bvError('ERR_BV_DISCLOSURE_INVALID', 'parameter was not committed to');
   if (commitmentOf(fromBase64Url(salt), name, value) !== expected) {
-    throw snError('ERR_BV_DISCLOSURE_INVALID', 'does not match the commitment');
+    throw bvError('ERR_BV_DISCLOSURE_INVALID', 'does not match the commitment');
   }
   return value;
 }

@@ -1,5 +1,6 @@
-import { isSafetyNetError, snError } from '@safety-net/core';
+import { isSafetyNetError } from '@safety-net/core';
 import { z } from 'zod';
+import { bvError } from '../errors.js';
 
 /**
  * What the monitor judges: one action as an enforcement point saw it. The ECT places it (`jti`, `wid`, `iss`,
@@ -53,10 +54,10 @@ export function parseObservation(input: unknown): ObservationInput {
   try {
     const result = ObservationInputSchema.safeParse(input);
     if (!result.success)
-      throw snError('ERR_BV_OBSERVATION_INVALID', result.error.issues[0]?.path.join('.') ?? 'schema');
+      throw bvError('ERR_BV_OBSERVATION_INVALID', result.error.issues[0]?.path.join('.') ?? 'schema');
     return result.data;
   } catch (e) {
     if (isSafetyNetError(e)) throw e;
-    throw snError('ERR_BV_OBSERVATION_INVALID', 'observation could not be read');
+    throw bvError('ERR_BV_OBSERVATION_INVALID', 'observation could not be read');
   }
 }

@@ -1,4 +1,5 @@
-import { isSafetyNetError, snError } from '@safety-net/core';
+import { isSafetyNetError } from '@safety-net/core';
+import { bvError } from '../errors.js';
 import type { ObservationInput, ParamValue } from './observation-input.js';
 
 const OUTCOMES = new Set(['success', 'failure', 'timeout']);
@@ -23,12 +24,12 @@ export function readObservation(input: unknown): ObservationInput {
     return readUnsafe(input);
   } catch (e) {
     if (isSafetyNetError(e)) throw e;
-    throw snError('ERR_BV_OBSERVATION_INVALID', 'observation could not be read');
+    throw bvError('ERR_BV_OBSERVATION_INVALID', 'observation could not be read');
   }
 }
 
 function fail(what: string): never {
-  throw snError('ERR_BV_OBSERVATION_INVALID', what);
+  throw bvError('ERR_BV_OBSERVATION_INVALID', what);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

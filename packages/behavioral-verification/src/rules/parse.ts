@@ -1,5 +1,6 @@
-import { isSafetyNetError, snError } from '@safety-net/core';
+import { isSafetyNetError } from '@safety-net/core';
 import type { z } from 'zod';
+import { bvError } from '../errors.js';
 import { compareDecimal, parseDecimal } from './decimal.js';
 import { compileSafeRegex } from './safe-regex.js';
 import { type Rules, RulesSchema } from './schema.js';
@@ -34,15 +35,15 @@ export function readRulesInput<S extends z.ZodType>(schema: S, input: unknown, w
   try {
     const result = schema.safeParse(input);
     if (result.success) return result.data;
-    throw snError('ERR_BV_RULES_INVALID', `${what}: ${result.error.issues[0]?.path.join('.') || 'schema'}`);
+    throw bvError('ERR_BV_RULES_INVALID', `${what}: ${result.error.issues[0]?.path.join('.') || 'schema'}`);
   } catch (e) {
     if (isSafetyNetError(e)) throw e;
-    throw snError('ERR_BV_RULES_INVALID', `${what} could not be read`);
+    throw bvError('ERR_BV_RULES_INVALID', `${what} could not be read`);
   }
 }
 
 function fail(detail: string): never {
-  throw snError('ERR_BV_RULES_INVALID', detail);
+  throw bvError('ERR_BV_RULES_INVALID', detail);
 }
 
 function checkSemantics(rules: Rules): void {

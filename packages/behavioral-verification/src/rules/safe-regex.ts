@@ -1,4 +1,4 @@
-import { snError } from '@safety-net/core';
+import { bvError } from '../errors.js';
 
 /** Longest regular expression source a profile may carry. */
 export const MAX_REGEX_SOURCE = 256;
@@ -34,18 +34,18 @@ export const MAX_REGEX_INPUT = 1024;
  */
 export function compileSafeRegex(source: string): RegExp {
   if (source.length > MAX_REGEX_SOURCE)
-    throw snError('ERR_BV_RULES_INVALID', `pattern longer than ${MAX_REGEX_SOURCE}`);
+    throw bvError('ERR_BV_RULES_INVALID', `pattern longer than ${MAX_REGEX_SOURCE}`);
   try {
     new RegExp(source, 'u'); // alone first: wrapped, `a)|(b` would pass as valid
   } catch {
-    throw snError('ERR_BV_RULES_INVALID', 'pattern is not a valid regular expression');
+    throw bvError('ERR_BV_RULES_INVALID', 'pattern is not a valid regular expression');
   }
   new Checker().run(new Parser(source).parse());
   return new RegExp(`^(?:${source})$`, 'u');
 }
 
 function refuse(why: string): never {
-  throw snError('ERR_BV_RULES_INVALID', `unsafe pattern: ${why}`);
+  throw bvError('ERR_BV_RULES_INVALID', `unsafe pattern: ${why}`);
 }
 
 /** A set of code points as sorted, disjoint, non-adjacent inclusive ranges [lo, hi]. */

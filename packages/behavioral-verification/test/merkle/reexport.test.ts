@@ -26,7 +26,7 @@ describe('Merkle re-exports', () => {
     const bvCode = expect.objectContaining({ code: 'ERR_BV_MERKLE_INVALID' });
     for (const i of [2, -1, 0.5]) expect(() => bv.inclusionProof(leaves, i)).toThrow(bvCode);
     for (const m of [0, 3, 1.5]) expect(() => bv.consistencyProof(leaves, m)).toThrow(bvCode);
-    expect(() => bv.inclusionProof(leaves, 2)).toThrow(core.BvError);
+    expect(() => bv.inclusionProof(leaves, 2)).toThrow(bv.BvError);
   });
 });
 

@@ -1,4 +1,4 @@
-import { snError } from '@safety-net/core';
+import { cpError } from '../errors.js';
 import { ABORTED, abortedError, callAbortable, NEVER_ABORTED } from '../util/abortable.js';
 import { invalid } from '../util/checks.js';
 import { compareCodeUnits } from '../util/compare.js';
@@ -174,7 +174,7 @@ export class CircuitBreaker {
     if (signal?.aborted) throw abortedError(signal, `${this.o.id}: aborted before the call`);
     const admission = this.admit();
     if (admission === REFUSED) {
-      const refusal = snError('ERR_CP_CIRCUIT_OPEN', `${this.o.id} is ${this.current}`);
+      const refusal = cpError('ERR_CP_CIRCUIT_OPEN', `${this.o.id} is ${this.current}`);
       if (fallback === undefined) throw refusal;
       return fallback(refusal);
     }
@@ -423,10 +423,10 @@ export class CircuitBreaker {
     const key = remoteKey(a.iss, a.breaker);
     const last = this.appliedSeq.get(key);
     if (last !== undefined && a.seq <= last) {
-      throw snError('ERR_CP_ANNOUNCEMENT_STALE', `seq ${a.seq} ≤ ${last} from ${a.iss} for ${a.breaker}`);
+      throw cpError('ERR_CP_ANNOUNCEMENT_STALE', `seq ${a.seq} ≤ ${last} from ${a.iss} for ${a.breaker}`);
     }
     if (last === undefined && this.appliedSeq.size >= this.o.maxRemoteSources) {
-      throw snError('ERR_CP_TOO_MANY_SOURCES', `${a.iss} for ${a.breaker}: already ${this.appliedSeq.size} pairs`);
+      throw cpError('ERR_CP_TOO_MANY_SOURCES', `${a.iss} for ${a.breaker}: already ${this.appliedSeq.size} pairs`);
     }
     this.appliedSeq.set(key, a.seq);
     const now = this.o.clock.now();
@@ -448,7 +448,7 @@ export class CircuitBreaker {
     if (s.iss !== this.o.dependency) return false;
     const last = this.lastSignal;
     if (last !== undefined && (s.iat < last.iat || (s.iat === last.iat && compareCodeUnits(s.jti, last.jti) <= 0))) {
-      throw snError(
+      throw cpError(
         'ERR_CP_ANNOUNCEMENT_STALE',
         `failure signal (${s.iat}, ${s.jti}) is not after (${last.iat}, ${last.jti})`,
       );

@@ -1,4 +1,4 @@
-import { snError } from '@safety-net/core';
+import { cpError } from '../errors.js';
 import { abortedError, NEVER_ABORTED } from '../util/abortable.js';
 import { invalid } from '../util/checks.js';
 import { type BulkheadOptions, type ResolvedBulkheadOptions, resolveBulkheadOptions } from './options.js';
@@ -118,7 +118,7 @@ export class Bulkhead {
     if (signal !== undefined && !(signal instanceof AbortSignal)) invalid('signal must be an AbortSignal');
     if (this.isolated) {
       this.refusedIsolated++;
-      throw snError('ERR_CP_DOMAIN_ISOLATED', this.o.name);
+      throw cpError('ERR_CP_DOMAIN_ISOLATED', this.o.name);
     }
     if (signal?.aborted) {
       this.aborted++;
@@ -144,14 +144,14 @@ export class Bulkhead {
       const victim = this.queues.newestOfLowest();
       if (victim === undefined || victim.cls <= cls) {
         this.rejected++;
-        throw snError('ERR_CP_BULKHEAD_FULL', `${this.o.name}: ${this.active} running, ${this.queues.size} queued`);
+        throw cpError('ERR_CP_BULKHEAD_FULL', `${this.o.name}: ${this.active} running, ${this.queues.size} queued`);
       }
       this.dequeue(victim);
       this.shed++;
       this.settle(
         victim,
         false,
-        snError('ERR_CP_BULKHEAD_SHED', `${this.o.name}: shed for ${this.o.priorities[cls]} work`),
+        cpError('ERR_CP_BULKHEAD_SHED', `${this.o.name}: shed for ${this.o.priorities[cls]} work`),
       );
     }
     this.enqueue(task);
@@ -251,7 +251,7 @@ export class Bulkhead {
       if (task.onAbort !== undefined) task.signal!.removeEventListener('abort', task.onAbort);
       task.onAbort = undefined;
       this.refusedIsolated++;
-      this.settle(task, false, snError('ERR_CP_DOMAIN_ISOLATED', why));
+      this.settle(task, false, cpError('ERR_CP_DOMAIN_ISOLATED', why));
     }
   }
 

@@ -1,4 +1,5 @@
 import { type DagNode, type EctDag, isSafetyNetError, snError } from '@safety-net/core';
+import { cpError } from '../errors.js';
 import { compareCodeUnits } from '../util/compare.js';
 
 /** Maps a task to the failure domain it belongs to (1–256 characters). */
@@ -62,10 +63,10 @@ export interface Region<P> {
 /** One walk from `source` (included) collecting nodes and domains; shared by blast radius and containment. */
 export function walkRegion<P>(dag: EctDag<P>, source: string, options: BlastRadiusOptions<P>): Region<P> {
   if (typeof options !== 'object' || options === null)
-    throw snError('ERR_CP_CONFIG_INVALID', 'options must be an object');
+    throw cpError('ERR_CP_CONFIG_INVALID', 'options must be an object');
   const { limit, maxDepth, domainOf } = options;
   if (domainOf !== undefined && typeof domainOf !== 'function') {
-    throw snError('ERR_CP_CONFIG_INVALID', 'domainOf must be a function');
+    throw cpError('ERR_CP_CONFIG_INVALID', 'domainOf must be a function');
   }
   const domain = domainOf === undefined ? (node: DagNode<P>) => node.iss : checkedDomain(domainOf);
   const nodes: DagNode<P>[] = [];
@@ -126,10 +127,10 @@ function checkedDomain<P>(domainOf: DomainOf<P>): DomainOf<P> {
       d = domainOf(node);
     } catch (e) {
       if (isSafetyNetError(e)) throw e;
-      throw snError('ERR_CP_CONFIG_INVALID', `domainOf failed for ${node.jti}`, { cause: e });
+      throw cpError('ERR_CP_CONFIG_INVALID', `domainOf failed for ${node.jti}`, { cause: e });
     }
     if (typeof d !== 'string' || d.length === 0 || d.length > 256) {
-      throw snError('ERR_CP_CONFIG_INVALID', `domainOf gave no domain name for ${node.jti}`);
+      throw cpError('ERR_CP_CONFIG_INVALID', `domainOf gave no domain name for ${node.jti}`);
     }
     return d;
   };

@@ -1,4 +1,5 @@
-import { type EctDag, snError } from '@safety-net/core';
+import type { EctDag } from '@safety-net/core';
+import { cpError } from '../errors.js';
 import { compareCodeUnits } from '../util/compare.js';
 import { type BlastRadius, type BlastRadiusOptions, summariseRegion, walkRegion } from './blast-radius.js';
 
@@ -97,7 +98,7 @@ function taskSet(items: Iterable<string> | undefined): Set<string> {
       out.add(jti);
     }
   } catch (e) {
-    throw snError('ERR_CP_CONFIG_INVALID', 'anomalous must be an iterable of task ids', { cause: e });
+    throw cpError('ERR_CP_CONFIG_INVALID', 'anomalous must be an iterable of task ids', { cause: e });
   }
   return out;
 }

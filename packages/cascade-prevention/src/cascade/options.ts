@@ -1,4 +1,4 @@
-import { snError } from '@safety-net/core';
+import { cpError } from '../errors.js';
 
 /** Settings of a {@link CascadeDetector} (`cascade-prevention.md` §5.7); every field has a default. */
 export interface CascadeOptions {
@@ -64,5 +64,5 @@ export function resolveCascadeOptions(options: CascadeOptions = {}): ResolvedCas
 }
 
 function config(detail: string) {
-  return snError('ERR_CP_CONFIG_INVALID', detail);
+  return cpError('ERR_CP_CONFIG_INVALID', detail);
 }

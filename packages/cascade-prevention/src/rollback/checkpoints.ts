@@ -1,4 +1,5 @@
-import { type DagNode, isSafetyNetError, snError } from '@safety-net/core';
+import { type DagNode, isSafetyNetError } from '@safety-net/core';
+import { cpError } from '../errors.js';
 import { type CheckpointInput, readCheckpoint } from './inputs.js';
 
 /** Finds the checkpoint of a task by its id, or undefined when there is none. */
@@ -12,7 +13,7 @@ export class Checkpoints {
   private readonly seen = new Map<string, CheckpointInput | undefined>();
 
   constructor(private readonly lookup: CheckpointLookup) {
-    if (typeof lookup !== 'function') throw snError('ERR_CP_CONFIG_INVALID', 'checkpointOf must be a function');
+    if (typeof lookup !== 'function') throw cpError('ERR_CP_CONFIG_INVALID', 'checkpointOf must be a function');
   }
 
   /** The checked checkpoint of `node`, or undefined. A lookup that throws is `ERR_CP_PLAN_INVALID`. */
@@ -23,7 +24,7 @@ export class Checkpoints {
       raw = this.lookup(node.jti);
     } catch (e) {
       if (isSafetyNetError(e)) throw e;
-      throw snError('ERR_CP_PLAN_INVALID', `checkpoint lookup failed for ${node.jti}`, { cause: e });
+      throw cpError('ERR_CP_PLAN_INVALID', `checkpoint lookup failed for ${node.jti}`, { cause: e });
     }
     const checkpoint = raw === undefined ? undefined : readCheckpoint(raw, node.jti, node.iss);
     this.seen.set(node.jti, checkpoint);

@@ -4,10 +4,10 @@ import {
   type KeyResolver,
   type PrivateKey,
   type RandomSource,
-  snError,
   systemClock,
   systemRandom,
 } from '@safety-net/core';
+import { cpError } from '../errors.js';
 import { MAX_EXCERPT_LIFETIME_SECONDS } from '../messages/common.js';
 import type { CheckpointLookup } from './checkpoints.js';
 import { MemoryRollbackStore } from './memory-store.js';
@@ -60,7 +60,7 @@ export interface ResolvedCoordinatorOptions extends Required<Omit<CoordinatorOpt
 
 const positiveInt = (value: number, name: string, max: number) => {
   if (!Number.isSafeInteger(value) || value < 1 || value > max) {
-    throw snError('ERR_CP_CONFIG_INVALID', `${name} must be an integer in [1, ${max}]`);
+    throw cpError('ERR_CP_CONFIG_INVALID', `${name} must be an integer in [1, ${max}]`);
   }
   return value;
 };
@@ -73,7 +73,7 @@ export function resolveCoordinatorOptions(options: CoordinatorOptions): Resolved
     maxDelayMs: positiveInt(options.retry?.maxDelayMs ?? 5000, 'retry.maxDelayMs', 3_600_000),
   };
   if (retry.maxDelayMs < retry.baseDelayMs)
-    throw snError('ERR_CP_CONFIG_INVALID', 'retry.maxDelayMs is below retry.baseDelayMs');
+    throw cpError('ERR_CP_CONFIG_INVALID', 'retry.maxDelayMs is below retry.baseDelayMs');
   return {
     ...options,
     store: options.store ?? new MemoryRollbackStore(),

@@ -11,6 +11,7 @@ import {
   uniformSource,
 } from '@safety-net/core';
 import { openDuration } from '../breaker/backoff.js';
+import { cpError } from '../errors.js';
 import { compensationResult } from '../messages/compensation-result.js';
 import { cpDagNode } from '../messages/dag-node.js';
 import { type RollbackCompleteClaims, rollbackComplete, rollbackStatus } from '../messages/rollback-complete.js';
@@ -254,7 +255,7 @@ export class RollbackCoordinator {
     if (!verified.ok) throw verified.error;
     const r = verified.claims;
     if (r.rollback !== plan.rollback || r.task !== step.task || r.key !== step.key) {
-      throw snError('ERR_CP_PLAN_INVALID', `the result answers another step (${r.key})`);
+      throw cpError('ERR_CP_PLAN_INVALID', `the result answers another step (${r.key})`);
     }
     return r;
   }
@@ -265,7 +266,7 @@ export class RollbackCoordinator {
     const lists = { compensated: [] as string[], not_reversible: [] as string[], failed: [] as string[] };
     const resultIds: string[] = [];
     for (const s of stored.steps) {
-      if (s.status === 'pending') throw snError('ERR_CP_STORE_FAILED', `step ${s.step} is still pending`);
+      if (s.status === 'pending') throw cpError('ERR_CP_STORE_FAILED', `step ${s.step} is still pending`);
       lists[s.status].push(tasks.get(s.step)!);
       if (s.result && s.status !== 'failed') resultIds.push(readStoredMessage(compensationResult, s.result).jti);
     }
@@ -347,7 +348,7 @@ export function requestDigest(input: RollbackInput, wid: string): string {
 }
 
 function sameContent(stored: StoredRollback, digest: string): StoredRollback {
-  if (stored.digest !== digest) throw snError('ERR_CP_ROLLBACK_CONFLICT', stored.rollback);
+  if (stored.digest !== digest) throw cpError('ERR_CP_ROLLBACK_CONFLICT', stored.rollback);
   return stored;
 }
 
@@ -373,12 +374,12 @@ async function withTimeout<T>(ms: number, call: (signal: AbortSignal) => Promise
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(snError('ERR_CP_DEADLINE_EXCEEDED', `no answer within ${ms} ms`));
+      reject(cpError('ERR_CP_DEADLINE_EXCEEDED', `no answer within ${ms} ms`));
     }, ms);
   });
   const attempt = (async () => call(controller.signal))().catch((e: unknown) => {
     if (isSafetyNetError(e)) throw e;
-    throw snError('ERR_CP_COMPENSATION_FAILED', `transport failed: ${String(e).slice(0, 256)}`, { cause: e });
+    throw cpError('ERR_CP_COMPENSATION_FAILED', `transport failed: ${String(e).slice(0, 256)}`, { cause: e });
   });
   try {
     return await Promise.race([attempt, timeout]);

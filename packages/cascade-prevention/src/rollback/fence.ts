@@ -1,4 +1,4 @@
-import { snError } from '@safety-net/core';
+import { cpError } from '../errors.js';
 
 /**
  * Who raised a fence: a coordinator, for one plan of one rollback (spec §6.4). Rollback ids are only unique per
@@ -50,7 +50,7 @@ export class Fence {
     if (!this.#byHolder.has(key)) {
       const other = [...this.#byHolder.values()].find((h) => h.holder.rollback === holder.rollback);
       if (other) {
-        throw snError(
+        throw cpError(
           'ERR_CP_ROLLBACK_CONFLICT',
           `${holder.rollback} is fenced by ${other.holder.coordinator} for plan ${other.holder.plan}`,
         );
@@ -85,7 +85,7 @@ export class Fence {
     if (!held) return;
     const own = asPartOf === undefined ? undefined : holderKey(asPartOf);
     const blocking = [...new Set([...held].filter(([key]) => key !== own).map(([, rollback]) => rollback))];
-    if (blocking.length > 0) throw snError('ERR_CP_FENCED', `${resource} is under rollback ${blocking.join(', ')}`);
+    if (blocking.length > 0) throw cpError('ERR_CP_FENCED', `${resource} is under rollback ${blocking.join(', ')}`);
   }
 
   #lift(key: string): void {

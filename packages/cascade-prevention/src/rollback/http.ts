@@ -1,4 +1,14 @@
-import { ERROR_CODES, type ErrorCode, isSafetyNetError, joinBytes, snError } from '@safety-net/core';
+import { BV_ERRORS, type BvErrorCode } from '@safety-net/behavioral-verification';
+import {
+  type AnyErrorCode,
+  ERROR_CODES,
+  type ErrorCode,
+  isSafetyNetError,
+  joinBytes,
+  type SafetyNetError,
+  snError,
+} from '@safety-net/core';
+import { CP_ERRORS, type CpErrorCode, cpError } from '../errors.js';
 import type { RollbackParticipant } from './participant.js';
 import type { ParticipantAddress, RollbackTransport } from './transport.js';
 
@@ -8,8 +18,7 @@ export const MAX_ROLLBACK_BODY_BYTES = 4 * 1024 * 1024;
 const COSE = 'application/cose';
 
 /** The HTTP status a participant answers a refused call with (spec §6.3). */
-function statusOf(code: ErrorCode): number {
-  const family = ERROR_CODES[code].family;
+function statusOf(code: AnyErrorCode, family: string): number {
   if (
     code === 'ERR_CP_PLAN_INVALID' ||
     family === 'key' ||
@@ -49,7 +58,7 @@ export function participantHandler(participant: RollbackParticipant): (request: 
       return new Response(result, { status: 200, headers: { 'content-type': COSE } });
     } catch (e) {
       if (!isSafetyNetError(e)) throw e;
-      return refuse(statusOf(e.code), e.code);
+      return refuse(statusOf(e.code, e.family), e.code);
     }
   };
 }
@@ -71,7 +80,7 @@ export function httpTransport(options: HttpTransportOptions = {}): RollbackTrans
   const endpointOf = options.endpointOf ?? defaultEndpoint;
   const post = async (to: ParticipantAddress, resource: string, body: Uint8Array, signal: AbortSignal) => {
     const base = endpointOf(to);
-    if (!base) throw snError('ERR_CP_PLAN_INVALID', `no compensation endpoint for ${to.agent}`);
+    if (!base) throw cpError('ERR_CP_PLAN_INVALID', `no compensation endpoint for ${to.agent}`);
     let response: Response;
     try {
       response = await doFetch(`${base.replace(/\/$/, '')}/${resource}`, {
@@ -81,11 +90,11 @@ export function httpTransport(options: HttpTransportOptions = {}): RollbackTrans
         signal,
       });
     } catch (e) {
-      if (signal.aborted) throw snError('ERR_CP_ABORTED', `${resource} for ${to.agent}`, { cause: e });
-      throw snError('ERR_CP_COMPENSATION_FAILED', `${to.agent} unreachable: ${String(e)}`, { cause: e });
+      if (signal.aborted) throw cpError('ERR_CP_ABORTED', `${resource} for ${to.agent}`, { cause: e });
+      throw cpError('ERR_CP_COMPENSATION_FAILED', `${to.agent} unreachable: ${String(e)}`, { cause: e });
     }
     if (response.ok) return response;
-    throw snError(await refusalCode(response), `${to.agent} answered ${response.status} to ${resource}`);
+    throw refusalError(await refusalCode(response), `${to.agent} answered ${response.status} to ${resource}`);
   };
   return {
     async raiseFences(to, excerpt, signal) {
@@ -105,20 +114,34 @@ function defaultEndpoint(to: ParticipantAddress): string | undefined {
   return undefined;
 }
 
-function refuse(status: number, code: ErrorCode): Response {
+function refuse(status: number, code: AnyErrorCode): Response {
   return Response.json({ code }, { status });
 }
 
+/** A code a participant may refuse with: core's, ours, or behavioural verification's (an excerpt's evidence). */
+type RefusalCode = ErrorCode | CpErrorCode | BvErrorCode;
+
 /** The participant's code when it is one of ours; a refusal without one is a failed compensation. */
-async function refusalCode(response: Response): Promise<ErrorCode> {
+async function refusalCode(response: Response): Promise<RefusalCode> {
   try {
     const text = new TextDecoder().decode(await readBody(response, 4096));
     const code = (JSON.parse(text) as { code?: unknown }).code;
-    if (typeof code === 'string' && Object.hasOwn(ERROR_CODES, code)) return code as ErrorCode;
+    if (typeof code === 'string' && (isCoreCode(code) || CP_ERRORS.has(code) || BV_ERRORS.has(code))) return code;
   } catch {
     // Not our JSON: fall through.
   }
   return 'ERR_CP_COMPENSATION_FAILED';
+}
+
+function isCoreCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, code);
+}
+
+/** The participant's refusal as an error of the family that declares its code. */
+function refusalError(code: RefusalCode, detail: string): SafetyNetError {
+  if (CP_ERRORS.has(code)) return cpError(code, detail);
+  if (BV_ERRORS.has(code)) return BV_ERRORS.error(code, detail);
+  return snError(code, detail);
 }
 
 /**

@@ -1,4 +1,5 @@
-import { isSafetyNetError, snError } from '@safety-net/core';
+import { isSafetyNetError } from '@safety-net/core';
+import { cpError } from '../errors.js';
 
 /** How to undo a task: the compensating action and the digest of its parameters (§2.3 `compensation`). */
 export interface CompensationInput {
@@ -99,10 +100,10 @@ function guarded<T>(what: string, read: () => T): T {
     return read();
   } catch (e) {
     if (isSafetyNetError(e)) throw e;
-    throw snError('ERR_CP_PLAN_INVALID', what, { cause: e });
+    throw cpError('ERR_CP_PLAN_INVALID', what, { cause: e });
   }
 }
 
 function invalid(detail: string) {
-  return snError('ERR_CP_PLAN_INVALID', detail);
+  return cpError('ERR_CP_PLAN_INVALID', detail);
 }

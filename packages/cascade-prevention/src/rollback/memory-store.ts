@@ -1,4 +1,4 @@
-import { snError } from '@safety-net/core';
+import { cpError } from '../errors.js';
 import type { NewRollback, RollbackStore, StepState, StepStatus, StoredRollback } from './store.js';
 
 interface Entry {
@@ -46,13 +46,13 @@ export class MemoryRollbackStore implements RollbackStore {
 
   async finish(rollback: string, complete: Uint8Array): Promise<void> {
     const e = this.#entries.get(rollback);
-    if (!e) throw snError('ERR_CP_ROLLBACK_UNKNOWN', rollback);
+    if (!e) throw cpError('ERR_CP_ROLLBACK_UNKNOWN', rollback);
     e.complete = complete;
   }
 
   async markReleased(rollback: string): Promise<void> {
     const e = this.#entries.get(rollback);
-    if (!e) throw snError('ERR_CP_ROLLBACK_UNKNOWN', rollback);
+    if (!e) throw cpError('ERR_CP_ROLLBACK_UNKNOWN', rollback);
     e.released = true;
   }
 
@@ -62,7 +62,7 @@ export class MemoryRollbackStore implements RollbackStore {
 
   #step(rollback: string, step: number): StepState {
     const s = this.#entries.get(rollback)?.steps.get(step);
-    if (!s) throw snError('ERR_CP_ROLLBACK_UNKNOWN', `${rollback} step ${step}`);
+    if (!s) throw cpError('ERR_CP_ROLLBACK_UNKNOWN', `${rollback} step ${step}`);
     return s;
   }
 

@@ -1,4 +1,5 @@
-import { type DagNode, snError } from '@safety-net/core';
+import type { DagNode } from '@safety-net/core';
+import { cpError } from '../errors.js';
 
 /** Settings of {@link planRollback}; every field has a default. */
 export interface PlanOptions {
@@ -26,16 +27,16 @@ const MAX_LIMIT = 100_000_000;
 /** Fills in the defaults; anything out of range is `ERR_CP_CONFIG_INVALID`. */
 export function resolvePlanOptions(options: PlanOptions = {}): ResolvedPlanOptions {
   if (typeof options !== 'object' || options === null)
-    throw snError('ERR_CP_CONFIG_INVALID', 'options must be an object');
+    throw cpError('ERR_CP_CONFIG_INVALID', 'options must be an object');
   const { maxScope = 100_000, maxWorkflow = 1_000_000, isRecord = isRecordTask } = options;
   for (const [key, v] of [
     ['maxScope', maxScope],
     ['maxWorkflow', maxWorkflow],
   ] as const) {
     if (!(Number.isSafeInteger(v) && v >= 1 && v <= MAX_LIMIT)) {
-      throw snError('ERR_CP_CONFIG_INVALID', `${key} must be an integer in 1..${MAX_LIMIT}`);
+      throw cpError('ERR_CP_CONFIG_INVALID', `${key} must be an integer in 1..${MAX_LIMIT}`);
     }
   }
-  if (typeof isRecord !== 'function') throw snError('ERR_CP_CONFIG_INVALID', 'isRecord must be a function');
+  if (typeof isRecord !== 'function') throw cpError('ERR_CP_CONFIG_INVALID', 'isRecord must be a function');
   return { maxScope, maxWorkflow, isRecord };
 }

@@ -7,10 +7,10 @@ import {
   type PrivateKey,
   type RandomSource,
   randomUuid,
-  snError,
   systemClock,
   systemRandom,
 } from '@safety-net/core';
+import { cpError } from '../errors.js';
 import { MAX_EXCERPT_LIFETIME_SECONDS } from '../messages/common.js';
 import { type CompensationResultClaims, compensationResult } from '../messages/compensation-result.js';
 import { rollbackComplete } from '../messages/rollback-complete.js';
@@ -94,7 +94,7 @@ export class RollbackParticipant {
     const plan = this.#verifyExcerpt(excerpt);
     const holder = holderOf(plan);
     if (this.#ended.has(holderKey(holder))) {
-      throw snError('ERR_CP_ROLLBACK_CONFLICT', `plan ${holder.plan} of ${holder.rollback} is already complete`);
+      throw cpError('ERR_CP_ROLLBACK_CONFLICT', `plan ${holder.plan} of ${holder.rollback} is already complete`);
     }
     this.fence.raise(
       holder,
@@ -105,7 +105,7 @@ export class RollbackParticipant {
   /** Verifies an excerpt holding one step, compensates it once, and returns the signed Compensation Result. */
   async compensate(excerpt: Uint8Array, signal: AbortSignal = new AbortController().signal): Promise<Uint8Array> {
     const plan = this.#verifyExcerpt(excerpt);
-    if (plan.steps.length !== 1) throw snError('ERR_CP_PLAN_INVALID', 'a compensation excerpt holds exactly one step');
+    if (plan.steps.length !== 1) throw cpError('ERR_CP_PLAN_INVALID', 'a compensation excerpt holds exactly one step');
     const step = plan.steps[0]!;
     const running = this.#inFlight.get(step.key);
     if (running) return running;
@@ -125,7 +125,7 @@ export class RollbackParticipant {
     const { iss, iat, pred, rollback } = result.claims;
     const plan = pred[0];
     if (plan === undefined)
-      throw snError('ERR_CP_PLAN_INVALID', 'a Rollback Complete names its plan as its first predecessor');
+      throw cpError('ERR_CP_PLAN_INVALID', 'a Rollback Complete names its plan as its first predecessor');
     const holder = { rollback, coordinator: iss, plan };
     this.fence.releaseBy(holder);
     // Every excerpt of the plan was signed before its Complete and lives at most the longest excerpt lifetime.
@@ -143,12 +143,12 @@ export class RollbackParticipant {
     if (!result.ok) throw result.error;
     const plan = result.claims;
     if (plan.pred.length !== 1)
-      throw snError('ERR_CP_PLAN_INVALID', 'an excerpt names exactly the full plan as its predecessor');
+      throw cpError('ERR_CP_PLAN_INVALID', 'an excerpt names exactly the full plan as its predecessor');
     if (plan.exp === undefined || plan.exp - plan.iat > MAX_EXCERPT_LIFETIME_SECONDS) {
-      throw snError('ERR_CP_PLAN_INVALID', `an excerpt expires within ${MAX_EXCERPT_LIFETIME_SECONDS} s of its iat`);
+      throw cpError('ERR_CP_PLAN_INVALID', `an excerpt expires within ${MAX_EXCERPT_LIFETIME_SECONDS} s of its iat`);
     }
     const foreign = plan.steps.find((s) => s.agent !== this.agent);
-    if (foreign) throw snError('ERR_CP_PLAN_INVALID', `step ${foreign.step} is for ${foreign.agent}`);
+    if (foreign) throw cpError('ERR_CP_PLAN_INVALID', `step ${foreign.step} is for ${foreign.agent}`);
     return plan;
   }
 
@@ -161,7 +161,7 @@ export class RollbackParticipant {
         step.undo === 'not_reversible' ? 'the checkpoint says the task is not reversible' : 'no handler for the action';
       return this.#final(plan, step, { outcome: 'not_reversible', reason, attempts: known?.attempts ?? 0 });
     }
-    if (signal.aborted) throw snError('ERR_CP_ABORTED');
+    if (signal.aborted) throw cpError('ERR_CP_ABORTED');
     const attempt = await this.#record.addAttempt(step.key);
     try {
       const { state } = await handler({

@@ -1,4 +1,5 @@
 import { type DagNode, type EctDag, snError } from '@safety-net/core';
+import { cpError } from '../errors.js';
 import type { PlanStep } from '../messages/rollback-plan.js';
 import { type CheckpointLookup, Checkpoints } from './checkpoints.js';
 import { type CheckpointInput, type RollbackRequestInput, readRequest } from './inputs.js';
@@ -48,7 +49,7 @@ export function planRollback<P>(
   const root = node(dag, req.root_cause);
   for (const k of req.known_good) {
     if (node(dag, k).wid !== root.wid)
-      throw snError('ERR_CP_PLAN_INVALID', `known_good task ${k} is in another workflow`);
+      throw cpError('ERR_CP_PLAN_INVALID', `known_good task ${k} is in another workflow`);
   }
   const scope = new Scope<P>(maxScope);
   if (req.scope === 'descendants') {
@@ -56,13 +57,13 @@ export function planRollback<P>(
   } else {
     const kept = protectedTasks(dag, req.known_good, maxWorkflow);
     if (kept.has(root.jti))
-      throw snError('ERR_CP_PLAN_INVALID', 'root_cause is known_good or an ancestor of a known_good task');
+      throw cpError('ERR_CP_PLAN_INVALID', 'root_cause is known_good or an ancestor of a known_good task');
     for (const jti of workflowTasks(dag, root.wid, maxWorkflow)) if (!kept.has(jti)) scope.add(node(dag, jti));
   }
   const record = (n: DagNode<P>) => isRecord(n as DagNode);
   closeOverGroups(dag, scope, root.wid, (n) => (record(n) ? undefined : checkpoints.of(n)), maxWorkflow);
   for (const k of req.known_good) {
-    if (scope.has(k)) throw snError('ERR_CP_PLAN_INVALID', `known_good task ${k} would be rolled back`);
+    if (scope.has(k)) throw cpError('ERR_CP_PLAN_INVALID', `known_good task ${k} would be rolled back`);
   }
   return steps(req.rollback, scope, record, checkpoints);
 }
@@ -125,7 +126,7 @@ function steps<P>(
   }
   if (missing.length > 0) {
     const names = missing.sort((a, b) => a.position - b.position).map((n) => n.jti);
-    throw snError('ERR_CP_CHECKPOINT_MISSING', `${names.length} task(s) without a checkpoint: ${names.join(', ')}`);
+    throw cpError('ERR_CP_CHECKPOINT_MISSING', `${names.length} task(s) without a checkpoint: ${names.join(', ')}`);
   }
   const order = reverseTopological(nodes, (jti) => scope.indexOf(jti));
   const out: PlanStep[] = [];

@@ -1,4 +1,5 @@
-import { type DagNode, type EctDag, snError } from '@safety-net/core';
+import type { DagNode, EctDag } from '@safety-net/core';
+import { cpError } from '../errors.js';
 
 /** The tasks of a rollback, in the order they joined, with an index by task id. */
 export class Scope<P> {
@@ -17,7 +18,7 @@ export class Scope<P> {
   }
 
   add(node: DagNode<P>): void {
-    if (this.nodes.length >= this.max) throw snError('ERR_CP_PLAN_INVALID', `the scope exceeds ${this.max} tasks`);
+    if (this.nodes.length >= this.max) throw cpError('ERR_CP_PLAN_INVALID', `the scope exceeds ${this.max} tasks`);
     this.index.set(node.jti, this.nodes.length);
     this.nodes.push(node);
   }
@@ -49,7 +50,7 @@ export function protectedTasks<P>(dag: EctDag<P>, knownGood: readonly string[], 
       k,
       (node) => {
         if (kept.has(node.jti)) return 'prune';
-        if (kept.size >= max) throw snError('ERR_CP_PLAN_INVALID', `known_good and its ancestors exceed ${max} tasks`);
+        if (kept.size >= max) throw cpError('ERR_CP_PLAN_INVALID', `known_good and its ancestors exceed ${max} tasks`);
         kept.add(node.jti);
       },
       { includeSelf: true },
@@ -61,6 +62,6 @@ export function protectedTasks<P>(dag: EctDag<P>, knownGood: readonly string[], 
 /** The task ids of a workflow in topological order, refused beyond `max` (`ERR_CP_PLAN_INVALID`). */
 export function workflowTasks<P>(dag: EctDag<P>, wid: string, max: number): string[] {
   const ids = dag.topologicalOrder({ workflow: wid });
-  if (ids.length > max) throw snError('ERR_CP_PLAN_INVALID', `the workflow holds more than ${max} tasks`);
+  if (ids.length > max) throw cpError('ERR_CP_PLAN_INVALID', `the workflow holds more than ${max} tasks`);
   return ids;
 }

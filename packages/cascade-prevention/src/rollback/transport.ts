@@ -1,4 +1,4 @@
-import { snError } from '@safety-net/core';
+import { cpError } from '../errors.js';
 import type { PlanStep } from '../messages/rollback-plan.js';
 import type { RollbackParticipant } from './participant.js';
 
@@ -24,7 +24,7 @@ export function inProcessTransport(participants: Iterable<RollbackParticipant>):
   const byAgent = new Map([...participants].map((p) => [p.agent, p]));
   const find = (agent: string) => {
     const p = byAgent.get(agent);
-    if (!p) throw snError('ERR_CP_COMPENSATION_FAILED', `no participant ${agent}`);
+    if (!p) throw cpError('ERR_CP_COMPENSATION_FAILED', `no participant ${agent}`);
     return p;
   };
   return {

@@ -1,5 +1,6 @@
-import { isSafetyNetError, snError } from '@safety-net/core';
+import { isSafetyNetError } from '@safety-net/core';
 import Database from 'better-sqlite3';
+import { cpError } from '../errors.js';
 import type { CompensationEntry, CompensationRecord } from '../rollback/compensation-record.js';
 import type { NewRollback, RollbackStore, StepState, StepStatus, StoredRollback } from '../rollback/store.js';
 
@@ -35,7 +36,7 @@ function guard<T>(what: string, run: () => T): T {
     return run();
   } catch (e) {
     if (isSafetyNetError(e)) throw e;
-    throw snError('ERR_CP_STORE_FAILED', `${what}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw cpError('ERR_CP_STORE_FAILED', `${what}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
 }
 
@@ -126,7 +127,7 @@ export class SqliteRollbackStore implements RollbackStore {
           'UPDATE cp_rollback_step SET attempts = attempts + 1 WHERE rollback = ? AND step = ? RETURNING attempts',
         )
         .get(rollback, step) as { attempts: number } | undefined;
-      if (!row) throw snError('ERR_CP_ROLLBACK_UNKNOWN', `${rollback} step ${step}`);
+      if (!row) throw cpError('ERR_CP_ROLLBACK_UNKNOWN', `${rollback} step ${step}`);
       return row.attempts;
     });
   }
@@ -140,7 +141,7 @@ export class SqliteRollbackStore implements RollbackStore {
       const changed = this.#db
         .prepare('UPDATE cp_rollback_step SET status = ?, result = ?, reason = ? WHERE rollback = ? AND step = ?')
         .run(outcome.status, outcome.result ?? null, outcome.reason ?? null, rollback, step).changes;
-      if (changed === 0) throw snError('ERR_CP_ROLLBACK_UNKNOWN', `${rollback} step ${step}`);
+      if (changed === 0) throw cpError('ERR_CP_ROLLBACK_UNKNOWN', `${rollback} step ${step}`);
     });
   }
 
@@ -168,7 +169,7 @@ export class SqliteRollbackStore implements RollbackStore {
   #update(what: string, sql: string, ...params: unknown[]): void {
     guard(what, () => {
       const rollback = params.at(-1) as string;
-      if (this.#db.prepare(sql).run(...params).changes === 0) throw snError('ERR_CP_ROLLBACK_UNKNOWN', rollback);
+      if (this.#db.prepare(sql).run(...params).changes === 0) throw cpError('ERR_CP_ROLLBACK_UNKNOWN', rollback);
     });
   }
 }

@@ -1,11 +1,11 @@
-import { snError } from '@safety-net/core';
+import { cpError } from '../errors.js';
 
 /** Rejection value of {@link callAbortable} when the signal fired first; never escapes the package. */
 export const ABORTED: unique symbol = Symbol('aborted');
 
 /** The `ERR_CP_ABORTED` error for a signal, with its reason as the cause. */
 export function abortedError(signal: AbortSignal, what: string): Error {
-  return snError('ERR_CP_ABORTED', what, { cause: signal.reason });
+  return cpError('ERR_CP_ABORTED', what, { cause: signal.reason });
 }
 
 /**

@@ -1,11 +1,11 @@
-import { snError } from '@safety-net/core';
+import { cpError } from '../errors.js';
 
 /**
  * Option checks shared by breakers and bulkheads: each throws `ERR_CP_CONFIG_INVALID` naming the option, so a bad
  * configuration fails at construction and never half-way through a call.
  */
 export function invalid(what: string): never {
-  throw snError('ERR_CP_CONFIG_INVALID', what);
+  throw cpError('ERR_CP_CONFIG_INVALID', what);
 }
 
 /** A name as the messages carry it: 1…256 characters. */

@@ -1,4 +1,5 @@
-import { type DagNodeInput, EctDag, isSafetyNetError, snError } from '@safety-net/core';
+import { cpError } from '@safety-net/cascade-prevention';
+import { type DagNodeInput, EctDag, isSafetyNetError } from '@safety-net/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { codeOf } from '../../../../test-support/codes.js';
@@ -175,7 +176,7 @@ describe('planRollback', () => {
       expect(codeOf(() => planRollback(dag, request('inv'), lookup as never))).toBe('ERR_CP_PLAN_INVALID');
     }
     const typed = () => {
-      throw snError('ERR_CP_STORE_FAILED', 'disk');
+      throw cpError('ERR_CP_STORE_FAILED', 'disk');
     };
     expect(codeOf(() => planRollback(dag, request('inv'), typed))).toBe('ERR_CP_STORE_FAILED');
     expect(codeOf(() => planRollback(dag, request('nope'), ok))).toBe('ERR_ECT_NODE_NOT_FOUND');

@@ -1,19 +1,10 @@
+import { cpError } from '@safety-net/cascade-prevention';
 /**
  * A small workflow for rollback tests: order → inventory → shipping → payment, four agents each holding one
  * resource, every task checkpointed with the state before and after it, and compensation handlers that put the
  * resource back and count how often they really ran.
  */
-import {
-  EctDag,
-  ectHash,
-  fixedClock,
-  generateKey,
-  keySet,
-  publicKeyOf,
-  seededRandom,
-  snError,
-  utf8,
-} from '@safety-net/core';
+import { EctDag, ectHash, fixedClock, generateKey, keySet, publicKeyOf, seededRandom, utf8 } from '@safety-net/core';
 import type { CheckpointClaims } from '../../src/messages/index.js';
 import {
   type CompensationRecord,
@@ -90,7 +81,7 @@ export function makeWorld(options: WorldOptions = {}) {
         ...(options.records?.[a] ? { record: options.records[a] } : {}),
         handlers: {
           [`${a}.undo`]: async ({ step, attempt, holder }) => {
-            if (options.failWhen?.(a, attempt)) throw snError('ERR_CP_COMPENSATION_FAILED', `${a} is busy`);
+            if (options.failWhen?.(a, attempt)) throw cpError('ERR_CP_COMPENSATION_FAILED', `${a} is busy`);
             // The rollback's own fence lets its compensation through, as a handler checking fences would see it.
             participants.find((p) => p.agent === agentId(a))!.fence.check(step.resource, holder);
             // While compensating, the other fenced resources must refuse new work.

@@ -1,111 +1,42 @@
 import { ERROR_CODES, type ErrorCode, type ErrorFamily } from './codes.js';
+import { type DeclaredErrorFamily, defineErrorFamily, type FamilyError } from './family.js';
 
-/**
- * The one base class of every error Safety Net throws or returns. Match on `code`, never on `message`.
- *
- * @example
- * ```ts
- * try { decodeCbor(bytes); } catch (e) { if (isSafetyNetError(e, 'ERR_CBOR_TRUNCATED')) retry(); }
- * ```
- */
-export class SafetyNetError extends Error {
-  readonly code: ErrorCode;
-  readonly family: ErrorFamily;
-
-  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown }) {
-    const base = ERROR_CODES[code].message;
-    super(detail ? `${base}: ${detail}` : base, options);
-    this.code = code;
-    this.family = ERROR_CODES[code].family;
-    this.name = FAMILY_CLASS_NAMES[this.family];
-  }
-}
-
-/**
- * The brand that marks a Safety Net error, registered with `Symbol.for` so that it is one and the same symbol in
- * every copy of core loaded in a process: an application that loads both the ESM and the CJS build (or two versions)
- * has two `SafetyNetError` classes, and `instanceof` would not recognise the other build's errors.
- */
-const BRAND = Symbol.for('@safety-net/core.SafetyNetError');
-Object.defineProperty(SafetyNetError.prototype, BRAND, { value: true });
-
-const FAMILY_CLASS_NAMES: Record<ErrorFamily, string> = {
-  input: 'InputError',
-  cbor: 'CborError',
-  key: 'KeyError',
-  cose: 'CoseError',
-  jose: 'JoseError',
-  claims: 'ClaimsError',
-  ect: 'EctError',
-  dag: 'DagError',
-  merkle: 'MerkleError',
-  bv: 'BvError',
-  cp: 'CascadeError',
-};
-
-/** Codes of one family, e.g. `CodeOf<'cbor'>` is every `ERR_CBOR_*` code. */
+/** Codes of one of core's families, e.g. `CodeOf<'cbor'>` is every `ERR_CBOR_*` code. */
 export type CodeOf<F extends ErrorFamily> = {
   [C in ErrorCode]: (typeof ERROR_CODES)[C]['family'] extends F ? C : never;
 }[ErrorCode];
 
-/** The error class of one family: constructed with that family's codes only; `instanceof` tells the family. */
-export interface FamilyErrorClass<F extends ErrorFamily> {
-  new (code: CodeOf<F>, detail?: string, options?: { cause?: unknown }): SafetyNetError;
-  readonly prototype: SafetyNetError;
+/** One of core's families, declared from the rows of `ERROR_CODES` that name it. */
+function coreFamily<F extends ErrorFamily>(family: F, className: string): DeclaredErrorFamily<F, CodeOf<F>> {
+  const rows = Object.entries(ERROR_CODES).filter(([, row]) => row.family === family);
+  const messages = Object.fromEntries(rows.map(([code, row]) => [code, row.message])) as Record<CodeOf<F>, string>;
+  return defineErrorFamily({ family, className, messages });
 }
 
-/** A class per family, so `instanceof CborError` works; each accepts only its own family's codes. */
-function familyClass<F extends ErrorFamily>(family: F): FamilyErrorClass<F> {
-  const cls = class extends SafetyNetError {
-    constructor(code: CodeOf<F>, detail?: string, options?: { cause?: unknown }) {
-      super(code, detail, options);
-    }
-  };
-  Object.defineProperty(cls, 'name', { value: FAMILY_CLASS_NAMES[family] });
-  return cls;
-}
+const CORE_FAMILIES: { readonly [F in ErrorFamily]: DeclaredErrorFamily<F, CodeOf<F>> } = {
+  input: coreFamily('input', 'InputError'),
+  cbor: coreFamily('cbor', 'CborError'),
+  key: coreFamily('key', 'KeyError'),
+  cose: coreFamily('cose', 'CoseError'),
+  jose: coreFamily('jose', 'JoseError'),
+  claims: coreFamily('claims', 'ClaimsError'),
+  ect: coreFamily('ect', 'EctError'),
+  dag: coreFamily('dag', 'DagError'),
+  merkle: coreFamily('merkle', 'MerkleError'),
+};
 
-export const InputError = familyClass('input');
-export const CborError = familyClass('cbor');
-export const KeyError = familyClass('key');
-export const CoseError = familyClass('cose');
-export const JoseError = familyClass('jose');
-export const ClaimsError = familyClass('claims');
-export const EctError = familyClass('ect');
-export const DagError = familyClass('dag');
-export const MerkleError = familyClass('merkle');
-export const BvError = familyClass('bv');
-export const CascadeError = familyClass('cp');
+export const InputError = CORE_FAMILIES.input.Error;
+export const CborError = CORE_FAMILIES.cbor.Error;
+export const KeyError = CORE_FAMILIES.key.Error;
+export const CoseError = CORE_FAMILIES.cose.Error;
+export const JoseError = CORE_FAMILIES.jose.Error;
+export const ClaimsError = CORE_FAMILIES.claims.Error;
+export const EctError = CORE_FAMILIES.ect.Error;
+export const DagError = CORE_FAMILIES.dag.Error;
+export const MerkleError = CORE_FAMILIES.merkle.Error;
 
-/**
- * True when `e` is a Safety Net error, optionally with the given code. Recognises errors by their brand rather than
- * `instanceof`, so an error thrown by another build of core (CJS beside ESM) is recognised too.
- */
-export function isSafetyNetError(e: unknown, code?: ErrorCode): e is SafetyNetError {
-  if (typeof e !== 'object' || e === null || (e as { [BRAND]?: unknown })[BRAND] !== true) return false;
-  return code === undefined || (e as SafetyNetError).code === code;
-}
-
-const FAMILY_CLASSES = {
-  input: InputError,
-  cbor: CborError,
-  key: KeyError,
-  cose: CoseError,
-  jose: JoseError,
-  claims: ClaimsError,
-  ect: EctError,
-  dag: DagError,
-  merkle: MerkleError,
-  bv: BvError,
-  cp: CascadeError,
-} as const;
-
-/** Builds the error of `code` as an instance of its family's class. Throw what it returns. */
-export function snError(code: ErrorCode, detail?: string, options?: { cause?: unknown }): SafetyNetError {
-  const Family = FAMILY_CLASSES[ERROR_CODES[code].family] as new (
-    c: ErrorCode,
-    d?: string,
-    o?: { cause?: unknown },
-  ) => SafetyNetError;
-  return new Family(code, detail, options);
+/** Builds the error of one of core's codes as an instance of its family's class. Throw what it returns. */
+export function snError<C extends ErrorCode>(code: C, detail?: string, options?: { cause?: unknown }): FamilyError<C> {
+  const family = CORE_FAMILIES[ERROR_CODES[code].family] as DeclaredErrorFamily<ErrorFamily, string>;
+  return family.error(code, detail, options) as FamilyError<C>;
 }

@@ -1,6 +1,7 @@
 /**
- * Every error Safety Net can report, defined once. The key is the stable code users and vectors match on;
- * `family` picks the error class (see `classes.ts`); `message` is the default human text.
+ * Every error core can report, defined once. The key is the stable code users and vectors match on; `family`
+ * picks the error class (see `classes.ts`); `message` is the default human text. Packages built on core declare
+ * their own families with {@link defineErrorFamily}.
  */
 export const ERROR_CODES = {
   // Input framing (hex, base64url, sizes) before any format is parsed.
@@ -82,61 +83,10 @@ export const ERROR_CODES = {
 
   // RFC 9162 Merkle trees: proofs asked for outside the tree.
   ERR_MERKLE_INVALID: { family: 'merkle', message: 'Merkle tree index or prefix size is outside the tree' },
-
-  // Behavioural verification: profiles, observations, Merkle commitments, Behavioral Evidence Token appraisal.
-  ERR_BV_DISCLOSURE_INVALID: { family: 'bv', message: 'parameter disclosure does not match its commitment' },
-  ERR_BV_MERKLE_INVALID: { family: 'bv', message: 'Merkle tree index, size or proof is out of range' },
-  ERR_BV_PROFILE_MISMATCH: { family: 'bv', message: 'evidence was judged against another behavioural profile' },
-  ERR_BV_SUBJECT_MISMATCH: { family: 'bv', message: 'evidence is about another agent' },
-  ERR_BV_VERDICT_REFUSED: {
-    family: 'bv',
-    message: 'the evidence verdict is not acceptable under the appraisal policy',
-  },
-  ERR_BV_EVIDENCE_STALE: { family: 'bv', message: 'the evidence is older than the appraisal policy allows' },
-  ERR_BV_RULES_INVALID: { family: 'bv', message: 'behavioural profile rules are malformed or unsafe' },
-  ERR_BV_OBSERVATION_INVALID: { family: 'bv', message: 'observation does not match the observation schema' },
-  ERR_BV_SUITE_INVALID: { family: 'bv', message: 'benchmark task suite is malformed or unsafe' },
-  ERR_BV_SUITE_MISMATCH: { family: 'bv', message: 'performance profiles were measured on different task suites' },
-
-  // Cascade prevention: circuit breakers, bulkheads, cascade detection, rollback coordination.
-  ERR_CP_CONFIG_INVALID: { family: 'cp', message: 'breaker, bulkhead or coordinator options are invalid' },
-  ERR_CP_CIRCUIT_OPEN: { family: 'cp', message: 'the circuit is open: the call was not attempted' },
-  ERR_CP_BULKHEAD_FULL: { family: 'cp', message: 'the failure domain is at capacity and its queue is full' },
-  ERR_CP_BULKHEAD_SHED: { family: 'cp', message: 'queued work was shed to make room for higher-priority work' },
-  ERR_CP_ABORTED: { family: 'cp', message: 'the call was aborted by its signal' },
-  ERR_CP_ANNOUNCEMENT_STALE: { family: 'cp', message: 'a newer circuit state announcement has already been applied' },
-  ERR_CP_CHECKPOINT_MISSING: { family: 'cp', message: 'a task to roll back has no checkpoint' },
-  ERR_CP_PLAN_INVALID: { family: 'cp', message: 'the rollback plan does not match the DAG or the request' },
-  ERR_CP_FENCED: { family: 'cp', message: 'the data is under rollback: new work on it is refused' },
-  ERR_CP_NOT_REVERSIBLE: { family: 'cp', message: 'the task cannot be compensated' },
-  ERR_CP_COMPENSATION_FAILED: { family: 'cp', message: 'the compensating action failed' },
-  ERR_CP_DEADLINE_EXCEEDED: { family: 'cp', message: 'the rollback deadline passed' },
-  ERR_CP_ROLLBACK_UNKNOWN: { family: 'cp', message: 'no rollback is known with this id' },
-  ERR_CP_ROLLBACK_CONFLICT: {
-    family: 'cp',
-    message: 'the request conflicts with a rollback already recorded under its id',
-  },
-  ERR_CP_STORE_FAILED: { family: 'cp', message: 'the durable rollback store failed' },
-  ERR_CP_DOMAIN_ISOLATED: { family: 'cp', message: 'the failure domain is isolated: new work is refused' },
-  ERR_CP_TOO_MANY_SOURCES: {
-    family: 'cp',
-    message: 'announcements come from more issuer and breaker pairs than the breaker tracks',
-  },
 } as const satisfies Record<string, { family: ErrorFamily; message: string }>;
 
-/** The error families; each has its own class. */
-export type ErrorFamily =
-  | 'input'
-  | 'cbor'
-  | 'key'
-  | 'cose'
-  | 'jose'
-  | 'claims'
-  | 'ect'
-  | 'dag'
-  | 'merkle'
-  | 'bv'
-  | 'cp';
+/** Core's error families; each has its own class. */
+export type ErrorFamily = 'input' | 'cbor' | 'key' | 'cose' | 'jose' | 'claims' | 'ect' | 'dag' | 'merkle';
 
-/** Every stable error code. */
+/** Every stable error code of core. */
 export type ErrorCode = keyof typeof ERROR_CODES;

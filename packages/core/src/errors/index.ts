@@ -1,19 +1,23 @@
+export { type AnyErrorCode, type ErrorCodeRegistry, SafetyNetError } from './base.js';
 export {
-  BvError,
-  CascadeError,
   CborError,
   ClaimsError,
   type CodeOf,
   CoseError,
   DagError,
   EctError,
-  type FamilyErrorClass,
   InputError,
-  isSafetyNetError,
   JoseError,
   KeyError,
   MerkleError,
-  SafetyNetError,
   snError,
 } from './classes.js';
 export { ERROR_CODES, type ErrorCode, type ErrorFamily } from './codes.js';
+export {
+  type DeclaredErrorFamily,
+  defineErrorFamily,
+  type ErrorFamilyDeclaration,
+  type FamilyError,
+  type FamilyErrorClass,
+} from './family.js';
+export { isSafetyNetError } from './guard.js';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { CborFloat, type CborValue, type DecodeOptions, decodeCbor, Simple, Tagged } from '../../src/cbor/index.js';
-import { type ErrorCode, isSafetyNetError } from '../../src/errors/index.js';
+import { type AnyErrorCode, isSafetyNetError } from '../../src/errors/index.js';
 import { fromHex } from '../../src/util/bytes.js';
 
 // Hand-written hostile inputs, one group per error code. Hex is spaced by data item for reading.
 
-function codeOf(bytes: Uint8Array, options?: DecodeOptions): ErrorCode | 'ok' {
+function codeOf(bytes: Uint8Array, options?: DecodeOptions): AnyErrorCode | 'ok' {
   try {
     decodeCbor(bytes, options);
     return 'ok';
@@ -18,7 +18,7 @@ function codeOf(bytes: Uint8Array, options?: DecodeOptions): ErrorCode | 'ok' {
 const hexCode = (hex: string, options?: DecodeOptions) => codeOf(fromHex(hex), options);
 const lenient: DecodeOptions = { allowIndefinite: true, allowNonShortest: true };
 
-function cases(title: string, code: ErrorCode, list: string[], options?: DecodeOptions): void {
+function cases(title: string, code: AnyErrorCode, list: string[], options?: DecodeOptions): void {
   describe(title, () => {
     for (const hex of list) it(hex || '(empty)', () => expect(hexCode(hex, options)).toBe(code));
   });

@@ -8,12 +8,12 @@ import {
   Simple,
   Tagged,
 } from '../../src/cbor/index.js';
-import { type ErrorCode, isSafetyNetError } from '../../src/errors/index.js';
+import { type AnyErrorCode, isSafetyNetError } from '../../src/errors/index.js';
 import { fromHex } from '../../src/util/bytes.js';
 
 // Diagnostic notation as RFC 8949 Appendix A prints it, and the equality rules of cborEquals.
 
-function codeOf(f: () => unknown): ErrorCode | 'ok' {
+function codeOf(f: () => unknown): AnyErrorCode | 'ok' {
   try {
     f();
     return 'ok';

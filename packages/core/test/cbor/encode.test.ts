@@ -1,7 +1,7 @@
 import { Decoder } from 'cbor-x';
 import { describe, expect, it } from 'vitest';
 import { CborFloat, type CborValue, decodeCbor, encodeCbor, Simple, Tagged } from '../../src/cbor/index.js';
-import { type ErrorCode, isSafetyNetError } from '../../src/errors/index.js';
+import { type AnyErrorCode, isSafetyNetError } from '../../src/errors/index.js';
 import { toHex } from '../../src/util/bytes.js';
 
 // Deterministic encoding (RFC 8949 §4.2.1). Expected bytes are RFC examples or worked out by hand; string
@@ -10,7 +10,7 @@ import { toHex } from '../../src/util/bytes.js';
 const hex = (v: CborValue) => toHex(encodeCbor(v));
 const cborX = new Decoder({ mapsAsObjects: false, useRecords: false });
 
-function codeOf(v: unknown): ErrorCode | 'ok' {
+function codeOf(v: unknown): AnyErrorCode | 'ok' {
   try {
     encodeCbor(v as CborValue);
     return 'ok';

@@ -1,10 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CborError, isSafetyNetError, SafetyNetError, snError } from '../../src/index.js';
 
-// A second instance of the errors module stands for a second build of core in one process (CJS beside ESM).
-const other = (await import(
-  /* @vite-ignore */ `${new URL('../../src/errors/classes.ts', import.meta.url).href}?copy`
-)) as typeof import('../../src/errors/classes.js');
+// A second, fresh instance of core's whole module graph stands for a second build of core in one process (CJS beside
+// ESM): its classes are other classes, so instanceof fails across the two.
+vi.resetModules();
+const other = (await import('../../src/index.js')) as typeof import('../../src/index.js');
 
 describe('isSafetyNetError', () => {
   it("recognises another copy's errors by brand, where instanceof cannot", () => {

@@ -1,5 +1,5 @@
 import {
-  type ErrorCode,
+  type AnyErrorCode,
   ect,
   keyToJwk,
   MemoryReplayCache,
@@ -14,7 +14,7 @@ import { CompactSign, importJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { clock, ectClaims, NOW_S, testKey } from './fixtures.js';
 
-const codeOf = (r: { ok: boolean; error?: { code: ErrorCode } }) => (r.ok ? 'ok' : r.error!.code);
+const codeOf = (r: { ok: boolean; error?: { code: AnyErrorCode } }) => (r.ok ? 'ok' : r.error!.code);
 
 async function joseSigned(header: Record<string, unknown>, payload: unknown, curve: 'Ed25519' | 'P-256' = 'Ed25519') {
   const k = testKey(curve);
@@ -87,7 +87,7 @@ describe('ECT JWT form', () => {
   });
 
   const pub = publicKeyOf(testKey('Ed25519'));
-  const cases: [string, () => Promise<string> | string, ErrorCode][] = [
+  const cases: [string, () => Promise<string> | string, AnyErrorCode][] = [
     ['typ of another kind', () => joseSigned({ alg: 'EdDSA', typ: 'JWT' }, ectClaims()), 'ERR_JOSE_TYP_MISMATCH'],
     ['typ missing', () => joseSigned({ alg: 'EdDSA' }, ectClaims()), 'ERR_JOSE_TYP_MISMATCH'],
     [

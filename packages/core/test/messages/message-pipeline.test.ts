@@ -1,8 +1,8 @@
 import {
+  type AnyErrorCode,
   decodeCbor,
   decodeSign1,
   defineMessageType,
-  type ErrorCode,
   ect,
   encodeCbor,
   fixedClock,
@@ -26,7 +26,7 @@ const key = testKey('Ed25519');
 const pub = publicKeyOf(key);
 const otherKey = generateKey('Ed25519', seededRandom('another'));
 
-function codeOf(result: { ok: boolean; error?: { code: ErrorCode } }): ErrorCode | 'ok' {
+function codeOf(result: { ok: boolean; error?: { code: AnyErrorCode } }): AnyErrorCode | 'ok' {
   return result.ok ? 'ok' : result.error!.code;
 }
 
@@ -71,7 +71,7 @@ describe('ECT as a COSE message type', () => {
     }
   });
 
-  const cases: [string, () => Uint8Array, ErrorCode, Record<string, unknown>?][] = [
+  const cases: [string, () => Uint8Array, AnyErrorCode, Record<string, unknown>?][] = [
     ['expired', () => ect.sign(ectClaims({ iat: NOW_S - 1000, exp: NOW_S - 31 }), key), 'ERR_CLAIMS_EXPIRED'],
     ['not yet valid', () => ect.sign(ectClaims({ nbf: NOW_S + 31 }), key), 'ERR_CLAIMS_NOT_YET_VALID'],
     [
