@@ -10,10 +10,17 @@ export default defineConfig({
     alias: [
       { find: '@safety-net/core/internal', replacement: src('core', 'internal.ts') },
       { find: '@safety-net/core', replacement: src('core') },
+      {
+        find: '@safety-net/behavioral-verification/testing',
+        replacement: src('behavioral-verification', 'testing.ts'),
+      },
       { find: '@safety-net/behavioral-verification', replacement: src('behavioral-verification') },
       { find: '@safety-net/cascade-prevention/sqlite', replacement: src('cascade-prevention', 'sqlite.ts') },
+      { find: '@safety-net/cascade-prevention/testing', replacement: src('cascade-prevention', 'testing.ts') },
       { find: '@safety-net/cascade-prevention', replacement: src('cascade-prevention') },
-      { find: /^safety-net$/, replacement: src('cli') },
+      { find: '@safety-net/conformance/generate', replacement: src('conformance', 'generate/index.ts') },
+      { find: '@safety-net/conformance', replacement: src('conformance') },
+      { find: '@safety-net/cli', replacement: src('cli') },
     ],
   },
   test: {

@@ -1,0 +1,16 @@
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The directory of the conformance vectors this package ships (`vectors/`, a copy of the repository's
+ * `spec-vectors/` made when the package is built), so that they can be run without a checkout. The vectors are the
+ * ones this version of the packages passes.
+ *
+ * @example
+ * ```ts
+ * const report = await runVectorDir(publishedVectorDir(), nodeIo()); // nodeIo from @safety-net/cli
+ * ```
+ */
+export function publishedVectorDir(): string {
+  // Source and build both sit one level below the package root (src/, dist/), beside vectors/.
+  return fileURLToPath(new URL('../vectors', import.meta.url));
+}
