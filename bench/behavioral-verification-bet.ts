@@ -3,9 +3,8 @@
  * signature) and appraising one (verification through a key set plus the policy checks). Keys, observations and
  * clocks are prepared once, up front.
  */
+import { appraiseBet, issueBet } from '@safety-net/behavioral-verification';
 import { fixedClock, generateKey, keySet, publicKeyOf, seededRandom, utf8 } from '@safety-net/core';
-import { appraiseBet } from '../packages/behavioral-verification/src/appraisal/index.js';
-import { issueBet } from '../packages/behavioral-verification/src/bet/index.js';
 import type { BenchGroup } from './signing.js';
 
 const NOW = 1_767_225_600;

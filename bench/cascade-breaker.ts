@@ -4,9 +4,9 @@
  * before timing: the breaker must be closed and pass the function's value through.
  */
 
+import { CircuitBreaker } from '@safety-net/cascade-prevention';
 import { ConsecutiveBreaker, circuitBreaker, handleAll } from 'cockatiel';
 import Opossum from 'opossum';
-import { CircuitBreaker } from '../packages/cascade-prevention/src/breaker/index.js';
 import type { BenchGroup } from './signing.js';
 
 /** The protected call: the cheapest possible async dependency, so the breaker's own cost dominates. */

@@ -3,13 +3,9 @@
  * 10 000-task scope with checkpoints. Workflows (seeded, layered: fan-out and fan-in over five agents) and
  * checkpoints are built once, up front; each operation is the whole computation.
  */
+
+import { blastRadius, type CheckpointInput, layeredWorkflow, planRollback } from '@safety-net/cascade-prevention';
 import { EctDag } from '@safety-net/core';
-import {
-  blastRadius,
-  type CheckpointInput,
-  layeredWorkflow,
-  planRollback,
-} from '../packages/cascade-prevention/src/index.js';
 import type { BenchGroup } from './signing.js';
 
 const AGENTS = ['inventory', 'shipping', 'payment', 'billing', 'notify'];

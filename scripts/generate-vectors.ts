@@ -1,11 +1,11 @@
 /**
- * Writes every conformance vector to spec-vectors/<package>/<id>.json from the cases in scripts/vectors/, and
+ * Writes every conformance vector to spec-vectors/<package>/<id>.json from @safety-net/conformance's generator, and
  * removes vector files the generator no longer produces. `pnpm vectors:generate`.
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateVectorFiles } from './vectors/index.js';
+import { generateVectorFiles } from '@safety-net/conformance/generate';
 
 const root = fileURLToPath(new URL('../spec-vectors/', import.meta.url));
 const files = generateVectorFiles();

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateVectorFiles } from '@safety-net/conformance/generate';
 import { describe, expect, it } from 'vitest';
-import { generateVectorFiles } from '../scripts/vectors/index.js';
 
 // The checked-in vectors are exactly what the generator produces from fixed keys and times: regenerated in memory
 // and compared byte for byte, with no file missing or left over.

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { nodeIo } from '@safety-net/cli';
+import { availableBackends, runVector, runVectorDir } from '@safety-net/conformance';
+import { generateVectorFiles } from '@safety-net/conformance/generate';
 import { describe, expect, it } from 'vitest';
-import { availableBackends, runVector, runVectorDir } from '../packages/cli/src/index.js';
-import { generateVectorFiles } from '../scripts/vectors/index.js';
 
 // The runner passes every checked-in vector under both backends, and it can fail: each vector, altered in what it
 // expects or in its input, is reported as failed.
@@ -41,7 +42,7 @@ function mutated(v: Json): Json {
 describe('the vector runner', () => {
   it('passes every checked-in vector under both backends', async () => {
     expect(availableBackends().map((b) => b.name)).toEqual(['noble', 'node']);
-    const report = await runVectorDir(dir);
+    const report = await runVectorDir(dir, nodeIo());
     const failures = report.results.flatMap((r) => r.failures.map((f) => `${r.source} [${f.backend}]: ${f.reason}`));
     expect(failures).toEqual([]);
     expect(report.passed).toBe(vectors.length);

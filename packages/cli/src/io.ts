@@ -1,10 +1,11 @@
+import type { VectorFiles } from '@safety-net/conformance';
 import { type Clock, type RandomSource, snError } from '@safety-net/core';
 
 /**
  * Everything the command touches outside itself. `main` takes one, so that every command runs in-process in tests
  * and in other tools; {@link nodeIo} is the real one, {@link memoryIo} keeps files and output in memory.
  */
-export interface CliIo {
+export interface CliIo extends VectorFiles {
   /** Writes one line to standard output. */
   stdout(line: string): void;
   /** Writes one line to standard error. */
@@ -18,12 +19,6 @@ export interface CliIo {
   listJsonFiles(dir: string): string[];
   /** True when `path` is a directory. */
   isDirectory(path: string): boolean;
-  /** The working directory, where the default vector directory is looked for. */
-  cwd(): string;
-  /** Joins path segments the way `readFile` expects. */
-  join(...parts: string[]): string;
-  /** The parent of a directory; the directory itself at the root. */
-  parent(dir: string): string;
   /** Where `verify --type` reads the time when `--now` is not given. Default: the system clock. */
   readonly clock?: Clock;
   /** Where `keygen` draws key material. Default: the platform CSPRNG. */
@@ -90,8 +85,5 @@ export function memoryIo(
         .sort();
     },
     isDirectory,
-    cwd: () => '.',
-    join: (...parts) => parts.filter((p) => p !== '.' && p !== '').join('/') || '.',
-    parent: () => '.',
   };
 }

@@ -1,3 +1,4 @@
+import { defaultRegistry } from '@safety-net/conformance';
 import { isSafetyNetError, type MessageTypeRegistry } from '@safety-net/core';
 import { inspectCommand } from './commands/inspect.js';
 import { keygenCommand } from './commands/keygen.js';
@@ -5,7 +6,6 @@ import { signCommand } from './commands/sign.js';
 import { vectorsCommand } from './commands/vectors.js';
 import { verifyCommand } from './commands/verify.js';
 import { type CliIo, FileAccessError } from './io.js';
-import { defaultRegistry } from './registry.js';
 import { USAGE, UsageError } from './usage.js';
 
 /** Options for {@link main}. */

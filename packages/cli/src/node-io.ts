@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { snError } from '@safety-net/core';
 import { type CliIo, FileAccessError } from './io.js';
 
@@ -69,8 +69,5 @@ export function nodeIo(): CliIo {
     readFile: readBounded,
     listJsonFiles,
     isDirectory,
-    cwd: () => process.cwd(),
-    join,
-    parent: dirname,
   };
 }

@@ -1,7 +1,7 @@
+import { availableBackends } from '@safety-net/conformance';
 import { encodeCbor, keyToJwk, publicKeyOf, signSign, signSign1, toHex, utf8 } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
 import { readSharedJson, SHARED_MISSING, sharedPath } from '../../../test-support/shared.js';
-import { availableBackends } from '../src/index.js';
 import { ectClaims, expectFailure, expectUsage, jwkFiles, NOW, run, testKey } from './helpers.js';
 
 const key = testKey('Ed25519');

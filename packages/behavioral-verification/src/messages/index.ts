@@ -1,3 +1,9 @@
+import type { AnyMessageType } from '@safety-net/core';
+import { behavioralProfile } from './behavioral-profile.js';
+import { bet } from './bet.js';
+import { observation } from './observation.js';
+import { performanceProfile } from './performance-profile.js';
+
 export {
   BaselineProvenanceSchema,
   BEHAVIORAL_PROFILE_JWT_TYP,
@@ -54,3 +60,11 @@ export {
   PerformanceProfileClaimsSchema,
   performanceProfile,
 } from './performance-profile.js';
+
+/** Every behavioral-verification message type, for a registry (`inspect`, vectors). */
+export const BEHAVIORAL_MESSAGE_TYPES: readonly AnyMessageType[] = [
+  behavioralProfile,
+  observation,
+  bet,
+  performanceProfile,
+];

@@ -1,10 +1,9 @@
-import { ectHash, generateKey, seededRandom } from '@safety-net/core';
+import { generateKey, seededRandom } from '@safety-net/core';
 import type { BehavioralProfileInput } from '../../src/messages/behavioral-profile.js';
-import type { ObservationClaims } from '../../src/messages/observation.js';
-import type { PerformanceProfileClaims } from '../../src/messages/performance-profile.js';
+import { SAMPLE_NOW } from '../../src/testing.js';
 
 /** 2026-03-01T00:00:00Z, the fixed "now" of these tests. */
-export const NOW = 1_772_323_200;
+export const NOW = SAMPLE_NOW;
 export const NOW_MS = NOW * 1000;
 
 export const operatorKey = generateKey('Ed25519', seededRandom('bv-test-operator'));
@@ -37,37 +36,8 @@ export const profileInput: BehavioralProfileInput = {
   baseline: { samples: 5000, from: NOW - 90 * 86_400, to: NOW - 86_400 },
 };
 
-export const observationClaims: ObservationClaims = {
-  iss: 'spiffe://example.org/gateway',
-  sub: AGENT,
-  iat: NOW,
-  jti: 'obs-0001',
-  ect_jti: '6f1c2a7e-0b3d-4c5e-8f90-000000000001',
-  ect_hash: ectHash('fixture-a'),
-  wid: 'wf-trading',
-  exec_act: 'trade.buy',
-  pred: [],
-  time_ms: NOW_MS,
-  params: { symbol: 'ACME' },
-  params_commit: {
-    symbol: ectHash('fixture-b'),
-    notional: ectHash('fixture-c'),
-  },
-  outcome: 'success',
-  latency_ms: 12.5,
-  resources: { cpu_ms: 3 },
-  scopes: ['market-data:read'],
-};
-
-export const performanceClaims: PerformanceProfileClaims = {
-  iss: 'spiffe://example.org/bench-runner',
-  sub: AGENT,
-  iat: NOW,
-  jti: 'perf-0001',
-  suite: { id: 'trading-suite-v1', digest: ectHash('fixture-a') },
-  env: { runtime: 'node-20', model: 'trader-2026-02' },
-  metrics: {
-    task_completion_accuracy: { value: 0.94, n: 200, ci_low: 0.9, ci_high: 0.97, confidence: 0.95 },
-    latency_p95_ms: { value: 120, n: 200, ci_low: 110, ci_high: 131.5, confidence: 0.95 },
-  },
-};
+// The message samples are the package's own, the ones its conformance vectors are made of.
+export {
+  sampleObservationClaims as observationClaims,
+  samplePerformanceClaims as performanceClaims,
+} from '../../src/testing.js';

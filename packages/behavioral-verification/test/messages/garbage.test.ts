@@ -7,6 +7,7 @@ import { behavioralProfile } from '../../src/messages/behavioral-profile.js';
 import { bet } from '../../src/messages/bet.js';
 import { observation } from '../../src/messages/observation.js';
 import { performanceProfile } from '../../src/messages/performance-profile.js';
+import { sampleBetClaims } from '../../src/testing.js';
 import {
   gatewayKey,
   NOW_MS,
@@ -16,13 +17,12 @@ import {
   profileInput,
   verifierKey,
 } from './fixtures.js';
-import { sampleBetClaims } from './sample-bet.js';
 
 const clock = fixedClock(NOW_MS);
 const cases: MessageCase[] = [
   { type: behavioralProfile, claims: behavioralProfile.parse(profileInput), key: operatorKey },
   { type: observation, claims: observationClaims, key: gatewayKey },
-  { type: bet, claims: sampleBetClaims(), key: verifierKey },
+  { type: bet, claims: sampleBetClaims, key: verifierKey },
   { type: performanceProfile, claims: performanceClaims, key: gatewayKey },
 ];
 

@@ -7,6 +7,7 @@ import { bet } from '../../src/messages/bet.js';
 import { observation, observationInput } from '../../src/messages/observation.js';
 import { performanceProfile } from '../../src/messages/performance-profile.js';
 import { parseObservation } from '../../src/monitor/observation-input.js';
+import { sampleBetClaims } from '../../src/testing.js';
 import {
   gatewayKey,
   NOW_MS,
@@ -18,7 +19,6 @@ import {
   strangerP256Key,
   verifierKey,
 } from './fixtures.js';
-import { sampleBetClaims } from './sample-bet.js';
 
 const clock = fixedClock(NOW_MS);
 const profileClaims = behavioralProfile.parse(profileInput);
@@ -26,7 +26,7 @@ const profileClaims = behavioralProfile.parse(profileInput);
 const cases: MessageCase[] = [
   { type: behavioralProfile, claims: profileClaims, key: operatorKey },
   { type: observation, claims: observationClaims, key: gatewayKey },
-  { type: bet, claims: sampleBetClaims(), key: verifierKey },
+  { type: bet, claims: sampleBetClaims, key: verifierKey },
   { type: performanceProfile, claims: performanceClaims, key: gatewayKey },
 ];
 

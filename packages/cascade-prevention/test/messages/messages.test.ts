@@ -89,7 +89,7 @@ describe('claim rules', () => {
   it('failure signal: no until when recovered, until not before since, capacity only when degraded', () => {
     refused(failureSignal, { ...failureClaims, status: 'recovered', capacity: undefined });
     refused(failureSignal, { ...failureClaims, until: failureClaims.since - 1 });
-    refused(failureSignal, { ...failureClaims, status: 'unavailable' });
+    refused(failureSignal, { ...failureClaims, capacity: 0.25 });
     const { until: _u, capacity: _c, ...recovered } = failureClaims;
     expect(() => failureSignal.sign({ ...recovered, status: 'recovered' }, hostKey)).not.toThrow();
   });
@@ -139,8 +139,8 @@ describe('claim rules', () => {
 describe('place in the ECT DAG', () => {
   it('every message becomes a DAG node under its cp.* exec_act, linked to what it concerns', () => {
     const dag = new EctDag();
-    for (const jti of ['task-order-1', 'task-inventory-1', 'task-shipping-1', 'task-payment-1']) {
-      dag.insert({ jti, wid: 'wf-supply', iat: 1, iss: 'agent', exec_act: 'work', pred: [] });
+    for (const jti of ['task-order', 'task-inventory', 'task-shipping', 'task-payment']) {
+      dag.insert({ jti, wid: 'wf-order-1001', iat: 1, iss: 'agent', exec_act: 'work', pred: [] });
     }
     dag.insert(cpDagNode(checkpoint, checkpointClaims));
     dag.insert(cpDagNode(circuitAnnouncement, announcementClaims));
@@ -149,10 +149,10 @@ describe('place in the ECT DAG', () => {
     dag.insert(cpDagNode(rollbackPlan, planClaims));
     dag.insert(cpDagNode(compensationResult, compensationClaims));
     dag.insert(cpDagNode(rollbackComplete, completeClaims));
-    expect(dag.get('cp-done-1')?.exec_act).toBe('cp.rollback-complete');
-    expect(dag.get('cp-ckpt-1')?.exec_act).toBe('cp.checkpoint');
-    expect(dag.ancestors('cp-done-1').sort()).toEqual(
-      ['cp-comp-1', 'cp-plan-1', 'cp-req-1', 'task-inventory-1', 'task-payment-1'].sort(),
+    expect(dag.get('cp-done-0001')?.exec_act).toBe('cp.rollback-complete');
+    expect(dag.get('cp-ckpt-0001')?.exec_act).toBe('cp.checkpoint');
+    expect(dag.ancestors('cp-done-0001').sort()).toEqual(
+      ['cp-comp-0001', 'cp-plan-0001', 'cp-req-0001', 'task-inventory', 'task-payment'].sort(),
     );
   });
 });

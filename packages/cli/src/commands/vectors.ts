@@ -2,22 +2,11 @@ import type { MessageTypeRegistry } from '@safety-net/core';
 import { parseCommand } from '../args.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../usage.js';
-import { runVectorDir } from '../vectors/dir.js';
-
-/** `spec-vectors` in the working directory or the nearest directory above it. */
-function defaultVectorDir(io: CliIo): string | undefined {
-  for (let dir = io.cwd(); ; ) {
-    const candidate = io.join(dir, 'spec-vectors');
-    if (io.isDirectory(candidate)) return candidate;
-    const up = io.parent(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
-}
 
 /**
- * `safety-net vectors [dir]`: runs every vector under both crypto backends, prints one line per failure and, last,
- * `N passed, N failed`. Exit 1 when any vector failed.
+ * `safety-net vectors [dir]`: runs every vector under `dir`, or without it the vectors published with
+ * @safety-net/conformance (those this version passes), under both crypto backends; prints one line per failure
+ * and, last, `N passed, N failed`. Exit 1 when any vector failed.
  */
 export async function vectorsCommand(
   args: readonly string[],
@@ -25,9 +14,11 @@ export async function vectorsCommand(
   registry: MessageTypeRegistry,
 ): Promise<number> {
   const { positionals } = parseCommand('vectors', args, {}, { min: 0, max: 1 });
-  const dir = positionals[0] ?? defaultVectorDir(io);
-  if (dir === undefined) throw new UsageError('vectors: no spec-vectors directory here or above; give the directory');
-  if (!io.isDirectory(dir)) throw new UsageError(`vectors: ${dir} is not a directory`);
+  const { publishedVectorDir, runVectorDir } = await import('@safety-net/conformance');
+  const dir = positionals[0] ?? publishedVectorDir();
+  if (!io.isDirectory(dir)) {
+    throw new UsageError(positionals[0] ? `vectors: ${dir} is not a directory` : 'vectors: no published vectors here');
+  }
   const report = await runVectorDir(dir, io, { registry });
   for (const result of report.results) {
     for (const f of result.failures) io.stdout(`FAIL ${result.source} [${f.backend}]: ${f.reason}`);
