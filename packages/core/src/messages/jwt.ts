@@ -151,7 +151,7 @@ export async function verifyJwt<T extends object>(
     if (nestedDeeper(raw, maxDepth)) throw snError('ERR_CLAIMS_INVALID', `claims nested deeper than ${maxDepth}`);
     const claims = type.parse(raw);
     const now = checkClaims(claims, options);
-    const entry = replayEntry(claims, now, options);
+    const entry = replayEntry(claims, options);
     if (entry) assertFresh(await options.replay!.remember(entry.jti, entry.expiresAt, now), entry.jti);
     return { claims, format: 'jws' as const, typ, alg, key, kid };
   });
