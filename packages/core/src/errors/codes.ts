@@ -54,6 +54,7 @@ export const ERROR_CODES = {
   ERR_JOSE_ALG_UNSUPPORTED: { family: 'jose', message: 'JWS alg is not supported' },
   ERR_JOSE_TYP_MISMATCH: { family: 'jose', message: 'JWS typ does not name the expected message type' },
   ERR_JOSE_BAD_SIGNATURE: { family: 'jose', message: 'JWS signature does not verify' },
+  ERR_JOSE_DUPLICATE_MEMBER: { family: 'jose', message: 'a JWS header or claims object names a member twice' },
 
   // Message claims (schema, time, audience, replay).
   ERR_MESSAGE_TYPE_UNKNOWN: { family: 'claims', message: 'message type is not known' },

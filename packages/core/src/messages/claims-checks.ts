@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { snError } from '../errors/index.js';
 import { type Clock, epochSeconds, systemClock } from '../util/clock.js';
 import type { ReplayCache } from './replay.js';
-import { checkAudience, checkTimes, type TimeClaims, type TimeOptions } from './time.js';
+import { checkAudience, checkTimes, DEFAULT_CLOCK_SKEW_SECONDS, type TimeClaims, type TimeOptions } from './time.js';
 
 /** The claim checks every message type runs after its signature verified, whatever the wire form. */
 export interface ClaimCheckOptions extends TimeOptions {
@@ -43,19 +43,23 @@ export function checkClaims(claims: object, options: ClaimCheckOptions): number 
   return now;
 }
 
-/** The replay step's arguments, or undefined when no cache is configured. */
+/**
+ * The replay step's arguments, or undefined when no cache is configured. The cache must hold a `jti` until the last
+ * second its token can still pass the time step: `exp + skew` with `exp`, else `iat + maxAge + skew` (§6.8). Counting
+ * from `now` instead would let a token issued up to `skew` ahead of this verifier's clock leave the cache while it
+ * still verifies. A token with neither `exp` nor `iat` verifies for ever, so no cache can hold it long enough.
+ */
 export function replayEntry(
   claims: object,
-  now: number,
   options: ClaimCheckOptions,
 ): { jti: string; expiresAt: number } | undefined {
   if (!options.replay) return undefined;
-  const { jti, exp } = claims as { jti?: unknown; exp?: unknown };
+  const { jti, exp, iat } = claims as TimeClaims & { jti?: unknown };
   if (typeof jti !== 'string') throw snError('ERR_CLAIMS_INVALID', 'replay protection needs a jti');
-  const skew = options.clockSkewSeconds ?? 30;
-  const expiresAt =
-    (typeof exp === 'number' ? exp : now + (options.maxAgeSeconds ?? REPLAY_WINDOW_WITHOUT_EXP_SECONDS)) + skew;
-  return { jti, expiresAt };
+  const skew = options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
+  if (exp !== undefined) return { jti, expiresAt: exp + skew };
+  if (iat === undefined) throw snError('ERR_CLAIMS_INVALID', 'replay protection needs exp or iat');
+  return { jti, expiresAt: iat + (options.maxAgeSeconds ?? REPLAY_WINDOW_WITHOUT_EXP_SECONDS) + skew };
 }
 
 /** Throws `ERR_CLAIMS_REPLAY` when the cache reports `jti` as seen. */

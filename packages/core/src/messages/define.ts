@@ -129,7 +129,7 @@ export class MessageType<T extends object> {
     const options = this.claimOptions(verifyOptions);
     return settle(() => {
       const { verified, now } = this.#verifyUpToReplay(bytes, options);
-      const entry = replayEntry(verified.claims, now, options);
+      const entry = replayEntry(verified.claims, options);
       if (entry) {
         const accepted = options.replay!.remember(entry.jti, entry.expiresAt, now);
         if (typeof accepted !== 'boolean') throw new TypeError('this replay cache is asynchronous: use verifyAsync');
@@ -144,7 +144,7 @@ export class MessageType<T extends object> {
     const options = this.claimOptions(verifyOptions);
     return settleAsync(async () => {
       const { verified, now } = this.#verifyUpToReplay(bytes, options);
-      const entry = replayEntry(verified.claims, now, options);
+      const entry = replayEntry(verified.claims, options);
       if (entry) assertFresh(await options.replay!.remember(entry.jti, entry.expiresAt, now), entry.jti);
       return verified;
     });

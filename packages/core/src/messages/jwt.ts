@@ -9,6 +9,7 @@ import { fromBase64Url, fromUtf8, utf8 } from '../util/bytes.js';
 import { assertFresh, checkClaims, replayEntry } from './claims-checks.js';
 import type { MessageType, MessageVerifyOptions } from './define.js';
 import { settleAsync, type VerifyResult } from './result.js';
+import { parseStrictJson, type StrictJsonProblem, type StrictJsonResult } from './strict-json.js';
 
 /** Compact JWS larger than this are refused before parsing (64 KiB). */
 export const MAX_JWS_LENGTH = 65_536;
@@ -64,12 +65,14 @@ export async function signJwt<T extends object>(
 function readHeader(token: string): { alg: AlgorithmInfo; typ: unknown; kid: Uint8Array | undefined } {
   const parts = token.split('.');
   if (parts.length !== 3) throw snError('ERR_JOSE_MALFORMED', 'not three base64url parts');
-  let header: unknown;
+  let parsed: StrictJsonResult;
   try {
-    header = JSON.parse(fromUtf8(fromBase64Url(parts[0]!)));
+    parsed = parseStrictJson(fromUtf8(fromBase64Url(parts[0]!)), DEFAULT_DECODE_LIMITS.maxDepth);
   } catch (e) {
-    throw snError('ERR_JOSE_MALFORMED', 'header is not base64url JSON', { cause: e });
+    throw snError('ERR_JOSE_MALFORMED', 'header is not base64url', { cause: e });
   }
+  if (!parsed.ok) throw jsonFailure(parsed.problem, 'ERR_JOSE_MALFORMED', 'header');
+  const header = parsed.value;
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     throw snError('ERR_JOSE_MALFORMED', 'header is not an object');
   }
@@ -87,12 +90,30 @@ function readHeader(token: string): { alg: AlgorithmInfo; typ: unknown; kid: Uin
 }
 
 /** The `iss` the (not yet verified) payload names, for the key resolver; the signature then binds the two. */
-function claimedIssuer(token: string): string | undefined {
+function claimedIssuer(token: string, maxDepth: number): string | undefined {
   try {
-    const claims = JSON.parse(fromUtf8(fromBase64Url(token.split('.')[1] ?? ''))) as { iss?: unknown };
+    const parsed = parseStrictJson(fromUtf8(fromBase64Url(token.split('.')[1] ?? '')), maxDepth);
+    const claims = parsed.ok ? (parsed.value as { iss?: unknown } | null) : undefined;
     return typeof claims?.iss === 'string' ? claims.iss : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The code for JSON refused by {@link parseStrictJson}: a member named twice has its own; anything else is the
+ * part's usual code (`ERR_JOSE_MALFORMED` for the header, `ERR_CLAIMS_INVALID` for the claims).
+ */
+function jsonFailure(problem: StrictJsonProblem, code: 'ERR_JOSE_MALFORMED' | 'ERR_CLAIMS_INVALID', part: string) {
+  switch (problem.kind) {
+    case 'duplicate':
+      return snError('ERR_JOSE_DUPLICATE_MEMBER', `${part} names ${JSON.stringify(problem.name)} twice`);
+    case 'reserved':
+      return snError(code, `${part} has a reserved member name`);
+    case 'too-deep':
+      return snError(code, `${part} nested deeper than the limit`);
+    case 'syntax':
+      return snError(code, `${part} is not JSON`, { cause: problem.cause });
   }
 }
 
@@ -131,7 +152,9 @@ export async function verifyJwt<T extends object>(
     if (typeof typ !== 'string' || !accepted.includes(normaliseTyp(typ))) {
       throw snError('ERR_JOSE_TYP_MISMATCH', String(typ));
     }
-    const issuer = options.issuer ?? claimedIssuer(token);
+    // The COSE form's decoder bounds nesting; JSON.parse does not, and schemas walk claims recursively.
+    const maxDepth = options.decode?.maxDepth ?? DEFAULT_DECODE_LIMITS.maxDepth;
+    const issuer = options.issuer ?? claimedIssuer(token, maxDepth);
     const key: PublicKey = 'resolve' in options.key ? options.key.resolve({ kid, alg: named, issuer }) : options.key;
     // A key restricted to a COSE-only algorithm (ESP256) signs JOSE under that algorithm's JOSE name (ES256).
     const restricted = key.alg !== undefined ? algorithmById(key.alg) : undefined;
@@ -143,31 +166,17 @@ export async function verifyJwt<T extends object>(
     } catch (e) {
       throw joseFailure(e);
     }
-    let raw: unknown;
+    let raw: StrictJsonResult;
     try {
-      raw = JSON.parse(fromUtf8(payload));
+      raw = parseStrictJson(fromUtf8(payload), maxDepth);
     } catch (e) {
-      throw snError('ERR_CLAIMS_INVALID', 'payload is not JSON', { cause: e });
+      throw snError('ERR_CLAIMS_INVALID', 'payload is not UTF-8', { cause: e });
     }
-    // The COSE form's decoder bounds nesting; JSON.parse does not, and schemas walk claims recursively.
-    const maxDepth = options.decode?.maxDepth ?? DEFAULT_DECODE_LIMITS.maxDepth;
-    if (nestedDeeper(raw, maxDepth)) throw snError('ERR_CLAIMS_INVALID', `claims nested deeper than ${maxDepth}`);
-    const claims = type.parse(raw);
+    if (!raw.ok) throw jsonFailure(raw.problem, 'ERR_CLAIMS_INVALID', 'payload');
+    const claims = type.parse(raw.value);
     const now = checkClaims(claims, options);
-    const entry = replayEntry(claims, now, options);
+    const entry = replayEntry(claims, options);
     if (entry) assertFresh(await options.replay!.remember(entry.jti, entry.expiresAt, now), entry.jti);
     return { claims, format: 'jws' as const, typ, alg, key, kid };
   });
-}
-
-/** Whether a parsed JSON value nests arrays and objects more than `max` levels deep; iterative, so any depth is safe. */
-function nestedDeeper(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
-    const [v, depth] = top;
-    if (typeof v !== 'object' || v === null) continue;
-    if (depth >= max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
-  }
-  return false;
 }

@@ -3,11 +3,18 @@ import { snError } from '../errors/index.js';
 /**
  * Remembers token ids until they expire, so that a token is accepted once. Shared caches (several verifier
  * instances) implement the same interface over their store; `verifyAsync` awaits an asynchronous one.
+ *
+ * Implementations must make {@link ReplayCache.remember} one atomic check-and-set: of any number of concurrent calls
+ * for one unexpired `jti`, from one verifier or from several sharing the store, exactly one returns true. A cache
+ * that reads and then writes in two steps (a lookup, an await, an insert) admits a replay that arrives in between;
+ * over a database, use one conditional write (e.g. `INSERT … ON CONFLICT … WHERE expired … RETURNING`).
+ * `test-support/replay-cache-contract.ts` in the repository is the suite every cache must pass.
  */
 export interface ReplayCache {
   /**
-   * Records `jti` until `expiresAt` (seconds since the epoch). Returns false when `jti` was already recorded and
-   * has not yet expired — a replay.
+   * Atomically records `jti` until `expiresAt` (seconds since the epoch, held through that second inclusive)
+   * unless it is already recorded and unexpired at `now`. Returns true when this call recorded it, false for a
+   * replay.
    */
   remember(jti: string, expiresAt: number, now: number): boolean | Promise<boolean>;
 }
