@@ -1,7 +1,11 @@
+import type { AnyMessageType } from '@safety-net/core';
+import { behavioralProfile } from './behavioral-profile.js';
+import { bet } from './bet.js';
+import { observation } from './observation.js';
+import { performanceProfile } from './performance-profile.js';
+
 export {
   BaselineProvenanceSchema,
-  BEHAVIORAL_PROFILE_JWT_TYP,
-  BEHAVIORAL_PROFILE_TYP,
   type BehavioralProfileClaims,
   BehavioralProfileClaimsSchema,
   type BehavioralProfileInput,
@@ -9,8 +13,6 @@ export {
   profileDigest,
 } from './behavioral-profile.js';
 export {
-  BET_JWT_TYP,
-  BET_TYP,
   type BetClaims,
   BetClaimsSchema,
   type BetVerdict,
@@ -25,8 +27,6 @@ export {
 } from './bet.js';
 export { type EvidenceValue, EvidenceValueSchema, MAX_EVIDENCE_VALUE_CHARS } from './common.js';
 export {
-  OBSERVATION_JWT_TYP,
-  OBSERVATION_TYP,
   type ObservationClaims,
   ObservationClaimsSchema,
   observation,
@@ -48,9 +48,15 @@ export {
   MetricNameSchema,
   MetricSchema,
   PERFORMANCE_METRICS,
-  PERFORMANCE_PROFILE_JWT_TYP,
-  PERFORMANCE_PROFILE_TYP,
   type PerformanceProfileClaims,
   PerformanceProfileClaimsSchema,
   performanceProfile,
 } from './performance-profile.js';
+
+/** Every behavioural-verification message type, for a registry (`inspect`, vectors). */
+export const BEHAVIORAL_MESSAGE_TYPES: readonly AnyMessageType[] = [
+  behavioralProfile,
+  observation,
+  bet,
+  performanceProfile,
+];
