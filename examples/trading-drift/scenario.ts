@@ -2,7 +2,7 @@ import {
   type AppraisalPolicy,
   appraiseBet,
   behavioralProfile,
-  betDagNode,
+  bet,
   commitParams,
   compileProfile,
   issueBet,
@@ -13,6 +13,7 @@ import {
   type Violation,
 } from '@safety-net/behavioral-verification';
 import {
+  dagNodeOf,
   EctDag,
   ect,
   ectHash,
@@ -189,7 +190,7 @@ export async function runTradingDrift(): Promise<Timeline> {
       clock,
       random,
     });
-    dag.insert(betDagNode(issued.claims));
+    dag.insert(dagNodeOf(bet, issued.claims));
     const gate = appraiseBet(issued.bytes, deskPolicy);
     steps.push({
       kind: 'bet',

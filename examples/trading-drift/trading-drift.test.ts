@@ -1,4 +1,4 @@
-import { BET_EXEC_ACT, bet } from '@safety-net/behavioral-verification';
+import { bet } from '@safety-net/behavioral-verification';
 import { ect, fixedClock, toHex } from '@safety-net/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PARTIES, TRADING_RULES } from './profile.js';
@@ -149,7 +149,7 @@ describe('example: trading drift', () => {
           previous = step.jti;
         }
       } else if (step.kind === 'bet') {
-        expect(dag.get(step.jti)!.exec_act).toBe(BET_EXEC_ACT);
+        expect(dag.get(step.jti)!.exec_act).toBe(bet.dag?.execAct);
         expect(dag.predecessors(step.jti)).toEqual([previous]);
       }
     }

@@ -1,7 +1,10 @@
-import { seededRandom } from '@safety-net/core';
+import { seededRandom, uniformSource } from '@safety-net/core';
+
+/** 2^53: `uniformSource` draws 53-bit integers scaled by this. */
+const SCALE = 9_007_199_254_740_992;
 
 /**
- * Seeded standard-normal values (Box–Muller over core's seeded random source), so that detector measurements and
+ * Seeded standard-normal values (Box–Muller over core's seeded uniform source), so that detector measurements and
  * simulations reproduce exactly. For measurement and tests, not for anything secret.
  *
  * @example
@@ -11,29 +14,18 @@ import { seededRandom } from '@safety-net/core';
  * ```
  */
 export function gaussianStream(seed: string): () => number {
-  const random = seededRandom(seed);
-  let buffer: DataView = new DataView(new ArrayBuffer(0));
-  let at = 0;
+  const uniform = uniformSource(seededRandom(seed));
+  // Box–Muller takes a logarithm: map [0, 1) onto the open interval (0, 1), exactly, as (n + 1) / (2^53 + 2).
+  const open = (): number => (uniform() * SCALE + 1) / (SCALE + 2);
   let spare: number | undefined;
-  const uniform = (): number => {
-    if (at + 8 > buffer.byteLength) {
-      const bytes = random.bytes(8192);
-      buffer = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      at = 0;
-    }
-    const hi = buffer.getUint32(at) >>> 5;
-    const lo = buffer.getUint32(at + 4) >>> 6;
-    at += 8;
-    return (hi * 67108864 + lo + 1) / 9007199254740994;
-  };
   return () => {
     if (spare !== undefined) {
       const s = spare;
       spare = undefined;
       return s;
     }
-    const r = Math.sqrt(-2 * Math.log(uniform()));
-    const theta = 2 * Math.PI * uniform();
+    const r = Math.sqrt(-2 * Math.log(open()));
+    const theta = 2 * Math.PI * open();
     spare = r * Math.sin(theta);
     return r * Math.cos(theta);
   };

@@ -1,5 +1,5 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { defineMessageType, encodeCbor, jsonValue, Sha256B64uSchema, toBase64Url } from '@safety-net/core';
+import { cwtLabels, defineMessageType, encodeCbor, jsonValue, Sha256B64uSchema, toBase64Url } from '@safety-net/core';
 import { z } from 'zod';
 import { RulesSchema } from '../rules/schema.js';
 import { EpochSecondsSchema, IdentifierSchema } from './common.js';
@@ -46,11 +46,6 @@ export type BehavioralProfileClaims = z.output<typeof BehavioralProfileClaimsSch
 /** Behavioral Profile claims as written (rule defaults may be left out). */
 export type BehavioralProfileInput = z.input<typeof BehavioralProfileClaimsSchema>;
 
-/** COSE `typ` of a Behavioral Profile. */
-export const BEHAVIORAL_PROFILE_TYP = 'application/bv-profile+cwt';
-/** JOSE `typ` of a Behavioral Profile. */
-export const BEHAVIORAL_PROFILE_JWT_TYP = 'bv-profile+jwt';
-
 /**
  * The Behavioral Profile message type, signed by the agent's operator. Build claims with
  * `behavioralProfile.parse(input)` so that the rule defaults are filled in.
@@ -65,15 +60,9 @@ export const BEHAVIORAL_PROFILE_JWT_TYP = 'bv-profile+jwt';
 export const behavioralProfile = defineMessageType<BehavioralProfileClaims>({
   name: 'bv-profile',
   description: 'Behavioral Profile: the behaviour an operator declares for its agent',
-  typ: BEHAVIORAL_PROFILE_TYP,
-  jwt: { typ: BEHAVIORAL_PROFILE_JWT_TYP },
   schema: BehavioralProfileClaimsSchema,
   labels: {
-    iss: 1,
-    sub: 2,
-    exp: 4,
-    nbf: 5,
-    iat: 6,
+    ...cwtLabels('iss', 'sub', 'exp', 'nbf', 'iat'),
     pid: 'pid',
     ver: 'ver',
     rules: ['rules', jsonValue],

@@ -1,4 +1,13 @@
-import { base64UrlBytes, defineMessageType, jsonValue, Sha256B64uSchema, utf8Bytes } from '@safety-net/core';
+import {
+  AudienceSchema,
+  base64UrlBytes,
+  cwtLabels,
+  DAG_LINK_LABELS,
+  DagLinkShape,
+  defineMessageType,
+  jsonValue,
+  Sha256B64uSchema,
+} from '@safety-net/core';
 import { z } from 'zod';
 import { RuleIdSchema, ViolationClassSchema } from '../rules/schema.js';
 import { EpochSecondsSchema, EvidenceValueSchema, IdentifierSchema } from './common.js';
@@ -49,12 +58,10 @@ export const BetClaimsSchema = z
   .object({
     iss: IdentifierSchema,
     sub: IdentifierSchema,
-    aud: z.union([IdentifierSchema, z.array(IdentifierSchema).min(1).max(64)]).optional(),
+    aud: AudienceSchema.optional(),
     iat: EpochSecondsSchema,
     exp: EpochSecondsSchema,
-    jti: z.string().min(1).max(256),
-    wid: z.string().min(1).max(256),
-    pred: z.array(z.string().min(1).max(256)).max(100),
+    ...DagLinkShape,
     profile: Sha256B64uSchema,
     window: z.object({ from: EpochSecondsSchema, to: EpochSecondsSchema }).strict(),
     obs_root: Sha256B64uSchema,
@@ -92,10 +99,6 @@ function verdictProblem(c: Pick<BetClaims, 'verdict' | 'violations' | 'drift'>):
   }
 }
 
-/** COSE `typ` of a BET. */
-export const BET_TYP = 'application/bet+cwt';
-/** JOSE `typ` of a BET. */
-export const BET_JWT_TYP = 'bet+jwt';
 /** Default BET lifetime: short, so a relying party can demand fresh evidence before it accepts work. */
 export const DEFAULT_BET_LIFETIME_SECONDS = 300;
 
@@ -112,18 +115,12 @@ export const DEFAULT_BET_LIFETIME_SECONDS = 300;
 export const bet = defineMessageType<BetClaims>({
   name: 'bet',
   description: 'Behavioral Evidence Token: a verifier’s signed verdict on an agent’s behaviour',
-  typ: BET_TYP,
-  jwt: { typ: BET_JWT_TYP },
   schema: BetClaimsSchema,
+  // Evidence sits in the same graph as the actions it judges; undoing it would rewrite what happened.
+  dag: { execAct: 'bv.bet.issue', ext: (c) => ({ bet_verdict: c.verdict, bet_profile: c.profile }) },
   labels: {
-    iss: 1,
-    sub: 2,
-    aud: 3,
-    exp: 4,
-    iat: 6,
-    jti: [7, utf8Bytes],
-    wid: 'wid',
-    pred: 'pred',
+    ...cwtLabels('iss', 'sub', 'aud', 'exp', 'iat'),
+    ...DAG_LINK_LABELS,
     profile: ['profile', base64UrlBytes],
     window: ['window', jsonValue],
     obs_root: ['obs_root', base64UrlBytes],

@@ -6,8 +6,6 @@ import { performanceProfile } from './performance-profile.js';
 
 export {
   BaselineProvenanceSchema,
-  BEHAVIORAL_PROFILE_JWT_TYP,
-  BEHAVIORAL_PROFILE_TYP,
   type BehavioralProfileClaims,
   BehavioralProfileClaimsSchema,
   type BehavioralProfileInput,
@@ -15,8 +13,6 @@ export {
   profileDigest,
 } from './behavioral-profile.js';
 export {
-  BET_JWT_TYP,
-  BET_TYP,
   type BetClaims,
   BetClaimsSchema,
   type BetVerdict,
@@ -31,8 +27,6 @@ export {
 } from './bet.js';
 export { type EvidenceValue, EvidenceValueSchema, MAX_EVIDENCE_VALUE_CHARS } from './common.js';
 export {
-  OBSERVATION_JWT_TYP,
-  OBSERVATION_TYP,
   type ObservationClaims,
   ObservationClaimsSchema,
   observation,
@@ -54,14 +48,12 @@ export {
   MetricNameSchema,
   MetricSchema,
   PERFORMANCE_METRICS,
-  PERFORMANCE_PROFILE_JWT_TYP,
-  PERFORMANCE_PROFILE_TYP,
   type PerformanceProfileClaims,
   PerformanceProfileClaimsSchema,
   performanceProfile,
 } from './performance-profile.js';
 
-/** Every behavioral-verification message type, for a registry (`inspect`, vectors). */
+/** Every behavioural-verification message type, for a registry (`inspect`, vectors). */
 export const BEHAVIORAL_MESSAGE_TYPES: readonly AnyMessageType[] = [
   behavioralProfile,
   observation,

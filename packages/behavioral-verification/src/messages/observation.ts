@@ -1,5 +1,5 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { base64UrlBytes, defineMessageType, jsonValue, Sha256B64uSchema, utf8Bytes } from '@safety-net/core';
+import { base64UrlBytes, cwtLabels, defineMessageType, jsonValue, Sha256B64uSchema } from '@safety-net/core';
 import { z } from 'zod';
 import {
   type ObservationInput,
@@ -49,11 +49,6 @@ export const ObservationClaimsSchema = z
 /** Observation claims. */
 export type ObservationClaims = z.infer<typeof ObservationClaimsSchema>;
 
-/** COSE `typ` of an Observation. */
-export const OBSERVATION_TYP = 'application/bv-observation+cwt';
-/** JOSE `typ` of an Observation. */
-export const OBSERVATION_JWT_TYP = 'bv-observation+jwt';
-
 /**
  * The Observation message type, signed by the enforcement point that saw the action.
  *
@@ -66,14 +61,9 @@ export const OBSERVATION_JWT_TYP = 'bv-observation+jwt';
 export const observation = defineMessageType<ObservationClaims>({
   name: 'bv-observation',
   description: 'Observation: what an enforcement point saw for one agent action',
-  typ: OBSERVATION_TYP,
-  jwt: { typ: OBSERVATION_JWT_TYP },
   schema: ObservationClaimsSchema,
   labels: {
-    iss: 1,
-    sub: 2,
-    iat: 6,
-    jti: [7, utf8Bytes],
+    ...cwtLabels('iss', 'sub', 'iat', 'jti'),
     ect_jti: 'ect_jti',
     ect_hash: ['ect_hash', base64UrlBytes],
     wid: 'wid',

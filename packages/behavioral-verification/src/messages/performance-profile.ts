@@ -1,4 +1,4 @@
-import { defineMessageType, jsonValue, Sha256B64uSchema, utf8Bytes } from '@safety-net/core';
+import { cwtLabels, defineMessageType, jsonValue, Sha256B64uSchema } from '@safety-net/core';
 import { z } from 'zod';
 import { EpochSecondsSchema, IdentifierSchema } from './common.js';
 
@@ -56,11 +56,6 @@ export const PerformanceProfileClaimsSchema = z
 /** Performance Profile claims. */
 export type PerformanceProfileClaims = z.infer<typeof PerformanceProfileClaimsSchema>;
 
-/** COSE `typ` of a Performance Profile. */
-export const PERFORMANCE_PROFILE_TYP = 'application/bv-performance+cwt';
-/** JOSE `typ` of a Performance Profile. */
-export const PERFORMANCE_PROFILE_JWT_TYP = 'bv-performance+jwt';
-
 /**
  * The Performance Profile message type: a signed benchmark result that two parties can compare objectively.
  *
@@ -73,15 +68,9 @@ export const PERFORMANCE_PROFILE_JWT_TYP = 'bv-performance+jwt';
 export const performanceProfile = defineMessageType<PerformanceProfileClaims>({
   name: 'bv-performance',
   description: 'Performance Profile: a signed benchmark result with confidence intervals',
-  typ: PERFORMANCE_PROFILE_TYP,
-  jwt: { typ: PERFORMANCE_PROFILE_JWT_TYP },
   schema: PerformanceProfileClaimsSchema,
   labels: {
-    iss: 1,
-    sub: 2,
-    exp: 4,
-    iat: 6,
-    jti: [7, utf8Bytes],
+    ...cwtLabels('iss', 'sub', 'exp', 'iat', 'jti'),
     suite: ['suite', jsonValue],
     env: ['env', jsonValue],
     metrics: ['metrics', jsonValue],

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { EctDag, fixedClock, publicKeyOf, seededRandom, toBase64Url, utf8 } from '@safety-net/core';
+import { dagNodeOf, EctDag, fixedClock, publicKeyOf, seededRandom, toBase64Url, utf8 } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
-import { betDagNode, deriveVerdict, issueBet } from '../../src/bet/index.js';
+import { deriveVerdict, issueBet } from '../../src/bet/index.js';
 import { bet, MAX_BET_ENTRIES } from '../../src/messages/bet.js';
 import type { Violation } from '../../src/monitor/verdict.js';
 import { AGENT, NOW, NOW_MS, verifierKey } from '../messages/fixtures.js';
@@ -87,8 +87,9 @@ describe('issueBet', () => {
     const dag = new EctDag();
     dag.insert({ jti: 'task-3', wid: 'wf-trading', iat: NOW - 5, iss: AGENT, exec_act: 'trade.buy', pred: [] });
     const { claims } = issueBet(base);
-    dag.insert(betDagNode(claims));
+    dag.insert(dagNodeOf(bet, claims));
     expect(dag.predecessors(claims.jti)).toEqual(['task-3']);
+    expect(dag.get(claims.jti)!.exec_act).toBe('bv.bet.issue');
     expect(dag.get(claims.jti)!.ect_ext).toEqual({ bet_verdict: 'compliant', bet_profile: PROFILE });
   });
 });

@@ -1,11 +1,10 @@
 import { cpError } from '../errors.js';
 import { ABORTED, abortedError, callAbortable, NEVER_ABORTED } from '../util/abortable.js';
 import { invalid } from '../util/checks.js';
-import { compareCodeUnits } from '../util/compare.js';
 import { openDuration } from './backoff.js';
 import { TransitionEmitter } from './events.js';
 import { type BreakerOptions, type ResolvedBreakerOptions, resolveBreakerOptions } from './options.js';
-import { checkFailureSignal, checkRemoteState } from './remote.js';
+import { type RemoteRequest, RemoteSources } from './remote-sources.js';
 import type { CircuitState, TransitionListener, TransitionReason } from './state.js';
 import { FAILURE, type OutcomeWindow, SLOW } from './window.js';
 
@@ -50,11 +49,6 @@ const PROBE = 1;
 const PASS = 2;
 const REFUSED = 3;
 type Admission = typeof CLOSED | typeof PROBE | typeof PASS | typeof REFUSED;
-
-/** Key of a remote announcer: unambiguous for any pair of names. */
-function remoteKey(iss: string, breaker: string): string {
-  return `${iss.length}:${iss}${breaker}`;
-}
 
 function checkDetail(detail: unknown): string | undefined {
   if (detail !== undefined && (typeof detail !== 'string' || detail.length > 1024))
@@ -103,9 +97,7 @@ export class CircuitBreaker {
   private probeSuccesses = 0;
   /** The remote key whose announcement or signal opened the breaker; undefined when it opened on its own. */
   private openedBy: string | undefined;
-  private readonly appliedSeq = new Map<string, number>();
-  /** The (iat, jti) of the last failure signal applied: signals are ordered by it, so none applies twice. */
-  private lastSignal: { readonly iat: number; readonly jti: string } | undefined;
+  private readonly remote: RemoteSources;
 
   // Bound once: the closed fast path hands these to `then` instead of creating closures per call.
   private readonly onFastSuccess = <T>(value: T): T => {
@@ -122,6 +114,7 @@ export class CircuitBreaker {
     this.window = this.o.window;
     this.timedCalls = this.o.slowCallDurationMs > 0 || this.window.timed;
     this.emitter = new TransitionEmitter(this.o.onListenerError);
+    this.remote = new RemoteSources(this.o.dependency, this.o.maxRemoteSources);
     this.sinceMs = this.o.clock.now();
     this.closedAtMs = this.sinceMs;
   }
@@ -419,22 +412,7 @@ export class CircuitBreaker {
    * ```
    */
   applyRemote(announcement: unknown): boolean {
-    const a = checkRemoteState(announcement);
-    const key = remoteKey(a.iss, a.breaker);
-    const last = this.appliedSeq.get(key);
-    if (last !== undefined && a.seq <= last) {
-      throw cpError('ERR_CP_ANNOUNCEMENT_STALE', `seq ${a.seq} ≤ ${last} from ${a.iss} for ${a.breaker}`);
-    }
-    if (last === undefined && this.appliedSeq.size >= this.o.maxRemoteSources) {
-      throw cpError('ERR_CP_TOO_MANY_SOURCES', `${a.iss} for ${a.breaker}: already ${this.appliedSeq.size} pairs`);
-    }
-    this.appliedSeq.set(key, a.seq);
-    const now = this.o.clock.now();
-    this.refresh(now);
-    const detail = `${a.iss} announced ${a.state} for ${a.breaker}`.slice(0, 1024);
-    if (a.retry_after !== undefined)
-      return this.openUntil({ kind: 'explicit_signal', detail }, now, a.retry_after * 1000, key);
-    return this.probeIfOpenedBy(key, detail, now);
+    return this.applyRequest(this.remote.announcement(announcement));
   }
 
   /**
@@ -444,31 +422,21 @@ export class CircuitBreaker {
    * same signal again included — is `ERR_CP_ANNOUNCEMENT_STALE` and changes nothing.
    */
   applyFailureSignal(signal: unknown): boolean {
-    const s = checkFailureSignal(signal);
-    if (s.iss !== this.o.dependency) return false;
-    const last = this.lastSignal;
-    if (last !== undefined && (s.iat < last.iat || (s.iat === last.iat && compareCodeUnits(s.jti, last.jti) <= 0))) {
-      throw cpError(
-        'ERR_CP_ANNOUNCEMENT_STALE',
-        `failure signal (${s.iat}, ${s.jti}) is not after (${last.iat}, ${last.jti})`,
-      );
-    }
-    this.lastSignal = { iat: s.iat, jti: s.jti };
-    const now = this.o.clock.now();
-    this.refresh(now);
-    const key = remoteKey(s.iss, '');
-    const detail = `${s.iss} signalled ${s.status}`.slice(0, 1024);
-    if (s.status === 'unavailable') {
-      const until =
-        s.until !== undefined ? s.until * 1000 : now + openDuration(this.o.backoff, this.trips + 1, this.o.random);
-      return this.openUntil({ kind: 'explicit_signal', detail }, now, until, key);
-    }
-    return s.status === 'recovered' && this.probeIfOpenedBy(key, detail, now);
+    const request = this.remote.failureSignal(signal);
+    return request !== undefined && this.applyRequest(request);
   }
 
-  private probeIfOpenedBy(key: string, detail: string, now: number): boolean {
-    if (this.current !== 'open' || this.openedBy !== key) return false;
-    this.moveTo('half_open', { kind: 'explicit_signal', detail }, now);
+  /** Acts on what a peer or the dependency asked for; returns whether the state changed. */
+  private applyRequest(r: RemoteRequest): boolean {
+    const now = this.o.clock.now();
+    this.refresh(now);
+    const reason: TransitionReason = { kind: 'explicit_signal', detail: r.detail };
+    if (r.action === 'open') {
+      const until = r.untilMs ?? now + openDuration(this.o.backoff, this.trips + 1, this.o.random);
+      return this.openUntil(reason, now, until, r.key);
+    }
+    if (r.action === 'none' || this.current !== 'open' || this.openedBy !== r.key) return false;
+    this.moveTo('half_open', reason, now);
     return true;
   }
 

@@ -39,8 +39,7 @@ export type CheckpointClaims = z.infer<typeof CheckpointClaimsSchema>;
 export const checkpoint = defineMessageType<CheckpointClaims>({
   name: 'cp-checkpoint',
   description: 'Checkpoint: the state a task changed and how to undo it',
-  typ: 'application/cp-checkpoint+cwt',
-  jwt: { typ: 'cp-checkpoint+jwt' },
+  dag: { execAct: 'cp.checkpoint' },
   schema: CheckpointClaimsSchema,
   labels: {
     ...MESSAGE_LABELS,

@@ -90,8 +90,7 @@ export type CircuitAnnouncementClaims = z.infer<typeof CircuitAnnouncementClaims
 export const circuitAnnouncement = defineMessageType<CircuitAnnouncementClaims>({
   name: 'cp-circuit',
   description: 'Circuit State Announcement: a breaker’s state for a dependency, for peers to act on',
-  typ: 'application/cp-circuit+cwt',
-  jwt: { typ: 'cp-circuit+jwt' },
+  dag: { execAct: 'cp.circuit' },
   schema: CircuitAnnouncementClaimsSchema,
   labels: {
     ...MESSAGE_LABELS,

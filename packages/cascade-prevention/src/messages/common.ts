@@ -1,11 +1,11 @@
 import {
   AudienceSchema,
-  type ClaimLabel,
+  cwtLabels,
+  DAG_LINK_LABELS,
   DagLinkShape,
   EpochSecondsSchema,
   IdentifierSchema,
   Sha256B64uSchema,
-  utf8Bytes,
 } from '@safety-net/core';
 import { z } from 'zod';
 
@@ -32,16 +32,8 @@ export const MessageShape = {
   ...DagLinkShape,
 } as const;
 
-/** CBOR labels of {@link MessageShape}: CWT labels for the registered claims, text names for the DAG link. */
-export const MESSAGE_LABELS = {
-  iss: 1,
-  aud: 3,
-  exp: 4,
-  iat: 6,
-  jti: [7, utf8Bytes],
-  wid: 'wid',
-  pred: 'pred',
-} as const satisfies Record<string, ClaimLabel>;
+/** CBOR labels of {@link MessageShape} and `exp`: core's CWT and DAG-link labels. */
+export const MESSAGE_LABELS = { ...cwtLabels('iss', 'aud', 'exp', 'iat'), ...DAG_LINK_LABELS } as const;
 
 /** How to undo a task: the compensating action and the digest of its parameters (spec §2.3). */
 export const CompensationSchema = z

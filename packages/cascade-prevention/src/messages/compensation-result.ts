@@ -44,8 +44,7 @@ export type CompensationResultClaims = z.infer<typeof CompensationResultClaimsSc
 export const compensationResult = defineMessageType<CompensationResultClaims>({
   name: 'cp-compensation',
   description: 'Compensation Result: an agent’s account of undoing one task',
-  typ: 'application/cp-compensation+cwt',
-  jwt: { typ: 'cp-compensation+jwt' },
+  dag: { execAct: 'cp.compensation' },
   schema: CompensationResultClaimsSchema,
   labels: {
     ...MESSAGE_LABELS,

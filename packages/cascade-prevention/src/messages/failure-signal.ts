@@ -47,8 +47,7 @@ export type FailureSignalClaims = z.infer<typeof FailureSignalClaimsSchema>;
 export const failureSignal = defineMessageType<FailureSignalClaims>({
   name: 'cp-failure',
   description: 'Failure Signal: an agent’s own degraded / unavailable / recovered status',
-  typ: 'application/cp-failure+cwt',
-  jwt: { typ: 'cp-failure+jwt' },
+  dag: { execAct: 'cp.failure' },
   schema: FailureSignalClaimsSchema,
   labels: {
     ...MESSAGE_LABELS,

@@ -35,7 +35,6 @@ export {
   CompensationResultClaimsSchema,
   compensationResult,
 } from './compensation-result.js';
-export { cpDagNode, cpExecAct, type DagLinked } from './dag-node.js';
 export {
   type FailureSignalClaims,
   FailureSignalClaimsSchema,

@@ -44,8 +44,7 @@ export type RollbackCompleteClaims = z.infer<typeof RollbackCompleteClaimsSchema
 export const rollbackComplete = defineMessageType<RollbackCompleteClaims>({
   name: 'cp-rollback-complete',
   description: 'Rollback Complete: the final summary of a rollback',
-  typ: 'application/cp-rollback-complete+cwt',
-  jwt: { typ: 'cp-rollback-complete+jwt' },
+  dag: { execAct: 'cp.rollback-complete' },
   schema: RollbackCompleteClaimsSchema,
   labels: {
     ...MESSAGE_LABELS,

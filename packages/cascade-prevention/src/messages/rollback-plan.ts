@@ -53,8 +53,7 @@ export type RollbackPlanClaims = z.infer<typeof RollbackPlanClaimsSchema>;
 export const rollbackPlan = defineMessageType<RollbackPlanClaims>({
   name: 'cp-rollback-plan',
   description: 'Rollback Plan: the ordered compensations of a rollback',
-  typ: 'application/cp-rollback-plan+cwt',
-  jwt: { typ: 'cp-rollback-plan+jwt' },
+  dag: { execAct: 'cp.rollback-plan' },
   schema: RollbackPlanClaimsSchema,
   labels: { ...MESSAGE_LABELS, rollback: 'rollback', steps: ['steps', jsonValue] },
 });

@@ -44,8 +44,7 @@ export type RollbackRequestClaims = z.infer<typeof RollbackRequestClaimsSchema>;
 export const rollbackRequest = defineMessageType<RollbackRequestClaims>({
   name: 'cp-rollback-request',
   description: 'Rollback Request: revert the work that followed a faulty task, by a deadline',
-  typ: 'application/cp-rollback-request+cwt',
-  jwt: { typ: 'cp-rollback-request+jwt' },
+  dag: { execAct: 'cp.rollback-request' },
   schema: RollbackRequestClaimsSchema,
   labels: {
     ...MESSAGE_LABELS,

@@ -1,6 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import {
   type CborValue,
+  dagNodeOf,
   encodeCbor,
   epochSeconds,
   isSafetyNetError,
@@ -13,7 +14,6 @@ import {
 import { openDuration } from '../breaker/backoff.js';
 import { cpError } from '../errors.js';
 import { compensationResult } from '../messages/compensation-result.js';
-import { cpDagNode } from '../messages/dag-node.js';
 import { type RollbackCompleteClaims, rollbackComplete, rollbackStatus } from '../messages/rollback-complete.js';
 import { type PlanStep, type RollbackPlanClaims, rollbackPlan } from '../messages/rollback-plan.js';
 import { type RollbackRequestClaims, rollbackRequest } from '../messages/rollback-request.js';
@@ -148,11 +148,11 @@ export class RollbackCoordinator {
     const o = this.#o;
     const request = readStoredMessage(rollbackRequest, stored.request);
     const plan = readStoredMessage(rollbackPlan, stored.plan);
-    this.#record(() => cpDagNode(rollbackRequest, request));
-    this.#record(() => cpDagNode(rollbackPlan, plan));
+    this.#record(() => dagNodeOf(rollbackRequest, request));
+    this.#record(() => dagNodeOf(rollbackPlan, plan));
     for (const s of stored.steps) {
       if (s.result && s.status !== 'failed')
-        this.#record(() => cpDagNode(compensationResult, readStoredMessage(compensationResult, s.result!)));
+        this.#record(() => dagNodeOf(compensationResult, readStoredMessage(compensationResult, s.result!)));
     }
     const byAgent = groupByAgent(plan.steps);
 
@@ -167,7 +167,7 @@ export class RollbackCoordinator {
       complete = await this.#complete(plan, (await o.store.load(plan.rollback))!);
     }
     const claims = readStoredMessage(rollbackComplete, complete);
-    this.#record(() => cpDagNode(rollbackComplete, claims));
+    this.#record(() => dagNodeOf(rollbackComplete, claims));
     if (!stored.released) {
       for (const [agent, steps] of byAgent) {
         // A participant that cannot be told keeps its fence until an operator lifts it: the safe side.
@@ -225,7 +225,7 @@ export class RollbackCoordinator {
           await o.store.settle(plan.rollback, step.step, { status: result.outcome, result: bytes });
           this.#onEvent({ type: 'attempt', rollback: plan.rollback, step, attempt: attempts });
           this.#onEvent({ type: 'settled', rollback: plan.rollback, step, status: result.outcome });
-          this.#record(() => cpDagNode(compensationResult, result));
+          this.#record(() => dagNodeOf(compensationResult, result));
           return;
         }
         lastReason = result.reason ?? 'failed';

@@ -1,3 +1,4 @@
+import { bet } from '@safety-net/behavioral-verification';
 import type { DagNode } from '@safety-net/core';
 import { cpError } from '../errors.js';
 
@@ -15,11 +16,11 @@ export interface PlanOptions {
 export type ResolvedPlanOptions = Required<PlanOptions>;
 
 /**
- * The default record predicate: this protocol's own messages (`exec_act` `cp.…`) and issued Behavioral Evidence
- * Tokens (`bv.bet.issue`) record things; undoing them would rewrite the evidence of what happened.
+ * The default record predicate (spec §6.1): this protocol's own messages (`exec_act` `cp.…`) and issued Behavioral
+ * Evidence Tokens record things; undoing them would rewrite the evidence of what happened.
  */
 export function isRecordTask(node: DagNode): boolean {
-  return node.exec_act.startsWith('cp.') || node.exec_act === 'bv.bet.issue';
+  return node.exec_act.startsWith('cp.') || node.exec_act === bet.dag?.execAct;
 }
 
 const MAX_LIMIT = 100_000_000;

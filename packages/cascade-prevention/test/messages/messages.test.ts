@@ -1,4 +1,4 @@
-import { decodeCbor, decodeSign1, EctDag, fixedClock } from '@safety-net/core';
+import { dagNodeOf, decodeCbor, decodeSign1, EctDag, fixedClock } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
 import {
   describeMessageGarbage,
@@ -10,7 +10,6 @@ import {
   checkpoint,
   circuitAnnouncement,
   compensationResult,
-  cpDagNode,
   failureSignal,
   rollbackComplete,
   rollbackPlan,
@@ -142,15 +141,18 @@ describe('place in the ECT DAG', () => {
     for (const jti of ['task-order', 'task-inventory', 'task-shipping', 'task-payment']) {
       dag.insert({ jti, wid: 'wf-order-1001', iat: 1, iss: 'agent', exec_act: 'work', pred: [] });
     }
-    dag.insert(cpDagNode(checkpoint, checkpointClaims));
-    dag.insert(cpDagNode(circuitAnnouncement, announcementClaims));
-    dag.insert(cpDagNode(failureSignal, failureClaims));
-    dag.insert(cpDagNode(rollbackRequest, requestClaims));
-    dag.insert(cpDagNode(rollbackPlan, planClaims));
-    dag.insert(cpDagNode(compensationResult, compensationClaims));
-    dag.insert(cpDagNode(rollbackComplete, completeClaims));
+    dag.insert(dagNodeOf(checkpoint, checkpointClaims));
+    dag.insert(dagNodeOf(circuitAnnouncement, announcementClaims));
+    dag.insert(dagNodeOf(failureSignal, failureClaims));
+    dag.insert(dagNodeOf(rollbackRequest, requestClaims));
+    dag.insert(dagNodeOf(rollbackPlan, planClaims));
+    dag.insert(dagNodeOf(compensationResult, compensationClaims));
+    dag.insert(dagNodeOf(rollbackComplete, completeClaims));
     expect(dag.get('cp-done-0001')?.exec_act).toBe('cp.rollback-complete');
     expect(dag.get('cp-ckpt-0001')?.exec_act).toBe('cp.checkpoint');
+    expect(CASCADE_MESSAGE_TYPES.map((t) => t.dag?.execAct)).toEqual(
+      CASCADE_MESSAGE_TYPES.map((t) => t.name.replace(/^cp-/, 'cp.')),
+    );
     expect(dag.ancestors('cp-done-0001').sort()).toEqual(
       ['cp-comp-0001', 'cp-plan-0001', 'cp-req-0001', 'task-inventory', 'task-payment'].sort(),
     );

@@ -54,7 +54,7 @@ describe('rollback coordinator', () => {
     expect(complete.claims.pred[0]).toBe(plan.claims.jti);
     expect(complete.claims.pred.slice(1)).toEqual(results.map((r) => r.ok && r.claims.jti));
     for (const jti of [request.claims.jti, plan.claims.jti, complete.claims.jti]) expect(world.dag.has(jti)).toBe(true);
-    expect(world.dag.get(complete.claims.jti)?.exec_act).toBe('cp.rollback-complete');
+    expect(world.dag.get(complete.claims.jti)?.exec_act).toBe(rollbackComplete.dag!.execAct);
     expect(world.dag.ancestors(complete.claims.jti)).toContain('task-inventory');
   });
 

@@ -1,4 +1,5 @@
-import { cpError } from '@safety-net/cascade-prevention';
+import { bet } from '@safety-net/behavioral-verification';
+import { checkpoint as checkpointType, cpError } from '@safety-net/cascade-prevention';
 import { type DagNodeInput, EctDag, isSafetyNetError } from '@safety-net/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -36,7 +37,7 @@ function request(root_cause: string, extra: Partial<RollbackRequestInput> = {}):
 const supply = [
   node('inv', 'inventory', [], T0),
   node('ship', 'shipping', ['inv'], T0 + 1),
-  node('bet', 'monitor', ['ship'], T0 + 2, 'bv.bet.issue'),
+  node('bet', 'monitor', ['ship'], T0 + 2, bet.dag!.execAct),
   node('pay', 'payment', ['ship'], T0 + 2),
   node('note', 'notify', ['inv'], T0 + 3),
   node('done', 'payment', ['pay', 'bet', 'note'], T0 + 4),
@@ -280,7 +281,7 @@ describe('planRollback on random workflows (property)', () => {
           const nodes = raw.map((n, i) => ({
             ...n,
             iat: n.iat + (i % 3),
-            exec_act: kinds[i % kinds.length] === 'record' ? 'cp.checkpoint' : n.exec_act,
+            exec_act: kinds[i % kinds.length] === 'record' ? checkpointType.dag!.execAct : n.exec_act,
           }));
           const dag = EctDag.from(nodes, { clockSkewSeconds: 30 });
           const kind = new Map(nodes.map((n, i) => [n.jti, kinds[i % kinds.length]!]));

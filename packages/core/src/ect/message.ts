@@ -1,5 +1,6 @@
-import { base64UrlBytes, jsonValue, utf8Bytes } from '../messages/claim-codecs.js';
+import { base64UrlBytes, jsonValue } from '../messages/claim-codecs.js';
 import { defineMessageType } from '../messages/define.js';
+import { cwtLabels, DAG_LINK_LABELS } from '../messages/labels.js';
 import { type EctClaims, EctClaimsSchema } from './claims.js';
 
 /** The COSE `typ` of an ECT in CWT form (Safety Net profile; the draft defines only the JWT form). */
@@ -28,15 +29,9 @@ export const ect = defineMessageType<EctClaims>({
   // The reference implementations refuse an iat older than 15 minutes.
   timeDefaults: { maxAgeSeconds: 900 },
   labels: {
-    iss: 1,
-    aud: 3,
-    exp: 4,
-    nbf: 5,
-    iat: 6,
-    jti: [7, utf8Bytes],
-    wid: 'wid',
+    ...cwtLabels('iss', 'aud', 'exp', 'nbf', 'iat'),
+    ...DAG_LINK_LABELS,
     exec_act: 'exec_act',
-    pred: 'pred',
     inp_hash: ['inp_hash', base64UrlBytes],
     out_hash: ['out_hash', base64UrlBytes],
     ect_ext: ['ect_ext', jsonValue],

@@ -11,6 +11,7 @@ import { coseKeyThumbprint } from '../keys/index.js';
 import type { PrivateKey } from '../keys/types.js';
 import { assertFresh, type ClaimCheckOptions, checkClaims, parseClaims, replayEntry } from './claims-checks.js';
 import { type ClaimLabel, ClaimsLayout } from './claims-layout.js';
+import type { DagNodeDeclaration } from './dag-node.js';
 import { settle, settleAsync, type Verified, type VerifyResult } from './result.js';
 import type { TimeOptions } from './time.js';
 
@@ -21,16 +22,27 @@ export interface MessageTypeDefinition<T extends object> {
   /** Short name used by the CLI and vectors, e.g. `ect`. */
   readonly name: string;
   readonly description: string;
-  /** The COSE `typ` (RFC 9596) of the CBOR form. */
-  readonly typ: string;
-  /** The JOSE form, where the type has one: its `typ`, and legacy values still accepted. */
-  readonly jwt?: { readonly typ: string; readonly acceptTyp?: readonly string[] };
+  /** The COSE `typ` (RFC 9596) of the CBOR form. Default: `application/<name>+cwt`. */
+  readonly typ?: string;
+  /**
+   * The JOSE form: its `typ` (default `<name>+jwt`) and legacy values still accepted; `false` for a type without
+   * one. Default: a JOSE form with the default `typ`.
+   */
+  readonly jwt?: false | { readonly typ?: string; readonly acceptTyp?: readonly string[] };
   /** The single source of truth for the claims. */
   readonly schema: z.ZodType<T>;
   /** CBOR label for every claim the schema knows (registered CWT claims use their integer labels). */
   readonly labels: { readonly [K in keyof T]-?: ClaimLabel };
   /** Time rules the type's draft prescribes (e.g. the ECT's 15-minute `iat` age); callers may override them. */
   readonly timeDefaults?: TimeOptions;
+  /** Present when every message of the type is a node of the ECT DAG (see `dagNodeOf`). */
+  readonly dag?: DagNodeDeclaration<T>;
+}
+
+/** The JOSE form of a message type. */
+export interface JwtForm {
+  readonly typ: string;
+  readonly acceptTyp?: readonly string[];
 }
 
 /** Options for {@link MessageType.sign}. */
@@ -59,18 +71,23 @@ export class MessageType<T extends object> {
   readonly name: string;
   readonly description: string;
   readonly typ: string;
-  readonly jwt: MessageTypeDefinition<T>['jwt'];
+  /** The JOSE form, if the type has one. */
+  readonly jwt: JwtForm | undefined;
   readonly schema: z.ZodType<T>;
   readonly timeDefaults: TimeOptions;
+  /** How messages of the type appear in the ECT DAG, if they are nodes of it. */
+  readonly dag: DagNodeDeclaration<T> | undefined;
   readonly #layout: ClaimsLayout;
 
   constructor(definition: MessageTypeDefinition<T>) {
     this.name = definition.name;
     this.description = definition.description;
-    this.typ = definition.typ;
-    this.jwt = definition.jwt;
+    this.typ = definition.typ ?? `application/${definition.name}+cwt`;
+    const jwt = definition.jwt ?? {};
+    this.jwt = jwt === false ? undefined : { ...jwt, typ: jwt.typ ?? `${definition.name}+jwt` };
     this.schema = definition.schema;
     this.timeDefaults = definition.timeDefaults ?? {};
+    this.dag = definition.dag;
     this.#layout = new ClaimsLayout(definition.labels as Record<string, ClaimLabel>, this.name);
   }
 

@@ -1,14 +1,17 @@
 export { base64UrlBytes, type ClaimCodec, jsonValue, utf8Bytes } from './claim-codecs.js';
 export { type ClaimCheckOptions, parseClaims } from './claims-checks.js';
+export { type DagLinkClaims, type DagNodeDeclaration, dagNodeOf } from './dag-node.js';
 export {
   type ClaimLabel,
   defineMessageType,
+  type JwtForm,
   type MessageSignOptions,
   MessageType,
   type MessageTypeDefinition,
   type MessageVerifyOptions,
 } from './define.js';
 export { type JwtSignOptions, MAX_JWS_LENGTH, signJwt, verifyJwt } from './jwt.js';
+export { CWT_LABELS, cwtLabels, DAG_LINK_LABELS } from './labels.js';
 export { type AnyMessageType, MessageTypeRegistry } from './registry.js';
 export { MemoryReplayCache, type ReplayCache } from './replay.js';
 export type { Verified, VerifyResult } from './result.js';
