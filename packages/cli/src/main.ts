@@ -1,5 +1,5 @@
 import type { MessageTypeRegistry } from '@safety-net/core';
-import { version } from '../package.json' with { type: 'json' };
+import packageJson from '../package.json' with { type: 'json' };
 import { type CliIo, FileAccessError } from './io.js';
 import { USAGE, UsageError } from './usage.js';
 
@@ -65,7 +65,7 @@ async function dispatch(argv: readonly string[], io: CliIo, options: MainOptions
   const [command, ...args] = argv;
   if (command === undefined) throw new UsageError('no command given');
   if (command === '--version') {
-    io.stdout(version);
+    io.stdout(packageJson.version);
     return 0;
   }
   if (['help', '--help', '-h'].includes(command) || args.includes('--help') || args.includes('-h')) {
