@@ -10,6 +10,7 @@ import { breakerGroup } from './cascade-breaker.js';
 import { dagCases } from './dag.js';
 import { type BenchCase, type CaseResult, measureGroup } from './harness.js';
 import { type BenchGroup, signingGroups } from './signing.js';
+import { startupGroup } from './startup.js';
 
 /** Which cases to run: all, or those whose name contains one of the filters. */
 export type CaseFilter = (c: BenchCase | { name: string }) => boolean;
@@ -35,6 +36,7 @@ export const GROUPS: Readonly<Record<string, (selected: CaseFilter) => Promise<R
   harness: groupsOf(harnessGroup),
   breaker: groupsOf(breakerGroup),
   cascade: groupsOf(cascadeGroup),
+  startup: groupsOf(startupGroup),
 };
 
 /** The filter for case-name substrings: no substrings selects everything. */

@@ -4,7 +4,8 @@
  *
  * @packageDocumentation
  */
-export { type CliIo, FileAccessError, type MemoryIo, memoryIo } from './io.js';
+export { type CliIo, FileAccessError, FileTooLargeError } from './io.js';
 export { type MainOptions, main } from './main.js';
+export { type MemoryIo, memoryIo } from './memory-io.js';
 export { nodeIo } from './node-io.js';
 export { USAGE } from './usage.js';

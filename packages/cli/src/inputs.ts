@@ -1,5 +1,5 @@
 import { COSE_SIGN_TAG, decodeCbor, fromHex, fromUtf8, type Key, keyFromJwk, snError, Tagged } from '@safety-net/core';
-import type { CliIo } from './io.js';
+import { type CliIo, FileTooLargeError } from './io.js';
 
 /** Largest key file read (64 KiB). */
 export const MAX_KEY_FILE_BYTES = 65_536;
@@ -16,6 +16,16 @@ export type MessageInput =
 const JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
 const HEX = /^[0-9a-fA-F\s]+$/;
 
+/** The bytes of a file; one over `maxBytes` is `ERR_INPUT_TOO_LARGE`. */
+function readBytes(io: CliIo, path: string, maxBytes: number): Uint8Array {
+  try {
+    return io.readFile(path, maxBytes);
+  } catch (e) {
+    if (e instanceof FileTooLargeError) throw snError('ERR_INPUT_TOO_LARGE', e.message);
+    throw e;
+  }
+}
+
 /** Text of a file, or undefined when it is not UTF-8. */
 function textOf(bytes: Uint8Array): string | undefined {
   try {
@@ -30,7 +40,7 @@ function textOf(bytes: Uint8Array): string | undefined {
  * binary COSE. Text is trimmed first, so files written by `sign > file` work.
  */
 export function readMessage(io: CliIo, path: string): MessageInput {
-  const bytes = io.readFile(path, MAX_MESSAGE_FILE_BYTES);
+  const bytes = readBytes(io, path, MAX_MESSAGE_FILE_BYTES);
   if (bytes.length === 0) throw snError('ERR_INPUT_INVALID', `${path} is empty`);
   const text = textOf(bytes)?.trim();
   if (text !== undefined && JWS.test(text)) return { form: 'jws', token: text };
@@ -40,7 +50,7 @@ export function readMessage(io: CliIo, path: string): MessageInput {
 
 /** Parses a JSON file; `code` is the error for content that is not UTF-8 JSON. */
 function readJson(io: CliIo, path: string, maxBytes: number, code: 'ERR_KEY_INVALID' | 'ERR_CLAIMS_INVALID'): unknown {
-  const text = textOf(io.readFile(path, maxBytes));
+  const text = textOf(readBytes(io, path, maxBytes));
   if (text === undefined) throw snError(code, `${path} is not UTF-8`);
   try {
     return JSON.parse(text);

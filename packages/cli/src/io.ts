@@ -1,5 +1,7 @@
 import type { VectorFiles } from '@safety-net/conformance';
-import { type Clock, type RandomSource, snError } from '@safety-net/core';
+import type { Clock, RandomSource } from '@safety-net/core';
+
+// Type imports only: the command's start (`--help`, `--version`) loads no package; each command loads what it needs.
 
 /**
  * Everything the command touches outside itself. `main` takes one, so that every command runs in-process in tests
@@ -11,8 +13,8 @@ export interface CliIo extends VectorFiles {
   /** Writes one line to standard error. */
   stderr(line: string): void;
   /**
-   * The bytes of a file. Throws {@link FileAccessError} when it cannot be read, and `ERR_INPUT_TOO_LARGE` when it
-   * is longer than `maxBytes` (checked before it is read).
+   * The bytes of a file. Throws {@link FileAccessError} when it cannot be read, and {@link FileTooLargeError} when
+   * it is longer than `maxBytes` (checked before it is read; the command reports `ERR_INPUT_TOO_LARGE`).
    */
   readFile(path: string, maxBytes: number): Uint8Array;
   /** Every `.json` file under `dir`, recursively, as paths that `readFile` accepts, sorted. */
@@ -33,57 +35,13 @@ export class FileAccessError extends Error {
   }
 }
 
-/** An in-memory {@link CliIo}, with what the command printed. */
-export interface MemoryIo extends CliIo {
-  /** The files, by name; add or replace entries to feed one command's output to the next. */
-  readonly files: Record<string, string | Uint8Array>;
-  /** Lines written to standard output. */
-  readonly out: string[];
-  /** Lines written to standard error. */
-  readonly err: string[];
-}
-
-/**
- * A {@link CliIo} over a map of file names to contents (text or bytes), collecting the output. For tests and for
- * running the command inside another program. Directories are the `/`-separated prefixes of the names.
- *
- * @example
- * ```ts
- * const io = memoryIo({ 'msg.hex': 'd28443a10126a0…' });
- * await main(['inspect', 'msg.hex'], io);
- * io.out; // the lines inspect printed
- * ```
- */
-export function memoryIo(
-  files: Readonly<Record<string, string | Uint8Array>> = {},
-  options: { clock?: Clock; random?: RandomSource } = {},
-): MemoryIo {
-  const store: Record<string, string | Uint8Array> = { ...files };
-  const out: string[] = [];
-  const err: string[] = [];
-  const encoder = new TextEncoder();
-  const isDirectory = (path: string) => path === '.' || Object.keys(store).some((n) => n.startsWith(`${path}/`));
-  return {
-    files: store,
-    out,
-    err,
-    ...options,
-    stdout: (line) => out.push(line),
-    stderr: (line) => err.push(line),
-    readFile(path, maxBytes) {
-      if (!Object.hasOwn(store, path)) throw new FileAccessError(path);
-      const content = store[path]!;
-      const bytes = typeof content === 'string' ? encoder.encode(content) : content;
-      if (bytes.length > maxBytes) throw snError('ERR_INPUT_TOO_LARGE', `${path} is over ${maxBytes} bytes`);
-      return bytes;
-    },
-    listJsonFiles: (dir) => {
-      if (!isDirectory(dir)) throw new FileAccessError(dir);
-      const prefix = dir === '.' ? '' : `${dir}/`;
-      return Object.keys(store)
-        .filter((n) => n.startsWith(prefix) && n.endsWith('.json'))
-        .sort();
-    },
-    isDirectory,
-  };
+/** A file longer than the reader allows: the command reports it as `ERR_INPUT_TOO_LARGE` (exit 1). */
+export class FileTooLargeError extends Error {
+  constructor(
+    readonly path: string,
+    readonly maxBytes: number,
+  ) {
+    super(`${path} is over ${maxBytes} bytes`);
+    this.name = 'FileTooLargeError';
+  }
 }

@@ -1,16 +1,14 @@
-import { defaultRegistry } from '@safety-net/conformance';
-import { isSafetyNetError, type MessageTypeRegistry } from '@safety-net/core';
-import { inspectCommand } from './commands/inspect.js';
-import { keygenCommand } from './commands/keygen.js';
-import { signCommand } from './commands/sign.js';
-import { vectorsCommand } from './commands/vectors.js';
-import { verifyCommand } from './commands/verify.js';
+import type { MessageTypeRegistry } from '@safety-net/core';
+import packageJson from '../package.json' with { type: 'json' };
 import { type CliIo, FileAccessError } from './io.js';
 import { USAGE, UsageError } from './usage.js';
 
+// Only this file, the usage text and the io types load when the command starts: each command, the message-type
+// registry and core itself are imported when a command needs them, so that `--help` and `--version` answer at once.
+
 /** Options for {@link main}. */
 export interface MainOptions {
-  /** Message types `--type` and `message-*` vectors may name. Default: {@link defaultRegistry}. */
+  /** Message types `--type` and `message-*` vectors may name. Default: @safety-net/conformance's `defaultRegistry`. */
   registry?: MessageTypeRegistry;
 }
 
@@ -34,12 +32,13 @@ function describe(e: unknown): string {
 }
 
 /** Prints a failure the way the exit status says: usage (2), Safety Net error (1), anything else (1). */
-function report(e: unknown, io: CliIo): number {
+async function report(e: unknown, io: CliIo): Promise<number> {
   if (e instanceof UsageError || e instanceof FileAccessError) {
     io.stderr(`safety-net: ${oneLine(e.message)}`);
     io.stderr(USAGE);
     return 2;
   }
+  const { isSafetyNetError } = await import('@safety-net/core');
   if (isSafetyNetError(e)) {
     io.stderr(`${e.code}: ${oneLine(e.message)}`);
     return 1;
@@ -48,33 +47,34 @@ function report(e: unknown, io: CliIo): number {
   return 1;
 }
 
-async function dispatch(argv: readonly string[], io: CliIo, registry: MessageTypeRegistry): Promise<number> {
+/** A command, loaded on first use; `registry` resolves the message types for those that name one. */
+type Command = (args: readonly string[], io: CliIo, registry: () => Promise<MessageTypeRegistry>) => Promise<number>;
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  keygen: async (args, io) => (await import('./commands/keygen.js')).keygenCommand(args, io),
+  sign: async (args, io, registry) => (await import('./commands/sign.js')).signCommand(args, io, await registry()),
+  verify: async (args, io, registry) =>
+    (await import('./commands/verify.js')).verifyCommand(args, io, await registry()),
+  inspect: async (args, io, registry) =>
+    (await import('./commands/inspect.js')).inspectCommand(args, io, await registry()),
+  vectors: async (args, io, registry) =>
+    (await import('./commands/vectors.js')).vectorsCommand(args, io, await registry()),
+};
+
+async function dispatch(argv: readonly string[], io: CliIo, options: MainOptions): Promise<number> {
   const [command, ...args] = argv;
   if (command === undefined) throw new UsageError('no command given');
-  if (
-    command === 'help' ||
-    args.includes('--help') ||
-    args.includes('-h') ||
-    command === '--help' ||
-    command === '-h'
-  ) {
+  if (command === '--version') {
+    io.stdout(packageJson.version);
+    return 0;
+  }
+  if (['help', '--help', '-h'].includes(command) || args.includes('--help') || args.includes('-h')) {
     io.stdout(USAGE);
     return 0;
   }
-  switch (command) {
-    case 'keygen':
-      return keygenCommand(args, io);
-    case 'sign':
-      return signCommand(args, io, registry);
-    case 'verify':
-      return verifyCommand(args, io, registry);
-    case 'inspect':
-      return inspectCommand(args, io, registry);
-    case 'vectors':
-      return vectorsCommand(args, io, registry);
-    default:
-      throw new UsageError(`unknown command ${command}`);
-  }
+  if (!Object.hasOwn(COMMANDS, command)) throw new UsageError(`unknown command ${command}`);
+  const registry = async () => options.registry ?? (await import('@safety-net/conformance')).defaultRegistry();
+  return COMMANDS[command]!(args, io, registry);
 }
 
 /**
@@ -90,8 +90,8 @@ async function dispatch(argv: readonly string[], io: CliIo, registry: MessageTyp
  */
 export async function main(argv: readonly string[], io: CliIo, options: MainOptions = {}): Promise<number> {
   try {
-    return await dispatch(argv, io, options.registry ?? defaultRegistry());
+    return await dispatch(argv, io, options);
   } catch (e) {
-    return report(e, io);
+    return await report(e, io);
   }
 }

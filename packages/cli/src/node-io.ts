@@ -1,7 +1,6 @@
 import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { snError } from '@safety-net/core';
-import { type CliIo, FileAccessError } from './io.js';
+import { type CliIo, FileAccessError, FileTooLargeError } from './io.js';
 
 /** Opens a file, or reports it as unreadable; other failures are not expected here and propagate. */
 function open(path: string): number {
@@ -18,7 +17,7 @@ function readBounded(path: string, maxBytes: number): Uint8Array {
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new FileAccessError(path);
-    if (stat.size > maxBytes) throw snError('ERR_INPUT_TOO_LARGE', `${path} is over ${maxBytes} bytes`);
+    if (stat.size > maxBytes) throw new FileTooLargeError(path, maxBytes);
     const buffer = new Uint8Array(stat.size);
     let filled = 0;
     while (filled < buffer.length) {

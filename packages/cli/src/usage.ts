@@ -1,5 +1,6 @@
 /** The command's help text, printed for `--help` and after every usage error. */
 export const USAGE = `Usage: safety-net <command> [options]
+       safety-net --help | --version
 
 Commands:
   keygen --alg <EdDSA|Ed25519|ES256|ES384|ES512> [--kid <text>|--kid thumbprint]
@@ -12,8 +13,8 @@ Commands:
   inspect <file>
       Shows the message type, headers and claims of a message without verifying anything.
   vectors [dir]
-      Runs every conformance vector under dir (default: spec-vectors of the enclosing repository) with both
-      crypto backends; the last line is "N passed, N failed".
+      Runs every conformance vector under dir (default: the vectors published with @safety-net/conformance)
+      with both crypto backends; the last line is "N passed, N failed".
 
 Exit status: 0 success, 1 verification or input failure (stderr: "<ERR_CODE>: <message>"), 2 usage error.`;
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { defineMessageType, MessageTypeRegistry } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -11,9 +12,16 @@ describe('safety-net (dispatch)', () => {
     }
   });
 
+  it('prints the package version for --version (exit 0)', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(await run(['--version'])).toMatchObject({ status: 0, out: [version], err: [] });
+  });
+
   it('refuses no command or an unknown one (exit 2)', async () => {
     expectUsage(await run([]));
     expectUsage(await run(['frobnicate']));
+    expectUsage(await run(['toString']));
   });
 
   it('turns a defect into ERR_INTERNAL on one line, exit 1, without a stack trace', async () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,14 @@ describe('the safety-net process', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^ERR_CBOR_TRUNCATED: [^\n]*\n$/);
+  });
+
+  it('answers --help with the usage and --version with the package version, exit 0', () => {
+    const help = command('--help');
+    expect(help).toMatchObject({ status: 0, stderr: '' });
+    expect(help.stdout).toMatch(/^Usage: safety-net <command>/);
+    const { version } = JSON.parse(readFileSync(join(root, 'packages/cli/package.json'), 'utf8'));
+    expect(command('--version')).toEqual({ status: 0, stdout: `${version}\n`, stderr: '' });
   });
 
   it('exits 2 with the usage on a usage error, and 0 with the JWK on keygen', () => {

@@ -1,5 +1,16 @@
 import { availableBackends } from '@safety-net/conformance';
-import { encodeCbor, keyToJwk, publicKeyOf, signSign, signSign1, toHex, utf8 } from '@safety-net/core';
+import {
+  algorithmByName,
+  encodeCbor,
+  keyToJwk,
+  nobleBackend,
+  publicKeyOf,
+  signSign,
+  signSign1,
+  toBase64Url,
+  toHex,
+  utf8,
+} from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
 import { readSharedJson, SHARED_MISSING, sharedPath } from '../../../test-support/shared.js';
 import { ectClaims, expectFailure, expectUsage, jwkFiles, NOW, run, testKey } from './helpers.js';
@@ -71,6 +82,23 @@ describe('safety-net verify (generic)', () => {
     const parts = token.split('.');
     const bad = `${parts[0]}.${parts[1]}.${parts[2]!.startsWith('A') ? 'B' : 'A'}${parts[2]!.slice(1)}`;
     expectFailure(await run(['verify', '--key', 'k.json', 't'], { ...pub, t: bad }), 'ERR_JOSE_BAD_SIGNATURE');
+  });
+
+  it("refuses a JWS whose alg is unsupported with core's code, for a generic and a typed verify", async () => {
+    // Core's JWS checks are the CLI's: a name outside the table, and a pair jose cannot do (EdDSA over Ed448).
+    const ed448 = testKey('Ed448');
+    const jws = (alg: string, signer: typeof ed448) => {
+      const input = `${toBase64Url(utf8(JSON.stringify({ alg, typ: 'exec+jwt' })))}.${toBase64Url(utf8(JSON.stringify(ectClaims())))}`;
+      return `${input}.${toBase64Url(nobleBackend.sign(algorithmByName('EdDSA'), signer, utf8(input)))}`;
+    };
+    const files = { ...pub, 'ed448.json': jwkFiles(ed448).public, hs: jws('HS256', key), ed: jws('EdDSA', ed448) };
+    for (const [keyFile, m] of [
+      ['k.json', 'hs'],
+      ['ed448.json', 'ed'],
+    ]) {
+      expectFailure(await run(['verify', '--key', keyFile!, m!], files), 'ERR_JOSE_ALG_UNSUPPORTED');
+      expectFailure(await run(['verify', '--type', 'ect', '--key', keyFile!, m!], files), 'ERR_JOSE_ALG_UNSUPPORTED');
+    }
   });
 
   it('verifies a COSE_Sign when every signature verifies with one of the --key files', async () => {

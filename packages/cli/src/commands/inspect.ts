@@ -3,6 +3,8 @@ import {
   algorithmById,
   cborDiagnostic,
   decodeCbor,
+  decodeJwsHeader,
+  decodeJwsPayload,
   decodeSign,
   decodeSign1,
   fromUtf8,
@@ -15,7 +17,6 @@ import {
 import { parseCommand } from '../args.js';
 import { isCoseSign, readMessage } from '../inputs.js';
 import type { CliIo } from '../io.js';
-import { jwsHeader, jwsPayload } from '../jws.js';
 import { renderPayload } from '../render.js';
 
 /** First line of every inspection, so that nobody mistakes it for a verification. */
@@ -101,9 +102,9 @@ function inspectCose(bytes: Uint8Array, registry: MessageTypeRegistry): string[]
 }
 
 function inspectJws(token: string, registry: MessageTypeRegistry): string[] {
-  const header = jwsHeader(token);
+  const header = decodeJwsHeader(token);
   const type = registry.byTyp(header.typ);
-  const payload = jwsPayload(token);
+  const payload = decodeJwsPayload(token);
   const signature = token.split('.')[2]!;
   return [
     'format: compact JWS',

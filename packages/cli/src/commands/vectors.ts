@@ -1,3 +1,4 @@
+import { publishedVectorDir, runVectorDir } from '@safety-net/conformance';
 import type { MessageTypeRegistry } from '@safety-net/core';
 import { parseCommand } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -14,7 +15,6 @@ export async function vectorsCommand(
   registry: MessageTypeRegistry,
 ): Promise<number> {
   const { positionals } = parseCommand('vectors', args, {}, { min: 0, max: 1 });
-  const { publishedVectorDir, runVectorDir } = await import('@safety-net/conformance');
   const dir = positionals[0] ?? publishedVectorDir();
   if (!io.isDirectory(dir)) {
     throw new UsageError(positionals[0] ? `vectors: ${dir} is not a directory` : 'vectors: no published vectors here');

@@ -1,6 +1,7 @@
 import {
   type AnyMessageType,
   type Clock,
+  decodeJwsPayload,
   decodeSign1,
   fixedClock,
   fromHex,
@@ -10,6 +11,7 @@ import {
   type MessageTypeRegistry,
   publicKeyOf,
   systemClock,
+  verifyCompactJws,
   verifyJwt,
   verifySign,
   verifySign1,
@@ -17,7 +19,6 @@ import {
 import { parseCommand } from '../args.js';
 import { isCoseSign, type MessageInput, readKey, readMessage } from '../inputs.js';
 import type { CliIo } from '../io.js';
-import { jwsPayload, verifyCompactJws } from '../jws.js';
 import { messageTypeByName } from '../registry.js';
 import { renderPayload } from '../render.js';
 import { UsageError } from '../usage.js';
@@ -62,7 +63,7 @@ async function verifyTyped(
       ? await verifyJwt(type, message.token, options)
       : await type.verifyAsync(message.bytes, options);
   if (!result.ok) throw result.error;
-  return message.form === 'jws' ? jwsPayload(message.token) : decodeSign1(message.bytes).payload!;
+  return message.form === 'jws' ? decodeJwsPayload(message.token) : decodeSign1(message.bytes).payload!;
 }
 
 function parseNow(text: string | undefined, io: CliIo): Clock {

@@ -10,7 +10,15 @@ export {
   type MessageTypeDefinition,
   type MessageVerifyOptions,
 } from './define.js';
-export { type JwtSignOptions, MAX_JWS_LENGTH, signJwt, verifyJwt } from './jwt.js';
+export {
+  decodeJwsHeader,
+  decodeJwsPayload,
+  type JwtSignOptions,
+  MAX_JWS_LENGTH,
+  signJwt,
+  verifyCompactJws,
+  verifyJwt,
+} from './jwt.js';
 export { CWT_LABELS, cwtLabels, DAG_LINK_LABELS } from './labels.js';
 export { type AnyMessageType, MessageTypeRegistry } from './registry.js';
 export { MemoryReplayCache, type ReplayCache } from './replay.js';

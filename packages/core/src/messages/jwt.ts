@@ -3,7 +3,7 @@ import { DEFAULT_DECODE_LIMITS } from '../cbor/options.js';
 import { signingAlgorithm } from '../cose/algorithm.js';
 import { type AlgorithmInfo, algorithmById, algorithmByJoseName } from '../crypto/algorithms.js';
 import { isSafetyNetError, snError } from '../errors/index.js';
-import { assertKeyFitsAlgorithm, jwkThumbprint, keyToJwk } from '../keys/index.js';
+import { assertKeyFitsAlgorithm, jwkThumbprint, keyToJwk, publicKeyOf } from '../keys/index.js';
 import type { Key, PrivateKey, PublicKey } from '../keys/types.js';
 import { fromBase64Url, fromUtf8, utf8 } from '../util/bytes.js';
 import { assertFresh, checkClaims, replayEntry } from './claims-checks.js';
@@ -26,7 +26,10 @@ function joseKey(key: Key, alg: AlgorithmInfo): Promise<CryptoKey> {
   let imported = byAlg.get(alg.jose);
   if (!imported) {
     const jwk = keyToJwk(key, { includePrivate: key.type === 'private' });
-    imported = importJWK(jwk, alg.jose) as Promise<CryptoKey>;
+    // jose (Web Crypto) lacks some pairs our table has, e.g. EdDSA over Ed448: that is an unsupported JWS alg here.
+    imported = (importJWK(jwk, alg.jose) as Promise<CryptoKey>).catch((e: unknown) => {
+      throw snError('ERR_JOSE_ALG_UNSUPPORTED', `${alg.jose} with a ${key.curve} key`, { cause: e });
+    });
     byAlg.set(alg.jose, imported);
   }
   return imported;
@@ -61,8 +64,12 @@ export async function signJwt<T extends object>(
     .sign(await joseKey(key, alg));
 }
 
-/** The JOSE header, parsed by us first so that typ, alg and kid are checked before any key is touched. */
-function readHeader(token: string): { alg: AlgorithmInfo; typ: unknown; kid: Uint8Array | undefined } {
+/**
+ * The protected header of a compact JWS as a JSON object, not checked any further (`ERR_JOSE_MALFORMED` when the
+ * token is not three parts or the header is not base64url JSON of an object). For looking inside a token, as
+ * `safety-net inspect` does; verification checks the header itself.
+ */
+export function decodeJwsHeader(token: string): Record<string, unknown> {
   const parts = token.split('.');
   if (parts.length !== 3) throw snError('ERR_JOSE_MALFORMED', 'not three base64url parts');
   let parsed: StrictJsonResult;
@@ -76,7 +83,21 @@ function readHeader(token: string): { alg: AlgorithmInfo; typ: unknown; kid: Uin
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     throw snError('ERR_JOSE_MALFORMED', 'header is not an object');
   }
-  const h = header as Record<string, unknown>;
+  return header as Record<string, unknown>;
+}
+
+/** The payload bytes of a compact JWS (its second part), not verified; `ERR_JOSE_MALFORMED` when not base64url. */
+export function decodeJwsPayload(token: string): Uint8Array {
+  try {
+    return fromBase64Url(token.split('.')[1] ?? '');
+  } catch (e) {
+    throw snError('ERR_JOSE_MALFORMED', 'payload is not base64url', { cause: e });
+  }
+}
+
+/** The JOSE header, parsed by us first so that typ, alg and kid are checked before any key is touched. */
+function readHeader(token: string): { alg: AlgorithmInfo; typ: unknown; kid: Uint8Array | undefined } {
+  const h = decodeJwsHeader(token);
   let alg: AlgorithmInfo;
   try {
     alg = algorithmByJoseName(String(h.alg));
@@ -87,6 +108,42 @@ function readHeader(token: string): { alg: AlgorithmInfo; typ: unknown; kid: Uin
   if (h.crit !== undefined) throw snError('ERR_JOSE_MALFORMED', 'crit names unsupported extensions');
   if (h.kid !== undefined && typeof h.kid !== 'string') throw snError('ERR_JOSE_MALFORMED', 'kid is not a string');
   return { alg, typ: h.typ, kid: typeof h.kid === 'string' ? utf8(h.kid) : undefined };
+}
+
+/**
+ * The algorithm a JWS `alg` header means for `key`: a key restricted to a COSE-only algorithm (ESP256) signs JOSE
+ * under that algorithm's JOSE name (ES256), so such a header means the key's own algorithm.
+ */
+function algorithmForKey(named: AlgorithmInfo, key: Key): AlgorithmInfo {
+  const restricted = key.alg !== undefined ? algorithmById(key.alg) : undefined;
+  return restricted?.jose === named.jose ? restricted : named;
+}
+
+/** The signature check under `key` (which must fit `alg`), via jose; returns the payload. */
+async function checkJwsSignature(token: string, key: PublicKey, alg: AlgorithmInfo): Promise<Uint8Array> {
+  assertKeyFitsAlgorithm(key, alg, { profile: true });
+  try {
+    return (await compactVerify(token, await joseKey(key, alg), { algorithms: [alg.jose] })).payload;
+  } catch (e) {
+    throw joseFailure(e);
+  }
+}
+
+/**
+ * Generic RFC 7515 verification of a compact JWS that names no message type, with one key (its public part):
+ * the header checks of {@link verifyJwt} (`alg` from the algorithm table, no `crit`, a text `kid`, the key fits
+ * `alg`), then the signature. Throws the Safety Net error; returns the payload and the algorithm.
+ *
+ * @example
+ * ```ts
+ * const { payload } = await verifyCompactJws(token, publicKey);
+ * ```
+ */
+export async function verifyCompactJws(token: string, key: Key): Promise<{ payload: Uint8Array; alg: AlgorithmInfo }> {
+  if (token.length > MAX_JWS_LENGTH) throw snError('ERR_INPUT_TOO_LARGE', `JWS over ${MAX_JWS_LENGTH} characters`);
+  const { alg: named } = readHeader(token);
+  const alg = algorithmForKey(named, key);
+  return { payload: await checkJwsSignature(token, publicKeyOf(key), alg), alg };
 }
 
 /** The `iss` the (not yet verified) payload names, for the key resolver; the signature then binds the two. */
@@ -156,16 +213,8 @@ export async function verifyJwt<T extends object>(
     const maxDepth = options.decode?.maxDepth ?? DEFAULT_DECODE_LIMITS.maxDepth;
     const issuer = options.issuer ?? claimedIssuer(token, maxDepth);
     const key: PublicKey = 'resolve' in options.key ? options.key.resolve({ kid, alg: named, issuer }) : options.key;
-    // A key restricted to a COSE-only algorithm (ESP256) signs JOSE under that algorithm's JOSE name (ES256).
-    const restricted = key.alg !== undefined ? algorithmById(key.alg) : undefined;
-    const alg = restricted?.jose === named.jose ? restricted : named;
-    assertKeyFitsAlgorithm(key, alg, { profile: true });
-    let payload: Uint8Array;
-    try {
-      ({ payload } = await compactVerify(token, await joseKey(key, alg), { algorithms: [alg.jose] }));
-    } catch (e) {
-      throw joseFailure(e);
-    }
+    const alg = algorithmForKey(named, key);
+    const payload = await checkJwsSignature(token, key, alg);
     let raw: StrictJsonResult;
     try {
       raw = parseStrictJson(fromUtf8(payload), maxDepth);

@@ -1,5 +1,7 @@
 import {
   type AnyErrorCode,
+  decodeJwsHeader,
+  decodeJwsPayload,
   ect,
   keyToJwk,
   MemoryReplayCache,
@@ -7,6 +9,7 @@ import {
   signJwt,
   toBase64Url,
   utf8,
+  verifyCompactJws,
   verifyJwt,
 } from '@safety-net/core';
 import fc from 'fast-check';
@@ -139,6 +142,32 @@ describe('ECT JWT form', () => {
       expect(codeOf(await verifyJwt(ect, await make(), { key: pub, clock }))).toBe(code);
     });
   }
+
+  it('answers an alg/key pair jose cannot do (EdDSA over Ed448) with ERR_JOSE_ALG_UNSUPPORTED, signing and verifying', async () => {
+    const ed448 = testKey('Ed448');
+    await expect(signJwt(ect, ectClaims(), ed448)).rejects.toMatchObject({ code: 'ERR_JOSE_ALG_UNSUPPORTED' });
+    const token = await signJwt(ect, ectClaims(), testKey('Ed25519'));
+    expect(codeOf(await verifyJwt(ect, token, { key: publicKeyOf(ed448), clock }))).toBe('ERR_JOSE_ALG_UNSUPPORTED');
+    await expect(verifyCompactJws(token, ed448)).rejects.toMatchObject({ code: 'ERR_JOSE_ALG_UNSUPPORTED' });
+  });
+
+  it('verifyCompactJws: the checks of verifyJwt without a message type, on the public part of the key', async () => {
+    const key = testKey('Ed25519');
+    const token = await signJwt(ect, ectClaims(), key);
+    const { payload, alg } = await verifyCompactJws(token, key);
+    expect(JSON.parse(new TextDecoder().decode(payload))).toEqual(ectClaims());
+    expect(alg.name).toBe('EdDSA');
+    expect(decodeJwsHeader(token)).toMatchObject({ alg: 'EdDSA', typ: 'exec+jwt' });
+    expect(decodeJwsPayload(token)).toEqual(payload);
+    for (const [bad, code] of [
+      [tamper(token), 'ERR_JOSE_BAD_SIGNATURE'],
+      [`${b64json({ alg: 'HS256' })}.${b64json({})}.AAAA`, 'ERR_JOSE_ALG_UNSUPPORTED'],
+      [`${b64json({ alg: 'EdDSA', crit: ['x'] })}.${b64json({})}.AAAA`, 'ERR_JOSE_MALFORMED'],
+      ['abc.def', 'ERR_JOSE_MALFORMED'],
+    ] as const) {
+      await expect(verifyCompactJws(bad, key)).rejects.toMatchObject({ code });
+    }
+  });
 
   it('detects replays', async () => {
     const replay = new MemoryReplayCache();
