@@ -1,10 +1,10 @@
 import { ectHash, generateKey, seededRandom } from '@safety-net/core';
+import { NOW } from '../../../../test-support/time.js';
 import type { BehavioralProfileInput } from '../../src/messages/behavioral-profile.js';
 import type { ObservationClaims } from '../../src/messages/observation.js';
 import type { PerformanceProfileClaims } from '../../src/messages/performance-profile.js';
 
-/** 2026-03-01T00:00:00Z, the fixed "now" of these tests. */
-export const NOW = 1_772_323_200;
+export { NOW } from '../../../../test-support/time.js';
 export const NOW_MS = NOW * 1000;
 
 export const operatorKey = generateKey('Ed25519', seededRandom('bv-test-operator'));

@@ -1,4 +1,5 @@
 import { ectHash, generateKey, seededRandom } from '@safety-net/core';
+import { NOW } from '../../../../test-support/time.js';
 import type {
   CheckpointClaims,
   CircuitAnnouncementClaims,
@@ -9,8 +10,7 @@ import type {
   RollbackRequestClaims,
 } from '../../src/messages/index.js';
 
-/** 2026-03-01T00:00:00Z, the fixed "now" of these tests. */
-export const NOW = 1_772_323_200;
+export { NOW } from '../../../../test-support/time.js';
 export const NOW_MS = NOW * 1000;
 
 export const hostKey = generateKey('Ed25519', seededRandom('cp-test-host'));

@@ -12,9 +12,8 @@ import {
 import fc from 'fast-check';
 import { CompactSign, importJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { resultCode } from '../../../../test-support/codes.js';
 import { clock, ectClaims, NOW_S, testKey } from './fixtures.js';
-
-const codeOf = (r: { ok: boolean; error?: { code: AnyErrorCode } }) => (r.ok ? 'ok' : r.error!.code);
 
 async function joseSigned(header: Record<string, unknown>, payload: unknown, curve: 'Ed25519' | 'P-256' = 'Ed25519') {
   const k = testKey(curve);
@@ -38,7 +37,7 @@ describe('ECT JWT form', () => {
       expect(payload).toEqual(ectClaims());
       expect(protectedHeader.kid).toBe(`key-${curve}`);
       const ours = await verifyJwt(ect, token, { key: publicKeyOf(k), clock });
-      expect(codeOf(ours)).toBe('ok');
+      expect(resultCode(ours)).toBe('ok');
       if (ours.ok) expect(ours.claims).toEqual(ectClaims());
     });
   }
@@ -51,7 +50,7 @@ describe('ECT JWT form', () => {
         `${'['.repeat(depth)}${']'.repeat(depth)}`,
       );
     const verify = async (depth: number) =>
-      codeOf(
+      resultCode(
         await verifyJwt(ect, await joseSigned({ alg: 'EdDSA', typ: 'exec+jwt' }, claims(depth)), { key: pub, clock }),
       );
     // The claims object is level 0 and ect_ext level 1, so `deep` holds 30 more levels at the default limit of 32.
@@ -69,7 +68,7 @@ describe('ECT JWT form', () => {
       'Application/Wimse-Exec+JWT',
     ]) {
       const token = await joseSigned({ alg: 'EdDSA', typ }, ectClaims());
-      expect(codeOf(await verifyJwt(ect, token, { key: publicKeyOf(testKey('Ed25519')), clock }))).toBe('ok');
+      expect(resultCode(await verifyJwt(ect, token, { key: publicKeyOf(testKey('Ed25519')), clock }))).toBe('ok');
     }
   });
 
@@ -123,15 +122,15 @@ describe('ECT JWT form', () => {
   ];
   for (const [name, make, code] of cases) {
     it(`refuses: ${name} → ${code}`, async () => {
-      expect(codeOf(await verifyJwt(ect, await make(), { key: pub, clock }))).toBe(code);
+      expect(resultCode(await verifyJwt(ect, await make(), { key: pub, clock }))).toBe(code);
     });
   }
 
   it('detects replays', async () => {
     const replay = new MemoryReplayCache();
     const token = await signJwt(ect, ectClaims(), testKey('Ed25519'));
-    expect(codeOf(await verifyJwt(ect, token, { key: pub, clock, replay }))).toBe('ok');
-    expect(codeOf(await verifyJwt(ect, token, { key: pub, clock, replay }))).toBe('ERR_CLAIMS_REPLAY');
+    expect(resultCode(await verifyJwt(ect, token, { key: pub, clock, replay }))).toBe('ok');
+    expect(resultCode(await verifyJwt(ect, token, { key: pub, clock, replay }))).toBe('ERR_CLAIMS_REPLAY');
   });
 
   it('random strings only ever give typed errors (property)', async () => {
