@@ -10,6 +10,10 @@ export default defineConfig({
     alias: [
       { find: '@safety-net/core/internal', replacement: src('core', 'internal.ts') },
       { find: '@safety-net/core', replacement: src('core') },
+      {
+        find: '@safety-net/behavioral-verification/testing',
+        replacement: src('behavioral-verification', 'testing.ts'),
+      },
       { find: '@safety-net/behavioral-verification', replacement: src('behavioral-verification') },
       { find: '@safety-net/cascade-prevention/sqlite', replacement: src('cascade-prevention', 'sqlite.ts') },
       { find: '@safety-net/cascade-prevention', replacement: src('cascade-prevention') },
