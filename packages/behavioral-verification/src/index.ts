@@ -13,7 +13,6 @@ export { Cusum, type CusumOptions } from './drift/cusum.js';
 export { MixDivergence, type MixDivergenceOptions, mixCategories } from './drift/divergence.js';
 export { type DetectorMeasurement, type MeasureOptions, measureDetector } from './drift/measure.js';
 export { PageHinkley, type PageHinkleyOptions } from './drift/page-hinkley.js';
-export { gaussianStream } from './drift/synthetic.js';
 export * from './errors.js';
 export * from './harness/index.js';
 export * from './merkle/index.js';

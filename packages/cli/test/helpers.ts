@@ -10,10 +10,10 @@ import {
   utf8,
 } from '@safety-net/core';
 import { expect } from 'vitest';
+import { NOW } from '../../../test-support/time.js';
 import { main, memoryIo } from '../src/index.js';
 
-/** Test time: 2026-03-01T00:00:00Z. */
-export const NOW = 1_772_323_200;
+export { NOW } from '../../../test-support/time.js';
 
 /** What a run of the command did. */
 export interface Run {

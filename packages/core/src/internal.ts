@@ -9,3 +9,5 @@ export { checkSignature } from './cose/check-signature.js';
 export { checkHeaders, decodeProtected, encodeProtected } from './cose/headers.js';
 export { assertFresh, checkClaims, replayEntry } from './messages/claims-checks.js';
 export { compareBytes } from './util/bytes.js';
+export { INPUT_OPTIONS } from './util/input-options.js';
+export { type OptionChecks, type OptionRange, optionChecks } from './util/option-checks.js';

@@ -1,4 +1,5 @@
 import { type RandomSource, snError } from '@safety-net/core';
+import { INPUT_OPTIONS } from '@safety-net/core/internal';
 import type { Metric } from '../messages/performance-profile.js';
 import type { RunResult, TaskOutcome } from './run.js';
 import { bootstrapInterval, type Interval, quantileSorted, wilsonInterval } from './stats.js';
@@ -68,11 +69,8 @@ function consistency(run: RunResult): { agree: number; tasks: number } {
  */
 export function computeMetrics(run: RunResult, options: MetricOptions): RunMetrics {
   const confidence = options.confidence ?? 0.95;
-  const resamples = options.resamples ?? 1000;
   if (!(confidence > 0 && confidence < 1)) throw snError('ERR_INPUT_INVALID', 'confidence must lie in (0, 1)');
-  if (!Number.isInteger(resamples) || resamples < 1 || resamples > 100_000) {
-    throw snError('ERR_INPUT_INVALID', 'resamples must be an integer in 1..100000');
-  }
+  const resamples = INPUT_OPTIONS.int(options.resamples, 'resamples', 1, 100_000, 1000);
   const boot = { confidence, resamples, random: options.random };
   const out: RunMetrics = {};
   const put = (name: string, m: Metric | undefined) => {

@@ -1,4 +1,5 @@
-import { type Clock, readClock, snError } from '@safety-net/core';
+import { type Clock, readClock } from '@safety-net/core';
+import { INPUT_OPTIONS } from '@safety-net/core/internal';
 import { z } from 'zod';
 import type { JsonValue } from '../monitor/verdict.js';
 import type { CompiledSuite } from './suite.js';
@@ -100,12 +101,13 @@ function readResponse(value: unknown): AgentResponse | undefined {
  * ```
  */
 export async function runSuite(agent: Agent, suite: CompiledSuite, options: RunOptions): Promise<RunResult> {
-  const repetitions = options.repetitions ?? 1;
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  if (!Number.isInteger(repetitions) || repetitions < 1 || repetitions > MAX_REPETITIONS) {
-    throw snError('ERR_INPUT_INVALID', `repetitions must be an integer in 1..${MAX_REPETITIONS}`);
-  }
-  if (!(timeoutMs > 0 && timeoutMs <= 2_147_483_647)) throw snError('ERR_INPUT_INVALID', 'timeoutMs out of range');
+  const repetitions = INPUT_OPTIONS.int(options.repetitions, 'repetitions', 1, MAX_REPETITIONS, 1);
+  const timeoutMs = INPUT_OPTIONS.number(
+    options.timeoutMs,
+    'timeoutMs',
+    { min: 0, max: 2_147_483_647, openLow: true },
+    30_000,
+  );
   const outcomes: TaskOutcome[] = [];
   for (let repetition = 0; repetition < repetitions; repetition++) {
     for (const compiled of suite.tasks) {

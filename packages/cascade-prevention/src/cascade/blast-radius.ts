@@ -1,4 +1,5 @@
-import { type DagNode, type EctDag, isSafetyNetError, snError } from '@safety-net/core';
+import { type DagNode, type EctDag, isSafetyNetError } from '@safety-net/core';
+import { INPUT_OPTIONS } from '@safety-net/core/internal';
 import { cpError } from '../errors.js';
 import { compareCodeUnits } from '../util/compare.js';
 
@@ -72,9 +73,7 @@ export function walkRegion<P>(dag: EctDag<P>, source: string, options: BlastRadi
   const nodes: DagNode<P>[] = [];
   const domains: string[] = [];
   let first: DagNode<P> | undefined;
-  if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
-    throw snError('ERR_INPUT_INVALID', 'limit must be a non-negative integer');
-  }
+  if (limit !== undefined) INPUT_OPTIONS.int(limit, 'limit', 0, Number.MAX_SAFE_INTEGER);
   // The source is walked too (includeSelf), so that the limit counts descendants only, one more is allowed.
   const bound = limit === undefined ? undefined : limit + 1;
   dag.walkForward(

@@ -1,4 +1,4 @@
-import { cpError } from '../errors.js';
+import { checkInt, checkNumber, invalid } from '../util/checks.js';
 
 /** Settings of a {@link CascadeDetector} (`cascade-prevention.md` §5.7); every field has a default. */
 export interface CascadeOptions {
@@ -39,30 +39,17 @@ const MAX_COUNT = 1_000_000;
 
 /** Fills in the defaults; anything out of range is `ERR_CP_CONFIG_INVALID`. */
 export function resolveCascadeOptions(options: CascadeOptions = {}): ResolvedCascadeOptions {
-  if (typeof options !== 'object' || options === null) throw config('options must be an object');
-  const r = { ...CASCADE_DEFAULTS };
-  for (const key of Object.keys(CASCADE_DEFAULTS) as (keyof CascadeOptions)[]) {
-    const v = options[key];
-    if (v !== undefined) r[key] = v;
-  }
-  if (!(typeof r.alpha === 'number' && r.alpha > 0 && r.alpha <= 1)) throw config('alpha must lie in (0, 1]');
-  for (const key of ['zThreshold', 'sdFloorMs', 'horizonMs'] as const) {
-    const v = r[key];
-    if (!(typeof v === 'number' && Number.isFinite(v) && v > 0)) throw config(`${key} must be a finite number > 0`);
-  }
-  for (const [key, min] of [
-    ['warmup', 1],
-    ['minCascadeSize', 2],
-    ['maxAnomalies', 1],
-    ['maxBaselines', 1],
-  ] as const) {
-    const v = r[key];
-    if (!(Number.isSafeInteger(v) && v >= min && v <= MAX_COUNT))
-      throw config(`${key} must be an integer in ${min}..${MAX_COUNT}`);
-  }
-  return Object.freeze(r);
-}
-
-function config(detail: string) {
-  return cpError('ERR_CP_CONFIG_INVALID', detail);
+  if (typeof options !== 'object' || options === null) invalid('options must be an object');
+  const d = CASCADE_DEFAULTS;
+  const positive = { min: 0, max: Number.POSITIVE_INFINITY, openLow: true };
+  return Object.freeze({
+    alpha: checkNumber(options.alpha, 'alpha', { min: 0, max: 1, openLow: true }, d.alpha),
+    warmup: checkInt(options.warmup, 'warmup', 1, MAX_COUNT, d.warmup),
+    zThreshold: checkNumber(options.zThreshold, 'zThreshold', positive, d.zThreshold),
+    sdFloorMs: checkNumber(options.sdFloorMs, 'sdFloorMs', positive, d.sdFloorMs),
+    minCascadeSize: checkInt(options.minCascadeSize, 'minCascadeSize', 2, MAX_COUNT, d.minCascadeSize),
+    maxAnomalies: checkInt(options.maxAnomalies, 'maxAnomalies', 1, MAX_COUNT, d.maxAnomalies),
+    horizonMs: checkNumber(options.horizonMs, 'horizonMs', positive, d.horizonMs),
+    maxBaselines: checkInt(options.maxBaselines, 'maxBaselines', 1, MAX_COUNT, d.maxBaselines),
+  });
 }

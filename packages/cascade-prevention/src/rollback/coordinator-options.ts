@@ -7,8 +7,8 @@ import {
   systemClock,
   systemRandom,
 } from '@safety-net/core';
-import { cpError } from '../errors.js';
 import { MAX_EXCERPT_LIFETIME_SECONDS } from '../messages/common.js';
+import { checkInt, invalid } from '../util/checks.js';
 import type { CheckpointLookup } from './checkpoints.js';
 import { MemoryRollbackStore } from './memory-store.js';
 import type { PlanOptions } from './options.js';
@@ -58,31 +58,25 @@ export interface ResolvedCoordinatorOptions extends Required<Omit<CoordinatorOpt
   readonly plan: PlanOptions;
 }
 
-const positiveInt = (value: number, name: string, max: number) => {
-  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
-    throw cpError('ERR_CP_CONFIG_INVALID', `${name} must be an integer in [1, ${max}]`);
-  }
-  return value;
-};
-
 /** Fills in defaults and checks ranges (`ERR_CP_CONFIG_INVALID`). */
 export function resolveCoordinatorOptions(options: CoordinatorOptions): ResolvedCoordinatorOptions {
   const retry = {
-    attempts: positiveInt(options.retry?.attempts ?? 5, 'retry.attempts', 1000),
-    baseDelayMs: positiveInt(options.retry?.baseDelayMs ?? 200, 'retry.baseDelayMs', 3_600_000),
-    maxDelayMs: positiveInt(options.retry?.maxDelayMs ?? 5000, 'retry.maxDelayMs', 3_600_000),
+    attempts: checkInt(options.retry?.attempts, 'retry.attempts', 1, 1000, 5),
+    baseDelayMs: checkInt(options.retry?.baseDelayMs, 'retry.baseDelayMs', 1, 3_600_000, 200),
+    maxDelayMs: checkInt(options.retry?.maxDelayMs, 'retry.maxDelayMs', 1, 3_600_000, 5000),
   };
-  if (retry.maxDelayMs < retry.baseDelayMs)
-    throw cpError('ERR_CP_CONFIG_INVALID', 'retry.maxDelayMs is below retry.baseDelayMs');
+  if (retry.maxDelayMs < retry.baseDelayMs) invalid('retry.maxDelayMs is below retry.baseDelayMs');
   return {
     ...options,
     store: options.store ?? new MemoryRollbackStore(),
     retry,
-    callTimeoutMs: positiveInt(options.callTimeoutMs ?? 10_000, 'callTimeoutMs', 3_600_000),
-    excerptLifetimeSeconds: positiveInt(
-      options.excerptLifetimeSeconds ?? 300,
+    callTimeoutMs: checkInt(options.callTimeoutMs, 'callTimeoutMs', 1, 3_600_000, 10_000),
+    excerptLifetimeSeconds: checkInt(
+      options.excerptLifetimeSeconds,
       'excerptLifetimeSeconds',
+      1,
       MAX_EXCERPT_LIFETIME_SECONDS,
+      300,
     ),
     plan: options.plan ?? {},
     clock: options.clock ?? systemClock,

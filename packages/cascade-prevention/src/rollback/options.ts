@@ -1,6 +1,6 @@
 import { bet } from '@safety-net/behavioral-verification';
 import type { DagNode } from '@safety-net/core';
-import { cpError } from '../errors.js';
+import { checkFunction, checkInt, invalid } from '../util/checks.js';
 
 /** Settings of {@link planRollback}; every field has a default. */
 export interface PlanOptions {
@@ -27,17 +27,10 @@ const MAX_LIMIT = 100_000_000;
 
 /** Fills in the defaults; anything out of range is `ERR_CP_CONFIG_INVALID`. */
 export function resolvePlanOptions(options: PlanOptions = {}): ResolvedPlanOptions {
-  if (typeof options !== 'object' || options === null)
-    throw cpError('ERR_CP_CONFIG_INVALID', 'options must be an object');
-  const { maxScope = 100_000, maxWorkflow = 1_000_000, isRecord = isRecordTask } = options;
-  for (const [key, v] of [
-    ['maxScope', maxScope],
-    ['maxWorkflow', maxWorkflow],
-  ] as const) {
-    if (!(Number.isSafeInteger(v) && v >= 1 && v <= MAX_LIMIT)) {
-      throw cpError('ERR_CP_CONFIG_INVALID', `${key} must be an integer in 1..${MAX_LIMIT}`);
-    }
-  }
-  if (typeof isRecord !== 'function') throw cpError('ERR_CP_CONFIG_INVALID', 'isRecord must be a function');
-  return { maxScope, maxWorkflow, isRecord };
+  if (typeof options !== 'object' || options === null) invalid('options must be an object');
+  return {
+    maxScope: checkInt(options.maxScope, 'maxScope', 1, MAX_LIMIT, 100_000),
+    maxWorkflow: checkInt(options.maxWorkflow, 'maxWorkflow', 1, MAX_LIMIT, 1_000_000),
+    isRecord: checkFunction(options.isRecord, 'isRecord', isRecordTask),
+  };
 }

@@ -1,5 +1,5 @@
 /** Seeded outcome streams over synthetic workflows, for the detector's tests. */
-import { gaussianStream } from '@safety-net/behavioral-verification';
+import { gaussianStream } from '@safety-net/behavioral-verification/testing';
 import { type DagNodeInput, seededRandom, uniformSource } from '@safety-net/core';
 import type { OutcomeRecord } from '../../src/index.js';
 

@@ -5,6 +5,7 @@ import { cpError } from '@safety-net/cascade-prevention';
  * resource back and count how often they really ran.
  */
 import { EctDag, ectHash, fixedClock, generateKey, keySet, publicKeyOf, seededRandom, utf8 } from '@safety-net/core';
+import { NOW } from '../../../../test-support/time.js';
 import type { CheckpointClaims } from '../../src/messages/index.js';
 import {
   type CompensationRecord,
@@ -13,7 +14,7 @@ import {
   type RollbackTransport,
 } from '../../src/rollback/index.js';
 
-export const NOW = 1_772_323_200;
+export { NOW } from '../../../../test-support/time.js';
 export const COORDINATOR = 'spiffe://example.org/coordinator';
 export const coordinatorKey = generateKey('Ed25519', seededRandom('rb-coordinator'));
 

@@ -2,11 +2,11 @@ import { type AppraisalPolicy, appraiseBet, type IssueBetOptions, issueBet } fro
 import { ectHash, fixedClock, generateKey, keySet, publicKeyOf, seededRandom, utf8 } from '@safety-net/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { NOW } from '../../../../test-support/time.js';
 import { CircuitBreaker, type Transition } from '../../src/breaker/index.js';
 import { circuitAnnouncement, failureSignal } from '../../src/messages/index.js';
 import { announcementOf, receiveAnnouncement, receiveFailureSignal, tripOnEvidence } from '../../src/signals/index.js';
 
-const NOW = 1_772_323_200;
 const INVENTORY = 'spiffe://example.org/agent/inventory';
 const SHIPPING_HOST = 'spiffe://example.org/agent/shipping';
 const hostKey = { ...generateKey('Ed25519', seededRandom('signals-host')), kid: utf8('shipping') };

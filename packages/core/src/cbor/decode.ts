@@ -1,4 +1,5 @@
 import { snError } from '../errors/index.js';
+import { checkInt } from '../util/input-options.js';
 import { compareRanges } from './bytes-order.js';
 import { encodeCbor } from './encode.js';
 import { exactHalfBits, halfToNumber } from './float.js';
@@ -38,11 +39,7 @@ export function decodeCbor(bytes: Uint8Array, options: DecodeOptions = {}): Cbor
 }
 
 function limit(value: number | undefined, fallback: number, name: string, max = Number.MAX_SAFE_INTEGER): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 0 || value > max) {
-    throw snError('ERR_INPUT_INVALID', `${name} must be an integer from 0 to ${max}`);
-  }
-  return value;
+  return checkInt(value, name, 0, max, fallback);
 }
 
 const TWO_32 = 0x100000000;

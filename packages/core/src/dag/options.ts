@@ -1,4 +1,5 @@
 import { snError } from '../errors/index.js';
+import { checkInt } from '../util/input-options.js';
 
 /**
  * Limits and switches of DAG validation. The defaults are those of the ECT reference implementations, so a node
@@ -31,10 +32,7 @@ export const DAG_DEFAULTS: ResolvedDagOptions = Object.freeze({
  * and with NaN (or a string) such a comparison never fires.
  */
 export function checkLimit(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw snError('ERR_INPUT_INVALID', `${name} must be a non-negative integer`);
-  }
-  return value;
+  return checkInt(value, name, 0, Number.MAX_SAFE_INTEGER);
 }
 
 /** Fills in the defaults and refuses nonsense (negative or fractional limits) with `ERR_INPUT_INVALID`. */

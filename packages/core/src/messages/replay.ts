@@ -1,4 +1,4 @@
-import { snError } from '../errors/index.js';
+import { checkInt } from '../util/input-options.js';
 
 /**
  * Remembers token ids until they expire, so that a token is accepted once. Shared caches (several verifier
@@ -32,11 +32,8 @@ export class MemoryReplayCache implements ReplayCache {
 
   /** `maxEntries` (default 1,000,000) is a whole number ≥ 1; anything else is `ERR_INPUT_INVALID`. */
   constructor(options: { maxEntries?: number } = {}) {
-    const max = options.maxEntries ?? 1_000_000;
     // Checked: with NaN, `size >= max` is never true and the bound would be off.
-    if (!Number.isSafeInteger(max) || max < 1)
-      throw snError('ERR_INPUT_INVALID', 'maxEntries must be a whole number ≥ 1');
-    this.#maxEntries = max;
+    this.#maxEntries = checkInt(options.maxEntries, 'maxEntries', 1, Number.MAX_SAFE_INTEGER, 1_000_000);
   }
 
   remember(jti: string, expiresAt: number, now: number): boolean {

@@ -1,4 +1,5 @@
 import { snError } from '../errors/index.js';
+import { checkNumber } from '../util/input-options.js';
 
 /** Time rules for a verified message. Seconds throughout. */
 export interface TimeOptions {
@@ -40,9 +41,7 @@ export function checkTimes(claims: TimeClaims, now: number, options: TimeOptions
  * with `<` or `>` must be checked so: NaN makes every comparison false, and a check that never fails.
  */
 export function checkSeconds(v: unknown, name: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
-    throw snError('ERR_INPUT_INVALID', `${name} must be a finite number ≥ 0`);
-  return v;
+  return checkNumber(v, name, { min: 0, max: Number.POSITIVE_INFINITY });
 }
 
 /** Checks that `aud` (string or array) names one of the `expected` audiences. */

@@ -1,4 +1,4 @@
-import { snError } from '../errors/index.js';
+import { checkInt } from './input-options.js';
 
 interface Entry<K, V> {
   readonly key: K;
@@ -20,8 +20,7 @@ export class BoundedMap<K, V> {
 
   /** `capacity` is a whole number ≥ 0, else `ERR_INPUT_INVALID`. */
   constructor(private readonly capacity: number) {
-    if (!Number.isSafeInteger(capacity) || capacity < 0)
-      throw snError('ERR_INPUT_INVALID', 'capacity must be a whole number ≥ 0');
+    checkInt(capacity, 'capacity', 0, Number.MAX_SAFE_INTEGER);
   }
 
   get size(): number {

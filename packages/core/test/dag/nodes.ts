@@ -4,13 +4,3 @@ import type { DagNodeInput } from '../../src/dag/index.js';
 export function node(jti: string, pred: string[] = [], extra: Partial<DagNodeInput> = {}): DagNodeInput {
   return { jti, wid: 'w', iat: 1000, iss: 'agent', exec_act: 'act', pred, ...extra };
 }
-
-/** The code of what `run` throws, or undefined when it does not throw. */
-export function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (e) {
-    return (e as { code?: string }).code ?? `not a SafetyNetError: ${String(e)}`;
-  }
-  return undefined;
-}

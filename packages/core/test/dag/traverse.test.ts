@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { codeOf } from '../../../../test-support/codes.js';
 import { EctDag } from '../../src/dag/index.js';
-import { codeOf, node } from './nodes.js';
+import { node } from './nodes.js';
 
 /** A random DAG as predecessor lists over 0..n-1: each node points at up to 4 earlier ones, in random order. */
 const dagArb = fc.integer({ min: 1, max: 30 }).chain((n) =>

@@ -15,9 +15,8 @@ import {
 import fc from 'fast-check';
 import { CompactSign, importJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { resultCode } from '../../../../test-support/codes.js';
 import { clock, ectClaims, NOW_S, testKey } from './fixtures.js';
-
-const codeOf = (r: { ok: boolean; error?: { code: AnyErrorCode } }) => (r.ok ? 'ok' : r.error!.code);
 
 async function joseSigned(header: Record<string, unknown>, payload: unknown, curve: 'Ed25519' | 'P-256' = 'Ed25519') {
   const k = testKey(curve);
@@ -36,10 +35,10 @@ describe('ECT JWT form', () => {
     expect(keyToJwk(publicKeyOf(k)).alg).toBe('ES256');
     const joseKey = await importJWK(keyToJwk(publicKeyOf(k)), 'ES256');
     await expect(jwtVerify(token, joseKey, { currentDate: new Date(NOW_S * 1000) })).resolves.toBeDefined();
-    expect(codeOf(await verifyJwt(ect, token, { key: publicKeyOf(k), clock }))).toBe('ok');
+    expect(resultCode(await verifyJwt(ect, token, { key: publicKeyOf(k), clock }))).toBe('ok');
     // The restriction still holds: an ES256-restricted key does not verify under an EdDSA header.
     const eddsa = await signJwt(ect, ectClaims(), testKey('Ed25519'));
-    expect(codeOf(await verifyJwt(ect, eddsa, { key: publicKeyOf(k), clock }))).toBe('ERR_KEY_ALG_MISMATCH');
+    expect(resultCode(await verifyJwt(ect, eddsa, { key: publicKeyOf(k), clock }))).toBe('ERR_KEY_ALG_MISMATCH');
   });
 
   for (const curve of ['Ed25519', 'P-256', 'P-384', 'P-521'] as const) {
@@ -54,7 +53,7 @@ describe('ECT JWT form', () => {
       expect(payload).toEqual(ectClaims());
       expect(protectedHeader.kid).toBe(`key-${curve}`);
       const ours = await verifyJwt(ect, token, { key: publicKeyOf(k), clock });
-      expect(codeOf(ours)).toBe('ok');
+      expect(resultCode(ours)).toBe('ok');
       if (ours.ok) expect(ours.claims).toEqual(ectClaims());
     });
   }
@@ -67,7 +66,7 @@ describe('ECT JWT form', () => {
         `${'['.repeat(depth)}${']'.repeat(depth)}`,
       );
     const verify = async (depth: number) =>
-      codeOf(
+      resultCode(
         await verifyJwt(ect, await joseSigned({ alg: 'EdDSA', typ: 'exec+jwt' }, claims(depth)), { key: pub, clock }),
       );
     // The claims object is level 0 and ect_ext level 1, so `deep` holds 30 more levels at the default limit of 32.
@@ -85,7 +84,7 @@ describe('ECT JWT form', () => {
       'Application/Wimse-Exec+JWT',
     ]) {
       const token = await joseSigned({ alg: 'EdDSA', typ }, ectClaims());
-      expect(codeOf(await verifyJwt(ect, token, { key: publicKeyOf(testKey('Ed25519')), clock }))).toBe('ok');
+      expect(resultCode(await verifyJwt(ect, token, { key: publicKeyOf(testKey('Ed25519')), clock }))).toBe('ok');
     }
   });
 
@@ -139,7 +138,7 @@ describe('ECT JWT form', () => {
   ];
   for (const [name, make, code] of cases) {
     it(`refuses: ${name} → ${code}`, async () => {
-      expect(codeOf(await verifyJwt(ect, await make(), { key: pub, clock }))).toBe(code);
+      expect(resultCode(await verifyJwt(ect, await make(), { key: pub, clock }))).toBe(code);
     });
   }
 
@@ -147,7 +146,9 @@ describe('ECT JWT form', () => {
     const ed448 = testKey('Ed448');
     await expect(signJwt(ect, ectClaims(), ed448)).rejects.toMatchObject({ code: 'ERR_JOSE_ALG_UNSUPPORTED' });
     const token = await signJwt(ect, ectClaims(), testKey('Ed25519'));
-    expect(codeOf(await verifyJwt(ect, token, { key: publicKeyOf(ed448), clock }))).toBe('ERR_JOSE_ALG_UNSUPPORTED');
+    expect(resultCode(await verifyJwt(ect, token, { key: publicKeyOf(ed448), clock }))).toBe(
+      'ERR_JOSE_ALG_UNSUPPORTED',
+    );
     await expect(verifyCompactJws(token, ed448)).rejects.toMatchObject({ code: 'ERR_JOSE_ALG_UNSUPPORTED' });
   });
 
@@ -172,8 +173,8 @@ describe('ECT JWT form', () => {
   it('detects replays', async () => {
     const replay = new MemoryReplayCache();
     const token = await signJwt(ect, ectClaims(), testKey('Ed25519'));
-    expect(codeOf(await verifyJwt(ect, token, { key: pub, clock, replay }))).toBe('ok');
-    expect(codeOf(await verifyJwt(ect, token, { key: pub, clock, replay }))).toBe('ERR_CLAIMS_REPLAY');
+    expect(resultCode(await verifyJwt(ect, token, { key: pub, clock, replay }))).toBe('ok');
+    expect(resultCode(await verifyJwt(ect, token, { key: pub, clock, replay }))).toBe('ERR_CLAIMS_REPLAY');
   });
 
   it('random strings only ever give typed errors (property)', async () => {

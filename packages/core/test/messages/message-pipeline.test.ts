@@ -20,15 +20,12 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { resultCode } from '../../../../test-support/codes.js';
 import { clock, ectClaims, NOW_S, testKey } from './fixtures.js';
 
 const key = testKey('Ed25519');
 const pub = publicKeyOf(key);
 const otherKey = generateKey('Ed25519', seededRandom('another'));
-
-function codeOf(result: { ok: boolean; error?: { code: AnyErrorCode } }): AnyErrorCode | 'ok' {
-  return result.ok ? 'ok' : result.error!.code;
-}
 
 describe('ECT as a COSE message type', () => {
   it('signs and verifies with every curve, and the payload is the CWT claims map', () => {
@@ -36,7 +33,7 @@ describe('ECT as a COSE message type', () => {
       const k = testKey(curve);
       const bytes = ect.sign(ectClaims(), k);
       const result = ect.verify(bytes, { key: publicKeyOf(k), clock });
-      expect(codeOf(result)).toBe('ok');
+      expect(resultCode(result)).toBe('ok');
       if (result.ok) expect(result.claims).toEqual(ectClaims());
     }
     // The CBOR form, read independently of the message type: registered claims on CWT labels, jti as cti bytes.
@@ -139,7 +136,7 @@ describe('ECT as a COSE message type', () => {
   ];
   for (const [name, make, code, extra] of cases) {
     it(`refuses: ${name} → ${code}`, () => {
-      expect(codeOf(ect.verify(make(), { key: pub, clock, ...extra }))).toBe(code);
+      expect(resultCode(ect.verify(make(), { key: pub, clock, ...extra }))).toBe(code);
     });
   }
 
@@ -157,19 +154,19 @@ describe('ECT as a COSE message type', () => {
       { clock, maxAgeSeconds: Number.NaN },
     ];
     for (const options of broken) {
-      expect(codeOf(ect.verify(expired, { key: pub, ...options }))).toBe('ERR_INPUT_INVALID');
-      expect(codeOf(ect.verify(ect.sign(ectClaims(), key), { key: pub, ...options }))).toBe('ERR_INPUT_INVALID');
+      expect(resultCode(ect.verify(expired, { key: pub, ...options }))).toBe('ERR_INPUT_INVALID');
+      expect(resultCode(ect.verify(ect.sign(ectClaims(), key), { key: pub, ...options }))).toBe('ERR_INPUT_INVALID');
     }
-    expect(codeOf(ect.verify(expired, { key: pub, clock, clockSkewSeconds: 0 }))).toBe('ERR_CLAIMS_EXPIRED');
+    expect(resultCode(ect.verify(expired, { key: pub, clock, clockSkewSeconds: 0 }))).toBe('ERR_CLAIMS_EXPIRED');
   });
 
   it('detects replays through the cache, and remembers until expiry', () => {
     const replay = new MemoryReplayCache();
     const bytes = ect.sign(ectClaims(), key);
-    expect(codeOf(ect.verify(bytes, { key: pub, clock, replay }))).toBe('ok');
-    expect(codeOf(ect.verify(bytes, { key: pub, clock, replay }))).toBe('ERR_CLAIMS_REPLAY');
+    expect(resultCode(ect.verify(bytes, { key: pub, clock, replay }))).toBe('ok');
+    expect(resultCode(ect.verify(bytes, { key: pub, clock, replay }))).toBe('ERR_CLAIMS_REPLAY');
     const other = ect.sign(ectClaims({ jti: 'another' }), key);
-    expect(codeOf(ect.verify(other, { key: pub, clock, replay }))).toBe('ok');
+    expect(resultCode(ect.verify(other, { key: pub, clock, replay }))).toBe('ok');
   });
 
   it('holds a message without exp to the replay window when a replay cache is used, so no replay outlives it', () => {
@@ -183,17 +180,17 @@ describe('ECT as a COSE message type', () => {
     const bytes = note.sign({ iss: 'spiffe://example.org/a', iat: NOW_S, jti: 'n-1' }, key);
     const replay = new MemoryReplayCache();
     const at = (seconds: number) => fixedClock((NOW_S + seconds) * 1000);
-    expect(codeOf(note.verify(bytes, { key: pub, clock: at(0), replay }))).toBe('ok');
-    expect(codeOf(note.verify(bytes, { key: pub, clock: at(86_400 + 30), replay }))).toBe('ERR_CLAIMS_REPLAY');
+    expect(resultCode(note.verify(bytes, { key: pub, clock: at(0), replay }))).toBe('ok');
+    expect(resultCode(note.verify(bytes, { key: pub, clock: at(86_400 + 30), replay }))).toBe('ERR_CLAIMS_REPLAY');
     // One second later the cache may have forgotten the id, and the message is refused as too old instead.
-    expect(codeOf(note.verify(bytes, { key: pub, clock: at(86_400 + 31), replay }))).toBe('ERR_CLAIMS_IAT_TOO_OLD');
+    expect(resultCode(note.verify(bytes, { key: pub, clock: at(86_400 + 31), replay }))).toBe('ERR_CLAIMS_IAT_TOO_OLD');
     expect(
-      codeOf(
+      resultCode(
         note.verify(bytes, { key: pub, clock: at(3_600 + 31), replay: new MemoryReplayCache(), maxAgeSeconds: 3_600 }),
       ),
     ).toBe('ERR_CLAIMS_IAT_TOO_OLD');
     // Without a replay cache nothing needs remembering, and an old message is judged by the caller's own rules.
-    expect(codeOf(note.verify(bytes, { key: pub, clock: at(10 * 86_400) }))).toBe('ok');
+    expect(resultCode(note.verify(bytes, { key: pub, clock: at(10 * 86_400) }))).toBe('ok');
   });
 
   it('a replay cache bound must be a whole number ≥ 1: with NaN the bound would be off', () => {
@@ -246,16 +243,16 @@ describe('ECT as a COSE message type', () => {
 
   it('finds keys through a resolver by kid, and refuses unknown kids', () => {
     const resolver = keySet([{ key: pub }]);
-    expect(codeOf(ect.verify(ect.sign(ectClaims(), key), { key: resolver, clock }))).toBe('ok');
+    expect(resultCode(ect.verify(ect.sign(ectClaims(), key), { key: resolver, clock }))).toBe('ok');
     const stranger = { ...testKey('Ed25519'), kid: utf8('nobody') };
-    expect(codeOf(ect.verify(ect.sign(ectClaims(), stranger), { key: resolver, clock }))).toBe('ERR_KEY_NOT_FOUND');
+    expect(resultCode(ect.verify(ect.sign(ectClaims(), stranger), { key: resolver, clock }))).toBe('ERR_KEY_NOT_FOUND');
   });
 
   it('binds keys to issuers: a key may only sign for the issuers it is trusted for', () => {
     const resolver = keySet([{ key: pub, issuers: ['spiffe://example.org/agent/inventory'] }]);
-    expect(codeOf(ect.verify(ect.sign(ectClaims(), key), { key: resolver, clock }))).toBe('ok');
+    expect(resultCode(ect.verify(ect.sign(ectClaims(), key), { key: resolver, clock }))).toBe('ok');
     const impersonation = ect.sign(ectClaims({ iss: 'spiffe://example.org/agent/payment' }), key);
-    expect(codeOf(ect.verify(impersonation, { key: resolver, clock }))).toBe('ERR_KEY_UNTRUSTED');
+    expect(resultCode(ect.verify(impersonation, { key: resolver, clock }))).toBe('ERR_KEY_UNTRUSTED');
   });
 
   it('round-trips arbitrary valid claims (property)', () => {
@@ -283,7 +280,7 @@ describe('ECT as a COSE message type', () => {
         if (full.ect_ext === undefined) delete (full as { ect_ext?: unknown }).ect_ext;
         const normalised = JSON.parse(JSON.stringify(full)); // -0 and the like have one JSON form
         const result = ect.verify(ect.sign(normalised, key), { key: pub, clock });
-        expect(codeOf(result)).toBe('ok');
+        expect(resultCode(result)).toBe('ok');
         if (result.ok) expect(result.claims).toEqual(normalised);
       }),
       { numRuns: 200 },
