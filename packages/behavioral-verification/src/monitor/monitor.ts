@@ -33,7 +33,8 @@ export interface MonitorOptions {
   readonly clock?: Clock;
   /**
    * The ECT DAG sequencing rules look up, and into which committed actions are inserted (nodes already present are
-   * not inserted again). Default: a private one, filled only when an `ancestor` sequencing rule needs to walk it.
+   * not inserted again); its size is the caller's to bound. Default: none. The monitor then remembers the last
+   * `maxTracked` tasks it counted (action, and predecessors when an `ancestor` rule needs them), and nothing more.
    */
   readonly dag?: EctDag;
   /**
@@ -42,15 +43,24 @@ export interface MonitorOptions {
    */
   readonly traversalLimit?: number;
   /**
-   * Most committed actions whose `exec_act` the monitor remembers for predecessor lookups, an integer ≥ 0 (else
+   * Most committed tasks the monitor remembers for predecessor and ancestor lookups, an integer ≥ 0 (else
    * `ERR_INPUT_INVALID`). Default 100,000. Past it the oldest are forgotten first; a forgotten predecessor is then
    * looked up in the DAG, and one that is not there either is `ERR_ECT_PREDECESSOR_MISSING`, as any unknown
-   * predecessor.
+   * predecessor. An ancestor walk ends at a task it can find in neither.
    */
   readonly maxTracked?: number;
 }
 
 const DEFAULT_MAX_TRACKED = 100_000;
+
+/** What the monitor remembers of a task it counted. */
+interface Task {
+  readonly act: string;
+  /** The task's predecessors when an ancestor rule may walk them; else empty. */
+  readonly pred: readonly string[];
+}
+
+const NO_PRED: readonly string[] = Object.freeze([]);
 
 /**
  * The runtime monitor: judges each observation against a compiled profile, synchronously, keeping the streaming
@@ -65,8 +75,6 @@ const DEFAULT_MAX_TRACKED = 100_000;
  * ```
  */
 export class Monitor {
-  /** The ECT DAG the monitor reads (and extends, when given one or when ancestor rules need it). */
-  readonly dag: EctDag;
   private readonly profile: CompiledProfile;
   private readonly mode: 'enforce' | 'observe';
   private readonly clock: Clock;
@@ -78,11 +86,16 @@ export class Monitor {
   private readonly mix: MixDivergence[];
   private latest = 0;
   /**
-   * `exec_act` of the latest `maxTracked` nodes this monitor counted, oldest forgotten first: predecessor checks
-   * read it without building a DAG node.
+   * The latest `maxTracked` tasks this monitor counted, oldest forgotten first: predecessor checks and ancestor
+   * walks read them without building DAG nodes, and the monitor's state stays bounded.
    */
-  private readonly acts: BoundedMap<string, string>;
-  private readonly keepsDag: boolean;
+  private readonly tasks: BoundedMap<string, Task>;
+  /** The caller's DAG, or one made on first access to {@link Monitor.dag}; none until then. */
+  #dag: EctDag | undefined;
+  /** Whether counted tasks go into the DAG: only into one the caller gave. */
+  private readonly extendsDag: boolean;
+  /** Whether an ancestor rule may walk the predecessors of remembered tasks. */
+  private readonly walksAncestors: boolean;
   /** Collects the violations of the action being judged; reused, since judging is synchronous. */
   private readonly found = new Violations();
 
@@ -93,13 +106,14 @@ export class Monitor {
     if (this.mode !== 'enforce' && this.mode !== 'observe')
       throw snError('ERR_INPUT_INVALID', 'mode must be "enforce" or "observe"');
     this.clock = options.clock ?? systemClock;
-    this.dag = options.dag ?? new EctDag();
-    this.keepsDag = options.dag !== undefined || profile.rules.sequences.some((r) => r.relation === 'ancestor');
+    this.#dag = options.dag;
+    this.extendsDag = options.dag !== undefined;
+    this.walksAncestors = profile.rules.sequences.some((r) => r.relation === 'ancestor');
     this.traversalLimit = checkLimit(
       options.traversalLimit === undefined ? DAG_DEFAULTS.traversalLimit : options.traversalLimit,
       'traversalLimit',
     );
-    this.acts = new BoundedMap(
+    this.tasks = new BoundedMap(
       checkLimit(options.maxTracked === undefined ? DEFAULT_MAX_TRACKED : options.maxTracked, 'maxTracked'),
     );
     const { rules } = profile;
@@ -115,6 +129,16 @@ export class Monitor {
   }
 
   /**
+   * The ECT DAG the monitor reads: the one given as an option, else an empty one made on first access (no monitor
+   * pays for a DAG it does not use). The monitor reads it for predecessors and ancestors it does not remember, and
+   * inserts counted tasks only into a DAG it was given.
+   */
+  get dag(): EctDag {
+    this.#dag ??= new EctDag();
+    return this.#dag;
+  }
+
+  /**
    * Judges one observation (untrusted input: `ERR_BV_OBSERVATION_INVALID` when malformed) and, as the mode says,
    * records it. Predecessors must be known, remembered or in the DAG (`ERR_ECT_PREDECESSOR_MISSING`), as for any
    * ECT.
@@ -122,8 +146,7 @@ export class Monitor {
   evaluate(input: unknown): Verdict {
     const obs = readObservation(input);
     const t = Math.max(this.latest, this.mode === 'enforce' ? readClock(this.clock) : obs.time_ms);
-    for (const p of obs.pred)
-      if (!this.acts.has(p) && !this.dag.has(p)) throw snError('ERR_ECT_PREDECESSOR_MISSING', p);
+    for (const p of obs.pred) if (!this.knows(p)) throw snError('ERR_ECT_PREDECESSOR_MISSING', p);
     const app = this.profile.applicable(obs.exec_act);
     const verdict = this.judge(obs, t, app);
     if (this.mode === 'observe' || verdict.decision === 'allow') this.commit(obs, t, app);
@@ -240,38 +263,50 @@ export class Monitor {
     return Number.isFinite(x) ? x : Math.sign(x) * Number.MAX_VALUE;
   }
 
-  /** Whether a predecessor (direct) or ancestor of the action matches sequence rule `i`'s `after` pattern. */
+  /** Whether the task is remembered or in the DAG. */
+  private knows(jti: string): boolean {
+    return this.tasks.has(jti) || this.#dag?.has(jti) === true;
+  }
+
+  /** The action and predecessors of a task, from memory or the DAG; undefined when it is in neither. */
+  private lookup(jti: string): Task | undefined {
+    const remembered = this.tasks.get(jti);
+    if (remembered !== undefined) return remembered;
+    const node = this.#dag?.get(jti);
+    return node && { act: node.exec_act, pred: node.pred };
+  }
+
+  /**
+   * Whether a predecessor (direct) or ancestor of the action matches sequence rule `i`'s `after` pattern. Ancestors
+   * are walked breadth-first over remembered tasks and the DAG, each at most once, at most `traversalLimit` of them.
+   */
   private hasBefore(pred: readonly string[], i: number, relation: 'predecessor' | 'ancestor'): boolean {
     const matcher = this.profile.sequenceMatchers[i]!;
     if (relation === 'predecessor') {
-      for (const p of pred) if (matcher.test(this.acts.get(p) ?? this.dag.get(p)!.exec_act)) return true;
+      for (const p of pred) if (matcher.test(this.lookup(p)!.act)) return true;
       return false;
     }
-    let found = false;
-    let visited = 0;
-    for (const p of pred) {
-      this.dag.walkBack(
-        p,
-        (node) => {
-          if (++visited > this.traversalLimit)
-            throw snError('ERR_ECT_TRAVERSAL_LIMIT', `over ${this.traversalLimit} ancestors`);
-          if (!matcher.test(node.exec_act)) return 'continue';
-          found = true;
-          return 'stop';
-        },
-        { includeSelf: true },
-      );
-      if (found) return true;
+    const seen = new Set(pred);
+    const queue = [...seen];
+    for (let k = 0; k < queue.length; k++) {
+      if (k >= this.traversalLimit) throw snError('ERR_ECT_TRAVERSAL_LIMIT', `over ${this.traversalLimit} ancestors`);
+      const task = this.lookup(queue[k]!);
+      if (task === undefined) continue;
+      if (matcher.test(task.act)) return true;
+      for (const p of task.pred) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        queue.push(p);
+      }
     }
     return false;
   }
 
   private commit(obs: ObservationInput, t: number, app: Applicable): void {
-    if (!this.acts.has(obs.jti) && !this.dag.has(obs.jti)) {
-      // The DAG is walked only by ancestor sequencing rules (or read by whoever passed it in); predecessor
-      // lookups need only the action of each task, so the insert is skipped when nothing will walk the DAG.
-      if (this.keepsDag) {
-        this.dag.insert({
+    if (!this.knows(obs.jti)) {
+      // Only a DAG the caller gave is extended (its size is theirs to bound); the monitor's own memory is bounded.
+      if (this.extendsDag) {
+        this.#dag!.insert({
           jti: obs.jti,
           wid: obs.wid,
           iat: Math.floor(obs.time_ms / 1000),
@@ -280,7 +315,7 @@ export class Monitor {
           pred: obs.pred,
         });
       }
-      this.acts.set(obs.jti, obs.exec_act);
+      this.tasks.set(obs.jti, { act: obs.exec_act, pred: this.walksAncestors ? obs.pred : NO_PRED });
     }
     this.latest = t;
     for (const i of app.rates) this.rates[i]!.add(t);

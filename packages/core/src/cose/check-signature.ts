@@ -2,6 +2,7 @@ import type { AlgorithmInfo } from '../crypto/algorithms.js';
 import { getBackend } from '../crypto/index.js';
 import { snError } from '../errors/index.js';
 import { assertKeyFitsAlgorithm } from '../keys/index.js';
+import { keyFor } from '../keys/resolver.js';
 import type { PublicKey } from '../keys/types.js';
 import { algorithmOf, kidOf } from './algorithm.js';
 import { checkHeaders, understoodLabels } from './headers.js';
@@ -28,7 +29,7 @@ export function checkSignature(
   checkHeaders(headers.protectedHeader, headers.unprotectedHeader, understoodLabels(options.understoodCrit));
   const alg = algorithmOf(headers, options.requireProtectedAlg ?? false);
   const kid = kidOf(headers);
-  const key = 'resolve' in options.key ? options.key.resolve({ kid, alg, issuer: options.issuer }) : options.key;
+  const key = keyFor(options?.key, { kid, alg, issuer: options.issuer });
   assertKeyFitsAlgorithm(key, alg, { profile: options.profile ?? false });
   if (!(options.backend ?? getBackend()).verify(alg, key, tbs(), signature)) throw snError('ERR_COSE_BAD_SIGNATURE');
   return { alg, key, kid };

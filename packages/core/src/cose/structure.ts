@@ -1,6 +1,7 @@
 import { type CborValue, type DecodeOptions, decodeCbor, Tagged } from '../cbor/index.js';
 import { snError } from '../errors/index.js';
-import { asHeaderMap, decodeProtected, type HeaderMap } from './headers.js';
+import { MAX_KID_BYTES } from '../keys/validate.js';
+import { asHeaderMap, decodeProtected, HEADER, type HeaderMap } from './headers.js';
 
 /** CBOR tags of the COSE signature structures (RFC 9052 §2). */
 export const COSE_SIGN1_TAG = 18;
@@ -49,15 +50,35 @@ export function decodeCoseArray(
   return { items: value, tagged };
 }
 
-/** Reads `[protected bstr, unprotected map]` from the front of a COSE array. */
+/**
+ * Largest protected bucket accepted, in bytes (16 KiB): room for `alg`, `typ`, `kid`, `crit` and a certificate
+ * chain, while a bucket stuffed to the message limit is refused before it is decoded or hashed.
+ */
+export const MAX_PROTECTED_HEADER_BYTES = 16_384;
+
+/**
+ * Reads `[protected bstr, unprotected map]` from the front of a COSE array. The size limits come first: a
+ * protected bucket over {@link MAX_PROTECTED_HEADER_BYTES}, or a `kid` longer than any trusted key's can be
+ * (`MAX_KID_BYTES`, §5.4), is `ERR_COSE_HEADER_TOO_LARGE` before a header is interpreted or a key looked up.
+ */
 export function readHeaderPair(items: CborValue[], decode?: DecodeOptions): HeaderPair {
   const protectedBytes = items[0];
   if (!(protectedBytes instanceof Uint8Array)) throw snError('ERR_COSE_MALFORMED', 'protected header is not a bstr');
+  if (protectedBytes.length > MAX_PROTECTED_HEADER_BYTES) {
+    throw snError('ERR_COSE_HEADER_TOO_LARGE', `protected bucket over ${MAX_PROTECTED_HEADER_BYTES} bytes`);
+  }
   const protectedHeader = decodeProtected(protectedBytes, decode);
+  const unprotectedHeader = asHeaderMap(items[1], 'unprotected');
+  for (const map of [protectedHeader, unprotectedHeader]) {
+    const kid = map.get(HEADER.kid);
+    if (kid instanceof Uint8Array && kid.length > MAX_KID_BYTES) {
+      throw snError('ERR_COSE_HEADER_TOO_LARGE', `kid longer than ${MAX_KID_BYTES} bytes`);
+    }
+  }
   return {
     protectedBytes: protectedHeader.size === 0 ? new Uint8Array(0) : protectedBytes,
     protectedHeader,
-    unprotectedHeader: asHeaderMap(items[1], 'unprotected'),
+    unprotectedHeader,
   };
 }
 

@@ -15,7 +15,8 @@ export class ChunkedArray<T> {
 
   push(value: T): void {
     const i = this.length;
-    if ((i & MASK) === 0) this.chunks.push(new Array<T>(CHUNK));
+    // The first chunk grows as it fills, so that a list of a few elements costs a few slots, not a whole chunk.
+    if ((i & MASK) === 0) this.chunks.push(i === 0 ? [] : new Array<T>(CHUNK));
     this.chunks[i >>> CHUNK_BITS]![i & MASK] = value;
     this.length = i + 1;
   }

@@ -1,7 +1,11 @@
 import type { ChunkedArray } from './chunked-array.js';
 
-/** Slots before the first growth; a power of two. */
-const INITIAL_SLOTS = 2048;
+/**
+ * Slots before the first growth; a power of two. Small, so that an empty or small DAG (one per agent, say) costs
+ * next to nothing off-heap; doubling re-places entries without hashing them again, so starting small costs a large
+ * DAG only a few extra, cheap growths.
+ */
+const INITIAL_SLOTS = 8;
 
 /**
  * Longest probe run an entry may sit from its home slot. Beyond it the entry goes to a `Map` instead, so ids chosen
@@ -11,9 +15,10 @@ const INITIAL_SLOTS = 2048;
 const MAX_PROBES = 64;
 
 /**
- * Slots of the small cache of recently placed ids, a power of two. A task's predecessors are nearly always recent
- * tasks; finding them here, in a few kilobytes that stay in the processor's cache, spares a probe into a table of
- * many megabytes, which at a million tasks is a cache and TLB miss each time.
+ * Most slots of the small cache of recently placed ids, a power of two. A task's predecessors are nearly always
+ * recent tasks; finding them here, in a few kilobytes that stay in the processor's cache, spares a probe into a table
+ * of many megabytes, which at a million tasks is a cache and TLB miss each time. The cache grows with the table up
+ * to this size (it would be no faster than the table while the table is as small).
  */
 const RECENT_SLOTS = 1024;
 
@@ -44,7 +49,8 @@ export class IdTable {
   private mask = INITIAL_SLOTS - 1;
   private count = 0;
   private overflow: Map<string, number> | undefined;
-  private readonly recent = new Int32Array(RECENT_SLOTS * 2);
+  private recent = new Int32Array(INITIAL_SLOTS * 2);
+  private recentMask = INITIAL_SLOTS - 1;
 
   /** `keys.at(position)` is the id stored at a position this table holds; the caller appends to it. */
   constructor(private readonly keys: ChunkedArray<string>) {}
@@ -53,7 +59,7 @@ export class IdTable {
   get(id: string): number {
     const h = hashId(id);
     const { slots, mask, keys, recent } = this;
-    const r = 2 * (h & (RECENT_SLOTS - 1));
+    const r = 2 * (h & this.recentMask);
     const cached = recent[r + 1]!;
     if (cached !== 0 && recent[r] === h && keys.at(cached - 1) === id) return cached - 1;
     for (let probe = 0, s = h & mask; probe < MAX_PROBES; probe++, s = (s + 1) & mask) {
@@ -71,7 +77,7 @@ export class IdTable {
     const h = hashId(id);
     this.place(h, position, id);
     this.count++;
-    const r = 2 * (h & (RECENT_SLOTS - 1));
+    const r = 2 * (h & this.recentMask);
     this.recent[r] = h;
     this.recent[r + 1] = position + 1;
   }
@@ -96,6 +102,11 @@ export class IdTable {
     const old = this.slots;
     this.slots = new Int32Array(old.length * 2);
     this.mask = old.length - 1;
+    if (this.recentMask + 1 < RECENT_SLOTS) {
+      // A new, larger cache starts empty: it is only a cache, and the table answers what it misses.
+      this.recentMask = Math.min(RECENT_SLOTS, this.mask + 1) - 1;
+      this.recent = new Int32Array((this.recentMask + 1) * 2);
+    }
     for (let s = 0; s < old.length; s += 2) {
       const stored = old[s + 1]!;
       if (stored !== 0) this.place(old[s]!, stored - 1, undefined);

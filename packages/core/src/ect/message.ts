@@ -25,7 +25,9 @@ export const ect = defineMessageType<EctClaims>({
   description: 'Execution Context Token (draft-nennemann-wimse-ect-01)',
   typ: ECT_COSE_TYP,
   jwt: { typ: ECT_JWT_TYP, acceptTyp: [ECT_LEGACY_JWT_TYP] },
-  schema: EctClaimsSchema,
+  // The claims shape stays a plain object schema that users can extend; the token adds the rule across claims: one
+  // that expires when or before it is issued was never meant to be valid, yet within the skew it would verify.
+  schema: EctClaimsSchema.refine((c) => c.exp > c.iat, { path: ['exp'], message: 'exp is not after iat' }),
   // The reference implementations refuse an iat older than 15 minutes.
   timeDefaults: { maxAgeSeconds: 900 },
   labels: {

@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   ERR_COSE_MALFORMED: { family: 'cose', message: 'COSE structure is malformed' },
   ERR_COSE_WRONG_TAG: { family: 'cose', message: 'CBOR tag does not match the expected COSE structure' },
   ERR_COSE_HEADER_INVALID: { family: 'cose', message: 'COSE header parameter has an invalid value' },
+  ERR_COSE_HEADER_TOO_LARGE: { family: 'cose', message: 'a COSE header bucket or kid exceeds its size limit' },
   ERR_COSE_HEADER_DUPLICATE: {
     family: 'cose',
     message: 'header parameter appears in both protected and unprotected buckets',
@@ -66,6 +67,10 @@ export const ERROR_CODES = {
   ERR_CLAIMS_AUDIENCE: { family: 'claims', message: 'token is not addressed to this audience' },
   ERR_CLAIMS_ISSUER: { family: 'claims', message: 'token issuer is not the expected one' },
   ERR_CLAIMS_REPLAY: { family: 'claims', message: 'token id has been seen before' },
+  ERR_CLAIMS_REPLAY_CACHE_FULL: {
+    family: 'claims',
+    message: 'the replay cache is full of unexpired ids and cannot record another',
+  },
 
   // ECT wire helpers and DAG validation (ECT draft, in the draft's check order).
   ERR_ECT_HASH_INVALID: { family: 'ect', message: 'inp_hash/out_hash is not a base64url SHA-256 digest' },

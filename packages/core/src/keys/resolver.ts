@@ -57,6 +57,21 @@ export function singleKey(key: Key): KeyResolver {
   };
 }
 
+/** Whether a verifier's `key` option is a resolver rather than a key. */
+export function isKeyResolver(key: unknown): key is KeyResolver {
+  return typeof key === 'object' && key !== null && typeof (key as { resolve?: unknown }).resolve === 'function';
+}
+
+/**
+ * The key a signature must verify under: the `key` option itself, or what the resolver it names returns for
+ * `request`. A missing or malformed option is `ERR_INPUT_INVALID`, so a caller's slip is a typed error too.
+ */
+export function keyFor(option: PublicKey | KeyResolver | undefined, request: KeyRequest): PublicKey {
+  if (isKeyResolver(option)) return option.resolve(request);
+  if (typeof option !== 'object' || option === null) throw snError('ERR_INPUT_INVALID', 'the key option is required');
+  return option;
+}
+
 /** One trusted key in a {@link KeySet}. */
 export interface KeySetEntry {
   readonly key: Key;

@@ -8,11 +8,12 @@ import { decodeSign1, verifySign1 } from '../cose/verify1.js';
 import type { CryptoBackend } from '../crypto/backend.js';
 import { snError } from '../errors/index.js';
 import { coseKeyThumbprint } from '../keys/index.js';
+import { isKeyResolver } from '../keys/resolver.js';
 import type { PrivateKey } from '../keys/types.js';
 import { assertFresh, type ClaimCheckOptions, checkClaims, parseClaims, replayEntry } from './claims-checks.js';
 import { type ClaimLabel, ClaimsLayout } from './claims-layout.js';
 import type { DagNodeDeclaration } from './dag-node.js';
-import { settle, settleAsync, type Verified, type VerifyResult } from './result.js';
+import { attempt, settle, settleAsync, type Verified, type VerifyResult } from './result.js';
 import type { TimeOptions } from './time.js';
 
 export type { ClaimLabel } from './claims-layout.js';
@@ -149,7 +150,8 @@ export class MessageType<T extends object> {
       const entry = replayEntry(verified.claims, options);
       if (entry) {
         const accepted = options.replay!.remember(entry.jti, entry.expiresAt, now);
-        if (typeof accepted !== 'boolean') throw new TypeError('this replay cache is asynchronous: use verifyAsync');
+        if (typeof accepted !== 'boolean')
+          throw snError('ERR_INPUT_INVALID', 'this replay cache is asynchronous: use verifyAsync');
         assertFresh(accepted, entry.jti);
       }
       return verified;
@@ -186,6 +188,9 @@ export class MessageType<T extends object> {
     const payload = decoded.payload ?? options.detachedPayload;
     const claimsMap = payload ? attempt(() => decodeCbor(payload, options.decode)) : undefined;
     const issuer = options.issuer ?? this.#issuerIn(claimsMap?.value);
+    // A resolver may need the issuer, and only the claims can name it: claims that do not decode are reported as
+    // what they are, not as a key that could not be trusted for no issuer.
+    if (claimsMap?.error && options.issuer === undefined && isKeyResolver(options.key)) throw claimsMap.error;
     const result = verifySign1(decoded, { ...options, issuer, requireProtectedAlg: true, profile: true });
     if (claimsMap?.error) throw claimsMap.error;
     const claims = this.parse(this.fromCbor(claimsMap!.value as CborValue));
@@ -194,15 +199,6 @@ export class MessageType<T extends object> {
       verified: { claims, format: 'cose', typ: this.typ, alg: result.alg, key: result.key, kid: result.kid },
       now,
     };
-  }
-}
-
-/** Runs `f`, capturing a thrown error instead of propagating it. */
-function attempt<V>(f: () => V): { value?: V; error?: unknown } {
-  try {
-    return { value: f() };
-  } catch (error) {
-    return { error };
   }
 }
 

@@ -4,11 +4,13 @@ import { signingAlgorithm } from '../cose/algorithm.js';
 import { type AlgorithmInfo, algorithmById, algorithmByJoseName } from '../crypto/algorithms.js';
 import { isSafetyNetError, snError } from '../errors/index.js';
 import { assertKeyFitsAlgorithm, jwkThumbprint, keyToJwk, publicKeyOf } from '../keys/index.js';
+import { isKeyResolver, keyFor } from '../keys/resolver.js';
 import type { Key, PrivateKey, PublicKey } from '../keys/types.js';
+import { MAX_KID_BYTES } from '../keys/validate.js';
 import { fromBase64Url, fromUtf8, utf8 } from '../util/bytes.js';
 import { assertFresh, checkClaims, replayEntry } from './claims-checks.js';
 import type { MessageType, MessageVerifyOptions } from './define.js';
-import { settleAsync, type VerifyResult } from './result.js';
+import { attempt, settleAsync, type VerifyResult } from './result.js';
 import { parseStrictJson, type StrictJsonProblem, type StrictJsonResult } from './strict-json.js';
 
 /** Compact JWS larger than this are refused before parsing (64 KiB). */
@@ -107,7 +109,10 @@ function readHeader(token: string): { alg: AlgorithmInfo; typ: unknown; kid: Uin
   // We define no JWS extensions, so any `crit` names something we do not understand (RFC 7515 §4.1.11).
   if (h.crit !== undefined) throw snError('ERR_JOSE_MALFORMED', 'crit names unsupported extensions');
   if (h.kid !== undefined && typeof h.kid !== 'string') throw snError('ERR_JOSE_MALFORMED', 'kid is not a string');
-  return { alg, typ: h.typ, kid: typeof h.kid === 'string' ? utf8(h.kid) : undefined };
+  const kid = typeof h.kid === 'string' ? utf8(h.kid) : undefined;
+  // No trusted key has a longer kid (§5.4): refused before any lookup, as in the COSE form.
+  if (kid && kid.length > MAX_KID_BYTES) throw snError('ERR_JOSE_MALFORMED', `kid longer than ${MAX_KID_BYTES} bytes`);
+  return { alg, typ: h.typ, kid };
 }
 
 /**
@@ -146,15 +151,17 @@ export async function verifyCompactJws(token: string, key: Key): Promise<{ paylo
   return { payload: await checkJwsSignature(token, publicKeyOf(key), alg), alg };
 }
 
-/** The `iss` the (not yet verified) payload names, for the key resolver; the signature then binds the two. */
-function claimedIssuer(token: string, maxDepth: number): string | undefined {
+/** The claims of a payload part (base64url of UTF-8 JSON), read strictly; typed errors name what is wrong. */
+function readClaims(part: string, maxDepth: number): unknown {
+  let text: string;
   try {
-    const parsed = parseStrictJson(fromUtf8(fromBase64Url(token.split('.')[1] ?? '')), maxDepth);
-    const claims = parsed.ok ? (parsed.value as { iss?: unknown } | null) : undefined;
-    return typeof claims?.iss === 'string' ? claims.iss : undefined;
-  } catch {
-    return undefined;
+    text = fromUtf8(fromBase64Url(part));
+  } catch (e) {
+    throw snError('ERR_CLAIMS_INVALID', 'payload is not base64url UTF-8', { cause: e });
   }
+  const parsed = parseStrictJson(text, maxDepth);
+  if (!parsed.ok) throw jsonFailure(parsed.problem, 'ERR_CLAIMS_INVALID', 'payload');
+  return parsed.value;
 }
 
 /**
@@ -211,18 +218,18 @@ export async function verifyJwt<T extends object>(
     }
     // The COSE form's decoder bounds nesting; JSON.parse does not, and schemas walk claims recursively.
     const maxDepth = options.decode?.maxDepth ?? DEFAULT_DECODE_LIMITS.maxDepth;
-    const issuer = options.issuer ?? claimedIssuer(token, maxDepth);
-    const key: PublicKey = 'resolve' in options.key ? options.key.resolve({ kid, alg: named, issuer }) : options.key;
+    // Read once, before the signature check, because a key resolver may need the issuer the claims name (the
+    // signature then binds the two); a failure is reported after the signature check, as in the COSE form. jose
+    // verifies the signature over this same payload part.
+    const read = attempt(() => readClaims(token.split('.')[1]!, maxDepth));
+    const claimed = (read.value as { iss?: unknown } | null | undefined)?.iss;
+    const issuer = options.issuer ?? (typeof claimed === 'string' ? claimed : undefined);
+    if (read.error && options.issuer === undefined && isKeyResolver(options.key)) throw read.error;
+    const key: PublicKey = keyFor(options.key, { kid, alg: named, issuer });
     const alg = algorithmForKey(named, key);
-    const payload = await checkJwsSignature(token, key, alg);
-    let raw: StrictJsonResult;
-    try {
-      raw = parseStrictJson(fromUtf8(payload), maxDepth);
-    } catch (e) {
-      throw snError('ERR_CLAIMS_INVALID', 'payload is not UTF-8', { cause: e });
-    }
-    if (!raw.ok) throw jsonFailure(raw.problem, 'ERR_CLAIMS_INVALID', 'payload');
-    const claims = type.parse(raw.value);
+    await checkJwsSignature(token, key, alg);
+    if (read.error) throw read.error;
+    const claims = type.parse(read.value);
     const now = checkClaims(claims, options);
     const entry = replayEntry(claims, options);
     if (entry) assertFresh(await options.replay!.remember(entry.jti, entry.expiresAt, now), entry.jti);

@@ -1,3 +1,4 @@
+import { snError } from '../errors/index.js';
 import { checkInt } from '../util/input-options.js';
 
 /**
@@ -14,15 +15,16 @@ export interface ReplayCache {
   /**
    * Atomically records `jti` until `expiresAt` (seconds since the epoch, held through that second inclusive)
    * unless it is already recorded and unexpired at `now`. Returns true when this call recorded it, false for a
-   * replay.
+   * replay. May throw a Safety Net error to refuse for another reason (a full cache:
+   * `ERR_CLAIMS_REPLAY_CACHE_FULL`; a store that cannot answer), which the verification reports.
    */
   remember(jti: string, expiresAt: number, now: number): boolean | Promise<boolean>;
 }
 
 /**
  * An in-process replay cache with a hard size bound. Expired ids are swept as new ones arrive; when the bound is
- * reached with nothing expired, the cache refuses new ids rather than forgetting live ones (an attacker must not be
- * able to flush it).
+ * reached with nothing expired, the cache refuses new ids (`ERR_CLAIMS_REPLAY_CACHE_FULL`) rather than forgetting
+ * live ones (an attacker must not be able to flush it). A replay is still told apart from a fresh id it cannot hold.
  */
 export class MemoryReplayCache implements ReplayCache {
   readonly #seen = new Map<string, number>();
@@ -40,7 +42,8 @@ export class MemoryReplayCache implements ReplayCache {
     const until = this.#seen.get(jti);
     if (until !== undefined && until >= now) return false;
     if (this.#seen.size >= this.#maxEntries && this.#earliest < now) this.#sweep(now);
-    if (this.#seen.size >= this.#maxEntries) return false;
+    if (this.#seen.size >= this.#maxEntries)
+      throw snError('ERR_CLAIMS_REPLAY_CACHE_FULL', `${this.#maxEntries} unexpired ids held`);
     this.#seen.delete(jti);
     this.#seen.set(jti, expiresAt);
     if (expiresAt < this.#earliest) this.#earliest = expiresAt;

@@ -18,6 +18,15 @@ export type VerifyResult<T> =
   | ({ readonly ok: true } & Verified<T>)
   | { readonly ok: false; readonly error: SafetyNetError };
 
+/** Runs `f`, capturing a thrown error instead of propagating it (a failure to report later, in pipeline order). */
+export function attempt<V>(f: () => V): { value?: V; error?: unknown } {
+  try {
+    return { value: f() };
+  } catch (error) {
+    return { error };
+  }
+}
+
 /** Runs a verification, turning Safety Net errors into `{ ok: false }`; anything else is a bug and propagates. */
 export function settle<T>(run: () => Verified<T>): VerifyResult<T> {
   try {

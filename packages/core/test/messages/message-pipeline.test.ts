@@ -27,6 +27,16 @@ const key = testKey('Ed25519');
 const pub = publicKeyOf(key);
 const otherKey = generateKey('Ed25519', seededRandom('another'));
 
+/** The cache's answer, or 'full' when it refuses for want of room. */
+function rememberOrFull(cache: MemoryReplayCache, jti: string, expiresAt: number, now: number): boolean | 'full' {
+  try {
+    return cache.remember(jti, expiresAt, now);
+  } catch (e) {
+    if ((e as { code?: unknown }).code === 'ERR_CLAIMS_REPLAY_CACHE_FULL') return 'full';
+    throw e;
+  }
+}
+
 describe('ECT as a COSE message type', () => {
   it('signs and verifies with every curve, and the payload is the CWT claims map', () => {
     for (const curve of ['Ed25519', 'Ed448', 'P-256', 'P-384', 'P-521'] as const) {
@@ -204,7 +214,9 @@ describe('ECT as a COSE message type', () => {
   it('a bounded replay cache refuses new ids rather than forgetting live ones', () => {
     const replay = new MemoryReplayCache({ maxEntries: 1 });
     expect(replay.remember('a', NOW_S + 100, NOW_S)).toBe(true);
-    expect(replay.remember('b', NOW_S + 100, NOW_S)).toBe(false);
+    expect(() => replay.remember('b', NOW_S + 100, NOW_S)).toThrow(
+      expect.objectContaining({ code: 'ERR_CLAIMS_REPLAY_CACHE_FULL' }),
+    );
     expect(replay.remember('a', NOW_S + 100, NOW_S)).toBe(false);
     expect(replay.remember('b', NOW_S + 300, NOW_S + 200)).toBe(true); // 'a' expired and was swept
   });
@@ -222,18 +234,18 @@ describe('ECT as a COSE message type', () => {
         let now = NOW_S;
         for (const { jti, ttl, dt } of ops) {
           now += dt;
-          let expected: boolean;
+          let expected: boolean | 'full';
           const until = model.get(jti);
           if (until !== undefined && until >= now) expected = false;
           else {
             if (model.size >= maxEntries) for (const [k, u] of model) if (u < now) model.delete(k);
-            expected = model.size < maxEntries;
-            if (expected) {
+            expected = model.size < maxEntries || 'full';
+            if (expected === true) {
               model.delete(jti);
               model.set(jti, now + ttl);
             }
           }
-          expect(cache.remember(jti, now + ttl, now)).toBe(expected);
+          expect(rememberOrFull(cache, jti, now + ttl, now)).toBe(expected);
           expect(cache.size).toBe(model.size);
         }
       }),

@@ -65,7 +65,7 @@ describe('the replay cache holds every jti for as long as its token can verify',
     fc.assert(
       fc.property(
         fc.integer({ min: -40, max: 40 }),
-        fc.option(fc.integer({ min: -40, max: 200 }), { nil: undefined }),
+        fc.option(fc.integer({ min: 1, max: 200 }), { nil: undefined }),
         fc.option(fc.integer({ min: 0, max: 120 }), { nil: undefined }),
         fc.array(fc.integer({ min: -50, max: 400 }), { minLength: 2, maxLength: 8 }),
         (iatOffset, expOffset, maxAgeSeconds, times) => {
