@@ -2,8 +2,7 @@ import { isSafetyNetError, snError } from '@safety-net/core';
 import Database from 'better-sqlite3';
 import type { CompensationEntry, CompensationRecord } from '../rollback/compensation-record.js';
 import type { NewRollback, RollbackStore, StepState, StepStatus, StoredRollback } from '../rollback/store.js';
-
-type Db = Database.Database;
+import type { SqliteDatabase as Db } from './sqlite-database.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS cp_rollback (

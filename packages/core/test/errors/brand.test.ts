@@ -12,7 +12,7 @@ describe('isSafetyNetError', () => {
     expect(foreign instanceof SafetyNetError).toBe(false);
     expect(isSafetyNetError(foreign)).toBe(true);
     expect(isSafetyNetError(foreign, 'ERR_CBOR_TRUNCATED')).toBe(true);
-    expect(isSafetyNetError(foreign, 'ERR_CBOR_DEPTH')).toBe(false);
+    expect(isSafetyNetError(foreign, 'ERR_CBOR_TRAILING_BYTES')).toBe(false);
     expect(other.isSafetyNetError(snError('ERR_CBOR_TRUNCATED'))).toBe(true);
   });
 
