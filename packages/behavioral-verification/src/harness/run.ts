@@ -1,5 +1,5 @@
 import { type Clock, readClock, snError } from '@safety-net/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JsonValue } from '../monitor/verdict.js';
 import type { CompiledSuite } from './suite.js';
 

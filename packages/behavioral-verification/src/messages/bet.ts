@@ -1,5 +1,5 @@
 import { base64UrlBytes, defineMessageType, jsonValue, Sha256B64uSchema, utf8Bytes } from '@safety-net/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { RuleIdSchema, ViolationClassSchema } from '../rules/schema.js';
 import { EpochSecondsSchema, EvidenceValueSchema, IdentifierSchema } from './common.js';
 

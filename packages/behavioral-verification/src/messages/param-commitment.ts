@@ -8,7 +8,7 @@ import {
   systemRandom,
   toBase64Url,
 } from '@safety-net/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ParamValue, ParamValueSchema } from '../monitor/observation-input.js';
 
 /** Salt length in bytes: 128 bits, so a committed value cannot be found by trying candidates. */

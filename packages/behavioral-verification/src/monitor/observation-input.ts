@@ -1,5 +1,5 @@
 import { isSafetyNetError, snError } from '@safety-net/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What the monitor judges: one action as an enforcement point saw it. The ECT places it (`jti`, `wid`, `iss`,

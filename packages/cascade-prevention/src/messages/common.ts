@@ -7,7 +7,7 @@ import {
   Sha256B64uSchema,
   utf8Bytes,
 } from '@safety-net/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Breaker, dependency, failure-domain, resource, action, group and rollback names. */
 export const NameSchema = z.string().min(1).max(256);

@@ -1,5 +1,5 @@
 import { type DagNodeInput, EctDag } from '@safety-net/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { VectorMismatch } from './context.js';
 import { expectedOf, JsonObject } from './format.js';
 import { defineKind } from './kind.js';
