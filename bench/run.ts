@@ -7,7 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { getBackend } from '@safety-net/core';
-import { GROUPS } from './groups.js';
+import { type BundleSize, ectBundleSize } from './bundle.js';
+import { caseFilter, GROUPS } from './groups.js';
 import type { CaseResult } from './harness.js';
 import { computeRatios, formatReport } from './report.js';
 
@@ -55,11 +56,17 @@ const cases: Record<string, CaseResult> = {};
 const started = performance.now();
 for (const group of Object.keys(GROUPS)) Object.assign(cases, await measureInChild(group));
 
+// Sizes, not rates: measured here (no timing, so no process of their own) and reported beside the table.
+const sizes: Record<string, BundleSize> = {};
+if (caseFilter(filters)({ name: 'bundle.ect' })) sizes['bundle.ect'] = await ectBundleSize();
+
 const ratios = computeRatios(cases);
 console.log(`\n${formatReport(cases, ratios)}\n`);
+for (const [name, s] of Object.entries(sizes))
+  console.log(`${name}: ${s.gzip_bytes} bytes gzipped (${s.bytes} minified)`);
 console.log(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
 if (filters.length === 0) {
   const path = new URL('./results.json', import.meta.url);
-  writeFileSync(path, `${JSON.stringify({ cases, ratios, environment }, null, 2)}\n`);
+  writeFileSync(path, `${JSON.stringify({ cases: { ...cases, ...sizes }, ratios, environment }, null, 2)}\n`);
   console.log('wrote bench/results.json');
 }

@@ -41,4 +41,14 @@ describe.each(manifests)('packages/$dir/package.json', ({ dir, pkg }) => {
     expect(JSON.stringify(pkg.publishConfig.exports)).not.toContain('/src/');
     for (const field of ['main', 'module', 'types']) expect(pkg[field] ?? '').not.toContain('/src/');
   });
+
+  it.skipIf(pkg.private)('carries the metadata npm provenance and deduplication need', () => {
+    expect(pkg.repository).toMatchObject({ type: 'git', directory: `packages/${dir}` });
+    expect(pkg.repository.url).toMatch(/^git\+https:\/\/github\.com\/.+\.git$/);
+    expect(pkg.homepage).toContain(`/packages/${dir}`);
+    expect(pkg.bugs?.url).toMatch(/\/issues$/);
+    expect(pkg.keywords?.length).toBeGreaterThan(0);
+    // `workspace:*` would publish an exact version of a sibling; `workspace:^` a range consumers can deduplicate.
+    for (const range of Object.values<string>(pkg.dependencies ?? {})) expect(range).not.toBe('workspace:*');
+  });
 });

@@ -1,10 +1,4 @@
 import { defineConfig } from 'tsup';
+import { library } from '../../scripts/tsup-library.js';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/sqlite.ts', 'src/testing.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-});
+export default defineConfig(library(['src/index.ts', 'src/sqlite.ts', 'src/testing.ts']));

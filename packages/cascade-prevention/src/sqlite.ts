@@ -4,4 +4,5 @@
  *
  * @packageDocumentation
  */
+export type { SqliteDatabase, SqliteStatement } from './store/sqlite-database.js';
 export { SqliteCompensationRecord, SqliteRollbackStore } from './store/sqlite-store.js';

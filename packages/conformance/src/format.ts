@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The conformance vector format (spec-vectors/README.md) as zod schemas: the single source of truth for the

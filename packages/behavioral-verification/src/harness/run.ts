@@ -1,6 +1,6 @@
 import { type Clock, readClock } from '@safety-net/core';
 import { INPUT_OPTIONS } from '@safety-net/core/internal';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JsonValue } from '../monitor/verdict.js';
 import type { CompiledSuite } from './suite.js';
 

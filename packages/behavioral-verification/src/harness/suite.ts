@@ -1,6 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { type CborValue, encodeCbor, isSafetyNetError, toBase64Url } from '@safety-net/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { bvError } from '../errors.js';
 import type { JsonValue } from '../monitor/verdict.js';
 import { compileSafeRegex, MAX_REGEX_INPUT } from '../rules/safe-regex.js';

@@ -8,7 +8,7 @@ import {
   jsonValue,
   Sha256B64uSchema,
 } from '@safety-net/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { RuleIdSchema, ViolationClassSchema } from '../rules/schema.js';
 import { EpochSecondsSchema, EvidenceValueSchema, IdentifierSchema } from './common.js';
 

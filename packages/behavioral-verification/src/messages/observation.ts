@@ -1,6 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { base64UrlBytes, cwtLabels, defineMessageType, jsonValue, Sha256B64uSchema } from '@safety-net/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type ObservationInput,
   ObservationInputSchema,

@@ -8,7 +8,7 @@ import {
   systemRandom,
   toBase64Url,
 } from '@safety-net/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { bvError } from '../errors.js';
 import { type ParamValue, ParamValueSchema } from '../monitor/observation-input.js';
 

@@ -1,5 +1,5 @@
 import { cwtLabels, defineMessageType, jsonValue, Sha256B64uSchema } from '@safety-net/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EpochSecondsSchema, IdentifierSchema } from './common.js';
 
 /** The metric dimensions the gap analysis names, under the names a Performance Profile uses for them. */

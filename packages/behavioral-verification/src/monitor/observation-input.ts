@@ -1,5 +1,5 @@
 import { isSafetyNetError } from '@safety-net/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { bvError } from '../errors.js';
 
 /**

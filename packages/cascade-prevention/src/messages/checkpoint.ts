@@ -6,7 +6,7 @@ import {
   Sha256B64uSchema,
   TaskIdSchema,
 } from '@safety-net/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { expAfterIat, MESSAGE_LABELS, MessageShape, NameSchema, UndoSchema } from './common.js';
 
 /** Checkpoint claims (spec §2.3). */

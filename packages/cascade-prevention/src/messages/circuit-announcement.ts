@@ -1,5 +1,5 @@
 import { defineMessageType, EpochSecondsSchema, jsonValue } from '@safety-net/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { expAfterIat, MESSAGE_LABELS, MessageShape, NameSchema, ReasonTextSchema } from './common.js';
 
 /** Breaker states as announced (spec §3). */

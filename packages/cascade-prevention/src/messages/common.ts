@@ -7,7 +7,7 @@ import {
   IdentifierSchema,
   Sha256B64uSchema,
 } from '@safety-net/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Breaker, dependency, failure-domain, resource, action, group and rollback names. */
 export const NameSchema = z.string().min(1).max(256);

@@ -5,7 +5,7 @@ import {
   Sha256B64uSchema,
   TaskIdSchema,
 } from '@safety-net/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { expAfterIat, MESSAGE_LABELS, MessageShape, NameSchema, ReasonTextSchema } from './common.js';
 
 /** How one compensation ended. */

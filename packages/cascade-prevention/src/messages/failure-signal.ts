@@ -1,5 +1,5 @@
 import { defineMessageType, EpochSecondsSchema } from '@safety-net/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { expAfterIat, MESSAGE_LABELS, MessageShape, NameSchema, ReasonTextSchema } from './common.js';
 
 /** What an agent says of itself. */

@@ -1,5 +1,5 @@
 import { defineMessageType, EpochSecondsSchema, IdentifierSchema, jsonValue, TaskIdSchema } from '@safety-net/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { expAfterIat, MAX_ROLLBACK_TASKS, MESSAGE_LABELS, MessageShape, NameSchema, UndoSchema } from './common.js';
 
 /** One step of a rollback plan: who undoes which task, how, under which idempotency key (spec §2.5). */

@@ -1,5 +1,5 @@
 import { defineMessageType, EpochSecondsSchema, TaskIdSchema } from '@safety-net/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   expAfterIat,
   MAX_ROLLBACK_TASKS,

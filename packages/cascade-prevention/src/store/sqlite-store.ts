@@ -3,8 +3,7 @@ import Database from 'better-sqlite3';
 import { cpError } from '../errors.js';
 import type { CompensationEntry, CompensationRecord } from '../rollback/compensation-record.js';
 import type { NewRollback, RollbackStore, StepState, StepStatus, StoredRollback } from '../rollback/store.js';
-
-type Db = Database.Database;
+import type { SqliteDatabase as Db } from './sqlite-database.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS cp_rollback (

@@ -1,5 +1,5 @@
 import { decodeCbor, encodeCbor, fromHex, toHex } from '@safety-net/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { expectedOf, Hex } from '../format.js';
 import { defineKind } from './kind.js';
 import { attempt, compareOutcome } from './outcome.js';

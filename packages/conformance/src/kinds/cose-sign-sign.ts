@@ -1,5 +1,5 @@
 import { decodeSign, publicKeyOf, signSign, signToBeSigned, snError, toHex, verifySign } from '@safety-net/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { expectedOf, HeaderObject, Hex } from '../format.js';
 import { VectorMismatch } from './context.js';
 import { defineKind } from './kind.js';

@@ -1,5 +1,5 @@
 import { fromHex, toHex, verifySign } from '@safety-net/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorCodeText, expectedOf, Hex } from '../format.js';
 import { defineKind } from './kind.js';
 import { attempt, bytesOf, compareOutcome } from './outcome.js';

@@ -1,5 +1,5 @@
 import { type DagNodeInput, EctDag } from '@safety-net/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { expectedOf, JsonObject } from '../format.js';
 import { VectorMismatch } from './context.js';
 import { defineKind } from './kind.js';

@@ -1,5 +1,5 @@
 import { decodeSign1, encodeCbor, publicKeyOf, toHex, verifySign1 } from '@safety-net/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { expectedOf, Hex, JsonObject } from '../format.js';
 import { defineKind } from './kind.js';
 import { attempt, bytesOf, compareOutcome } from './outcome.js';

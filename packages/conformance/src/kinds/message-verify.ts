@@ -6,7 +6,7 @@ import {
   type VerifyResult,
   verifyJwt,
 } from '@safety-net/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { expectedOf, Hex, JsonObject, KeySelection, Label } from '../format.js';
 import { type VectorContext, VectorMismatch } from './context.js';
 import { defineKind } from './kind.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Hex, KeySelection, Label } from '../format.js';
 
 /** Options shared by the generic COSE verification kinds (`core.md` §4.5). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** base64url of a SHA-256 digest: 43 characters, unpadded (ECT -01 `inp_hash` / `out_hash`). */
 export const Sha256B64uSchema = z.string().regex(/^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/, 'base64url SHA-256 digest');

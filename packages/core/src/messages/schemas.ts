@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A principal or agent identifier (a SPIFFE id, URI or other text), as `iss` / `sub` carry it. */
 export const IdentifierSchema = z.string().min(1).max(1024);
