@@ -1,7 +1,9 @@
 import { defineConfig } from 'tsup';
 
+// `pg` is an optional peer: the postgres entry only takes a pool the application made, and must never bundle it.
 export default defineConfig({
-  entry: ['src/index.ts', 'src/internal.ts'],
+  entry: ['src/index.ts', 'src/internal.ts', 'src/postgres.ts'],
+  external: ['pg'],
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

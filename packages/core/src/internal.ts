@@ -8,4 +8,5 @@ export { signingAlgorithm } from './cose/algorithm.js';
 export { checkSignature } from './cose/check-signature.js';
 export { checkHeaders, decodeProtected, encodeProtected } from './cose/headers.js';
 export { assertFresh, checkClaims, replayEntry } from './messages/claims-checks.js';
+export { inTransaction, storeCall, toBytea } from './postgres/transaction.js';
 export { compareBytes } from './util/bytes.js';

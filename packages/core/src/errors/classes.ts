@@ -30,6 +30,7 @@ const FAMILY_CLASS_NAMES: Record<ErrorFamily, string> = {
   claims: 'ClaimsError',
   ect: 'EctError',
   dag: 'DagError',
+  store: 'StoreError',
   bv: 'BvError',
   cp: 'CascadeError',
 };
@@ -64,6 +65,7 @@ export const JoseError = familyClass('jose');
 export const ClaimsError = familyClass('claims');
 export const EctError = familyClass('ect');
 export const DagError = familyClass('dag');
+export const StoreError = familyClass('store');
 export const BvError = familyClass('bv');
 export const CascadeError = familyClass('cp');
 
@@ -81,6 +83,7 @@ const FAMILY_CLASSES = {
   claims: ClaimsError,
   ect: EctError,
   dag: DagError,
+  store: StoreError,
   bv: BvError,
   cp: CascadeError,
 } as const;

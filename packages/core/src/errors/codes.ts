@@ -80,6 +80,9 @@ export const ERROR_CODES = {
   ERR_ECT_NODE_NOT_FOUND: { family: 'dag', message: 'no such task in the DAG' },
   ERR_LEDGER_DUPLICATE: { family: 'dag', message: 'ledger already holds an entry with this task id' },
 
+  // Shared stores (replay cache, ledger) kept in a database: the database failed, not the input.
+  ERR_STORE_FAILED: { family: 'store', message: 'the store could not read or write its state' },
+
   // Behavioural verification: profiles, observations, Merkle commitments, Behavioral Evidence Token appraisal.
   ERR_BV_DISCLOSURE_INVALID: { family: 'bv', message: 'parameter disclosure does not match its commitment' },
   ERR_BV_MERKLE_INVALID: { family: 'bv', message: 'Merkle tree index, size or proof is out of range' },
@@ -122,7 +125,7 @@ export const ERROR_CODES = {
 } as const satisfies Record<string, { family: ErrorFamily; message: string }>;
 
 /** The error families; each has its own class. */
-export type ErrorFamily = 'input' | 'cbor' | 'key' | 'cose' | 'jose' | 'claims' | 'ect' | 'dag' | 'bv' | 'cp';
+export type ErrorFamily = 'input' | 'cbor' | 'key' | 'cose' | 'jose' | 'claims' | 'ect' | 'dag' | 'store' | 'bv' | 'cp';
 
 /** Every stable error code. */
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -13,6 +13,7 @@ export {
   JoseError,
   KeyError,
   SafetyNetError,
+  StoreError,
   snError,
 } from './classes.js';
 export { ERROR_CODES, type ErrorCode, type ErrorFamily } from './codes.js';
