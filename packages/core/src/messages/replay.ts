@@ -2,15 +2,12 @@ import { snError } from '../errors/index.js';
 
 /**
  * Remembers token ids until they expire, so that a token is accepted once. Shared caches (several verifier
- * instances) implement the same interface over their store, e.g. `PostgresReplayCache` from
- * `@safety-net/core/postgres`; `verifyAsync` awaits an asynchronous one.
+ * instances) implement the same interface over their store; `verifyAsync` awaits an asynchronous one.
  */
 export interface ReplayCache {
   /**
    * Records `jti` until `expiresAt` (seconds since the epoch). Returns false when `jti` was already recorded and
-   * has not yet expired — a replay. An atomic check-and-set: of any number of concurrent calls for one live `jti`,
-   * on every instance that shares the cache, exactly one returns true (a check followed by a separate write
-   * would let a replay race through).
+   * has not yet expired — a replay.
    */
   remember(jti: string, expiresAt: number, now: number): boolean | Promise<boolean>;
 }
