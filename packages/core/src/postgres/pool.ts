@@ -15,9 +15,14 @@ export interface PgQueryable {
   query(text: string, values?: unknown[]): Promise<PgResult>;
 }
 
-/** A client checked out of a pool; `release(true)` discards a connection left in an unknown state. */
+/**
+ * A client checked out of a pool; `release(true)` discards a connection left in an unknown state. While it is
+ * checked out, the pool no longer listens for its `error` event: whoever holds it must.
+ */
 export interface PgPoolClient extends PgQueryable {
   release(destroy?: boolean | Error): void;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /**

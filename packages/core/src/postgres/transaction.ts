@@ -13,6 +13,12 @@ export async function inTransaction<T>(
 ): Promise<T> {
   const client = await pool.connect();
   let broken = false;
+  // A connection lost between two queries is reported as an `error` event, which would crash the process with
+  // nobody listening: note it, let the next query fail, and discard the connection.
+  const lost = () => {
+    broken = true;
+  };
+  client.on('error', lost);
   try {
     await client.query(begin);
     const out = await work(client);
@@ -25,6 +31,7 @@ export async function inTransaction<T>(
     });
     throw e;
   } finally {
+    client.removeListener('error', lost);
     client.release(broken);
   }
 }
