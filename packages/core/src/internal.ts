@@ -8,5 +8,6 @@ export { signingAlgorithm } from './cose/algorithm.js';
 export { checkSignature } from './cose/check-signature.js';
 export { checkHeaders, decodeProtected, encodeProtected } from './cose/headers.js';
 export { assertFresh, checkClaims, replayEntry } from './messages/claims-checks.js';
+export { fromTextKey, toTextKey } from './postgres/text-key.js';
 export { inTransaction, storeCall, toBytea } from './postgres/transaction.js';
 export { compareBytes } from './util/bytes.js';

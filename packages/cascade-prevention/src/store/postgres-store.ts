@@ -1,5 +1,5 @@
 import { snError } from '@safety-net/core';
-import { inTransaction, storeCall, toBytea } from '@safety-net/core/internal';
+import { fromTextKey, inTransaction, storeCall, toBytea, toTextKey } from '@safety-net/core/internal';
 import type { PgPool } from '@safety-net/core/postgres';
 import type { CompensationEntry, CompensationRecord } from '../rollback/compensation-record.js';
 import type { NewRollback, RollbackStore, StepStatus, StoredRollback } from '../rollback/store.js';
@@ -36,12 +36,12 @@ export class PostgresRollbackStore implements RollbackStore {
         // A concurrent create of the same id waits on this row, then finds it and inserts nothing.
         const inserted = await client.query(
           'INSERT INTO cp_rollback (id, digest, request, plan) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING',
-          [entry.rollback, entry.digest, toBytea(entry.request), toBytea(entry.plan)],
+          [toTextKey(entry.rollback), entry.digest, toBytea(entry.request), toBytea(entry.plan)],
         );
         if (inserted.rowCount === 0) return;
         await client.query(
           "INSERT INTO cp_rollback_step (rollback, step, status) SELECT $1, unnest($2::int[]), 'pending'",
-          [entry.rollback, entry.steps],
+          [toTextKey(entry.rollback), entry.steps],
         );
       }),
     );
@@ -54,15 +54,18 @@ export class PostgresRollbackStore implements RollbackStore {
         this.#pool,
         async (client) => {
           const head = await client.query(
-            'SELECT id, digest, request, plan, complete, released FROM cp_rollback WHERE id = $1',
-            [rollback],
+            'SELECT digest, request, plan, complete, released FROM cp_rollback WHERE id = $1',
+            [toTextKey(rollback)],
           );
           if (head.rows[0] === undefined) return undefined;
           const steps = await client.query(
             'SELECT step, status, attempts, result, reason FROM cp_rollback_step WHERE rollback = $1 ORDER BY step',
-            [rollback],
+            [toTextKey(rollback)],
           );
-          return storedRollback(head.rows[0] as RollbackRow, steps.rows as StepRow[]);
+          return storedRollback(
+            { ...(head.rows[0] as Omit<RollbackRow, 'id'>), id: rollback },
+            (steps.rows as StepRow[]).map((s) => ({ ...s, reason: s.reason === null ? null : fromTextKey(s.reason) })),
+          );
         },
         'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
       ),
@@ -73,7 +76,7 @@ export class PostgresRollbackStore implements RollbackStore {
     return call('addAttempt', async () => {
       const { rows } = await this.#pool.query(
         'UPDATE cp_rollback_step SET attempts = attempts + 1 WHERE rollback = $1 AND step = $2 RETURNING attempts',
-        [rollback, step],
+        [toTextKey(rollback), step],
       );
       if (rows[0] === undefined) throw snError('ERR_CP_ROLLBACK_UNKNOWN', `${rollback} step ${step}`);
       return (rows[0] as { attempts: number }).attempts;
@@ -88,28 +91,44 @@ export class PostgresRollbackStore implements RollbackStore {
     await this.#update(
       'settle',
       'UPDATE cp_rollback_step SET status = $1, result = $2, reason = $3 WHERE rollback = $4 AND step = $5',
-      [outcome.status, outcome.result ? toBytea(outcome.result) : null, outcome.reason ?? null, rollback, step],
+      [
+        outcome.status,
+        outcome.result ? toBytea(outcome.result) : null,
+        outcome.reason === undefined ? null : toTextKey(outcome.reason),
+        toTextKey(rollback),
+        step,
+      ],
       `${rollback} step ${step}`,
     );
   }
 
   async finish(rollback: string, complete: Uint8Array): Promise<void> {
-    await this.#update('finish', 'UPDATE cp_rollback SET complete = $1 WHERE id = $2', [toBytea(complete), rollback]);
+    await this.#update(
+      'finish',
+      'UPDATE cp_rollback SET complete = $1 WHERE id = $2',
+      [toBytea(complete), toTextKey(rollback)],
+      rollback,
+    );
   }
 
   async markReleased(rollback: string): Promise<void> {
-    await this.#update('markReleased', 'UPDATE cp_rollback SET released = true WHERE id = $1', [rollback]);
+    await this.#update(
+      'markReleased',
+      'UPDATE cp_rollback SET released = true WHERE id = $1',
+      [toTextKey(rollback)],
+      rollback,
+    );
   }
 
   unfinished(): Promise<string[]> {
     return call('unfinished', async () => {
       const { rows } = await this.#pool.query('SELECT id FROM cp_rollback WHERE NOT released ORDER BY created');
-      return (rows as { id: string }[]).map((r) => r.id);
+      return (rows as { id: string }[]).map((r) => fromTextKey(r.id));
     });
   }
 
-  /** Runs one UPDATE; `ERR_CP_ROLLBACK_UNKNOWN` (naming `unknown`, else the last parameter) when no row matched. */
-  #update(what: string, sql: string, params: unknown[], unknown = String(params.at(-1))): Promise<void> {
+  /** Runs one UPDATE; `ERR_CP_ROLLBACK_UNKNOWN`, naming `unknown`, when no row matched. */
+  #update(what: string, sql: string, params: unknown[], unknown: string): Promise<void> {
     return call(what, async () => {
       const { rowCount } = await this.#pool.query(sql, params);
       if (rowCount === 0) throw snError('ERR_CP_ROLLBACK_UNKNOWN', unknown);
@@ -132,7 +151,9 @@ export class PostgresCompensationRecord implements CompensationRecord {
 
   get(key: string): Promise<CompensationEntry | undefined> {
     return call('get', async () => {
-      const { rows } = await this.#pool.query('SELECT attempts, result FROM cp_compensation WHERE key = $1', [key]);
+      const { rows } = await this.#pool.query('SELECT attempts, result FROM cp_compensation WHERE key = $1', [
+        toTextKey(key),
+      ]);
       const row = rows[0] as { attempts: number; result: Uint8Array | null } | undefined;
       return row && compensationEntry(row);
     });
@@ -143,7 +164,7 @@ export class PostgresCompensationRecord implements CompensationRecord {
       const { rows } = await this.#pool.query(
         `INSERT INTO cp_compensation (key, attempts) VALUES ($1, 1)
          ON CONFLICT (key) DO UPDATE SET attempts = cp_compensation.attempts + 1 RETURNING attempts`,
-        [key],
+        [toTextKey(key)],
       );
       return (rows[0] as { attempts: number }).attempts;
     });
@@ -154,7 +175,7 @@ export class PostgresCompensationRecord implements CompensationRecord {
       this.#pool.query(
         `INSERT INTO cp_compensation (key, result) VALUES ($1, $2)
          ON CONFLICT (key) DO UPDATE SET result = excluded.result`,
-        [key, toBytea(result)],
+        [toTextKey(key), toBytea(result)],
       ),
     );
   }

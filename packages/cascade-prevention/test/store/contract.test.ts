@@ -78,6 +78,21 @@ describe.each([
     expect(await store.unfinished()).toEqual([]);
   });
 
+  it('keeps rollback ids and reasons exact, NUL, quotes and backslashes included', async () => {
+    const store = await make();
+    const ids = ['a\u0000b', 'a', 'x"\\', '\\u0000'];
+    for (const id of ids) await store.create({ ...entry, rollback: id });
+    expect(await store.unfinished()).toEqual(ids);
+    await store.settle('a\u0000b', 0, { status: 'failed', reason: 'said "no"\u0000\\' });
+    expect((await store.load('a\u0000b'))!.steps[0]).toEqual({
+      step: 0,
+      status: 'failed',
+      attempts: 0,
+      reason: 'said "no"\u0000\\',
+    });
+    expect((await store.load('a'))!.steps[0]!.status).toBe('pending');
+  });
+
   it('lists unfinished rollbacks oldest first and refuses unknown ids', async () => {
     const store = await make();
     for (const id of ['b', 'a', 'c']) await store.create({ ...entry, rollback: id });
@@ -172,6 +187,17 @@ describe.skipIf(!url)(`postgres: several coordinator instances on one database${
     expect(await b.load('rb-1')).toEqual(await a.load('rb-1'));
     await b.markReleased('rb-1');
     expect(await a.unfinished()).toEqual([]);
+  });
+
+  it('keeps lone surrogates in ids apart (PostgreSQL text would merge them)', async () => {
+    const [a, b] = await twoInstances();
+    await a.create({ ...entry, rollback: '\ud800' });
+    await b.create({ ...entry, rollback: '\udfff', digest: 'other' });
+    expect(await a.unfinished()).toEqual(['\ud800', '\udfff']);
+    expect((await b.load('\udfff'))!.digest).toBe('other');
+    const record = new PostgresCompensationRecord(await migrated());
+    await record.setResult('\ud800', new Uint8Array([1]));
+    expect(await record.get('\udfff')).toBeUndefined();
   });
 
   it('reports a database failure as ERR_CP_STORE_FAILED, never as a driver error', async () => {

@@ -3,6 +3,7 @@ import { checkLedgerEntry } from '../ledger/check-entry.js';
 import { deepFreeze } from '../ledger/freeze.js';
 import type { Ledger, LedgerEntry, LedgerFormat, LedgerRecord } from '../ledger/types.js';
 import type { PgPool } from './pool.js';
+import { toTextKey } from './text-key.js';
 import { inTransaction, storeCall, toBytea } from './transaction.js';
 
 interface Row {
@@ -49,7 +50,7 @@ export class PostgresLedger implements Ledger {
         const inserted = await client.query(
           `INSERT INTO sn_ledger (seq, jti, wid, format, raw, claims) VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (jti) DO NOTHING RETURNING ${COLUMNS}`,
-          [seq, claims.jti, claims.wid, format, toBytea(raw), text],
+          [seq, toTextKey(claims.jti), toTextKey(claims.wid), format, toBytea(raw), text],
         );
         // Thrown inside the transaction, so the counter is not advanced.
         if (inserted.rowCount !== 1) throw snError('ERR_LEDGER_DUPLICATE', claims.jti);
@@ -61,14 +62,16 @@ export class PostgresLedger implements Ledger {
 
   get(jti: string): Promise<LedgerRecord | undefined> {
     return storeCall('ERR_STORE_FAILED', 'ledger get', async () => {
-      const { rows } = await this.#pool.query(`SELECT ${COLUMNS} FROM sn_ledger WHERE jti = $1`, [jti]);
+      const { rows } = await this.#pool.query(`SELECT ${COLUMNS} FROM sn_ledger WHERE jti = $1`, [toTextKey(jti)]);
       return rows[0] === undefined ? undefined : record(rows[0] as Row);
     });
   }
 
   byWorkflow(wid: string): Promise<LedgerRecord[]> {
     return storeCall('ERR_STORE_FAILED', 'ledger byWorkflow', async () => {
-      const { rows } = await this.#pool.query(`SELECT ${COLUMNS} FROM sn_ledger WHERE wid = $1 ORDER BY seq`, [wid]);
+      const { rows } = await this.#pool.query(`SELECT ${COLUMNS} FROM sn_ledger WHERE wid = $1 ORDER BY seq`, [
+        toTextKey(wid),
+      ]);
       return (rows as Row[]).map(record);
     });
   }

@@ -1,5 +1,6 @@
 import type { ReplayCache } from '../messages/replay.js';
 import type { PgQueryable } from './pool.js';
+import { toTextKey } from './text-key.js';
 import { storeCall } from './transaction.js';
 
 /**
@@ -32,7 +33,7 @@ export class PostgresReplayCache implements ReplayCache {
       const { rowCount } = await this.#db.query(
         `INSERT INTO sn_replay (jti, expires_at) VALUES ($1, $2)
          ON CONFLICT (jti) DO UPDATE SET expires_at = excluded.expires_at WHERE sn_replay.expires_at < $3`,
-        [jti, expiresAt, now],
+        [toTextKey(jti), expiresAt, now],
       );
       return rowCount === 1;
     });

@@ -72,6 +72,17 @@ export function describeLedger(name: string, open: OpenLedger): void {
       for (const r of records) expect((await a.get(r.claims.jti))?.seq).toBe(r.seq);
     });
 
+    it('keeps task ids and workflows exact: NUL, quotes, backslashes and lone surrogates', async () => {
+      const [ledger] = await open();
+      const ids = ['a\u0000b', 'a', 'x"\\', '\ud800', '\udfff', '\\u0000'];
+      for (const id of ids) await ledger.append(entry(id, `w-${id}`));
+      for (const [seq, id] of ids.entries()) {
+        expect((await ledger.get(id))?.seq).toBe(seq);
+        expect((await ledger.byWorkflow(`w-${id}`)).map((r) => r.claims.jti)).toEqual([id]);
+      }
+      expect(await codeOf(() => ledger.append(entry('\ud800')))).toBe('ERR_LEDGER_DUPLICATE');
+    });
+
     it('cannot be rewritten through the appended objects or the records it hands out', async () => {
       const [ledger] = await open();
       const input = entry('a', 'w', { ect_ext: { pol_decision: 'approved', nested: { list: [1, 2] } }, pred: [] });

@@ -19,6 +19,15 @@ describe.skipIf(!url)(`PostgresReplayCache${url ? '' : ` (${PG_MISSING})`}`, () 
     return { instance: () => caches[next++ % 2]! };
   });
 
+  it('keeps ids exact: NUL, quotes, backslashes and lone surrogates are ids of their own', async () => {
+    const pool = await schemas.fresh();
+    await migrate(pool);
+    const cache = new PostgresReplayCache(pool);
+    const ids = ['a\u0000b', 'a', 'x"\\', '\ud800', '\udfff', '\ufffd', '\\u0000', '\u0000'];
+    for (const id of ids) expect([id, await cache.remember(id, 100, 10)]).toEqual([id, true]);
+    for (const id of ids) expect([id, await cache.remember(id, 100, 10)]).toEqual([id, false]);
+  });
+
   it('purges only the ids whose time has passed', async () => {
     const pool = await schemas.fresh();
     await migrate(pool);
