@@ -9,7 +9,7 @@ export interface CompensationEntry {
 /**
  * A participant's idempotency record: per compensation key, the attempts made and the final signed result. A
  * durable implementation is what makes "compensated exactly once" survive a participant restart; the SQLite one
- * is in `@safety-net/cascade-prevention/sqlite`.
+ * is in `@safety-net/cascade-prevention/sqlite`, the PostgreSQL one in `…/postgres`.
  */
 export interface CompensationRecord {
   get(key: string): Promise<CompensationEntry | undefined>;

@@ -39,8 +39,9 @@ export interface NewRollback {
 }
 
 /**
- * The coordinator's durable progress (spec §6.2). Each method is one atomic change. The SQLite implementation is
- * in `@safety-net/cascade-prevention/sqlite`; {@link MemoryRollbackStore} is for tests and single-process use.
+ * The coordinator's durable progress (spec §6.2). Each method is one atomic change, durable when it resolves. The
+ * SQLite implementation is in `@safety-net/cascade-prevention/sqlite`, the PostgreSQL one (several instances) in
+ * `@safety-net/cascade-prevention/postgres`; {@link MemoryRollbackStore} is for tests and single-process use.
  */
 export interface RollbackStore {
   /** Creates the rollback, or returns the one already stored under its id (unchanged). */

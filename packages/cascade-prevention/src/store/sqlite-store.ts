@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { cpError } from '../errors.js';
 import type { CompensationEntry, CompensationRecord } from '../rollback/compensation-record.js';
 import type { NewRollback, RollbackStore, StepState, StepStatus, StoredRollback } from '../rollback/store.js';
+import { compensationEntry, type RollbackRow, type StepRow, storedRollback } from './rows.js';
 import type { SqliteDatabase as Db } from './sqlite-database.js';
 
 const SCHEMA = `
@@ -37,24 +38,6 @@ function guard<T>(what: string, run: () => T): T {
     if (isSafetyNetError(e)) throw e;
     throw cpError('ERR_CP_STORE_FAILED', `${what}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
-}
-
-const bytes = (b: Buffer | null): Uint8Array | undefined => (b ? new Uint8Array(b) : undefined);
-
-interface RollbackRow {
-  id: string;
-  digest: string;
-  request: Buffer;
-  plan: Buffer;
-  complete: Buffer | null;
-  released: number;
-}
-interface StepRow {
-  step: number;
-  status: StepStatus;
-  attempts: number;
-  result: Buffer | null;
-  reason: string | null;
 }
 
 /**
@@ -97,25 +80,7 @@ export class SqliteRollbackStore implements RollbackStore {
       const steps = this.#db
         .prepare('SELECT step, status, attempts, result, reason FROM cp_rollback_step WHERE rollback = ? ORDER BY step')
         .all(rollback) as StepRow[];
-      const complete = bytes(row.complete);
-      return {
-        rollback: row.id,
-        digest: row.digest,
-        request: new Uint8Array(row.request),
-        plan: new Uint8Array(row.plan),
-        steps: steps.map((s): StepState => {
-          const result = bytes(s.result);
-          return {
-            step: s.step,
-            status: s.status,
-            attempts: s.attempts,
-            ...(result ? { result } : {}),
-            ...(s.reason ? { reason: s.reason } : {}),
-          };
-        }),
-        released: row.released === 1,
-        ...(complete ? { complete } : {}),
-      };
+      return storedRollback(row, steps);
     });
   }
 
@@ -190,9 +155,7 @@ export class SqliteCompensationRecord implements CompensationRecord {
       const row = this.#db.prepare('SELECT attempts, result FROM cp_compensation WHERE key = ?').get(key) as
         | { attempts: number; result: Buffer | null }
         | undefined;
-      if (!row) return undefined;
-      const result = bytes(row.result);
-      return { attempts: row.attempts, ...(result ? { result } : {}) };
+      return row && compensationEntry(row);
     });
   }
 

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PG_MISSING, PgTestSchemas, pgTestUrl } from '../../../../test-support/postgres.js';
+import { migrate, PostgresCompensationRecord, PostgresRollbackStore } from '../../src/postgres.js';
 import {
   type CompensationRecord,
   MemoryCompensationRecord,
@@ -12,6 +14,16 @@ import { SqliteCompensationRecord, SqliteRollbackStore } from '../../src/sqlite.
 
 const dir = mkdtempSync(join(tmpdir(), 'cp-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const url = pgTestUrl();
+const schemas = url ? new PgTestSchemas(url) : undefined;
+afterAll(() => schemas?.close());
+/** A pool on a new schema with the tables in it; without a server the PostgreSQL cases are skipped. */
+async function migrated() {
+  const pool = await schemas!.fresh();
+  await migrate(pool);
+  return pool;
+}
+const postgres = url ? 'postgres' : `postgres (${PG_MISSING})`;
 let files = 0;
 const file = () => join(dir, `db-${files++}.sqlite`);
 
@@ -24,12 +36,17 @@ const entry = {
 };
 
 describe.each([
-  { name: 'memory', make: (): RollbackStore => new MemoryRollbackStore() },
-  { name: 'sqlite in memory', make: (): RollbackStore => new SqliteRollbackStore(':memory:') },
-  { name: 'sqlite file', make: (): RollbackStore => new SqliteRollbackStore(file()) },
-])('rollback store: $name', ({ make }) => {
+  { name: 'memory', make: async (): Promise<RollbackStore> => new MemoryRollbackStore() },
+  { name: 'sqlite in memory', make: async (): Promise<RollbackStore> => new SqliteRollbackStore(':memory:') },
+  { name: 'sqlite file', make: async (): Promise<RollbackStore> => new SqliteRollbackStore(file()) },
+  { name: postgres, skip: !url, make: async (): Promise<RollbackStore> => new PostgresRollbackStore(await migrated()) },
+])('rollback store: $name', ({ make, skip }) => {
+  if (skip) {
+    it.skip(PG_MISSING, () => {});
+    return;
+  }
   it('creates once, then returns the stored rollback unchanged', async () => {
-    const store = make();
+    const store = await make();
     const created = await store.create(entry);
     expect(created).toEqual({
       ...entry,
@@ -41,7 +58,7 @@ describe.each([
   });
 
   it('counts attempts, settles steps, finishes and releases', async () => {
-    const store = make();
+    const store = await make();
     await store.create(entry);
     expect(await store.addAttempt('rb-1', 1)).toBe(1);
     expect(await store.addAttempt('rb-1', 1)).toBe(2);
@@ -61,8 +78,23 @@ describe.each([
     expect(await store.unfinished()).toEqual([]);
   });
 
+  it('keeps rollback ids and reasons exact, NUL, quotes and backslashes included', async () => {
+    const store = await make();
+    const ids = ['a\u0000b', 'a', 'x"\\', '\\u0000'];
+    for (const id of ids) await store.create({ ...entry, rollback: id });
+    expect(await store.unfinished()).toEqual(ids);
+    await store.settle('a\u0000b', 0, { status: 'failed', reason: 'said "no"\u0000\\' });
+    expect((await store.load('a\u0000b'))!.steps[0]).toEqual({
+      step: 0,
+      status: 'failed',
+      attempts: 0,
+      reason: 'said "no"\u0000\\',
+    });
+    expect((await store.load('a'))!.steps[0]!.status).toBe('pending');
+  });
+
   it('lists unfinished rollbacks oldest first and refuses unknown ids', async () => {
-    const store = make();
+    const store = await make();
     for (const id of ['b', 'a', 'c']) await store.create({ ...entry, rollback: id });
     expect(await store.unfinished()).toEqual(['b', 'a', 'c']);
     expect(await store.load('nope')).toBeUndefined();
@@ -78,11 +110,20 @@ describe.each([
 });
 
 describe.each([
-  { name: 'memory', make: (): CompensationRecord => new MemoryCompensationRecord() },
-  { name: 'sqlite', make: (): CompensationRecord => new SqliteCompensationRecord(':memory:') },
-])('compensation record: $name', ({ make }) => {
+  { name: 'memory', make: async (): Promise<CompensationRecord> => new MemoryCompensationRecord() },
+  { name: 'sqlite', make: async (): Promise<CompensationRecord> => new SqliteCompensationRecord(':memory:') },
+  {
+    name: postgres,
+    skip: !url,
+    make: async (): Promise<CompensationRecord> => new PostgresCompensationRecord(await migrated()),
+  },
+])('compensation record: $name', ({ make, skip }) => {
+  if (skip) {
+    it.skip(PG_MISSING, () => {});
+    return;
+  }
   it('counts attempts and keeps the final result', async () => {
-    const record = make();
+    const record = await make();
     expect(await record.get('k')).toBeUndefined();
     expect(await record.addAttempt('k')).toBe(1);
     expect(await record.addAttempt('k')).toBe(2);
@@ -114,5 +155,56 @@ describe('sqlite durability', () => {
     const path = file();
     writeFileSync(path, 'this is not an SQLite database, just text that is long enough to have a header');
     expect(() => new SqliteRollbackStore(path)).toThrow(expect.objectContaining({ code: 'ERR_CP_STORE_FAILED' }));
+  });
+});
+
+describe.skipIf(!url)(`postgres: several coordinator instances on one database${url ? '' : ` (${PG_MISSING})`}`, () => {
+  const twoInstances = async () => {
+    const schema = await schemas!.create();
+    const first = schemas!.pool(schema);
+    await migrate(first);
+    return [new PostgresRollbackStore(first), new PostgresRollbackStore(schemas!.pool(schema))] as const;
+  };
+
+  it('creates a rollback raced by two instances once, with its steps once, and counts every attempt', async () => {
+    const [a, b] = await twoInstances();
+    const created = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).create({ ...entry, digest: `d${i}` })),
+    );
+    expect(new Set(created.map((c) => c.digest)).size).toBe(1);
+    expect(created.every((c) => c.steps.length === 3)).toBe(true);
+    const counts = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).addAttempt('rb-1', 2)));
+    expect(counts.sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(await a.unfinished()).toEqual(['rb-1']);
+  });
+
+  it('shows one instance what another wrote, once written', async () => {
+    const [a, b] = await twoInstances();
+    await a.create(entry);
+    await a.addAttempt('rb-1', 0);
+    await a.settle('rb-1', 0, { status: 'not_reversible', result: new Uint8Array([1]) });
+    await a.finish('rb-1', new Uint8Array([9]));
+    expect(await b.load('rb-1')).toEqual(await a.load('rb-1'));
+    await b.markReleased('rb-1');
+    expect(await a.unfinished()).toEqual([]);
+  });
+
+  it('keeps lone surrogates in ids apart (PostgreSQL text would merge them)', async () => {
+    const [a, b] = await twoInstances();
+    await a.create({ ...entry, rollback: '\ud800' });
+    await b.create({ ...entry, rollback: '\udfff', digest: 'other' });
+    expect(await a.unfinished()).toEqual(['\ud800', '\udfff']);
+    expect((await b.load('\udfff'))!.digest).toBe('other');
+    const record = new PostgresCompensationRecord(await migrated());
+    await record.setResult('\ud800', new Uint8Array([1]));
+    expect(await record.get('\udfff')).toBeUndefined();
+  });
+
+  it('reports a database failure as ERR_CP_STORE_FAILED, never as a driver error', async () => {
+    const store = new PostgresRollbackStore(await schemas!.fresh()); // not migrated: no tables
+    await expect(store.create(entry)).rejects.toMatchObject({ code: 'ERR_CP_STORE_FAILED' });
+    await expect(store.unfinished()).rejects.toMatchObject({ code: 'ERR_CP_STORE_FAILED' });
+    const record = new PostgresCompensationRecord(await schemas!.fresh());
+    await expect(record.get('k')).rejects.toMatchObject({ code: 'ERR_CP_STORE_FAILED' });
   });
 });

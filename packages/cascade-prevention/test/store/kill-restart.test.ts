@@ -4,14 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SqliteRollbackStore } from '../../src/sqlite.js';
+import { PG_MISSING, PgTestSchemas, pgTestUrl } from '../../../../test-support/postgres.js';
+import { migrate } from '../../src/postgres.js';
 import { serveParticipants } from '../rollback/serve.js';
 import { makeWorld } from '../rollback/world.js';
+import { openStore, type StoreSpec } from './open-store.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const script = fileURLToPath(new URL('./coordinator-process.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'cp-kill-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const url = pgTestUrl();
+const schemas = url ? new PgTestSchemas(url) : undefined;
+afterAll(() => schemas?.close());
 
 /** Runs the coordinator process; resolves with its output and how it ended. */
 function coordinatorProcess(args: string[], onSpawn: (child: ChildProcess) => void = () => {}) {
@@ -28,10 +33,24 @@ function coordinatorProcess(args: string[], onSpawn: (child: ChildProcess) => vo
   });
 }
 
-describe('coordinator killed mid-rollback (SIGKILL) and restarted over SQLite', () => {
-  it('finishes the rollback without compensating any task twice or missing one', async () => {
+/** A new, empty durable store of each kind; the PostgreSQL one in its own migrated schema. */
+const stores: Array<{ name: string; skip?: boolean; spec: () => Promise<StoreSpec> }> = [
+  { name: 'SQLite', spec: async () => ['sqlite', join(dir, 'coordinator.sqlite')] },
+  {
+    name: url ? 'PostgreSQL' : `PostgreSQL (${PG_MISSING})`,
+    skip: !url,
+    spec: async () => {
+      const schema = await schemas!.create();
+      await migrate(schemas!.pool(schema, 1));
+      return ['postgres', url!, schema];
+    },
+  },
+];
+
+describe.each(stores)('coordinator killed mid-rollback (SIGKILL) and restarted over $name', ({ skip, spec }) => {
+  it.skipIf(skip)('finishes the rollback without compensating any task twice or missing one', async () => {
+    const store = await spec();
     const world = makeWorld();
-    const database = join(dir, 'coordinator.sqlite');
     let child: ChildProcess | undefined;
     let compensations = 0;
     const served = await serveParticipants(world.participants, async (resource) => {
@@ -43,11 +62,11 @@ describe('coordinator killed mid-rollback (SIGKILL) and restarted over SQLite', 
       }
     });
     try {
-      const first = await coordinatorProcess([database, served.base, 'start'], (c) => (child = c));
+      const first = await coordinatorProcess([served.base, 'start', ...store], (c) => (child = c));
       expect(first.signal).toBe('SIGKILL');
-      const midway = new SqliteRollbackStore(database);
-      const stored = (await midway.load('rb-1001'))!;
-      midway.close();
+      const midway = openStore(store);
+      const stored = (await midway.store.load('rb-1001'))!;
+      await midway.close();
       expect(stored.steps.map((s) => [s.status, s.attempts])).toEqual([
         ['compensated', 1],
         ['pending', 1],
@@ -56,7 +75,7 @@ describe('coordinator killed mid-rollback (SIGKILL) and restarted over SQLite', 
       expect([...world.applied.values()]).toEqual([1, 1]);
 
       child = undefined;
-      const second = await coordinatorProcess([database, served.base, 'resume']);
+      const second = await coordinatorProcess([served.base, 'resume', ...store]);
       expect(second.code, second.err).toBe(0);
       expect(JSON.parse(second.out)).toEqual({
         status: 'completed',

@@ -23,6 +23,7 @@ const CORE_FAMILIES: { readonly [F in ErrorFamily]: DeclaredErrorFamily<F, CodeO
   ect: coreFamily('ect', 'EctError'),
   dag: coreFamily('dag', 'DagError'),
   merkle: coreFamily('merkle', 'MerkleError'),
+  store: coreFamily('store', 'StoreError'),
 };
 
 export const InputError = CORE_FAMILIES.input.Error;
@@ -34,6 +35,7 @@ export const ClaimsError = CORE_FAMILIES.claims.Error;
 export const EctError = CORE_FAMILIES.ect.Error;
 export const DagError = CORE_FAMILIES.dag.Error;
 export const MerkleError = CORE_FAMILIES.merkle.Error;
+export const StoreError = CORE_FAMILIES.store.Error;
 
 /** Builds the error of one of core's codes as an instance of its family's class. Throw what it returns. */
 export function snError<C extends ErrorCode>(code: C, detail?: string, options?: { cause?: unknown }): FamilyError<C> {

@@ -89,10 +89,13 @@ export const ERROR_CODES = {
 
   // RFC 9162 Merkle trees: proofs asked for outside the tree.
   ERR_MERKLE_INVALID: { family: 'merkle', message: 'Merkle tree index or prefix size is outside the tree' },
+
+  // Shared stores (replay cache, ledger) kept in a database: the database failed, not the input.
+  ERR_STORE_FAILED: { family: 'store', message: 'the store could not read or write its state' },
 } as const satisfies Record<string, { family: ErrorFamily; message: string }>;
 
 /** Core's error families; each has its own class. */
-export type ErrorFamily = 'input' | 'cbor' | 'key' | 'cose' | 'jose' | 'claims' | 'ect' | 'dag' | 'merkle';
+export type ErrorFamily = 'input' | 'cbor' | 'key' | 'cose' | 'jose' | 'claims' | 'ect' | 'dag' | 'merkle' | 'store';
 
 /** Every stable error code of core. */
 export type ErrorCode = keyof typeof ERROR_CODES;

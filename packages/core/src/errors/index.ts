@@ -10,6 +10,7 @@ export {
   JoseError,
   KeyError,
   MerkleError,
+  StoreError,
   snError,
 } from './classes.js';
 export { ERROR_CODES, type ErrorCode, type ErrorFamily } from './codes.js';

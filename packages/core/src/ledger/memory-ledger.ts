@@ -1,6 +1,6 @@
-import { EctClaimsSchema } from '../ect/claims.js';
 import { snError } from '../errors/index.js';
-import { copyJsonTree, deepFreeze } from './freeze.js';
+import { checkLedgerEntry } from './check-entry.js';
+import { deepFreeze } from './freeze.js';
 import type { Ledger, LedgerEntry, LedgerFormat, LedgerRecord } from './types.js';
 
 interface Stored {
@@ -58,25 +58,9 @@ export class MemoryLedger implements Ledger {
 
   /** Checks and copies an entry; throws before anything is stored. */
   private admit(entry: LedgerEntry): Stored {
-    if (typeof entry !== 'object' || entry === null) throw snError('ERR_INPUT_INVALID', 'entry is not an object');
-    let format: unknown;
-    let raw: unknown;
-    let claims: unknown;
-    try {
-      ({ format, raw, claims } = entry);
-    } catch (e) {
-      throw snError('ERR_INPUT_INVALID', 'entry could not be read', { cause: e });
-    }
-    if (format !== 'cose' && format !== 'jws') throw snError('ERR_INPUT_INVALID', 'format must be cose or jws');
-    if (!(raw instanceof Uint8Array)) throw snError('ERR_INPUT_INVALID', 'raw must be a Uint8Array');
-    // Validate the copy but keep the copy itself, not zod's output: zod drops keys such as "__proto__" that the
-    // signed token does carry.
-    const copy = copyJsonTree(claims);
-    const parsed = EctClaimsSchema.safeParse(copy);
-    if (!parsed.success) throw snError('ERR_CLAIMS_INVALID', parsed.error.issues[0]?.path.join('.') ?? 'claims');
-    const valid = copy as LedgerEntry['claims'];
-    if (this.byJti.has(valid.jti)) throw snError('ERR_LEDGER_DUPLICATE', valid.jti);
-    return { claims: deepFreeze(valid), format, raw: raw.slice(), seq: this.entries.length };
+    const { claims, format, raw } = checkLedgerEntry(entry);
+    if (this.byJti.has(claims.jti)) throw snError('ERR_LEDGER_DUPLICATE', claims.jti);
+    return { claims: deepFreeze(claims), format, raw, seq: this.entries.length };
   }
 }
 
