@@ -61,6 +61,9 @@ function rulesRefusals(): MessageCase[] {
   ];
 }
 
+/** A BET issued an hour before now that expires a minute after it. */
+const oldBet = { ...sampleBetClaims, iat: NOW - 3600, exp: NOW + 60 };
+
 function coseCases(): MessageCase[] {
   const valid = (id: string, what: string, type: AnyMessageType, claims: object, key: PrivateKey = ed25519) =>
     validCose(type, claims, key, {
@@ -85,6 +88,19 @@ function coseCases(): MessageCase[] {
       error: 'ERR_CLAIMS_EXPIRED',
     }),
     ...rulesRefusals(),
+    validCose(bet, oldBet, ed25519, {
+      id: 'bet-old-no-default-max-age',
+      description:
+        "A BET issued an hour ago and not expired: message verification applies no maximum age to a BET; the 300 s are the issuer's default lifetime and the appraisal's default age (core.md §6.6).",
+    }),
+    {
+      ...refused(bet, signedCose(bet, oldBet, ed25519), ed25519, {
+        id: 'bet-old-max-age',
+        description: 'The same BET when the caller sets a maximum age of 300 s (core.md §6.6).',
+        error: 'ERR_CLAIMS_IAT_TOO_OLD',
+      }),
+      options: { max_age_seconds: 300 },
+    },
     {
       ...refused(profile, signedCose(profile, sampleProfileClaims, ed25519b), ed25519b, {
         id: 'bv-profile-wrong-key',
