@@ -33,6 +33,7 @@ export type HeaderObject = z.infer<typeof HeaderObject>;
 export const KeySelection = {
   key: z.string().min(1).optional(),
   key_set: z.array(z.string().min(1)).min(1).optional(),
+  key_issuers: z.record(z.string(), z.array(z.string())).optional(),
 };
 
 /** The `invalid` outcome every kind shares. */

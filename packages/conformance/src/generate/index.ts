@@ -14,6 +14,7 @@ import { coseSignVectors } from './cases/cose-sign.js';
 import { coseVerifyVectors } from './cases/cose-verify.js';
 import { dagVectors } from './cases/dag.js';
 import { ectCoseVectors } from './cases/ect-cose.js';
+import { ectCoseEdgeVectors } from './cases/ect-cose-edges.js';
 import { ectJwsVectors } from './cases/ect-jws.js';
 import { ectSignVectors } from './cases/ect-sign.js';
 
@@ -47,6 +48,7 @@ export function generateVectors(): Vector[] {
     ...coseVerifyVectors(),
     ...ectSignVectors(),
     ...ectCoseVectors(),
+    ...ectCoseEdgeVectors(),
     ...ectJwsVectors(),
     ...dagVectors(),
     ...behavioralVerificationMessageVectors(),

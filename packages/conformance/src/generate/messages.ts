@@ -23,6 +23,8 @@ export interface MessageCase {
   readonly claims?: object;
   /** The code of the refusal; absent for a valid message. */
   readonly error?: string;
+  /** Verification options beyond the key set (e.g. `max_age_seconds`). */
+  readonly options?: Record<string, unknown>;
 }
 
 /** The algorithm core signs with for `key` (the profile's choice for its curve, or the key's own `alg`). */
@@ -111,7 +113,7 @@ export function messageVerifyVector(pkg: string, c: MessageCase): Vector {
     keys: keysOf([trusted], 'public') as unknown as Record<string, Record<string, unknown>>,
     now: NOW,
     input: { type: c.type.name, ...c.input },
-    options: { key_set: [nameOf(trusted)] },
+    options: { key_set: [nameOf(trusted)], ...c.options },
     expected: c.error
       ? invalid(c.error)
       : {

@@ -44,6 +44,11 @@ export function flipLastByte(bytes: Uint8Array): Uint8Array {
 
 /** A compact JWS built by hand (noble signer): any header, the algorithm named explicitly. */
 export function rawJws(header: Record<string, unknown>, payload: unknown, key: PrivateKey, algName: string): string {
-  const input = `${toBase64Url(utf8(JSON.stringify(header)))}.${toBase64Url(utf8(JSON.stringify(payload)))}`;
+  return rawJwsText(header, JSON.stringify(payload), key, algName);
+}
+
+/** {@link rawJws} over payload text given verbatim, so that vectors can hold JSON spellings `stringify` never writes. */
+export function rawJwsText(header: Record<string, unknown>, payload: string, key: PrivateKey, algName: string): string {
+  const input = `${toBase64Url(utf8(JSON.stringify(header)))}.${toBase64Url(utf8(payload))}`;
   return `${input}.${toBase64Url(nobleBackend.sign(algorithmByName(algName), key, utf8(input)))}`;
 }

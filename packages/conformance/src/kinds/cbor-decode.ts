@@ -4,7 +4,8 @@ import { expectedOf, Hex } from '../format.js';
 import { defineKind } from './kind.js';
 import { attempt, compareOutcome } from './outcome.js';
 
-const Limit = z.number().int().positive().safe().optional();
+/** Any number: out-of-range limits are passed on, so that vectors can pin their refusal. */
+const Limit = z.number().optional();
 
 const CborDecode = z
   .object({

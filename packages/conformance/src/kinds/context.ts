@@ -65,13 +65,29 @@ export class VectorContext {
     return key;
   }
 
-  /** The verifier's key choice: one key used whatever the kid says, or a key-set resolver. */
-  verifier(options: { key?: string | undefined; key_set?: string[] | undefined }): PublicKey | KeyResolver {
+  /**
+   * The verifier's key choice: one key used whatever the kid says, or a key-set resolver whose keys named in
+   * `key_issuers` are bound to those issuers (`core.md` §5.7).
+   */
+  verifier(options: {
+    key?: string | undefined;
+    key_set?: string[] | undefined;
+    key_issuers?: Record<string, string[]> | undefined;
+  }): PublicKey | KeyResolver {
     if ((options.key === undefined) === (options.key_set === undefined)) {
       throw new VectorMismatch('options must name exactly one of key and key_set');
     }
+    const bound = options.key_issuers ?? {};
+    for (const name of Object.keys(bound)) {
+      if (!options.key_set?.includes(name)) throw new VectorMismatch(`key_issuers names ${name}, not in key_set`);
+    }
     if (options.key !== undefined) return publicKeyOf(this.key(options.key));
-    return keySet(options.key_set!.map((name) => ({ key: this.key(name) })));
+    return keySet(
+      options.key_set!.map((name) => ({
+        key: this.key(name),
+        ...(Object.hasOwn(bound, name) ? { issuers: bound[name] } : {}),
+      })),
+    );
   }
 
   /** The name of the key in `names` whose public part is `key`. */

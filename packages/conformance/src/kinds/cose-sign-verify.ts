@@ -16,7 +16,7 @@ const CoseSignVerify = z
     options: z
       .object({
         key_set: z.array(z.string().min(1)).min(1),
-        require: z.union([z.literal('all'), z.object({ at_least: z.number().int().positive() }).strict()]).optional(),
+        require: z.union([z.literal('all'), z.object({ at_least: z.number() }).strict()]).optional(),
         ...CoseVerifyOptions,
       })
       .strict(),

@@ -30,8 +30,9 @@ const MessageVerify = z
         ...KeySelection,
         issuer: z.string().optional(),
         audience: z.union([z.string(), z.array(z.string())]).optional(),
-        clock_skew_seconds: z.number().int().nonnegative().optional(),
-        max_age_seconds: z.number().int().nonnegative().optional(),
+        // Any number: out-of-range values are passed on, so that vectors can pin their refusal (core.md §6.6).
+        clock_skew_seconds: z.number().optional(),
+        max_age_seconds: z.number().optional(),
         external_aad_hex: Hex.optional(),
         replay: z.boolean().optional(),
         understood_crit: z.array(Label).optional(),

@@ -150,11 +150,14 @@ export function checkHeaders(
   if (crit === undefined) return;
   if (!Array.isArray(crit) || crit.length === 0)
     throw snError('ERR_COSE_HEADER_INVALID', 'crit is not a non-empty array');
+  // Every label is checked for form and presence before any for understanding: a malformed crit is reported as
+  // such whatever the order of its labels, and whatever the verifier happens to understand.
   for (const label of crit) {
     if (typeof label !== 'number' && typeof label !== 'string') throw snError('ERR_COSE_HEADER_INVALID', 'crit label');
     if (!protectedMap.has(label)) throw snError('ERR_COSE_HEADER_INVALID', `crit names absent label ${label}`);
-    if (!understood.has(label)) throw snError('ERR_COSE_CRIT_UNSUPPORTED', `label ${String(label)}`);
   }
+  const unknown = crit.find((label) => !understood.has(label as number | string));
+  if (unknown !== undefined) throw snError('ERR_COSE_CRIT_UNSUPPORTED', `label ${String(unknown)}`);
 }
 
 /** The labels every verifier here understands (RFC 9052 §3.1 common parameters plus `typ`). */

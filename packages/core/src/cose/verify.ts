@@ -67,19 +67,20 @@ function signerRequirement(require: unknown): 'all' | { atLeast: number } {
 /** Decodes a COSE_Sign (tagged or not, per `options.tag`) without verifying it. */
 export function decodeSign(bytes: Uint8Array, options: CoseDecodeOptions = {}): DecodedSign {
   const { items, tagged } = decodeCoseArray(bytes, COSE_SIGN_TAG, 4, options);
+  // core.md §4.5: the whole shape (step 3: body, then each signer in order) before the signature count (step 4).
+  const body = readHeaderPair(items, options.decode);
+  const payload = readPayload(items[2]);
   const list = items[3];
   if (!Array.isArray(list)) throw snError('ERR_COSE_MALFORMED', 'signatures is not an array');
-  if (list.length === 0) throw snError('ERR_COSE_NO_SIGNATURES');
-  if (list.length > MAX_SIGNATURES) throw snError('ERR_COSE_MALFORMED', `more than ${MAX_SIGNATURES} signatures`);
-  return {
-    ...readHeaderPair(items, options.decode),
-    tagged,
-    payload: readPayload(items[2]),
-    signatures: list.map((s: CborValue) => {
-      if (!Array.isArray(s) || s.length !== 3) throw snError('ERR_COSE_MALFORMED', 'COSE_Signature is not [3]');
-      return { ...readHeaderPair(s, options.decode), signature: readSignature(s[2]) };
-    }),
-  };
+  const signatures = list.map((s: CborValue) => {
+    if (!Array.isArray(s) || s.length !== 3) throw snError('ERR_COSE_MALFORMED', 'COSE_Signature is not [3]');
+    return { ...readHeaderPair(s, options.decode), signature: readSignature(s[2]) };
+  });
+  if (signatures.length === 0) throw snError('ERR_COSE_NO_SIGNATURES');
+  if (signatures.length > MAX_SIGNATURES) {
+    throw snError('ERR_COSE_MALFORMED', `more than ${MAX_SIGNATURES} signatures`);
+  }
+  return { ...body, tagged, payload, signatures };
 }
 
 /**
@@ -87,10 +88,11 @@ export function decodeSign(bytes: Uint8Array, options: CoseDecodeOptions = {}): 
  * failures are reported in `outcomes` and `ERR_COSE_BAD_SIGNATURE` is thrown only when too few distinct keys verified.
  */
 export function verifySign(input: Uint8Array | DecodedSign, options: SignVerifyOptions): VerifiedSign {
+  // An invalid policy is the caller's error, whatever the message: it is refused before a byte is read.
+  const requirement = signerRequirement(options.require);
   const decoded = input instanceof Uint8Array ? decodeSign(input, options) : input;
   checkHeaders(decoded.protectedHeader, decoded.unprotectedHeader, understoodLabels(options.understoodCrit));
   const payload = effectivePayload(decoded.payload, options);
-  const requirement = signerRequirement(options.require);
   const outcomes = decoded.signatures.map((sig, index): SignatureOutcome => {
     const tbs = () => signToBeSigned(decoded.protectedBytes, sig.protectedBytes, payload, options.externalAad);
     try {

@@ -35,6 +35,35 @@ const { ed25519, ed25519b, p256 } = KEYS;
 const jws = (type: AnyMessageType, claims: object, key: PrivateKey, typ?: string) =>
   signedJws(type, type.parse(claims), key, typ);
 
+/**
+ * Signed profiles whose `rules` break the rules schema (behavioral-verification.md, *Rules (CDDL)*): a verifier that
+ * accepted any object would pass the valid vectors but not these.
+ */
+function rulesRefusals(): MessageCase[] {
+  const base = sampleProfileClaims as { rules: Record<string, unknown> };
+  const broken = (id: string, what: string, rules: unknown) =>
+    refused(behavioralProfile, uncheckedCose(behavioralProfile, { ...base, rules }, ed25519), ed25519, {
+      id,
+      description: `The profile's rules ${what}: the claims schema refuses them (behavioral-verification.md §2.1, core.md §6.5 step 9).`,
+      error: 'ERR_CLAIMS_INVALID',
+    });
+  return [
+    broken('bv-profile-rules-not-object', 'are an array, not an object', []),
+    broken('bv-profile-rules-unlisted', 'set actions.unlisted to "maybe"', {
+      ...base.rules,
+      actions: { unlisted: 'maybe', rules: [] },
+    }),
+    broken('bv-profile-rules-unknown-field', 'carry a field the schema does not define', { ...base.rules, extra: 1 }),
+    broken('bv-profile-rules-rate-zero-window', 'hold a rate limit with a window of 0 ms', {
+      ...base.rules,
+      rates: [{ id: 'r', action: '*', max: 10, window_ms: 0 }],
+    }),
+  ];
+}
+
+/** A BET issued an hour before now that expires a minute after it. */
+const oldBet = { ...sampleBetClaims, iat: NOW - 3600, exp: NOW + 60 };
+
 function coseCases(): MessageCase[] {
   const valid = (id: string, what: string, type: AnyMessageType, claims: object, key: PrivateKey = ed25519) =>
     validCose(type, claims, key, {
@@ -58,6 +87,20 @@ function coseCases(): MessageCase[] {
         'The profile exp lies 31 s before now, beyond the 30 s clock skew (behavioral-verification.md §2.1, core.md §6.6).',
       error: 'ERR_CLAIMS_EXPIRED',
     }),
+    ...rulesRefusals(),
+    validCose(bet, oldBet, ed25519, {
+      id: 'bet-old-no-default-max-age',
+      description:
+        "A BET issued an hour ago and not expired: message verification applies no maximum age to a BET; the 300 s are the issuer's default lifetime and the appraisal's default age (core.md §6.6).",
+    }),
+    {
+      ...refused(bet, signedCose(bet, oldBet, ed25519), ed25519, {
+        id: 'bet-old-max-age',
+        description: 'The same BET when the caller sets a maximum age of 300 s (core.md §6.6).',
+        error: 'ERR_CLAIMS_IAT_TOO_OLD',
+      }),
+      options: { max_age_seconds: 300 },
+    },
     {
       ...refused(profile, signedCose(profile, sampleProfileClaims, ed25519b), ed25519b, {
         id: 'bv-profile-wrong-key',

@@ -60,6 +60,49 @@ const CASES: Case[] = [
     error: 'ERR_CBOR_TOO_DEEP',
   },
   {
+    id: 'cbor-items-root-counts-at-limit',
+    description:
+      'An array holding one integer is two data items: the root counts, so it is accepted at an item limit of 2 (core.md §3.4).',
+    cbor: '8100',
+    options: { max_items: 2 },
+    encoded: '8100',
+  },
+  {
+    id: 'cbor-items-root-counts',
+    description: 'The same two items against an item limit of 1: the root is an item too (core.md §3.3, §3.4).',
+    cbor: '8100',
+    options: { max_items: 1 },
+    error: 'ERR_CBOR_TOO_MANY_ITEMS',
+  },
+  {
+    id: 'cbor-items-map-entry',
+    description: 'A map with one entry is three items: the map, its key and its value (core.md §3.3).',
+    cbor: 'a10000',
+    options: { max_items: 2 },
+    error: 'ERR_CBOR_TOO_MANY_ITEMS',
+  },
+  {
+    id: 'cbor-depth-scalar-root',
+    description: 'A scalar at the root is at no nesting level, so a depth limit of 0 accepts it (core.md §3.4).',
+    cbor: '00',
+    options: { max_depth: 0 },
+    encoded: '00',
+  },
+  {
+    id: 'cbor-depth-tag-level',
+    description: 'A tag is one nesting level, like an array or a map: depth limit 0 refuses tag 1 (core.md §3.3).',
+    cbor: 'c100',
+    options: { max_depth: 0 },
+    error: 'ERR_CBOR_TOO_DEEP',
+  },
+  {
+    id: 'cbor-map-int-and-float-keys',
+    description:
+      'Keys 0 and 0.0 have different encodings, so the map is valid on every platform, never ERR_CBOR_UNSUPPORTED (core.md §3.2).',
+    cbor: 'a20001f9000002',
+    encoded: 'a20001f9000002',
+  },
+  {
     id: 'cbor-duplicate-key',
     description: 'A map whose key 1 appears twice is refused (core.md §3.3).',
     cbor: 'a201010102',

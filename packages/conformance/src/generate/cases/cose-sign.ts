@@ -78,6 +78,35 @@ const SIGN1: Sign1Case[] = [
     unprotected: { kid_hex: hex(KEYS.p521.kid!) },
   },
   {
+    id: 'sign1-ed448-fully-specified',
+    description:
+      'The fully specified Ed448 algorithm (-53, RFC 9864): deterministic, a 114-byte signature (core.md §4.3).',
+    key: KEYS.ed448,
+    protected: { alg: -53 },
+    unprotected: { kid_hex: hex(KEYS.ed448.kid!) },
+  },
+  {
+    id: 'sign1-esp256',
+    description: 'ESP256 (-9, RFC 9864): ECDSA with SHA-256 bound to P-256, a 64-byte r || s signature (core.md §4.3).',
+    key: KEYS.p256,
+    protected: { alg: -9 },
+    unprotected: { kid_hex: hex(KEYS.p256.kid!) },
+  },
+  {
+    id: 'sign1-esp384',
+    description: 'ESP384 (-51, RFC 9864): ECDSA with SHA-384 bound to P-384, a 96-byte signature (core.md §4.3).',
+    key: KEYS.p384,
+    protected: { alg: -51 },
+    unprotected: { kid_hex: hex(KEYS.p384.kid!) },
+  },
+  {
+    id: 'sign1-esp512',
+    description: 'ESP512 (-52, RFC 9864): ECDSA with SHA-512 bound to P-521, a 132-byte signature (core.md §4.3).',
+    key: KEYS.p521,
+    protected: { alg: -52 },
+    unprotected: { kid_hex: hex(KEYS.p521.kid!) },
+  },
+  {
     id: 'sign1-detached-payload',
     description:
       'A detached payload: the message carries nil, the signature still covers the payload (core.md §4.4 rule 4, §4.7).',
@@ -108,6 +137,23 @@ const SIGN1: Sign1Case[] = [
       'A signer asked for ES256 with an Ed25519 key refuses: the key does not fit the algorithm (core.md §4.4 rule 5, §5.5).',
     key: KEYS.ed25519,
     protected: { alg: -7 },
+    unprotected: {},
+    error: 'ERR_KEY_ALG_MISMATCH',
+  },
+  {
+    id: 'sign1-esp256-p384-key',
+    description:
+      'A signer asked for ESP256 with a P-384 key refuses: ESP256 is bound to P-256 even outside message types (core.md §4.3, §5.5).',
+    key: KEYS.p384,
+    protected: { alg: -9 },
+    unprotected: {},
+    error: 'ERR_KEY_ALG_MISMATCH',
+  },
+  {
+    id: 'sign1-ed25519-alg-ed448-key',
+    description: 'A signer asked for Ed25519 (-19) with an Ed448 key refuses (core.md §4.3, §5.5).',
+    key: KEYS.ed448,
+    protected: { alg: -19 },
     unprotected: {},
     error: 'ERR_KEY_ALG_MISMATCH',
   },

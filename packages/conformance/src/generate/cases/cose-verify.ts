@@ -16,7 +16,7 @@ import { type Bucket, flipLastByte, rawSign1 } from '../raw.js';
 
 const CONTENT = utf8('This is the content.');
 const AAD = utf8('request-id:7f3e');
-const { ed25519, ed25519b, p256, p384 } = KEYS;
+const { ed25519, ed25519b, ed448, p256, p384, p521 } = KEYS;
 
 const kidOf = (key: PrivateKey): [number, CborValue] => [4, key.kid!];
 
@@ -53,6 +53,8 @@ function sign1Cases(): Sign1Case[] {
     [99, 'must-understand'],
   ]);
   const es256OnP384 = rawSign1({ protected: [[1, -7]], payload: CONTENT, key: p384, alg: -7 });
+  const signed = (k: PrivateKey, alg: number) =>
+    rawSign1({ protected: [[1, alg], kidOf(k)], payload: CONTENT, key: k, alg });
   const thumbprintKid = eddsa([
     [1, -8],
     [4, coseKeyThumbprint(ed25519)],
@@ -191,6 +193,7 @@ function sign1Cases(): Sign1Case[] {
       options: { ...key(p384), profile: true },
       error: 'ERR_KEY_ALG_MISMATCH',
     },
+    ...fullySpecifiedCases(signed),
     {
       id: 'verify1-unknown-kid',
       description: 'The message names kid ed25519-a; the key set trusts only ed25519-b (core.md §5.7).',
@@ -257,6 +260,43 @@ function sign1Cases(): Sign1Case[] {
       keys: [ed25519],
       options: key(ed25519),
       error: 'ERR_COSE_BAD_SIGNATURE',
+    },
+  ];
+}
+
+/** RFC 9864's fully specified identifiers: each verifies with its own curve and refuses any other. */
+function fullySpecifiedCases(signed: (k: PrivateKey, alg: number) => Uint8Array): Sign1Case[] {
+  const valid = (id: string, name: string, k: PrivateKey, alg: number): Sign1Case => ({
+    id,
+    description: `${name} (${alg}, RFC 9864) with its own curve verifies (core.md §4.3, §4.5).`,
+    cose: signed(k, alg),
+    keys: [k],
+    options: key(k),
+    valid: { alg, kid: k.kid! },
+  });
+  return [
+    valid('verify1-ed448-fully-specified', 'Ed448', ed448, -53),
+    valid('verify1-esp256', 'ESP256', p256, -9),
+    valid('verify1-esp384', 'ESP384', p384, -51),
+    valid('verify1-esp512', 'ESP512', p521, -52),
+    {
+      id: 'verify1-esp256-p384-generic',
+      description:
+        'ESP256 signed with a P-384 key: unlike ES256, ESP256 is bound to P-256 in generic verification too, so the key does not fit (core.md §4.3, §5.5).',
+      cose: rawSign1({ protected: [[1, -9]], payload: CONTENT, key: p384, alg: -9 }),
+      keys: [p384],
+      options: key(p384),
+      error: 'ERR_KEY_ALG_MISMATCH',
+    },
+    {
+      id: 'verify1-ed25519-alg-ed448-key',
+      description:
+        'A message under Ed25519 (-19) verified with an Ed448 key: the fully specified algorithm names one curve (core.md §4.3, §5.5).',
+      // Signed with EdDSA: the key check comes first (§4.5 step 11), so the signature is never reached.
+      cose: rawSign1({ protected: [[1, -19]], payload: CONTENT, key: ed448, alg: -8 }),
+      keys: [ed448],
+      options: key(ed448),
+      error: 'ERR_KEY_ALG_MISMATCH',
     },
   ];
 }

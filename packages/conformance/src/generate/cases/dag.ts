@@ -37,6 +37,15 @@ interface Case {
 
 const CASES: Case[] = [
   {
+    id: 'dag-insert-no-walk',
+    description:
+      'Insertion never walks the DAG (acyclic by construction), so a traversal limit of 1 does not refuse a task deep in a chain (ect.md §7.4).',
+    existing: [task('task-a'), task('task-b', ['task-a'], 1), task('task-c', ['task-b'], 2)],
+    insert: task('task-d', ['task-c'], 3),
+    options: { traversal_limit: 1 },
+    order: ['task-a', 'task-b', 'task-c', 'task-d'],
+  },
+  {
     id: 'dag-insert-chain',
     description: 'A task whose predecessors are present, earlier and in its workflow is appended (ect.md §7.2).',
     existing: [task('task-a'), task('task-b', ['task-a'], 1)],

@@ -16,19 +16,25 @@ const { ed25519, ed25519b, p256, p384 } = KEYS;
 const AAD = utf8('request-id:7f3e');
 
 /** An ECT signed the way a conforming signer does it (noble, so ECDSA is reproducible). */
-const signed = (claims: EctClaims, key: PrivateKey = ed25519, aad?: Uint8Array) =>
+export const signed = (claims: EctClaims, key: PrivateKey = ed25519, aad?: Uint8Array) =>
   ect.sign(claims, key, { backend: nobleBackend, externalAad: aad });
 
 /** An ECT payload under hand-made headers, signed with EdDSA by ed25519-a. */
-function handMade(protectedBucket: Bucket, unprotected: Bucket = [], payload = encodeCbor(ect.toCbor(ectClaims()))) {
+export function handMade(
+  protectedBucket: Bucket,
+  unprotected: Bucket = [],
+  payload = encodeCbor(ect.toCbor(ectClaims())),
+) {
   return rawSign1({ protected: protectedBucket, unprotected, payload, key: ed25519, alg: -8 });
 }
 
-const ALG: [number, number] = [1, -8];
-const KID: [number, Uint8Array] = [4, ed25519.kid!];
-const TYP: [number, string] = [16, ECT_COSE_TYP];
+/** The protected parameters a conforming ECT signer writes with ed25519-a. */
+export const ALG: [number, number] = [1, -8];
+export const KID: [number, Uint8Array] = [4, ed25519.kid!];
+export const TYP: [number, string] = [16, ECT_COSE_TYP];
 
-interface Case {
+/** One `message-verify` vector of the ECT in COSE form. */
+export interface EctCoseCase {
   id: string;
   description: string;
   cose: Uint8Array;
@@ -39,12 +45,14 @@ interface Case {
   before?: Uint8Array[];
   /** Claims of a valid outcome (with the signer's alg and kid), or the code of the refusal. */
   claims?: EctClaims;
-  /** The signer of a valid message, whose alg and kid the result names (default ed25519-a, EdDSA). */
-  signer?: { key: PrivateKey; alg: number };
+  /** The signer of a valid message, whose alg and kid the result names (default ed25519-a, EdDSA; `kid: null`: none). */
+  signer?: { key: PrivateKey; alg: number; kid?: null };
+  /** The payload the verifier supplies (`detached_payload_hex`). */
+  detachedPayload?: Uint8Array;
   error?: string;
 }
 
-function cases(): Case[] {
+function cases(): EctCoseCase[] {
   const valid = signed(ectClaims());
   const payloadWith = (extra: Map<string | number, unknown>) => {
     const map = ect.toCbor(ectClaims());
@@ -256,7 +264,8 @@ function cases(): Case[] {
   ];
 }
 
-function toVector(c: Case): Vector {
+/** The vector of a case: verified with `audience` set, key or key set as the case says. */
+export function ectCoseVector(c: EctCoseCase): Vector {
   const keys = c.keys ?? [ed25519];
   const signer = c.signer ?? { key: ed25519, alg: -8 };
   return vector({
@@ -267,6 +276,7 @@ function toVector(c: Case): Vector {
     input: {
       type: 'ect',
       cose_hex: hex(c.cose),
+      ...(c.detachedPayload ? { detached_payload_hex: hex(c.detachedPayload) } : {}),
       ...(c.before ? { before: c.before.map((b) => ({ cose_hex: hex(b) })) } : {}),
     },
     options: {
@@ -281,7 +291,7 @@ function toVector(c: Case): Vector {
           format: 'cose',
           typ: ECT_COSE_TYP,
           alg: signer.alg,
-          kid_hex: hex(signer.key.kid!),
+          kid_hex: signer.kid === null ? null : hex(signer.key.kid!),
           claims: c.claims!,
         },
   });
@@ -289,5 +299,5 @@ function toVector(c: Case): Vector {
 
 /** `message-verify` vectors for the ECT in COSE form: every pipeline step's failure. */
 export function ectCoseVectors(): Vector[] {
-  return cases().map(toVector);
+  return cases().map(ectCoseVector);
 }

@@ -1,7 +1,7 @@
 import { ECT_JWT_TYP, ECT_LEGACY_JWT_TYP, type EctClaims, type PrivateKey, toBase64Url, utf8 } from '@safety-net/core';
 import type { Vector } from '../../format.js';
 import { AUDIENCE, ectClaims, hex, invalid, KEYS, keysOf, NOW, nameOf, vector } from '../common.js';
-import { rawJws } from '../raw.js';
+import { rawJws, rawJwsText } from '../raw.js';
 
 const { ed25519, p256 } = KEYS;
 
@@ -14,6 +14,13 @@ const header = (typ: string | null, key: PrivateKey, alg: string) => ({
 /** An ECT as a compact JWS: header (`typ` null: none), claims, signature (by hand, so that vectors reproduce). */
 const jws = (claims: EctClaims, typ: string | null = ECT_JWT_TYP, key: PrivateKey = ed25519, alg = 'EdDSA') =>
   rawJws(header(typ, key, alg), claims, key, alg);
+
+/** An ECT whose claims text spells `iat` (or `exp`) as given, e.g. `1772323200.0`: JSON numbers by their value. */
+const spelled = (claim: 'iat' | 'exp', text: string) => {
+  const claims = ectClaims();
+  const json = JSON.stringify(claims).replace(`"${claim}":${claims[claim]}`, `"${claim}":${text}`);
+  return rawJwsText(header(ECT_JWT_TYP, ed25519, 'EdDSA'), json, ed25519, 'EdDSA');
+};
 
 function flipLastChar(token: string): string {
   const last = token.at(-1)!;
@@ -59,6 +66,65 @@ function cases(): Case[] {
       description: 'typ JWT is not an ECT typ (core.md §6.9 step 5).',
       token: jws(ectClaims(), 'JWT'),
       error: 'ERR_JOSE_TYP_MISMATCH',
+    },
+    {
+      id: 'ect-jws-typ-upper-case',
+      description:
+        'typ EXEC+JWT: a media type compares case-insensitively (RFC 7515 §4.1.9); the result gives typ as received (core.md §6.9, §6.10).',
+      token: jws(ectClaims(), 'EXEC+JWT'),
+      valid: { typ: 'EXEC+JWT', alg: -8, key: ed25519 },
+    },
+    {
+      id: 'ect-jws-typ-application-prefix',
+      description:
+        'typ application/exec+jwt: the application/ prefix may be written out (RFC 7515 §4.1.9); typ is returned as received (core.md §6.9, §6.10).',
+      token: jws(ectClaims(), 'Application/Exec+JWT'),
+      valid: { typ: 'Application/Exec+JWT', alg: -8, key: ed25519 },
+    },
+    {
+      id: 'ect-jws-typ-other-top-level',
+      description:
+        'typ text/exec+jwt: only application/ may be left out, so this is another media type (core.md §6.9 step 5).',
+      token: jws(ectClaims(), 'text/exec+jwt'),
+      error: 'ERR_JOSE_TYP_MISMATCH',
+    },
+    {
+      id: 'ect-jws-typ-not-text',
+      description: 'typ given as a number names no media type (core.md §6.9 step 5).',
+      token: rawJws({ ...header(ECT_JWT_TYP, ed25519, 'EdDSA'), typ: 7 }, ectClaims(), ed25519, 'EdDSA'),
+      error: 'ERR_JOSE_TYP_MISMATCH',
+    },
+    {
+      id: 'ect-jws-iat-decimal-point',
+      description:
+        'iat written 1772323200.0: a JSON number is judged by its value as a binary64 double, which is the integer (core.md §6.3).',
+      token: spelled('iat', `${NOW}.0`),
+      valid: { typ: ECT_JWT_TYP, alg: -8, key: ed25519 },
+    },
+    {
+      id: 'ect-jws-iat-exponent',
+      description: 'iat written 1.7723232e9, the same value in exponent notation (core.md §6.3).',
+      token: spelled('iat', '1.7723232e9'),
+      valid: { typ: ECT_JWT_TYP, alg: -8, key: ed25519 },
+    },
+    {
+      id: 'ect-jws-iat-below-precision',
+      description:
+        'iat written 1772323200.0000001: the nearest binary64 double is the integer 1772323200, so it is accepted (core.md §6.3).',
+      token: spelled('iat', `${NOW}.0000001`),
+      valid: { typ: ECT_JWT_TYP, alg: -8, key: ed25519 },
+    },
+    {
+      id: 'ect-jws-iat-fraction',
+      description: 'iat 1772323200.5 is not a whole number of seconds (core.md §6.3).',
+      token: spelled('iat', `${NOW}.5`),
+      error: 'ERR_CLAIMS_INVALID',
+    },
+    {
+      id: 'ect-jws-exp-out-of-range',
+      description: 'exp 1e400 exceeds the binary64 range; it is no integer time (core.md §6.3).',
+      token: spelled('exp', '1e400'),
+      error: 'ERR_CLAIMS_INVALID',
     },
     {
       id: 'ect-jws-typ-missing',
