@@ -2,7 +2,7 @@ import { isSafetyNetError } from '@safety-net/core';
 import Database from 'better-sqlite3';
 import { cpError } from '../errors.js';
 import type { CompensationEntry, CompensationRecord } from '../rollback/compensation-record.js';
-import type { NewRollback, RollbackStore, StepState, StepStatus, StoredRollback } from '../rollback/store.js';
+import type { NewRollback, RollbackStore, StepStatus, StoredRollback } from '../rollback/store.js';
 import { compensationEntry, type RollbackRow, type StepRow, storedRollback } from './rows.js';
 import type { SqliteDatabase as Db } from './sqlite-database.js';
 
