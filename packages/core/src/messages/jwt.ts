@@ -102,9 +102,11 @@ function readHeader(token: string): { alg: AlgorithmInfo; typ: unknown; kid: Uin
   const h = decodeJwsHeader(token);
   let alg: AlgorithmInfo;
   try {
-    alg = algorithmByJoseName(String(h.alg));
+    // A parsed header member may be any JSON value, including an object whose `toString` is not a function.
+    if (typeof h.alg !== 'string') throw new TypeError(`alg is a ${typeof h.alg}`);
+    alg = algorithmByJoseName(h.alg);
   } catch {
-    throw snError('ERR_JOSE_ALG_UNSUPPORTED', `alg ${String(h.alg)}`);
+    throw snError('ERR_JOSE_ALG_UNSUPPORTED', typeof h.alg === 'string' ? `alg ${h.alg}` : 'alg is not a string');
   }
   // We define no JWS extensions, so any `crit` names something we do not understand (RFC 7515 §4.1.11).
   if (h.crit !== undefined) throw snError('ERR_JOSE_MALFORMED', 'crit names unsupported extensions');
@@ -214,7 +216,7 @@ export async function verifyJwt<T extends object>(
     const { alg: named, typ, kid } = readHeader(token);
     const accepted = [type.jwt.typ, ...(type.jwt.acceptTyp ?? [])];
     if (typeof typ !== 'string' || !accepted.includes(normaliseTyp(typ))) {
-      throw snError('ERR_JOSE_TYP_MISMATCH', String(typ));
+      throw snError('ERR_JOSE_TYP_MISMATCH', typeof typ === 'string' ? typ : 'typ is not a string');
     }
     // The COSE form's decoder bounds nesting; JSON.parse does not, and schemas walk claims recursively.
     const maxDepth = options.decode?.maxDepth ?? DEFAULT_DECODE_LIMITS.maxDepth;

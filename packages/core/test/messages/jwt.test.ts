@@ -113,6 +113,17 @@ describe('ECT JWT form', () => {
       'ERR_JOSE_ALG_UNSUPPORTED',
     ],
     [
+      // An object whose toString is no function cannot even be turned into a string for the message.
+      'alg an object with a toString member',
+      () => `${b64json({ alg: { toString: '' }, typ: 'exec+jwt' })}.${b64json(ectClaims())}.AAAA`,
+      'ERR_JOSE_ALG_UNSUPPORTED',
+    ],
+    [
+      'typ an object with a toString member',
+      () => `${b64json({ alg: 'EdDSA', typ: { toString: '' } })}.${b64json(ectClaims())}.AAAA`,
+      'ERR_JOSE_TYP_MISMATCH',
+    ],
+    [
       'ES256 token for an Ed25519 key',
       () => joseSigned({ alg: 'ES256', typ: 'exec+jwt' }, ectClaims(), 'P-256'),
       'ERR_KEY_ALG_MISMATCH',
