@@ -11,10 +11,10 @@ import {
   keyToJwk,
   type PrivateKey,
   publicKeyOf,
-  signJwt,
+  signJws,
   singleKey,
   Tagged,
-  verifyJwt,
+  verifyJws,
 } from '@safety-net/core';
 import fc from 'fast-check';
 import { compactVerify, importJWK } from 'jose';
@@ -55,13 +55,13 @@ export function describeMessageRoundTrips(
     });
 
     it('has a JWT form that an independent JOSE library verifies', async () => {
-      const token = await signJwt(type, claims, key);
+      const token = await signJws(type, claims, key);
       const jwk = keyToJwk(publicKeyOf(key));
       const alg = key.curve === 'Ed25519' ? 'EdDSA' : 'ES256';
       const { payload, protectedHeader } = await compactVerify(token, await importJWK(jwk, alg));
-      expect(protectedHeader.typ).toBe(type.jwt!.typ);
+      expect(protectedHeader.typ).toBe(type.jws!.typ);
       expect(JSON.parse(new TextDecoder().decode(payload))).toEqual(claims);
-      const ours = await verifyJwt(type, token, { key: publicKeyOf(key), clock });
+      const ours = await verifyJws(type, token, { key: publicKeyOf(key), clock });
       expect(ours.ok && ours.claims).toEqual(claims);
     });
 
@@ -142,7 +142,7 @@ export function describeMessageGarbage(cases: readonly MessageCase[], clock: Clo
     it('answers garbage JWS text with an error code', async () => {
       await fc.assert(
         fc.asyncProperty(fc.string({ maxLength: 200 }), async (token) => {
-          const r = await verifyJwt(type, token, { key: publicKeyOf(key), clock });
+          const r = await verifyJws(type, token, { key: publicKeyOf(key), clock });
           expect(r.ok).toBe(false);
         }),
         { numRuns: 200 },

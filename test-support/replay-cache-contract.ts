@@ -11,8 +11,8 @@ import {
   publicKeyOf,
   type ReplayCache,
   seededRandom,
-  signJwt,
-  verifyJwt,
+  signJws,
+  verifyJws,
 } from '@safety-net/core';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -102,10 +102,10 @@ export function describeReplayCacheContract(name: string, factory: ReplayCacheFa
 
     it(`admits exactly one of ${CONCURRENT_REPLAYS} concurrent verifications of one JWS`, async () => {
       const harness = await fresh();
-      const token = await signJwt(ect, claims, key);
+      const token = await signJws(ect, claims, key);
       const results = await Promise.all(
         Array.from({ length: CONCURRENT_REPLAYS }, () =>
-          verifyJwt(ect, token, { key: pub, clock, replay: harness.instance() }),
+          verifyJws(ect, token, { key: pub, clock, replay: harness.instance() }),
         ),
       );
       expect(results.filter((r) => r.ok)).toHaveLength(1);

@@ -9,7 +9,7 @@ import {
   MemoryReplayCache,
   parseExecutionContext,
   utf8,
-  verifyJwt,
+  verifyJws,
 } from '@safety-net/core';
 
 /** What the receiving agent answers for each token it was sent. */
@@ -30,7 +30,7 @@ export function createReceiver(options: { keys: KeyResolver; audience: string; c
     const result =
       carried.format === 'cose'
         ? ect.verify(carried.bytes, verifyOptions)
-        : await verifyJwt(ect, carried.token, verifyOptions);
+        : await verifyJws(ect, carried.token, verifyOptions);
     if (!result.ok) return { accepted: false, code: result.error.code };
     try {
       dag.insert(result.claims);

@@ -12,7 +12,7 @@ import {
   newEctClaims,
   publicKeyOf,
   seededRandom,
-  signJwt,
+  signJws,
   utf8,
 } from '@safety-net/core';
 import { createReceiver, type Verdict } from './receiver.js';
@@ -79,7 +79,7 @@ export async function runEctOverHttp(): Promise<{
     await send('reserve stock', 'cose', reserveToken);
     clock.advance(2_000);
     const pick = task('inventory.pick', [reserve.jti], '{"bin":"B7"}');
-    await send('pick items', 'jwt', await signJwt(ect, pick, inventoryKey));
+    await send('pick items', 'jwt', await signJws(ect, pick, inventoryKey));
     clock.advance(2_000);
     const handOver = task('inventory.hand_over', [pick.jti], '{"carrier":"C9"}');
     await send('hand over to shipping', 'cose', ect.sign(handOver, inventoryKey));

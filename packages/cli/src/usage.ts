@@ -5,8 +5,8 @@ export const USAGE = `Usage: safety-net <command> [options]
 Commands:
   keygen --alg <EdDSA|Ed25519|ES256|ES384|ES512> [--kid <text>|--kid thumbprint]
       Prints a new private JWK (JSON) restricted to the algorithm.
-  sign --type <message-type> --key <jwk.json> [--format cose|jwt] <claims.json>
-      Validates the claims and prints the signed message: hex for COSE (default), compact JWS for jwt.
+  sign --type <message-type> --key <jwk.json> [--format cose|jws] <claims.json>
+      Validates the claims and prints the signed message: hex for COSE (default), compact JWS for jws.
   verify --key <jwk.json> [--aad-hex <hex>] [--type <message-type> [--now <epoch-seconds>]] <file>
       Verifies a COSE_Sign1, COSE_Sign (binary or hex) or compact JWS and prints its payload. Without --type:
       the signature only (RFC 9052 / RFC 7515). With --type: the message type's full pipeline at --now.

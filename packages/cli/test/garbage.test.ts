@@ -182,7 +182,7 @@ describe('garbage in, a stable code out', () => {
         '--alg',
         '--kid',
         'ect',
-        'jwt',
+        'jws',
         'EdDSA',
         'k.json',
         'm',

@@ -5,7 +5,7 @@ import { ectClaims, expectFailure, expectUsage, jwkFiles, run, testKey } from '.
 const key = testKey('Ed25519');
 const NOT_VERIFIED = /^NOT VERIFIED/;
 
-async function signed(format: 'cose' | 'jwt', claims: object = ectClaims()): Promise<string> {
+async function signed(format: 'cose' | 'jws', claims: object = ectClaims()): Promise<string> {
   const r = await run(['sign', '--type', 'ect', '--key', 'k.json', '--format', format, 'c.json'], {
     'k.json': jwkFiles(key).private,
     'c.json': JSON.stringify(claims),
@@ -35,7 +35,7 @@ describe('safety-net inspect', () => {
   });
 
   it('names the type of a JWT ECT by its JOSE typ', async () => {
-    const r = await run(['inspect', 'm'], { m: await signed('jwt') });
+    const r = await run(['inspect', 'm'], { m: await signed('jws') });
     expect(r.out[0]).toMatch(NOT_VERIFIED);
     expect(r.out).toContain('format: compact JWS');
     expect(r.out).toContain('message type: ect (typ "exec+jwt")');

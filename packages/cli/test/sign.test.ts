@@ -22,9 +22,9 @@ describe('safety-net sign', () => {
   });
 
   for (const curve of ['Ed25519', 'P-256', 'P-384', 'P-521'] as const) {
-    it(`--format jwt with a ${curve} key prints a JWT that jose verifies with typ exec+jwt`, async () => {
+    it(`--format jws with a ${curve} key prints a JWT that jose verifies with typ exec+jwt`, async () => {
       const k = testKey(curve);
-      const r = await run(['sign', '--type', 'ect', '--key', 'k.json', '--format', 'jwt', 'c.json'], {
+      const r = await run(['sign', '--type', 'ect', '--key', 'k.json', '--format', 'jws', 'c.json'], {
         ...files,
         'k.json': jwkFiles(k).private,
       });

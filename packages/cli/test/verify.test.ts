@@ -19,7 +19,7 @@ const key = testKey('Ed25519');
 const other = testKey('Ed25519', 'other');
 const p256 = testKey('P-256');
 
-async function signed(format: 'cose' | 'jwt', claims = ectClaims()): Promise<string> {
+async function signed(format: 'cose' | 'jws', claims = ectClaims()): Promise<string> {
   const r = await run(['sign', '--type', 'ect', '--key', 'k.json', '--format', format, 'c.json'], {
     'k.json': jwkFiles(key).private,
     'c.json': JSON.stringify(claims),
@@ -75,7 +75,7 @@ describe('safety-net verify (generic)', () => {
   });
 
   it('verifies a generic compact JWS and prints its payload', async () => {
-    const token = await signed('jwt');
+    const token = await signed('jws');
     const r = await run(['verify', '--key', 'k.json', 't'], { ...pub, t: `${token}\n` });
     expect(r.status).toBe(0);
     expect(JSON.parse(r.out[0]!)).toEqual(ectClaims());
@@ -138,7 +138,7 @@ describe('safety-net verify (generic)', () => {
 
 describe('safety-net verify --type', () => {
   it('runs the full pipeline at --now for both wire forms', async () => {
-    for (const m of [await signed('cose'), await signed('jwt')]) {
+    for (const m of [await signed('cose'), await signed('jws')]) {
       const r = await run(['verify', '--key', 'k.json', '--type', 'ect', '--now', String(NOW + 10), 'm'], {
         ...pub,
         m,
@@ -178,7 +178,7 @@ describe('safety-net verify --type', () => {
     expectUsage(await run(['verify', '--key', 'k.json', '--aad-hex', 'xyz', 'm'], files));
     expectUsage(await run(['verify', '--key', 'k.json', '--frobnicate', 'm'], files));
     expectUsage(await run(['verify', '--key', 'k.json', 'absent.cose'], files));
-    expectUsage(await run(['verify', '--key', 'k.json', '--aad-hex', '00', 't'], { ...files, t: await signed('jwt') }));
+    expectUsage(await run(['verify', '--key', 'k.json', '--aad-hex', '00', 't'], { ...files, t: await signed('jws') }));
   });
 });
 

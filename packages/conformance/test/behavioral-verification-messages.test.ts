@@ -1,5 +1,5 @@
 import { behavioralProfile, bet, observation, performanceProfile } from '@safety-net/behavioral-verification';
-import { type MessageType, signJwt } from '@safety-net/core';
+import { type MessageType, signJws } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
 import { behavioralVerificationMessageVectors, KEYS } from '../src/generate/index.js';
 import { runVector, vectorText } from '../src/index.js';
@@ -27,7 +27,7 @@ describe('message-verify vectors of the behavioural verification messages', () =
     }
   });
 
-  it('the hand-made Ed25519 JWTs are what signJwt (jose) makes of the same claims, byte for byte', async () => {
+  it('the hand-made Ed25519 JWTs are what signJws (jose) makes of the same claims, byte for byte', async () => {
     const types = {
       'bv-profile': behavioralProfile,
       'bv-observation': observation,
@@ -42,7 +42,7 @@ describe('message-verify vectors of the behavioural verification messages', () =
       const { type, jws } = v.input as { type: keyof typeof types; jws: string };
       const claims = (v.expected as { claims: object }).claims;
       // The four types differ in their claim types; the claims come from the vector, so any object will do.
-      expect(await signJwt(types[type] as unknown as MessageType<object>, claims, KEYS.ed25519)).toBe(jws);
+      expect(await signJws(types[type] as unknown as MessageType<object>, claims, KEYS.ed25519)).toBe(jws);
     }
   });
 

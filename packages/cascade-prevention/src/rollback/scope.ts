@@ -61,7 +61,7 @@ export function protectedTasks<P>(dag: EctDag<P>, knownGood: readonly string[], 
 
 /** The task ids of a workflow in topological order, refused beyond `max` (`ERR_CP_PLAN_INVALID`). */
 export function workflowTasks<P>(dag: EctDag<P>, wid: string, max: number): string[] {
-  const ids = dag.topologicalOrder({ workflow: wid });
+  const ids = dag.topologicalOrder({ wid });
   if (ids.length > max) throw cpError('ERR_CP_PLAN_INVALID', `the workflow holds more than ${max} tasks`);
   return ids;
 }

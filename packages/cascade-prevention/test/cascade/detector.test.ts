@@ -152,7 +152,7 @@ describe('cascades and root cause', () => {
         }
         // Bounded noise raises no false alarm, so exactly the injected fault is reported.
         expect(cascades).toHaveLength(1);
-        const order = dag.topologicalOrder({ workflow: 'live' }).filter((j) => affected.has(j));
+        const order = dag.topologicalOrder({ wid: 'live' }).filter((j) => affected.has(j));
         expect(cascades[0]!.nodes).toEqual(order);
         expect(cascades[0]!.rootCause.jti).toBe(root);
         expect(cascades[0]!.rootCause.agent).toBe(nodes.find((n) => n.jti === root)!.iss);

@@ -12,7 +12,7 @@ import {
   publicKeyOf,
   systemClock,
   verifyCompactJws,
-  verifyJwt,
+  verifyJws,
   verifySign,
   verifySign1,
 } from '@safety-net/core';
@@ -60,7 +60,7 @@ async function verifyTyped(
   const options = { key: publicKeyOf(keys[0]!), externalAad, clock };
   const result =
     message.form === 'jws'
-      ? await verifyJwt(type, message.token, options)
+      ? await verifyJws(type, message.token, options)
       : await type.verifyAsync(message.bytes, options);
   if (!result.ok) throw result.error;
   return message.form === 'jws' ? decodeJwsPayload(message.token) : decodeSign1(message.bytes).payload!;

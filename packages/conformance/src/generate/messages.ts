@@ -51,11 +51,11 @@ export function uncheckedCose(type: AnyMessageType, claims: object, key: Private
 }
 
 /**
- * The JWT form with the header `signJwt` writes (alg, typ, kid) over `claims` as JSON in their own member order
- * (`signJwt` writes them as parsed: pass `type.parse(claims)` for its exact bytes), signed by hand with noble so
+ * The JWT form with the header `signJws` writes (alg, typ, kid) over `claims` as JSON in their own member order
+ * (`signJws` writes them as parsed: pass `type.parse(claims)` for its exact bytes), signed by hand with noble so
  * that generation stays synchronous and reproducible. `typ` overrides the header's.
  */
-export function signedJws(type: AnyMessageType, claims: object, key: PrivateKey, typ = type.jwt!.typ): string {
+export function signedJws(type: AnyMessageType, claims: object, key: PrivateKey, typ = type.jws!.typ): string {
   const alg = algorithmOf(key).name;
   return rawJws({ alg, typ, kid: nameOf(key) }, claims, key, alg);
 }
@@ -119,7 +119,7 @@ export function messageVerifyVector(pkg: string, c: MessageCase): Vector {
       : {
           result: 'valid',
           format,
-          typ: format === 'cose' ? c.type.typ : c.type.jwt!.typ,
+          typ: format === 'cose' ? c.type.typ : c.type.jws!.typ,
           alg: algorithmOf(c.key).id,
           kid_hex: hex(c.key.kid!),
           claims: c.claims,

@@ -4,7 +4,7 @@ import {
   type MessageVerifyOptions,
   toHex,
   type VerifyResult,
-  verifyJwt,
+  verifyJws,
 } from '@safety-net/core';
 import * as z from 'zod';
 import { expectedOf, Hex, JsonObject, KeySelection, Label } from '../format.js';
@@ -65,7 +65,7 @@ async function verifyOne(
     if (options.externalAad || options.detachedPayload || options.understoodCrit) {
       throw new VectorMismatch('external_aad_hex, detached_payload_hex and understood_crit apply to COSE only');
     }
-    result = await verifyJwt(type, message.jws!, options);
+    result = await verifyJws(type, message.jws!, options);
   }
   if (!result.ok) throw result.error;
   return {

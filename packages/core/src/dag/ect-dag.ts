@@ -16,7 +16,7 @@ import {
 import { checkNode } from './validate.js';
 
 /** Which nodes an order or a boundary is taken over: one workflow, or any set of task ids. Default: all. */
-export type DagScope = { readonly workflow: string } | { readonly nodes: Iterable<string> };
+export type DagScope = { readonly wid: string } | { readonly nodes: Iterable<string> };
 
 /** Called for each node a walk reaches, with its distance in edges from the start; returning nothing continues. */
 // biome-ignore lint/suspicious/noConfusingVoidType: a visitor that returns nothing must type-check.
@@ -200,7 +200,7 @@ export class EctDag<P = unknown> implements Iterable<DagNode<P>> {
   private scopePositions(scope: DagScope | undefined): ArrayLike<number> {
     if (scope === undefined) return Int32Array.from({ length: this.store.size }, (_, i) => i);
     if (typeof scope === 'object' && scope !== null) {
-      if ('workflow' in scope) return this.workflowPositions(scope.workflow);
+      if ('wid' in scope) return this.workflowPositions(scope.wid);
       if ('nodes' in scope) {
         const positions = Int32Array.from(iterable(scope.nodes), (jti) => this.position(jti)).sort();
         return positions.filter((p, k) => k === 0 || p !== positions[k - 1]);

@@ -24,7 +24,7 @@ export const ect = defineMessageType<EctClaims>({
   name: 'ect',
   description: 'Execution Context Token (draft-nennemann-wimse-ect-01)',
   typ: ECT_COSE_TYP,
-  jwt: { typ: ECT_JWT_TYP, acceptTyp: [ECT_LEGACY_JWT_TYP] },
+  jws: { typ: ECT_JWT_TYP, acceptTyp: [ECT_LEGACY_JWT_TYP] },
   // The claims shape stays a plain object schema that users can extend; the token adds the rule across claims: one
   // that expires when or before it is issued was never meant to be valid, yet within the skew it would verify.
   schema: EctClaimsSchema.refine((c) => c.exp > c.iat, { path: ['exp'], message: 'exp is not after iat' }),

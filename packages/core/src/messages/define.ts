@@ -29,7 +29,7 @@ export interface MessageTypeDefinition<T extends object> {
    * The JOSE form: its `typ` (default `<name>+jwt`) and legacy values still accepted; `false` for a type without
    * one. Default: a JOSE form with the default `typ`.
    */
-  readonly jwt?: false | { readonly typ?: string; readonly acceptTyp?: readonly string[] };
+  readonly jws?: false | { readonly typ?: string; readonly acceptTyp?: readonly string[] };
   /** The single source of truth for the claims. */
   readonly schema: z.ZodType<T>;
   /** CBOR label for every claim the schema knows (registered CWT claims use their integer labels). */
@@ -41,7 +41,7 @@ export interface MessageTypeDefinition<T extends object> {
 }
 
 /** The JOSE form of a message type. */
-export interface JwtForm {
+export interface JwsForm {
   readonly typ: string;
   readonly acceptTyp?: readonly string[];
 }
@@ -73,7 +73,7 @@ export class MessageType<T extends object> {
   readonly description: string;
   readonly typ: string;
   /** The JOSE form, if the type has one. */
-  readonly jwt: JwtForm | undefined;
+  readonly jws: JwsForm | undefined;
   readonly schema: z.ZodType<T>;
   readonly timeDefaults: TimeOptions;
   /** How messages of the type appear in the ECT DAG, if they are nodes of it. */
@@ -84,8 +84,8 @@ export class MessageType<T extends object> {
     this.name = definition.name;
     this.description = definition.description;
     this.typ = definition.typ ?? `application/${definition.name}+cwt`;
-    const jwt = definition.jwt ?? {};
-    this.jwt = jwt === false ? undefined : { ...jwt, typ: jwt.typ ?? `${definition.name}+jwt` };
+    const jws = definition.jws ?? {};
+    this.jws = jws === false ? undefined : { ...jws, typ: jws.typ ?? `${definition.name}+jwt` };
     this.schema = definition.schema;
     this.timeDefaults = definition.timeDefaults ?? {};
     this.dag = definition.dag;

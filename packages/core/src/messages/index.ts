@@ -4,7 +4,7 @@ export { type DagLinkClaims, type DagNodeDeclaration, dagNodeOf } from './dag-no
 export {
   type ClaimLabel,
   defineMessageType,
-  type JwtForm,
+  type JwsForm,
   type MessageSignOptions,
   MessageType,
   type MessageTypeDefinition,
@@ -13,12 +13,12 @@ export {
 export {
   decodeJwsHeader,
   decodeJwsPayload,
-  type JwtSignOptions,
+  type JwsSignOptions,
   MAX_JWS_LENGTH,
-  signJwt,
+  signJws,
   verifyCompactJws,
-  verifyJwt,
-} from './jwt.js';
+  verifyJws,
+} from './jws.js';
 export { CWT_LABELS, cwtLabels, DAG_LINK_LABELS } from './labels.js';
 export { type AnyMessageType, MessageTypeRegistry } from './registry.js';
 export { MemoryReplayCache, type ReplayCache } from './replay.js';

@@ -18,7 +18,7 @@ export class MessageTypeRegistry {
 
   /** Adds a type; a name or typ already taken is a programming error. */
   add(type: AnyMessageType): this {
-    const typs = [type.typ, ...(type.jwt ? [type.jwt.typ, ...(type.jwt.acceptTyp ?? [])] : [])];
+    const typs = [type.typ, ...(type.jws ? [type.jws.typ, ...(type.jws.acceptTyp ?? [])] : [])];
     if (this.#byName.has(type.name) || typs.some((t) => this.#byTyp.has(t))) {
       throw new TypeError(`message type ${type.name} clashes with one already registered`);
     }

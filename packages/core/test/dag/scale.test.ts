@@ -54,7 +54,7 @@ describe('EctDag at scale', () => {
       Array.from({ length: 10 }, (_, d) => id(N / 2 + 1 + d)),
     );
 
-    const order = dag.topologicalOrder({ workflow: 'big' });
+    const order = dag.topologicalOrder({ wid: 'big' });
     expect(order).toHaveLength(N);
     const at = new Map(order.map((v, k) => [v, k]));
     for (let i = 0; i < N; i += 997) {

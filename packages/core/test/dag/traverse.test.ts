@@ -255,11 +255,11 @@ describe('EctDag walks and scopes', () => {
     dag.insert(node('b2', ['b1'], { wid: 'B' }));
     dag.insert(node('a3', ['a1'], { wid: 'A' }), 5);
     expect(dag.workflows()).toEqual(['A', 'B']);
-    expect(dag.topologicalOrder({ workflow: 'A' })).toEqual(['a1', 'a2', 'a3']);
-    expect(dag.reverseTopologicalOrder({ workflow: 'B' })).toEqual(['b2', 'b1']);
+    expect(dag.topologicalOrder({ wid: 'A' })).toEqual(['a1', 'a2', 'a3']);
+    expect(dag.reverseTopologicalOrder({ wid: 'B' })).toEqual(['b2', 'b1']);
     expect(dag.roots()).toEqual(['a1', 'b1']);
-    expect(dag.leaves({ workflow: 'A' })).toEqual(['a2', 'a3']);
-    expect(dag.topologicalOrder({ workflow: 'none' })).toEqual([]);
+    expect(dag.leaves({ wid: 'A' })).toEqual(['a2', 'a3']);
+    expect(dag.topologicalOrder({ wid: 'none' })).toEqual([]);
     const sub = dag.subgraph('A');
     expect(sub.size).toBe(3);
     expect(sub.workflows()).toEqual(['A']);

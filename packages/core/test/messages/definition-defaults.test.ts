@@ -20,7 +20,7 @@ const labels = { ...cwtLabels('iss', 'iat'), ...DAG_LINK_LABELS, n: 'n' } as con
 describe('defineMessageType defaults', () => {
   it('derives the COSE and JOSE typ from the name when none is given', () => {
     const t = defineMessageType<Node>({ name: 'demo-node', description: 'd', schema: NodeSchema, labels });
-    expect([t.typ, t.jwt]).toEqual(['application/demo-node+cwt', { typ: 'demo-node+jwt' }]);
+    expect([t.typ, t.jws]).toEqual(['application/demo-node+cwt', { typ: 'demo-node+jwt' }]);
     expect(t.dag).toBeUndefined();
   });
 
@@ -29,12 +29,12 @@ describe('defineMessageType defaults', () => {
       name: 'x',
       description: 'd',
       typ: 'application/y+cwt',
-      jwt: false,
+      jws: false,
       schema: NodeSchema,
       labels,
     });
-    expect([t.typ, t.jwt]).toEqual(['application/y+cwt', undefined]);
-    expect([ect.typ, ect.jwt?.typ, ect.jwt?.acceptTyp]).toEqual([
+    expect([t.typ, t.jws]).toEqual(['application/y+cwt', undefined]);
+    expect([ect.typ, ect.jws?.typ, ect.jws?.acceptTyp]).toEqual([
       'application/exec+cwt',
       'exec+jwt',
       ['wimse-exec+jwt'],

@@ -9,10 +9,10 @@ import {
   MemoryReplayCache,
   type MessageVerifyOptions,
   publicKeyOf,
-  signJwt,
+  signJws,
   signSign1,
   Tagged,
-  verifyJwt,
+  verifyJws,
 } from '@safety-net/core';
 import { CompactSign, importJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
@@ -42,16 +42,16 @@ describe('verification edge cases', () => {
     const garbage = await new CompactSign(new TextEncoder().encode('{"iss":'))
       .setProtectedHeader({ alg: 'EdDSA', typ: 'exec+jwt', kid: 'key-Ed25519' })
       .sign(jwk);
-    expect(codeOf(await verifyJwt(ect, garbage, { key: issuerBound(), clock }))).toBe('ERR_CLAIMS_INVALID');
+    expect(codeOf(await verifyJws(ect, garbage, { key: issuerBound(), clock }))).toBe('ERR_CLAIMS_INVALID');
   });
 
   it('a missing key option is a typed error in every verifier, not a TypeError', async () => {
     const bytes = ect.sign(ectClaims(), key);
-    const token = await signJwt(ect, ectClaims(), key);
+    const token = await signJws(ect, ectClaims(), key);
     const noKey = { clock } as unknown as MessageVerifyOptions;
     expect(codeOf(ect.verify(bytes, noKey))).toBe('ERR_INPUT_INVALID');
     expect(codeOf(await ect.verifyAsync(bytes, noKey))).toBe('ERR_INPUT_INVALID');
-    expect(codeOf(await verifyJwt(ect, token, noKey))).toBe('ERR_INPUT_INVALID');
+    expect(codeOf(await verifyJws(ect, token, noKey))).toBe('ERR_INPUT_INVALID');
     expect(codeOf(ect.verify(bytes, undefined as unknown as MessageVerifyOptions))).toBe('ERR_INPUT_INVALID');
   });
 
@@ -94,8 +94,8 @@ describe('verification edge cases', () => {
     }
     const atLimit = ect.sign(ectClaims(), { ...key, kid: new Uint8Array(1_024).fill(0x41) });
     expect(codeOf(ect.verify(atLimit, { key: pub, clock }))).toBe('ok');
-    const token = await signJwt(ect, ectClaims(), key, { kid: 'k'.repeat(1_025) });
-    expect(codeOf(await verifyJwt(ect, token, { key: resolver, clock }))).toBe('ERR_JOSE_MALFORMED');
+    const token = await signJws(ect, ectClaims(), key, { kid: 'k'.repeat(1_025) });
+    expect(codeOf(await verifyJws(ect, token, { key: resolver, clock }))).toBe('ERR_JOSE_MALFORMED');
   });
 
   it('a protected bucket past 16 KiB is refused before it is decoded; the unprotected kid is bounded too', () => {

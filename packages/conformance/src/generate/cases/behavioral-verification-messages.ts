@@ -31,7 +31,7 @@ import { flipLastByte, rawJws } from '../raw.js';
 
 const { ed25519, ed25519b, p256 } = KEYS;
 
-/** The JWT exactly as `signJwt` makes it: the claims as parsed, defaults filled in. */
+/** The JWT exactly as `signJws` makes it: the claims as parsed, defaults filled in. */
 const jws = (type: AnyMessageType, claims: object, key: PrivateKey, typ?: string) =>
   signedJws(type, type.parse(claims), key, typ);
 
@@ -169,7 +169,7 @@ function jwtCases(): MessageCase[] {
   const valid = (id: string, what: string, type: AnyMessageType, claims: object, key: PrivateKey = ed25519) =>
     validJws(type, type.parse(claims), key, {
       id,
-      description: `A valid ${what} in JWT form (typ ${type.jwt!.typ}), verified with its signer's key at now (behavioral-verification.md §1, core.md §6.9).`,
+      description: `A valid ${what} in JWT form (typ ${type.jws!.typ}), verified with its signer's key at now (behavioral-verification.md §1, core.md §6.9).`,
     });
   return [
     valid('bv-profile-jwt-valid', 'Behavioral Profile', behavioralProfile, sampleProfileClaims),
@@ -205,7 +205,7 @@ function jwtCases(): MessageCase[] {
       bet,
       // Signed by hand without parsing: the schema would refuse these claims before signing.
       rawJws(
-        { alg: 'EdDSA', typ: bet.jwt!.typ, kid: nameOf(ed25519) },
+        { alg: 'EdDSA', typ: bet.jws!.typ, kid: nameOf(ed25519) },
         { ...sampleBetClaims, verdict: 'compliant' },
         ed25519,
         'EdDSA',
@@ -218,7 +218,7 @@ function jwtCases(): MessageCase[] {
         error: 'ERR_CLAIMS_INVALID',
       },
     ),
-    refused(performanceProfile, jws(performanceProfile, samplePerformanceClaims, ed25519, bet.jwt!.typ), ed25519, {
+    refused(performanceProfile, jws(performanceProfile, samplePerformanceClaims, ed25519, bet.jws!.typ), ed25519, {
       id: 'bv-performance-jwt-typ-is-bet',
       description: 'A Performance Profile JWT presented with typ bet+jwt (core.md §6.9).',
       error: 'ERR_JOSE_TYP_MISMATCH',

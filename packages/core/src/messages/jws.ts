@@ -37,8 +37,8 @@ function joseKey(key: Key, alg: AlgorithmInfo): Promise<CryptoKey> {
   return imported;
 }
 
-/** Options for {@link signJwt}. */
-export interface JwtSignOptions {
+/** Options for {@link signJws}. */
+export interface JwsSignOptions {
   /** `kid`: explicit text, `'thumbprint'` (RFC 7638), or the key's own kid (default). */
   kid?: string | 'thumbprint';
 }
@@ -48,21 +48,21 @@ export interface JwtSignOptions {
  *
  * @example
  * ```ts
- * const token = await signJwt(ect, claims, privateKey, { kid: 'thumbprint' });
+ * const token = await signJws(ect, claims, privateKey, { kid: 'thumbprint' });
  * ```
  */
-export async function signJwt<T extends object>(
+export async function signJws<T extends object>(
   type: MessageType<T>,
   claims: T,
   key: PrivateKey,
-  options: JwtSignOptions = {},
+  options: JwsSignOptions = {},
 ): Promise<string> {
-  if (!type.jwt) throw snError('ERR_MESSAGE_TYPE_UNKNOWN', `${type.name} has no JWT form`);
+  if (!type.jws) throw snError('ERR_MESSAGE_TYPE_UNKNOWN', `${type.name} has no JWS form`);
   const parsed = type.parse(claims);
   const alg = signingAlgorithm(key, undefined, true);
   const kid = options.kid === 'thumbprint' ? jwkThumbprint(key) : (options.kid ?? (key.kid && fromUtf8(key.kid)));
   return new CompactSign(utf8(JSON.stringify(parsed)))
-    .setProtectedHeader({ alg: alg.jose, typ: type.jwt.typ, ...(kid ? { kid } : {}) })
+    .setProtectedHeader({ alg: alg.jose, typ: type.jws.typ, ...(kid ? { kid } : {}) })
     .sign(await joseKey(key, alg));
 }
 
@@ -138,7 +138,7 @@ async function checkJwsSignature(token: string, key: PublicKey, alg: AlgorithmIn
 
 /**
  * Generic RFC 7515 verification of a compact JWS that names no message type, with one key (its public part):
- * the header checks of {@link verifyJwt} (`alg` from the algorithm table, no `crit`, a text `kid`, the key fits
+ * the header checks of {@link verifyJws} (`alg` from the algorithm table, no `crit`, a text `kid`, the key fits
  * `alg`), then the signature. Throws the Safety Net error; returns the payload and the algorithm.
  *
  * @example
@@ -204,17 +204,17 @@ function joseFailure(e: unknown): unknown {
  * Verifies a compact JWS of the message type: header (alg, typ) → key resolution → signature (jose) → claims schema →
  * issuer/time/audience → replay. The claim rules are the same as for the COSE form.
  */
-export async function verifyJwt<T extends object>(
+export async function verifyJws<T extends object>(
   type: MessageType<T>,
   token: string,
   verifyOptions: MessageVerifyOptions,
 ): Promise<VerifyResult<T>> {
   const options = type.claimOptions(verifyOptions);
   return settleAsync(async () => {
-    if (!type.jwt) throw snError('ERR_MESSAGE_TYPE_UNKNOWN', `${type.name} has no JWT form`);
+    if (!type.jws) throw snError('ERR_MESSAGE_TYPE_UNKNOWN', `${type.name} has no JWS form`);
     if (typeof token !== 'string' || token.length > MAX_JWS_LENGTH) throw snError('ERR_INPUT_TOO_LARGE', 'JWS');
     const { alg: named, typ, kid } = readHeader(token);
-    const accepted = [type.jwt.typ, ...(type.jwt.acceptTyp ?? [])];
+    const accepted = [type.jws.typ, ...(type.jws.acceptTyp ?? [])];
     if (typeof typ !== 'string' || !accepted.includes(normaliseTyp(typ))) {
       throw snError('ERR_JOSE_TYP_MISMATCH', typeof typ === 'string' ? typ : 'typ is not a string');
     }

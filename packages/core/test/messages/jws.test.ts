@@ -6,11 +6,11 @@ import {
   keyToJwk,
   MemoryReplayCache,
   publicKeyOf,
-  signJwt,
+  signJws,
   toBase64Url,
   utf8,
   verifyCompactJws,
-  verifyJwt,
+  verifyJws,
 } from '@safety-net/core';
 import fc from 'fast-check';
 import { CompactSign, importJWK, jwtVerify } from 'jose';
@@ -30,21 +30,21 @@ const JOSE_ALG = { Ed25519: 'EdDSA', 'P-256': 'ES256', 'P-384': 'ES384', 'P-521'
 describe('ECT JWT form', () => {
   it('a key restricted to ESP256 (RFC 9864, COSE only) signs and verifies as ES256, which jose accepts', async () => {
     const k = { ...testKey('P-256'), alg: -9 };
-    const token = await signJwt(ect, ectClaims(), k);
+    const token = await signJws(ect, ectClaims(), k);
     expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).alg).toBe('ES256');
     expect(keyToJwk(publicKeyOf(k)).alg).toBe('ES256');
     const joseKey = await importJWK(keyToJwk(publicKeyOf(k)), 'ES256');
     await expect(jwtVerify(token, joseKey, { currentDate: new Date(NOW_S * 1000) })).resolves.toBeDefined();
-    expect(resultCode(await verifyJwt(ect, token, { key: publicKeyOf(k), clock }))).toBe('ok');
+    expect(resultCode(await verifyJws(ect, token, { key: publicKeyOf(k), clock }))).toBe('ok');
     // The restriction still holds: an ES256-restricted key does not verify under an EdDSA header.
-    const eddsa = await signJwt(ect, ectClaims(), testKey('Ed25519'));
-    expect(resultCode(await verifyJwt(ect, eddsa, { key: publicKeyOf(k), clock }))).toBe('ERR_KEY_ALG_MISMATCH');
+    const eddsa = await signJws(ect, ectClaims(), testKey('Ed25519'));
+    expect(resultCode(await verifyJws(ect, eddsa, { key: publicKeyOf(k), clock }))).toBe('ERR_KEY_ALG_MISMATCH');
   });
 
   for (const curve of ['Ed25519', 'P-256', 'P-384', 'P-521'] as const) {
     it(`${curve}: our token verifies with jose's jwtVerify and with ours`, async () => {
       const k = testKey(curve);
-      const token = await signJwt(ect, ectClaims(), k);
+      const token = await signJws(ect, ectClaims(), k);
       const joseKey = await importJWK(keyToJwk(publicKeyOf(k)), JOSE_ALG[curve]);
       const { payload, protectedHeader } = await jwtVerify(token, joseKey, {
         typ: 'exec+jwt',
@@ -52,7 +52,7 @@ describe('ECT JWT form', () => {
       });
       expect(payload).toEqual(ectClaims());
       expect(protectedHeader.kid).toBe(`key-${curve}`);
-      const ours = await verifyJwt(ect, token, { key: publicKeyOf(k), clock });
+      const ours = await verifyJws(ect, token, { key: publicKeyOf(k), clock });
       expect(resultCode(ours)).toBe('ok');
       if (ours.ok) expect(ours.claims).toEqual(ectClaims());
     });
@@ -67,7 +67,7 @@ describe('ECT JWT form', () => {
       );
     const verify = async (depth: number) =>
       resultCode(
-        await verifyJwt(ect, await joseSigned({ alg: 'EdDSA', typ: 'exec+jwt' }, claims(depth)), { key: pub, clock }),
+        await verifyJws(ect, await joseSigned({ alg: 'EdDSA', typ: 'exec+jwt' }, claims(depth)), { key: pub, clock }),
       );
     // The claims object is level 0 and ect_ext level 1, so `deep` holds 30 more levels at the default limit of 32.
     expect(await verify(30)).toBe('ok');
@@ -84,7 +84,7 @@ describe('ECT JWT form', () => {
       'Application/Wimse-Exec+JWT',
     ]) {
       const token = await joseSigned({ alg: 'EdDSA', typ }, ectClaims());
-      expect(resultCode(await verifyJwt(ect, token, { key: publicKeyOf(testKey('Ed25519')), clock }))).toBe('ok');
+      expect(resultCode(await verifyJws(ect, token, { key: publicKeyOf(testKey('Ed25519')), clock }))).toBe('ok');
     }
   });
 
@@ -149,23 +149,23 @@ describe('ECT JWT form', () => {
   ];
   for (const [name, make, code] of cases) {
     it(`refuses: ${name} → ${code}`, async () => {
-      expect(resultCode(await verifyJwt(ect, await make(), { key: pub, clock }))).toBe(code);
+      expect(resultCode(await verifyJws(ect, await make(), { key: pub, clock }))).toBe(code);
     });
   }
 
   it('answers an alg/key pair jose cannot do (EdDSA over Ed448) with ERR_JOSE_ALG_UNSUPPORTED, signing and verifying', async () => {
     const ed448 = testKey('Ed448');
-    await expect(signJwt(ect, ectClaims(), ed448)).rejects.toMatchObject({ code: 'ERR_JOSE_ALG_UNSUPPORTED' });
-    const token = await signJwt(ect, ectClaims(), testKey('Ed25519'));
-    expect(resultCode(await verifyJwt(ect, token, { key: publicKeyOf(ed448), clock }))).toBe(
+    await expect(signJws(ect, ectClaims(), ed448)).rejects.toMatchObject({ code: 'ERR_JOSE_ALG_UNSUPPORTED' });
+    const token = await signJws(ect, ectClaims(), testKey('Ed25519'));
+    expect(resultCode(await verifyJws(ect, token, { key: publicKeyOf(ed448), clock }))).toBe(
       'ERR_JOSE_ALG_UNSUPPORTED',
     );
     await expect(verifyCompactJws(token, ed448)).rejects.toMatchObject({ code: 'ERR_JOSE_ALG_UNSUPPORTED' });
   });
 
-  it('verifyCompactJws: the checks of verifyJwt without a message type, on the public part of the key', async () => {
+  it('verifyCompactJws: the checks of verifyJws without a message type, on the public part of the key', async () => {
     const key = testKey('Ed25519');
-    const token = await signJwt(ect, ectClaims(), key);
+    const token = await signJws(ect, ectClaims(), key);
     const { payload, alg } = await verifyCompactJws(token, key);
     expect(JSON.parse(new TextDecoder().decode(payload))).toEqual(ectClaims());
     expect(alg.name).toBe('EdDSA');
@@ -183,15 +183,15 @@ describe('ECT JWT form', () => {
 
   it('detects replays', async () => {
     const replay = new MemoryReplayCache();
-    const token = await signJwt(ect, ectClaims(), testKey('Ed25519'));
-    expect(resultCode(await verifyJwt(ect, token, { key: pub, clock, replay }))).toBe('ok');
-    expect(resultCode(await verifyJwt(ect, token, { key: pub, clock, replay }))).toBe('ERR_CLAIMS_REPLAY');
+    const token = await signJws(ect, ectClaims(), testKey('Ed25519'));
+    expect(resultCode(await verifyJws(ect, token, { key: pub, clock, replay }))).toBe('ok');
+    expect(resultCode(await verifyJws(ect, token, { key: pub, clock, replay }))).toBe('ERR_CLAIMS_REPLAY');
   });
 
   it('random strings only ever give typed errors (property)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 200 }), async (s) => {
-        expect((await verifyJwt(ect, s, { key: pub, clock })).ok).toBe(false);
+        expect((await verifyJws(ect, s, { key: pub, clock })).ok).toBe(false);
       }),
       { numRuns: 300 },
     );
