@@ -7,9 +7,12 @@
 export { signingAlgorithm } from './cose/algorithm.js';
 export { checkSignature } from './cose/check-signature.js';
 export { checkHeaders, decodeProtected, encodeProtected } from './cose/headers.js';
+export { checkLimit } from './dag/options.js';
 export { assertFresh, checkClaims, replayEntry } from './messages/claims-checks.js';
+export { checkSeconds } from './messages/time.js';
 export { fromTextKey, toTextKey } from './postgres/text-key.js';
 export { coreStoreFailure, inTransaction, type StoreFailure, storeCall, toBytea } from './postgres/transaction.js';
+export { BoundedMap } from './util/bounded-map.js';
 export { compareBytes } from './util/bytes.js';
 export { INPUT_OPTIONS } from './util/input-options.js';
 export { type OptionChecks, type OptionRange, optionChecks } from './util/option-checks.js';

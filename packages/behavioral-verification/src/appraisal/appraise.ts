@@ -1,4 +1,5 @@
-import { type AnyErrorCode, checkSeconds, epochSeconds, isSafetyNetError, systemClock } from '@safety-net/core';
+import { type AnyErrorCode, epochSeconds, isSafetyNetError, systemClock } from '@safety-net/core';
+import { checkSeconds } from '@safety-net/core/internal';
 import { type BetClaims, bet } from '../messages/bet.js';
 import { type AppraisalPolicy, DEFAULT_APPRAISAL_MAX_AGE_SECONDS } from './policy.js';
 

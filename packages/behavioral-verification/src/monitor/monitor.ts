@@ -1,13 +1,5 @@
-import {
-  BoundedMap,
-  type Clock,
-  checkLimit,
-  DAG_DEFAULTS,
-  EctDag,
-  readClock,
-  snError,
-  systemClock,
-} from '@safety-net/core';
+import { type Clock, DAG_DEFAULTS, EctDag, readClock, snError, systemClock } from '@safety-net/core';
+import { BoundedMap, checkLimit } from '@safety-net/core/internal';
 import type { DriftAlarm, NumericDetector } from '../drift/alarm.js';
 import { Cusum } from '../drift/cusum.js';
 import { MixDivergence } from '../drift/divergence.js';

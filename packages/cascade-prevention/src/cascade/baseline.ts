@@ -1,4 +1,4 @@
-import { BoundedMap } from '@safety-net/core';
+import { BoundedMap } from '@safety-net/core/internal';
 
 /** A read-only view of one baseline (`cascade-prevention.md` §5.2). */
 export interface BaselineSnapshot {

@@ -1,4 +1,5 @@
-import { BoundedMap, type EctDag, snError } from '@safety-net/core';
+import { type EctDag, snError } from '@safety-net/core';
+import { BoundedMap } from '@safety-net/core/internal';
 import { type BaselineSnapshot, BaselineTable, type EwmaBaseline } from './baseline.js';
 import { type Cascade, findCascades } from './cascades.js';
 import { type ContainmentOptions, type ContainmentRecommendation, recommendContainment } from './containment.js';

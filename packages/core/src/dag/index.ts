@@ -1,5 +1,5 @@
 export { assertAcyclic, type PredecessorSource } from './acyclic.js';
 export { type DagScope, type DagVisitor, EctDag } from './ect-dag.js';
 export type { DagNode, DagNodeInput } from './node.js';
-export { checkLimit, DAG_DEFAULTS, type DagOptions, type ResolvedDagOptions } from './options.js';
+export { DAG_DEFAULTS, type DagOptions, type ResolvedDagOptions } from './options.js';
 export type { TraversalOptions, WalkControl } from './traverse.js';

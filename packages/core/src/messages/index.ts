@@ -33,7 +33,6 @@ export {
 } from './schemas.js';
 export {
   checkAudience,
-  checkSeconds,
   checkTimes,
   DEFAULT_CLOCK_SKEW_SECONDS,
   type TimeClaims,
