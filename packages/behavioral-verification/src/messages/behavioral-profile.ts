@@ -17,7 +17,7 @@ export const BaselineProvenanceSchema = z
     from: EpochSecondsSchema,
     to: EpochSecondsSchema,
     /** Digest of the data set or Performance Profile the baseline was taken from, if any. */
-    source: Sha256B64uSchema.optional(),
+    source: z.optional(Sha256B64uSchema),
   })
   .strict()
   .refine((b) => b.from <= b.to, { message: 'baseline period ends before it starts', path: ['to'] });

@@ -22,7 +22,7 @@ export const CompensationResultClaimsSchema = z
     task: TaskIdSchema,
     key: z.string().min(1).max(600),
     outcome: CompensationOutcomeSchema,
-    state: Sha256B64uSchema.optional(),
+    state: z.optional(Sha256B64uSchema),
     reason: ReasonTextSchema.optional(),
     attempts: z.number().int().nonnegative().max(1_000_000),
   })

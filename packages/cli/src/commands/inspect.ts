@@ -60,13 +60,18 @@ function headerLines(headers: HeaderPair, indent = ''): string[] {
 /** The claims as JSON when they fit the type's schema; otherwise the payload as it is, and why. */
 function claimLines(type: AnyMessageType | undefined, read: () => unknown, payload: Uint8Array): string[] {
   if (type) {
+    let raw: unknown;
     try {
-      const parsed = type.schema.safeParse(read());
-      if (parsed.success) return ['claims:', JSON.stringify(parsed.data, null, 2)];
-      return [`payload (does not match the ${type.name} claims schema):`, renderPayload(payload)];
+      raw = read();
     } catch (e) {
       if (!isSafetyNetError(e)) throw e;
       return [`payload (not ${type.name} claims: ${e.code}):`, renderPayload(payload)];
+    }
+    try {
+      return ['claims:', JSON.stringify(type.parse(raw), null, 2)];
+    } catch (e) {
+      if (!isSafetyNetError(e, 'ERR_CLAIMS_INVALID')) throw e;
+      return [`payload (does not match the ${type.name} claims schema):`, renderPayload(payload)];
     }
   }
   return ['payload:', renderPayload(payload)];

@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import { base64UrlBytes, jsonValue } from '../messages/claim-codecs.js';
 import { defineMessageType } from '../messages/define.js';
 import { cwtLabels, DAG_LINK_LABELS } from '../messages/labels.js';
@@ -27,7 +28,7 @@ export const ect = defineMessageType<EctClaims>({
   jws: { typ: ECT_JWT_TYP, acceptTyp: [ECT_LEGACY_JWT_TYP] },
   // The claims shape stays a plain object schema that users can extend; the token adds the rule across claims: one
   // that expires when or before it is issued was never meant to be valid, yet within the skew it would verify.
-  schema: EctClaimsSchema.refine((c) => c.exp > c.iat, { path: ['exp'], message: 'exp is not after iat' }),
+  schema: EctClaimsSchema.check(z.refine((c) => c.exp > c.iat, { path: ['exp'], message: 'exp is not after iat' })),
   // The reference implementations refuse an iat older than 15 minutes.
   timeDefaults: { maxAgeSeconds: 900 },
   labels: {

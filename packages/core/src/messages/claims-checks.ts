@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { safeParse } from 'zod/mini';
 import { snError } from '../errors/index.js';
 import { type Clock, epochSeconds, systemClock } from '../util/clock.js';
 import type { ReplayCache } from './replay.js';
@@ -16,8 +17,8 @@ export interface ClaimCheckOptions extends TimeOptions {
 }
 
 /** Schema-validates raw claims; `ERR_CLAIMS_INVALID` lists the first problems zod found. */
-export function parseClaims<T>(schema: z.ZodType<T>, raw: unknown): T {
-  const result = schema.safeParse(raw);
+export function parseClaims<T>(schema: z.core.$ZodType<T>, raw: unknown): T {
+  const result = safeParse(schema, raw);
   if (result.success) return result.data;
   const detail = result.error.issues
     .slice(0, 3)

@@ -31,7 +31,7 @@ export interface MessageTypeDefinition<T extends object> {
    */
   readonly jws?: false | { readonly typ?: string; readonly acceptTyp?: readonly string[] };
   /** The single source of truth for the claims. */
-  readonly schema: z.ZodType<T>;
+  readonly schema: z.core.$ZodType<T>;
   /** CBOR label for every claim the schema knows (registered CWT claims use their integer labels). */
   readonly labels: { readonly [K in keyof T]-?: ClaimLabel };
   /** Time rules the type's draft prescribes (e.g. the ECT's 15-minute `iat` age); callers may override them. */
@@ -74,7 +74,7 @@ export class MessageType<T extends object> {
   readonly typ: string;
   /** The JOSE form, if the type has one. */
   readonly jws: JwsForm | undefined;
-  readonly schema: z.ZodType<T>;
+  readonly schema: z.core.$ZodType<T>;
   readonly timeDefaults: TimeOptions;
   /** How messages of the type appear in the ECT DAG, if they are nodes of it. */
   readonly dag: DagNodeDeclaration<T> | undefined;
