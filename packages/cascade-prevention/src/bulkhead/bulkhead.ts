@@ -106,7 +106,7 @@ export class Bulkhead implements Policy {
   }
 
   /**
-   * {@link run} in the {@link Policy} form, for {@link wrap}: the lowest priority class, the signal in the
+   * {@link Bulkhead.run} in the {@link Policy} form, for {@link wrap}: the lowest priority class, the signal in the
    * function's context.
    */
   execute<T>(fn: (ctx: PolicyContext) => T | PromiseLike<T>, signal?: AbortSignal): Promise<T> {

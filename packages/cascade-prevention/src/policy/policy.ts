@@ -14,6 +14,7 @@ export interface PolicyContext {
  * reaches the function through its context.
  */
 export interface Policy {
+  /** Runs `fn` under the policy; `signal` aborts it and reaches `fn` as `ctx.signal` (or a signal it aborts). */
   execute<T>(fn: (ctx: PolicyContext) => T | PromiseLike<T>, signal?: AbortSignal): Promise<T>;
 }
 

@@ -21,6 +21,7 @@ export interface RetryBackoffOptions {
 export interface RetryPolicyOptions {
   /** Calls in all, the first included (cockatiel's `maxAttempts` + 1), 1…1000. Default 3. */
   readonly attempts?: number;
+  /** Delays between attempts. */
   readonly backoff?: RetryBackoffOptions;
   /** Whether a rejection is worth another attempt. Default {@link isRetryable}. A throwing predicate means no. */
   readonly retryOn?: (error: unknown) => boolean;
