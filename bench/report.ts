@@ -31,6 +31,7 @@ const RATIOS: readonly RatioSpec[] = [
   { numerator: 'bv.monitor.evaluate.100rules', denominator: 'cose.sign1.ed25519.verify', target: 20 },
   { numerator: 'cp.breaker.execute', denominator: 'cockatiel.breaker.execute', target: 1.0 },
   { numerator: 'cp.breaker.execute', denominator: 'opossum.fire', target: 2.0 },
+  { numerator: 'cp.wrap.execute', denominator: 'cockatiel.wrap.execute', target: 1.0 },
   { numerator: 'cli.startup.help', denominator: 'node.startup', target: 0.33 },
   // Ceilings: no path over node:crypto can beat raw node:crypto, so raw / jose bounds ours / jose.
   { numerator: 'raw.ed25519.sign', denominator: 'jose.jwt.eddsa.sign' },

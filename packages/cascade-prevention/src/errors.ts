@@ -25,6 +25,7 @@ export const CP_ERRORS = defineErrorFamily({
     ERR_CP_STORE_FAILED: 'the durable rollback store failed',
     ERR_CP_DOMAIN_ISOLATED: 'the failure domain is isolated: new work is refused',
     ERR_CP_TOO_MANY_SOURCES: 'announcements come from more issuer and breaker pairs than the breaker tracks',
+    ERR_CP_TIMEOUT: 'the call did not finish within its timeout',
   },
 });
 

@@ -9,5 +9,6 @@ export * from './bulkhead/index.js';
 export * from './cascade/index.js';
 export * from './errors.js';
 export * from './messages/index.js';
+export * from './policy/index.js';
 export * from './rollback/index.js';
 export * from './signals/index.js';

@@ -1,5 +1,7 @@
 import { cpError } from '../errors.js';
-import { ABORTED, abortedError, callAbortable, NEVER_ABORTED } from '../util/abortable.js';
+import type { Policy, PolicyContext } from '../policy/policy.js';
+import { UNSIGNALLED } from '../policy/policy.js';
+import { ABORTED, abortedError, callAbortable } from '../util/abortable.js';
 import { invalid } from '../util/checks.js';
 import { openDuration } from './backoff.js';
 import { TransitionEmitter } from './events.js';
@@ -72,12 +74,12 @@ function checkUntil(until: unknown): number | undefined {
  * ```ts
  * const breaker = new CircuitBreaker({ id: 'llm-pool', dependency: 'https://pool.example/v1', openDurationMs: 10_000 });
  * breaker.onTransition((t) => console.log(t.from, '→', t.to, t.reason.kind));
- * const answer = await breaker.execute((signal) => fetch(url, { signal }).then((r) => r.json()), {
+ * const answer = await breaker.execute(({ signal }) => fetch(url, { signal }).then((r) => r.json()), {
  *   fallback: () => cachedAnswer,
  * });
  * ```
  */
-export class CircuitBreaker {
+export class CircuitBreaker implements Policy {
   private readonly o: ResolvedBreakerOptions;
   private readonly window: OutcomeWindow;
   private readonly emitter: TransitionEmitter;
@@ -138,23 +140,24 @@ export class CircuitBreaker {
   /**
    * Runs `fn` through the breaker. Refused calls reject with `ERR_CP_CIRCUIT_OPEN` without calling `fn` (or give
    * the fallback's value); aborted ones with `ERR_CP_ABORTED`. Other rejections of `fn` pass through (or give the
-   * fallback's value) after being counted.
+   * fallback's value) after being counted. The function gets the signal in its context; a bare signal as the
+   * second argument is `{ signal }` (the {@link Policy} form, for {@link wrap}).
    */
-  execute<T>(fn: (signal: AbortSignal) => PromiseLike<T>, options?: ExecuteOptions<T>): Promise<T> {
+  execute<T>(fn: (ctx: PolicyContext) => T | PromiseLike<T>, options?: ExecuteOptions<T> | AbortSignal): Promise<T> {
     if (options === undefined && this.current === 'closed' && !this.timedCalls && typeof fn === 'function') {
-      let pending: PromiseLike<T>;
+      let pending: T | PromiseLike<T>;
       try {
-        pending = fn(NEVER_ABORTED);
+        pending = fn(UNSIGNALLED);
       } catch (error) {
         return Promise.reject(error).catch(this.onFastFailure);
       }
       return Promise.resolve(pending).then(this.onFastSuccess, this.onFastFailure);
     }
-    return this.executeChecked(fn, options);
+    return this.executeChecked(fn, options instanceof AbortSignal ? { signal: options } : options);
   }
 
   private async executeChecked<T>(
-    fn: (signal: AbortSignal) => PromiseLike<T>,
+    fn: (ctx: PolicyContext) => T | PromiseLike<T>,
     options: ExecuteOptions<T> | undefined,
   ): Promise<T> {
     if (typeof fn !== 'function') invalid('execute needs a function');
@@ -175,7 +178,7 @@ export class CircuitBreaker {
     const start = this.timedCalls ? this.o.clock.now() : 0;
     let value: T;
     try {
-      value = await (signal === undefined ? fn(NEVER_ABORTED) : callAbortable(fn, signal));
+      value = await (signal === undefined ? fn(UNSIGNALLED) : callAbortable(fn, { signal }, signal));
     } catch (error) {
       if (error === ABORTED && signal !== undefined) {
         if (admission === PROBE && generation === this.generation) this.probesInFlight--;

@@ -1,4 +1,5 @@
 import { cpError } from '../errors.js';
+import type { Policy, PolicyContext } from '../policy/policy.js';
 import { abortedError, NEVER_ABORTED } from '../util/abortable.js';
 import { invalid } from '../util/checks.js';
 import { type BulkheadOptions, type ResolvedBulkheadOptions, resolveBulkheadOptions } from './options.js';
@@ -35,7 +36,7 @@ export interface BulkheadStats {
 }
 
 interface Task extends QueueNode {
-  readonly fn: (signal: AbortSignal) => PromiseLike<unknown>;
+  readonly fn: (signal: AbortSignal) => unknown;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
   readonly signal: AbortSignal | undefined;
@@ -55,7 +56,7 @@ interface Task extends QueueNode {
  * const answer = await pool.run((signal) => infer(prompt, signal), { priority: 'critical' });
  * ```
  */
-export class Bulkhead {
+export class Bulkhead implements Policy {
   private readonly o: ResolvedBulkheadOptions;
   private readonly queues: ClassQueues<Task>;
   private readonly activeByClass: Uint32Array;
@@ -94,7 +95,7 @@ export class Bulkhead {
    * Settles exactly once: with `fn`'s outcome, or `ERR_CP_BULKHEAD_FULL`, `ERR_CP_BULKHEAD_SHED`,
    * `ERR_CP_ABORTED`, `ERR_CP_DOMAIN_ISOLATED`, `ERR_CP_CONFIG_INVALID`.
    */
-  run<T>(fn: (signal: AbortSignal) => PromiseLike<T>, options: RunOptions = {}): Promise<T> {
+  run<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>, options: RunOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       try {
         this.submit(fn, options, resolve as (value: unknown) => void, reject);
@@ -104,8 +105,17 @@ export class Bulkhead {
     });
   }
 
+  /**
+   * {@link Bulkhead.run} in the {@link Policy} form, for {@link wrap}: the lowest priority class, the signal in the
+   * function's context.
+   */
+  execute<T>(fn: (ctx: PolicyContext) => T | PromiseLike<T>, signal?: AbortSignal): Promise<T> {
+    if (typeof fn !== 'function') return Promise.reject(cpError('ERR_CP_CONFIG_INVALID', 'execute needs a function'));
+    return this.run((s) => fn({ signal: s }), signal === undefined ? {} : { signal });
+  }
+
   private submit(
-    fn: (signal: AbortSignal) => PromiseLike<unknown>,
+    fn: (signal: AbortSignal) => unknown,
     options: RunOptions,
     resolve: (value: unknown) => void,
     reject: (error: unknown) => void,
@@ -207,7 +217,7 @@ export class Bulkhead {
       };
       signal.addEventListener('abort', task.onAbort, { once: true });
     }
-    let pending: PromiseLike<unknown>;
+    let pending: unknown;
     try {
       pending = task.fn(signal ?? NEVER_ABORTED);
     } catch (error) {

@@ -9,18 +9,18 @@ export function abortedError(signal: AbortSignal, what: string): Error {
 }
 
 /**
- * Calls `fn(signal)` and settles with it, or rejects with {@link ABORTED} as soon as `signal` aborts (the function
- * got the same signal, so it can stop its work). A synchronous throw is a rejection. The listener is removed
- * when the call settles, so a long-lived signal does not collect listeners.
+ * Calls `fn(arg)` and settles with it, or rejects with {@link ABORTED} as soon as `signal` aborts (the function
+ * got the same signal through `arg`, so it can stop its work). A synchronous throw is a rejection. The listener is
+ * removed when the call settles, so a long-lived signal does not collect listeners.
  */
-export function callAbortable<T>(fn: (signal: AbortSignal) => PromiseLike<T>, signal: AbortSignal): Promise<T> {
+export function callAbortable<A, T>(fn: (arg: A) => T | PromiseLike<T>, arg: A, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(ABORTED);
     signal.addEventListener('abort', onAbort, { once: true });
     const done = () => signal.removeEventListener('abort', onAbort);
-    let pending: PromiseLike<T>;
+    let pending: T | PromiseLike<T>;
     try {
-      pending = fn(signal);
+      pending = fn(arg);
     } catch (error) {
       done();
       reject(error);

@@ -274,7 +274,7 @@ describe('circuit breaker: abort and fallback', () => {
     let seen: AbortSignal | undefined;
     const r = outcome(
       breaker.execute(
-        (signal) => {
+        ({ signal }) => {
           seen = signal;
           return new Promise<string>(() => {});
         },
@@ -285,6 +285,22 @@ describe('circuit breaker: abort and fallback', () => {
     expect(await r).toBe('ERR_CP_ABORTED');
     expect(seen).toBe(c.signal);
     expect(breaker.snapshot()).toMatchObject({ calls: 0, failures: 0 });
+  });
+
+  it('takes a bare signal as the second argument (the Policy form)', async () => {
+    const { breaker } = setup();
+    const c = new AbortController();
+    let seen: AbortSignal | undefined;
+    const r = outcome(
+      breaker.execute(({ signal }) => {
+        seen = signal;
+        return new Promise<string>(() => {});
+      }, c.signal),
+    );
+    c.abort();
+    expect(await r).toBe('ERR_CP_ABORTED');
+    expect(seen).toBe(c.signal);
+    expect(await breaker.execute(({ signal }) => Promise.resolve(signal.aborted))).toBe(false);
   });
 
   it('frees the probe slot of an aborted probe without counting it', async () => {
