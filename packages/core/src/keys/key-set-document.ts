@@ -18,7 +18,9 @@ export const KEY_SET_MEDIA_TYPE: Readonly<Record<KeySetFormat, string>> = {
 
 /** A key of the document that was not used, by its position in the document, and why. */
 export interface SkippedKey {
+  /** Position of the key in the document's list (from 0). */
   readonly index: number;
+  /** Why it was skipped: `ERR_KEY_UNSUPPORTED`, or `ERR_KEY_INVALID` for a malformed or repeated key. */
   readonly code: ErrorCode;
 }
 
