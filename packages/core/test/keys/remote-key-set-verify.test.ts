@@ -120,3 +120,32 @@ describe('the same JWK Set through jose createRemoteJWKSet', () => {
     await expect(jwtVerify(token, joseSet, { currentDate: new Date(NOW_S * 1000) })).resolves.toBeDefined();
   });
 });
+
+describe('verifyAsync with any resolver that resolves asynchronously', () => {
+  it('asks resolveAsync once, with the request of step 7, and never the synchronous resolve', async () => {
+    const asked: { kid?: Uint8Array; issuer?: string }[] = [];
+    const resolver = {
+      resolve: () => {
+        throw new Error('the synchronous path must not be used');
+      },
+      resolveAsync: async (request: { kid?: Uint8Array; issuer?: string }) => {
+        asked.push(request);
+        return publicKeyOf(signer);
+      },
+    };
+    const clock = fixedClock(NOW_S * 1000);
+    const result = await ect.verifyAsync(ect.sign(ectClaims(), signer), { key: resolver, clock });
+    expect(resultCode(result)).toBe('ok');
+    expect(asked).toHaveLength(1);
+    expect(bytesEqual(asked[0]!.kid!, signer.kid!)).toBe(true);
+    expect(asked[0]!.issuer).toBe(ISSUER);
+    const token = await signJwt(ect, ectClaims(), signer);
+    expect(resultCode(await verifyJwt(ect, token, { key: resolver, clock }))).toBe('ok');
+    expect(asked).toHaveLength(2);
+    // A failure of resolveAsync is the verification's, at key resolution.
+    const refusing = { ...resolver, resolveAsync: async () => publicKeyOf(other) };
+    expect(resultCode(await ect.verifyAsync(ect.sign(ectClaims(), signer), { key: refusing, clock }))).toBe(
+      'ERR_KEY_ALG_MISMATCH',
+    );
+  });
+});
