@@ -22,6 +22,27 @@ export type KeySetResponse =
   | { readonly status: 200; readonly body: Uint8Array; readonly etag: string | undefined; readonly headers: Headers }
   | { readonly status: 304; readonly headers: Headers };
 
+/** Whether keys may be read from `url`: https, or http to this machine only (a key set read in clear is anyone's). */
+function isTrustedTransport(url: URL): boolean {
+  const { protocol, hostname } = url;
+  const loopback = hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+  return protocol === 'https:' || (protocol === 'http:' && loopback);
+}
+
+/** The URL of a remote key set, checked: `ERR_INPUT_INVALID` unless it parses and {@link isTrustedTransport}. */
+export function keySetUrl(input: string | URL): string {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch (e) {
+    throw snError('ERR_INPUT_INVALID', 'remote key set: the URL does not parse', { cause: e });
+  }
+  if (!isTrustedTransport(url)) {
+    throw snError('ERR_INPUT_INVALID', 'remote key set: the URL must be https (http only for a loopback host)');
+  }
+  return url.href;
+}
+
 function fetchFailed(detail: string, cause?: unknown): never {
   throw snError('ERR_KEY_SET_FETCH_FAILED', detail, cause === undefined ? undefined : { cause });
 }
@@ -77,6 +98,11 @@ export async function fetchKeySet(fetchImpl: FetchLike, request: KeySetRequest):
     response = await fetchImpl(request.url, { headers, signal });
   } catch (e) {
     fetchFailed(isTimeout(e, signal) ? `no answer within ${request.timeoutMs} ms` : 'the request failed', e);
+  }
+  // fetch follows redirects; the rule on the configured URL holds for where it ended up too.
+  if (response.url && !isTrustedTransport(new URL(response.url))) {
+    await response.body?.cancel().catch(() => undefined);
+    fetchFailed('redirected to a URL that is not https');
   }
   if (response.status === 304 && request.etag !== undefined) {
     await response.body?.cancel().catch(() => undefined);

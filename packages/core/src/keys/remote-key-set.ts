@@ -3,7 +3,7 @@ import { type Clock, readClock, systemClock } from '../util/clock.js';
 import { type OptionChecks, optionChecks } from '../util/option-checks.js';
 import type { AsyncKeyResolver } from './async-resolver.js';
 import { freshSeconds, type LifetimeBounds } from './cache-lifetime.js';
-import { type FetchLike, fetchKeySet } from './fetch-key-set.js';
+import { type FetchLike, fetchKeySet, keySetUrl } from './fetch-key-set.js';
 import {
   KEY_SET_MEDIA_TYPE,
   type KeySetFormat,
@@ -64,21 +64,6 @@ interface Held {
 }
 
 const check: OptionChecks = optionChecks((detail) => snError('ERR_INPUT_INVALID', `remote key set: ${detail}`));
-
-/** A URL we may fetch keys from: https, or http to this machine only (a key set read in clear is anyone's). */
-function keySetUrl(input: string | URL): string {
-  let url: URL;
-  try {
-    url = new URL(input);
-  } catch (e) {
-    throw snError('ERR_INPUT_INVALID', 'remote key set: the URL does not parse', { cause: e });
-  }
-  const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw snError('ERR_INPUT_INVALID', 'remote key set: the URL must be https (http only for a loopback host)');
-  }
-  return url.href;
-}
 
 function issuersOf(issuer: unknown): readonly string[] {
   const list: unknown = typeof issuer === 'string' ? [issuer] : issuer;

@@ -239,6 +239,21 @@ describe('failures are typed and keep the last good set', () => {
   });
 });
 
+describe('redirects', () => {
+  it('a fetch that ended on a URL that is not https is refused; one that stayed on https is read', async () => {
+    const answer = (url: string) => async () =>
+      Object.defineProperty(new Response(jwks(a), { status: 200 }), 'url', { value: url });
+    const options = { issuer: ISSUER, clock: fixedClock(T0) };
+    const downgraded = remoteKeySet('https://issuer.example/jwks', {
+      ...options,
+      fetch: answer('http://cdn.example/'),
+    });
+    expect(await codeOfAsync(() => downgraded.ready())).toBe('ERR_KEY_SET_FETCH_FAILED');
+    const moved = remoteKeySet('https://issuer.example/jwks', { ...options, fetch: answer('https://cdn.example/') });
+    expect((await moved.resolveAsync(ask('a'))).x).toEqual(a.x);
+  });
+});
+
 describe('which keys are used', () => {
   it('skips keys it does not understand or that are malformed (RFC 7517 §5) and uses the rest', async () => {
     const good = keyToJwk(publicKeyOf(a));
