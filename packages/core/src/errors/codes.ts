@@ -29,6 +29,9 @@ export const ERROR_CODES = {
   ERR_KEY_UNTRUSTED: { family: 'key', message: 'the key is not trusted for this use' },
   ERR_KEY_PRIVATE_REQUIRED: { family: 'key', message: 'a private key is required' },
   ERR_KEY_ALG_MISMATCH: { family: 'key', message: 'the key cannot be used with this algorithm' },
+  ERR_KEY_SET_FETCH_FAILED: { family: 'key', message: 'the remote key set could not be fetched' },
+  ERR_KEY_SET_INVALID: { family: 'key', message: 'the fetched key set is not a valid JWK Set or COSE_KeySet' },
+  ERR_KEY_SET_UNAVAILABLE: { family: 'key', message: 'no remote key set has been fetched yet' },
   ERR_CRYPTO_BACKEND_UNAVAILABLE: { family: 'key', message: 'the crypto backend is not available on this runtime' },
 
   // COSE (RFC 9052 / 9053 / 9596) structure and signatures.

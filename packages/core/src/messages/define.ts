@@ -7,6 +7,7 @@ import type { CoseVerifyOptions } from '../cose/verify-options.js';
 import { decodeSign1, verifySign1 } from '../cose/verify1.js';
 import type { CryptoBackend } from '../crypto/backend.js';
 import { snError } from '../errors/index.js';
+import { withAsyncKey } from '../keys/async-resolver.js';
 import { coseKeyThumbprint } from '../keys/index.js';
 import { isKeyResolver } from '../keys/resolver.js';
 import type { PrivateKey } from '../keys/types.js';
@@ -158,11 +159,16 @@ export class MessageType<T extends object> {
     });
   }
 
-  /** {@link verify} for replay caches that answer asynchronously (stores shared by several verifiers). */
+  /**
+   * {@link verify} for replay caches that answer asynchronously (stores shared by several verifiers) and key
+   * resolvers that may fetch (a remote key set).
+   */
   async verifyAsync(bytes: Uint8Array, verifyOptions: MessageVerifyOptions): Promise<VerifyResult<T>> {
     const options = this.claimOptions(verifyOptions);
     return settleAsync(async () => {
-      const { verified, now } = this.#verifyUpToReplay(bytes, options);
+      const { verified, now } = await withAsyncKey(options.key, (key) =>
+        this.#verifyUpToReplay(bytes, { ...options, key }),
+      );
       const entry = replayEntry(verified.claims, options);
       if (entry) assertFresh(await options.replay!.remember(entry.jti, entry.expiresAt, now), entry.jti);
       return verified;
