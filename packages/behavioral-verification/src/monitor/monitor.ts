@@ -79,8 +79,12 @@ export class Monitor {
   private readonly mode: 'enforce' | 'observe';
   private readonly clock: Clock;
   private readonly traversalLimit: number;
-  private readonly rates: RateWindow[];
-  private readonly budgets: BudgetWindow[];
+  /**
+   * The window of each rate and budget rule, made when an observation first touches it (most agents touch few of a
+   * large profile's rules, and an idle monitor none); the lists themselves are made on the first touch too.
+   */
+  private rates: (RateWindow | undefined)[] | undefined;
+  private budgets: (BudgetWindow | undefined)[] | undefined;
   private readonly numeric: NumericDetector[];
   private readonly lastSeen: (number | undefined)[];
   private readonly mix: MixDivergence[];
@@ -117,8 +121,6 @@ export class Monitor {
       checkLimit(options.maxTracked === undefined ? DEFAULT_MAX_TRACKED : options.maxTracked, 'maxTracked'),
     );
     const { rules } = profile;
-    this.rates = rules.rates.map((r) => new RateWindow(r.max, r.window_ms));
-    this.budgets = rules.budgets.map((r) => new BudgetWindow(r.window_ms));
     this.numeric = rules.drift.numeric.map((d) =>
       d.method === 'cusum'
         ? new Cusum({ mean: d.mean, sd: d.sd, k: d.k, h: d.h, minSamples: d.min_samples })
@@ -192,7 +194,7 @@ export class Monitor {
     }
     for (const i of app.rates) {
       const r = rules.rates[i]!;
-      if (this.rates[i]!.wouldExceed(t))
+      if (this.rates?.[i]?.wouldExceed(t))
         out.add(r.id, 'rate_exceeded', r.max + 1, { max: r.max, window_ms: r.window_ms });
     }
     for (const i of app.budgets) this.judgeBudget(obs, t, i, out);
@@ -219,7 +221,7 @@ export class Monitor {
       out.add(r.id, 'parameter_not_allowed', raw, { numeric: true });
       return;
     }
-    const window = this.budgets[i]!;
+    const window = this.budget(i);
     window.advance(t);
     const limit = this.profile.budgetLimits[i]!;
     if (window.exceedsWith(value, limit, this.profile.budgetLimitInts[i])) {
@@ -302,6 +304,30 @@ export class Monitor {
     return false;
   }
 
+  /** The window of rate rule `i`, made on first use. */
+  private rate(i: number): RateWindow {
+    const rules = this.profile.rules.rates;
+    this.rates ??= new Array(rules.length);
+    let w = this.rates[i];
+    if (w === undefined) {
+      w = new RateWindow(rules[i]!.max, rules[i]!.window_ms);
+      this.rates[i] = w;
+    }
+    return w;
+  }
+
+  /** The window of budget rule `i`, made on first use. */
+  private budget(i: number): BudgetWindow {
+    const rules = this.profile.rules.budgets;
+    this.budgets ??= new Array(rules.length);
+    let w = this.budgets[i];
+    if (w === undefined) {
+      w = new BudgetWindow(rules[i]!.window_ms);
+      this.budgets[i] = w;
+    }
+    return w;
+  }
+
   private commit(obs: ObservationInput, t: number, app: Applicable): void {
     if (!this.knows(obs.jti)) {
       // Only a DAG the caller gave is extended (its size is theirs to bound); the monitor's own memory is bounded.
@@ -318,11 +344,11 @@ export class Monitor {
       this.tasks.set(obs.jti, { act: obs.exec_act, pred: this.walksAncestors ? obs.pred : NO_PRED });
     }
     this.latest = t;
-    for (const i of app.rates) this.rates[i]!.add(t);
+    for (const i of app.rates) this.rate(i).add(t);
     for (const i of app.budgets) {
       const raw = obs.params[this.profile.rules.budgets[i]!.param];
       const value = raw === undefined ? undefined : budgetValue(raw);
-      if (value !== undefined) this.budgets[i]!.add(t, value);
+      if (value !== undefined) this.budget(i).add(t, value);
     }
     this.stepDrift(obs, t, app, true);
   }
