@@ -16,7 +16,15 @@ import { formatDecimal, parseDecimal } from '../rules/decimal.js';
 import { UNLISTED_RULE_ID } from '../rules/parse.js';
 import type { Response, ViolationClass } from '../rules/schema.js';
 import type { Applicable, CompiledProfile } from './compile.js';
-import type { ObservationInput } from './observation-input.js';
+import {
+  failureOutcome,
+  type GuardAction,
+  type GuardOptions,
+  type GuardOutcome,
+  guardObservation,
+  refusal,
+} from './guard.js';
+import type { ObservationInput, ObservationInputIn } from './observation-input.js';
 import { readObservation } from './read-observation.js';
 import { decide, type JsonValue, type Verdict, type Violation } from './verdict.js';
 import { BudgetWindow, budgetValue, RateWindow } from './windows.js';
@@ -49,6 +57,11 @@ export interface MonitorOptions {
    * predecessor. An ancestor walk ends at a task it can find in neither.
    */
   readonly maxTracked?: number;
+  /**
+   * Called when a call run through {@link Monitor.guard} has ended, with its observation (outcome and latency filled
+   * in), e.g. to sign it as an Observation. An error it throws is what the guard rejects with.
+   */
+  readonly onOutcome?: (outcome: GuardOutcome) => void;
 }
 
 const DEFAULT_MAX_TRACKED = 100_000;
@@ -102,6 +115,7 @@ export class Monitor {
   private readonly walksAncestors: boolean;
   /** Collects the violations of the action being judged; reused, since judging is synchronous. */
   private readonly found = new Violations();
+  private readonly onOutcome: ((outcome: GuardOutcome) => void) | undefined;
 
   constructor(profile: CompiledProfile, options: MonitorOptions = {}) {
     this.profile = profile;
@@ -110,6 +124,7 @@ export class Monitor {
     if (this.mode !== 'enforce' && this.mode !== 'observe')
       throw snError('ERR_INPUT_INVALID', 'mode must be "enforce" or "observe"');
     this.clock = options.clock ?? systemClock;
+    this.onOutcome = options.onOutcome;
     this.#dag = options.dag;
     this.extendsDag = options.dag !== undefined;
     this.walksAncestors = profile.rules.sequences.some((r) => r.relation === 'ancestor');
@@ -145,9 +160,63 @@ export class Monitor {
    * records it. Predecessors must be known, remembered or in the DAG (`ERR_ECT_PREDECESSOR_MISSING`), as for any
    * ECT.
    */
-  evaluate(input: unknown): Verdict {
+  evaluate(input: ObservationInputIn): Verdict {
+    const obs = readObservation(input);
+    return this.judgeAndCount(obs, this.mode === 'enforce' ? readClock(this.clock) : obs.time_ms);
+  }
+
+  /**
+   * Judges a tool call before it runs (enforce mode only, else `ERR_INPUT_INVALID`), at the clock's time, and runs
+   * `fn` only when the verdict is `allow`: a blocked call is refused with `ERR_BV_ACTION_BLOCKED`, one held for
+   * human approval with `ERR_BV_APPROVAL_REQUIRED`, both carrying the verdict (see `isActionRefused`), and `fn` is
+   * not called. A call that runs is counted like an evaluated one; when it ends, its outcome (`success`, or
+   * `failure` / `timeout` when `fn` throws, which the guard then rethrows) and its latency (two readings of the
+   * clock) complete the observation, which steps the `latency_ms` drift rules and goes to `onOutcome`.
+   *
+   * @example
+   * ```ts
+   * const result = await monitor.guard(
+   *   { name: call.tool, arguments: call.args, jti: call.id, wid, iss: agentId },
+   *   (signal) => tools[call.tool](call.args, signal),
+   * );
+   * ```
+   */
+  async guard<T>(
+    action: GuardAction,
+    fn: (signal: AbortSignal) => T | PromiseLike<T>,
+    options: GuardOptions = {},
+  ): Promise<T> {
+    if (this.mode !== 'enforce') throw snError('ERR_INPUT_INVALID', 'guard judges calls before they run: enforce mode');
+    const signal = options.signal ?? new AbortController().signal;
+    signal.throwIfAborted();
+    const start = readClock(this.clock);
+    const obs = readObservation(guardObservation(action, Math.floor(start)));
+    const verdict = this.judgeAndCount(obs, start);
+    if (verdict.decision !== 'allow') throw refusal(verdict);
+    let value: T;
+    try {
+      value = await fn(signal);
+    } catch (e) {
+      this.settle(obs, verdict, start, failureOutcome(signal));
+      throw e;
+    }
+    this.settle(obs, verdict, start, 'success');
+    return value;
+  }
+
+  /**
+   * Records an observation without judging it: for an action held for human approval (`escalate`) that was then
+   * approved and ran.
+   */
+  record(input: ObservationInputIn): void {
     const obs = readObservation(input);
     const t = Math.max(this.latest, this.mode === 'enforce' ? readClock(this.clock) : obs.time_ms);
+    this.commit(obs, t, this.profile.applicable(obs.exec_act));
+  }
+
+  /** Judges an observation read at time `now` and counts it as the mode says. */
+  private judgeAndCount(obs: ObservationInput, now: number): Verdict {
+    const t = Math.max(this.latest, now);
     for (const p of obs.pred) if (!this.knows(p)) throw snError('ERR_ECT_PREDECESSOR_MISSING', p);
     const app = this.profile.applicable(obs.exec_act);
     const verdict = this.judge(obs, t, app);
@@ -156,13 +225,22 @@ export class Monitor {
   }
 
   /**
-   * Records an observation without judging it: for an action held for human approval (`escalate`) that was then
-   * approved and ran.
+   * Completes the observation of a guarded call that ended: its outcome and latency, which steps the `latency_ms`
+   * drift rules it could not step before the call ran.
    */
-  record(input: unknown): void {
-    const obs = readObservation(input);
-    const t = Math.max(this.latest, this.mode === 'enforce' ? readClock(this.clock) : obs.time_ms);
-    this.commit(obs, t, this.profile.applicable(obs.exec_act));
+  private settle(obs: ObservationInput, verdict: Verdict, start: number, outcome: ObservationInput['outcome']): void {
+    obs.outcome = outcome;
+    const latency = Math.max(0, readClock(this.clock) - start);
+    obs.latency_ms = latency;
+    const rules = this.profile.rules.drift.numeric;
+    const out = this.found;
+    out.start(obs.jti);
+    for (const i of this.profile.applicable(obs.exec_act).numeric) {
+      if (rules[i]!.source !== 'latency_ms') continue;
+      const alarm = this.numeric[i]!.step(latency, true);
+      if (alarm) out.addDrift(rules[i]!.id, alarm);
+    }
+    this.onOutcome?.({ observation: obs, verdict, drift: out.collected() });
   }
 
   private judge(obs: ObservationInput, t: number, app: Applicable): Verdict {
@@ -380,6 +458,11 @@ class Violations {
       { statistic: alarm.statistic, value: alarm.value, samples: alarm.samples },
       { threshold: alarm.threshold },
     );
+  }
+
+  /** The violations collected, or none. */
+  collected(): readonly Violation[] {
+    return this.list ?? NO_VIOLATIONS;
   }
 
   verdict(escalation: Readonly<Record<ViolationClass, readonly Response[]>>): Verdict {
