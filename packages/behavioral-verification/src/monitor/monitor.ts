@@ -229,9 +229,7 @@ export class Monitor {
    * drift rules it could not step before the call ran.
    */
   private settle(obs: ObservationInput, verdict: Verdict, start: number, outcome: ObservationInput['outcome']): void {
-    obs.outcome = outcome;
     const latency = Math.max(0, readClock(this.clock) - start);
-    obs.latency_ms = latency;
     const rules = this.profile.rules.drift.numeric;
     const out = this.found;
     out.start(obs.jti);
@@ -240,7 +238,10 @@ export class Monitor {
       const alarm = this.numeric[i]!.step(latency, true);
       if (alarm) out.addDrift(rules[i]!.id, alarm);
     }
-    this.onOutcome?.({ observation: obs, verdict, drift: out.collected() });
+    if (this.onOutcome === undefined) return;
+    // A copy: the monitor may remember the predecessor list it read, which the listener must not be able to change.
+    const observation = { ...obs, pred: [...obs.pred], outcome, latency_ms: latency };
+    this.onOutcome({ observation, verdict, drift: out.collected() });
   }
 
   private judge(obs: ObservationInput, t: number, app: Applicable): Verdict {

@@ -189,6 +189,21 @@ describe('Monitor.guard', () => {
     expect(outcomes[1]?.drift[0]?.observed).toMatchObject({ statistic: 'cusum_upper', samples: 2 });
   });
 
+  it('the outcome listener gets a copy: changing it does not change what the monitor remembers', async () => {
+    const monitor = new Monitor(
+      compileProfile({
+        actions: { unlisted: 'allow' },
+        sequences: [{ id: 'checked', kind: 'requires', action: 'tool.exec', after: 'tool.check' }],
+      }),
+      { clock: fixedClock(T0), onOutcome: ({ observation }) => observation.pred.splice(0) },
+    );
+    const run = () => 1;
+    await monitor.guard({ ...call('tool.check'), jti: 'c' }, run);
+    await monitor.guard({ ...call('tool.step'), jti: 's', pred: ['c'] }, run);
+    // The ancestor walk from s still reaches the check.
+    await expect(monitor.guard({ ...call('tool.exec'), pred: ['s'] }, run)).resolves.toBe(1);
+  });
+
   it('a clock that goes back gives a latency of 0, not a negative one', async () => {
     const { clock, monitor, outcomes } = setup();
     await monitor.guard(call('tool.search'), () => {
