@@ -6,7 +6,15 @@
  */
 
 import { PolicyEngine } from '@microsoft/agent-governance-sdk';
-import { Cusum, compileProfile, MixDivergence, Monitor, PageHinkley } from '@safety-net/behavioral-verification';
+import {
+  Cusum,
+  compileProfile,
+  MixDivergence,
+  Monitor,
+  type ObservationInputIn,
+  PageHinkley,
+  parseRules,
+} from '@safety-net/behavioral-verification';
 import { fixedClock } from '@safety-net/core';
 import type { BenchCase } from './harness.js';
 import type { BenchGroup } from './signing.js';
@@ -98,8 +106,8 @@ function hundredRules(): unknown {
 const STREAM = 50_000;
 
 /** A fixed stream: every `open` follows a `check` of its desk, others are roots. */
-function stream(): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
+function stream(): ObservationInputIn[] {
+  const out: ObservationInputIn[] = [];
   for (let i = 0; i < STREAM; i++) {
     const act = ACTIONS[(i * 17) % 50]!;
     const isOpen = act.endsWith('.open');
@@ -131,14 +139,14 @@ function stream(): Record<string, unknown>[] {
 
 /** The monitor case and the agent-governance-sdk case over the same action stream, timed together. */
 export async function behavioralVerificationGroups(): Promise<BenchGroup[]> {
-  const profile = compileProfile(hundredRules());
+  const profile = compileProfile(parseRules(hundredRules()));
   check(Object.values(profile.rules).flat().length > 0, 'profile');
   const observations = stream();
   const clock = fixedClock(T0);
   let monitor = new Monitor(profile, { clock });
   let i = 0;
   for (const o of observations) {
-    clock.set(o.time_ms as number);
+    clock.set(o.time_ms);
     const verdict = monitor.evaluate(o);
     check(verdict.decision === 'allow', `stream is allowed (${JSON.stringify(verdict)})`);
   }
@@ -149,7 +157,7 @@ export async function behavioralVerificationGroups(): Promise<BenchGroup[]> {
       i = 0;
     }
     const o = observations[i++]!;
-    clock.set(o.time_ms as number);
+    clock.set(o.time_ms);
     return monitor.evaluate(o);
   };
 
@@ -158,7 +166,7 @@ export async function behavioralVerificationGroups(): Promise<BenchGroup[]> {
     const desk = DESKS[r % 5]!;
     engine.addRule({ action: r < 90 ? `${desk}.forbidden${r}` : `${desk}.*`, effect: r < 90 ? 'deny' : 'allow' });
   }
-  const actions = observations.map((o) => o.exec_act as string);
+  const actions = observations.map((o) => o.exec_act);
   check(
     actions.every((a) => engine.evaluate(a) === 'allow'),
     'agt allows the stream',

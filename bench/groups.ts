@@ -9,6 +9,7 @@ import { cascadeGroup } from './cascade.js';
 import { breakerGroup } from './cascade-breaker.js';
 import { dagCases } from './dag.js';
 import { type BenchCase, type CaseResult, measureGroup } from './harness.js';
+import { MEMORY_GROUPS, MEMORY_NODE_FLAGS, type MemoryResult } from './memory.js';
 import { type BenchGroup, signingGroups } from './signing.js';
 import { startupGroup } from './startup.js';
 
@@ -27,8 +28,13 @@ const groupsOf =
     return results;
   };
 
-/** Measures a group's selected cases. The DAG inserts have their own timing (whole builds, not batches). */
-export const GROUPS: Readonly<Record<string, (selected: CaseFilter) => Promise<Record<string, CaseResult>>>> = {
+/**
+ * Measures a group's selected cases. The DAG inserts have their own timing (whole builds, not batches); memory
+ * cases report bytes, not rates.
+ */
+export const GROUPS: Readonly<
+  Record<string, (selected: CaseFilter) => Promise<Record<string, CaseResult | MemoryResult>>>
+> = {
   dag: dagCases,
   signing: groupsOf(signingGroups),
   'behavioral-verification': groupsOf(behavioralVerificationGroups),
@@ -37,7 +43,13 @@ export const GROUPS: Readonly<Record<string, (selected: CaseFilter) => Promise<R
   breaker: groupsOf(breakerGroup),
   cascade: groupsOf(cascadeGroup),
   startup: groupsOf(startupGroup),
+  ...MEMORY_GROUPS,
 };
+
+/** Extra Node flags of a group's process, beside the loader flags every group gets. */
+export function groupNodeFlags(group: string): readonly string[] {
+  return Object.hasOwn(MEMORY_GROUPS, group) ? MEMORY_NODE_FLAGS : [];
+}
 
 /** The filter for case-name substrings: no substrings selects everything. */
 export function caseFilter(filters: readonly string[]): CaseFilter {

@@ -1,5 +1,6 @@
 /** The ratios we hold ourselves to, and the printed table. */
 import type { CaseResult } from './harness.js';
+import type { MemoryResult } from './memory.js';
 
 /** A ratio of two cases' rates; with a target when it is a goal rather than information. */
 interface RatioSpec {
@@ -98,4 +99,11 @@ export function formatReport(
     );
   }
   return lines.join('\n');
+}
+
+/** One memory case's line: bytes per unit, its heap and off-heap parts, and the target when it has one. */
+export function formatMemory(name: string, m: MemoryResult): string {
+  const n = (b: number) => Math.round(b).toLocaleString('en-US');
+  const target = m.target === null ? '' : `, target ≤ ${n(m.target)}: ${m.met ? 'met' : 'MISSED'}`;
+  return `${name}: ${n(m.bytes)} bytes per ${m.per} (heap ${n(m.heap_bytes)}, external ${n(m.external_bytes)})${target}`;
 }

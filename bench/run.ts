@@ -8,9 +8,10 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { getBackend } from '@safety-net/core';
 import { type BundleSize, ectBundleSize } from './bundle.js';
-import { caseFilter, GROUPS } from './groups.js';
+import { caseFilter, GROUPS, groupNodeFlags } from './groups.js';
 import type { CaseResult } from './harness.js';
-import { computeRatios, formatReport } from './report.js';
+import type { MemoryResult } from './memory.js';
+import { computeRatios, formatMemory, formatReport } from './report.js';
 
 const filters = process.argv.slice(2);
 
@@ -34,9 +35,9 @@ console.log(
  * heap or inline caches: measured after the others in one process, the million-task DAG build ran at 0.5–0.6 × its
  * isolated rate, and the monitor case swung by a fifth with what ran before it.
  */
-function measureInChild(group: string): Promise<Record<string, CaseResult>> {
+function measureInChild(group: string): Promise<Record<string, CaseResult | MemoryResult>> {
   const script = fileURLToPath(new URL('./group-process.ts', import.meta.url));
-  const child = spawn(process.execPath, [...process.execArgv, script, group, ...filters], {
+  const child = spawn(process.execPath, [...process.execArgv, ...groupNodeFlags(group), script, group, ...filters], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -46,15 +47,21 @@ function measureInChild(group: string): Promise<Record<string, CaseResult>> {
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code === 0) resolve(JSON.parse(out) as Record<string, CaseResult>);
+      if (code === 0) resolve(JSON.parse(out) as Record<string, CaseResult | MemoryResult>);
       else reject(new Error(`benchmark group ${group} exited with ${code}`));
     });
   });
 }
 
 const cases: Record<string, CaseResult> = {};
+const memory: Record<string, MemoryResult> = {};
 const started = performance.now();
-for (const group of Object.keys(GROUPS)) Object.assign(cases, await measureInChild(group));
+for (const group of Object.keys(GROUPS)) {
+  for (const [name, r] of Object.entries(await measureInChild(group))) {
+    if ('bytes' in r) memory[name] = r;
+    else cases[name] = r;
+  }
+}
 
 // Sizes, not rates: measured here (no timing, so no process of their own) and reported beside the table.
 const sizes: Record<string, BundleSize> = {};
@@ -64,9 +71,13 @@ const ratios = computeRatios(cases);
 console.log(`\n${formatReport(cases, ratios)}\n`);
 for (const [name, s] of Object.entries(sizes))
   console.log(`${name}: ${s.gzip_bytes} bytes gzipped (${s.bytes} minified)`);
+for (const [name, m] of Object.entries(memory)) console.log(formatMemory(name, m));
 console.log(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
 if (filters.length === 0) {
   const path = new URL('./results.json', import.meta.url);
-  writeFileSync(path, `${JSON.stringify({ cases: { ...cases, ...sizes }, ratios, environment }, null, 2)}\n`);
+  writeFileSync(
+    path,
+    `${JSON.stringify({ cases: { ...cases, ...memory, ...sizes }, ratios, environment }, null, 2)}\n`,
+  );
   console.log('wrote bench/results.json');
 }

@@ -16,6 +16,8 @@ export const BV_ERRORS = defineErrorFamily({
     ERR_BV_EVIDENCE_STALE: 'the evidence is older than the appraisal policy allows',
     ERR_BV_RULES_INVALID: 'behavioural profile rules are malformed or unsafe',
     ERR_BV_OBSERVATION_INVALID: 'observation does not match the observation schema',
+    ERR_BV_ACTION_BLOCKED: 'the monitor blocked the action',
+    ERR_BV_APPROVAL_REQUIRED: 'the action needs human approval before it runs',
     ERR_BV_SUITE_INVALID: 'benchmark task suite is malformed or unsafe',
     ERR_BV_SUITE_MISMATCH: 'performance profiles were measured on different task suites',
   },

@@ -18,6 +18,14 @@ export * from './harness/index.js';
 export * from './merkle/index.js';
 export * from './messages/index.js';
 export { type Applicable, CompiledProfile, compileProfile } from './monitor/compile.js';
+export {
+  type ActionRefusedError,
+  type GuardAction,
+  type GuardOptions,
+  type GuardOutcome,
+  isActionRefused,
+  type RefusalCode,
+} from './monitor/guard.js';
 export { Monitor, type MonitorOptions } from './monitor/monitor.js';
 export {
   type ObservationInput,
@@ -36,6 +44,7 @@ export {
   runEvaluationVector,
 } from './monitor/vectors.js';
 export type { Decision, JsonValue, Verdict, Violation } from './monitor/verdict.js';
+export type { ReadonlyDeep } from './readonly-deep.js';
 export { compareDecimal, type Decimal, formatDecimal, MAX_DECIMAL_CHARS, parseDecimal } from './rules/decimal.js';
 export { parseRules, UNLISTED_RULE_ID } from './rules/parse.js';
 export { type ActionMatcher, compilePattern } from './rules/pattern.js';

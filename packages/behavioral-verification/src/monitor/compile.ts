@@ -6,6 +6,7 @@ import {
   DEFAULT_ESCALATION,
   type Response,
   type Rules,
+  type RulesInput,
   VIOLATION_CLASSES,
   type ViolationClass,
 } from '../rules/schema.js';
@@ -109,7 +110,9 @@ export class CompiledProfile {
 
 /**
  * Validates rules (see `parseRules`, `ERR_BV_RULES_INVALID`) and compiles them once, so that evaluating an
- * action costs in proportion to the rules that apply to it, not to the size of the profile.
+ * action costs in proportion to the rules that apply to it, not to the size of the profile. The rules are typed for
+ * code that writes them; they are checked all the same, and rules read from elsewhere go through `parseRules`
+ * first (`compileProfile(parseRules(json))`).
  *
  * @example
  * ```ts
@@ -117,6 +120,6 @@ export class CompiledProfile {
  * const monitor = new Monitor(profile);
  * ```
  */
-export function compileProfile(rules: unknown): CompiledProfile {
+export function compileProfile(rules: RulesInput): CompiledProfile {
   return new CompiledProfile(parseRules(rules));
 }

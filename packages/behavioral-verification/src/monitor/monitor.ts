@@ -8,7 +8,15 @@ import { formatDecimal, parseDecimal } from '../rules/decimal.js';
 import { UNLISTED_RULE_ID } from '../rules/parse.js';
 import type { Response, ViolationClass } from '../rules/schema.js';
 import type { Applicable, CompiledProfile } from './compile.js';
-import type { ObservationInput } from './observation-input.js';
+import {
+  failureOutcome,
+  type GuardAction,
+  type GuardOptions,
+  type GuardOutcome,
+  guardObservation,
+  refusal,
+} from './guard.js';
+import type { ObservationInput, ObservationInputIn } from './observation-input.js';
 import { readObservation } from './read-observation.js';
 import { decide, type JsonValue, type Verdict, type Violation } from './verdict.js';
 import { BudgetWindow, budgetValue, RateWindow } from './windows.js';
@@ -41,6 +49,11 @@ export interface MonitorOptions {
    * predecessor. An ancestor walk ends at a task it can find in neither.
    */
   readonly maxTracked?: number;
+  /**
+   * Called when a call run through {@link Monitor.guard} has ended, with its observation (outcome and latency filled
+   * in), e.g. to sign it as an Observation. An error it throws is what the guard rejects with.
+   */
+  readonly onOutcome?: (outcome: GuardOutcome) => void;
 }
 
 const DEFAULT_MAX_TRACKED = 100_000;
@@ -71,8 +84,12 @@ export class Monitor {
   private readonly mode: 'enforce' | 'observe';
   private readonly clock: Clock;
   private readonly traversalLimit: number;
-  private readonly rates: RateWindow[];
-  private readonly budgets: BudgetWindow[];
+  /**
+   * The window of each rate and budget rule, made when an observation first touches it (most agents touch few of a
+   * large profile's rules, and an idle monitor none); the lists themselves are made on the first touch too.
+   */
+  private rates: (RateWindow | undefined)[] | undefined;
+  private budgets: (BudgetWindow | undefined)[] | undefined;
   private readonly numeric: NumericDetector[];
   private readonly lastSeen: (number | undefined)[];
   private readonly mix: MixDivergence[];
@@ -90,6 +107,7 @@ export class Monitor {
   private readonly walksAncestors: boolean;
   /** Collects the violations of the action being judged; reused, since judging is synchronous. */
   private readonly found = new Violations();
+  private readonly onOutcome: ((outcome: GuardOutcome) => void) | undefined;
 
   constructor(profile: CompiledProfile, options: MonitorOptions = {}) {
     this.profile = profile;
@@ -98,6 +116,7 @@ export class Monitor {
     if (this.mode !== 'enforce' && this.mode !== 'observe')
       throw snError('ERR_INPUT_INVALID', 'mode must be "enforce" or "observe"');
     this.clock = options.clock ?? systemClock;
+    this.onOutcome = options.onOutcome;
     this.#dag = options.dag;
     this.extendsDag = options.dag !== undefined;
     this.walksAncestors = profile.rules.sequences.some((r) => r.relation === 'ancestor');
@@ -109,8 +128,6 @@ export class Monitor {
       checkLimit(options.maxTracked === undefined ? DEFAULT_MAX_TRACKED : options.maxTracked, 'maxTracked'),
     );
     const { rules } = profile;
-    this.rates = rules.rates.map((r) => new RateWindow(r.max, r.window_ms));
-    this.budgets = rules.budgets.map((r) => new BudgetWindow(r.window_ms));
     this.numeric = rules.drift.numeric.map((d) =>
       d.method === 'cusum'
         ? new Cusum({ mean: d.mean, sd: d.sd, k: d.k, h: d.h, minSamples: d.min_samples })
@@ -135,9 +152,63 @@ export class Monitor {
    * records it. Predecessors must be known, remembered or in the DAG (`ERR_ECT_PREDECESSOR_MISSING`), as for any
    * ECT.
    */
-  evaluate(input: unknown): Verdict {
+  evaluate(input: ObservationInputIn): Verdict {
+    const obs = readObservation(input);
+    return this.judgeAndCount(obs, this.mode === 'enforce' ? readClock(this.clock) : obs.time_ms);
+  }
+
+  /**
+   * Judges a tool call before it runs (enforce mode only, else `ERR_INPUT_INVALID`), at the clock's time, and runs
+   * `fn` only when the verdict is `allow`: a blocked call is refused with `ERR_BV_ACTION_BLOCKED`, one held for
+   * human approval with `ERR_BV_APPROVAL_REQUIRED`, both carrying the verdict (see `isActionRefused`), and `fn` is
+   * not called. A call that runs is counted like an evaluated one; when it ends, its outcome (`success`, or
+   * `failure` / `timeout` when `fn` throws, which the guard then rethrows) and its latency (two readings of the
+   * clock) complete the observation, which steps the `latency_ms` drift rules and goes to `onOutcome`.
+   *
+   * @example
+   * ```ts
+   * const result = await monitor.guard(
+   *   { name: call.tool, arguments: call.args, jti: call.id, wid, iss: agentId },
+   *   (signal) => tools[call.tool](call.args, signal),
+   * );
+   * ```
+   */
+  async guard<T>(
+    action: GuardAction,
+    fn: (signal: AbortSignal) => T | PromiseLike<T>,
+    options: GuardOptions = {},
+  ): Promise<T> {
+    if (this.mode !== 'enforce') throw snError('ERR_INPUT_INVALID', 'guard judges calls before they run: enforce mode');
+    const signal = options.signal ?? new AbortController().signal;
+    signal.throwIfAborted();
+    const start = readClock(this.clock);
+    const obs = readObservation(guardObservation(action, Math.floor(start)));
+    const verdict = this.judgeAndCount(obs, start);
+    if (verdict.decision !== 'allow') throw refusal(verdict);
+    let value: T;
+    try {
+      value = await fn(signal);
+    } catch (e) {
+      this.settle(obs, verdict, start, failureOutcome(signal));
+      throw e;
+    }
+    this.settle(obs, verdict, start, 'success');
+    return value;
+  }
+
+  /**
+   * Records an observation without judging it: for an action held for human approval (`escalate`) that was then
+   * approved and ran.
+   */
+  record(input: ObservationInputIn): void {
     const obs = readObservation(input);
     const t = Math.max(this.latest, this.mode === 'enforce' ? readClock(this.clock) : obs.time_ms);
+    this.commit(obs, t, this.profile.applicable(obs.exec_act));
+  }
+
+  /** Judges an observation read at time `now` and counts it as the mode says. */
+  private judgeAndCount(obs: ObservationInput, now: number): Verdict {
+    const t = Math.max(this.latest, now);
     for (const p of obs.pred) if (!this.knows(p)) throw snError('ERR_ECT_PREDECESSOR_MISSING', p);
     const app = this.profile.applicable(obs.exec_act);
     const verdict = this.judge(obs, t, app);
@@ -146,13 +217,23 @@ export class Monitor {
   }
 
   /**
-   * Records an observation without judging it: for an action held for human approval (`escalate`) that was then
-   * approved and ran.
+   * Completes the observation of a guarded call that ended: its outcome and latency, which steps the `latency_ms`
+   * drift rules it could not step before the call ran.
    */
-  record(input: unknown): void {
-    const obs = readObservation(input);
-    const t = Math.max(this.latest, this.mode === 'enforce' ? readClock(this.clock) : obs.time_ms);
-    this.commit(obs, t, this.profile.applicable(obs.exec_act));
+  private settle(obs: ObservationInput, verdict: Verdict, start: number, outcome: ObservationInput['outcome']): void {
+    const latency = Math.max(0, readClock(this.clock) - start);
+    const rules = this.profile.rules.drift.numeric;
+    const out = this.found;
+    out.start(obs.jti);
+    for (const i of this.profile.applicable(obs.exec_act).numeric) {
+      if (rules[i]!.source !== 'latency_ms') continue;
+      const alarm = this.numeric[i]!.step(latency, true);
+      if (alarm) out.addDrift(rules[i]!.id, alarm);
+    }
+    if (this.onOutcome === undefined) return;
+    // A copy: the monitor may remember the predecessor list it read, which the listener must not be able to change.
+    const observation = { ...obs, pred: [...obs.pred], outcome, latency_ms: latency };
+    this.onOutcome({ observation, verdict, drift: out.collected() });
   }
 
   private judge(obs: ObservationInput, t: number, app: Applicable): Verdict {
@@ -184,7 +265,7 @@ export class Monitor {
     }
     for (const i of app.rates) {
       const r = rules.rates[i]!;
-      if (this.rates[i]!.wouldExceed(t))
+      if (this.rates?.[i]?.wouldExceed(t))
         out.add(r.id, 'rate_exceeded', r.max + 1, { max: r.max, window_ms: r.window_ms });
     }
     for (const i of app.budgets) this.judgeBudget(obs, t, i, out);
@@ -211,7 +292,7 @@ export class Monitor {
       out.add(r.id, 'parameter_not_allowed', raw, { numeric: true });
       return;
     }
-    const window = this.budgets[i]!;
+    const window = this.budget(i);
     window.advance(t);
     const limit = this.profile.budgetLimits[i]!;
     if (window.exceedsWith(value, limit, this.profile.budgetLimitInts[i])) {
@@ -294,6 +375,30 @@ export class Monitor {
     return false;
   }
 
+  /** The window of rate rule `i`, made on first use. */
+  private rate(i: number): RateWindow {
+    const rules = this.profile.rules.rates;
+    this.rates ??= new Array(rules.length);
+    let w = this.rates[i];
+    if (w === undefined) {
+      w = new RateWindow(rules[i]!.max, rules[i]!.window_ms);
+      this.rates[i] = w;
+    }
+    return w;
+  }
+
+  /** The window of budget rule `i`, made on first use. */
+  private budget(i: number): BudgetWindow {
+    const rules = this.profile.rules.budgets;
+    this.budgets ??= new Array(rules.length);
+    let w = this.budgets[i];
+    if (w === undefined) {
+      w = new BudgetWindow(rules[i]!.window_ms);
+      this.budgets[i] = w;
+    }
+    return w;
+  }
+
   private commit(obs: ObservationInput, t: number, app: Applicable): void {
     if (!this.knows(obs.jti)) {
       // Only a DAG the caller gave is extended (its size is theirs to bound); the monitor's own memory is bounded.
@@ -310,11 +415,11 @@ export class Monitor {
       this.tasks.set(obs.jti, { act: obs.exec_act, pred: this.walksAncestors ? obs.pred : NO_PRED });
     }
     this.latest = t;
-    for (const i of app.rates) this.rates[i]!.add(t);
+    for (const i of app.rates) this.rate(i).add(t);
     for (const i of app.budgets) {
       const raw = obs.params[this.profile.rules.budgets[i]!.param];
       const value = raw === undefined ? undefined : budgetValue(raw);
-      if (value !== undefined) this.budgets[i]!.add(t, value);
+      if (value !== undefined) this.budget(i).add(t, value);
     }
     this.stepDrift(obs, t, app, true);
   }
@@ -346,6 +451,11 @@ class Violations {
       { statistic: alarm.statistic, value: alarm.value, samples: alarm.samples },
       { threshold: alarm.threshold },
     );
+  }
+
+  /** The violations collected, or none. */
+  collected(): readonly Violation[] {
+    return this.list ?? NO_VIOLATIONS;
   }
 
   verdict(escalation: Readonly<Record<ViolationClass, readonly Response[]>>): Verdict {

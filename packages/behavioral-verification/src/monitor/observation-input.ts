@@ -1,6 +1,7 @@
 import { isSafetyNetError } from '@safety-net/core';
 import * as z from 'zod';
 import { bvError } from '../errors.js';
+import type { ReadonlyDeep } from '../readonly-deep.js';
 
 /**
  * What the monitor judges: one action as an enforcement point saw it. The ECT places it (`jti`, `wid`, `iss`,
@@ -39,8 +40,8 @@ export const ObservationInputSchema = z
   .strict()
   .refine((o) => Object.keys(o.params).length <= 256, 'too many params');
 
-/** An observation as written (`params` may be left out). */
-export type ObservationInputIn = z.input<typeof ObservationInputSchema>;
+/** An observation as written (`params` may be left out; read-only arrays welcome): what `Monitor.evaluate` takes. */
+export type ObservationInputIn = ReadonlyDeep<z.input<typeof ObservationInputSchema>>;
 /** One observed action, as the monitor consumes it. */
 export type ObservationInput = z.output<typeof ObservationInputSchema>;
 /** A parameter value. */

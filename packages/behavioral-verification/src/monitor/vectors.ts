@@ -1,6 +1,8 @@
 import { fixedClock, isSafetyNetError } from '@safety-net/core';
+import { parseRules } from '../rules/parse.js';
 import { compileProfile } from './compile.js';
 import { Monitor } from './monitor.js';
+import type { ObservationInputIn } from './observation-input.js';
 
 /** What an evaluation vector expects of one observation: the decision, responses and violated rules. */
 export interface ExpectedVerdict {
@@ -36,12 +38,16 @@ export function runEvaluationVector(vector: EvaluationVector): { passed: boolean
 function evaluateVector(vector: EvaluationVector): EvaluationOutcome {
   const clock = fixedClock(0);
   try {
-    const monitor = new Monitor(compileProfile(vector.input.rules), { mode: vector.options.mode ?? 'enforce', clock });
+    const monitor = new Monitor(compileProfile(parseRules(vector.input.rules)), {
+      mode: vector.options.mode ?? 'enforce',
+      clock,
+    });
     const verdicts: ExpectedVerdict[] = [];
     for (const o of vector.input.observations) {
       const t = (o as { time_ms?: unknown } | null)?.time_ms;
       clock.set(typeof t === 'number' ? t : 0);
-      const v = monitor.evaluate(o);
+      // Vectors hold malformed observations on purpose: evaluate reads every one as untrusted input.
+      const v = monitor.evaluate(o as ObservationInputIn);
       verdicts.push({
         jti: v.jti,
         decision: v.decision,

@@ -1,12 +1,16 @@
 import { addDecimal, compareDecimal, type Decimal, parseDecimal, subtractDecimal } from '../rules/decimal.js';
 
+/** Times a rate window holds before it first grows: 8 doubles, small enough for V8 to keep on the heap. */
+const INITIAL_TIMES = 8;
+
 /**
  * Sliding-window count for a rate limit of `max` per `windowMs`: a ring of the times of the last `max` counted
  * actions. An action at `t` would exceed the limit exactly when `max` actions already fall in `(t − windowMs, t]`,
- * i.e. when the ring is full and its oldest time is after `t − windowMs`. O(1) per action, memory `max`.
+ * i.e. when the ring is full and its oldest time is after `t − windowMs`. O(1) per action (amortised); the ring
+ * starts small and doubles up to `max`, so memory follows the actions counted, at most `max` times.
  */
 export class RateWindow {
-  private readonly times: Float64Array;
+  private times: Float64Array;
   private head = 0;
   private size = 0;
 
@@ -14,7 +18,7 @@ export class RateWindow {
     readonly max: number,
     readonly windowMs: number,
   ) {
-    this.times = new Float64Array(max);
+    this.times = new Float64Array(Math.min(max, INITIAL_TIMES));
   }
 
   /** True when one more action at `t` would exceed the limit. */
@@ -24,9 +28,20 @@ export class RateWindow {
 
   /** Counts an action at `t` (times never decrease). */
   add(t: number): void {
+    if (this.size === this.times.length && this.size < this.max) this.grow();
     this.times[this.head] = t;
-    this.head = (this.head + 1) % this.max;
+    this.head = (this.head + 1) % this.times.length;
     if (this.size < this.max) this.size++;
+  }
+
+  /** Doubles the full ring (up to `max`), oldest time first, so that the next time goes after the newest. */
+  private grow(): void {
+    const old = this.times;
+    const next = new Float64Array(Math.min(this.max, old.length * 2));
+    next.set(old.subarray(this.head));
+    next.set(old.subarray(0, this.head), old.length - this.head);
+    this.times = next;
+    this.head = old.length;
   }
 }
 

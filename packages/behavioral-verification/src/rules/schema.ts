@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { ReadonlyDeep } from '../readonly-deep.js';
 import { MAX_REGEX_INPUT } from './safe-regex.js';
 
 /**
@@ -258,8 +259,8 @@ export const RulesSchema = z
   })
   .strict();
 
-/** Rules as written (defaults may be left out). */
-export type RulesInput = z.input<typeof RulesSchema>;
+/** Rules as written (defaults may be left out; read-only literals welcome): what `compileProfile` takes. */
+export type RulesInput = ReadonlyDeep<z.input<typeof RulesSchema>>;
 /** Rules with every default filled in. */
 export type Rules = z.output<typeof RulesSchema>;
 /** One parameter constraint. */

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { codeOf as code } from '../../../../test-support/codes.js';
 import { compileProfile } from '../../src/monitor/compile.js';
 import { Monitor } from '../../src/monitor/monitor.js';
+import type { ObservationInputIn } from '../../src/monitor/observation-input.js';
 
 const T0 = 1_772_323_200_000;
 let n = 0;
@@ -60,8 +61,8 @@ describe('Monitor', () => {
     fc.assert(
       fc.property(fc.boolean(), fc.constantFrom('trade.*', '*', 'trade.open', '*open'), (denyFirst, allow) => {
         const rules = [
-          { id: 'al', effect: 'allow', pattern: allow },
-          { id: 'de', effect: 'deny', pattern: 'trade.op*' },
+          { id: 'al', effect: 'allow' as const, pattern: allow },
+          { id: 'de', effect: 'deny' as const, pattern: 'trade.op*' },
         ];
         const m = new Monitor(
           compileProfile({ actions: { unlisted: 'allow', rules: denyFirst ? rules.reverse() : rules } }),
@@ -319,7 +320,8 @@ describe('Monitor', () => {
         ),
         (input) => {
           expect(['no error', 'ERR_BV_OBSERVATION_INVALID', 'ERR_ECT_PREDECESSOR_MISSING']).toContain(
-            code(() => m.evaluate(input)),
+            // Untrusted input, as from the wire: the type says what it should be, the monitor checks what it is.
+            code(() => m.evaluate(input as ObservationInputIn)),
           );
         },
       ),
@@ -336,7 +338,7 @@ describe('Monitor', () => {
         },
       },
     );
-    expect(code(() => m.evaluate(evil))).toBe('ERR_BV_OBSERVATION_INVALID');
+    expect(code(() => m.evaluate(evil as ObservationInputIn))).toBe('ERR_BV_OBSERVATION_INVALID');
   });
 });
 
