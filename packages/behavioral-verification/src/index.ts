@@ -10,7 +10,7 @@ export * from './appraisal/index.js';
 export * from './bet/index.js';
 export type { DriftAlarm, NumericDetector } from './drift/alarm.js';
 export { Cusum, type CusumOptions } from './drift/cusum.js';
-export { MixDivergence, type MixDivergenceOptions, mixCategories } from './drift/divergence.js';
+export { MixDivergence, type MixDivergenceOptions } from './drift/divergence.js';
 export { type DetectorMeasurement, type MeasureOptions, measureDetector } from './drift/measure.js';
 export { PageHinkley, type PageHinkleyOptions } from './drift/page-hinkley.js';
 export * from './errors.js';
@@ -37,17 +37,10 @@ export {
 } from './monitor/observation-input.js';
 export type { ParamCheck } from './monitor/param-check.js';
 export { readObservation } from './monitor/read-observation.js';
-export {
-  type EvaluationOutcome,
-  type EvaluationVector,
-  type ExpectedVerdict,
-  runEvaluationVector,
-} from './monitor/vectors.js';
 export type { Decision, JsonValue, Verdict, Violation } from './monitor/verdict.js';
 export type { ReadonlyDeep } from './readonly-deep.js';
 export { compareDecimal, type Decimal, formatDecimal, MAX_DECIMAL_CHARS, parseDecimal } from './rules/decimal.js';
 export { parseRules, UNLISTED_RULE_ID } from './rules/parse.js';
-export { type ActionMatcher, compilePattern } from './rules/pattern.js';
 export { compileSafeRegex, MAX_REGEX_INPUT, MAX_REGEX_SOURCE, MAX_UNBOUNDED_QUANTIFIERS } from './rules/safe-regex.js';
 export {
   ActionPatternSchema,

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { type EvaluationVector, runEvaluationVector } from '@safety-net/behavioral-verification';
+import { type EvaluationVector, runEvaluationVector } from '@safety-net/behavioral-verification/testing';
 import { describe, expect, it } from 'vitest';
 import { behavioralVerificationVectors } from '../src/generate/index.js';
 

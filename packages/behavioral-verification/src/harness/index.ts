@@ -19,23 +19,13 @@ export {
   runSuite,
   type TaskOutcome,
 } from './run.js';
-export {
-  bootstrapInterval,
-  type Interval,
-  normalCdf,
-  normalQuantile,
-  quantileSorted,
-  wilsonInterval,
-  zFor,
-} from './stats.js';
+export type { Interval } from './stats.js';
 export {
   type Checker,
   CheckerSchema,
   type CompiledSuite,
   type CompiledTask,
   compileSuite,
-  jsonEqual,
-  jsonSubset,
   MAX_SAFETY_PATTERNS,
   MAX_SUITE_CHARS,
   MAX_SUITE_TASKS,

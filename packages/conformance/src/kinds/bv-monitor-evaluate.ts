@@ -1,4 +1,4 @@
-import { type EvaluationVector, runEvaluationVector } from '@safety-net/behavioral-verification';
+import { type EvaluationVector, runEvaluationVector } from '@safety-net/behavioral-verification/testing';
 import { VectorMismatch } from './context.js';
 import type { KindHandler } from './kind.js';
 
