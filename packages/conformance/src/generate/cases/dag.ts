@@ -189,6 +189,14 @@ const CASES: Case[] = [
     error: 'ERR_ECT_CYCLE',
   },
   {
+    id: 'dag-import-predecessor-missing',
+    description:
+      'A predecessor neither in the store nor in the imported set, though named by the last node only: the whole import is refused (ect.md §7.3 step 3).',
+    existing: [task('task-a')],
+    import: [task('task-b', ['task-a'], 1), task('task-c', ['task-b', 'task-x'], 2)],
+    error: 'ERR_ECT_PREDECESSOR_MISSING',
+  },
+  {
     id: 'dag-import-duplicate',
     description: 'A task id twice in one import (ect.md §7.3 step 2).',
     existing: [],
