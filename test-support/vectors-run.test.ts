@@ -31,6 +31,12 @@ function mutated(v: Json): Json {
     e.encoded_hex = flipHex(e.encoded_hex);
   } else if (Array.isArray(e.order)) {
     e.order = [...e.order, 'task-never-inserted'];
+  } else if (Array.isArray(e.nodes)) {
+    e.nodes = [...e.nodes].reverse().concat('task-never-reached');
+  } else if (Array.isArray(e.tokens)) {
+    e.tokens = [...e.tokens, { format: 'cose', cose_hex: '00' }];
+  } else if (typeof e.cose_key_thumbprint_hex === 'string') {
+    e.cose_key_thumbprint_hex = flipHex(e.cose_key_thumbprint_hex);
   } else if (typeof e.payload_hex === 'string') {
     e.payload_hex = flipHex(e.payload_hex);
   } else {

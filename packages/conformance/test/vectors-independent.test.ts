@@ -1,12 +1,13 @@
-import { createPublicKey, verify as nodeVerify } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, ECDH, verify as nodeVerify } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Decoder, Encoder, Tag } from 'cbor-x';
 import { describe, expect, it } from 'vitest';
 
 // The generated vectors checked without Safety Net's code: cbor-x decodes the messages and encodes the
-// Sig_structures (RFC 9052 §4.4), node:crypto checks the signatures, and the ECT claim mapping is rebuilt from
-// ect.md §4 by hand. A generator that emitted a wrong signature, Sig_structure or label would fail here.
+// Sig_structures (RFC 9052 §4.4), node:crypto checks the signatures and the keys, and the ECT claim mapping, the
+// header split and the DAG walks are rebuilt from ect.md by hand. A generator that emitted a wrong signature,
+// Sig_structure, label, key fact or walk would fail here.
 
 const dir = fileURLToPath(new URL('../../../spec-vectors/core/', import.meta.url));
 // biome-ignore lint/suspicious/noExplicitAny: vectors are free-form JSON here, read field by field.
@@ -185,5 +186,123 @@ describe('verification vectors, checked independently', () => {
       expect(JSON.parse(Buffer.from(p, 'base64url').toString('utf8'))).toEqual(v.expected.claims);
     }
     expect(list.filter((v) => v.input.jws).length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+const COSE_CRV: Record<string, number> = { Ed25519: 6, Ed448: 7, 'P-256': 1, 'P-384': 2, 'P-521': 3 };
+const NODE_CURVE: Record<string, string> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' };
+const b64uHex = (text: string) => Buffer.from(text, 'base64url').toString('hex');
+const hexB64u = (hex: string) => Buffer.from(hex, 'hex').toString('base64url');
+const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest();
+
+/** The public JWK of a key-import vector's expected outputs. */
+function expectedJwk(e: Json): Json {
+  const okp = e.y_hex === null;
+  return okp
+    ? { crv: e.curve, kty: 'OKP', x: hexB64u(e.x_hex) }
+    : { crv: e.curve, kty: 'EC', x: hexB64u(e.x_hex), y: hexB64u(e.y_hex) };
+}
+
+describe('key-import vectors, checked independently', () => {
+  it('valid keys: node:crypto reads the same public key, d derives it, and both thumbprints are RFC 7638 / RFC 9679', () => {
+    const list = byKind('key-import');
+    expect(list.length).toBeGreaterThanOrEqual(10);
+    for (const v of list) {
+      const e = v.expected;
+      const jwk = expectedJwk(e);
+      // Node's own import and export of the public key (it checks EC points are on their curve).
+      const exported = createPublicKey({ key: jwk, format: 'jwk' }).export({ format: 'jwk' }) as Json;
+      expect([b64uHex(exported.x), exported.y ? b64uHex(exported.y) : null], v.id).toEqual([e.x_hex, e.y_hex]);
+      // RFC 7638: the required members, sorted, no whitespace (expectedJwk lists them in that order).
+      expect(sha256(JSON.stringify(jwk)).toString('base64url'), v.id).toBe(e.jwk_thumbprint);
+      // RFC 9679: the deterministic map of kty, crv, x (and y), keys 1, -1, -2, -3 in that order.
+      const coseMap = new Map<number, unknown>([
+        [1, e.y_hex === null ? 1 : 2],
+        [-1, COSE_CRV[e.curve]],
+        [-2, bytes(e.x_hex)],
+        ...(e.y_hex === null ? [] : [[-3, bytes(e.y_hex)] as [number, unknown]]),
+      ]);
+      expect(hexOf(sha256(encoder.encode(coseMap))), v.id).toBe(e.cose_key_thumbprint_hex);
+
+      const given =
+        v.input.jwk ?? Object.fromEntries(cbor.decode(bytes(v.input.cose_key_hex)) as Map<unknown, unknown>);
+      const d = v.input.jwk ? given.d : given[-4] && hexB64u(hexOf(given[-4]));
+      expect(d !== undefined, v.id).toBe(e.private);
+      if (d) {
+        const derived = createPublicKey(createPrivateKey({ key: { ...jwk, d }, format: 'jwk' })).export({
+          format: 'jwk',
+        });
+        expect(b64uHex((derived as Json).x), v.id).toBe(e.x_hex);
+      }
+      if (v.input.cose_key_hex && typeof given[-3] === 'boolean') {
+        const compressed = Buffer.concat([Buffer.of(given[-3] ? 3 : 2), bytes(e.x_hex)]);
+        const full = ECDH.convertKey(compressed, NODE_CURVE[e.curve]!, undefined, 'hex', 'uncompressed');
+        expect(full, v.id).toBe(`04${e.x_hex}${e.y_hex}`);
+      }
+    }
+  });
+
+  it('refused points: node:crypto refuses them too', () => {
+    for (const id of ['key-jwk-ec-off-curve', 'key-cose-key-ec2-off-curve']) {
+      const v = vectors.find((x) => x.id === id);
+      const given =
+        v.input.jwk ?? Object.fromEntries(cbor.decode(bytes(v.input.cose_key_hex)) as Map<unknown, unknown>);
+      const jwk = v.input.jwk ?? {
+        kty: 'EC',
+        crv: 'P-256',
+        x: hexB64u(hexOf(given[-2])),
+        y: hexB64u(hexOf(given[-3])),
+      };
+      expect(() => createPublicKey({ key: jwk, format: 'jwk' }), id).toThrow();
+    }
+    const off = vectors.find((x) => x.id === 'key-cose-key-compressed-off-curve');
+    const x = (cbor.decode(bytes(off.input.cose_key_hex)) as Map<number, Uint8Array>).get(-2)!;
+    expect(() => ECDH.convertKey(Buffer.concat([Buffer.of(2), x]), 'prime256v1')).toThrow();
+    const mismatch = vectors.find((x) => x.id === 'key-jwk-d-mismatch');
+    const derived = createPublicKey(createPrivateKey({ key: mismatch.input.jwk, format: 'jwk' })).export({
+      format: 'jwk',
+    });
+    expect((derived as Json).x).not.toBe(mismatch.input.jwk.x);
+  });
+});
+
+describe('ect-header-parse and dag-query vectors, checked independently', () => {
+  it('valid header vectors: RFC 9110 list splitting, and Buffer for base64url', () => {
+    const list = byKind('ect-header-parse');
+    expect(list.length).toBeGreaterThanOrEqual(8);
+    for (const v of list) {
+      const elements = (v.input.field_lines as string[])
+        .flatMap((l) => l.split(','))
+        .map((s) => s.replace(/^[ \t]+|[ \t]+$/g, ''))
+        .filter((s) => s !== '');
+      const tokens = elements.map((t) =>
+        t.split('.').length === 3 ? { format: 'jws', jws: t } : { format: 'cose', cose_hex: b64uHex(t) },
+      );
+      expect(tokens, v.id).toEqual(v.expected.tokens);
+    }
+  });
+
+  it('valid walk vectors: a breadth-first walk written here gives the same nodes in the same order', () => {
+    const list = byKind('dag-query');
+    expect(list.length).toBeGreaterThanOrEqual(4);
+    for (const v of list) {
+      const nodes = v.input.existing as { jti: string; pred: string[] }[];
+      const next = (id: string) =>
+        v.input.walk === 'ancestors'
+          ? nodes.find((n) => n.jti === id)!.pred
+          : nodes.filter((n) => n.pred.includes(id)).map((n) => n.jti);
+      const seen = new Set([v.input.jti]);
+      const order: string[] = [];
+      for (let queue = [v.input.jti]; queue.length > 0; ) {
+        const id = queue.shift()!;
+        for (const n of next(id)) {
+          if (seen.has(n)) continue;
+          seen.add(n);
+          order.push(n);
+          queue.push(n);
+        }
+      }
+      expect(order, v.id).toEqual(v.expected.nodes);
+    }
   });
 });

@@ -2,7 +2,6 @@ import { isSafetyNetError } from '@safety-net/core';
 import type { z } from 'zod';
 import { bvError } from '../errors.js';
 import { compareDecimal, parseDecimal } from './decimal.js';
-import { compileSafeRegex } from './safe-regex.js';
 import { type Rules, RulesSchema } from './schema.js';
 
 /** The rule id violations of an action no rule lists carry (reserved: no rule may use it). */
@@ -75,8 +74,6 @@ function checkSemantics(rules: Rules): void {
     } else if (p.check === 'length') {
       if (p.min === undefined && p.max === undefined) fail(`${p.id}: length without min or max`);
       if (p.min !== undefined && p.max !== undefined && p.min > p.max) fail(`${p.id}: min above max`);
-    } else if (p.check === 'pattern') {
-      compileSafeRegex(p.regex);
     }
   }
   for (const d of rules.drift.numeric) {

@@ -1,6 +1,7 @@
+import { isSafetyNetError } from '@safety-net/core';
 import * as z from 'zod';
 import type { ReadonlyDeep } from '../readonly-deep.js';
-import { MAX_REGEX_INPUT } from './safe-regex.js';
+import { compileSafeRegex, MAX_REGEX_INPUT } from './safe-regex.js';
 
 /**
  * The rules part of a Behavioral Profile, as zod schemas: what an agent may do, with which parameters, how often,
@@ -81,6 +82,26 @@ const paramBase = {
   required: z.boolean().default(false),
 };
 
+/**
+ * A parameter pattern in the safe language of `compileSafeRegex`. Checked by the schema itself, so that a signed
+ * profile carrying an unsafe pattern is refused when it is verified, not only later by the monitor.
+ */
+const SafeRegexSchema = z
+  .string()
+  .min(1)
+  .refine(
+    (source) => {
+      try {
+        compileSafeRegex(source);
+        return true;
+      } catch (e) {
+        if (isSafetyNetError(e)) return false;
+        throw e;
+      }
+    },
+    { message: 'not a safe regular expression' },
+  );
+
 /** A parameter constraint on the actions matching `action`: a range, an enum, a pattern or a length. */
 export const ParameterRuleSchema = z.discriminatedUnion('check', [
   z
@@ -111,7 +132,7 @@ export const ParameterRuleSchema = z.discriminatedUnion('check', [
     .object({
       ...paramBase,
       check: z.literal('pattern'),
-      regex: z.string().min(1),
+      regex: SafeRegexSchema,
       max_length: z.number().int().min(1).max(MAX_REGEX_INPUT),
     })
     .strict(),

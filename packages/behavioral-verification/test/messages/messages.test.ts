@@ -7,6 +7,7 @@ import { bet } from '../../src/messages/bet.js';
 import { observation, observationInput } from '../../src/messages/observation.js';
 import { performanceProfile } from '../../src/messages/performance-profile.js';
 import { parseObservation } from '../../src/monitor/observation-input.js';
+import { parseRules } from '../../src/rules/parse.js';
 import { sampleBetClaims } from '../../src/testing.js';
 import {
   gatewayKey,
@@ -60,6 +61,23 @@ describe('profile digest', () => {
     expect(() => profileDigest({ ...profileInput, exp: profileInput.nbf! })).toThrow(
       expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }),
     );
+  });
+});
+
+describe('profile rules', () => {
+  it('refuses, as claims, a parameter pattern the monitor would refuse as unsafe', () => {
+    const rules = {
+      ...profileInput.rules,
+      parameters: [{ id: 'memo', action: 'trade.*', param: 'memo', check: 'pattern', regex: '(a+)+b', max_length: 64 }],
+    } as const;
+    expect(() => parseRules(rules)).toThrow(expect.objectContaining({ code: 'ERR_BV_RULES_INVALID' }));
+    expect(() => behavioralProfile.parse({ ...profileInput, rules })).toThrow(
+      expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }),
+    );
+    // A safe pattern in the same place is accepted by both.
+    const safe = { ...rules, parameters: [{ ...rules.parameters[0], regex: '[a-z]+' }] };
+    expect(parseRules(safe).parameters).toHaveLength(1);
+    expect(behavioralProfile.parse({ ...profileInput, rules: safe }).rules.parameters).toHaveLength(1);
   });
 });
 

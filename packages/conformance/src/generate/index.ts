@@ -13,10 +13,13 @@ import { cborVectors } from './cases/cbor.js';
 import { coseSignVectors } from './cases/cose-sign.js';
 import { coseVerifyVectors } from './cases/cose-verify.js';
 import { dagVectors } from './cases/dag.js';
+import { dagQueryVectors } from './cases/dag-query.js';
 import { ectCoseVectors } from './cases/ect-cose.js';
 import { ectCoseEdgeVectors } from './cases/ect-cose-edges.js';
+import { ectHeaderVectors } from './cases/ect-header.js';
 import { ectJwsVectors } from './cases/ect-jws.js';
 import { ectSignVectors } from './cases/ect-sign.js';
+import { keyImportVectors } from './cases/key-import.js';
 
 export { AUDIENCE, ectClaims, fixedKey, hex, invalid, KEYS, keysOf, NOW, nameOf, vector } from './common.js';
 export {
@@ -51,6 +54,9 @@ export function generateVectors(): Vector[] {
     ...ectCoseEdgeVectors(),
     ...ectJwsVectors(),
     ...dagVectors(),
+    ...dagQueryVectors(),
+    ...keyImportVectors(),
+    ...ectHeaderVectors(),
     ...behavioralVerificationMessageVectors(),
     ...cascadePreventionMessageVectors(),
   ];

@@ -25,6 +25,14 @@ const DagInsert = z
 /** Nodes come from JSON: the DAG checks their shape itself (`ERR_CLAIMS_INVALID`). */
 const asNode = (node: Record<string, unknown>) => node as unknown as DagNodeInput;
 
+/** Inserts a vector's `existing` nodes one by one; each must be accepted, or the vector is malformed. */
+export async function insertExisting(dag: EctDag, existing: readonly Record<string, unknown>[]): Promise<void> {
+  for (const [i, node] of existing.entries()) {
+    const got = await attempt(() => dag.insert(asNode(node)));
+    if (!got.ok) throw new VectorMismatch(`existing[${i}] must be accepted, got ${got.error.code}`);
+  }
+}
+
 /** `dag-insert`: ECT DAG validation of one insert or a bulk import (`ect.md` §7); a refusal changes nothing. */
 export const dagInsert = defineKind('dag-insert', DagInsert, async ({ input, options, expected }) => {
   if ((input.insert === undefined) === (input.import === undefined)) {
@@ -36,10 +44,7 @@ export const dagInsert = defineKind('dag-insert', DagInsert, async ({ input, opt
     traversalLimit: options.traversal_limit,
     checkPredecessorPolicy: options.check_predecessor_policy,
   });
-  for (const [i, node] of input.existing.entries()) {
-    const got = await attempt(() => dag.insert(asNode(node)));
-    if (!got.ok) throw new VectorMismatch(`existing[${i}] must be accepted, got ${got.error.code}`);
-  }
+  await insertExisting(dag, input.existing);
   const before = dag.topologicalOrder();
   const got = await attempt(() => {
     if (input.insert) dag.insert(asNode(input.insert));

@@ -5,6 +5,9 @@ import { coseSignVerify } from './cose-sign-verify.js';
 import { coseSign1Sign } from './cose-sign1-sign.js';
 import { coseSign1Verify } from './cose-sign1-verify.js';
 import { dagInsert } from './dag-insert.js';
+import { dagQuery } from './dag-query.js';
+import { ectHeaderParse } from './ect-header-parse.js';
+import { keyImport } from './key-import.js';
 import type { KindHandler } from './kind.js';
 import { messageSign } from './message-sign.js';
 import { messageVerify } from './message-verify.js';
@@ -20,6 +23,9 @@ export const KINDS: ReadonlyMap<string, KindHandler> = new Map(
     messageSign,
     messageVerify,
     dagInsert,
+    dagQuery,
+    keyImport,
+    ectHeaderParse,
     bvMonitorEvaluate,
   ].map((k) => [k.kind, k]),
 );

@@ -294,11 +294,10 @@ class Decoder {
       starts.push(keyStart);
       ends.push(keyEnd);
       prevBuf = keyBuf;
-      map.set(key, this.item(depth));
+      // A JS Map stores the key -0 as 0, so -0.0 is kept as a CborFloat: the key stays apart from 0 (core.md §3.2).
+      map.set(Object.is(key, -0) ? new CborFloat(-0) : key, this.item(depth));
     }
     if (!sorted) this.checkDistinct(starts, ends, encoded);
-    // JS Map cannot hold both 0 and -0.0 as keys, though CBOR tells them apart.
-    if (map.size !== n) throw snError('ERR_CBOR_UNSUPPORTED', 'map keys that JavaScript cannot tell apart');
     return map;
   }
 

@@ -34,7 +34,7 @@ export class Simple {
 /**
  * A number that is encoded as a CBOR float even when its value is an integer. A JS number cannot tell `1.0` from
  * `1`, so the decoder returns integral floats (other than -0) as `CborFloat`; plain integral numbers encode as
- * CBOR integers.
+ * CBOR integers. A map key -0.0 is also a `CborFloat`, since a `Map` would store the number -0 as the key 0.
  *
  * @example
  * ```ts

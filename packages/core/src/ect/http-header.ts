@@ -7,6 +7,9 @@ export const EXECUTION_CONTEXT_HEADER = 'Execution-Context';
 /** Limits on a received field value. */
 export const EXECUTION_CONTEXT_LIMITS = { maxLength: 65_536, maxTokens: 100 } as const;
 
+/** Optional whitespace at either end of a list member. */
+const OWS_AROUND = /^[ \t]+|[ \t]+$/g;
+
 /** One token from the header: a compact JWS, or the bytes of a COSE_Sign1. */
 export type CarriedEct =
   | { readonly format: 'jws'; readonly token: string }
@@ -31,10 +34,11 @@ export function parseExecutionContext(value: string | readonly string[] | null |
   let length = 0;
   for (const l of lines) length += l.length;
   if (length > EXECUTION_CONTEXT_LIMITS.maxLength) throw snError('ERR_ECT_HEADER_INVALID', 'field value too long');
-  // Empty list members are ignored, as RFC 9110 §5.6.1.2 asks of recipients.
+  // Only optional whitespace (spaces and tabs, RFC 9110 §5.6.3) is removed around a member; empty members are
+  // ignored, as RFC 9110 §5.6.1.2 asks of recipients. Other whitespace stays and makes the member invalid.
   const items = lines
     .flatMap((l) => l.split(','))
-    .map((s) => s.trim())
+    .map((s) => s.replace(OWS_AROUND, ''))
     .filter((s) => s !== '');
   if (items.length > EXECUTION_CONTEXT_LIMITS.maxTokens) throw snError('ERR_ECT_HEADER_INVALID', 'too many tokens');
   return items.map((item): CarriedEct => {

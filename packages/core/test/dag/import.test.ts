@@ -121,6 +121,21 @@ describe('assertAcyclic (the draft’s bounded ancestor walk)', () => {
     expect(codeOf(() => assertAcyclic(chain(12, { traversalLimit: 5 }), 'c5'))).toBe('no error');
   });
 
+  it('counts the ancestors it reaches, not the depth (ect.md §7.4)', () => {
+    // d has three ancestors, all one edge away: a depth bound of 2 would pass it.
+    const wide = new EctDag();
+    for (const [id, pred] of [
+      ['a', []],
+      ['b', []],
+      ['c', []],
+      ['d', ['a', 'b', 'c']],
+    ] as const) {
+      wide.insert(node(id, [...pred]));
+    }
+    expect(codeOf(() => assertAcyclic(wide, 'd', { traversalLimit: 3 }))).toBe('no error');
+    expect(codeOf(() => assertAcyclic(wide, 'd', { traversalLimit: 2 }))).toBe('ERR_ECT_TRAVERSAL_LIMIT');
+  });
+
   it('refuses a limit that is not a whole number ≥ 0 rather than walking without one', () => {
     const dag = chain(12);
     for (const traversalLimit of [Number.NaN, -1, 2.5, Number.POSITIVE_INFINITY, '10']) {

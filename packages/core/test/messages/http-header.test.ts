@@ -17,6 +17,18 @@ describe('Execution-Context header field', () => {
     expect(parseExecutionContext('aaa.bbb.ccc, ,,')).toEqual([{ format: 'jws', token: 'aaa.bbb.ccc' }]);
   });
 
+  it('removes only spaces and tabs around a member (RFC 9110 OWS); other whitespace makes it invalid', () => {
+    expect(parseExecutionContext(' \tAA\t , \taaa.bbb.ccc ')).toEqual([
+      { format: 'cose', bytes: new Uint8Array([0]) },
+      { format: 'jws', token: 'aaa.bbb.ccc' },
+    ]);
+    for (const ws of ['\n', '\r', '\u00a0', '\u2003', '\v', '\f']) {
+      expect(() => parseExecutionContext(`AA${ws}`), JSON.stringify(ws)).toThrow(
+        expect.objectContaining({ code: 'ERR_ECT_HEADER_INVALID' }),
+      );
+    }
+  });
+
   for (const bad of ['a.b', 'a.b.c.d', 'not base64!', 'AA,,a.b', 'a'.repeat(70_000), Array(101).fill('AA').join(',')]) {
     it(`refuses ${JSON.stringify(bad.slice(0, 20))}…`, () => {
       expect(() => parseExecutionContext(bad)).toThrow(expect.objectContaining({ code: 'ERR_ECT_HEADER_INVALID' }));

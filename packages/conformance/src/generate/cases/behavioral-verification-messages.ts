@@ -58,6 +58,27 @@ function rulesRefusals(): MessageCase[] {
       ...base.rules,
       rates: [{ id: 'r', action: '*', max: 10, window_ms: 0 }],
     }),
+    refused(
+      behavioralProfile,
+      uncheckedCose(
+        behavioralProfile,
+        {
+          ...base,
+          rules: {
+            ...base.rules,
+            parameters: [{ id: 'memo', action: '*', param: 'memo', check: 'pattern', regex: '(a+)+b', max_length: 64 }],
+          },
+        },
+        ed25519,
+      ),
+      ed25519,
+      {
+        id: 'bv-profile-rules-unsafe-regex',
+        description:
+          "The profile's parameter pattern (a+)+b nests a quantifier, outside the safe regular expressions: the profile is refused when verified, not only by the monitor (behavioral-verification.md §2.1, Rules (CDDL)).",
+        error: 'ERR_CLAIMS_INVALID',
+      },
+    ),
   ];
 }
 

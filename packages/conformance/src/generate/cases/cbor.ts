@@ -103,6 +103,20 @@ const CASES: Case[] = [
     encoded: 'a20001f9000002',
   },
   {
+    id: 'cbor-map-zero-and-negative-zero-keys',
+    description:
+      "Keys 0 and -0.0 have different encodings, so the map is valid and keeps both, whatever the platform's numbers make of -0 (core.md §3.2).",
+    cbor: 'a20000f9800001',
+    encoded: 'a20000f9800001',
+  },
+  {
+    id: 'cbor-map-negative-zero-key-unsorted',
+    description:
+      'The map of keys -0.0 and 0 given unsorted: accepted, and re-encoded with 0 first; -0.0 is neither dropped nor read as 0 (core.md §3.2, §3.3).',
+    cbor: 'a2f98000010000',
+    encoded: 'a20000f9800001',
+  },
+  {
     id: 'cbor-duplicate-key',
     description: 'A map whose key 1 appears twice is refused (core.md §3.3).',
     cbor: 'a201010102',

@@ -1,7 +1,7 @@
 import type { Vector } from '../../format.js';
 import { invalid, NOW, vector } from '../common.js';
 
-type Node = {
+export type Node = {
   jti: string;
   wid: string;
   iat: number;
@@ -12,7 +12,7 @@ type Node = {
 };
 
 /** A task of workflow wf-1, issued `offset` seconds after NOW. */
-function task(jti: string, pred: string[] = [], offset = 0, extra: Partial<Node> = {}): Node {
+export function task(jti: string, pred: string[] = [], offset = 0, extra: Partial<Node> = {}): Node {
   return {
     jti,
     wid: 'wf-1',
@@ -68,6 +68,43 @@ const CASES: Case[] = [
       'task-z',
       Array.from({ length: 101 }, (_, i) => `task-${i}`),
     ),
+    error: 'ERR_ECT_TOO_MANY_PREDECESSORS',
+  },
+  {
+    id: 'dag-predecessors-at-limit',
+    description: '100 predecessors, the default limit, are accepted (ect.md §7.2 step 1a, §7.5).',
+    existing: Array.from({ length: 100 }, (_, i) => task(`task-${i}`)),
+    insert: task(
+      'task-z',
+      Array.from({ length: 100 }, (_, i) => `task-${i}`),
+      1,
+    ),
+    order: [...Array.from({ length: 100 }, (_, i) => `task-${i}`), 'task-z'],
+  },
+  {
+    id: 'dag-predecessors-option-at-limit',
+    description: 'Two predecessors with max_predecessors set to 2 are accepted (ect.md §7.2 step 1a, §7.5).',
+    existing: [task('task-a'), task('task-b')],
+    insert: task('task-c', ['task-a', 'task-b'], 1),
+    options: { max_predecessors: 2 },
+    order: ['task-a', 'task-b', 'task-c'],
+  },
+  {
+    id: 'dag-predecessors-option-over-limit',
+    description:
+      'Three predecessors with max_predecessors set to 2 are refused, before they are looked up: task-x is not in the store (ect.md §7.2 step 1a).',
+    existing: [task('task-a'), task('task-b')],
+    insert: task('task-c', ['task-a', 'task-b', 'task-x'], 1),
+    options: { max_predecessors: 2 },
+    error: 'ERR_ECT_TOO_MANY_PREDECESSORS',
+  },
+  {
+    id: 'dag-import-too-many-predecessors',
+    description:
+      'In a bulk import every node is read first: a node with more predecessors than the limit refuses the whole import (ect.md §7.3 step 1, §7.2 step 1a).',
+    existing: [task('task-a')],
+    import: [task('task-b', ['task-a'], 1), task('task-c', ['task-a', 'task-b'], 2)],
+    options: { max_predecessors: 1 },
     error: 'ERR_ECT_TOO_MANY_PREDECESSORS',
   },
   {
@@ -150,6 +187,14 @@ const CASES: Case[] = [
     existing: [task('task-a')],
     import: [task('task-b', ['task-a', 'task-d'], 1), task('task-c', ['task-b'], 2), task('task-d', ['task-c'], 3)],
     error: 'ERR_ECT_CYCLE',
+  },
+  {
+    id: 'dag-import-predecessor-missing',
+    description:
+      'A predecessor neither in the store nor in the imported set, though named by the last node only: the whole import is refused (ect.md §7.3 step 3).',
+    existing: [task('task-a')],
+    import: [task('task-b', ['task-a'], 1), task('task-c', ['task-b', 'task-x'], 2)],
+    error: 'ERR_ECT_PREDECESSOR_MISSING',
   },
   {
     id: 'dag-import-duplicate',
