@@ -25,8 +25,8 @@ export interface EctFetchOptions {
   /** Source of the `jti` of tasks that name none. */
   random?: RandomSource;
   lifetimeSeconds?: number;
-  /** The `fetch` to send with; default the global one. */
-  fetch?: typeof fetch;
+  /** What sends the signed request (the global `fetch` by default): it is given one `Request`. */
+  fetch?: (request: Request) => Promise<Response>;
 }
 
 /** The task an outgoing call performs: its ECT claims, some of them derived. */
@@ -55,7 +55,7 @@ export type EctFetch = (input: string | URL | Request, init: RequestInit & { ect
  * ```
  */
 export function ectFetch(options: EctFetchOptions): EctFetch {
-  const send = options.fetch ?? fetch;
+  const send = options.fetch ?? ((request: Request) => fetch(request));
   return async (input, { ect: call, ...init }) => {
     const request = new Request(input, init);
     const claims = newEctClaims(

@@ -141,8 +141,8 @@ describe('ectFetch', () => {
       clock: a.clock,
       random: a.random,
       audience: () => a.shipping,
-      fetch: async (input) => {
-        headers.push((input as Request).headers.get(EXECUTION_CONTEXT_HEADER)!);
+      fetch: async (request) => {
+        headers.push(request.headers.get(EXECUTION_CONTEXT_HEADER)!);
         return new Response(null, { status: 204 });
       },
     });
