@@ -21,9 +21,11 @@ export interface EctFetchOptions {
   kid?: 'thumbprint';
   /** The `aud` of a call that names none: by default the origin of the URL called. */
   audience?: (url: URL) => string | string[];
+  /** Gives `iat`, and `exp` after the lifetime. */
   clock?: Clock;
   /** Source of the `jti` of tasks that name none. */
   random?: RandomSource;
+  /** Seconds from `iat` to `exp` (default 300, ECT spec §5). */
   lifetimeSeconds?: number;
   /** What sends the signed request (the global `fetch` by default): it is given one `Request`. */
   fetch?: (request: Request) => Promise<Response>;
@@ -31,6 +33,7 @@ export interface EctFetchOptions {
 
 /** The task an outgoing call performs: its ECT claims, some of them derived. */
 export interface EctCall extends Partial<Pick<EctClaims, 'aud' | 'wid' | 'jti' | 'inp_hash' | 'out_hash' | 'ect_ext'>> {
+  /** The action the called agent is asked to perform. */
   exec_act: string;
   /**
    * The verified context of the request being served: its tasks that no other of its tasks names (the latest

@@ -6,13 +6,17 @@ import type { ExecutionContext, ExecutionContextOptions } from './verify-context
 
 /** What the hook needs of a Fastify request. */
 export interface FastifyRequestLike {
+  /** Node's request header fields. */
   readonly headers: IncomingHttpHeaders;
 }
 
 /** What the hook needs of a Fastify reply. */
 export interface FastifyReplyLike {
+  /** Sets the status. */
   code(statusCode: number): unknown;
+  /** Sets header fields. */
   headers(values: Record<string, string>): unknown;
+  /** Sends the body and ends the reply. */
   send(payload: string): unknown;
 }
 

@@ -6,6 +6,7 @@ import type { ExecutionContext, ExecutionContextOptions } from './verify-context
 
 /** What the middleware needs of Hono's `Context`: the Web request. */
 export interface HonoContextLike {
+  /** Hono's request; its `raw` Web request carries the header field, and keys the verified context. */
   readonly req: { readonly raw: Request };
 }
 

@@ -5,7 +5,9 @@ import { verifyExecutionContext } from './verify-context.js';
 
 /** An RFC 9457 problem answer to a request whose ECTs were refused: status, header fields and JSON body. */
 export interface ExecutionContextProblem {
+  /** The HTTP status (ECT spec §8.2). */
   readonly status: 400 | 401 | 409 | 503;
+  /** Header fields of the answer, names in lower case: `content-type`, and `www-authenticate` with a 401. */
   readonly headers: Readonly<Record<string, string>>;
   /** `application/problem+json` members; `code` is the Safety Net error code. */
   readonly body: { type: 'about:blank'; title: string; status: number; detail: string; code: string };
