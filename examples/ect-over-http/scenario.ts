@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import {
-  type EctClaims,
   EXECUTION_CONTEXT_HEADER,
   ect,
+  ectFetch,
   ectHash,
   fixedClock,
   formatExecutionContext,
@@ -11,27 +11,28 @@ import {
   keySet,
   newEctClaims,
   publicKeyOf,
+  randomUuid,
   seededRandom,
-  signJws,
   utf8,
 } from '@safety-net/core';
-import { createReceiver, type Verdict } from './receiver.js';
+import { createReceiver } from './receiver.js';
 
-/** One request the sender made and what the receiver answered. */
+/** One request the sender made and what the receiver answered: the accepted action, or the refusal's code. */
 export interface Exchange {
   step: string;
-  form: 'cose' | 'jwt';
+  form: 'cose' | 'jws' | '-';
   status: number;
-  verdicts: Verdict[];
+  outcome: string;
 }
 
 const START = Date.UTC(2026, 2, 1, 9, 0, 0);
+const INVENTORY = 'spiffe://logistics.example/agent/inventory';
 const SHIPPING = 'spiffe://logistics.example/agent/shipping';
 
 /**
- * Two agents on loopback: `inventory` sends signed ECTs to `shipping` over real HTTP, in both wire forms; then a
- * tampered token and a replayed one, which the receiver must refuse with their error codes. Deterministic: fixed
- * clock, keys and task ids from seeds.
+ * Two agents on loopback: `inventory` sends its tasks to `shipping` over real HTTP with `ectFetch`, in both wire
+ * forms; then a request without ECTs, a tampered token, a replayed one and one with an unknown predecessor, which
+ * the receiver must refuse with their error codes. Deterministic: fixed clock, keys and task ids from seeds.
  */
 export async function runEctOverHttp(): Promise<{
   exchanges: Exchange[];
@@ -43,7 +44,7 @@ export async function runEctOverHttp(): Promise<{
   const random = seededRandom('examples/ect-over-http');
   const inventoryKey = { ...generateKey('Ed25519', random), kid: utf8('inventory-2026') };
   const receiver = createReceiver({
-    keys: keySet([{ key: publicKeyOf(inventoryKey), issuers: ['spiffe://logistics.example/agent/inventory'] }]),
+    keys: keySet([{ key: publicKeyOf(inventoryKey), issuers: [INVENTORY] }]),
     audience: SHIPPING,
     clock,
   });
@@ -51,45 +52,53 @@ export async function runEctOverHttp(): Promise<{
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/tasks`;
 
-  const task = (exec_act: string, pred: string[], input: string): EctClaims =>
-    newEctClaims(
-      {
-        iss: 'spiffe://logistics.example/agent/inventory',
-        aud: SHIPPING,
-        wid: 'wf-order-1042',
-        exec_act,
-        pred,
-        inp_hash: ectHash(input),
-      },
-      { clock, random },
-    );
   const exchanges: Exchange[] = [];
-  async function send(step: string, form: 'cose' | 'jwt', token: string | Uint8Array): Promise<void> {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { [EXECUTION_CONTEXT_HEADER]: formatExecutionContext([token]) },
-    });
-    const body = (await response.json()) as { verdicts: Verdict[] };
-    exchanges.push({ step, form, status: response.status, verdicts: body.verdicts });
+  async function record(step: string, form: Exchange['form'], response: Response): Promise<void> {
+    const body = (await response.json()) as { accepted: string[] } | { code: string };
+    exchanges.push({ step, form, status: response.status, outcome: 'code' in body ? body.code : body.accepted[0]! });
   }
+  // What went over the wire, as an eavesdropper would have it: the replay below re-sends a captured header.
+  const sentHeaders: string[] = [];
+  const wire = (request: Request) => {
+    sentHeaders.push(request.headers.get(EXECUTION_CONTEXT_HEADER)!);
+    return fetch(request);
+  };
+  const signer = { key: inventoryKey, issuer: INVENTORY, audience: () => SHIPPING, clock, random, fetch: wire };
+  const sendCose = ectFetch({ ...signer, format: 'cose' });
+  const sendJws = ectFetch({ ...signer, format: 'jws' });
+  const post = (headers: Record<string, string> = {}) => fetch(url, { method: 'POST', headers });
 
   try {
-    const reserve = task('inventory.reserve', [], '{"sku":"A-1","qty":3}');
-    const reserveToken = ect.sign(reserve, inventoryKey);
-    await send('reserve stock', 'cose', reserveToken);
+    const wid = 'wf-order-1042';
+    const reserve = randomUuid(random);
+    const body = '{"sku":"A-1","qty":3}';
+    const call = { exec_act: 'inventory.reserve', wid, jti: reserve, inp_hash: ectHash(body) };
+    await record('reserve stock', 'cose', await sendCose(url, { method: 'POST', body, ect: call }));
     clock.advance(2_000);
-    const pick = task('inventory.pick', [reserve.jti], '{"bin":"B7"}');
-    await send('pick items', 'jwt', await signJws(ect, pick, inventoryKey));
+    const pick = randomUuid(random);
+    const pickCall = { exec_act: 'inventory.pick', wid, jti: pick, pred: [reserve] };
+    await record('pick items', 'jws', await sendJws(url, { method: 'POST', ect: pickCall }));
     clock.advance(2_000);
-    const handOver = task('inventory.hand_over', [pick.jti], '{"carrier":"C9"}');
-    await send('hand over to shipping', 'cose', ect.sign(handOver, inventoryKey));
+    const handOver = { exec_act: 'inventory.hand_over', wid, pred: [pick] };
+    await record('hand over to shipping', 'cose', await sendCose(url, { method: 'POST', ect: handOver }));
 
-    const tampered = ect.sign(task('inventory.release', [handOver.jti], '{}'), inventoryKey);
+    await record('no Execution-Context', '-', await post());
+    const task = (exec_act: string, pred: string[]) =>
+      newEctClaims({ iss: INVENTORY, aud: SHIPPING, wid, exec_act, pred }, { clock, random });
+    const tampered = ect.sign(task('inventory.release', [pick]), inventoryKey);
     tampered[tampered.length - 1]! ^= 0x01; // one bit of the signature
-    await send('tampered token', 'cose', tampered);
-    await send('replayed token', 'cose', reserveToken);
-    const orphan = task('inventory.restock', ['no-such-task'], '{}');
-    await send('unknown predecessor', 'cose', ect.sign(orphan, inventoryKey));
+    await record(
+      'tampered token',
+      'cose',
+      await post({ [EXECUTION_CONTEXT_HEADER]: formatExecutionContext([tampered]) }),
+    );
+    await record('replayed token', 'cose', await post({ [EXECUTION_CONTEXT_HEADER]: sentHeaders[0]! }));
+    const orphan = ect.sign(task('inventory.restock', ['no-such-task']), inventoryKey);
+    await record(
+      'unknown predecessor',
+      'cose',
+      await post({ [EXECUTION_CONTEXT_HEADER]: formatExecutionContext([orphan]) }),
+    );
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -106,8 +115,7 @@ export async function main(): Promise<void> {
   const { exchanges, dagSize, ledgerSize, edges } = await runEctOverHttp();
   console.log('ECT over HTTP — inventory agent → shipping agent (loopback, Execution-Context header)\n');
   for (const x of exchanges) {
-    const v = x.verdicts[0]!;
-    const outcome = v.accepted ? `accepted ${v.exec_act}` : `refused ${v.code}`;
+    const outcome = x.status === 200 ? `accepted ${x.outcome}` : `refused ${x.outcome}`;
     console.log(`  ${x.step.padEnd(24)} ${x.form.padEnd(5)} HTTP ${x.status}  ${outcome}`);
   }
   console.log(`\n  receiver DAG: ${dagSize} tasks; edges: ${edges.join(', ')}`);

@@ -11,6 +11,7 @@ export * from './crypto/index.js';
 export * from './dag/index.js';
 export * from './ect/index.js';
 export * from './errors/index.js';
+export * from './http/index.js';
 export * from './keys/index.js';
 export * from './ledger/index.js';
 export * from './merkle/index.js';

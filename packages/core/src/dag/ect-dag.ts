@@ -91,6 +91,16 @@ export class EctDag<P = unknown> implements Iterable<DagNode<P>> {
     for (const i of plan.order) this.store.append(batch[i]!, plan.preds[i]!, payloadOf?.(inputs[i]!, i));
   }
 
+  /**
+   * The checks of {@link EctDag.importNodes} without the append: the task ids of `nodes` in the order an import
+   * would append them, or the error it would refuse them with. The store is not changed, so a caller can make
+   * other decisions (such as spending the tokens' ids in a replay cache) before it imports.
+   */
+  checkImport(nodes: Iterable<DagNodeInput>): string[] {
+    const batch = iterable(nodes).map((n) => readDagNode(n, this.options.maxPredecessors));
+    return Array.from(planImport(this.store, batch, this.options).order, (i) => batch[i]!.jti);
+  }
+
   /** True when a node with this task id is present. */
   has(jti: string): boolean {
     return this.store.indexOf(jti) !== -1;

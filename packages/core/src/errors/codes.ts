@@ -78,6 +78,7 @@ export const ERROR_CODES = {
   // ECT wire helpers and DAG validation (ECT draft, in the draft's check order).
   ERR_ECT_HASH_INVALID: { family: 'ect', message: 'inp_hash/out_hash is not a base64url SHA-256 digest' },
   ERR_ECT_HEADER_INVALID: { family: 'ect', message: 'Execution-Context header field is malformed' },
+  ERR_ECT_HEADER_MISSING: { family: 'ect', message: 'the request carries no Execution-Context header field' },
   ERR_ECT_DUPLICATE_JTI: { family: 'dag', message: 'task id is already in the DAG' },
   ERR_ECT_TOO_MANY_PREDECESSORS: { family: 'dag', message: 'task names more predecessors than the limit' },
   ERR_ECT_PRED_DUPLICATE: { family: 'dag', message: 'a task names the same predecessor twice' },

@@ -10,6 +10,9 @@ import { checkInt } from '../util/input-options.js';
  * that reads and then writes in two steps (a lookup, an await, an insert) admits a replay that arrives in between;
  * over a database, use one conditional write (e.g. `INSERT … ON CONFLICT … WHERE expired … RETURNING`).
  * `test-support/replay-cache-contract.ts` in the repository is the suite every cache must pass.
+ *
+ * A recorded id is spent: no cache can take it back. Callers with checks of their own after verification record it
+ * last, once the message is accepted (`verifyExecutionContext` records after the DAG check, ECT spec §8.1).
  */
 export interface ReplayCache {
   /**

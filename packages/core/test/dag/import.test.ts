@@ -13,6 +13,19 @@ function errorOf(run: () => unknown): { code?: string; message: string } {
   throw new Error('did not throw');
 }
 
+describe('EctDag.checkImport', () => {
+  it('answers what importNodes would do, order or error, and changes nothing', () => {
+    const dag = new EctDag();
+    dag.insert(node('a'));
+    expect(dag.checkImport([node('c', ['b']), node('b', ['a'])])).toEqual(['b', 'c']);
+    expect(errorOf(() => dag.checkImport([node('d', ['missing'])])).code).toBe('ERR_ECT_PREDECESSOR_MISSING');
+    expect(errorOf(() => dag.checkImport([node('a')])).code).toBe('ERR_ECT_DUPLICATE_JTI');
+    expect(dag.topologicalOrder()).toEqual(['a']);
+    dag.importNodes([node('c', ['b']), node('b', ['a'])]);
+    expect(dag.topologicalOrder()).toEqual(['a', 'b', 'c']);
+  });
+});
+
 describe('EctDag.importNodes', () => {
   it('inserts nodes given in reverse order, with payloads, in a topological order', () => {
     const inputs = [node('c', ['b', 'a']), node('b', ['a']), node('a')];
