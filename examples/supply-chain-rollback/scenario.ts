@@ -8,12 +8,11 @@ import {
   CascadeDetector,
   type CoordinatorEvent,
   httpTransport,
-  MemoryCompensationRecord,
   participantHandler,
   RollbackCoordinator,
   type RollbackOutcome,
 } from '@safety-net/cascade-prevention';
-import { SqliteRollbackStore } from '@safety-net/cascade-prevention/sqlite';
+import { SqliteParticipantStore, SqliteRollbackStore } from '@safety-net/cascade-prevention/sqlite';
 import { EctDag, ectHash, fixedClock, generateKey, keySet, publicKeyOf, seededRandom, utf8 } from '@safety-net/core';
 import { stoppingAtSettlement } from '../../test-support/stopping-store.js';
 import { type Change, SupplyAgent } from './agent.js';
@@ -159,7 +158,7 @@ export async function runSupplyChainRollback(options: {
         coordinators,
         clock,
         random: seededRandom(`${options.seed}/${name}`),
-        record: new MemoryCompensationRecord(),
+        store: new SqliteParticipantStore(':memory:'),
         failing,
         endpoint: () => `${base}/${name}`,
       });

@@ -59,6 +59,13 @@ export interface RollbackStore {
   finish(rollback: string, complete: Uint8Array): Promise<void>;
   /** Marks the rollback released: its Rollback Complete was sent to the participants. */
   markReleased(rollback: string): Promise<void>;
+  /**
+   * Takes or renews the lease of a rollback for coordinator `instance` until `now + ttlMs` (epoch ms) and returns
+   * its fencing token: the same token while `instance` keeps the lease, a higher one each time the lease changes
+   * hands. While another instance holds it unexpired: `ERR_CP_LEASE_LOST`. Unknown rollback:
+   * `ERR_CP_ROLLBACK_UNKNOWN`.
+   */
+  acquireLease(rollback: string, instance: string, ttlMs: number, now: number): Promise<number>;
   /** Ids of the rollbacks not released, oldest first. */
   unfinished(): Promise<string[]>;
 }

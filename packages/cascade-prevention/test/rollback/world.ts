@@ -114,6 +114,7 @@ export function makeWorld(options: WorldOptions = {}) {
     coordinatorOptions(extra: { transport?: RollbackTransport } = {}) {
       return {
         iss: COORDINATOR,
+        instance: 'coordinator-1',
         key: coordinatorKey,
         dag,
         checkpoints: (jti: string) => checkpoints.get(jti),
