@@ -200,7 +200,12 @@ export class RollbackCoordinator {
 
   async #run(stored: StoredRollback, signal: AbortSignal): Promise<RollbackOutcome> {
     const o = this.#o;
-    const run: Run = { rollback: stored.rollback, signal, token: 0 };
+    const run: Run = {
+      rollback: stored.rollback,
+      signal,
+      closing: this.#closing.signal,
+      token: 0,
+    };
     await this.#lease(run);
     const request = readStoredMessage(rollbackRequest, stored.request);
     const plan = readStoredMessage(rollbackPlan, stored.plan);
@@ -300,11 +305,11 @@ export class RollbackCoordinator {
           o.transport.compensate(to, this.#excerpt(plan, to), signal, run.token),
         );
         const result = this.#checkResult(plan, step, bytes);
-        attempts = await o.store.addAttempt(plan.rollback, step.step);
         if (result.outcome !== 'failed') {
-          await this.#settled(plan, step, attempts, bytes, result);
+          await this.#settled(plan, step, attempts + 1, bytes, result);
           return;
         }
+        attempts = await o.store.addAttempt(plan.rollback, step.step);
         lastReason = result.reason ?? 'failed';
         lastResult = bytes;
       } catch (e) {
@@ -444,15 +449,15 @@ export class RollbackCoordinator {
 
   /** Waits between calls; cut short by the run's signal or by `close()`. */
   async #sleep(run: Run, ms: number): Promise<void> {
-    const stop = AbortSignal.any([run.signal, this.#closing.signal]);
-    if (stop.aborted) return;
+    const signals = [run.signal, run.closing];
+    if (signals.some((s) => s.aborted)) return;
     let onStop = () => {};
     const stopping = new Promise<void>((resolve) => {
       onStop = () => resolve();
-      stop.addEventListener('abort', onStop, { once: true });
+      for (const s of signals) s.addEventListener('abort', onStop, { once: true });
     });
     await Promise.race([this.#o.sleep(ms), stopping]);
-    stop.removeEventListener('abort', onStop);
+    for (const s of signals) s.removeEventListener('abort', onStop);
   }
 
   #excerpt(plan: RollbackPlanClaims, to: ParticipantAddress): Uint8Array {
@@ -552,11 +557,15 @@ async function withTimeout<T>(ms: number, parent: AbortSignal, call: (signal: Ab
 /** One run of a rollback: its signal and the lease token of its latest renewal. */
 interface Run {
   readonly rollback: string;
+  /** The caller's signal: it also aborts the call in flight. */
   readonly signal: AbortSignal;
+  /** Aborted by `close()`: the run stops before its next call, the call in flight is let finish. */
+  readonly closing: AbortSignal;
   token: number;
 }
 
 /** Errors that end the run rather than count as a failed call: an abort, a close or a lost lease. */
 function stopped(e: unknown, run: Run): boolean {
-  return isSafetyNetError(e, 'ERR_CP_LEASE_LOST') || (isSafetyNetError(e, 'ERR_CP_ABORTED') && run.signal.aborted);
+  const stopping = run.signal.aborted || run.closing.aborted;
+  return isSafetyNetError(e, 'ERR_CP_LEASE_LOST') || (isSafetyNetError(e, 'ERR_CP_ABORTED') && stopping);
 }

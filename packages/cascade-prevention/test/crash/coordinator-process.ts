@@ -8,7 +8,12 @@
 import { writeSync } from 'node:fs';
 import { poolOn } from '../../../../test-support/postgres.js';
 import { PostgresRollbackStore } from '../../src/postgres.js';
-import { httpTransport, RollbackCoordinator, type RollbackStore, type RollbackTransport } from '../../src/rollback/index.js';
+import {
+  httpTransport,
+  RollbackCoordinator,
+  type RollbackStore,
+  type RollbackTransport,
+} from '../../src/rollback/index.js';
 import { SqliteRollbackStore } from '../../src/sqlite.js';
 import { COORDINATOR, coordinatorKey, crashPoint, crashWorld, type StoreArgs } from './world.js';
 

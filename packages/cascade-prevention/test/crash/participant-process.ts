@@ -8,9 +8,9 @@
 import { writeSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
-import Database from 'better-sqlite3';
 import { ectHash, isSafetyNetError } from '@safety-net/core';
 import type { PgPoolClient } from '@safety-net/core/postgres';
+import Database from 'better-sqlite3';
 import { poolOn } from '../../../../test-support/postgres.js';
 import { migrate, PostgresParticipantStore } from '../../src/postgres.js';
 import { participantHandler, RollbackParticipant } from '../../src/rollback/index.js';
@@ -71,7 +71,8 @@ async function open() {
       },
     },
   });
-  const accept = async (resource: string) => void (await pool.query('INSERT INTO work (resource) VALUES ($1)', [resource]));
+  const accept = async (resource: string) =>
+    void (await pool.query('INSERT INTO work (resource) VALUES ($1)', [resource]));
   return { participant, accept };
 }
 

@@ -38,7 +38,9 @@ for (let i = 0; i < trials; i++) {
   totals.acceptedUnderRollback += r.acceptedUnderRollback;
   totals.kills += r.kills.length;
   if (!r.completed || r.double || r.missed || r.fencesStuck || r.acceptedUnderRollback) bad.push(r);
-  process.stderr.write(`${r.seed} ${r.completed ? 'completed' : 'NOT COMPLETED'} kills: ${r.kills.join(' ') || 'none'}\n`);
+  process.stderr.write(
+    `${r.seed} ${r.completed ? 'completed' : 'NOT COMPLETED'} kills: ${r.kills.join(' ') || 'none'}\n`,
+  );
 }
 await schemas?.close();
 console.log(

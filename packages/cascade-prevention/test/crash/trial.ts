@@ -15,7 +15,7 @@ import { buildSync } from 'esbuild';
 import type { PgTestSchemas } from '../../../../test-support/postgres.js';
 import { poolOn } from '../../../../test-support/postgres.js';
 import { migrate } from '../../src/postgres.js';
-import { AGENTS, type Agent, agentId, resourcesOf, type StoreArgs, TASKS, ROLLBACK } from './world.js';
+import { AGENTS, type Agent, agentId, ROLLBACK, resourcesOf, type StoreArgs, TASKS } from './world.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const source = (name: string) => fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
@@ -125,7 +125,12 @@ export async function runTrial(
     const target = pick(['coordinator', 'coordinator', 'a', 'b', 'c', 'both'] as const);
     const timer = u() < 0.3 || target === 'both';
     const point = timer ? undefined : pick(target === 'coordinator' ? COORDINATOR_POINTS : PARTICIPANT_POINTS);
-    plan.push({ target, ...(point ? { point } : {}), nth: 1 + Math.floor(u() * 2), afterMs: 50 + Math.floor(u() * 1500) });
+    plan.push({
+      target,
+      ...(point ? { point } : {}),
+      nth: 1 + Math.floor(u() * 2),
+      afterMs: 50 + Math.floor(u() * 1500),
+    });
   }
   const kills: string[] = [];
   const envFor = (target: 'coordinator' | Agent): Record<string, string> => {
@@ -160,7 +165,13 @@ export async function runTrial(
   const probe = async (a: Agent, mustRefuse: boolean) => {
     let accepted = 0;
     for (const r of resourcesOf(a)) {
-      const res = await fetch(`http://127.0.0.1:${ports[a]}/${a}/work/${encodeURIComponent(r)}`, { method: 'POST' });
+      const url = () => `http://127.0.0.1:${ports[a]}/${a}/work/${encodeURIComponent(r)}`;
+      // A participant that died at one of its own crash points just now is restarted before it is asked.
+      const res = await fetch(url(), { method: 'POST' }).catch(async () => {
+        await participants[a]!.exited;
+        await startParticipant(a);
+        return fetch(url(), { method: 'POST' });
+      });
       if (res.status === 200) accepted++;
     }
     if (mustRefuse) acceptedUnderRollback += accepted;
@@ -191,9 +202,17 @@ export async function runTrial(
     const watch = setInterval(() => {
       for (const a of AGENTS) {
         const p = participants[a]!;
-        if (!alive.has(a) && (p.child.exitCode !== null || p.child.signalCode !== null) && coordinator.child.exitCode === null) {
+        if (
+          !alive.has(a) &&
+          (p.child.exitCode !== null || p.child.signalCode !== null) &&
+          coordinator.child.exitCode === null
+        ) {
           alive.add(a);
-          restarting = restarting.then(() => startParticipant(a)).catch(() => alive.delete(a));
+          restarting = restarting
+            .then(() => startParticipant(a))
+            .catch(() => {
+              alive.delete(a);
+            });
         }
       }
     }, 20);
@@ -211,7 +230,13 @@ export async function runTrial(
     if (code === 0) break;
     // The coordinator is down: restart dead participants, then new work must be refused wherever a fence was
     // acknowledged and no Rollback Complete was made yet (so no release can have been sent).
-    for (const a of AGENTS) if (!alive.has(a)) await startParticipant(a);
+    for (const a of AGENTS) {
+      const p = participants[a]!;
+      if (!alive.has(a) || p.child.exitCode !== null || p.child.signalCode !== null) {
+        await p.exited;
+        await startParticipant(a);
+      }
+    }
     for (const a of AGENTS) await probe(a, seen('fenced', agentId(a)) && !seen('completed'));
   }
 

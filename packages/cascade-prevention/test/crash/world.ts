@@ -3,16 +3,7 @@
  * own resource. Rolling back `t0` with its descendants gives six steps, two per agent. Keys are seeded so that
  * every process of a trial derives the same ones.
  */
-import {
-  EctDag,
-  ectHash,
-  generateKey,
-  keySet,
-  publicKeyOf,
-  seededRandom,
-  systemClock,
-  utf8,
-} from '@safety-net/core';
+import { EctDag, ectHash, generateKey, keySet, publicKeyOf, seededRandom, systemClock, utf8 } from '@safety-net/core';
 import type { CheckpointClaims } from '../../src/messages/index.js';
 
 export const AGENTS = ['a', 'b', 'c'] as const;
