@@ -98,7 +98,7 @@ export class RollbackCoordinator {
   readonly #onEvent: (event: CoordinatorEvent) => void;
   /** Jitter draws for retry delays, from `random`. */
   readonly #uniform: () => number;
-  /** Aborted by {@link close}: runs stop before their next call. */
+  /** Aborted by {@link RollbackCoordinator.close}: runs stop before their next call. */
   readonly #closing = new AbortController();
   readonly #runs = new Set<Promise<unknown>>();
 

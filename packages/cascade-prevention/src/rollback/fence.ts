@@ -26,18 +26,18 @@ export class Fence {
   readonly #held = new Map<string, Map<string, string>>();
   /** holder key → the holder and the resources it fences. */
   readonly #byHolder = new Map<string, { readonly holder: FenceHolder; readonly resources: Set<string> }>();
-  /** False between {@link awaitLoad} and {@link load}: every resource counts as fenced meanwhile. */
+  /** False between {@link Fence.awaitLoad} and {@link Fence.load}: every resource counts as fenced meanwhile. */
   #loaded = true;
 
   /**
-   * Refuses all work until {@link load}: a participant restarted over a durable store must not accept work on a
+   * Refuses all work until {@link Fence.load}: a participant restarted over a durable store must not accept work on a
    * resource before it has read back the fences it held.
    */
   awaitLoad(): void {
     this.#loaded = false;
   }
 
-  /** Raises the fences read back from a participant store and lifts the refusal of {@link awaitLoad}. */
+  /** Raises the fences read back from a participant store and lifts the refusal of {@link Fence.awaitLoad}. */
   load(stored: Iterable<{ readonly holder: FenceHolder; readonly resources: readonly string[] }>): void {
     for (const { holder, resources } of stored) this.raise(holder, resources);
     this.#loaded = true;

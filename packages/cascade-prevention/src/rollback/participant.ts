@@ -85,7 +85,7 @@ export class RollbackParticipant<Tx = unknown> {
   readonly #random: RandomSource;
   /** Compensations running now, by key: a second request for the same key waits for the first. */
   readonly #inFlight = new Map<string, Promise<Uint8Array>>();
-  /** Calls running now: {@link close} waits for them. */
+  /** Calls running now: {@link RollbackParticipant.close} waits for them. */
   readonly #running = new Set<Promise<unknown>>();
   #opened: Promise<void> | undefined;
   #closed = false;
@@ -102,7 +102,7 @@ export class RollbackParticipant<Tx = unknown> {
   }
 
   /**
-   * Reads the fences the store holds back into {@link fence}; until then every `fence.check` refuses. Every call
+   * Reads the fences the store holds back into {@link RollbackParticipant.fence}; until then every `fence.check` refuses. Every call
    * below opens the participant first; call it at start-up to accept new work as soon as possible.
    */
   open(): Promise<void> {
@@ -182,14 +182,14 @@ export class RollbackParticipant<Tx = unknown> {
     });
   }
 
-  /** Operator: lifts every fence of `rollback`, whoever raised it, in the store and in {@link fence}. */
+  /** Operator: lifts every fence of `rollback`, whoever raised it, in the store and in {@link RollbackParticipant.fence}. */
   async releaseRollback(rollback: string): Promise<void> {
     await this.open();
     await this.#store.releaseRollback(rollback);
     this.fence.release(rollback);
   }
 
-  /** Runs a call once the participant is open, unless it is closing; {@link close} waits for it. */
+  /** Runs a call once the participant is open, unless it is closing; {@link RollbackParticipant.close} waits for it. */
   #call<T>(run: () => Promise<T>): Promise<T> {
     if (this.#closed) return Promise.reject(cpError('ERR_CP_ABORTED', `${this.agent} is closing`));
     const work = this.open().then(run);
