@@ -165,6 +165,8 @@ export async function runSupplyChainRollback(options: {
       return [name, agent];
     }),
   );
+  // Each participant reads back the fences its store holds before it takes new work.
+  await Promise.all([...agents.values()].map((a) => a.participant.open()));
   const server = createAdaptorServer({
     fetch: (request: Request) => {
       const agent = agents.get(new URL(request.url).pathname.split('/')[1] as (typeof AGENTS)[number]);
@@ -216,6 +218,8 @@ export async function runSupplyChainRollback(options: {
     const http = httpTransport();
     const coordinatorOptions = {
       iss: COORDINATOR,
+      // A stable instance id: the restarted coordinator takes its rollback's lease back at once.
+      instance: 'supply-coordinator',
       key: coordinatorKey,
       dag,
       checkpoints: (jti: string) => checkpoints.get(jti),
