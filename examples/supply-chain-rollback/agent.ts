@@ -1,8 +1,9 @@
 import {
   type CheckpointClaims,
-  type CompensationRecord,
+  type CompensationRequest,
   checkpoint,
   cpError,
+  type ParticipantStore,
   RollbackParticipant,
 } from '@safety-net/cascade-prevention';
 import {
@@ -43,7 +44,8 @@ export class SupplyAgent {
       coordinators: KeyResolver;
       clock: Clock;
       random: RandomSource;
-      record: CompensationRecord;
+      /** Durable fences and idempotency record; its transaction also carries each compensation's effect. */
+      store: ParticipantStore;
       /** Draws whether one compensation attempt fails (injected failures). */
       failing: () => boolean;
       endpoint: () => string;
@@ -51,12 +53,15 @@ export class SupplyAgent {
   ) {
     this.#endpoint = options.endpoint;
     this.#clock = options.clock;
-    const restore = async ({ step, key }: { step: { task: string; resource: string }; key: string }) => {
+    // The effect and the recorded result commit together: a crash leaves both done or neither.
+    const restore = async ({ step, key, commit }: CompensationRequest) => {
       if (options.failing()) throw cpError('ERR_CP_COMPENSATION_FAILED', `${this.id}: storage briefly unavailable`);
-      const before = this.#before.get(step.task)!;
-      this.state.set(step.resource, before);
-      this.applied.set(key, (this.applied.get(key) ?? 0) + 1);
-      return { state: ectHash(before) };
+      return commit(() => {
+        const before = this.#before.get(step.task)!;
+        this.state.set(step.resource, before);
+        this.applied.set(key, (this.applied.get(key) ?? 0) + 1);
+        return { state: ectHash(before) };
+      });
     };
     this.participant = new RollbackParticipant({
       agent: id,
@@ -64,7 +69,7 @@ export class SupplyAgent {
       coordinators: options.coordinators,
       clock: options.clock,
       random: options.random,
-      record: options.record,
+      store: options.store,
       handlers: { 'inventory.restore': restore, 'shipping.cancel': restore, 'payment.refund': restore },
     });
   }

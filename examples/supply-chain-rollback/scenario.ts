@@ -8,12 +8,11 @@ import {
   CascadeDetector,
   type CoordinatorEvent,
   httpTransport,
-  MemoryCompensationRecord,
   participantHandler,
   RollbackCoordinator,
   type RollbackOutcome,
 } from '@safety-net/cascade-prevention';
-import { SqliteRollbackStore } from '@safety-net/cascade-prevention/sqlite';
+import { SqliteParticipantStore, SqliteRollbackStore } from '@safety-net/cascade-prevention/sqlite';
 import { EctDag, ectHash, fixedClock, generateKey, keySet, publicKeyOf, seededRandom, utf8 } from '@safety-net/core';
 import { stoppingAtSettlement } from '../../test-support/stopping-store.js';
 import { type Change, SupplyAgent } from './agent.js';
@@ -159,13 +158,15 @@ export async function runSupplyChainRollback(options: {
         coordinators,
         clock,
         random: seededRandom(`${options.seed}/${name}`),
-        record: new MemoryCompensationRecord(),
+        store: new SqliteParticipantStore(':memory:'),
         failing,
         endpoint: () => `${base}/${name}`,
       });
       return [name, agent];
     }),
   );
+  // Each participant reads back the fences its store holds before it takes new work.
+  await Promise.all([...agents.values()].map((a) => a.participant.open()));
   const server = createAdaptorServer({
     fetch: (request: Request) => {
       const agent = agents.get(new URL(request.url).pathname.split('/')[1] as (typeof AGENTS)[number]);
@@ -217,6 +218,8 @@ export async function runSupplyChainRollback(options: {
     const http = httpTransport();
     const coordinatorOptions = {
       iss: COORDINATOR,
+      // A stable instance id: the restarted coordinator takes its rollback's lease back at once.
+      instance: 'supply-coordinator',
       key: coordinatorKey,
       dag,
       checkpoints: (jti: string) => checkpoints.get(jti),

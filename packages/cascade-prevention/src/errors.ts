@@ -26,6 +26,8 @@ export const CP_ERRORS = defineErrorFamily({
     ERR_CP_DOMAIN_ISOLATED: 'the failure domain is isolated: new work is refused',
     ERR_CP_TOO_MANY_SOURCES: 'announcements come from more issuer and breaker pairs than the breaker tracks',
     ERR_CP_TIMEOUT: 'the call did not finish within its timeout',
+    ERR_CP_STORE_FULL: 'the participant store is at capacity with rollbacks not yet complete',
+    ERR_CP_LEASE_LOST: 'another coordinator instance holds the rollback lease',
   },
 });
 

@@ -1,8 +1,9 @@
 /**
- * `@safety-net/cascade-prevention/sqlite`: the durable rollback store and idempotency record on SQLite
+ * `@safety-net/cascade-prevention/sqlite`: the durable rollback store and participant store on SQLite
  * (better-sqlite3, Node only), kept out of the main entry so that the rest of the package runs on any runtime.
  *
  * @packageDocumentation
  */
-export type { SqliteDatabase, SqliteStatement } from './store/sqlite-database.js';
-export { SqliteCompensationRecord, SqliteRollbackStore } from './store/sqlite-store.js';
+export type { SqliteDatabase, SqliteStatement, SqliteTransaction } from './store/sqlite-database.js';
+export { SqliteParticipantStore } from './store/sqlite-participant-store.js';
+export { SqliteRollbackStore } from './store/sqlite-store.js';

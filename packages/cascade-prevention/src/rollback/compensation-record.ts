@@ -7,9 +7,8 @@ export interface CompensationEntry {
 }
 
 /**
- * A participant's idempotency record: per compensation key, the attempts made and the final signed result. A
- * durable implementation is what makes "compensated exactly once" survive a participant restart; the SQLite one
- * is in `@safety-net/cascade-prevention/sqlite`, the PostgreSQL one in `…/postgres`.
+ * A participant's idempotency record: per compensation key, the attempts made and the final signed result. Part of
+ * every `ParticipantStore`, which also keeps fences, completed plans and lease tokens.
  */
 export interface CompensationRecord {
   get(key: string): Promise<CompensationEntry | undefined>;
@@ -17,27 +16,4 @@ export interface CompensationRecord {
   addAttempt(key: string): Promise<number>;
   /** Stores the final signed result for `key`; it is returned as is from then on. */
   setResult(key: string, result: Uint8Array): Promise<void>;
-}
-
-/** An in-memory {@link CompensationRecord}: for tests, and for participants whose compensations are idempotent anyway. */
-export class MemoryCompensationRecord implements CompensationRecord {
-  readonly #entries = new Map<string, { attempts: number; result?: Uint8Array }>();
-
-  async get(key: string): Promise<CompensationEntry | undefined> {
-    const e = this.#entries.get(key);
-    return e && { ...e };
-  }
-
-  async addAttempt(key: string): Promise<number> {
-    const e = this.#entries.get(key) ?? { attempts: 0 };
-    e.attempts += 1;
-    this.#entries.set(key, e);
-    return e.attempts;
-  }
-
-  async setResult(key: string, result: Uint8Array): Promise<void> {
-    const e = this.#entries.get(key) ?? { attempts: 0 };
-    e.result = result;
-    this.#entries.set(key, e);
-  }
 }

@@ -4,11 +4,12 @@ import {
   type KeyResolver,
   type PrivateKey,
   type RandomSource,
+  randomUuid,
   systemClock,
   systemRandom,
 } from '@safety-net/core';
 import { MAX_EXCERPT_LIFETIME_SECONDS } from '../messages/common.js';
-import { checkInt, invalid } from '../util/checks.js';
+import { checkInt, checkName, invalid } from '../util/checks.js';
 import type { CheckpointLookup } from './checkpoints.js';
 import { MemoryRollbackStore } from './memory-store.js';
 import type { PlanOptions } from './options.js';
@@ -17,7 +18,10 @@ import type { RollbackTransport } from './transport.js';
 
 /** Retries of one compensation: exponential backoff with jitter, never past the rollback's deadline. */
 export interface RetryOptions {
-  /** Calls per step, over all runs of the coordinator. Default 5. */
+  /**
+   * Calls per step that came back with a failure, over all runs of the coordinator (a call cut short by a crash of
+   * the coordinator does not count). Also the calls per fence and per release within one run. Default 5.
+   */
   readonly attempts?: number;
   /** Delay before the second call, ms. Default 200. */
   readonly baseDelayMs?: number;
@@ -48,6 +52,15 @@ export interface CoordinatorOptions {
   readonly plan?: PlanOptions;
   readonly clock?: Clock;
   readonly random?: RandomSource;
+  /**
+   * This coordinator instance's stable identifier, the holder of the rollback leases it takes (spec §6.6). Give a
+   * process the same id across restarts, so that a restarted instance takes its rollbacks back at once; two
+   * instances running at the same time need different ids. Default: a new random id, so a restarted coordinator
+   * waits for the previous lease to expire.
+   */
+  readonly instance?: string;
+  /** How long a lease lasts without renewal, ms. It is renewed before every participant call. Default 30 000. */
+  readonly leaseTtlMs?: number;
   /** Waits between retries; default a timer. Tests and simulations inject a virtual one. */
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -79,6 +92,11 @@ export function resolveCoordinatorOptions(options: CoordinatorOptions): Resolved
       300,
     ),
     plan: options.plan ?? {},
+    instance:
+      options.instance === undefined
+        ? randomUuid(options.random ?? systemRandom)
+        : checkName(options.instance, 'instance'),
+    leaseTtlMs: checkInt(options.leaseTtlMs, 'leaseTtlMs', 1, 86_400_000, 30_000),
     clock: options.clock ?? systemClock,
     random: options.random ?? systemRandom,
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),

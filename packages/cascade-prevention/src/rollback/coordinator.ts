@@ -13,7 +13,7 @@ import {
 } from '@safety-net/core';
 import { openDuration } from '../breaker/backoff.js';
 import { cpError } from '../errors.js';
-import { compensationResult } from '../messages/compensation-result.js';
+import { type CompensationResultClaims, compensationResult } from '../messages/compensation-result.js';
 import { type RollbackCompleteClaims, rollbackComplete, rollbackStatus } from '../messages/rollback-complete.js';
 import { type PlanStep, type RollbackPlanClaims, rollbackPlan } from '../messages/rollback-plan.js';
 import { type RollbackRequestClaims, rollbackRequest } from '../messages/rollback-request.js';
@@ -42,6 +42,20 @@ export interface RollbackOutcome
   /** The signed Compensation Results that settled steps, in plan order. */
   readonly results: readonly Uint8Array[];
   readonly complete: Uint8Array;
+  /**
+   * True once every participant acknowledged the Rollback Complete (fences lifted). False leaves the releases
+   * pending in the store: {@link RollbackCoordinator.resume} sends them again.
+   */
+  readonly released: boolean;
+}
+
+/** Per-call options of {@link RollbackCoordinator.rollback} and {@link RollbackCoordinator.resume}. */
+export interface RollbackRunOptions {
+  /**
+   * Stops the run: the call in flight is aborted and the run rejects with `ERR_CP_ABORTED`, leaving the rollback
+   * in the store for a later `resume()`.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Progress, for logs and timelines. */
@@ -61,7 +75,9 @@ export type CoordinatorEvent =
       readonly step: PlanStep;
       readonly status: StepState['status'];
     }
-  | { readonly type: 'completed'; readonly rollback: string; readonly status: RollbackCompleteClaims['status'] };
+  | { readonly type: 'completed'; readonly rollback: string; readonly status: RollbackCompleteClaims['status'] }
+  | { readonly type: 'released'; readonly rollback: string; readonly agent: string }
+  | { readonly type: 'release-failed'; readonly rollback: string; readonly agent: string; readonly error: string };
 
 /**
  * The rollback coordinator (spec §6.2): plans a rollback over the ECT DAG from the tasks' checkpoints, stores its
@@ -82,6 +98,9 @@ export class RollbackCoordinator {
   readonly #onEvent: (event: CoordinatorEvent) => void;
   /** Jitter draws for retry delays, from `random`. */
   readonly #uniform: () => number;
+  /** Aborted by {@link RollbackCoordinator.close}: runs stop before their next call. */
+  readonly #closing = new AbortController();
+  readonly #runs = new Set<Promise<unknown>>();
 
   constructor(options: CoordinatorOptions & { readonly onEvent?: (event: CoordinatorEvent) => void }) {
     this.#o = resolveCoordinatorOptions(options);
@@ -94,13 +113,17 @@ export class RollbackCoordinator {
    * CONFLICT` when the content differs). Planning errors (`ERR_CP_CHECKPOINT_MISSING`, `ERR_CP_PLAN_INVALID`, …)
    * are thrown before anything is stored or sent.
    */
-  async rollback(input: RollbackInput): Promise<RollbackOutcome> {
+  rollback(input: RollbackInput, options: RollbackRunOptions = {}): Promise<RollbackOutcome> {
+    return this.#track(this.#start(input, options.signal ?? new AbortController().signal));
+  }
+
+  async #start(input: RollbackInput, signal: AbortSignal): Promise<RollbackOutcome> {
     const o = this.#o;
     const root = o.dag.get(input.root_cause);
     if (!root) throw snError('ERR_ECT_NODE_NOT_FOUND', input.root_cause);
     const digest = requestDigest(input, root.wid);
     const existing = await o.store.load(input.rollback);
-    if (existing) return this.#run(sameContent(existing, digest));
+    if (existing) return this.#run(sameContent(existing, digest), signal);
 
     const iat = epochSeconds(o.clock);
     const request: RollbackRequestClaims = {
@@ -131,21 +154,59 @@ export class RollbackCoordinator {
       steps: plan.steps.map((s) => s.step),
     });
     this.#onEvent({ type: 'planned', rollback: input.rollback, steps: plan.steps.length });
-    return this.#run(sameContent(stored, digest));
+    return this.#run(sameContent(stored, digest), signal);
   }
 
-  /** Finishes every rollback the store holds unfinished (after a restart), oldest first. */
-  async resume(): Promise<RollbackOutcome[]> {
+  /**
+   * Finishes every rollback the store holds unfinished (after a restart), oldest first, including releases still
+   * pending; rollbacks whose lease another live instance holds are left to it. Call it at start-up, and again
+   * later (e.g. on a timer) while outcomes come back with `released: false`.
+   */
+  resume(options: RollbackRunOptions = {}): Promise<RollbackOutcome[]> {
+    return this.#track(this.#resume(options.signal ?? new AbortController().signal));
+  }
+
+  /**
+   * Stops taking rollbacks (they fail with `ERR_CP_ABORTED`), lets each call in flight finish and record its
+   * result, then stops the runs before their next call (they reject with `ERR_CP_ABORTED`; `resume()` finishes
+   * them later). Resolves once every run has stopped.
+   */
+  async close(): Promise<void> {
+    this.#closing.abort(cpError('ERR_CP_ABORTED', 'the coordinator is closing'));
+    while (this.#runs.size > 0) await Promise.allSettled([...this.#runs]);
+  }
+
+  async #resume(signal: AbortSignal): Promise<RollbackOutcome[]> {
     const outcomes: RollbackOutcome[] = [];
     for (const id of await this.#o.store.unfinished()) {
       const stored = await this.#o.store.load(id);
-      if (stored) outcomes.push(await this.#run(stored));
+      if (!stored) continue;
+      try {
+        outcomes.push(await this.#run(stored, signal));
+      } catch (e) {
+        if (!isSafetyNetError(e, 'ERR_CP_LEASE_LOST')) throw e;
+      }
     }
     return outcomes;
   }
 
-  async #run(stored: StoredRollback): Promise<RollbackOutcome> {
+  #track<T>(run: Promise<T>): Promise<T> {
+    const work = this.#closing.signal.aborted ? Promise.reject(this.#closing.signal.reason) : run;
+    this.#runs.add(work);
+    const done = () => this.#runs.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
+  async #run(stored: StoredRollback, signal: AbortSignal): Promise<RollbackOutcome> {
     const o = this.#o;
+    const run: Run = {
+      rollback: stored.rollback,
+      signal,
+      closing: this.#closing.signal,
+      token: 0,
+    };
+    await this.#lease(run);
     const request = readStoredMessage(rollbackRequest, stored.request);
     const plan = readStoredMessage(rollbackPlan, stored.plan);
     this.#record(() => dagNodeOf(rollbackRequest, request));
@@ -158,25 +219,17 @@ export class RollbackCoordinator {
 
     let complete = stored.complete;
     if (!complete) {
-      for (const [agent, steps] of byAgent) await this.#fence(plan, request.deadline, { agent, steps });
+      for (const [agent, steps] of byAgent) await this.#fence(run, plan, request.deadline, { agent, steps });
       const states = new Map(stored.steps.map((s) => [s.step, s]));
       for (const step of plan.steps) {
         const state = states.get(step.step)!;
-        if (state.status === 'pending') await this.#compensate(plan, request.deadline, step, state.attempts);
+        if (state.status === 'pending') await this.#compensate(run, plan, request.deadline, step, state.attempts);
       }
       complete = await this.#complete(plan, (await o.store.load(plan.rollback))!);
     }
     const claims = readStoredMessage(rollbackComplete, complete);
     this.#record(() => dagNodeOf(rollbackComplete, claims));
-    if (!stored.released) {
-      for (const [agent, steps] of byAgent) {
-        // A participant that cannot be told keeps its fence until an operator lifts it: the safe side.
-        await this.#retrying(request.deadline, (signal) =>
-          o.transport.releaseFences({ agent, steps }, complete, signal),
-        ).catch(() => {});
-      }
-      await o.store.markReleased(plan.rollback);
-    }
+    const released = stored.released || (await this.#release(run, byAgent, complete));
     const final = (await o.store.load(plan.rollback))!;
     return {
       rollback: plan.rollback,
@@ -188,25 +241,56 @@ export class RollbackCoordinator {
       plan: stored.plan,
       results: final.steps.flatMap((s) => (s.result ? [s.result] : [])),
       complete,
+      released,
     };
   }
 
-  async #fence(plan: RollbackPlanClaims, deadline: number, to: ParticipantAddress): Promise<void> {
-    const ok = await this.#retrying(deadline, (signal) =>
-      this.#o.transport.raiseFences(to, this.#excerpt(plan, to), signal),
+  /**
+   * Sends Rollback Complete to every participant, each with the retry policy (not bound by the deadline: a fence
+   * left up blocks work). Marks the rollback released once all acknowledged; otherwise it stays pending for the
+   * next `resume()`, and every failure is a `release-failed` event.
+   */
+  async #release(run: Run, byAgent: Map<string, PlanStep[]>, complete: Uint8Array): Promise<boolean> {
+    let all = true;
+    for (const [agent, steps] of byAgent) {
+      try {
+        await this.#retrying(run, undefined, (signal, lease) =>
+          this.#o.transport.releaseFences({ agent, steps }, complete, signal, lease),
+        );
+        this.#onEvent({ type: 'released', rollback: run.rollback, agent });
+      } catch (e) {
+        if (!isSafetyNetError(e) || stopped(e, run)) throw e;
+        all = false;
+        this.#onEvent({ type: 'release-failed', rollback: run.rollback, agent, error: e.message });
+      }
+    }
+    if (all) await this.#o.store.markReleased(run.rollback);
+    return all;
+  }
+
+  async #fence(run: Run, plan: RollbackPlanClaims, deadline: number, to: ParticipantAddress): Promise<void> {
+    const ok = await this.#retrying(run, deadline, (signal, lease) =>
+      this.#o.transport.raiseFences(to, this.#excerpt(plan, to), signal, lease),
     ).then(
       () => true,
-      () => false,
+      (e: unknown) => {
+        if (stopped(e, run)) throw e;
+        return false;
+      },
     );
     // An unfenced participant is still asked to compensate: its steps fail on their own if it is unreachable.
     this.#onEvent({ type: 'fenced', rollback: plan.rollback, agent: to.agent, ok });
   }
 
-  /** Calls until a final result, the attempt limit or the deadline; records every attempt and the settlement. */
-  async #compensate(plan: RollbackPlanClaims, deadline: number, step: PlanStep, done: number): Promise<void> {
+  /**
+   * Calls until a final result, the attempt limit or the deadline. A call counts against the limit only once it
+   * came back with a failure, so crashes of the coordinator consume nothing; before a step is given up, the
+   * participant is asked for the result it may have recorded meanwhile.
+   */
+  async #compensate(run: Run, plan: RollbackPlanClaims, deadline: number, step: PlanStep, done: number): Promise<void> {
     const o = this.#o;
     const to = { agent: step.agent, steps: [step] };
-    let lastReason = 'no attempt was made';
+    let lastReason = 'no call came back';
     let lastResult: Uint8Array | undefined;
     for (let attempts = done; ; ) {
       const remaining = deadline * 1000 - readClock(o.clock);
@@ -215,27 +299,31 @@ export class RollbackCoordinator {
         break;
       }
       if (attempts >= o.retry.attempts) break;
-      attempts = await o.store.addAttempt(plan.rollback, step.step);
       try {
-        const bytes = await withTimeout(Math.min(o.callTimeoutMs, remaining), (signal) =>
-          o.transport.compensate(to, this.#excerpt(plan, to), signal),
+        await this.#lease(run);
+        const bytes = await withTimeout(Math.min(o.callTimeoutMs, remaining), run.signal, (signal) =>
+          o.transport.compensate(to, this.#excerpt(plan, to), signal, run.token),
         );
         const result = this.#checkResult(plan, step, bytes);
         if (result.outcome !== 'failed') {
-          await o.store.settle(plan.rollback, step.step, { status: result.outcome, result: bytes });
-          this.#onEvent({ type: 'attempt', rollback: plan.rollback, step, attempt: attempts });
-          this.#onEvent({ type: 'settled', rollback: plan.rollback, step, status: result.outcome });
-          this.#record(() => dagNodeOf(compensationResult, result));
+          await this.#settled(plan, step, attempts + 1, bytes, result);
           return;
         }
+        attempts = await o.store.addAttempt(plan.rollback, step.step);
         lastReason = result.reason ?? 'failed';
         lastResult = bytes;
       } catch (e) {
-        if (!isSafetyNetError(e)) throw e;
+        if (!isSafetyNetError(e) || stopped(e, run)) throw e;
+        attempts = await o.store.addAttempt(plan.rollback, step.step);
         lastReason = e.message;
       }
       this.#onEvent({ type: 'attempt', rollback: plan.rollback, step, attempt: attempts, error: lastReason });
-      if (attempts < o.retry.attempts) await o.sleep(this.#delay(attempts));
+      if (attempts < o.retry.attempts) await this.#sleep(run, this.#delay(attempts));
+    }
+    const recorded = await this.#askResult(run, plan, step);
+    if (recorded) {
+      await this.#settled(plan, step, undefined, recorded.bytes, recorded.result);
+      return;
     }
     await o.store.settle(plan.rollback, step.step, {
       status: 'failed',
@@ -245,8 +333,41 @@ export class RollbackCoordinator {
     this.#onEvent({ type: 'settled', rollback: plan.rollback, step, status: 'failed' });
   }
 
+  async #settled(
+    plan: RollbackPlanClaims,
+    step: PlanStep,
+    attempt: number | undefined,
+    bytes: Uint8Array,
+    result: CompensationResultClaims,
+  ): Promise<void> {
+    const status = result.outcome as Exclude<StepState['status'], 'pending' | 'failed'>;
+    await this.#o.store.settle(plan.rollback, step.step, { status, result: bytes });
+    if (attempt !== undefined) this.#onEvent({ type: 'attempt', rollback: plan.rollback, step, attempt });
+    this.#onEvent({ type: 'settled', rollback: plan.rollback, step, status });
+    this.#record(() => dagNodeOf(compensationResult, result));
+  }
+
+  /** The final result the participant recorded for a step, when the transport can ask and the answer verifies. */
+  async #askResult(run: Run, plan: RollbackPlanClaims, step: PlanStep) {
+    const ask = this.#o.transport.result?.bind(this.#o.transport);
+    if (!ask) return undefined;
+    const to = { agent: step.agent, steps: [step] };
+    try {
+      await this.#lease(run);
+      const bytes = await withTimeout(this.#o.callTimeoutMs, run.signal, (signal) =>
+        ask(to, this.#excerpt(plan, to), signal, run.token),
+      );
+      if (!bytes) return undefined;
+      const result = this.#checkResult(plan, step, bytes);
+      return result.outcome === 'failed' ? undefined : { bytes, result };
+    } catch (e) {
+      if (!isSafetyNetError(e) || stopped(e, run)) throw e;
+      return undefined;
+    }
+  }
+
   /** A result counts only when its agent signed it for this very step. */
-  #checkResult(plan: RollbackPlanClaims, step: PlanStep, bytes: Uint8Array) {
+  #checkResult(plan: RollbackPlanClaims, step: PlanStep, bytes: Uint8Array): CompensationResultClaims {
     const verified = compensationResult.verify(bytes, {
       key: this.#o.participants,
       issuer: step.agent,
@@ -287,18 +408,56 @@ export class RollbackCoordinator {
     return bytes;
   }
 
-  /** Fences and releases: the same retry policy as compensations, with the last error thrown. */
-  async #retrying(deadline: number, call: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  /**
+   * Fences and releases: the same retry policy as compensations, with the last error thrown. `deadline` (seconds)
+   * bounds fences; releases have none.
+   */
+  async #retrying(
+    run: Run,
+    deadline: number | undefined,
+    call: (signal: AbortSignal, lease: number) => Promise<void>,
+  ): Promise<void> {
     const o = this.#o;
     for (let attempt = 1; ; attempt++) {
-      const remaining = deadline * 1000 - readClock(o.clock);
+      const remaining = deadline === undefined ? o.callTimeoutMs : deadline * 1000 - readClock(o.clock);
       try {
-        return await withTimeout(Math.max(1, Math.min(o.callTimeoutMs, remaining)), call);
+        await this.#lease(run);
+        return await withTimeout(Math.max(1, Math.min(o.callTimeoutMs, remaining)), run.signal, (signal) =>
+          call(signal, run.token),
+        );
       } catch (e) {
-        if (!isSafetyNetError(e) || attempt >= o.retry.attempts || remaining <= 0) throw e;
+        if (!isSafetyNetError(e) || stopped(e, run) || attempt >= o.retry.attempts || remaining <= 0) throw e;
       }
-      await o.sleep(this.#delay(attempt));
+      await this.#sleep(run, this.#delay(attempt));
     }
+  }
+
+  /**
+   * Takes or renews the rollback's lease before a call; stops the run with `ERR_CP_LEASE_LOST` when another
+   * instance holds it, and with `ERR_CP_ABORTED` when the run's signal fired or the coordinator is closing.
+   */
+  async #lease(run: Run): Promise<void> {
+    if (run.signal.aborted) throw cpError('ERR_CP_ABORTED', run.rollback, { cause: run.signal.reason });
+    if (this.#closing.signal.aborted) throw this.#closing.signal.reason;
+    run.token = await this.#o.store.acquireLease(
+      run.rollback,
+      this.#o.instance,
+      this.#o.leaseTtlMs,
+      readClock(this.#o.clock),
+    );
+  }
+
+  /** Waits between calls; cut short by the run's signal or by `close()`. */
+  async #sleep(run: Run, ms: number): Promise<void> {
+    const signals = [run.signal, run.closing];
+    if (signals.some((s) => s.aborted)) return;
+    let onStop = () => {};
+    const stopping = new Promise<void>((resolve) => {
+      onStop = () => resolve();
+      for (const s of signals) s.addEventListener('abort', onStop, { once: true });
+    });
+    await Promise.race([this.#o.sleep(ms), stopping]);
+    for (const s of signals) s.removeEventListener('abort', onStop);
   }
 
   #excerpt(plan: RollbackPlanClaims, to: ParticipantAddress): Uint8Array {
@@ -368,14 +527,20 @@ function groupByAgent(steps: readonly PlanStep[]): Map<string, PlanStep[]> {
  * transport) is a failed call, `ERR_CP_COMPENSATION_FAILED` (§7): retried like any other, never an end to the
  * whole rollback.
  */
-async function withTimeout<T>(ms: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function withTimeout<T>(ms: number, parent: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
       reject(cpError('ERR_CP_DEADLINE_EXCEEDED', `no answer within ${ms} ms`));
     }, ms);
+    onAbort = () => {
+      controller.abort(parent.reason);
+      reject(cpError('ERR_CP_ABORTED', 'the run was aborted', { cause: parent.reason }));
+    };
+    parent.addEventListener('abort', onAbort, { once: true });
   });
   const attempt = (async () => call(controller.signal))().catch((e: unknown) => {
     if (isSafetyNetError(e)) throw e;
@@ -385,5 +550,22 @@ async function withTimeout<T>(ms: number, call: (signal: AbortSignal) => Promise
     return await Promise.race([attempt, timeout]);
   } finally {
     clearTimeout(timer);
+    parent.removeEventListener('abort', onAbort!);
   }
+}
+
+/** One run of a rollback: its signal and the lease token of its latest renewal. */
+interface Run {
+  readonly rollback: string;
+  /** The caller's signal: it also aborts the call in flight. */
+  readonly signal: AbortSignal;
+  /** Aborted by `close()`: the run stops before its next call, the call in flight is let finish. */
+  readonly closing: AbortSignal;
+  token: number;
+}
+
+/** Errors that end the run rather than count as a failed call: an abort, a close or a lost lease. */
+function stopped(e: unknown, run: Run): boolean {
+  const stopping = run.signal.aborted || run.closing.aborted;
+  return isSafetyNetError(e, 'ERR_CP_LEASE_LOST') || (isSafetyNetError(e, 'ERR_CP_ABORTED') && stopping);
 }

@@ -26,6 +26,22 @@ export class Fence {
   readonly #held = new Map<string, Map<string, string>>();
   /** holder key → the holder and the resources it fences. */
   readonly #byHolder = new Map<string, { readonly holder: FenceHolder; readonly resources: Set<string> }>();
+  /** False between {@link Fence.awaitLoad} and {@link Fence.load}: every resource counts as fenced meanwhile. */
+  #loaded = true;
+
+  /**
+   * Refuses all work until {@link Fence.load}: a participant restarted over a durable store must not accept work on a
+   * resource before it has read back the fences it held.
+   */
+  awaitLoad(): void {
+    this.#loaded = false;
+  }
+
+  /** Raises the fences read back from a participant store and lifts the refusal of {@link Fence.awaitLoad}. */
+  load(stored: Iterable<{ readonly holder: FenceHolder; readonly resources: readonly string[] }>): void {
+    for (const { holder, resources } of stored) this.raise(holder, resources);
+    this.#loaded = true;
+  }
 
   /** Raises fences of `holder` on `resources`; raising one that is already up changes nothing. */
   raise(holder: FenceHolder, resources: Iterable<string>): void {
@@ -72,7 +88,7 @@ export class Fence {
 
   /** True when some rollback fences `resource`. */
   isFenced(resource: string): boolean {
-    return this.#held.has(resource);
+    return !this.#loaded || this.#held.has(resource);
   }
 
   /**
@@ -81,6 +97,7 @@ export class Fence {
    * of the same name still blocks it.
    */
   check(resource: string, asPartOf?: FenceHolder): void {
+    if (!this.#loaded) throw cpError('ERR_CP_FENCED', `${resource}: the stored fences are not loaded yet`);
     const held = this.#held.get(resource);
     if (!held) return;
     const own = asPartOf === undefined ? undefined : holderKey(asPartOf);
@@ -101,4 +118,10 @@ export class Fence {
 /** A holder as one string, unambiguous for any three names. */
 export function holderKey(h: FenceHolder): string {
   return JSON.stringify([h.rollback, h.coordinator, h.plan]);
+}
+
+/** The holder {@link holderKey} made a string of. */
+export function holderOfKey(key: string): FenceHolder {
+  const [rollback, coordinator, plan] = JSON.parse(key) as [string, string, string];
+  return { rollback, coordinator, plan };
 }

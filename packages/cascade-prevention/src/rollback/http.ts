@@ -9,13 +9,16 @@ import {
   snError,
 } from '@safety-net/core';
 import { CP_ERRORS, type CpErrorCode, cpError } from '../errors.js';
-import type { RollbackParticipant } from './participant.js';
+import { checkInt } from '../util/checks.js';
+import type { ParticipantEndpoint } from './participant.js';
 import type { ParticipantAddress, RollbackTransport } from './transport.js';
 
 /** Largest body a participant accepts or a coordinator reads back: a fence excerpt of many steps fits. */
 export const MAX_ROLLBACK_BODY_BYTES = 4 * 1024 * 1024;
 
 const COSE = 'application/cose';
+/** The header carrying the coordinator's lease token (spec §6.6). */
+export const LEASE_HEADER = 'safety-net-lease';
 
 /** The HTTP status a participant answers a refused call with (spec §6.3). */
 function statusOf(code: AnyErrorCode, family: string): number {
@@ -26,8 +29,17 @@ function statusOf(code: AnyErrorCode, family: string): number {
     code === 'ERR_CLAIMS_AUDIENCE'
   )
     return 403;
+  if (code === 'ERR_CP_ABORTED') return 503;
   return family === 'cp' && code !== 'ERR_CP_ROLLBACK_UNKNOWN' ? 409 : 400;
 }
+
+/** Options of {@link participantHandler}. */
+export interface ParticipantHandlerOptions {
+  /** Longest time to read a request body, ms; a slower peer gets `408`. Default 10 000. */
+  readonly bodyTimeoutMs?: number;
+}
+
+const RESOURCES = new Set(['fence', 'compensate', 'result', 'release']);
 
 /**
  * The participant's HTTP binding (spec §6.3) as a Web-standard `Request → Response` handler: `POST …/fence`,
@@ -38,29 +50,63 @@ function statusOf(code: AnyErrorCode, family: string): number {
  * serve({ fetch: participantHandler(participant), port: 8080 });
  * ```
  */
-export function participantHandler(participant: RollbackParticipant): (request: Request) => Promise<Response> {
+export function participantHandler(
+  participant: ParticipantEndpoint,
+  options: ParticipantHandlerOptions = {},
+): (request: Request) => Promise<Response> {
+  const bodyTimeoutMs = checkInt(options.bodyTimeoutMs, 'bodyTimeoutMs', 1, 3_600_000, 10_000);
   return async (request) => {
-    const resource = new URL(request.url).pathname.split('/').pop();
+    const resource = new URL(request.url).pathname.split('/').pop() ?? '';
     if (request.method !== 'POST') return new Response(null, { status: 405, headers: { allow: 'POST' } });
-    if (resource !== 'fence' && resource !== 'compensate' && resource !== 'release')
-      return refuse(404, 'ERR_INPUT_INVALID');
+    if (!RESOURCES.has(resource)) return refuse(404, 'ERR_INPUT_INVALID');
+    const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+    if (type !== COSE) return new Response(null, { status: 415, headers: { accept: COSE } });
     try {
-      const body = await readBody(request);
+      const lease = leaseOf(request.headers.get(LEASE_HEADER));
+      const body = await withBodyTimeout(readBody(request), bodyTimeoutMs);
+      if (body === undefined) return refuse(408, 'ERR_INPUT_INVALID');
       if (resource === 'fence') {
-        await participant.raiseFences(body);
+        await participant.raiseFences(body, { lease });
         return new Response(null, { status: 204 });
       }
       if (resource === 'release') {
-        await participant.releaseFences(body);
+        await participant.releaseFences(body, { lease });
         return new Response(null, { status: 204 });
       }
-      const result = await participant.compensate(body, request.signal);
-      return new Response(result, { status: 200, headers: { 'content-type': COSE } });
+      if (resource === 'result') {
+        const known = await participant.resultOf(body, { lease });
+        return known
+          ? new Response(known as Uint8Array<ArrayBuffer>, { status: 200, headers: { 'content-type': COSE } })
+          : new Response(null, { status: 204 });
+      }
+      const result = await participant.compensate(body, request.signal, { lease });
+      return new Response(result as Uint8Array<ArrayBuffer>, { status: 200, headers: { 'content-type': COSE } });
     } catch (e) {
       if (!isSafetyNetError(e)) throw e;
       return refuse(statusOf(e.code, e.family), e.code);
     }
   };
+}
+
+/** The lease token of a request: absent is 0, anything but a plain non-negative integer is `ERR_INPUT_INVALID`. */
+function leaseOf(header: string | null): number {
+  if (header === null) return 0;
+  if (!/^\d{1,15}$/.test(header)) throw snError('ERR_INPUT_INVALID', `${LEASE_HEADER} is not a token`);
+  return Number(header);
+}
+
+/** The body, or undefined when it did not arrive within `ms` (the read is then left to fail on its own). */
+async function withBodyTimeout(body: Promise<Uint8Array>, ms: number): Promise<Uint8Array | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  body.catch(() => {});
+  try {
+    return await Promise.race([body, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Options of {@link httpTransport}. */
@@ -78,14 +124,20 @@ export interface HttpTransportOptions {
 export function httpTransport(options: HttpTransportOptions = {}): RollbackTransport {
   const doFetch = options.fetch ?? globalThis.fetch;
   const endpointOf = options.endpointOf ?? defaultEndpoint;
-  const post = async (to: ParticipantAddress, resource: string, body: Uint8Array, signal: AbortSignal) => {
+  const post = async (
+    to: ParticipantAddress,
+    resource: string,
+    body: Uint8Array,
+    signal: AbortSignal,
+    lease: number | undefined,
+  ) => {
     const base = endpointOf(to);
     if (!base) throw cpError('ERR_CP_PLAN_INVALID', `no compensation endpoint for ${to.agent}`);
     let response: Response;
     try {
       response = await doFetch(`${base.replace(/\/$/, '')}/${resource}`, {
         method: 'POST',
-        headers: { 'content-type': COSE },
+        headers: { 'content-type': COSE, ...(lease === undefined ? {} : { [LEASE_HEADER]: String(lease) }) },
         body: body as Uint8Array<ArrayBuffer>,
         signal,
       });
@@ -97,14 +149,19 @@ export function httpTransport(options: HttpTransportOptions = {}): RollbackTrans
     throw refusalError(await refusalCode(response), `${to.agent} answered ${response.status} to ${resource}`);
   };
   return {
-    async raiseFences(to, excerpt, signal) {
-      await (await post(to, 'fence', excerpt, signal)).body?.cancel();
+    async raiseFences(to, excerpt, signal, lease) {
+      await (await post(to, 'fence', excerpt, signal, lease)).body?.cancel();
     },
-    async compensate(to, excerpt, signal) {
-      return readBody(await post(to, 'compensate', excerpt, signal));
+    async compensate(to, excerpt, signal, lease) {
+      return readBody(await post(to, 'compensate', excerpt, signal, lease));
     },
-    async releaseFences(to, complete, signal) {
-      await (await post(to, 'release', complete, signal)).body?.cancel();
+    async result(to, excerpt, signal, lease) {
+      const response = await post(to, 'result', excerpt, signal, lease);
+      if (response.status === 204) return undefined;
+      return readBody(response);
+    },
+    async releaseFences(to, complete, signal, lease) {
+      await (await post(to, 'release', complete, signal, lease)).body?.cancel();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { cpError } from '../errors.js';
+import { type Lease, nextToken } from './lease.js';
 import type { NewRollback, RollbackStore, StepState, StepStatus, StoredRollback } from './store.js';
 
 interface Entry {
@@ -6,6 +7,7 @@ interface Entry {
   readonly steps: Map<number, StepState>;
   complete?: Uint8Array;
   released: boolean;
+  lease?: Lease;
 }
 
 /** A {@link RollbackStore} in memory: it survives a coordinator object, not a process. */
@@ -54,6 +56,14 @@ export class MemoryRollbackStore implements RollbackStore {
     const e = this.#entries.get(rollback);
     if (!e) throw cpError('ERR_CP_ROLLBACK_UNKNOWN', rollback);
     e.released = true;
+  }
+
+  async acquireLease(rollback: string, instance: string, ttlMs: number, now: number): Promise<number> {
+    const e = this.#entries.get(rollback);
+    if (!e) throw cpError('ERR_CP_ROLLBACK_UNKNOWN', rollback);
+    const token = nextToken(rollback, instance, now, e.lease);
+    e.lease = { instance, token, until: now + ttlMs };
+    return token;
   }
 
   async unfinished(): Promise<string[]> {

@@ -6,7 +6,7 @@ export interface StepState {
   /** The step number in the plan. */
   readonly step: number;
   readonly status: StepStatus;
-  /** Calls the coordinator made for this step, over all its runs. */
+  /** Calls for this step that came back with a failure, over all runs of the coordinator (the attempt budget). */
   readonly attempts: number;
   /** The signed Compensation Result that settled the step. */
   readonly result?: Uint8Array;
@@ -47,7 +47,7 @@ export interface RollbackStore {
   /** Creates the rollback, or returns the one already stored under its id (unchanged). */
   create(entry: NewRollback): Promise<StoredRollback>;
   load(rollback: string): Promise<StoredRollback | undefined>;
-  /** Counts one more call for a step; returns the new count. */
+  /** Counts one more failed call for a step; returns the new count. */
   addAttempt(rollback: string, step: number): Promise<number>;
   /** Settles a step: final status with the signed result or a reason. */
   settle(
@@ -59,6 +59,13 @@ export interface RollbackStore {
   finish(rollback: string, complete: Uint8Array): Promise<void>;
   /** Marks the rollback released: its Rollback Complete was sent to the participants. */
   markReleased(rollback: string): Promise<void>;
+  /**
+   * Takes or renews the lease of a rollback for coordinator `instance` until `now + ttlMs` (epoch ms) and returns
+   * its fencing token: the same token while `instance` keeps the lease, a higher one each time the lease changes
+   * hands. While another instance holds it unexpired: `ERR_CP_LEASE_LOST`. Unknown rollback:
+   * `ERR_CP_ROLLBACK_UNKNOWN`.
+   */
+  acquireLease(rollback: string, instance: string, ttlMs: number, now: number): Promise<number>;
   /** Ids of the rollbacks not released, oldest first. */
   unfinished(): Promise<string[]>;
 }

@@ -1,6 +1,6 @@
 import { cpError } from '../errors.js';
 import type { PlanStep } from '../messages/rollback-plan.js';
-import type { RollbackParticipant } from './participant.js';
+import type { ParticipantEndpoint } from './participant.js';
 
 /** Whom a coordinator call goes to: the participant and its steps in this rollback. */
 export interface ParticipantAddress {
@@ -14,13 +14,24 @@ export interface ParticipantAddress {
  * (`httpTransport`). Every body is a signed message; a failure is a thrown Safety Net error.
  */
 export interface RollbackTransport {
-  raiseFences(to: ParticipantAddress, excerpt: Uint8Array, signal: AbortSignal): Promise<void>;
-  compensate(to: ParticipantAddress, excerpt: Uint8Array, signal: AbortSignal): Promise<Uint8Array>;
-  releaseFences(to: ParticipantAddress, complete: Uint8Array, signal: AbortSignal): Promise<void>;
+  /** `lease`: the coordinator's lease token for the rollback (spec §6.6), sent along with the message. */
+  raiseFences(to: ParticipantAddress, excerpt: Uint8Array, signal: AbortSignal, lease?: number): Promise<void>;
+  compensate(to: ParticipantAddress, excerpt: Uint8Array, signal: AbortSignal, lease?: number): Promise<Uint8Array>;
+  releaseFences(to: ParticipantAddress, complete: Uint8Array, signal: AbortSignal, lease?: number): Promise<void>;
+  /**
+   * The result the participant recorded for the excerpt's one step, undefined when it has none; asked before a
+   * step is given up. A transport without it gives steps up on its own count.
+   */
+  result?(
+    to: ParticipantAddress,
+    excerpt: Uint8Array,
+    signal: AbortSignal,
+    lease?: number,
+  ): Promise<Uint8Array | undefined>;
 }
 
 /** Calls participants living in the same process directly, with the same messages as over the wire. */
-export function inProcessTransport(participants: Iterable<RollbackParticipant>): RollbackTransport {
+export function inProcessTransport(participants: Iterable<ParticipantEndpoint>): RollbackTransport {
   const byAgent = new Map([...participants].map((p) => [p.agent, p]));
   const find = (agent: string) => {
     const p = byAgent.get(agent);
@@ -28,8 +39,9 @@ export function inProcessTransport(participants: Iterable<RollbackParticipant>):
     return p;
   };
   return {
-    raiseFences: async (to, excerpt) => find(to.agent).raiseFences(excerpt),
-    compensate: async (to, excerpt, signal) => find(to.agent).compensate(excerpt, signal),
-    releaseFences: async (to, complete) => find(to.agent).releaseFences(complete),
+    raiseFences: async (to, excerpt, _signal, lease) => find(to.agent).raiseFences(excerpt, { lease }),
+    compensate: async (to, excerpt, signal, lease) => find(to.agent).compensate(excerpt, signal, { lease }),
+    releaseFences: async (to, complete, _signal, lease) => find(to.agent).releaseFences(complete, { lease }),
+    result: async (to, excerpt, _signal, lease) => find(to.agent).resultOf(excerpt, { lease }),
   };
 }

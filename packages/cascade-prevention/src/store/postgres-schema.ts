@@ -13,6 +13,13 @@ const STEPS = [
      attempts INTEGER NOT NULL DEFAULT 0, result BYTEA, reason TEXT, PRIMARY KEY (rollback, step)
    );
    CREATE TABLE cp_compensation (key TEXT PRIMARY KEY, attempts INTEGER NOT NULL DEFAULT 0, result BYTEA);`,
+  `CREATE TABLE cp_rollback_lease (
+     rollback TEXT PRIMARY KEY REFERENCES cp_rollback (id), instance TEXT NOT NULL, token BIGINT NOT NULL,
+     until BIGINT NOT NULL
+   );
+   CREATE TABLE cp_participant_fence (holder TEXT NOT NULL, resource TEXT NOT NULL, PRIMARY KEY (holder, resource));
+   CREATE TABLE cp_participant_ended (holder TEXT PRIMARY KEY, until BIGINT NOT NULL);
+   CREATE TABLE cp_participant_lease (holder TEXT PRIMARY KEY, token BIGINT NOT NULL);`,
 ];
 
 /**

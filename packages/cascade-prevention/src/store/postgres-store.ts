@@ -1,10 +1,10 @@
 import { fromTextKey, inTransaction, storeCall, toBytea, toTextKey } from '@safety-net/core/internal';
 import type { PgPool } from '@safety-net/core/postgres';
 import { cpError } from '../errors.js';
-import type { CompensationEntry, CompensationRecord } from '../rollback/compensation-record.js';
+import { type Lease, nextToken } from '../rollback/lease.js';
 import type { NewRollback, RollbackStore, StepStatus, StoredRollback } from '../rollback/store.js';
 import { cpStoreFailure } from './postgres-failure.js';
-import { compensationEntry, type RollbackRow, type StepRow, storedRollback } from './rows.js';
+import { type RollbackRow, type StepRow, storedRollback } from './rows.js';
 
 /** Every database failure is `ERR_CP_STORE_FAILED`, with the driver's error as the cause. */
 const call = <T>(what: string, run: () => Promise<T>) => storeCall(cpStoreFailure, what, run);
@@ -121,6 +121,27 @@ export class PostgresRollbackStore implements RollbackStore {
     );
   }
 
+  acquireLease(rollback: string, instance: string, ttlMs: number, now: number): Promise<number> {
+    return call('acquireLease', () =>
+      inTransaction(this.#pool, async (client) => {
+        // The rollback row is the lock: instances taking the lease at once take it one after the other.
+        const head = await client.query('SELECT 1 FROM cp_rollback WHERE id = $1 FOR UPDATE', [toTextKey(rollback)]);
+        if (head.rows[0] === undefined) throw cpError('ERR_CP_ROLLBACK_UNKNOWN', rollback);
+        const { rows } = await client.query(
+          'SELECT instance, token, until FROM cp_rollback_lease WHERE rollback = $1',
+          [toTextKey(rollback)],
+        );
+        const token = nextToken(rollback, toTextKey(instance), now, rows[0] as Lease | undefined);
+        await client.query(
+          `INSERT INTO cp_rollback_lease (rollback, instance, token, until) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (rollback) DO UPDATE SET instance = excluded.instance, token = excluded.token, until = excluded.until`,
+          [toTextKey(rollback), toTextKey(instance), token, now + ttlMs],
+        );
+        return token;
+      }),
+    );
+  }
+
   unfinished(): Promise<string[]> {
     return call('unfinished', async () => {
       const { rows } = await this.#pool.query('SELECT id FROM cp_rollback WHERE NOT released ORDER BY created');
@@ -134,50 +155,5 @@ export class PostgresRollbackStore implements RollbackStore {
       const { rowCount } = await this.#pool.query(sql, params);
       if (rowCount === 0) throw cpError('ERR_CP_ROLLBACK_UNKNOWN', unknown);
     });
-  }
-}
-
-/**
- * A participant's idempotency record in PostgreSQL: the final result of a compensation survives a participant
- * restart and is shared by every instance of the participant, so a re-sent request is answered without
- * compensating again (spec §6.5). Run `migrate(pool)` first.
- */
-export class PostgresCompensationRecord implements CompensationRecord {
-  readonly #pool: PgPool;
-
-  /** `pool`: a `pg.Pool` whose `search_path` holds the migrated tables (it may hold the agent's own data too). */
-  constructor(pool: PgPool) {
-    this.#pool = pool;
-  }
-
-  get(key: string): Promise<CompensationEntry | undefined> {
-    return call('get', async () => {
-      const { rows } = await this.#pool.query('SELECT attempts, result FROM cp_compensation WHERE key = $1', [
-        toTextKey(key),
-      ]);
-      const row = rows[0] as { attempts: number; result: Uint8Array | null } | undefined;
-      return row && compensationEntry(row);
-    });
-  }
-
-  addAttempt(key: string): Promise<number> {
-    return call('addAttempt', async () => {
-      const { rows } = await this.#pool.query(
-        `INSERT INTO cp_compensation (key, attempts) VALUES ($1, 1)
-         ON CONFLICT (key) DO UPDATE SET attempts = cp_compensation.attempts + 1 RETURNING attempts`,
-        [toTextKey(key)],
-      );
-      return (rows[0] as { attempts: number }).attempts;
-    });
-  }
-
-  async setResult(key: string, result: Uint8Array): Promise<void> {
-    await call('setResult', () =>
-      this.#pool.query(
-        `INSERT INTO cp_compensation (key, result) VALUES ($1, $2)
-         ON CONFLICT (key) DO UPDATE SET result = excluded.result`,
-        [toTextKey(key), toBytea(result)],
-      ),
-    );
   }
 }

@@ -6,7 +6,7 @@ export interface SqliteDatabase {
   pragma(source: string): unknown;
   exec(source: string): unknown;
   prepare(source: string): SqliteStatement;
-  transaction(run: () => void): () => void;
+  transaction<T>(run: () => T): SqliteTransaction<T>;
   close(): unknown;
 }
 
@@ -15,4 +15,10 @@ export interface SqliteStatement {
   run(...params: unknown[]): { changes: number };
   get(...params: unknown[]): unknown;
   all(...params: unknown[]): unknown[];
+}
+
+/** A transaction function of {@link SqliteDatabase}: call it for a deferred transaction, `immediate` to write at once. */
+export interface SqliteTransaction<T> {
+  (): T;
+  immediate(): T;
 }

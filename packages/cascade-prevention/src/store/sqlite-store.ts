@@ -1,9 +1,9 @@
 import { isSafetyNetError } from '@safety-net/core';
 import Database from 'better-sqlite3';
 import { cpError } from '../errors.js';
-import type { CompensationEntry, CompensationRecord } from '../rollback/compensation-record.js';
+import { type Lease, nextToken } from '../rollback/lease.js';
 import type { NewRollback, RollbackStore, StepStatus, StoredRollback } from '../rollback/store.js';
-import { compensationEntry, type RollbackRow, type StepRow, storedRollback } from './rows.js';
+import { type RollbackRow, type StepRow, storedRollback } from './rows.js';
 import type { SqliteDatabase as Db } from './sqlite-database.js';
 
 const SCHEMA = `
@@ -15,23 +15,31 @@ CREATE TABLE IF NOT EXISTS cp_rollback_step (
   rollback TEXT NOT NULL REFERENCES cp_rollback(id), step INTEGER NOT NULL, status TEXT NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0, result BLOB, reason TEXT, PRIMARY KEY (rollback, step)
 );
+CREATE TABLE IF NOT EXISTS cp_rollback_lease (
+  rollback TEXT PRIMARY KEY REFERENCES cp_rollback(id), instance TEXT NOT NULL, token INTEGER NOT NULL, until INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS cp_compensation (key TEXT PRIMARY KEY, attempts INTEGER NOT NULL DEFAULT 0, result BLOB);
+CREATE TABLE IF NOT EXISTS cp_participant_fence (holder TEXT NOT NULL, resource TEXT NOT NULL, PRIMARY KEY (holder, resource));
+CREATE TABLE IF NOT EXISTS cp_participant_ended (holder TEXT PRIMARY KEY, until INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS cp_participant_lease (holder TEXT PRIMARY KEY, token INTEGER NOT NULL);
 `;
 
 /** Opens (or adopts) a database with the journal and schema the stores need. */
-function open(database: string | Db): Db {
+export function open(database: string | Db): Db {
   return guard('open', () => {
     const db = typeof database === 'string' ? new Database(database) : database;
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
+    // Instances of a participant or coordinator may share the file: wait for a writer rather than fail.
+    db.pragma('busy_timeout = 5000');
     db.exec(SCHEMA);
     return db;
   });
 }
 
 /** Every driver failure becomes `ERR_CP_STORE_FAILED`, keeping the driver's error as the cause. */
-function guard<T>(what: string, run: () => T): T {
+export function guard<T>(what: string, run: () => T): T {
   try {
     return run();
   } catch (e) {
@@ -117,6 +125,28 @@ export class SqliteRollbackStore implements RollbackStore {
     this.#update('markReleased', 'UPDATE cp_rollback SET released = 1 WHERE id = ?', rollback);
   }
 
+  async acquireLease(rollback: string, instance: string, ttlMs: number, now: number): Promise<number> {
+    return guard('acquireLease', () =>
+      this.#db
+        .transaction(() => {
+          if (!this.#db.prepare('SELECT 1 FROM cp_rollback WHERE id = ?').get(rollback))
+            throw cpError('ERR_CP_ROLLBACK_UNKNOWN', rollback);
+          const held = this.#db
+            .prepare('SELECT instance, token, until FROM cp_rollback_lease WHERE rollback = ?')
+            .get(rollback) as Lease | undefined;
+          const token = nextToken(rollback, instance, now, held);
+          this.#db
+            .prepare(
+              `INSERT INTO cp_rollback_lease (rollback, instance, token, until) VALUES (?, ?, ?, ?)
+               ON CONFLICT (rollback) DO UPDATE SET instance = excluded.instance, token = excluded.token, until = excluded.until`,
+            )
+            .run(rollback, instance, token, now + ttlMs);
+          return token;
+        })
+        .immediate(),
+    );
+  }
+
   async unfinished(): Promise<string[]> {
     return guard('unfinished', () =>
       (this.#db.prepare('SELECT id FROM cp_rollback WHERE released = 0 ORDER BY rowid').all() as { id: string }[]).map(
@@ -135,53 +165,5 @@ export class SqliteRollbackStore implements RollbackStore {
       const rollback = params.at(-1) as string;
       if (this.#db.prepare(sql).run(...params).changes === 0) throw cpError('ERR_CP_ROLLBACK_UNKNOWN', rollback);
     });
-  }
-}
-
-/**
- * A participant's idempotency record in SQLite: the final result of a compensation survives a participant
- * restart, so a re-sent request is answered without compensating again (spec §6.5).
- */
-export class SqliteCompensationRecord implements CompensationRecord {
-  readonly #db: Db;
-
-  /** `database`: a file path or an open better-sqlite3 handle (it may be shared with the agent's own data). */
-  constructor(database: string | Db) {
-    this.#db = open(database);
-  }
-
-  async get(key: string): Promise<CompensationEntry | undefined> {
-    return guard('get', () => {
-      const row = this.#db.prepare('SELECT attempts, result FROM cp_compensation WHERE key = ?').get(key) as
-        | { attempts: number; result: Buffer | null }
-        | undefined;
-      return row && compensationEntry(row);
-    });
-  }
-
-  async addAttempt(key: string): Promise<number> {
-    return guard('addAttempt', () => {
-      const row = this.#db
-        .prepare(
-          'INSERT INTO cp_compensation (key, attempts) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET attempts = attempts + 1 RETURNING attempts',
-        )
-        .get(key) as { attempts: number };
-      return row.attempts;
-    });
-  }
-
-  async setResult(key: string, result: Uint8Array): Promise<void> {
-    guard('setResult', () => {
-      this.#db
-        .prepare(
-          'INSERT INTO cp_compensation (key, result) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET result = excluded.result',
-        )
-        .run(key, result);
-    });
-  }
-
-  /** Closes the database handle. */
-  close(): void {
-    this.#db.close();
   }
 }

@@ -79,13 +79,13 @@ describe('rollback coordinator', () => {
     let calls = 0;
     const flaky: RollbackTransport = {
       ...world.transport,
-      raiseFences: (to, excerpt, signal) =>
+      raiseFences: (to, excerpt, signal, lease) =>
         calls++ === 0
           ? Promise.reject(new TypeError('fetch failed'))
-          : world.transport.raiseFences(to, excerpt, signal),
-      compensate: (to, excerpt, signal) => {
+          : world.transport.raiseFences(to, excerpt, signal, lease),
+      compensate: (to, excerpt, signal, lease) => {
         if (calls++ % 3 === 1) throw new RangeError('Maximum call stack size exceeded');
-        return world.transport.compensate(to, excerpt, signal);
+        return world.transport.compensate(to, excerpt, signal, lease);
       },
     };
     const errors: string[] = [];
@@ -164,10 +164,15 @@ describe('rollback coordinator', () => {
     let paymentResult: Uint8Array | undefined;
     const replaying: RollbackTransport = {
       ...world.transport,
-      async compensate(to, excerpt, signal) {
-        const real = await world.transport.compensate(to, excerpt, signal);
+      async compensate(to, excerpt, signal, lease) {
+        const real = await world.transport.compensate(to, excerpt, signal, lease);
         if (to.agent === agentId('payment')) paymentResult = real;
         // Shipping's answer is swapped for payment's (validly signed, wrong agent and step).
+        return to.agent === agentId('shipping') ? paymentResult! : real;
+      },
+      // Asked before the step is given up, the same swapped answer does not count either.
+      async result(to, excerpt, signal, lease) {
+        const real = await world.transport.result!(to, excerpt, signal, lease);
         return to.agent === agentId('shipping') ? paymentResult! : real;
       },
     };

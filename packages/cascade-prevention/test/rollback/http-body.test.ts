@@ -36,7 +36,12 @@ describe('HTTP bodies from a misbehaving peer', () => {
     } as unknown as RollbackParticipant;
     const handler = participantHandler(participant);
     const response = await handler(
-      new Request('http://p/fence', { method: 'POST', body: trickle(300_000), duplex: 'half' } as RequestInit),
+      new Request('http://p/fence', {
+        method: 'POST',
+        body: trickle(300_000),
+        headers: { 'content-type': 'application/cose' },
+        duplex: 'half',
+      } as RequestInit),
     );
     expect(response.status).toBe(204);
     expect(seen).toEqual([300_000]);

@@ -15,6 +15,7 @@ import { type PlanStep, rollbackComplete, rollbackPlan } from '../../src/message
 import {
   httpTransport,
   MAX_ROLLBACK_BODY_BYTES,
+  participantHandler,
   RollbackCoordinator,
   RollbackParticipant,
 } from '../../src/rollback/index.js';
@@ -253,7 +254,12 @@ describe('rollback over real HTTP on loopback', () => {
 
   it('answers bad requests with status codes and a JSON error code', async () => {
     const url = `${served.base}/shipping`;
-    const post = (path: string, body: Uint8Array) => fetch(`${url}/${path}`, { method: 'POST', body });
+    const post = (path: string, body: Uint8Array, headers: Record<string, string> = {}) =>
+      fetch(`${url}/${path}`, {
+        method: 'POST',
+        body: body as Uint8Array<ArrayBuffer>,
+        headers: { 'content-type': 'application/cose', ...headers },
+      });
     const expectRefusal = async (r: Response, status: number, code: string) => {
       expect(r.status).toBe(status);
       expect(await r.json()).toEqual({ code });
@@ -271,6 +277,30 @@ describe('rollback over real HTTP on loopback', () => {
     );
     await expectRefusal(await post('elsewhere', new Uint8Array()), 404, 'ERR_INPUT_INVALID');
     expect((await fetch(`${url}/compensate`)).status).toBe(405);
+    // Only COSE bodies: anything else is 415 before the body is read.
+    const json = await post('compensate', new Uint8Array([1]), { 'content-type': 'application/json' });
+    expect([json.status, json.headers.get('accept')]).toEqual([415, 'application/cose']);
+    const untyped = await fetch(`${url}/fence`, { method: 'POST', body: new Uint8Array([1]) });
+    expect(untyped.status).toBe(415);
+    await expectRefusal(
+      await post('fence', new Uint8Array([1]), { 'safety-net-lease': '-1' }),
+      400,
+      'ERR_INPUT_INVALID',
+    );
+  });
+
+  it('answers 408 to a body that does not arrive within the body timeout', async () => {
+    const handler = participantHandler(world.participants[0]!, { bodyTimeoutMs: 50 });
+    const stalled = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(new Uint8Array([1])) });
+    const response = await handler(
+      new Request('http://p/x/fence', {
+        method: 'POST',
+        body: stalled,
+        headers: { 'content-type': 'application/cose' },
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(response.status).toBe(408);
   });
 
   it('turns a participant’s refusal into its error code and an unreachable one into ERR_CP_COMPENSATION_FAILED', async () => {

@@ -8,8 +8,8 @@ import { EctDag, ectHash, fixedClock, generateKey, keySet, publicKeyOf, seededRa
 import { NOW } from '../../../../test-support/time.js';
 import type { CheckpointClaims } from '../../src/messages/index.js';
 import {
-  type CompensationRecord,
   inProcessTransport,
+  type ParticipantStore,
   RollbackParticipant,
   type RollbackTransport,
 } from '../../src/rollback/index.js';
@@ -36,8 +36,8 @@ const STATES: Record<AgentName, { resource: string; before: string; after: strin
 export interface WorldOptions {
   /** Decides, per handler run, whether it fails (before touching the resource). */
   readonly failWhen?: (agent: AgentName, attempt: number) => boolean;
-  /** Records of each participant (default in memory). */
-  readonly records?: Partial<Record<AgentName, CompensationRecord>>;
+  /** Stores of each participant (default in memory). */
+  readonly stores?: Partial<Record<AgentName, ParticipantStore>>;
   /** Agents whose checkpoint says not_reversible. */
   readonly notReversible?: readonly AgentName[];
 }
@@ -79,7 +79,7 @@ export function makeWorld(options: WorldOptions = {}) {
         coordinators: keySet([{ key: publicKeyOf(coordinatorKey), issuers: [COORDINATOR] }]),
         clock,
         random: seededRandom(`rb-participant-${a}`),
-        ...(options.records?.[a] ? { record: options.records[a] } : {}),
+        ...(options.stores?.[a] ? { store: options.stores[a] } : {}),
         handlers: {
           [`${a}.undo`]: async ({ step, attempt, holder }) => {
             if (options.failWhen?.(a, attempt)) throw cpError('ERR_CP_COMPENSATION_FAILED', `${a} is busy`);
@@ -114,6 +114,7 @@ export function makeWorld(options: WorldOptions = {}) {
     coordinatorOptions(extra: { transport?: RollbackTransport } = {}) {
       return {
         iss: COORDINATOR,
+        instance: 'coordinator-1',
         key: coordinatorKey,
         dag,
         checkpoints: (jti: string) => checkpoints.get(jti),

@@ -3,14 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PG_MISSING, PgTestSchemas, pgTestUrl } from '../../../../test-support/postgres.js';
-import { migrate, PostgresCompensationRecord, PostgresRollbackStore } from '../../src/postgres.js';
-import {
-  type CompensationRecord,
-  MemoryCompensationRecord,
-  MemoryRollbackStore,
-  type RollbackStore,
-} from '../../src/rollback/index.js';
-import { SqliteCompensationRecord, SqliteRollbackStore } from '../../src/sqlite.js';
+import { migrate, PostgresRollbackStore } from '../../src/postgres.js';
+import { MemoryRollbackStore, type RollbackStore } from '../../src/rollback/index.js';
+import { SqliteRollbackStore } from '../../src/sqlite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cp-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -93,6 +88,20 @@ describe.each([
     expect((await store.load('a'))!.steps[0]!.status).toBe('pending');
   });
 
+  it('leases a rollback to one instance at a time, with a token that grows when the lease changes hands', async () => {
+    const store = await make();
+    await store.create(entry);
+    await expect(store.acquireLease('nope', 'a', 1000, 0)).rejects.toMatchObject({ code: 'ERR_CP_ROLLBACK_UNKNOWN' });
+    expect(await store.acquireLease('rb-1', 'a', 1000, 0)).toBe(1);
+    // Renewed by its holder: the same token, a later expiry.
+    expect(await store.acquireLease('rb-1', 'a', 1000, 900)).toBe(1);
+    await expect(store.acquireLease('rb-1', 'b', 1000, 1899)).rejects.toMatchObject({ code: 'ERR_CP_LEASE_LOST' });
+    expect(await store.acquireLease('rb-1', 'b', 1000, 1901)).toBe(2);
+    await expect(store.acquireLease('rb-1', 'a', 1000, 1950)).rejects.toMatchObject({ code: 'ERR_CP_LEASE_LOST' });
+    expect(await store.acquireLease('rb-1', 'a', 1000, 3000)).toBe(3);
+    expect(await store.acquireLease('rb-1', 'a', 1000, 10_000)).toBe(3);
+  });
+
   it('lists unfinished rollbacks oldest first and refuses unknown ids', async () => {
     const store = await make();
     for (const id of ['b', 'a', 'c']) await store.create({ ...entry, rollback: id });
@@ -109,30 +118,6 @@ describe.each([
   });
 });
 
-describe.each([
-  { name: 'memory', make: async (): Promise<CompensationRecord> => new MemoryCompensationRecord() },
-  { name: 'sqlite', make: async (): Promise<CompensationRecord> => new SqliteCompensationRecord(':memory:') },
-  {
-    name: postgres,
-    skip: !url,
-    make: async (): Promise<CompensationRecord> => new PostgresCompensationRecord(await migrated()),
-  },
-])('compensation record: $name', ({ make, skip }) => {
-  if (skip) {
-    it.skip(PG_MISSING, () => {});
-    return;
-  }
-  it('counts attempts and keeps the final result', async () => {
-    const record = await make();
-    expect(await record.get('k')).toBeUndefined();
-    expect(await record.addAttempt('k')).toBe(1);
-    expect(await record.addAttempt('k')).toBe(2);
-    expect(await record.get('k')).toEqual({ attempts: 2 });
-    await record.setResult('k', new Uint8Array([5]));
-    expect(await record.get('k')).toEqual({ attempts: 2, result: new Uint8Array([5]) });
-  });
-});
-
 describe('sqlite durability', () => {
   it('keeps everything across closing and reopening the file', async () => {
     const path = file();
@@ -145,10 +130,6 @@ describe('sqlite durability', () => {
     const second = new SqliteRollbackStore(path);
     expect(await second.load('rb-1')).toEqual(before);
     second.close();
-    const record = new SqliteCompensationRecord(path);
-    await record.setResult('k', new Uint8Array([2]));
-    record.close();
-    expect(await new SqliteCompensationRecord(path).get('k')).toEqual({ attempts: 0, result: new Uint8Array([2]) });
   });
 
   it('reports a file that is not a database as ERR_CP_STORE_FAILED', () => {
@@ -178,6 +159,16 @@ describe.skipIf(!url)(`postgres: several coordinator instances on one database${
     expect(await a.unfinished()).toEqual(['rb-1']);
   });
 
+  it('gives a rollback raced for by two instances to one of them', async () => {
+    const [a, b] = await twoInstances();
+    await a.create(entry);
+    const tries = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).acquireLease('rb-1', `i${i}`, 60_000, 0)),
+    );
+    expect(tries.filter((t) => t.status === 'fulfilled').map((t) => t.value)).toEqual([1]);
+    expect(tries.filter((t) => t.status === 'rejected').length).toBe(9);
+  });
+
   it('shows one instance what another wrote, once written', async () => {
     const [a, b] = await twoInstances();
     await a.create(entry);
@@ -195,16 +186,11 @@ describe.skipIf(!url)(`postgres: several coordinator instances on one database${
     await b.create({ ...entry, rollback: '\udfff', digest: 'other' });
     expect(await a.unfinished()).toEqual(['\ud800', '\udfff']);
     expect((await b.load('\udfff'))!.digest).toBe('other');
-    const record = new PostgresCompensationRecord(await migrated());
-    await record.setResult('\ud800', new Uint8Array([1]));
-    expect(await record.get('\udfff')).toBeUndefined();
   });
 
   it('reports a database failure as ERR_CP_STORE_FAILED, never as a driver error', async () => {
     const store = new PostgresRollbackStore(await schemas!.fresh()); // not migrated: no tables
     await expect(store.create(entry)).rejects.toMatchObject({ code: 'ERR_CP_STORE_FAILED' });
     await expect(store.unfinished()).rejects.toMatchObject({ code: 'ERR_CP_STORE_FAILED' });
-    const record = new PostgresCompensationRecord(await schemas!.fresh());
-    await expect(record.get('k')).rejects.toMatchObject({ code: 'ERR_CP_STORE_FAILED' });
   });
 });

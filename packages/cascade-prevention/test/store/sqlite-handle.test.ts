@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { SqliteCompensationRecord, type SqliteDatabase, SqliteRollbackStore } from '../../src/sqlite.js';
+import { type SqliteDatabase, SqliteParticipantStore, SqliteRollbackStore } from '../../src/sqlite.js';
 
 // The stores accept an open better-sqlite3 handle through a structural type of their own (the published
 // declarations must not need @types/better-sqlite3); this is also the compile-time proof that the real handle fits.
@@ -11,7 +11,7 @@ describe('SQLite stores on an application-owned better-sqlite3 handle', () => {
     const handle: SqliteDatabase = db;
     db.exec('CREATE TABLE app (x INTEGER)');
     const store = new SqliteRollbackStore(handle);
-    const record = new SqliteCompensationRecord(db);
+    const record = new SqliteParticipantStore(db);
     await store.create({
       rollback: 'rb',
       digest: 'd',
