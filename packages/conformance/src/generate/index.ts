@@ -17,6 +17,7 @@ import { ectCoseVectors } from './cases/ect-cose.js';
 import { ectCoseEdgeVectors } from './cases/ect-cose-edges.js';
 import { ectJwsVectors } from './cases/ect-jws.js';
 import { ectSignVectors } from './cases/ect-sign.js';
+import { overrideProtocolMessageVectors } from './cases/override-protocol-messages.js';
 
 export { AUDIENCE, ectClaims, fixedKey, hex, invalid, KEYS, keysOf, NOW, nameOf, vector } from './common.js';
 export {
@@ -32,7 +33,12 @@ export {
   withClaims,
 } from './messages.js';
 export { type Bucket, flipLastByte, rawJws, rawSign1 } from './raw.js';
-export { behavioralVerificationMessageVectors, behavioralVerificationVectors, cascadePreventionMessageVectors };
+export {
+  behavioralVerificationMessageVectors,
+  behavioralVerificationVectors,
+  cascadePreventionMessageVectors,
+  overrideProtocolMessageVectors,
+};
 
 /** Every generated vector file: its path under spec-vectors/ and its exact text. */
 export interface GeneratedFile {
@@ -53,6 +59,7 @@ export function generateVectors(): Vector[] {
     ...dagVectors(),
     ...behavioralVerificationMessageVectors(),
     ...cascadePreventionMessageVectors(),
+    ...overrideProtocolMessageVectors(),
   ];
 }
 
