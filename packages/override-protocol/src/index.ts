@@ -5,5 +5,7 @@
  *
  * @packageDocumentation
  */
+
+export * from './authority/index.js';
 export * from './errors.js';
 export * from './messages/index.js';
