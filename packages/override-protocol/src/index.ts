@@ -8,4 +8,5 @@
 
 export * from './authority/index.js';
 export * from './errors.js';
+export * from './guard/index.js';
 export * from './messages/index.js';
