@@ -1,7 +1,14 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { snError, toBase64Url, utf8 } from '@safety-net/core';
-import canonicalize from 'canonicalize';
+import canonicalizeModule from 'canonicalize';
 import { ovError } from '../errors.js';
+
+// canonicalize is an ES module only: the CommonJS build loads it with require(), whose default import is then the
+// module namespace rather than the function.
+const canonicalize: (value: unknown) => string | undefined =
+  typeof canonicalizeModule === 'function'
+    ? canonicalizeModule
+    : (canonicalizeModule as unknown as { default: typeof canonicalizeModule }).default;
 
 /**
  * The RFC 8785 (JSON Canonicalization Scheme) form of a JSON value, as UTF-8 bytes. `ERR_INPUT_INVALID` for a
