@@ -1,6 +1,7 @@
 import { BEHAVIORAL_MESSAGE_TYPES } from '@safety-net/behavioral-verification';
 import { CASCADE_MESSAGE_TYPES } from '@safety-net/cascade-prevention';
 import { ect, MessageTypeRegistry } from '@safety-net/core';
+import { OVERRIDE_MESSAGE_TYPES } from '@safety-net/override-protocol';
 
 /**
  * The message types that `message-*` vectors and the `safety-net` command know unless told otherwise: core's, then
@@ -12,5 +13,10 @@ import { ect, MessageTypeRegistry } from '@safety-net/core';
  * ```
  */
 export function defaultRegistry(): MessageTypeRegistry {
-  return new MessageTypeRegistry([ect, ...BEHAVIORAL_MESSAGE_TYPES, ...CASCADE_MESSAGE_TYPES]);
+  return new MessageTypeRegistry([
+    ect,
+    ...BEHAVIORAL_MESSAGE_TYPES,
+    ...CASCADE_MESSAGE_TYPES,
+    ...OVERRIDE_MESSAGE_TYPES,
+  ]);
 }

@@ -20,6 +20,7 @@ import { ectHeaderVectors } from './cases/ect-header.js';
 import { ectJwsVectors } from './cases/ect-jws.js';
 import { ectSignVectors } from './cases/ect-sign.js';
 import { keyImportVectors } from './cases/key-import.js';
+import { overrideProtocolMessageVectors } from './cases/override-protocol-messages.js';
 
 export { AUDIENCE, ectClaims, fixedKey, hex, invalid, KEYS, keysOf, NOW, nameOf, vector } from './common.js';
 export {
@@ -35,7 +36,12 @@ export {
   withClaims,
 } from './messages.js';
 export { type Bucket, flipLastByte, rawJws, rawSign1 } from './raw.js';
-export { behavioralVerificationMessageVectors, behavioralVerificationVectors, cascadePreventionMessageVectors };
+export {
+  behavioralVerificationMessageVectors,
+  behavioralVerificationVectors,
+  cascadePreventionMessageVectors,
+  overrideProtocolMessageVectors,
+};
 
 /** Every generated vector file: its path under spec-vectors/ and its exact text. */
 export interface GeneratedFile {
@@ -59,6 +65,7 @@ export function generateVectors(): Vector[] {
     ...ectHeaderVectors(),
     ...behavioralVerificationMessageVectors(),
     ...cascadePreventionMessageVectors(),
+    ...overrideProtocolMessageVectors(),
   ];
 }
 

@@ -1,0 +1,78 @@
+import { ovError } from '../errors.js';
+import type { Grant } from '../messages/authority-policy.js';
+import { LIFTING_ACTIONS, type OverrideSignalClaims } from '../messages/override-signal.js';
+import type { HeldPolicy, OperatorKey } from './policy.js';
+import type { Revocations } from './revocations.js';
+import { matchesTarget } from './target-pattern.js';
+
+/** What the authority check needs beyond the signal and its signers. */
+export interface AuthorityContext {
+  readonly policy: HeldPolicy;
+  readonly revocations: Revocations;
+  /** Now, in seconds: an expired policy authorises restrictive signals only. */
+  readonly now: number;
+  /** The signal lifts a hold an Emergency signal created: only a grant listing `emergency` may (spec §5.3). */
+  readonly liftsEmergencyHold?: boolean;
+}
+
+/** The grant the signal was authorised under. */
+export interface Authorisation {
+  readonly grant: Grant;
+  /** The distinct operators whose signatures counted. */
+  readonly operators: readonly string[];
+}
+
+/** Whether a grant covers what the signal asks, its role aside (spec §5.2 steps 1–3, §5.3). */
+function covers(g: Grant, s: OverrideSignalClaims, liftsEmergencyHold: boolean): boolean {
+  return (
+    g.levels.includes(s.level) &&
+    g.actions.includes(s.action.name) &&
+    g.scopes.includes(s.scope.kind) &&
+    (g.targets ?? ['*']).some((p) => matchesTarget(p, s.scope.target)) &&
+    (!s.scope.propagate || g.propagate === true) &&
+    (!liftsEmergencyHold || g.levels.includes('emergency'))
+  );
+}
+
+/**
+ * Judges a verified signal against the agent's current policy (spec §5.2–§5.5): some grant must cover it and be
+ * signed by at least its quorum of distinct operators holding one of its roles, none with a revoked key. Throws
+ * `ERR_OV_KEY_REVOKED`, `ERR_OV_UNAUTHORIZED` or `ERR_OV_QUORUM`; deny is the default.
+ *
+ * `signers` are the operator keys whose signatures verified: one for a COSE_Sign1 signal, whose operator must also
+ * be its `iss` and hold its `role`.
+ */
+export function authorizeSignal(
+  signal: OverrideSignalClaims,
+  signers: readonly OperatorKey[],
+  context: AuthorityContext,
+): Authorisation {
+  const lifting = LIFTING_ACTIONS.has(signal.action.name);
+  for (const signer of signers) {
+    const revokedAt = context.revocations.revokedAt(signer.kids);
+    // A stolen key could back-date a lift, so lifts by a revoked key are refused whatever their iat (spec §5.5).
+    if (revokedAt !== undefined && (lifting || signal.iat >= revokedAt)) {
+      throw ovError('ERR_OV_KEY_REVOKED', `a key of ${signer.operator} was revoked at ${revokedAt}`);
+    }
+  }
+  if (lifting && context.policy.expired(context.now)) {
+    throw ovError('ERR_OV_POLICY_INVALID', 'the authority policy has expired: it no longer authorises lifts');
+  }
+  const [only] = signers;
+  if (signers.length === 1 && (only!.operator !== signal.iss || !only!.roles.has(signal.role))) {
+    throw ovError('ERR_OV_UNAUTHORIZED', `the signer is not ${signal.iss} acting as ${signal.role}`);
+  }
+  const grants = context.policy.claims.grants.filter(
+    (g) => g.roles.includes(signal.role) && covers(g, signal, context.liftsEmergencyHold === true),
+  );
+  if (grants.length === 0) {
+    throw ovError('ERR_OV_UNAUTHORIZED', `no grant lets ${signal.role} ${signal.action.name} at ${signal.level}`);
+  }
+  for (const grant of grants) {
+    const operators = [
+      ...new Set(signers.filter((s) => grant.roles.some((r) => s.roles.has(r))).map((s) => s.operator)),
+    ];
+    if (operators.length >= (grant.quorum ?? 1)) return { grant, operators };
+  }
+  throw ovError('ERR_OV_QUORUM', `fewer distinct operators signed than the grant's quorum`);
+}

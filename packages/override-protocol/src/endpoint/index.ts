@@ -1,0 +1,1 @@
+export { OVERRIDE_PATH, type OverrideEndpointOptions, overrideEndpoint } from './handler.js';

@@ -1,0 +1,560 @@
+import {
+  bytesEqual,
+  type Clock,
+  decodeCbor,
+  decodeSign1,
+  fromBase64Url,
+  isSafetyNetError,
+  type MessageType,
+  type RandomSource,
+  randomUuid,
+  readClock,
+  type SafetyNetError,
+  snError,
+  systemClock,
+  systemRandom,
+} from '@safety-net/core';
+import { authorizeSignal } from '../authority/evaluate.js';
+import { acceptPolicy, acceptRevocation } from '../authority/intake.js';
+import { HeldPolicy } from '../authority/policy.js';
+import { Revocations } from '../authority/revocations.js';
+import { verifySignal } from '../authority/verify-signal.js';
+import { ovError } from '../errors.js';
+import { type AcknowledgementClaims, acknowledgement, type InFlight } from '../messages/acknowledgement.js';
+import { checkActionDigest } from '../messages/action-digest.js';
+import { authorityPolicy } from '../messages/authority-policy.js';
+import type { AgentState, Mode, Order } from '../messages/common.js';
+import { LIFTING_ACTIONS, type OverrideSignalClaims, overrideSignal, type Scope } from '../messages/override-signal.js';
+import { type ActionPlace, compareOrder, covers, type Hold, holdKindOf, liftable } from './hold.js';
+import { InFlightActions, place, type Running } from './in-flight.js';
+import { type ConstraintCheck, checkGuardOptions, type GuardAction, type GuardOptions } from './options.js';
+import type { ProcessedSignal, StateChange, WaitingLift } from './state-store.js';
+
+/** Largest signal a guard reads (spec §4.11). */
+export const MAX_SIGNAL_BYTES = 64 * 1024;
+/** Most active holds and lifts in waiting an agent keeps (spec §4.11). */
+export const MAX_HOLDS = 1000;
+export const MAX_WAITING_LIFTS = 10_000;
+
+/** The codes of §5 that a guard answers with a signed `refused` acknowledgement rather than an error. */
+const REFUSALS = new Set(['ERR_OV_UNAUTHORIZED', 'ERR_OV_QUORUM', 'ERR_OV_KEY_REVOKED', 'ERR_OV_POLICY_INVALID']);
+
+/** Restrictiveness of the modes: the most restrictive active hold decides (spec §8.1). */
+const RANK: Readonly<Record<Mode, number>> = {
+  running: 0,
+  constrained: 1,
+  paused: 2,
+  safe_state: 3,
+  stopping: 4,
+  stopped: 5,
+};
+
+/** What the guard answered to a signal. */
+export interface Answer {
+  /** The signed acknowledgement. */
+  readonly ack: Uint8Array;
+  readonly claims: AcknowledgementClaims;
+  /** The signal had been processed before: `ack` is the one recorded for it, byte for byte (spec §6.4). */
+  readonly duplicate: boolean;
+}
+
+/**
+ * The agent's guard (spec §8): it sits around the agent's action loop, judges override signals with what the
+ * agent holds locally (its key, its authority policy, its store), and refuses actions while a hold covers them.
+ * A category 0 stop aborts the actions of its scope synchronously, before anything is awaited; every change is
+ * persisted before it is acknowledged, so a restarted agent is still stopped.
+ *
+ * @example
+ * ```ts
+ * const guard = await OverrideGuard.open({ agent, key, store, authority, policy });
+ * const answer = await guard.receive(signalBytes); // a signed acknowledgement
+ * await guard.run({ name: 'pharmacy.dispense', task }, (signal) => dispense(order, { signal }));
+ * ```
+ */
+export class OverrideGuard {
+  readonly #options: GuardOptions;
+  readonly #clock: Clock;
+  readonly #random: RandomSource;
+  #policy: HeldPolicy;
+  readonly #revocations: Revocations;
+  readonly #signals = new Map<string, ProcessedSignal>();
+  readonly #byOrder = new Map<string, string>();
+  readonly #holds = new Map<string, Hold>();
+  readonly #waiting: WaitingLift[] = [];
+  readonly #orders = new Map<string, Order>();
+  readonly #constraints = new Map<string, ConstraintCheck>();
+  readonly #inFlight = new InFlightActions();
+  /** Places the agent has run actions in, for the default scope check. */
+  readonly #places = { workflows: new Set<string>(), tasks: new Set<string>() };
+  readonly #graceTimers = new Map<string, unknown>();
+  #storeFailure: SafetyNetError | undefined;
+
+  private constructor(options: GuardOptions, policy: HeldPolicy, revocations: Revocations) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? systemRandom;
+    this.#policy = policy;
+    this.#revocations = revocations;
+  }
+
+  /**
+   * A guard over its store's state: holds, processed signals, orders, policy and revocations are read before it is
+   * returned, so no action can run before a stop recorded before a restart is back in force (spec §8.5).
+   */
+  static async open(options: GuardOptions): Promise<OverrideGuard> {
+    checkGuardOptions(options);
+    const state = await storeCall(() => options.store.load());
+    const trust = { authority: options.authority, clock: options.clock };
+    const policyBytes = state.policy ?? options.policy;
+    if (policyBytes === undefined) throw ovError('ERR_OV_CONFIG_INVALID', 'the guard needs an authority policy');
+    // A stored policy was verified when it arrived; it judges restrictive signals even after its exp (spec §5.1).
+    const policy = state.policy
+      ? new HeldPolicy(claimsOf(authorityPolicy, state.policy), state.policy)
+      : acceptPolicy(policyBytes, trust);
+    const guard = new OverrideGuard(
+      options,
+      policy,
+      new Revocations([...(policy.claims.revoked ?? []), ...state.revocations]),
+    );
+    for (const s of state.signals) guard.#remember(s);
+    for (const h of state.holds) guard.#holds.set(h.jti, h);
+    guard.#waiting.push(...state.waiting);
+    for (const o of state.orders) guard.#orders.set(o.ctl, o.order);
+    if (state.policy === undefined) await guard.#commit({ policy: policyBytes });
+    for (const hold of guard.#active()) {
+      if (hold.kind === 'constrain' && !hold.unenforced) guard.#compileConstraint(hold);
+      // Nothing ran before the restart finished: a stop that was waiting for its steps has halted.
+      if (hold.halted_at === undefined && hold.kind !== 'pause' && hold.kind !== 'constrain') await guard.#halted(hold);
+    }
+    return guard;
+  }
+
+  /** The mode for actions at `at` (default: agent-wide, every active hold counted) (spec §8.1). */
+  mode(at?: ActionPlace): Mode {
+    if (this.#storeFailure) return 'stopped';
+    let mode: Mode = 'running';
+    for (const hold of this.#active()) {
+      if (at !== undefined && !covers(hold, at)) continue;
+      const m = modeOf(hold);
+      if (RANK[m] > RANK[mode]) mode = m;
+    }
+    return mode;
+  }
+
+  /** The agent's state as acknowledgements report it (spec §4.3). */
+  state(ctl: string, at?: ActionPlace): AgentState {
+    const holds = this.#active().map((h) => h.jti);
+    return { mode: this.mode(at), order: this.#orders.get(ctl) ?? [0, 0], holds: holds.slice(0, MAX_HOLDS) };
+  }
+
+  /**
+   * Runs `fn` unless a hold covers the action (`ERR_OV_PAUSED`, `ERR_OV_STOPPED`, `ERR_OV_TAKEN_OVER`,
+   * `ERR_OV_SAFE_STATE`, a constraint's code, or `ERR_OV_STORE_FAILED`). `fn` gets an `AbortSignal` that a category
+   * 0 stop (or the end of a category 1 grace) aborts with `ERR_OV_ABORTED`; a result that arrives after that is
+   * discarded and the call rejects with that error.
+   */
+  async run<T>(action: GuardAction, fn: (signal: AbortSignal) => Promise<T> | T): Promise<T> {
+    this.#admit(action);
+    if (action.workflow !== undefined) this.#places.workflows.add(action.workflow);
+    if (action.task !== undefined) this.#places.tasks.add(action.task);
+    const controller = new AbortController();
+    let done!: () => void;
+    const running: Running = { action, controller, ended: new Promise<void>((r) => (done = r)) };
+    this.#inFlight.add(running);
+    // An aborted action is abandoned at once: its caller does not wait for work that ignores the signal, and a
+    // result that still arrives is discarded.
+    const aborted = new Promise<never>((_, reject) =>
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }),
+    );
+    try {
+      return await Promise.race([(async () => fn(controller.signal))(), aborted]);
+    } catch (e) {
+      throw controller.signal.aborted ? controller.signal.reason : e;
+    } finally {
+      this.#inFlight.delete(running);
+      done();
+      await this.#haltWhereDone();
+    }
+  }
+
+  /**
+   * Processes a received Override Signal (spec §8.2) and answers with the signed acknowledgement. Throws the
+   * verification's code for a message it cannot verify, `ERR_OV_ACTION_DIGEST`, `ERR_OV_OUT_OF_SCOPE`,
+   * `ERR_OV_STALE`, `ERR_OV_LIFT_MISMATCH`, `ERR_OV_CONFLICT`, `ERR_OV_LIMIT` or `ERR_OV_STORE_FAILED`; a signal
+   * refused for authority is answered with a `refused` acknowledgement.
+   */
+  async receive(bytes: Uint8Array): Promise<Answer> {
+    if (this.#storeFailure) throw this.#storeFailure;
+    if (bytes.length > MAX_SIGNAL_BYTES) throw snError('ERR_INPUT_TOO_LARGE', `signal over ${MAX_SIGNAL_BYTES} bytes`);
+    // 1. verification with the held policy's keys only.
+    const { claims: signal, signers } = verifySignal(bytes, this.#policy, this.#clock);
+    // 2. duplicates are answered with what was recorded.
+    const seen = this.#signals.get(signal.jti);
+    if (seen) {
+      if (!bytesEqual(seen.bytes, bytes))
+        throw ovError('ERR_OV_CONFLICT', `signal ${signal.jti} reused with other bytes`);
+      return { ack: seen.ack, claims: claimsOf(acknowledgement, seen.ack), duplicate: true };
+    }
+    // 3. the action digest.
+    checkActionDigest(signal);
+    // 4. authority: a refusal is itself a signed, recorded acknowledgement.
+    try {
+      authorizeSignal(signal, signers, {
+        policy: this.#policy,
+        revocations: this.#revocations,
+        now: this.#now(),
+        liftsEmergencyHold: (signal.lifts ?? []).some((j) => this.#holds.get(j)?.level === 'emergency'),
+      });
+    } catch (e) {
+      if (!isSafetyNetError(e) || !REFUSALS.has(e.code)) throw e;
+      return this.#answer(signal, bytes, { status: 'refused', code: e.code, reason: e.message });
+    }
+    // 5. scope, 6. order and lifts.
+    if (!this.#inScope(signal.scope))
+      throw ovError('ERR_OV_OUT_OF_SCOPE', `${this.#options.agent} is not in the scope`);
+    const other = this.#byOrder.get(orderKey(signal.ctl, [signal.epoch, signal.seq]));
+    if (other !== undefined) throw ovError('ERR_OV_CONFLICT', `signal ${other} already holds this order`);
+    // 7. apply in memory, synchronously; 8–9. persist and acknowledge.
+    return LIFTING_ACTIONS.has(signal.action.name) ? this.#lift(signal, bytes) : this.#restrict(signal, bytes);
+  }
+
+  /** Takes a newer Authority Policy (spec §5.1): `ERR_OV_POLICY_INVALID` or `ERR_OV_STALE` otherwise. */
+  async acceptPolicy(bytes: Uint8Array): Promise<void> {
+    const policy = acceptPolicy(bytes, { authority: this.#options.authority, clock: this.#clock }, this.#policy);
+    if (policy === this.#policy) return;
+    this.#policy = policy;
+    const revoked = policy.claims.revoked ?? [];
+    for (const r of revoked) this.#revocations.add(r.kid, r.revoked_at);
+    await this.#commit({ policy: bytes, revocations: this.#revocations.entries() });
+  }
+
+  /** Applies a Key Revocation from the policy authority (spec §5.5). */
+  async acceptRevocation(bytes: Uint8Array): Promise<void> {
+    const revocation = acceptRevocation(bytes, { authority: this.#options.authority, clock: this.#clock });
+    this.#revocations.add(revocation.kid, revocation.revoked_at);
+    await this.#commit({ revocations: this.#revocations.entries() });
+  }
+
+  /** Stops the grace timers and closes the store. */
+  async close(): Promise<void> {
+    for (const handle of this.#graceTimers.values()) this.#timers().clear(handle);
+    this.#graceTimers.clear();
+    await this.#options.store.close();
+  }
+
+  // ---- restrictive signals -------------------------------------------------------------------------------------
+
+  async #restrict(signal: OverrideSignalClaims, bytes: Uint8Array): Promise<Answer> {
+    const kind = holdKindOf(signal.action.name);
+    const order: Order = [signal.epoch, signal.seq];
+    if (this.#active().length >= MAX_HOLDS) throw ovError('ERR_OV_LIMIT', `more than ${MAX_HOLDS} active holds`);
+    // A lift that arrived first, with a higher order and a kind it may lift, lifts the hold as it is created.
+    const waiting = this.#waiting.filter((w) => w.hold === signal.jti);
+    const liftedBy = waiting.find(
+      (w) => w.ctl === signal.ctl && liftable(w.action, kind) && compareOrder(w.order, order) > 0,
+    );
+    const now = this.#now();
+    let hold: Hold = {
+      jti: signal.jti,
+      ctl: signal.ctl,
+      order,
+      kind,
+      level: signal.level,
+      ...(kind === 'stop' || kind === 'takeover' ? { category: signal.category ?? 1 } : {}),
+      scope: signal.scope,
+      lifted: liftedBy !== undefined,
+    };
+    let inFlight: InFlight[] | undefined;
+    let status: AcknowledgementClaims['status'] = 'complied';
+    let failure: { code: string; reason: string } | undefined;
+    if (!hold.lifted) {
+      if (kind === 'pause') hold = { ...hold, halted_at: now };
+      else if (kind === 'constrain') {
+        failure = this.#compileConstraint(hold, (signal.action.params as { profile: string }).profile);
+        hold = { ...hold, halted_at: now, ...(failure ? { unenforced: true } : {}) };
+      } else if (hold.category === 0) {
+        inFlight = this.#inFlight.abort(hold);
+        hold = { ...hold, halted_at: now };
+      } else if (this.#inFlight.coveredBy(hold).length === 0) {
+        hold = { ...hold, halted_at: now };
+      } else {
+        status = 'received';
+        this.#startGrace(hold, signal.deadline);
+      }
+      if (kind === 'takeover' && status === 'complied') status = 'received'; // complied once the Hand-off is signed
+    }
+    this.#holds.set(hold.jti, hold);
+    this.#raiseOrder(signal.ctl, order);
+    const settled = waiting.map((w) => ({ hold: w.hold, lift: w.lift }));
+    this.#waiting.splice(0, this.#waiting.length, ...this.#waiting.filter((w) => w.hold !== signal.jti));
+    const answer = await this.#answer(
+      signal,
+      bytes,
+      failure
+        ? { status: 'cannot_comply', ...failure }
+        : { status, halted_at: status === 'complied' ? hold.halted_at : undefined, in_flight: inFlight },
+      { holds: [hold], removeWaiting: settled, order: { ctl: signal.ctl, order: this.#orders.get(signal.ctl)! } },
+    );
+    for (const w of waiting) await this.#settleWaiting(w, w === liftedBy);
+    return answer;
+  }
+
+  /** Compiles a constraint's profile; on failure the hold stays, unenforced, and pauses the agent (spec §8.6). */
+  #compileConstraint(hold: Hold, profile?: string): { code: string; reason: string } | undefined {
+    try {
+      if (!this.#options.constrain) throw new Error('the agent has no monitor to enforce a profile');
+      const text = profile ?? this.#profileOf(hold.jti);
+      this.#constraints.set(hold.jti, this.#options.constrain(fromBase64Url(text)));
+      return undefined;
+    } catch (e) {
+      return { code: 'ERR_OV_CONSTRAINT_INVALID', reason: e instanceof Error ? e.message.slice(0, 1024) : 'invalid' };
+    }
+  }
+
+  #profileOf(jti: string): string {
+    const claims = claimsOf(overrideSignal, this.#signals.get(jti)!.bytes);
+    return (claims.action.params as { profile: string }).profile;
+  }
+
+  /** A category 1 stop lets the covered steps finish until the deadline, then aborts them (spec §3.3). */
+  #startGrace(hold: Hold, deadline: number): void {
+    const ms = Math.max(0, deadline * 1000 - readClock(this.#clock));
+    const handle = this.#timers().set(ms, () => {
+      this.#graceTimers.delete(hold.jti);
+      this.#inFlight.abort(hold);
+    });
+    this.#graceTimers.set(hold.jti, handle);
+  }
+
+  /** After an action ends: stops whose covered actions have all ended become halted. */
+  async #haltWhereDone(): Promise<void> {
+    for (const hold of this.#active()) {
+      if (hold.halted_at === undefined && this.#inFlight.coveredBy(hold).length === 0) await this.#halted(hold);
+    }
+  }
+
+  /** Records that a stopping hold has halted and sends the final acknowledgement of its signal. */
+  async #halted(hold: Hold): Promise<void> {
+    const timer = this.#graceTimers.get(hold.jti);
+    if (timer !== undefined) this.#timers().clear(timer);
+    this.#graceTimers.delete(hold.jti);
+    const halted: Hold = { ...hold, halted_at: this.#now() };
+    this.#holds.set(hold.jti, halted);
+    const record = this.#signals.get(hold.jti);
+    if (!record || hold.kind === 'takeover') return this.#commit({ holds: [halted] });
+    const signal = claimsOf(overrideSignal, record.bytes);
+    const final = this.#signAck(signal, { status: 'complied', halted_at: halted.halted_at });
+    this.#remember({ ...record, ack: final });
+    await this.#commit({ holds: [halted], signal: { ...record, ack: final } });
+    this.#options.onAcknowledgement?.(final);
+  }
+
+  // ---- lifts ---------------------------------------------------------------------------------------------------
+
+  async #lift(signal: OverrideSignalClaims, bytes: Uint8Array): Promise<Answer> {
+    const action = signal.action.name as 'resume' | 'release';
+    const order: Order = [signal.epoch, signal.seq];
+    const named = signal.lifts ?? [];
+    const present: Hold[] = [];
+    const missing: string[] = [];
+    for (const jti of named) {
+      const hold = this.#holds.get(jti);
+      if (hold === undefined) {
+        // A processed signal that is not a hold cannot be lifted.
+        if (this.#signals.has(jti)) throw ovError('ERR_OV_LIFT_MISMATCH', `${jti} is not a hold`);
+        missing.push(jti);
+      } else present.push(hold);
+    }
+    // All or nothing: the first hold that breaks a rule refuses the whole lift (spec §6.3).
+    for (const hold of present) {
+      if (hold.ctl !== signal.ctl)
+        throw ovError('ERR_OV_LIFT_MISMATCH', `${hold.jti} is a hold of another control plane`);
+      if (!liftable(action, hold.kind))
+        throw ovError('ERR_OV_LIFT_MISMATCH', `${action} cannot lift the ${hold.kind} ${hold.jti}`);
+      if (compareOrder(order, hold.order) <= 0) throw ovError('ERR_OV_STALE', `the lift is not newer than ${hold.jti}`);
+    }
+    if (this.#waiting.length + missing.length > MAX_WAITING_LIFTS) {
+      throw ovError('ERR_OV_LIMIT', `more than ${MAX_WAITING_LIFTS} lifts in waiting`);
+    }
+    const lifted = present.map((h) => ({ ...h, lifted: true }));
+    for (const h of lifted) {
+      this.#holds.set(h.jti, h);
+      this.#constraints.delete(h.jti);
+      const timer = this.#graceTimers.get(h.jti);
+      if (timer !== undefined) this.#timers().clear(timer);
+    }
+    const waiting = missing.map((hold): WaitingLift => ({ hold, lift: signal.jti, ctl: signal.ctl, order, action }));
+    this.#waiting.push(...waiting);
+    this.#raiseOrder(signal.ctl, order);
+    return this.#answer(
+      signal,
+      bytes,
+      { status: missing.length === 0 ? 'complied' : 'received' },
+      { holds: lifted, addWaiting: waiting, order: { ctl: signal.ctl, order: this.#orders.get(signal.ctl)! } },
+    );
+  }
+
+  /**
+   * A waiting lift meets the hold it named: once none of the lift's holds is missing it is final — `complied`, or
+   * `cannot_comply` when a hold came with a higher order or a kind it cannot lift (that hold took effect).
+   */
+  async #settleWaiting(w: WaitingLift, applied: boolean): Promise<void> {
+    const record = this.#signals.get(w.lift);
+    if (!record) return;
+    const lift = claimsOf(overrideSignal, record.bytes);
+    const previous = claimsOf(acknowledgement, record.ack);
+    const failed = !applied || previous.code !== undefined;
+    if (!failed && this.#waiting.some((x) => x.lift === w.lift)) return;
+    if (previous.status !== 'received') return;
+    const final = this.#signAck(
+      lift,
+      failed
+        ? { status: 'cannot_comply', code: 'ERR_OV_STALE', reason: `hold ${w.hold} is newer or of another kind` }
+        : { status: 'complied' },
+    );
+    this.#remember({ ...record, ack: final });
+    // A failed lift no longer waits for the other holds it named: they take effect when they come (restrictive).
+    const others = failed ? this.#waiting.filter((x) => x.lift === w.lift) : [];
+    this.#waiting.splice(0, this.#waiting.length, ...this.#waiting.filter((x) => !others.includes(x)));
+    await this.#commit({ signal: { ...record, ack: final }, removeWaiting: others });
+    this.#options.onAcknowledgement?.(final);
+  }
+
+  // ---- bookkeeping ---------------------------------------------------------------------------------------------
+
+  #admit(action: GuardAction): void {
+    if (this.#storeFailure) throw this.#storeFailure;
+    const at = place(action);
+    const holds = this.#active().filter((h) => covers(h, at));
+    const mode = this.mode(at);
+    if (mode === 'stopped' || mode === 'stopping') {
+      const takeover = holds.some((h) => h.kind === 'takeover');
+      throw takeover
+        ? ovError('ERR_OV_TAKEN_OVER', `task ${action.task} was taken over`)
+        : ovError('ERR_OV_STOPPED', `${action.name} refused: the agent is ${mode}`);
+    }
+    if (mode === 'safe_state') throw ovError('ERR_OV_SAFE_STATE', `${action.name} refused: the lease lapsed`);
+    if (mode === 'paused') throw ovError('ERR_OV_PAUSED', `${action.name} refused: the agent is paused`);
+    if (mode === 'constrained') {
+      // The newest constraint is the one enforced (spec §6.2).
+      const newest = holds.filter((h) => h.kind === 'constrain').sort((a, b) => compareOrder(b.order, a.order))[0]!;
+      this.#constraints.get(newest.jti)?.(action);
+    }
+  }
+
+  #inScope(scope: Scope): boolean {
+    switch (scope.kind) {
+      case 'agent':
+        return scope.target === this.#options.agent;
+      case 'domain':
+        return (this.#options.domains ?? []).includes(scope.target);
+      default:
+        if (this.#options.inScope) return this.#options.inScope(scope);
+        return (scope.kind === 'workflow' ? this.#places.workflows : this.#places.tasks).has(scope.target);
+    }
+  }
+
+  #active(): Hold[] {
+    return [...this.#holds.values()].filter((h) => !h.lifted);
+  }
+
+  #raiseOrder(ctl: string, order: Order): void {
+    const known = this.#orders.get(ctl);
+    if (known === undefined || compareOrder(order, known) > 0) this.#orders.set(ctl, order);
+  }
+
+  #remember(s: ProcessedSignal): void {
+    this.#signals.set(s.jti, s);
+    this.#byOrder.set(orderKey(s.ctl, s.order), s.jti);
+  }
+
+  #now(): number {
+    return Math.floor(readClock(this.#clock) / 1000);
+  }
+
+  #timers() {
+    return (
+      this.#options.timers ?? {
+        set: (ms: number, run: () => void) => setTimeout(run, ms),
+        clear: (h: unknown) => clearTimeout(h as never),
+      }
+    );
+  }
+
+  #signAck(signal: OverrideSignalClaims, outcome: Partial<AcknowledgementClaims>): Uint8Array {
+    const claims = {
+      iss: this.#options.agent,
+      iat: this.#now(),
+      jti: `ov-ack-${randomUuid(this.#random)}`,
+      wid: signal.wid,
+      pred: [signal.jti],
+      signal: signal.jti,
+      act_digest: signal.act_digest,
+      state: this.state(signal.ctl, scopePlace(signal.scope)),
+      ...Object.fromEntries(Object.entries(outcome).filter(([, v]) => v !== undefined)),
+    } as AcknowledgementClaims;
+    return acknowledgement.sign(claims, this.#options.key);
+  }
+
+  /** Signs the acknowledgement, records the signal with it, persists the change and answers. */
+  async #answer(
+    signal: OverrideSignalClaims,
+    bytes: Uint8Array,
+    outcome: Partial<AcknowledgementClaims>,
+    change: StateChange = {},
+  ): Promise<Answer> {
+    const ack = this.#signAck(signal, outcome);
+    const record: ProcessedSignal = { jti: signal.jti, bytes, ctl: signal.ctl, order: [signal.epoch, signal.seq], ack };
+    this.#remember(record);
+    await this.#commit({ ...change, signal: record });
+    return { ack, claims: claimsOf(acknowledgement, ack), duplicate: false };
+  }
+
+  /** Persists a change; a failing store leaves the in-memory effect in force and the guard refusing all work. */
+  async #commit(change: StateChange): Promise<void> {
+    try {
+      await storeCall(() => this.#options.store.commit(change));
+    } catch (e) {
+      this.#storeFailure = e as SafetyNetError;
+      throw e;
+    }
+  }
+}
+
+/** The mode one active hold imposes on what it covers. */
+function modeOf(hold: Hold): Mode {
+  switch (hold.kind) {
+    case 'pause':
+      return 'paused';
+    case 'constrain':
+      return hold.unenforced ? 'paused' : 'constrained';
+    default:
+      return hold.halted_at === undefined ? 'stopping' : 'stopped';
+  }
+}
+
+/** Where a scope's actions run, for the mode reported for it. */
+function scopePlace(scope: Scope): ActionPlace | undefined {
+  if (scope.kind === 'workflow') return { workflow: scope.target };
+  if (scope.kind === 'task') return { task: scope.target };
+  return undefined;
+}
+
+function orderKey(ctl: string, order: Order): string {
+  return `${ctl}\n${order[0]}\n${order[1]}`;
+}
+
+/** The claims of a message this guard signed or already verified and recorded: decoded, not verified again. */
+function claimsOf<T extends object>(type: MessageType<T>, bytes: Uint8Array): T {
+  return type.parse(type.fromCbor(decodeCbor(decodeSign1(bytes).payload!)));
+}
+
+/** Runs a store call; anything it throws that is not already `ERR_OV_STORE_FAILED` becomes that. */
+async function storeCall<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (isSafetyNetError(e, 'ERR_OV_STORE_FAILED')) throw e;
+    throw ovError('ERR_OV_STORE_FAILED', e instanceof Error ? e.message : String(e), { cause: e });
+  }
+}

@@ -1,0 +1,70 @@
+import type { ActionName, Level, Order } from '../messages/common.js';
+import type { Scope } from '../messages/override-signal.js';
+
+/** What a hold does to the actions it covers (spec §2, §8.1). */
+export type HoldKind = 'pause' | 'stop' | 'constrain' | 'takeover';
+
+/**
+ * The durable effect of a restrictive signal (spec §2): created by the signal whose `jti` it carries, lifted only
+ * by a lift that names it.
+ */
+export interface Hold {
+  readonly jti: string;
+  readonly ctl: string;
+  readonly order: Order;
+  readonly kind: HoldKind;
+  readonly level: Level;
+  /** Stop category: 0 for an immediate stop, 1 for a stop that lets the current step finish (spec §3.3). */
+  readonly category?: 0 | 1;
+  readonly scope: Scope;
+  /** Seconds: when every in-flight action of the scope had ended, for stops; absent while stopping. */
+  readonly halted_at?: number;
+  /** A constraint the agent could not enforce: it pauses instead (spec §8.2 step 9). */
+  readonly unenforced?: boolean;
+  readonly lifted: boolean;
+}
+
+/** The hold a restrictive action creates (spec §3.2): rollback and takeover halt the scope as a category 1 stop. */
+export function holdKindOf(action: ActionName): HoldKind {
+  switch (action) {
+    case 'pause':
+      return 'pause';
+    case 'constrain':
+      return 'constrain';
+    case 'takeover':
+      return 'takeover';
+    default:
+      return 'stop';
+  }
+}
+
+/** Whether a lift action may lift a hold of this kind (spec §6.3 rule 2). */
+export function liftable(lift: 'resume' | 'release', kind: HoldKind): boolean {
+  return lift === 'resume' ? kind === 'pause' : kind !== 'pause';
+}
+
+/** Compares two orders lexicographically (spec §6). */
+export function compareOrder(a: Order, b: Order): number {
+  return a[0] - b[0] || a[1] - b[1];
+}
+
+/** Where an action runs, for deciding which holds cover it. */
+export interface ActionPlace {
+  readonly workflow?: string;
+  readonly task?: string;
+}
+
+/**
+ * Whether a hold covers an action at `place` (spec §8.1): agent- and domain-wide holds cover everything, a
+ * workflow or task hold the actions of that workflow or task only.
+ */
+export function covers(hold: Pick<Hold, 'scope'>, place: ActionPlace): boolean {
+  switch (hold.scope.kind) {
+    case 'workflow':
+      return place.workflow === hold.scope.target;
+    case 'task':
+      return place.task === hold.scope.target;
+    default:
+      return true;
+  }
+}

@@ -1,0 +1,38 @@
+import type { GuardState, OverrideStateStore, StateChange } from './state-store.js';
+
+/**
+ * The guard's state in memory: for tests and for agents that accept losing their holds with the process. It keeps
+ * what it is given exactly as the durable stores do, so the two pass one contract.
+ */
+export class MemoryStateStore implements OverrideStateStore {
+  #state: GuardState = { signals: [], holds: [], waiting: [], orders: [], revocations: [] };
+
+  async load(): Promise<GuardState> {
+    return this.#state;
+  }
+
+  async commit(change: StateChange): Promise<void> {
+    this.#state = applyChange(this.#state, change);
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** The state after a change: what every store must hold once `commit` has returned. */
+export function applyChange(state: GuardState, change: StateChange): GuardState {
+  const replace = <T>(list: readonly T[], items: readonly T[] | undefined, key: (t: T) => string): T[] => {
+    const map = new Map(list.map((t) => [key(t), t]));
+    for (const item of items ?? []) map.set(key(item), item);
+    return [...map.values()];
+  };
+  const removed = new Set((change.removeWaiting ?? []).map((w) => `${w.hold}\n${w.lift}`));
+  const waitKey = (w: { hold: string; lift: string }) => `${w.hold}\n${w.lift}`;
+  return {
+    signals: replace(state.signals, change.signal ? [change.signal] : [], (s) => s.jti),
+    holds: replace(state.holds, change.holds, (h) => h.jti),
+    waiting: replace(state.waiting, change.addWaiting, waitKey).filter((w) => !removed.has(waitKey(w))),
+    orders: replace(state.orders, change.order ? [change.order] : [], (o) => o.ctl),
+    policy: change.policy ?? state.policy,
+    revocations: replace(state.revocations, change.revocations, (r) => r.kid),
+  };
+}

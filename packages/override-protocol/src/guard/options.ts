@@ -1,0 +1,68 @@
+import type { Clock, KeyResolver, PrivateKey, PublicKey, RandomSource } from '@safety-net/core';
+import { ovError } from '../errors.js';
+import type { Scope } from '../messages/override-signal.js';
+import type { OverrideStateStore } from './state-store.js';
+
+/** An action the guard is asked to run: a tool call, with where it runs so that scoped holds can cover it. */
+export interface GuardAction {
+  /** The action's name (its work ECT's `exec_act`). */
+  readonly name: string;
+  readonly params?: Readonly<Record<string, unknown>>;
+  /** The task (ECT `jti`) the action belongs to. */
+  readonly task?: string;
+  /** The workflow (`wid`) the action belongs to. */
+  readonly workflow?: string;
+}
+
+/** A compiled constraint: throws to block an action the enforced profile does not allow. */
+export type ConstraintCheck = (action: GuardAction) => void;
+
+/** Timers for the category 1 grace, injectable so that tests need not wait. */
+export interface GuardTimers {
+  set(ms: number, run: () => void): unknown;
+  clear(handle: unknown): void;
+}
+
+/** Options of {@link OverrideGuard.open}. */
+export interface GuardOptions {
+  /** The agent's id: the target of agent-scoped signals and the `iss` of its acknowledgements. */
+  readonly agent: string;
+  /** The agent's signing key, for acknowledgements. */
+  readonly key: PrivateKey;
+  /** Where the guard's state lives (spec §8.5); read before the guard lets any action run. */
+  readonly store: OverrideStateStore;
+  /** The policy authority's key: a local key, never a remote resolver (spec §14). */
+  readonly authority: PublicKey | KeyResolver;
+  /** The Authority Policy to start from when the store holds none. */
+  readonly policy?: Uint8Array;
+  /** The failure domains the agent belongs to, for domain-scoped signals. */
+  readonly domains?: readonly string[];
+  /**
+   * Whether the agent is in a workflow or task scope (spec §7.5): it holds a task of the workflow, or runs the task.
+   * Default: a workflow or task of an action it has run since it started.
+   */
+  readonly inScope?: (scope: Scope) => boolean;
+  /**
+   * Compiles a `constrain` signal's profile (COSE_Sign1 bytes) into a check run before each action; throws when
+   * the profile does not verify or compile. Without it, the guard cannot enforce a constraint and pauses instead.
+   */
+  readonly constrain?: (profile: Uint8Array) => ConstraintCheck;
+  /** Called with every acknowledgement the guard signs after answering the signal (a stop's final `complied`). */
+  readonly onAcknowledgement?: (ack: Uint8Array) => void;
+  readonly clock?: Clock;
+  readonly random?: RandomSource;
+  readonly timers?: GuardTimers;
+}
+
+/** Refuses options that cannot work, with `ERR_OV_CONFIG_INVALID`. */
+export function checkGuardOptions(options: GuardOptions): void {
+  const fail = (what: string) => {
+    throw ovError('ERR_OV_CONFIG_INVALID', what);
+  };
+  if (typeof options?.agent !== 'string' || options.agent.length === 0) fail('agent must be a non-empty id');
+  if (typeof options.key !== 'object' || options.key === null) fail('key must be the agent’s private key');
+  if (typeof options.store?.load !== 'function' || typeof options.store.commit !== 'function') {
+    fail('store must be an OverrideStateStore');
+  }
+  if (typeof options.authority !== 'object' || options.authority === null) fail('authority must be a key');
+}

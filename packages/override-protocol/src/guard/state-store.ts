@@ -1,0 +1,57 @@
+import type { Order } from '../messages/common.js';
+import type { Hold } from './hold.js';
+
+/** A processed signal: its bytes and the acknowledgement last recorded for it (spec §6.4). */
+export interface ProcessedSignal {
+  readonly jti: string;
+  readonly bytes: Uint8Array;
+  readonly ctl: string;
+  readonly order: Order;
+  readonly ack: Uint8Array;
+}
+
+/** A lift that names a hold not received yet (spec §6.3): applied to it if it comes with a lower order. */
+export interface WaitingLift {
+  /** The hold it names. */
+  readonly hold: string;
+  /** The lift signal. */
+  readonly lift: string;
+  readonly ctl: string;
+  readonly order: Order;
+  readonly action: 'resume' | 'release';
+}
+
+/** Everything a guard keeps across restarts (spec §8.5). */
+export interface GuardState {
+  readonly signals: readonly ProcessedSignal[];
+  readonly holds: readonly Hold[];
+  readonly waiting: readonly WaitingLift[];
+  /** The highest order applied, per control plane. */
+  readonly orders: readonly { readonly ctl: string; readonly order: Order }[];
+  readonly policy?: Uint8Array;
+  readonly revocations: readonly { readonly kid: string; readonly revoked_at: number }[];
+}
+
+/** One change of the guard's state, written in one transaction. */
+export interface StateChange {
+  /** A signal processed, or a new acknowledgement for one already recorded. */
+  readonly signal?: ProcessedSignal;
+  /** Holds created or changed (lifted, halted), whole. */
+  readonly holds?: readonly Hold[];
+  readonly addWaiting?: readonly WaitingLift[];
+  /** Waiting lifts settled, by the hold they name and the lift. */
+  readonly removeWaiting?: readonly Pick<WaitingLift, 'hold' | 'lift'>[];
+  readonly order?: { readonly ctl: string; readonly order: Order };
+  readonly policy?: Uint8Array;
+  readonly revocations?: readonly { readonly kid: string; readonly revoked_at: number }[];
+}
+
+/**
+ * The guard's durable state (spec §8.5): one contract, in memory and in SQLite. A failure is reported as
+ * `ERR_OV_STORE_FAILED`, after which the guard refuses all work.
+ */
+export interface OverrideStateStore {
+  load(): Promise<GuardState>;
+  commit(change: StateChange): Promise<void>;
+  close(): Promise<void>;
+}

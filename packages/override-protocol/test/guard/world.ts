@@ -1,0 +1,116 @@
+import { fixedClock, publicKeyOf, seededRandom } from '@safety-net/core';
+import { OverrideGuard } from '../../src/guard/guard.js';
+import { MemoryStateStore } from '../../src/guard/memory-store.js';
+import type { GuardOptions } from '../../src/guard/options.js';
+import type { OverrideStateStore } from '../../src/guard/state-store.js';
+import {
+  type ActionName,
+  actionDigest,
+  authorityPolicy,
+  type OverrideSignalClaims,
+  overrideSignal,
+} from '../../src/index.js';
+import { SAMPLE_AGENT, SAMPLE_KEYS, SAMPLE_NOW, samplePolicyClaims, sampleSignalClaims } from '../../src/testing.js';
+
+export const NOW = SAMPLE_NOW;
+export const AGENT = SAMPLE_AGENT;
+export const SUPERVISOR = 'mailto:sam@example.org';
+export const POLICY = authorityPolicy.sign(samplePolicyClaims, SAMPLE_KEYS.authority);
+
+/** A signal by the supervisor (Mandatory, agent scope) unless `overrides` say otherwise, its digest recomputed. */
+export function signalClaims(
+  jti: string,
+  seq: number,
+  name: ActionName,
+  overrides: Partial<OverrideSignalClaims> = {},
+): OverrideSignalClaims {
+  const action = { name, params: overrides.action?.params ?? {} };
+  return {
+    ...sampleSignalClaims,
+    iss: SUPERVISOR,
+    role: 'supervisor',
+    level: 'mandatory',
+    category: name === 'stop' ? 1 : undefined,
+    jti,
+    seq,
+    deadline: NOW + 60,
+    exp: NOW + 900,
+    ...overrides,
+    action,
+    act_digest: overrides.act_digest ?? actionDigest(action),
+  };
+}
+
+/** The signed bytes of {@link signalClaims}, by the supervisor unless a key is given. */
+export function signal(
+  jti: string,
+  seq: number,
+  name: ActionName,
+  overrides: Partial<OverrideSignalClaims> = {},
+  key = SAMPLE_KEYS.supervisor,
+): Uint8Array {
+  return overrideSignal.sign(signalClaims(jti, seq, name, overrides), key);
+}
+
+/** A guard for the sample agent at NOW, with a memory store unless one is given; timers run by hand. */
+export async function openGuard(options: Partial<GuardOptions> = {}) {
+  const clock = fixedClock(NOW * 1000);
+  const timers = new ManualTimers();
+  const acks: Uint8Array[] = [];
+  const store: OverrideStateStore = options.store ?? new MemoryStateStore();
+  const guard = await OverrideGuard.open({
+    agent: AGENT,
+    key: SAMPLE_KEYS.agent,
+    store,
+    authority: publicKeyOf(SAMPLE_KEYS.authority),
+    policy: POLICY,
+    clock,
+    random: seededRandom('guard-test'),
+    timers,
+    onAcknowledgement: (ack) => acks.push(ack),
+    ...options,
+  });
+  return { guard, clock, timers, acks, store };
+}
+
+/** Timers that fire when the test says so. */
+export class ManualTimers {
+  readonly pending = new Map<number, { ms: number; run: () => void }>();
+  #next = 0;
+
+  set(ms: number, run: () => void): number {
+    this.pending.set(++this.#next, { ms, run });
+    return this.#next;
+  }
+
+  clear(handle: unknown): void {
+    this.pending.delete(handle as number);
+  }
+
+  fireAll(): void {
+    const due = [...this.pending.values()];
+    this.pending.clear();
+    for (const t of due) t.run();
+  }
+}
+
+/** A promise and the functions that settle it, for actions the test finishes by hand. */
+export function deferred<T = void>() {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** The code of what `promise` rejects with, or 'ok'. */
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'ok';
+  } catch (e) {
+    return (e as { code?: string }).code ?? String(e);
+  }
+}

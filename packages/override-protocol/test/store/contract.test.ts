@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { applyChange, MemoryStateStore } from '../../src/guard/memory-store.js';
+import type { GuardState, OverrideStateStore, StateChange } from '../../src/guard/state-store.js';
+import { SqliteStateStore } from '../../src/sqlite.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ov-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+
+const stores: {
+  name: string;
+  open: () => OverrideStateStore;
+  reopen?: (s: OverrideStateStore) => OverrideStateStore;
+}[] = [
+  { name: 'memory', open: () => new MemoryStateStore() },
+  {
+    name: 'SQLite',
+    open: () => new SqliteStateStore(join(dir, `s${++n}.db`)),
+    reopen: () => new SqliteStateStore(join(dir, `s${n}.db`)),
+  },
+];
+
+const stop = {
+  jti: 's1',
+  ctl: 'ctl',
+  order: [1, 2] as [number, number],
+  kind: 'stop' as const,
+  level: 'emergency' as const,
+  category: 0 as const,
+  scope: { kind: 'agent' as const, target: 'a', propagate: false },
+  halted_at: 10,
+  lifted: false,
+};
+const changes: StateChange[] = [
+  {
+    signal: { jti: 's1', bytes: new Uint8Array([1, 2]), ctl: 'ctl', order: [1, 2], ack: new Uint8Array([3]) },
+    holds: [stop],
+    order: { ctl: 'ctl', order: [1, 2] },
+    policy: new Uint8Array([9, 9]),
+  },
+  {
+    signal: { jti: 's1', bytes: new Uint8Array([1, 2]), ctl: 'ctl', order: [1, 2], ack: new Uint8Array([4]) },
+    addWaiting: [
+      { hold: 'p9', lift: 'r1', ctl: 'ctl', order: [1, 5], action: 'resume' },
+      { hold: 'p8', lift: 'r1', ctl: 'ctl', order: [1, 5], action: 'resume' },
+    ],
+    revocations: [{ kid: 'k1', revoked_at: 5 }],
+  },
+  {
+    holds: [{ ...stop, lifted: true }],
+    removeWaiting: [{ hold: 'p9', lift: 'r1' }],
+    order: { ctl: 'ctl', order: [1, 6] },
+  },
+];
+const sorted = (s: GuardState) => ({ ...s, waiting: [...s.waiting].sort((a, b) => a.hold.localeCompare(b.hold)) });
+
+describe.each(stores)('OverrideStateStore contract: $name', ({ open, reopen }) => {
+  it('starts empty and holds exactly what the changes say, the latest acknowledgement winning', async () => {
+    const store = open();
+    const empty = await store.load();
+    expect(empty).toEqual({ signals: [], holds: [], waiting: [], orders: [], revocations: [] });
+    let expected = empty;
+    for (const change of changes) {
+      await store.commit(change);
+      expected = applyChange(expected, change);
+    }
+    const loaded = await store.load();
+    expect(sorted(loaded)).toEqual(sorted(expected));
+    expect(loaded.signals[0]!.ack).toEqual(new Uint8Array([4]));
+    expect(loaded.holds).toEqual([{ ...stop, lifted: true }]);
+    expect(loaded.waiting.map((w) => w.hold)).toEqual(['p8']);
+    if (reopen) {
+      await store.close();
+      const again = reopen(store);
+      expect(sorted(await again.load())).toEqual(sorted(expected));
+      await again.close();
+    }
+  });
+});
+
+describe('SqliteStateStore failures', () => {
+  it('reports a driver failure as ERR_OV_STORE_FAILED', async () => {
+    const store = new SqliteStateStore(':memory:');
+    await store.close();
+    await expect(store.load()).rejects.toMatchObject({ code: 'ERR_OV_STORE_FAILED' });
+  });
+});
