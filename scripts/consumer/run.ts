@@ -12,8 +12,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PgTestSchemas, pgTestUrl } from '../../test-support/postgres.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+const integration = join(root, 'examples/framework-integration');
 const scratch = mkdtempSync(join(tmpdir(), 'safety-net-consumer-'));
 const app = join(scratch, 'app');
 const started = Date.now();
@@ -107,8 +109,18 @@ function writeApp(packed: Packed[]) {
     name: 'consumer-app',
     private: true,
     type: 'module',
-    dependencies: { ...dependencies, 'better-sqlite3': workspaceVersion('better-sqlite3', cascade) },
-    devDependencies: { '@types/node': workspaceVersion('@types/node', root) },
+    dependencies: {
+      ...dependencies,
+      'better-sqlite3': workspaceVersion('better-sqlite3', cascade),
+      // What the framework-integration example uses beside our packages.
+      hono: workspaceVersion('hono', root),
+      '@hono/node-server': workspaceVersion('@hono/node-server', root),
+      pg: workspaceVersion('pg', root),
+    },
+    devDependencies: {
+      '@types/node': workspaceVersion('@types/node', root),
+      '@types/pg': workspaceVersion('@types/pg', root),
+    },
     // Sibling packages depend on each other by version range; these tarballs are those versions.
     overrides: Object.fromEntries(names.map((name) => [name, `$${name}`])),
   });
@@ -138,6 +150,31 @@ function writeApp(packed: Packed[]) {
   writeFileSync(join(app, 'src/entries-esm.mts'), `${esm.join('\n')}\n${done('ESM')}`);
   writeFileSync(join(app, 'src/entries-cjs.cts'), `${cjs.join('\n')}\n${done('CJS')}`);
   copyFileSync(fileURLToPath(new URL('./scenario.mts', import.meta.url)), join(app, 'src/scenario.mts'));
+  for (const file of readdirSync(integration)) {
+    if (file.endsWith('.mts')) copyFileSync(join(integration, file), join(app, 'src', file));
+  }
+}
+
+/**
+ * Runs the framework-integration example against the installed packages, its PostgreSQL part on the test server in
+ * a schema of its own (dropped afterwards). Without a server (never under CI=true) the example says that it skipped
+ * that part.
+ */
+async function runIntegration() {
+  const url = pgTestUrl();
+  const schemas = url ? new PgTestSchemas(url) : undefined;
+  try {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    if (url && schemas) {
+      const database = new URL(url);
+      database.searchParams.set('options', `-c search_path=${await schemas.create()}`);
+      env.DATABASE_URL = database.href;
+    }
+    const out = run(process.execPath, [join(app, 'dist/integration.mjs')], { cwd: app, what: 'integration.mjs', env });
+    process.stdout.write(out);
+  } finally {
+    await schemas?.close();
+  }
 }
 
 function writeJson(file: string, value: unknown) {
@@ -213,6 +250,8 @@ try {
     const out = run(process.execPath, [join(app, 'dist', file), scratch], { cwd: app, what: file });
     process.stdout.write(out);
   }
+  step('running the framework-integration example');
+  await runIntegration();
   runCommands(packed);
   step('publint --strict and attw');
   await linted;
