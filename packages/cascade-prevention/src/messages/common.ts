@@ -1,12 +1,4 @@
-import {
-  AudienceSchema,
-  cwtLabels,
-  DAG_LINK_LABELS,
-  DagLinkShape,
-  EpochSecondsSchema,
-  IdentifierSchema,
-  Sha256B64uSchema,
-} from '@safety-net/core';
+import { Sha256B64uSchema } from '@safety-net/core';
 import * as z from 'zod';
 
 /** Breaker, dependency, failure-domain, resource, action, group and rollback names. */
@@ -24,16 +16,8 @@ export const MAX_EXCERPT_LIFETIME_SECONDS = 86_400;
 
 export const MAX_ROLLBACK_TASKS = 100_000;
 
-/** Claims every cascade-prevention message has: its issuer, times, audience and its place in the ECT DAG. */
-export const MessageShape = {
-  iss: IdentifierSchema,
-  iat: EpochSecondsSchema,
-  aud: AudienceSchema.optional(),
-  ...DagLinkShape,
-} as const;
-
-/** CBOR labels of {@link MessageShape} and `exp`: core's CWT and DAG-link labels. */
-export const MESSAGE_LABELS = { ...cwtLabels('iss', 'aud', 'exp', 'iat'), ...DAG_LINK_LABELS } as const;
+/** Every message of this package is a node of the ECT DAG: core's shape and labels of such messages. */
+export { DAG_MESSAGE_LABELS as MESSAGE_LABELS, DagMessageShape as MessageShape } from '@safety-net/core';
 
 /** How to undo a task: the compensating action and the digest of its parameters (spec §2.3). */
 export const CompensationSchema = z

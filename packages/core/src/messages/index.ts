@@ -19,13 +19,14 @@ export {
   verifyCompactJws,
   verifyJws,
 } from './jws.js';
-export { CWT_LABELS, cwtLabels, DAG_LINK_LABELS } from './labels.js';
+export { CWT_LABELS, cwtLabels, DAG_LINK_LABELS, DAG_MESSAGE_LABELS } from './labels.js';
 export { type AnyMessageType, MessageTypeRegistry } from './registry.js';
 export { MemoryReplayCache, type ReplayCache } from './replay.js';
 export type { Verified, VerifyResult } from './result.js';
 export {
   AudienceSchema,
   DagLinkShape,
+  DagMessageShape,
   EpochSecondsSchema,
   IdentifierSchema,
   MAX_PREDECESSORS,

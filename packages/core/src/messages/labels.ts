@@ -33,3 +33,6 @@ export const DAG_LINK_LABELS = {
   wid: 'wid',
   pred: 'pred',
 } as const satisfies Record<string, ClaimLabel>;
+
+/** CBOR labels of {@link DagMessageShape} and `exp`: the registered CWT labels and {@link DAG_LINK_LABELS}. */
+export const DAG_MESSAGE_LABELS = { ...cwtLabels('iss', 'aud', 'exp', 'iat'), ...DAG_LINK_LABELS } as const;

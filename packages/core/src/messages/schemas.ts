@@ -24,3 +24,14 @@ export const DagLinkShape = {
   wid: TaskIdSchema,
   pred: z.array(TaskIdSchema).max(MAX_PREDECESSORS),
 } as const;
+
+/**
+ * The claims of a signed message that is a node of the ECT DAG: its issuer, issue time, optional audience and its
+ * DAG links. Spread into a message's claims schema (the protocol packages' messages all start from it).
+ */
+export const DagMessageShape = {
+  iss: IdentifierSchema,
+  iat: EpochSecondsSchema,
+  aud: AudienceSchema.optional(),
+  ...DagLinkShape,
+} as const;

@@ -1,13 +1,4 @@
-import {
-  AudienceSchema,
-  cwtLabels,
-  DAG_LINK_LABELS,
-  DagLinkShape,
-  EpochSecondsSchema,
-  IdentifierSchema,
-  Sha256B64uSchema,
-  TaskIdSchema,
-} from '@safety-net/core';
+import { EpochSecondsSchema, Sha256B64uSchema, TaskIdSchema } from '@safety-net/core';
 import * as z from 'zod';
 
 /** A human-readable reason (`reason-text`, spec §4). */
@@ -84,16 +75,8 @@ export const AgentStateSchema = z
 /** An agent's reported state. */
 export type AgentState = z.infer<typeof AgentStateSchema>;
 
-/** Claims every override message has: issuer, issue time, audience and its place in the ECT DAG (spec §4). */
-export const MessageShape = {
-  iss: IdentifierSchema,
-  iat: EpochSecondsSchema,
-  aud: AudienceSchema.optional(),
-  ...DagLinkShape,
-} as const;
-
-/** CBOR labels of {@link MessageShape} and `exp`: core's CWT and DAG-link labels. */
-export const MESSAGE_LABELS = { ...cwtLabels('iss', 'aud', 'exp', 'iat'), ...DAG_LINK_LABELS } as const;
+/** Every message of this package is a node of the ECT DAG: core's shape and labels of such messages. */
+export { DAG_MESSAGE_LABELS as MESSAGE_LABELS, DagMessageShape as MessageShape } from '@safety-net/core';
 
 /** Adds an issue at `path` to a refinement. */
 export function issue(ctx: z.RefinementCtx, path: string, message: string): void {
