@@ -40,7 +40,7 @@ export { readObservation } from './monitor/read-observation.js';
 export type { Decision, JsonValue, Verdict, Violation } from './monitor/verdict.js';
 export type { ReadonlyDeep } from './readonly-deep.js';
 export { compareDecimal, type Decimal, formatDecimal, MAX_DECIMAL_CHARS, parseDecimal } from './rules/decimal.js';
-export { parseRules, UNLISTED_RULE_ID } from './rules/parse.js';
+export { parseRules } from './rules/parse.js';
 export { compileSafeRegex, MAX_REGEX_INPUT, MAX_REGEX_SOURCE, MAX_UNBOUNDED_QUANTIFIERS } from './rules/safe-regex.js';
 export {
   ActionPatternSchema,
@@ -66,6 +66,7 @@ export {
   RulesSchema,
   ScopeRuleSchema,
   SequenceRuleSchema,
+  UNLISTED_RULE_ID,
   VIOLATION_CLASSES,
   type ViolationClass,
   ViolationClassSchema,

@@ -8,6 +8,7 @@ export { signingAlgorithm } from './cose/algorithm.js';
 export { checkSignature } from './cose/check-signature.js';
 export { checkHeaders, decodeProtected, encodeProtected } from './cose/headers.js';
 export { checkLimit } from './dag/options.js';
+export { mediaTypeOf, type ReadBodyOptions, readBody } from './http/read-body.js';
 export { assertFresh, checkClaims, replayEntry } from './messages/claims-checks.js';
 export { checkSeconds } from './messages/time.js';
 export { fromTextKey, toTextKey } from './postgres/text-key.js';

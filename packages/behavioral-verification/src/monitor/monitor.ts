@@ -5,8 +5,7 @@ import { Cusum } from '../drift/cusum.js';
 import { MixDivergence } from '../drift/divergence.js';
 import { PageHinkley } from '../drift/page-hinkley.js';
 import { formatDecimal, parseDecimal } from '../rules/decimal.js';
-import { UNLISTED_RULE_ID } from '../rules/parse.js';
-import type { Response, ViolationClass } from '../rules/schema.js';
+import { type Response, UNLISTED_RULE_ID, type ViolationClass } from '../rules/schema.js';
 import type { Applicable, CompiledProfile } from './compile.js';
 import {
   failureOutcome,

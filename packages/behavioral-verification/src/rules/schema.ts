@@ -1,6 +1,7 @@
 import { isSafetyNetError } from '@safety-net/core';
 import * as z from 'zod';
 import type { ReadonlyDeep } from '../readonly-deep.js';
+import { compareDecimal, parseDecimal } from './decimal.js';
 import { compileSafeRegex, MAX_REGEX_INPUT } from './safe-regex.js';
 
 /**
@@ -41,6 +42,12 @@ export type ViolationClass = z.infer<typeof ViolationClassSchema>;
 export const ResponseSchema = z.enum(RESPONSES);
 /** A response to a violation. */
 export type Response = z.infer<typeof ResponseSchema>;
+
+/** The rule id violations of an action no rule lists carry (reserved: no rule may use it). */
+export const UNLISTED_RULE_ID = 'actions.unlisted';
+
+/** Most action names a mix-drift baseline may list. */
+const MAX_MIX_CATEGORIES = 1000;
 
 /** The id violations name a rule by; unique within a profile. */
 export const RuleIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'rule id');
@@ -260,8 +267,8 @@ export const MixDivergenceOptionsSchema = z.object(mixDetector);
 /** Escalation: violation class → responses. Classes not listed take the defaults of `DEFAULT_ESCALATION`. */
 export const EscalationSchema = z.partialRecord(ViolationClassSchema, z.array(ResponseSchema).min(1).max(6));
 
-/** The rules of a Behavioral Profile. */
-export const RulesSchema = z
+/** The rules' fields, each checked on its own. */
+const RulesFieldsSchema = z
   .object({
     actions: ActionsSchema.default({ unlisted: 'deny', rules: [] }),
     parameters: z.array(ParameterRuleSchema).max(10_000).default([]),
@@ -279,6 +286,62 @@ export const RulesSchema = z
     escalation: EscalationSchema.default({}),
   })
   .strict();
+
+/** The rules of a Behavioral Profile: their fields and the constraints between them. */
+export const RulesSchema = RulesFieldsSchema.check((payload) => {
+  // Zod goes on to the object's checks after some field issues (a string off its pattern); the constraints read
+  // the fields as their types say, so they apply only once every field is valid.
+  if (payload.issues.length === 0) checkRuleConstraints(payload.value, payload.issues);
+});
+
+/**
+ * The constraints a field's own schema cannot say: rule ids unique (and not the reserved one), ranges and lengths
+ * with a bound and `min ≤ max`, a `param` exactly for parameter drift, at most 1000 mix baseline actions. Part of the
+ * rules schema, so that a signed profile breaking one is refused when it is verified, not only later by the monitor.
+ */
+function checkRuleConstraints(rules: z.output<typeof RulesFieldsSchema>, issues: z.core.$ZodRawIssue[]): void {
+  const fail = (path: (string | number)[], message: string) =>
+    issues.push({ code: 'custom', input: rules, path, message });
+  const ids = new Set<string>([UNLISTED_RULE_ID]);
+  const lists = [
+    [['actions', 'rules'], rules.actions.rules],
+    [['parameters'], rules.parameters],
+    [['rates'], rules.rates],
+    [['budgets'], rules.budgets],
+    [['sequences'], rules.sequences],
+    [['scopes'], rules.scopes],
+    [['drift', 'numeric'], rules.drift.numeric],
+    [['drift', 'mix'], rules.drift.mix],
+  ] as const;
+  for (const [path, list] of lists) {
+    list.forEach(({ id }, i) => {
+      if (ids.has(id)) fail([...path, i, 'id'], `duplicate or reserved rule id ${id}`);
+      ids.add(id);
+    });
+  }
+  rules.parameters.forEach((p, i) => {
+    if (p.check !== 'range' && p.check !== 'length') return;
+    if (p.min === undefined && p.max === undefined) fail(['parameters', i], `${p.check} without min or max`);
+    else if (p.min !== undefined && p.max !== undefined && !inOrder(p.min, p.max)) {
+      fail(['parameters', i, 'max'], 'min above max');
+    }
+  });
+  rules.drift.numeric.forEach((d, i) => {
+    if ((d.source === 'param') !== (d.param !== undefined)) {
+      fail(['drift', 'numeric', i, 'param'], 'param is required exactly for source "param"');
+    }
+  });
+  rules.drift.mix.forEach((m, i) => {
+    if (Object.keys(m.baseline).length > MAX_MIX_CATEGORIES) {
+      fail(['drift', 'mix', i, 'baseline'], `more than ${MAX_MIX_CATEGORIES} baseline actions`);
+    }
+  });
+}
+
+/** `min ≤ max`, exactly: both are decimals the schema admitted (integers or decimal strings). */
+function inOrder(min: number | string, max: number | string): boolean {
+  return compareDecimal(parseDecimal(min)!, parseDecimal(max)!) <= 0;
+}
 
 /** Rules as written (defaults may be left out; read-only literals welcome): what `compileProfile` takes. */
 export type RulesInput = ReadonlyDeep<z.input<typeof RulesSchema>>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { decodeSign1, fixedClock, toBase64Url } from '@safety-net/core';
+import { decodeSign1, encodeCbor, fixedClock, publicKeyOf, signSign1, singleKey, toBase64Url } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
 import { describeMessageRoundTrips, type MessageCase } from '../../../../test-support/message-suites.js';
 import { behavioralProfile, profileDigest } from '../../src/messages/behavioral-profile.js';
@@ -79,6 +79,84 @@ describe('profile rules', () => {
     expect(parseRules(safe).parameters).toHaveLength(1);
     expect(behavioralProfile.parse({ ...profileInput, rules: safe }).rules.parameters).toHaveLength(1);
   });
+
+  const param = { action: 'trade.*', param: 'v' };
+  const drift = { action: 'trade.*', mean: 0, sd: 1 };
+  const mix = (names: number) => ({
+    id: 'mix',
+    baseline: Object.fromEntries(Array.from({ length: names }, (_, i) => [`a${i}`, 1])),
+    window: 10,
+    threshold: 0.1,
+  });
+  /** Each constraint between fields: rules that break it, and the nearest rules that keep it. */
+  const constraints: [string, Record<string, unknown>, Record<string, unknown>][] = [
+    [
+      'a rule id used twice',
+      { rates: [{ id: 'trade', action: 'x', max: 1, window_ms: 1 }] },
+      { rates: [{ id: 'trade-2', action: 'x', max: 1, window_ms: 1 }] },
+    ],
+    [
+      'the reserved rule id',
+      { scopes: [{ id: 'actions.unlisted', action: 'x', allowed: [] }] },
+      { scopes: [{ id: 'actions.unlisted2', action: 'x', allowed: [] }] },
+    ],
+    [
+      'a range without bounds',
+      { parameters: [{ id: 'p', ...param, check: 'range' }] },
+      { parameters: [{ id: 'p', ...param, check: 'range', max: 0 }] },
+    ],
+    [
+      'a range with min above max, by 10^-18',
+      { parameters: [{ id: 'p', ...param, check: 'range', min: '10.000000000000000001', max: 10 }] },
+      { parameters: [{ id: 'p', ...param, check: 'range', min: '10.000000000000000000', max: 10 }] },
+    ],
+    [
+      'a length without bounds',
+      { parameters: [{ id: 'p', ...param, check: 'length' }] },
+      { parameters: [{ id: 'p', ...param, check: 'length', min: 0 }] },
+    ],
+    [
+      'a length with min above max',
+      { parameters: [{ id: 'p', ...param, check: 'length', min: 3, max: 2 }] },
+      { parameters: [{ id: 'p', ...param, check: 'length', min: 3, max: 3 }] },
+    ],
+    [
+      'parameter drift without param',
+      { drift: { numeric: [{ id: 'd', ...drift, source: 'param' }] } },
+      { drift: { numeric: [{ id: 'd', ...drift, source: 'param', param: 'v' }] } },
+    ],
+    [
+      'latency drift with param',
+      { drift: { numeric: [{ id: 'd', ...drift, source: 'latency_ms', param: 'v' }] } },
+      { drift: { numeric: [{ id: 'd', ...drift, source: 'latency_ms' }] } },
+    ],
+    ['a mix baseline of 1001 actions', { drift: { mix: [mix(1001)] } }, { drift: { mix: [mix(1000)] } }],
+  ];
+
+  it.each(constraints)(
+    'refuses %s when verified, as the monitor does; accepts the nearest valid rules',
+    (_, bad, good) => {
+      const rules = (over: Record<string, unknown>) => ({ ...profileInput.rules, ...over });
+      expect(() => parseRules(rules(bad))).toThrow(expect.objectContaining({ code: 'ERR_BV_RULES_INVALID' }));
+      expect(() => behavioralProfile.parse({ ...profileInput, rules: rules(bad) })).toThrow(
+        expect.objectContaining({ code: 'ERR_CLAIMS_INVALID' }),
+      );
+      // Signed as written, without the schema `sign` applies: verification itself refuses the claims.
+      const claims = { ...profileInput, rules: rules(bad) } as never;
+      const signed = signSign1(encodeCbor(behavioralProfile.toCbor(claims)), operatorKey, {
+        protectedHeader: { typ: behavioralProfile.typ },
+      });
+      const verified = behavioralProfile.verify(signed, { key: singleKey(publicKeyOf(operatorKey)), clock });
+      expect(verified.ok ? 'verified' : verified.error.code).toBe('ERR_CLAIMS_INVALID');
+
+      expect(parseRules(rules(good))).toBeDefined();
+      const goodBytes = behavioralProfile.sign(
+        behavioralProfile.parse({ ...profileInput, rules: rules(good) }),
+        operatorKey,
+      );
+      expect(behavioralProfile.verify(goodBytes, { key: singleKey(publicKeyOf(operatorKey)), clock }).ok).toBe(true);
+    },
+  );
 });
 
 describe('observation', () => {

@@ -205,6 +205,30 @@ describe('parseRules', () => {
     ],
     ['range without bounds', { parameters: [{ id: 'p', action: 'x', param: 'v', check: 'range' }] }],
     ['length inverted', { parameters: [{ id: 'p', action: 'x', param: 'v', check: 'length', min: 3, max: 2 }] }],
+    ['length without bounds', { parameters: [{ id: 'p', action: 'x', param: 'v', check: 'length' }] }],
+    [
+      'range inverted, exactly',
+      { parameters: [{ id: 'p', action: 'x', param: 'v', check: 'range', min: '0.30000000000000001', max: '0.3' }] },
+    ],
+    [
+      'a bad bound beside a range',
+      { parameters: [{ id: 'p', action: 'x', param: 'v', check: 'range', min: 'ten', max: 1 }] },
+    ],
+    [
+      'mix baseline of 1001 actions',
+      {
+        drift: {
+          mix: [
+            {
+              id: 'm',
+              baseline: Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`a${i}`, 1])),
+              window: 10,
+              threshold: 0.1,
+            },
+          ],
+        },
+      },
+    ],
     ['bad decimal', { budgets: [{ id: 'b', action: 'x', param: 'v', max: '1e3' }] }],
     ['unsafe float bound', { budgets: [{ id: 'b', action: 'x', param: 'v', max: 0.5 }] }],
     ['param drift without param', { drift: { numeric: [{ id: 'd', action: 'x', source: 'param', mean: 0, sd: 1 }] } }],
@@ -222,6 +246,16 @@ describe('parseRules', () => {
     ['unknown class', { escalation: { bad: ['block'] } }],
     ['empty pattern', { actions: { rules: [{ id: 'a', effect: 'allow', pattern: '' }] } }],
   ])('refuses %s', (_, rules) => expect(code(() => parseRules(rules))).toBe('ERR_BV_RULES_INVALID'));
+
+  it('says which rule breaks a constraint between fields', () => {
+    const rules = {
+      actions: { rules: [{ id: 'a', effect: 'allow', pattern: 'x' }] },
+      rates: [{ id: 'a', action: 'x', max: 1, window_ms: 1 }],
+    };
+    expect(() => parseRules(rules)).toThrow(/rates\.0\.id: duplicate or reserved rule id a/);
+    const equal = { parameters: [{ id: 'p', action: 'x', param: 'v', check: 'range', min: '0.30', max: '0.3' }] };
+    expect(parseRules(equal).parameters).toHaveLength(1);
+  });
 
   it('refuses input whose getters throw', () => {
     const evil = {

@@ -4,10 +4,10 @@ import {
   ERROR_CODES,
   type ErrorCode,
   isSafetyNetError,
-  joinBytes,
   type SafetyNetError,
   snError,
 } from '@safety-net/core';
+import { mediaTypeOf, readBody } from '@safety-net/core/internal';
 import { CP_ERRORS, type CpErrorCode, cpError } from '../errors.js';
 import { checkInt } from '../util/checks.js';
 import type { ParticipantEndpoint } from './participant.js';
@@ -59,11 +59,10 @@ export function participantHandler(
     const resource = new URL(request.url).pathname.split('/').pop() ?? '';
     if (request.method !== 'POST') return new Response(null, { status: 405, headers: { allow: 'POST' } });
     if (!RESOURCES.has(resource)) return refuse(404, 'ERR_INPUT_INVALID');
-    const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
-    if (type !== COSE) return new Response(null, { status: 415, headers: { accept: COSE } });
+    if (mediaTypeOf(request) !== COSE) return new Response(null, { status: 415, headers: { accept: COSE } });
     try {
       const lease = leaseOf(request.headers.get(LEASE_HEADER));
-      const body = await withBodyTimeout(readBody(request), bodyTimeoutMs);
+      const body = await readBody(request, { max: MAX_ROLLBACK_BODY_BYTES, timeoutMs: bodyTimeoutMs });
       if (body === undefined) return refuse(408, 'ERR_INPUT_INVALID');
       if (resource === 'fence') {
         await participant.raiseFences(body, { lease });
@@ -93,20 +92,6 @@ function leaseOf(header: string | null): number {
   if (header === null) return 0;
   if (!/^\d{1,15}$/.test(header)) throw snError('ERR_INPUT_INVALID', `${LEASE_HEADER} is not a token`);
   return Number(header);
-}
-
-/** The body, or undefined when it did not arrive within `ms` (the read is then left to fail on its own). */
-async function withBodyTimeout(body: Promise<Uint8Array>, ms: number): Promise<Uint8Array | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  body.catch(() => {});
-  try {
-    return await Promise.race([body, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Options of {@link httpTransport}. */
@@ -153,12 +138,12 @@ export function httpTransport(options: HttpTransportOptions = {}): RollbackTrans
       await (await post(to, 'fence', excerpt, signal, lease)).body?.cancel();
     },
     async compensate(to, excerpt, signal, lease) {
-      return readBody(await post(to, 'compensate', excerpt, signal, lease));
+      return readBody(await post(to, 'compensate', excerpt, signal, lease), { max: MAX_ROLLBACK_BODY_BYTES });
     },
     async result(to, excerpt, signal, lease) {
       const response = await post(to, 'result', excerpt, signal, lease);
       if (response.status === 204) return undefined;
-      return readBody(response);
+      return readBody(response, { max: MAX_ROLLBACK_BODY_BYTES });
     },
     async releaseFences(to, complete, signal, lease) {
       await (await post(to, 'release', complete, signal, lease)).body?.cancel();
@@ -181,7 +166,7 @@ type RefusalCode = ErrorCode | CpErrorCode | BvErrorCode;
 /** The participant's code when it is one of ours; a refusal without one is a failed compensation. */
 async function refusalCode(response: Response): Promise<RefusalCode> {
   try {
-    const text = new TextDecoder().decode(await readBody(response, 4096));
+    const text = new TextDecoder().decode(await readBody(response, { max: 4096 }));
     const code = (JSON.parse(text) as { code?: unknown }).code;
     if (typeof code === 'string' && (isCoreCode(code) || CP_ERRORS.has(code) || BV_ERRORS.has(code))) return code;
   } catch {
@@ -199,33 +184,4 @@ function refusalError(code: RefusalCode, detail: string): SafetyNetError {
   if (CP_ERRORS.has(code)) return cpError(code, detail);
   if (BV_ERRORS.has(code)) return BV_ERRORS.error(code, detail);
   return snError(code, detail);
-}
-
-/**
- * Reads a body up to `max` bytes; more is `ERR_INPUT_TOO_LARGE` without reading the rest, and a stream that fails
- * (a connection reset) is `ERR_INPUT_INVALID`, so a peer's misbehaviour is always a typed, retryable failure.
- */
-async function readBody(message: Request | Response, max = MAX_ROLLBACK_BODY_BYTES): Promise<Uint8Array> {
-  const declared = Number(message.headers.get('content-length') ?? 0);
-  if (declared > max) throw snError('ERR_INPUT_TOO_LARGE', `body of ${declared} bytes`);
-  if (!message.body) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = message.body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.length;
-      if (size > max) {
-        await reader.cancel();
-        throw snError('ERR_INPUT_TOO_LARGE', `body over ${max} bytes`);
-      }
-      chunks.push(value);
-    }
-  } catch (e) {
-    if (isSafetyNetError(e)) throw e;
-    throw snError('ERR_INPUT_INVALID', 'body could not be read', { cause: e });
-  }
-  return joinBytes(chunks);
 }

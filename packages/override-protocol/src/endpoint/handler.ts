@@ -1,8 +1,8 @@
 import { decodeSign1, HEADER, isSafetyNetError } from '@safety-net/core';
+import { mediaTypeOf, readBody } from '@safety-net/core/internal';
 import type { OverrideGuard } from '../guard/guard.js';
 import { MAX_SIGNAL_BYTES } from '../guard/guard.js';
 import { keyRevocation } from '../messages/key-revocation.js';
-import { readBody } from './body.js';
 
 /** The well-known path of an agent's override endpoint (spec §7.1, RFC 8615). */
 export const OVERRIDE_PATH = '/.well-known/safety-net/override';
@@ -57,10 +57,9 @@ export function overrideEndpoint(
     const route = path.startsWith(`${base}/`) ? routes[path.slice(base.length + 1)] : undefined;
     if (route === undefined) return new Response(null, { status: 404 });
     if (request.method !== 'POST') return new Response(null, { status: 405, headers: { allow: 'POST' } });
-    const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
-    if (type !== 'application/cose') return new Response(null, { status: 415 });
+    if (mediaTypeOf(request) !== 'application/cose') return new Response(null, { status: 415 });
     try {
-      return await route(await readBody(request, MAX_SIGNAL_BYTES));
+      return await route(await readBody(request, { max: MAX_SIGNAL_BYTES }));
     } catch (e) {
       if (isSafetyNetError(e)) return failure(e.code);
       throw e;

@@ -58,6 +58,7 @@ function rulesRefusals(): MessageCase[] {
       ...base.rules,
       rates: [{ id: 'r', action: '*', max: 10, window_ms: 0 }],
     }),
+    ...constraintRefusals(base.rules, broken),
     refused(
       behavioralProfile,
       uncheckedCose(
@@ -79,6 +80,58 @@ function rulesRefusals(): MessageCase[] {
         error: 'ERR_CLAIMS_INVALID',
       },
     ),
+  ];
+}
+
+/**
+ * Signed profiles whose rules break a constraint between fields (behavioral-verification.md §2.1, the comments of
+ * *Rules (CDDL)*): refused when verified, as the monitor refuses them.
+ */
+function constraintRefusals(
+  rules: Record<string, unknown>,
+  broken: (id: string, what: string, rules: unknown) => MessageCase,
+): MessageCase[] {
+  const param = { action: '*', param: 'v' };
+  const drift = { action: '*', mean: 0, sd: 1 };
+  const baseline = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`a${i}`, 1]));
+  return [
+    broken('bv-profile-rules-duplicate-id', 'use one rule id twice, in two kinds of rule', {
+      ...rules,
+      actions: { rules: [{ id: 'dup', effect: 'allow', pattern: '*' }] },
+      rates: [{ id: 'dup', action: '*', max: 10, window_ms: 1000 }],
+    }),
+    broken('bv-profile-rules-reserved-id', 'give a rule the reserved id actions.unlisted', {
+      ...rules,
+      scopes: [{ id: 'actions.unlisted', action: '*', allowed: [] }],
+    }),
+    broken('bv-profile-rules-range-unbounded', 'hold a range check with neither min nor max', {
+      ...rules,
+      parameters: [{ id: 'p', ...param, check: 'range' }],
+    }),
+    broken('bv-profile-rules-range-inverted', 'hold a range whose min "10.000000000000000001" is above its max 10', {
+      ...rules,
+      parameters: [{ id: 'p', ...param, check: 'range', min: '10.000000000000000001', max: 10 }],
+    }),
+    broken('bv-profile-rules-length-unbounded', 'hold a length check with neither min nor max', {
+      ...rules,
+      parameters: [{ id: 'p', ...param, check: 'length' }],
+    }),
+    broken('bv-profile-rules-length-inverted', 'hold a length check whose min 3 is above its max 2', {
+      ...rules,
+      parameters: [{ id: 'p', ...param, check: 'length', min: 3, max: 2 }],
+    }),
+    broken('bv-profile-rules-param-drift-no-param', 'hold parameter drift that names no param', {
+      ...rules,
+      drift: { numeric: [{ id: 'd', ...drift, source: 'param' }] },
+    }),
+    broken('bv-profile-rules-latency-drift-param', 'hold latency drift that names a param', {
+      ...rules,
+      drift: { numeric: [{ id: 'd', ...drift, source: 'latency_ms', param: 'v' }] },
+    }),
+    broken('bv-profile-rules-mix-baseline-too-large', 'hold a mix-drift baseline of 1001 actions, above 1000', {
+      ...rules,
+      drift: { mix: [{ id: 'm', baseline, window: 10, threshold: 0.1 }] },
+    }),
   ];
 }
 
