@@ -114,7 +114,7 @@ export class RollbackCoordinator {
    * are thrown before anything is stored or sent.
    */
   rollback(input: RollbackInput, options: RollbackRunOptions = {}): Promise<RollbackOutcome> {
-    return this.#track(this.#start(input, options.signal ?? new AbortController().signal));
+    return this.#track(() => this.#start(input, options.signal ?? new AbortController().signal));
   }
 
   async #start(input: RollbackInput, signal: AbortSignal): Promise<RollbackOutcome> {
@@ -163,7 +163,7 @@ export class RollbackCoordinator {
    * later (e.g. on a timer) while outcomes come back with `released: false`.
    */
   resume(options: RollbackRunOptions = {}): Promise<RollbackOutcome[]> {
-    return this.#track(this.#resume(options.signal ?? new AbortController().signal));
+    return this.#track(() => this.#resume(options.signal ?? new AbortController().signal));
   }
 
   /**
@@ -190,8 +190,9 @@ export class RollbackCoordinator {
     return outcomes;
   }
 
-  #track<T>(run: Promise<T>): Promise<T> {
-    const work = this.#closing.signal.aborted ? Promise.reject(this.#closing.signal.reason) : run;
+  /** Starts a run unless the coordinator is closing (a closed coordinator starts nothing), and tracks it. */
+  #track<T>(start: () => Promise<T>): Promise<T> {
+    const work = this.#closing.signal.aborted ? Promise.reject(this.#closing.signal.reason) : start();
     this.#runs.add(work);
     const done = () => this.#runs.delete(work);
     work.then(done, done);
