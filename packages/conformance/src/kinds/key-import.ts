@@ -31,7 +31,7 @@ const KeyImport = z
   .strict();
 
 /** What a vector compares of an imported key: its public parameters, whether it is private, and both thumbprints. */
-function keyFacts(key: Key): Record<string, unknown> {
+export function keyFacts(key: Key): Record<string, unknown> {
   return {
     curve: key.curve,
     x_hex: toHex(key.x),

@@ -1,5 +1,4 @@
 import {
-  base64UrlBytes,
   defineMessageType,
   EpochSecondsSchema,
   IdentifierSchema,
@@ -10,6 +9,7 @@ import {
 import * as z from 'zod';
 import {
   AgentStateSchema,
+  answersSignal,
   checkLifetime,
   DAY_SECONDS,
   ErrCodeSchema,
@@ -18,6 +18,7 @@ import {
   MESSAGE_LABELS,
   MessageShape,
   ReasonTextSchema,
+  SIGNAL_REF_LABELS,
 } from './common.js';
 
 /** An acknowledgement's status (spec §4.3); `received` is the only one that is not final. */
@@ -84,12 +85,11 @@ export type AcknowledgementClaims = z.infer<typeof AcknowledgementClaimsSchema>;
 export const acknowledgement = defineMessageType<AcknowledgementClaims>({
   name: 'ov-ack',
   description: 'Acknowledgement: an agent received, complied with, declined or refused an override signal',
-  dag: { execAct: 'ov.ack', ext: (c) => ({ ov_signal: c.signal, ov_act: c.act_digest }) },
+  dag: answersSignal('ov.ack'),
   schema: AcknowledgementClaimsSchema,
   labels: {
     ...MESSAGE_LABELS,
-    signal: 'signal',
-    act_digest: ['act_digest', base64UrlBytes],
+    ...SIGNAL_REF_LABELS,
     status: 'status',
     code: 'code',
     reason: 'reason',

@@ -1,4 +1,4 @@
-import { EpochSecondsSchema, Sha256B64uSchema, TaskIdSchema } from '@safety-net/core';
+import { base64UrlBytes, EpochSecondsSchema, Sha256B64uSchema, TaskIdSchema } from '@safety-net/core';
 import * as z from 'zod';
 
 /** A human-readable reason (`reason-text`, spec §4). */
@@ -96,3 +96,20 @@ export function checkLifetime(
 
 /** Seconds in a day: the longest lifetime of a signal (spec §4.11). */
 export const DAY_SECONDS = 86_400;
+
+/**
+ * CBOR labels of the claims by which an answer to a signal names it: the signal's `jti` and its action digest
+ * (acknowledgements, evidence and hand-offs).
+ */
+export const SIGNAL_REF_LABELS = { signal: 'signal', act_digest: ['act_digest', base64UrlBytes] } as const;
+
+/** The DAG-node declaration of an answer to a signal: its `exec_act`, and the signal it answers in `ect_ext`. */
+export function answersSignal(execAct: string) {
+  return {
+    execAct,
+    ext: (c: { readonly signal: string; readonly act_digest: string }) => ({
+      ov_signal: c.signal,
+      ov_act: c.act_digest,
+    }),
+  };
+}

@@ -1,5 +1,4 @@
 import {
-  base64UrlBytes,
   defineMessageType,
   EpochSecondsSchema,
   IdentifierSchema,
@@ -9,6 +8,7 @@ import {
 } from '@safety-net/core';
 import * as z from 'zod';
 import {
+  answersSignal,
   checkLifetime,
   DAY_SECONDS,
   ErrCodeSchema,
@@ -16,6 +16,7 @@ import {
   MESSAGE_LABELS,
   MessageShape,
   ReasonTextSchema,
+  SIGNAL_REF_LABELS,
 } from './common.js';
 
 /** A verdict or a check's result (spec §4.4). */
@@ -80,12 +81,11 @@ export type ComplianceEvidenceClaims = z.infer<typeof ComplianceEvidenceClaimsSc
 export const complianceEvidence = defineMessageType<ComplianceEvidenceClaims>({
   name: 'ov-evidence',
   description: 'Compliance Evidence: whether an agent obeyed an override signal, with the checks behind the verdict',
-  dag: { execAct: 'ov.evidence', ext: (c) => ({ ov_signal: c.signal, ov_act: c.act_digest }) },
+  dag: answersSignal('ov.evidence'),
   schema: ComplianceEvidenceClaimsSchema,
   labels: {
     ...MESSAGE_LABELS,
-    signal: 'signal',
-    act_digest: ['act_digest', base64UrlBytes],
+    ...SIGNAL_REF_LABELS,
     agent: 'agent',
     verdict: 'verdict',
     checks: ['checks', jsonValue],

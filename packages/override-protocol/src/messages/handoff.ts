@@ -8,7 +8,16 @@ import {
   TaskIdSchema,
 } from '@safety-net/core';
 import * as z from 'zod';
-import { ActionCallSchema, checkLifetime, DAY_SECONDS, issue, MESSAGE_LABELS, MessageShape } from './common.js';
+import {
+  ActionCallSchema,
+  answersSignal,
+  checkLifetime,
+  DAY_SECONDS,
+  issue,
+  MESSAGE_LABELS,
+  MessageShape,
+  SIGNAL_REF_LABELS,
+} from './common.js';
 
 /** Hand-off claims (spec §4.7). */
 export const HandoffClaimsSchema = z
@@ -39,12 +48,11 @@ export type HandoffClaims = z.infer<typeof HandoffClaimsSchema>;
 export const handoff = defineMessageType<HandoffClaims>({
   name: 'ov-handoff',
   description: 'Hand-off: an agent hands a task it was running to the human who took it over',
-  dag: { execAct: 'ov.handoff', ext: (c) => ({ ov_signal: c.signal, ov_act: c.act_digest }) },
+  dag: answersSignal('ov.handoff'),
   schema: HandoffClaimsSchema,
   labels: {
     ...MESSAGE_LABELS,
-    signal: 'signal',
-    act_digest: ['act_digest', base64UrlBytes],
+    ...SIGNAL_REF_LABELS,
     task: 'task',
     to: 'to',
     state: ['state', base64UrlBytes],

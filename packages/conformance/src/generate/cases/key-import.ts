@@ -1,9 +1,7 @@
 import {
   type CborValue,
-  coseKeyThumbprint,
   encodeCbor,
   fromHex,
-  jwkThumbprint,
   type Key,
   keyToCoseKey,
   keyToJwk,
@@ -13,6 +11,7 @@ import {
   utf8,
 } from '@safety-net/core';
 import type { Vector } from '../../format.js';
+import { keyFacts } from '../../kinds/key-import.js';
 import { invalid, KEYS, vector } from '../common.js';
 
 const { ed25519, ed25519b, ed448, p256, p384, p521 } = KEYS;
@@ -566,20 +565,6 @@ function coseCases(): Case[] {
   ];
 }
 
-/** What a valid vector expects of the key it imports. */
-function facts(key: Key) {
-  return {
-    curve: key.curve,
-    x_hex: toHex(key.x),
-    y_hex: key.y ? toHex(key.y) : null,
-    private: key.type === 'private',
-    kid_hex: key.kid ? toHex(key.kid) : null,
-    alg: key.alg ?? null,
-    jwk_thumbprint: jwkThumbprint(key),
-    cose_key_thumbprint_hex: toHex(coseKeyThumbprint(key)),
-  };
-}
-
 /** `key-import` vectors: JWK and COSE_Key validation, every code of core.md §5.4 in both forms. */
 export function keyImportVectors(): Vector[] {
   return [...jwkCases(), ...coseCases()].map((c) =>
@@ -592,7 +577,7 @@ export function keyImportVectors(): Vector[] {
           ? { jwk: c.jwk }
           : { cose_key_hex: typeof c.cose === 'string' ? c.cose : toHex(encodeCbor(c.cose!)) },
       options: {},
-      expected: c.error ? invalid(c.error) : { result: 'valid', ...facts(c.key!) },
+      expected: c.error ? invalid(c.error) : { result: 'valid', ...keyFacts(c.key!) },
     }),
   );
 }
