@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { BV_ERRORS } from '@safety-net/behavioral-verification';
 import { CP_ERRORS } from '@safety-net/cascade-prevention';
 import { ERROR_CODES } from '@safety-net/core';
+import { AU_ERRORS } from '@safety-net/cross-domain-audit';
 import { OV_ERRORS } from '@safety-net/override-protocol';
 import { describe, expect, it } from 'vitest';
 
@@ -12,6 +13,7 @@ const DECLARED: Record<string, readonly string[]> = {
   'behavioral-verification': BV_ERRORS.codes,
   'cascade-prevention': CP_ERRORS.codes,
   'override-protocol': OV_ERRORS.codes,
+  'cross-domain-audit': AU_ERRORS.codes,
 };
 
 /** The codes in the first column of the tables of the spec's `## N. Error codes` section. */

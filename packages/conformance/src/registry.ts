@@ -1,6 +1,7 @@
 import { BEHAVIORAL_MESSAGE_TYPES } from '@safety-net/behavioral-verification';
 import { CASCADE_MESSAGE_TYPES } from '@safety-net/cascade-prevention';
 import { ect, MessageTypeRegistry } from '@safety-net/core';
+import { AUDIT_MESSAGE_TYPES } from '@safety-net/cross-domain-audit';
 import { OVERRIDE_MESSAGE_TYPES } from '@safety-net/override-protocol';
 
 /**
@@ -18,5 +19,6 @@ export function defaultRegistry(): MessageTypeRegistry {
     ...BEHAVIORAL_MESSAGE_TYPES,
     ...CASCADE_MESSAGE_TYPES,
     ...OVERRIDE_MESSAGE_TYPES,
+    ...AUDIT_MESSAGE_TYPES,
   ]);
 }

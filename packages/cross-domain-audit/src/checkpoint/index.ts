@@ -1,0 +1,1 @@
+export type { CheckpointSigner, TreeHead } from './tree-head.js';

@@ -1,0 +1,12 @@
+/**
+ * `@safety-net/cross-domain-audit`: verifiable audit trails across organisations and resource accounting between
+ * them — Execution Audit Tokens with selective disclosure, regulatory profiles as data, an RFC 9162 transparency
+ * log with C2SP checkpoints, witnesses and tiles, COSE Receipts, erasure inside an append-only log, and consumption
+ * records rated and settled between domains (`docs/spec/cross-domain-audit.md`).
+ *
+ * @packageDocumentation
+ */
+
+export * from './checkpoint/index.js';
+export * from './errors.js';
+export * from './messages/index.js';

@@ -1,0 +1,6 @@
+import type { AnyMessageType } from '@safety-net/core';
+
+export { CurrencySchema, DecimalSchema, OriginSchema } from './common.js';
+
+/** Every message type of this package (spec §2), for registries and the `safety-net` command. */
+export const AUDIT_MESSAGE_TYPES: readonly AnyMessageType[] = [];

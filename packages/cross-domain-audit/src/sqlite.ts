@@ -1,0 +1,7 @@
+/**
+ * `@safety-net/cross-domain-audit/sqlite`: the log's and the ledgers' durable stores on SQLite (better-sqlite3, Node
+ * only), kept out of the main entry so that the rest of the package runs on any runtime.
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,7 @@
+/**
+ * Test helpers of @safety-net/cross-domain-audit, for its own tests, the conformance generator and implementers'
+ * tests: sample claims per message type. Not part of the root API.
+ *
+ * @packageDocumentation
+ */
+export * from './messages/samples.js';
