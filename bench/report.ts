@@ -80,12 +80,12 @@ export function formatReport(
   const lines: string[] = [];
   const nameWidth = Math.max(...Object.keys(cases).map((n) => n.length), 4);
   lines.push(
-    `${pad('case', nameWidth)}  ${pad('ops/sec', 12, true)}  ${pad('spread', 7, true)}  rounds  ${pad('ops/cpu-sec', 12, true)}`,
+    `${pad('case', nameWidth)}  ${pad('ops/sec', 12, true)}  ${pad('spread', 7, true)}  ${pad('iqr', 6, true)}  ${pad('procs', 6, true)}  rounds  ${pad('ops/cpu-sec', 12, true)}`,
   );
+  const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
   for (const [name, r] of Object.entries(cases)) {
-    const spread = `${(r.spread * 100).toFixed(1)}%`;
     lines.push(
-      `${pad(name, nameWidth)}  ${pad(formatRate(r.ops_per_sec), 12, true)}  ${pad(spread, 7, true)}  ${pad(String(r.samples), 6, true)}  ${pad(formatRate(r.cpu_ops_per_sec), 12, true)}`,
+      `${pad(name, nameWidth)}  ${pad(formatRate(r.ops_per_sec), 12, true)}  ${pad(percent(r.spread), 7, true)}  ${pad(percent(r.iqr_spread), 6, true)}  ${pad(percent(r.process_spread), 6, true)}  ${pad(String(r.samples), 6, true)}  ${pad(formatRate(r.cpu_ops_per_sec), 12, true)}`,
     );
   }
   lines.push('');
