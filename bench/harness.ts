@@ -31,6 +31,8 @@ export interface CaseResult {
   readonly samples: number;
   /** Operations per second of each round, in round order. */
   readonly rounds_ops_per_sec: readonly number[];
+  /** Operations per second of CPU time of each round, in round order. */
+  readonly rounds_cpu_ops_per_sec: readonly number[];
   /** (max − min) / median of the round rates (of every process, when several were combined). */
   readonly spread: number;
   /** Inter-quartile spread: (third quartile − first quartile) / median of the round rates; one slow round in four is ignored. */
@@ -42,6 +44,10 @@ export interface CaseResult {
   readonly processes_ops_per_sec?: readonly number[];
   /** (max − min) / median of `processes_ops_per_sec`: how far a whole process's median moved; 0 for one process. */
   readonly process_spread: number;
+  /** `spread`, `iqr_spread` and `process_spread` of the CPU-time rates. */
+  readonly cpu_spread: number;
+  readonly cpu_iqr_spread: number;
+  readonly cpu_process_spread: number;
   /** Relative margin of error of the mean at 95 % (Student's t), for comparison with benchmark.js-style tools. */
   readonly rme: number;
   /** Operations per timed round. */
@@ -134,14 +140,8 @@ function quantile(values: readonly number[], q: number): number {
 
 const median = (values: readonly number[]): number => quantile(values, 0.5);
 
-/** (max − min) / median and (Q3 − Q1) / median of `rates`. */
-function spreads(rates: readonly number[]): { spread: number; iqr_spread: number } {
-  const med = median(rates);
-  return {
-    spread: (Math.max(...rates) - Math.min(...rates)) / med,
-    iqr_spread: (quantile(rates, 0.75) - quantile(rates, 0.25)) / med,
-  };
-}
+const range = (rates: readonly number[]): number => (Math.max(...rates) - Math.min(...rates)) / median(rates);
+const iqr = (rates: readonly number[]): number => (quantile(rates, 0.75) - quantile(rates, 0.25)) / median(rates);
 
 // Two-sided 95 % Student's t for 1..20 degrees of freedom; 1.96 beyond.
 const T95 = [
@@ -160,13 +160,19 @@ function rme(rates: readonly number[]): number {
 /** Summarizes rounds of `batch` operations each (for DAG builds: one build per round). */
 export function summarize(rounds: readonly RoundTime[], batch: number): CaseResult {
   const rates = rounds.map((r) => (batch * 1000) / r.wallMs);
+  const cpuRates = rounds.map((r) => (batch * 1000) / Math.max(r.cpuMs, 0.001));
   return {
     ops_per_sec: median(rates),
-    cpu_ops_per_sec: median(rounds.map((r) => (batch * 1000) / Math.max(r.cpuMs, 0.001))),
+    cpu_ops_per_sec: median(cpuRates),
     samples: rates.length,
     rounds_ops_per_sec: rates,
-    ...spreads(rates),
+    rounds_cpu_ops_per_sec: cpuRates,
+    spread: range(rates),
+    iqr_spread: iqr(rates),
     process_spread: 0,
+    cpu_spread: range(cpuRates),
+    cpu_iqr_spread: iqr(cpuRates),
+    cpu_process_spread: 0,
     rme: rme(rates),
     batch,
   };
@@ -180,15 +186,22 @@ export function summarize(rounds: readonly RoundTime[], batch: number): CaseResu
 export function combine(results: readonly CaseResult[]): CaseResult {
   if (results.length === 1) return results[0]!;
   const rates = results.flatMap((r) => r.rounds_ops_per_sec);
+  const cpuRates = results.flatMap((r) => r.rounds_cpu_ops_per_sec);
   const medians = results.map((r) => r.ops_per_sec);
+  const cpuMedians = results.map((r) => r.cpu_ops_per_sec);
   return {
     ops_per_sec: median(medians),
-    cpu_ops_per_sec: median(results.map((r) => r.cpu_ops_per_sec)),
+    cpu_ops_per_sec: median(cpuMedians),
     samples: rates.length,
     rounds_ops_per_sec: rates,
-    ...spreads(rates),
+    rounds_cpu_ops_per_sec: cpuRates,
+    spread: range(rates),
+    iqr_spread: iqr(rates),
     processes_ops_per_sec: medians,
-    process_spread: (Math.max(...medians) - Math.min(...medians)) / median(medians),
+    process_spread: range(medians),
+    cpu_spread: range(cpuRates),
+    cpu_iqr_spread: iqr(cpuRates),
+    cpu_process_spread: range(cpuMedians),
     rme: rme(rates),
     batch: results[0]!.batch,
   };

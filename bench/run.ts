@@ -80,12 +80,13 @@ const cases = Object.fromEntries(Object.entries(perProcess).map(([name, rs]) => 
 const sizes: Record<string, BundleSize> = {};
 if (caseFilter(filters)({ name: 'bundle.ect' })) sizes['bundle.ect'] = await ectBundleSize();
 
-const ratios = computeRatios(cases);
+const loadEnd = Number(loadavg()[0]!.toFixed(2));
+const basis = Math.max(environment.load, loadEnd) > environment.cores ? 'cpu' : 'wall';
+const ratios = computeRatios(cases, basis);
 console.log(`\n${formatReport(cases, ratios)}\n`);
 for (const [name, s] of Object.entries(sizes))
   console.log(`${name}: ${s.gzip_bytes} bytes gzipped (${s.bytes} minified)`);
 for (const [name, m] of Object.entries(memory)) console.log(formatMemory(name, m));
-const loadEnd = Number(loadavg()[0]!.toFixed(2));
 console.log(`total ${((performance.now() - started) / 1000).toFixed(0)} s, load ${loadEnd} at the end`);
 if (filters.length === 0) {
   const path = new URL('./results.json', import.meta.url);
