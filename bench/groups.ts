@@ -9,7 +9,7 @@ import { cascadeGroup } from './cascade.js';
 import { breakerGroup } from './cascade-breaker.js';
 import { dagCases } from './dag.js';
 import { type BenchCase, type CaseResult, measureGroup } from './harness.js';
-import { MEMORY_GROUPS, MEMORY_NODE_FLAGS, type MemoryResult } from './memory.js';
+import { MEMORY_GROUPS, type MemoryResult } from './memory.js';
 import { type BenchGroup, signingGroups } from './signing.js';
 import { startupGroup } from './startup.js';
 
@@ -46,9 +46,18 @@ export const GROUPS: Readonly<
   ...MEMORY_GROUPS,
 };
 
-/** Extra Node flags of a group's process, beside the loader flags every group gets. */
-export function groupNodeFlags(group: string): readonly string[] {
-  return Object.hasOwn(MEMORY_GROUPS, group) ? MEMORY_NODE_FLAGS : [];
+/**
+ * Node flags of every group's process, beside the loader flags: `--expose-gc`, so that timed rounds and builds start
+ * after a full collection and memory readings are taken on a heap holding only what is reachable.
+ */
+export const GROUP_NODE_FLAGS: readonly string[] = ['--expose-gc'];
+
+/**
+ * In how many processes a group is measured: memory groups once (their bytes do not depend on the machine's load),
+ * timed groups `processes` times.
+ */
+export function groupProcesses(group: string, processes: number): number {
+  return Object.hasOwn(MEMORY_GROUPS, group) ? 1 : processes;
 }
 
 /** The filter for case-name substrings: no substrings selects everything. */

@@ -31,8 +31,23 @@ export interface CaseResult {
   readonly samples: number;
   /** Operations per second of each round, in round order. */
   readonly rounds_ops_per_sec: readonly number[];
-  /** (max − min) / median of the round rates. */
+  /** Operations per second of CPU time of each round, in round order. */
+  readonly rounds_cpu_ops_per_sec: readonly number[];
+  /** (max − min) / median of the round rates (of every process, when several were combined). */
   readonly spread: number;
+  /** Inter-quartile spread: (third quartile − first quartile) / median of the round rates; one slow round in four is ignored. */
+  readonly iqr_spread: number;
+  /**
+   * Medians of the processes the case was measured in (one per process, in order); `ops_per_sec` is their median.
+   * Absent for a single process.
+   */
+  readonly processes_ops_per_sec?: readonly number[];
+  /** (max − min) / median of `processes_ops_per_sec`: how far a whole process's median moved; 0 for one process. */
+  readonly process_spread: number;
+  /** `spread`, `iqr_spread` and `process_spread` of the CPU-time rates. */
+  readonly cpu_spread: number;
+  readonly cpu_iqr_spread: number;
+  readonly cpu_process_spread: number;
   /** Relative margin of error of the mean at 95 % (Student's t), for comparison with benchmark.js-style tools. */
   readonly rme: number;
   /** Operations per timed round. */
@@ -46,10 +61,21 @@ export interface RoundTime {
 }
 
 /**
- * Defaults: 0.5 s warm-up, then 15 rounds of about 0.3 s each. Many short rounds rather than a few long ones: on a
- * shared machine the median of more samples, interleaved more finely, is steadier.
+ * Defaults: 1 s warm-up, then 10 rounds of about 0.5 s each, per process (`run.ts` measures every group in
+ * several processes). With 0.5 s warm-up and 0.3 s rounds, the monitor's rounds still swung by half: a round was
+ * shorter than the garbage collections and optimizations it could run into.
  */
-export const DEFAULT_HARNESS: HarnessOptions = { warmupMs: 500, rounds: 15, roundMs: 300 };
+export const DEFAULT_HARNESS: HarnessOptions = { warmupMs: 1000, rounds: 10, roundMs: 500 };
+
+/**
+ * A full collection, run before each timed round so a round does not pay for the garbage of the round (or the case)
+ * before it. Needs `--expose-gc`, which `run.ts` gives every group's process.
+ */
+export function fullGc(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('benchmarks need node --expose-gc (run them through bench/run.ts)');
+  gc();
+}
 
 /** Process CPU time (user + system, all threads) in milliseconds. */
 function cpuMs(): number {
@@ -104,11 +130,18 @@ async function warmUp(c: BenchCase, options: HarnessOptions): Promise<number> {
   return Math.max(1, Math.round(rate * options.roundMs));
 }
 
-function median(values: readonly number[]): number {
+/** The `q` quantile (0..1) of `values`, linearly interpolated between the closest ranks. */
+function quantile(values: readonly number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  return sorted[lo]! + (sorted[Math.min(lo + 1, sorted.length - 1)]! - sorted[lo]!) * (pos - lo);
 }
+
+const median = (values: readonly number[]): number => quantile(values, 0.5);
+
+const range = (rates: readonly number[]): number => (Math.max(...rates) - Math.min(...rates)) / median(rates);
+const iqr = (rates: readonly number[]): number => (quantile(rates, 0.75) - quantile(rates, 0.25)) / median(rates);
 
 // Two-sided 95 % Student's t for 1..20 degrees of freedom; 1.96 beyond.
 const T95 = [
@@ -116,21 +149,61 @@ const T95 = [
   2.101, 2.093, 2.086,
 ];
 
-/** Summarizes rounds of `batch` operations each (for DAG builds: one build per round). */
-export function summarize(rounds: readonly RoundTime[], batch: number): CaseResult {
-  const rates = rounds.map((r) => (batch * 1000) / r.wallMs);
-  const med = median(rates);
+/** Relative 95 % margin of error of the mean of `rates`. */
+function rme(rates: readonly number[]): number {
   const mean = rates.reduce((s, r) => s + r, 0) / rates.length;
   const variance = rates.length > 1 ? rates.reduce((s, r) => s + (r - mean) ** 2, 0) / (rates.length - 1) : 0;
   const t = T95[rates.length - 2] ?? 1.96;
+  return (t * Math.sqrt(variance / rates.length)) / mean;
+}
+
+/** Summarizes rounds of `batch` operations each (for DAG builds: one build per round). */
+export function summarize(rounds: readonly RoundTime[], batch: number): CaseResult {
+  const rates = rounds.map((r) => (batch * 1000) / r.wallMs);
+  const cpuRates = rounds.map((r) => (batch * 1000) / Math.max(r.cpuMs, 0.001));
   return {
-    ops_per_sec: med,
-    cpu_ops_per_sec: median(rounds.map((r) => (batch * 1000) / Math.max(r.cpuMs, 0.001))),
+    ops_per_sec: median(rates),
+    cpu_ops_per_sec: median(cpuRates),
     samples: rates.length,
     rounds_ops_per_sec: rates,
-    spread: (Math.max(...rates) - Math.min(...rates)) / med,
-    rme: (t * Math.sqrt(variance / rates.length)) / mean,
+    rounds_cpu_ops_per_sec: cpuRates,
+    spread: range(rates),
+    iqr_spread: iqr(rates),
+    process_spread: 0,
+    cpu_spread: range(cpuRates),
+    cpu_iqr_spread: iqr(cpuRates),
+    cpu_process_spread: 0,
+    rme: rme(rates),
     batch,
+  };
+}
+
+/**
+ * Combines one case's results from several processes: the rate is the median of the process medians (a process
+ * that ran into a busy spell of the machine, or laid out its heap unluckily, moves one of them, not the result);
+ * the spreads are over every round of every process, and across the process medians.
+ */
+export function combine(results: readonly CaseResult[]): CaseResult {
+  if (results.length === 1) return results[0]!;
+  const rates = results.flatMap((r) => r.rounds_ops_per_sec);
+  const cpuRates = results.flatMap((r) => r.rounds_cpu_ops_per_sec);
+  const medians = results.map((r) => r.ops_per_sec);
+  const cpuMedians = results.map((r) => r.cpu_ops_per_sec);
+  return {
+    ops_per_sec: median(medians),
+    cpu_ops_per_sec: median(cpuMedians),
+    samples: rates.length,
+    rounds_ops_per_sec: rates,
+    rounds_cpu_ops_per_sec: cpuRates,
+    spread: range(rates),
+    iqr_spread: iqr(rates),
+    processes_ops_per_sec: medians,
+    process_spread: range(medians),
+    cpu_spread: range(cpuRates),
+    cpu_iqr_spread: iqr(cpuRates),
+    cpu_process_spread: range(cpuMedians),
+    rme: rme(rates),
+    batch: results[0]!.batch,
   };
 }
 
@@ -149,6 +222,7 @@ export async function measureGroup(
   for (let round = 0; round < options.rounds; round++) {
     for (let k = 0; k < cases.length; k++) {
       const i = (k + round) % cases.length;
+      fullGc();
       rounds[i]!.push(await timeBatch(cases[i]!, batches[i]!));
     }
   }

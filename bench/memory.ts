@@ -171,6 +171,3 @@ export const MEMORY_GROUPS: Readonly<
     },
   ]),
 );
-
-/** Node flags of the memory groups' processes: `gc()` for the readings. */
-export const MEMORY_NODE_FLAGS: readonly string[] = ['--expose-gc'];

@@ -1,6 +1,7 @@
 /**
  * `pnpm bench`: runs every case, prints the table of rates and ratios, and writes bench/results.json.
  * Arguments, if any, are substrings of case names: only matching cases run, and results.json is left alone.
+ * `--processes=N` measures every timed group in N processes (default 3) and reports the median of their medians.
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -8,12 +9,16 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { getBackend } from '@safety-net/core';
 import { type BundleSize, ectBundleSize } from './bundle.js';
-import { caseFilter, GROUPS, groupNodeFlags } from './groups.js';
-import type { CaseResult } from './harness.js';
+import { caseFilter, GROUP_NODE_FLAGS, GROUPS, groupProcesses } from './groups.js';
+import { type CaseResult, combine } from './harness.js';
 import type { MemoryResult } from './memory.js';
 import { computeRatios, formatMemory, formatReport } from './report.js';
 
-const filters = process.argv.slice(2);
+const PROCESSES_FLAG = /^--processes=(\d+)$/;
+const args = process.argv.slice(2);
+const processes = Number(args.map((a) => PROCESSES_FLAG.exec(a)?.[1]).find((n) => n !== undefined) ?? 3);
+if (!(processes >= 1)) throw new Error('--processes must be a whole number ≥ 1');
+const filters = args.filter((a) => !PROCESSES_FLAG.test(a));
 
 const environment = {
   node: process.version,
@@ -24,10 +29,12 @@ const environment = {
   backend: getBackend().name,
   /** 1-minute load average at the start: above the core count, other processes competed for the CPU. */
   load: Number(loadavg()[0]!.toFixed(2)),
+  /** Processes each timed group was measured in. */
+  processes,
   date: new Date().toISOString(),
 };
 console.log(
-  `node ${environment.node} on ${environment.cpu} (${environment.cores} cores, load ${environment.load}), backend ${environment.backend}\n`,
+  `node ${environment.node} on ${environment.cpu} (${environment.cores} cores, load ${environment.load}), backend ${environment.backend}, ${processes} processes per group\n`,
 );
 
 /**
@@ -37,7 +44,7 @@ console.log(
  */
 function measureInChild(group: string): Promise<Record<string, CaseResult | MemoryResult>> {
   const script = fileURLToPath(new URL('./group-process.ts', import.meta.url));
-  const child = spawn(process.execPath, [...process.execArgv, ...groupNodeFlags(group), script, group, ...filters], {
+  const child = spawn(process.execPath, [...process.execArgv, ...GROUP_NODE_FLAGS, script, group, ...filters], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -53,31 +60,39 @@ function measureInChild(group: string): Promise<Record<string, CaseResult | Memo
   });
 }
 
-const cases: Record<string, CaseResult> = {};
+// Pass after pass over the groups, rather than a group's processes back to back: a busy spell of the machine then
+// falls on one process of several groups, not on every process of one group.
+const perProcess: Record<string, CaseResult[]> = {};
 const memory: Record<string, MemoryResult> = {};
 const started = performance.now();
-for (const group of Object.keys(GROUPS)) {
-  for (const [name, r] of Object.entries(await measureInChild(group))) {
-    if ('bytes' in r) memory[name] = r;
-    else cases[name] = r;
+for (let pass = 0; pass < processes; pass++) {
+  for (const group of Object.keys(GROUPS)) {
+    if (pass >= groupProcesses(group, processes)) continue;
+    for (const [name, r] of Object.entries(await measureInChild(group))) {
+      if ('bytes' in r) memory[name] = r;
+      else perProcess[name] = [...(perProcess[name] ?? []), r];
+    }
   }
 }
+const cases = Object.fromEntries(Object.entries(perProcess).map(([name, rs]) => [name, combine(rs)]));
 
 // Sizes, not rates: measured here (no timing, so no process of their own) and reported beside the table.
 const sizes: Record<string, BundleSize> = {};
 if (caseFilter(filters)({ name: 'bundle.ect' })) sizes['bundle.ect'] = await ectBundleSize();
 
-const ratios = computeRatios(cases);
+const loadEnd = Number(loadavg()[0]!.toFixed(2));
+const basis = Math.max(environment.load, loadEnd) > environment.cores ? 'cpu' : 'wall';
+const ratios = computeRatios(cases, basis);
 console.log(`\n${formatReport(cases, ratios)}\n`);
 for (const [name, s] of Object.entries(sizes))
   console.log(`${name}: ${s.gzip_bytes} bytes gzipped (${s.bytes} minified)`);
 for (const [name, m] of Object.entries(memory)) console.log(formatMemory(name, m));
-console.log(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
+console.log(`total ${((performance.now() - started) / 1000).toFixed(0)} s, load ${loadEnd} at the end`);
 if (filters.length === 0) {
   const path = new URL('./results.json', import.meta.url);
   writeFileSync(
     path,
-    `${JSON.stringify({ cases: { ...cases, ...memory, ...sizes }, ratios, environment }, null, 2)}\n`,
+    `${JSON.stringify({ cases: { ...cases, ...memory, ...sizes }, ratios, environment: { ...environment, load_end: loadEnd } }, null, 2)}\n`,
   );
   console.log('wrote bench/results.json');
 }
