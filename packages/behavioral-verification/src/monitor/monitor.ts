@@ -1,5 +1,5 @@
 import { type Clock, DAG_DEFAULTS, EctDag, readClock, snError, systemClock } from '@safety-net/core';
-import { BoundedMap, checkLimit } from '@safety-net/core/internal';
+import { checkLimit } from '@safety-net/core/internal';
 import type { DriftAlarm, NumericDetector } from '../drift/alarm.js';
 import { Cusum } from '../drift/cusum.js';
 import { MixDivergence } from '../drift/divergence.js';
@@ -17,6 +17,7 @@ import {
 } from './guard.js';
 import type { ObservationInput, ObservationInputIn } from './observation-input.js';
 import { readObservation } from './read-observation.js';
+import { TaskMemory } from './task-memory.js';
 import { decide, type JsonValue, type Verdict, type Violation } from './verdict.js';
 import { BudgetWindow, budgetValue, RateWindow } from './windows.js';
 
@@ -97,7 +98,7 @@ export class Monitor {
    * The latest `maxTracked` tasks this monitor counted, oldest forgotten first: predecessor checks and ancestor
    * walks read them without building DAG nodes, and the monitor's state stays bounded.
    */
-  private readonly tasks: BoundedMap<string, Task>;
+  private readonly tasks: TaskMemory;
   /** The caller's DAG, or one made on first access to {@link Monitor.dag}; none until then. */
   #dag: EctDag | undefined;
   /** Whether counted tasks go into the DAG: only into one the caller gave. */
@@ -123,7 +124,7 @@ export class Monitor {
       options.traversalLimit === undefined ? DAG_DEFAULTS.traversalLimit : options.traversalLimit,
       'traversalLimit',
     );
-    this.tasks = new BoundedMap(
+    this.tasks = new TaskMemory(
       checkLimit(options.maxTracked === undefined ? DEFAULT_MAX_TRACKED : options.maxTracked, 'maxTracked'),
     );
     const { rules } = profile;
@@ -342,10 +343,16 @@ export class Monitor {
 
   /** The action and predecessors of a task, from memory or the DAG; undefined when it is in neither. */
   private lookup(jti: string): Task | undefined {
-    const remembered = this.tasks.get(jti);
-    if (remembered !== undefined) return remembered;
+    const slot = this.tasks.slotOf(jti);
+    if (slot >= 0) return { act: this.tasks.actAt(slot), pred: this.tasks.predAt(slot) };
     const node = this.#dag?.get(jti);
     return node && { act: node.exec_act, pred: node.pred };
+  }
+
+  /** The action of a task known to be remembered or in the DAG. */
+  private actOf(jti: string): string {
+    const slot = this.tasks.slotOf(jti);
+    return slot >= 0 ? this.tasks.actAt(slot) : this.#dag!.get(jti)!.exec_act;
   }
 
   /**
@@ -355,7 +362,7 @@ export class Monitor {
   private hasBefore(pred: readonly string[], i: number, relation: 'predecessor' | 'ancestor'): boolean {
     const matcher = this.profile.sequenceMatchers[i]!;
     if (relation === 'predecessor') {
-      for (const p of pred) if (matcher.test(this.lookup(p)!.act)) return true;
+      for (const p of pred) if (matcher.test(this.actOf(p))) return true;
       return false;
     }
     const seen = new Set(pred);
@@ -411,7 +418,7 @@ export class Monitor {
           pred: obs.pred,
         });
       }
-      this.tasks.set(obs.jti, { act: obs.exec_act, pred: this.walksAncestors ? obs.pred : NO_PRED });
+      this.tasks.add(obs.jti, obs.exec_act, this.walksAncestors ? obs.pred : NO_PRED);
     }
     this.latest = t;
     for (const i of app.rates) this.rate(i).add(t);
