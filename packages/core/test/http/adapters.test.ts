@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { EctDag, EXECUTION_CONTEXT_HEADER, formatExecutionContext, MemoryReplayCache } from '@safety-net/core';
@@ -5,6 +7,7 @@ import * as forExpress from '@safety-net/core/express';
 import * as forFastify from '@safety-net/core/fastify';
 import * as forHono from '@safety-net/core/hono';
 import express from 'express';
+import express4 from 'express4';
 import fastify from 'fastify';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
@@ -17,39 +20,46 @@ const frameworks: Record<string, (options: Options) => Promise<{ url: string; cl
   async hono(options) {
     const app = new Hono();
     app.use('*', forHono.executionContext(options));
-    app.post('/tasks', (c) => c.json({ accepted: forHono.executionContextOf(c).ects.map((e) => e.claims.exec_act) }));
-    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
-    return {
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      close: () => new Promise((resolve) => server.close(() => resolve())),
-    };
+    app.post('/tasks', (c) => c.json(accepted(forHono.executionContextOf(c))));
+    return listening(serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server);
   },
   async express(options) {
     const app = express();
     app.use(forExpress.executionContext(options));
-    app.post('/tasks', (req, res) => {
-      res.json({ accepted: forExpress.executionContextOf(req).ects.map((e) => e.claims.exec_act) });
-    });
-    const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    return {
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      close: () => new Promise((resolve) => server.close(() => resolve())),
-    };
+    app.post('/tasks', (req, res) => void res.json(accepted(forExpress.executionContextOf(req))));
+    return listening(app.listen(0, '127.0.0.1'));
+  },
+  // Express 4 is still what most deployments run and the peer range admits it: its types and its runtime are tested.
+  async express4(options) {
+    const app = express4();
+    app.use(forExpress.executionContext(options));
+    app.post('/tasks', (req, res) => void res.json(accepted(forExpress.executionContextOf(req))));
+    return listening(app.listen(0, '127.0.0.1'));
   },
   async fastify(options) {
     const app = fastify();
     app.addHook('onRequest', forFastify.executionContext(options));
     app.post('/tasks', async (request) => ({
-      accepted: forFastify.executionContextOf(request).ects.map((e) => e.claims.exec_act),
+      ...accepted(forFastify.executionContextOf(request)),
     }));
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
     return { url, close: () => app.close() };
   },
 };
+
+/** The loopback URL of a server once it listens, and how to close it. */
+async function listening(server: Server): Promise<{ url: string; close(): Promise<void> }> {
+  if (!server.listening) await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The actions of a verified context, as the routes answer them. */
+const accepted = (context: { ects: readonly { claims: { exec_act: string } }[] }) => ({
+  accepted: context.ects.map((e) => e.claims.exec_act),
+});
 
 describe.each(Object.keys(frameworks))('the %s adapter, with the real framework on loopback', (name) => {
   it('refuses a request without ECTs (401) or with a malformed field (400), and admits verified ones', async () => {
