@@ -9,6 +9,7 @@ import {
   systemRandom,
 } from '@safety-net/core';
 import { MAX_EXCERPT_LIFETIME_SECONDS } from '../messages/common.js';
+import { resolveTimer, type Timer } from '../policy/timer.js';
 import { checkInt, checkName, invalid } from '../util/checks.js';
 import type { CheckpointLookup } from './checkpoints.js';
 import { MemoryRollbackStore } from './memory-store.js';
@@ -61,7 +62,12 @@ export interface CoordinatorOptions {
   readonly instance?: string;
   /** How long a lease lasts without renewal, ms. It is renewed before every participant call. Default 30 000. */
   readonly leaseTtlMs?: number;
-  /** Waits between retries; default a timer. Tests and simulations inject a virtual one. */
+  /**
+   * Schedules the deadline of each participant call (`callTimeoutMs`) and, unless `sleep` is given, the waits
+   * between retries. Default: real timers. Tests and simulations inject a virtual one.
+   */
+  readonly timer?: Timer;
+  /** Waits between retries; default a wait on `timer`. Simulations that move their clock themselves inject one. */
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
@@ -79,6 +85,7 @@ export function resolveCoordinatorOptions(options: CoordinatorOptions): Resolved
     maxDelayMs: checkInt(options.retry?.maxDelayMs, 'retry.maxDelayMs', 1, 3_600_000, 5000),
   };
   if (retry.maxDelayMs < retry.baseDelayMs) invalid('retry.maxDelayMs is below retry.baseDelayMs');
+  const timer = resolveTimer(options.timer);
   return {
     ...options,
     store: options.store ?? new MemoryRollbackStore(),
@@ -99,6 +106,7 @@ export function resolveCoordinatorOptions(options: CoordinatorOptions): Resolved
     leaseTtlMs: checkInt(options.leaseTtlMs, 'leaseTtlMs', 1, 86_400_000, 30_000),
     clock: options.clock ?? systemClock,
     random: options.random ?? systemRandom,
-    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    timer,
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => timer.after(ms, resolve))),
   };
 }

@@ -17,6 +17,7 @@ import { type CompensationResultClaims, compensationResult } from '../messages/c
 import { type RollbackCompleteClaims, rollbackComplete, rollbackStatus } from '../messages/rollback-complete.js';
 import { type PlanStep, type RollbackPlanClaims, rollbackPlan } from '../messages/rollback-plan.js';
 import { type RollbackRequestClaims, rollbackRequest } from '../messages/rollback-request.js';
+import type { Timer } from '../policy/timer.js';
 import {
   type CoordinatorOptions,
   type ResolvedCoordinatorOptions,
@@ -302,7 +303,7 @@ export class RollbackCoordinator {
       if (attempts >= o.retry.attempts) break;
       try {
         await this.#lease(run);
-        const bytes = await withTimeout(Math.min(o.callTimeoutMs, remaining), run.signal, (signal) =>
+        const bytes = await withTimeout(o.timer, Math.min(o.callTimeoutMs, remaining), run.signal, (signal) =>
           o.transport.compensate(to, this.#excerpt(plan, to), signal, run.token),
         );
         const result = this.#checkResult(plan, step, bytes);
@@ -355,7 +356,7 @@ export class RollbackCoordinator {
     const to = { agent: step.agent, steps: [step] };
     try {
       await this.#lease(run);
-      const bytes = await withTimeout(this.#o.callTimeoutMs, run.signal, (signal) =>
+      const bytes = await withTimeout(this.#o.timer, this.#o.callTimeoutMs, run.signal, (signal) =>
         ask(to, this.#excerpt(plan, to), signal, run.token),
       );
       if (!bytes) return undefined;
@@ -423,7 +424,7 @@ export class RollbackCoordinator {
       const remaining = deadline === undefined ? o.callTimeoutMs : deadline * 1000 - readClock(o.clock);
       try {
         await this.#lease(run);
-        return await withTimeout(Math.max(1, Math.min(o.callTimeoutMs, remaining)), run.signal, (signal) =>
+        return await withTimeout(o.timer, Math.max(1, Math.min(o.callTimeoutMs, remaining)), run.signal, (signal) =>
           call(signal, run.token),
         );
       } catch (e) {
@@ -528,15 +529,20 @@ function groupByAgent(steps: readonly PlanStep[]): Map<string, PlanStep[]> {
  * transport) is a failed call, `ERR_CP_COMPENSATION_FAILED` (§7): retried like any other, never an end to the
  * whole rollback.
  */
-async function withTimeout<T>(ms: number, parent: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function withTimeout<T>(
+  timer: Timer,
+  ms: number,
+  parent: AbortSignal,
+  call: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancel: (() => void) | undefined;
   let onAbort: (() => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+    cancel = timer.after(ms, () => {
       controller.abort();
       reject(cpError('ERR_CP_DEADLINE_EXCEEDED', `no answer within ${ms} ms`));
-    }, ms);
+    });
     onAbort = () => {
       controller.abort(parent.reason);
       reject(cpError('ERR_CP_ABORTED', 'the run was aborted', { cause: parent.reason }));
@@ -550,7 +556,7 @@ async function withTimeout<T>(ms: number, parent: AbortSignal, call: (signal: Ab
   try {
     return await Promise.race([attempt, timeout]);
   } finally {
-    clearTimeout(timer);
+    cancel!();
     parent.removeEventListener('abort', onAbort!);
   }
 }

@@ -5,11 +5,10 @@ import { codeOf } from '../../../../test-support/codes.js';
 import { stoppingAtSettlement } from '../../../../test-support/stopping-store.js';
 import { compensationResult, rollbackComplete, rollbackPlan, rollbackRequest } from '../../src/messages/index.js';
 import { MemoryRollbackStore, RollbackCoordinator, type RollbackTransport } from '../../src/rollback/index.js';
+import { hangs, ManualTimer } from '../policy/manual-timer.js';
 import { agentId, badBatch, COORDINATOR, coordinatorKey, makeWorld, NOW } from './world.js';
 
 const coordinatorKeyResolver = singleKey(publicKeyOf(coordinatorKey));
-
-/** A transport that dies (like a killed process) right after the participant answered its `n`-th compensation. */
 
 describe('rollback coordinator', () => {
   it('reverses inventory → shipping → payment as a unit, in reverse order, to the checkpointed state', async () => {
@@ -72,6 +71,34 @@ describe('rollback coordinator', () => {
     expect(world.clock.now()).toBeGreaterThan(started); // the virtual sleep ran
     expect([...world.applied.values()]).toEqual([1, 1, 1]);
     expect(world.state).toEqual(world.expectedAfterRollback);
+  });
+
+  it('cuts a participant call that never answers at callTimeoutMs on the injected timer, then retries it', async () => {
+    const world = makeWorld();
+    const timer = new ManualTimer();
+    let hung = 0;
+    const transport: RollbackTransport = {
+      ...world.transport,
+      compensate(to, excerpt, signal, lease) {
+        if (to.agent === agentId('payment') && hung++ === 0) return hangs(signal);
+        return world.transport.compensate(to, excerpt, signal, lease);
+      },
+    };
+    const errors: string[] = [];
+    const coordinator = new RollbackCoordinator({
+      ...world.coordinatorOptions({ transport }),
+      timer,
+      callTimeoutMs: 5000,
+      onEvent: (e) => e.type === 'attempt' && e.error !== undefined && errors.push(e.error),
+    });
+    const done = coordinator.rollback(badBatch);
+    await timer.advance(4999);
+    expect([hung, errors.length]).toEqual([1, 0]); // still waiting: no real timer cut it short
+    await timer.advance(1);
+    expect(errors).toEqual(['the rollback deadline passed: no answer within 5000 ms']); // at once, on virtual time
+    const outcome = await done;
+    expect(outcome.status).toBe('completed');
+    expect([...world.applied.values()]).toEqual([1, 1, 1]);
   });
 
   it('counts a transport that throws a foreign error as a failed call and retries, rather than abandoning the rollback', async () => {
