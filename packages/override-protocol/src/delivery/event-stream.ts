@@ -28,14 +28,22 @@ export function eventStream(
   const gone = new AbortController();
   let keepAlive: unknown;
   let at = position;
+  let stream: ReadableStreamDefaultController<Uint8Array> | undefined;
   const stop = () => {
     gone.abort();
     timers.clear(keepAlive);
+    // Ends the body too, for a reader whose transport does not end it when the client goes.
+    try {
+      stream?.close();
+    } catch {
+      // already closed or cancelled
+    }
   };
   options.signal.addEventListener('abort', stop, { once: true });
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
+        stream = controller;
         controller.enqueue(encoder.encode(`retry: ${SSE_RETRY_MS}\n\n`));
         const beat = () => {
           keepAlive = timers.set(keepAliveMs, () => {
@@ -43,7 +51,7 @@ export function eventStream(
             try {
               controller.enqueue(encoder.encode(': keep-alive\n'));
             } catch {
-              return stop(); // the stream was closed under us
+              return stop(); // the client is gone
             }
             beat();
           });
@@ -53,6 +61,7 @@ export function eventStream(
       async pull(controller) {
         while (!gone.signal.aborted) {
           const entries = await outbox.after(agent, at, OUTBOX_BATCH);
+          if (gone.signal.aborted) return;
           if (entries.length > 0) {
             controller.enqueue(encoder.encode(entries.map(sseEvent).join('')));
             at = entries.at(-1)!.position;
@@ -61,7 +70,10 @@ export function eventStream(
           await outbox.waitFor(agent, at, gone.signal);
         }
       },
-      cancel: stop,
+      cancel() {
+        stream = undefined;
+        stop();
+      },
     },
     { highWaterMark: 0 },
   );

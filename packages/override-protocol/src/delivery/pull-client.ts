@@ -88,6 +88,9 @@ class Puller {
     let retry = SSE_RETRY_MS;
     while (!signal.aborted) {
       let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+      // A fetch whose body does not end when the signal aborts would leave a read waiting for ever.
+      const cancel = () => reader?.cancel().catch(() => {});
+      signal.addEventListener('abort', cancel, { once: true });
       try {
         const response = await this.#fetch(this.#options.url, {
           headers: { accept: 'text/event-stream', ...(lastId === '' ? {} : { 'last-event-id': lastId }) },
@@ -111,6 +114,7 @@ class Puller {
       } catch (e) {
         this.#report(e);
       } finally {
+        signal.removeEventListener('abort', cancel);
         reader?.cancel().catch(() => {});
       }
       await sleep(retry, signal, this.#timers);
