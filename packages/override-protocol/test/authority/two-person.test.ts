@@ -1,4 +1,13 @@
-import { decodeSign, encodeCbor, encodeCoseKey, keyToJwk, publicKeyOf, Tagged, toBase64Url } from '@safety-net/core';
+import {
+  decodeSign,
+  encodeCbor,
+  encodeCoseKey,
+  keyToJwk,
+  publicKeyOf,
+  signSign,
+  Tagged,
+  toBase64Url,
+} from '@safety-net/core';
 import { generalVerify, importJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,6 +20,7 @@ import {
 } from '../../src/authority/index.js';
 import {
   type AuthorityPolicyClaims,
+  acknowledgement,
   assembleSignal,
   assembleSignalJws,
   authorityPolicy,
@@ -114,7 +124,7 @@ describe('the two-person rule (spec §5.4)', () => {
     expect(judge(cosigned({ ...release, iss: 'mailto:sam@example.org' }, olu, ines))).toBe('ERR_OV_UNAUTHORIZED');
   });
 
-  it('refuses more than 16 signatures and a COSE_Sign with another typ', () => {
+  it('refuses more than 16 signatures, and a COSE_Sign with another typ or none', () => {
     const many = Array.from({ length: 17 }, () => cosignSignal(release, olu));
     expect(() => assembleSignal(many)).toThrow(expect.objectContaining({ code: 'ERR_INPUT_INVALID' }));
     const decoded = decodeSign(cosigned(release, olu, ines));
@@ -123,6 +133,15 @@ describe('the two-person rule (spec §5.4)', () => {
       new Tagged(98, [decoded.protectedBytes, decoded.unprotectedHeader, decoded.payload, Array(9).fill(sigs).flat()]),
     );
     expect(judge(seventeen)).toBe('ERR_INPUT_INVALID');
+    const ackTyp = signSign(decoded.payload!, [{ key: olu }, { key: ines }], {
+      protectedHeader: { typ: acknowledgement.typ },
+    });
+    expect(judge(ackTyp)).toBe('ERR_COSE_TYP_MISMATCH');
+    expect(judge(signSign(decoded.payload!, [{ key: olu }]))).toBe('ERR_COSE_TYP_MISSING');
+  });
+
+  it('fails verification with ERR_COSE_BAD_SIGNATURE when no signature verifies', () => {
+    expect(judge(cosigned(release, strangerKey))).toBe('ERR_COSE_BAD_SIGNATURE');
   });
 });
 
