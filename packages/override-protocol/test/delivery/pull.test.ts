@@ -235,6 +235,28 @@ describe('pull delivery by long-poll, on loopback (spec §7.3)', () => {
 });
 
 describe('a puller facing a broken or hostile server', () => {
+  it('waits the retry time the stream set before reconnecting', async () => {
+    let requests = 0;
+    const base = await listen(
+      createServer((_req, res) => {
+        requests++;
+        res.writeHead(200, { 'content-type': 'text/event-stream' }).end('retry: 2500\n\n');
+      }),
+    );
+    const { guard } = await openGuard();
+    const timers = new ManualTimers();
+    const stop = new AbortController();
+    const finished = pullSignals({ url: base, acks: base, guard, signal: stop.signal, timers });
+    for (let i = 0; i < 200 && timers.pending.size === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect([...timers.pending.values()].map((t) => t.ms)).toEqual([2500]);
+    expect(requests).toBe(1);
+    timers.fireAll();
+    for (let i = 0; i < 200 && requests < 2; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(requests).toBe(2);
+    stop.abort();
+    await finished;
+  });
+
   /** A server answering every request with `answer`, counting requests. */
   async function hostile(answer: (res: ServerResponse) => void) {
     let requests = 0;
