@@ -20,6 +20,9 @@ import { ectHeaderVectors } from './cases/ect-header.js';
 import { ectJwsVectors } from './cases/ect-jws.js';
 import { ectSignVectors } from './cases/ect-sign.js';
 import { keyImportVectors } from './cases/key-import.js';
+import { overrideProtocolActionDigestVectors } from './cases/override-protocol-action-digest.js';
+import { overrideProtocolAuthorityVectors } from './cases/override-protocol-authority.js';
+import { overrideProtocolGuardVectors } from './cases/override-protocol-guard.js';
 import { overrideProtocolMessageVectors } from './cases/override-protocol-messages.js';
 
 export { AUDIENCE, ectClaims, fixedKey, hex, invalid, KEYS, keysOf, NOW, nameOf, vector } from './common.js';
@@ -40,6 +43,9 @@ export {
   behavioralVerificationMessageVectors,
   behavioralVerificationVectors,
   cascadePreventionMessageVectors,
+  overrideProtocolActionDigestVectors,
+  overrideProtocolAuthorityVectors,
+  overrideProtocolGuardVectors,
   overrideProtocolMessageVectors,
 };
 
@@ -66,6 +72,9 @@ export function generateVectors(): Vector[] {
     ...behavioralVerificationMessageVectors(),
     ...cascadePreventionMessageVectors(),
     ...overrideProtocolMessageVectors(),
+    ...overrideProtocolActionDigestVectors(),
+    ...overrideProtocolAuthorityVectors(),
+    ...overrideProtocolGuardVectors(),
   ];
 }
 

@@ -11,6 +11,9 @@ import { keyImport } from './key-import.js';
 import type { KindHandler } from './kind.js';
 import { messageSign } from './message-sign.js';
 import { messageVerify } from './message-verify.js';
+import { ovActionDigest } from './ov-action-digest.js';
+import { ovAuthority } from './ov-authority.js';
+import { ovGuard } from './ov-guard.js';
 
 /** Every kind this runner implements, by name. A vector of any other kind fails. */
 export const KINDS: ReadonlyMap<string, KindHandler> = new Map(
@@ -27,5 +30,8 @@ export const KINDS: ReadonlyMap<string, KindHandler> = new Map(
     keyImport,
     ectHeaderParse,
     bvMonitorEvaluate,
+    ovActionDigest,
+    ovAuthority,
+    ovGuard,
   ].map((k) => [k.kind, k]),
 );

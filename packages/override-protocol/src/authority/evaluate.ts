@@ -35,12 +35,13 @@ function covers(g: Grant, s: OverrideSignalClaims, liftsEmergencyHold: boolean):
 }
 
 /**
- * Judges a verified signal against the agent's current policy (spec §5.2–§5.5): some grant must cover it and be
- * signed by at least its quorum of distinct operators holding one of its roles, none with a revoked key. Throws
- * `ERR_OV_KEY_REVOKED`, `ERR_OV_UNAUTHORIZED` or `ERR_OV_QUORUM`; deny is the default.
+ * Judges a verified signal against the agent's current policy (spec §5.2–§5.5): its `iss` must be a signer acting
+ * in a role it holds, and some grant must cover it and be signed by at least its quorum of distinct operators
+ * holding one of its roles. A revoked key's signature does not count; the issuer's own is `ERR_OV_KEY_REVOKED`.
+ * Throws `ERR_OV_KEY_REVOKED`, `ERR_OV_UNAUTHORIZED` or `ERR_OV_QUORUM`; deny is the default.
  *
- * `signers` are the operator keys whose signatures verified: one for a COSE_Sign1 signal, whose operator must also
- * be its `iss` and hold its `role`.
+ * `signers` are the distinct operator keys whose signatures verified: one for a COSE_Sign1 signal, each that
+ * verified for a COSE_Sign (spec §5.4), where one operator's two keys still count once.
  */
 export function authorizeSignal(
   signal: OverrideSignalClaims,
@@ -48,19 +49,19 @@ export function authorizeSignal(
   context: AuthorityContext,
 ): Authorisation {
   const lifting = LIFTING_ACTIONS.has(signal.action.name);
-  for (const signer of signers) {
-    const revokedAt = context.revocations.revokedAt(signer.kids);
-    // A stolen key could back-date a lift, so lifts by a revoked key are refused whatever their iat (spec §5.5).
-    if (revokedAt !== undefined && (lifting || signal.iat >= revokedAt)) {
-      throw ovError('ERR_OV_KEY_REVOKED', `a key of ${signer.operator} was revoked at ${revokedAt}`);
-    }
-  }
+  // A stolen key could back-date a lift, so lifts by a revoked key are refused whatever their iat (spec §5.5).
+  const revoked = (s: OperatorKey) => {
+    const at = context.revocations.revokedAt(s.kids);
+    return at !== undefined && (lifting || signal.iat >= at);
+  };
+  const counted = signers.filter((s) => !revoked(s));
+  const refused = signers.find((s) => revoked(s) && (counted.length === 0 || s.operator === signal.iss));
+  if (refused) throw ovError('ERR_OV_KEY_REVOKED', `a key of ${refused.operator} is revoked`);
   if (lifting && context.policy.expired(context.now)) {
     throw ovError('ERR_OV_POLICY_INVALID', 'the authority policy has expired: it no longer authorises lifts');
   }
-  const [only] = signers;
-  if (signers.length === 1 && (only!.operator !== signal.iss || !only!.roles.has(signal.role))) {
-    throw ovError('ERR_OV_UNAUTHORIZED', `the signer is not ${signal.iss} acting as ${signal.role}`);
+  if (!counted.some((s) => s.operator === signal.iss && s.roles.has(signal.role))) {
+    throw ovError('ERR_OV_UNAUTHORIZED', `no signer is ${signal.iss} acting as ${signal.role}`);
   }
   const grants = context.policy.claims.grants.filter(
     (g) => g.roles.includes(signal.role) && covers(g, signal, context.liftsEmergencyHold === true),
@@ -70,9 +71,9 @@ export function authorizeSignal(
   }
   for (const grant of grants) {
     const operators = [
-      ...new Set(signers.filter((s) => grant.roles.some((r) => s.roles.has(r))).map((s) => s.operator)),
+      ...new Set(counted.filter((s) => grant.roles.some((r) => s.roles.has(r))).map((s) => s.operator)),
     ];
     if (operators.length >= (grant.quorum ?? 1)) return { grant, operators };
   }
-  throw ovError('ERR_OV_QUORUM', `fewer distinct operators signed than the grant's quorum`);
+  throw ovError('ERR_OV_QUORUM', `fewer distinct authorised operators signed than the grant's quorum`);
 }

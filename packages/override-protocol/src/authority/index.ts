@@ -3,4 +3,4 @@ export { acceptPolicy, acceptRevocation, type PolicyTrust } from './intake.js';
 export { HeldPolicy, type OperatorKey } from './policy.js';
 export { Revocations } from './revocations.js';
 export { matchesTarget } from './target-pattern.js';
-export { type VerifiedSignal, verifySignal } from './verify-signal.js';
+export { type VerifiedSignal, verifySignal, verifySignalJws } from './verify-signal.js';

@@ -2,7 +2,6 @@ import {
   bytesEqual,
   type Clock,
   decodeCbor,
-  decodeSign1,
   fromBase64Url,
   isSafetyNetError,
   type MessageType,
@@ -24,6 +23,7 @@ import { type AcknowledgementClaims, acknowledgement, type InFlight } from '../m
 import { checkActionDigest } from '../messages/action-digest.js';
 import { authorityPolicy } from '../messages/authority-policy.js';
 import type { AgentState, Mode, Order } from '../messages/common.js';
+import { payloadOf } from '../messages/cosigned-signal.js';
 import { LIFTING_ACTIONS, type OverrideSignalClaims, overrideSignal, type Scope } from '../messages/override-signal.js';
 import { type ActionPlace, compareOrder, covers, type Hold, holdKindOf, liftable } from './hold.js';
 import { InFlightActions, place, type Running } from './in-flight.js';
@@ -546,7 +546,7 @@ function orderKey(ctl: string, order: Order): string {
 
 /** The claims of a message this guard signed or already verified and recorded: decoded, not verified again. */
 function claimsOf<T extends object>(type: MessageType<T>, bytes: Uint8Array): T {
-  return type.parse(type.fromCbor(decodeCbor(decodeSign1(bytes).payload!)));
+  return type.parse(type.fromCbor(decodeCbor(payloadOf(bytes))));
 }
 
 /** Runs a store call; anything it throws that is not already `ERR_OV_STORE_FAILED` becomes that. */

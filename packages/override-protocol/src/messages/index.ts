@@ -73,6 +73,14 @@ export {
   verdictOf,
 } from './compliance-evidence.js';
 export {
+  assembleSignal,
+  assembleSignalJws,
+  cosignSignal,
+  cosignSignalJws,
+  type GeneralJws,
+  MAX_SIGNAL_SIGNERS,
+} from './cosigned-signal.js';
+export {
   type EscalationRecordClaims,
   EscalationRecordClaimsSchema,
   type EscalationStep,

@@ -122,6 +122,46 @@ export const sampleSignalClaims: OverrideSignalClaims = {
   policy: POLICY_REF,
 };
 
+/**
+ * The sample policy, version 5, under the two-person rule (spec §5.4): releasing takes two safety officers, each
+ * signing the same release.
+ */
+export const sampleTwoPersonPolicyClaims: AuthorityPolicyClaims = {
+  ...samplePolicyClaims,
+  jti: 'ov-policy-ward-3-v5',
+  pred: ['ov-policy-ward-3-v4'],
+  ver: 5,
+  grants: [
+    samplePolicyClaims.grants[0]!,
+    { ...samplePolicyClaims.grants[1]!, actions: ['stop', 'resume'] },
+    {
+      roles: ['safety_officer'],
+      levels: ['mandatory', 'emergency'],
+      actions: ['release'],
+      scopes: ['agent', 'workflow', 'task', 'domain'],
+      quorum: 2,
+    },
+  ],
+};
+
+const RELEASE = { name: 'release' as const, params: {} };
+
+/** A Mandatory release of the sample stop, for two safety officers to sign under the two-person policy. */
+export const sampleReleaseClaims: OverrideSignalClaims = {
+  ...sampleSignalClaims,
+  exp: NOW + 900,
+  jti: 'ov-sig-0005',
+  seq: 45,
+  level: 'mandatory',
+  action: RELEASE,
+  act_digest: actionDigest(RELEASE),
+  reason: 'dose corrected; two safety officers agree',
+  deadline: NOW + 60,
+  category: undefined,
+  lifts: ['ov-sig-0001'],
+  policy: { pid: 'ward-3', ver: 5 },
+};
+
 /** The agent's `complied` acknowledgement of the sample stop, with what it aborted. */
 export const sampleAckClaims: AcknowledgementClaims = {
   iss: SAMPLE_AGENT,

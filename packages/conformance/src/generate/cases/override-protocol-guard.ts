@@ -1,0 +1,293 @@
+import { actionDigest, type OverrideSignalClaims, overrideSignal } from '@safety-net/override-protocol';
+import {
+  SAMPLE_AGENT,
+  SAMPLE_KEYS,
+  SAMPLE_NOW,
+  samplePolicyClaims,
+  sampleTwoPersonPolicyClaims,
+} from '@safety-net/override-protocol/testing';
+import type { Vector } from '../../format.js';
+import { hex, keysOf, vector } from '../common.js';
+import { cosigned, releaseOf, revocationOf, signalWith, signedPolicy } from './override-protocol-authority.js';
+
+const { supervisor, safetyOfficer: olu, safetyOfficer2: ines, auditor, authority, agent } = SAMPLE_KEYS;
+const SAM = 'mailto:sam@example.org';
+
+/** A supervisor's Mandatory signal to the sample agent, at order [1, seq]. */
+function supervisorSignal(jti: string, seq: number, name: string, rest: Partial<OverrideSignalClaims> = {}) {
+  return signalWith(
+    {
+      iss: SAM,
+      role: 'supervisor',
+      level: 'mandatory',
+      category: name === 'stop' ? 1 : undefined,
+      jti,
+      seq,
+      deadline: SAMPLE_NOW + 60,
+      exp: SAMPLE_NOW + 900,
+      ...rest,
+    },
+    name,
+  );
+}
+const bySupervisor = (jti: string, seq: number, name: string, rest: Partial<OverrideSignalClaims> = {}) =>
+  overrideSignal.sign(supervisorSignal(jti, seq, name, rest), supervisor);
+
+type Step = { signal: Uint8Array } | { policy: Uint8Array } | { revocation: Uint8Array };
+type Outcome =
+  | { result: 'acknowledged'; status: string; code?: string; duplicate: boolean; mode: string }
+  | { result: 'accepted'; mode: string }
+  | { result: 'error'; error: string; mode: string };
+
+const ack = (status: string, mode: string, extra: { code?: string; duplicate?: boolean } = {}): Outcome => ({
+  result: 'acknowledged',
+  status,
+  ...(extra.code ? { code: extra.code } : {}),
+  duplicate: extra.duplicate ?? false,
+  mode,
+});
+const error = (code: string, mode: string): Outcome => ({ result: 'error', error: code, mode });
+
+interface Case {
+  id: string;
+  description: string;
+  policy?: Uint8Array;
+  steps: Step[];
+  outcomes: Outcome[];
+  mode: string;
+  holds: string[];
+}
+
+const pause = bySupervisor('p', 3, 'pause');
+const stop = bySupervisor('s', 4, 'stop');
+const twoPersonStop = overrideSignal.sign({ ...signalWith({}), policy: { pid: 'ward-3', ver: 5 } }, olu);
+
+const CASES: Case[] = [
+  {
+    id: 'action-digest-mismatch',
+    description: 'A signal whose act_digest is not its action’s is refused before it is judged (§4.2, §8.2 step 3).',
+    steps: [
+      {
+        signal: overrideSignal.sign(
+          { ...supervisorSignal('s', 1, 'stop'), act_digest: actionDigest({ name: 'pause', params: {} }) },
+          supervisor,
+        ),
+      },
+    ],
+    outcomes: [error('ERR_OV_ACTION_DIGEST', 'running')],
+    mode: 'running',
+    holds: [],
+  },
+  {
+    id: 'guard-emergency-stop',
+    description: 'A safety officer’s Emergency category 0 stop: complied at once, the agent stopped (§3.3, §8.2).',
+    steps: [{ signal: overrideSignal.sign(signalWith({}), olu) }],
+    outcomes: [ack('complied', 'stopped')],
+    mode: 'stopped',
+    holds: ['ov-sig-0001'],
+  },
+  {
+    id: 'guard-stale-resume',
+    description:
+      'Pause P, stop S, then a resume naming S: a resume cannot lift a stop; the agent stays stopped (§6.3).',
+    steps: [{ signal: pause }, { signal: stop }, { signal: bySupervisor('r', 5, 'resume', { lifts: ['s'] }) }],
+    outcomes: [ack('complied', 'paused'), ack('complied', 'stopped'), error('ERR_OV_LIFT_MISMATCH', 'stopped')],
+    mode: 'stopped',
+    holds: ['p', 's'],
+  },
+  {
+    id: 'guard-resume-lifts-pause',
+    description: 'A newer resume naming the pause lifts it (§6.3).',
+    steps: [{ signal: pause }, { signal: bySupervisor('r', 5, 'resume', { lifts: ['p'] }) }],
+    outcomes: [ack('complied', 'paused'), ack('complied', 'running')],
+    mode: 'running',
+    holds: [],
+  },
+  {
+    id: 'guard-resume-older-than-pause',
+    description: 'A resume whose order is below the pause it names is stale (§6.3 rule 3).',
+    steps: [{ signal: pause }, { signal: bySupervisor('r', 2, 'resume', { lifts: ['p'] }) }],
+    outcomes: [ack('complied', 'paused'), error('ERR_OV_STALE', 'paused')],
+    mode: 'paused',
+    holds: ['p'],
+  },
+  {
+    id: 'guard-lift-before-hold',
+    description: 'A resume R arrives before the older pause P it names: R waits, P is created already lifted (§6.3).',
+    steps: [{ signal: bySupervisor('r', 5, 'resume', { lifts: ['p'] }) }, { signal: pause }],
+    outcomes: [ack('received', 'running'), ack('complied', 'running')],
+    mode: 'running',
+    holds: [],
+  },
+  {
+    id: 'guard-lift-before-newer-hold',
+    description:
+      'A waiting resume does not lift a pause that arrives with a higher order: the pause takes effect (§6.3).',
+    steps: [{ signal: bySupervisor('r', 2, 'resume', { lifts: ['p'] }) }, { signal: pause }],
+    outcomes: [ack('received', 'running'), ack('complied', 'paused')],
+    mode: 'paused',
+    holds: ['p'],
+  },
+  {
+    id: 'guard-duplicate-signal',
+    description: 'The same signal twice: the same acknowledgement bytes, one hold (§6.4).',
+    steps: [{ signal: stop }, { signal: stop }],
+    outcomes: [ack('complied', 'stopped'), ack('complied', 'stopped', { duplicate: true })],
+    mode: 'stopped',
+    holds: ['s'],
+  },
+  {
+    id: 'guard-jti-conflict',
+    description: 'The same jti with other bytes (§6.4).',
+    steps: [{ signal: stop }, { signal: bySupervisor('s', 4, 'stop', { reason: 'another reason' }) }],
+    outcomes: [ack('complied', 'stopped'), error('ERR_OV_CONFLICT', 'stopped')],
+    mode: 'stopped',
+    holds: ['s'],
+  },
+  {
+    id: 'guard-order-conflict',
+    description: 'Two different signals with one order [ctl, epoch, seq] (§6.4).',
+    steps: [{ signal: pause }, { signal: bySupervisor('x', 3, 'stop') }],
+    outcomes: [ack('complied', 'paused'), error('ERR_OV_CONFLICT', 'paused')],
+    mode: 'paused',
+    holds: ['p'],
+  },
+  {
+    id: 'guard-out-of-scope',
+    description: 'A task-scoped stop at an agent that runs no action of that task (§7.5).',
+    steps: [{ signal: bySupervisor('s', 1, 'stop', { scope: { kind: 'task', target: 'task-9', propagate: false } }) }],
+    outcomes: [error('ERR_OV_OUT_OF_SCOPE', 'running')],
+    mode: 'running',
+    holds: [],
+  },
+  {
+    id: 'guard-domain-scope',
+    description: 'A domain-scoped stop at an agent configured as a member of that domain (§7.5).',
+    steps: [
+      {
+        signal: overrideSignal.sign(signalWith({ scope: { kind: 'domain', target: 'ward-3', propagate: false } }), olu),
+      },
+    ],
+    outcomes: [ack('complied', 'stopped')],
+    mode: 'stopped',
+    holds: ['ov-sig-0001'],
+  },
+  {
+    id: 'guard-refused-ack',
+    description:
+      'An unauthorised signal is answered by a signed refused acknowledgement and changes nothing (§4.3, §8.2 step 4).',
+    steps: [
+      {
+        signal: overrideSignal.sign(
+          supervisorSignal('s', 1, 'stop', { iss: 'mailto:ada@example.org', role: 'auditor' }),
+          auditor,
+        ),
+      },
+    ],
+    outcomes: [ack('refused', 'running', { code: 'ERR_OV_UNAUTHORIZED' })],
+    mode: 'running',
+    holds: [],
+  },
+  {
+    id: 'guard-release-lifts-stop',
+    description: 'A safety officer’s release lifts the Emergency stop it names (§6.3, §5.3).',
+    steps: [
+      { signal: overrideSignal.sign(signalWith({}), olu) },
+      { signal: overrideSignal.sign(releaseOf({ policy: { pid: 'ward-3', ver: 4 } }), olu) },
+    ],
+    outcomes: [ack('complied', 'stopped'), ack('complied', 'running')],
+    mode: 'running',
+    holds: [],
+  },
+  {
+    id: 'guard-lift-other-ctl',
+    description: 'A release from another control plane names a hold it did not create (§6.3 rule 1).',
+    steps: [
+      { signal: overrideSignal.sign(signalWith({}), olu) },
+      { signal: overrideSignal.sign(releaseOf({ ctl: 'spiffe://example.org/other-ctl' }), olu) },
+    ],
+    outcomes: [ack('complied', 'stopped'), error('ERR_OV_LIFT_MISMATCH', 'stopped')],
+    mode: 'stopped',
+    holds: ['ov-sig-0001'],
+  },
+  {
+    id: 'guard-two-person-release',
+    description: 'Under the two-person policy, a release two safety officers signed lifts the Emergency stop (§5.4).',
+    policy: signedPolicy(sampleTwoPersonPolicyClaims),
+    steps: [{ signal: twoPersonStop }, { signal: cosigned(releaseOf(), olu, ines) }],
+    outcomes: [ack('complied', 'stopped'), ack('complied', 'running')],
+    mode: 'running',
+    holds: [],
+  },
+  {
+    id: 'guard-two-person-one-signer',
+    description:
+      'Under the two-person policy, a release one safety officer signed is refused; the agent stays stopped (§5.4).',
+    policy: signedPolicy(sampleTwoPersonPolicyClaims),
+    steps: [{ signal: twoPersonStop }, { signal: cosigned(releaseOf(), olu) }],
+    outcomes: [ack('complied', 'stopped'), ack('refused', 'stopped', { code: 'ERR_OV_QUORUM' })],
+    mode: 'stopped',
+    holds: ['ov-sig-0001'],
+  },
+  {
+    id: 'guard-revoked-key',
+    description: 'After a Key Revocation of the supervisor’s key, the supervisor’s stop is refused (§5.5).',
+    steps: [{ revocation: revocationOf(supervisor, SAMPLE_NOW - 60, SAM) }, { signal: stop }],
+    outcomes: [{ result: 'accepted', mode: 'running' }, ack('refused', 'running', { code: 'ERR_OV_KEY_REVOKED' })],
+    mode: 'running',
+    holds: [],
+  },
+  {
+    id: 'guard-policy-stale',
+    description: 'A policy with a lower ver than the one held (§5.1).',
+    policy: signedPolicy(sampleTwoPersonPolicyClaims),
+    steps: [{ policy: signedPolicy(samplePolicyClaims) }],
+    outcomes: [error('ERR_OV_STALE', 'running')],
+    mode: 'running',
+    holds: [],
+  },
+  {
+    id: 'guard-policy-newer',
+    description: 'A newer policy replaces the held one: its grants judge the next signal (§5.1, §5.4).',
+    steps: [
+      { policy: signedPolicy(sampleTwoPersonPolicyClaims) },
+      { signal: twoPersonStop },
+      { signal: overrideSignal.sign(releaseOf(), olu) },
+    ],
+    outcomes: [
+      { result: 'accepted', mode: 'running' },
+      ack('complied', 'stopped'),
+      ack('refused', 'stopped', { code: 'ERR_OV_QUORUM' }),
+    ],
+    mode: 'stopped',
+    holds: ['ov-sig-0001'],
+  },
+];
+
+/** `ov-guard` vectors. */
+export function overrideProtocolGuardVectors(): Vector[] {
+  const samplePolicy = signedPolicy(samplePolicyClaims);
+  return CASES.map((c) => ({
+    ...vector({
+      id: c.id,
+      description: c.description.replace(/\(§/g, '(override-protocol.md §'),
+      kind: 'ov-guard',
+      keys: { ...keysOf([authority], 'public'), ...keysOf([agent], 'private') },
+      input: {
+        agent: SAMPLE_AGENT,
+        ...(c.id === 'guard-domain-scope' ? { domains: ['ward-3'] } : {}),
+        policy_cose_hex: hex(c.policy ?? samplePolicy),
+        steps: c.steps.map((s) =>
+          'signal' in s
+            ? { signal_cose_hex: hex(s.signal) }
+            : 'policy' in s
+              ? { policy_cose_hex: hex(s.policy) }
+              : { revocation_cose_hex: hex(s.revocation) },
+        ),
+      },
+      options: { agent_key: 'agent-dispenser', authority: 'policy-authority' },
+      expected: { result: 'valid', steps: c.outcomes, mode: c.mode, holds: c.holds },
+    }),
+    package: 'override-protocol',
+  }));
+}

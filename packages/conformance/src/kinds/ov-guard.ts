@@ -1,0 +1,95 @@
+import { bytesEqual, fromHex, isSafetyNetError, publicKeyOf, seededRandom } from '@safety-net/core';
+import { MemoryStateStore, OverrideGuard } from '@safety-net/override-protocol';
+import * as z from 'zod';
+import { expectedOf, Hex } from '../format.js';
+import { VectorMismatch } from './context.js';
+import { defineKind } from './kind.js';
+import { attempt, compareOutcome } from './outcome.js';
+
+const Step = z.union([
+  z.object({ signal_cose_hex: Hex }).strict(),
+  z.object({ policy_cose_hex: Hex }).strict(),
+  z.object({ revocation_cose_hex: Hex }).strict(),
+]);
+const Mode = z.enum(['running', 'constrained', 'paused', 'stopping', 'stopped', 'safe_state']);
+const StepOutcome = z.union([
+  z
+    .object({
+      result: z.literal('acknowledged'),
+      status: z.string(),
+      code: z.string().optional(),
+      duplicate: z.boolean(),
+      mode: Mode,
+    })
+    .strict(),
+  z.object({ result: z.literal('accepted'), mode: Mode }).strict(),
+  z.object({ result: z.literal('error'), error: z.string(), mode: Mode }).strict(),
+]);
+type StepOutcome = z.infer<typeof StepOutcome>;
+
+const OvGuard = z
+  .object({
+    input: z
+      .object({
+        agent: z.string().min(1),
+        domains: z.array(z.string()).optional(),
+        policy_cose_hex: Hex,
+        steps: z.array(Step).min(1),
+      })
+      .strict(),
+    options: z.object({ agent_key: z.string().min(1), authority: z.string().min(1) }).strict(),
+    expected: expectedOf({ steps: z.array(StepOutcome), mode: Mode, holds: z.array(z.string()) }),
+  })
+  .strict();
+
+/**
+ * `ov-guard`: an agent's guard (`override-protocol.md` §8) given a policy, then a sequence of signals, policies and
+ * revocations; per step the acknowledgement's status and code (or the error), whether it was a duplicate answered
+ * with the recorded acknowledgement, and the mode after it; at the end the mode and the active holds.
+ */
+export const ovGuard = defineKind('ov-guard', OvGuard, async ({ input, options, expected }, context) => {
+  const got = await attempt(async () => {
+    const guard = await OverrideGuard.open({
+      agent: input.agent,
+      key: context.privateKey(options.agent_key),
+      store: new MemoryStateStore(),
+      authority: publicKeyOf(context.key(options.authority)),
+      policy: fromHex(input.policy_cose_hex),
+      ...(input.domains ? { domains: input.domains } : {}),
+      clock: context.clock,
+      random: seededRandom('ov-guard-vector'),
+    });
+    const acks = new Map<string, Uint8Array>();
+    const steps: StepOutcome[] = [];
+    for (const step of input.steps) {
+      try {
+        if ('signal_cose_hex' in step) {
+          const answer = await guard.receive(fromHex(step.signal_cose_hex));
+          const first = acks.get(answer.claims.signal);
+          // A duplicate is answered with the acknowledgement recorded for it, byte for byte (§6.4).
+          if (answer.duplicate && !(first && bytesEqual(first, answer.ack))) {
+            throw new VectorMismatch(`the duplicate ${answer.claims.signal} got another acknowledgement`);
+          }
+          if (!first) acks.set(answer.claims.signal, answer.ack);
+          const { status, code } = answer.claims;
+          steps.push({
+            result: 'acknowledged',
+            status,
+            ...(code ? { code } : {}),
+            duplicate: answer.duplicate,
+            mode: guard.mode(),
+          });
+        } else {
+          if ('policy_cose_hex' in step) await guard.acceptPolicy(fromHex(step.policy_cose_hex));
+          else await guard.acceptRevocation(fromHex(step.revocation_cose_hex));
+          steps.push({ result: 'accepted', mode: guard.mode() });
+        }
+      } catch (e) {
+        if (!isSafetyNetError(e)) throw e;
+        steps.push({ result: 'error', error: e.code, mode: guard.mode() });
+      }
+    }
+    return { steps, mode: guard.mode(), holds: guard.state('').holds };
+  });
+  compareOutcome(expected, got);
+});
