@@ -130,8 +130,13 @@ class Puller {
         const url = new URL(this.#options.url);
         url.searchParams.set('after', String(position));
         url.searchParams.set('wait', String(wait));
+        // Started with the request: a server that answers 204 without waiting must not make this a busy loop.
+        const paced = sleep(SSE_RETRY_MS, signal, this.#timers);
         const response = await this.#fetch(url, { headers: { accept: 'application/cbor' }, signal });
-        if (response.status === 204) continue;
+        if (response.status === 204) {
+          await paced;
+          continue;
+        }
         if (response.status !== 200 || mediaTypeOf(response) !== 'application/cbor') {
           await response.body?.cancel();
           throw ovError('ERR_OV_DELIVERY_FAILED', `the long-poll answered ${response.status}`);

@@ -257,6 +257,28 @@ describe('a puller facing a broken or hostile server', () => {
     await finished;
   });
 
+  it('does not spin on a long-poll answered 204 at once: it asks again a second after it last asked', async () => {
+    let requests = 0;
+    const base = await listen(
+      createServer((_req, res) => {
+        requests++;
+        res.writeHead(204).end();
+      }),
+    );
+    const { guard } = await openGuard();
+    const timers = new ManualTimers();
+    const stop = new AbortController();
+    const finished = pullSignals({ url: base, acks: base, guard, signal: stop.signal, timers, transport: 'long-poll' });
+    for (let i = 0; i < 200 && timers.pending.size === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 100));
+    expect([requests, [...timers.pending.values()].map((t) => t.ms)]).toEqual([1, [1000]]);
+    timers.fireAll();
+    for (let i = 0; i < 200 && requests < 2; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(requests).toBe(2);
+    stop.abort();
+    await finished;
+  });
+
   /** A server answering every request with `answer`, counting requests. */
   async function hostile(answer: (res: ServerResponse) => void) {
     let requests = 0;
