@@ -61,7 +61,7 @@ describe.each(stores)('OverrideStateStore contract: $name', ({ open, reopen }) =
   it('starts empty and holds exactly what the changes say, the latest acknowledgement winning', async () => {
     const store = open();
     const empty = await store.load();
-    expect(empty).toEqual({ signals: [], holds: [], waiting: [], orders: [], revocations: [] });
+    expect(empty).toEqual({ signals: [], holds: [], waiting: [], orders: [], revocations: [], approvals: [] });
     let expected = empty;
     for (const change of changes) {
       await store.commit(change);
