@@ -22,7 +22,6 @@ import { checkActionDigest } from '../messages/action-digest.js';
 import { approvalDecision } from '../messages/approval-decision.js';
 import { authorityPolicy } from '../messages/authority-policy.js';
 import type { AgentState, Mode, Order } from '../messages/common.js';
-import { handoff } from '../messages/handoff.js';
 import { heartbeat } from '../messages/heartbeat.js';
 import { keyRevocation } from '../messages/key-revocation.js';
 import { lease } from '../messages/lease.js';
@@ -43,8 +42,9 @@ import {
   type GuardTimers,
   type RunOptions,
 } from './options.js';
+import { SignalRecords } from './signal-records.js';
 import type { ProcessedSignal, StateChange, WaitingLift } from './state-store.js';
-import { checkHandoff, handoffClaims, takeoverOf } from './takeover.js';
+import { signHandoff } from './takeover.js';
 
 /** Largest signal a guard reads (spec §4.11). */
 export const MAX_SIGNAL_BYTES = 64 * 1024;
@@ -92,11 +92,9 @@ export class OverrideGuard {
   readonly #timers: GuardTimers;
   #policy: HeldPolicy;
   readonly #revocations: Revocations;
-  readonly #signals = new Map<string, ProcessedSignal>();
-  readonly #byOrder = new Map<string, string>();
+  readonly #signals = new SignalRecords();
   readonly #holds = new Map<string, Hold>();
   readonly #waiting: WaitingLift[] = [];
-  readonly #orders = new Map<string, Order>();
   readonly #constraints = new Map<string, ConstraintCheck>();
   readonly #inFlight = new InFlightActions();
   /** Places the agent has run actions in, for the default scope check. */
@@ -152,10 +150,10 @@ export class OverrideGuard {
       policy,
       new Revocations([...(policy.claims.revoked ?? []), ...state.revocations]),
     );
-    for (const s of state.signals) guard.#remember(s);
+    for (const s of state.signals) guard.#signals.remember(s);
     for (const h of state.holds) guard.#holds.set(h.jti, h);
     guard.#waiting.push(...state.waiting);
-    for (const o of state.orders) guard.#orders.set(o.ctl, o.order);
+    for (const o of state.orders) guard.#signals.raise(o.ctl, o.order);
     if (state.policy === undefined) await guard.#commit({ policy: policyBytes });
     for (const hold of guard.#active()) {
       if (hold.kind === 'constrain' && !hold.unenforced) guard.#compileConstraint(hold);
@@ -192,7 +190,7 @@ export class OverrideGuard {
     const leaseExp = this.#lease?.held?.claims.exp;
     return {
       mode,
-      order: this.#orders.get(ctl) ?? [0, 0],
+      order: this.#signals.highest(ctl),
       holds: holds.slice(0, MAX_HOLDS),
       ...(leaseExp !== undefined ? { lease_exp: leaseExp } : {}),
     };
@@ -275,7 +273,7 @@ export class OverrideGuard {
     // 5. scope, 6. order and lifts.
     if (!this.#inScope(signal.scope))
       throw ovError('ERR_OV_OUT_OF_SCOPE', `${this.#options.agent} is not in the scope`);
-    const other = this.#byOrder.get(orderKey(signal.ctl, [signal.epoch, signal.seq]));
+    const other = this.#signals.holding(signal.ctl, [signal.epoch, signal.seq]);
     if (other !== undefined) throw ovError('ERR_OV_CONFLICT', `signal ${other} already holds this order`);
     // 7. apply in memory, synchronously; 8–9. persist and acknowledge.
     return LIFTING_ACTIONS.has(signal.action.name) ? this.#lift(signal, bytes) : this.#restrict(signal, bytes);
@@ -447,7 +445,7 @@ export class OverrideGuard {
     }
     this.#holds.set(hold.jti, hold);
     this.#gates.abortBlocked();
-    this.#raiseOrder(signal.ctl, order);
+    const raised = this.#signals.raise(signal.ctl, order);
     const settled = waiting.map((w) => ({ hold: w.hold, lift: w.lift }));
     this.#waiting.splice(0, this.#waiting.length, ...this.#waiting.filter((w) => w.hold !== signal.jti));
     const answer = await this.#answer(
@@ -456,7 +454,7 @@ export class OverrideGuard {
       failure
         ? { status: 'cannot_comply', ...failure }
         : { status, halted_at: status === 'complied' ? hold.halted_at : undefined, in_flight: inFlight },
-      { holds: [hold], removeWaiting: settled, order: { ctl: signal.ctl, order: this.#orders.get(signal.ctl)! } },
+      { holds: [hold], removeWaiting: settled, order: raised },
     );
     for (const w of waiting) await this.#settleWaiting(w, w === liftedBy);
     if (kind === 'takeover' && !hold.lifted && hold.halted_at !== undefined) await this.#handOver(hold);
@@ -517,7 +515,7 @@ export class OverrideGuard {
     if (hold.kind === 'takeover') return this.#handOver(halted);
     const signal = claimsOf(overrideSignal, record.bytes);
     const final = this.#signAck(signal, { status: 'complied', halted_at: halted.halted_at });
-    this.#remember({ ...record, ack: final });
+    this.#signals.remember({ ...record, ack: final });
     await this.#commit({ holds: [halted], signal: { ...record, ack: final } });
     this.#options.onAcknowledgement?.(final);
   }
@@ -533,28 +531,20 @@ export class OverrideGuard {
   async #handOver(hold: Hold): Promise<void> {
     const record = this.#signals.get(hold.jti)!;
     const signal = claimsOf(overrideSignal, record.bytes);
-    let done = hold;
-    let signed: Uint8Array | undefined;
-    let final: Uint8Array;
-    try {
-      if (!this.#options.handOff) throw new Error('the agent has no handOff callback to capture the task’s state');
-      const { task } = takeoverOf(signal);
-      const issued = { agent: this.#options.agent, iat: this.#now(), jti: `ov-hnd-${randomUuid(this.#random)}` };
-      const claims = handoffClaims(signal, await this.#options.handOff(task, signal), issued);
-      checkHandoff(claims, signal);
-      signed = handoff.sign(claims, this.#options.key);
-      done = { ...hold, handoff: claims.jti };
-      final = this.#signAck(signal, { status: 'complied', halted_at: hold.halted_at }, [claims.jti]);
-    } catch (e) {
-      const reason = e instanceof Error ? e.message.slice(0, 1024) : 'the hand-off failed';
-      final = this.#signAck(signal, { status: 'cannot_comply', code: 'ERR_OV_HANDOFF_INVALID', reason });
-    }
+    const { agent, key } = this.#options;
+    const issued = { agent, key, iat: this.#now(), jti: `ov-hnd-${randomUuid(this.#random)}` };
+    const signed = await signHandoff(signal, issued, this.#options.handOff);
+    const done = 'bytes' in signed ? { ...hold, handoff: signed.claims.jti } : hold;
+    const final =
+      'bytes' in signed
+        ? this.#signAck(signal, { status: 'complied', halted_at: hold.halted_at }, [signed.claims.jti])
+        : this.#signAck(signal, { status: 'cannot_comply', code: 'ERR_OV_HANDOFF_INVALID', reason: signed.reason });
     this.#holds.set(done.jti, done);
-    this.#remember({ ...record, ack: final });
+    this.#signals.remember({ ...record, ack: final });
     await this.#commit({ holds: [done], signal: { ...record, ack: final } });
-    if (signed) {
-      this.#handoffs.set(takeoverOf(signal).task, signed);
-      this.#options.onHandoff?.(signed);
+    if ('bytes' in signed) {
+      this.#handoffs.set(signed.claims.task, signed.bytes);
+      this.#options.onHandoff?.(signed.bytes);
     }
     this.#options.onAcknowledgement?.(final);
   }
@@ -641,12 +631,12 @@ export class OverrideGuard {
     }
     const waiting = missing.map((hold): WaitingLift => ({ hold, lift: signal.jti, ctl: signal.ctl, order, action }));
     this.#waiting.push(...waiting);
-    this.#raiseOrder(signal.ctl, order);
+    const raised = this.#signals.raise(signal.ctl, order);
     return this.#answer(
       signal,
       bytes,
       { status: missing.length === 0 ? 'complied' : 'received' },
-      { holds: lifted, addWaiting: waiting, order: { ctl: signal.ctl, order: this.#orders.get(signal.ctl)! } },
+      { holds: lifted, addWaiting: waiting, order: raised },
     );
   }
 
@@ -668,7 +658,7 @@ export class OverrideGuard {
         ? { status: 'cannot_comply', code: 'ERR_OV_STALE', reason: `hold ${w.hold} is newer or of another kind` }
         : { status: 'complied' },
     );
-    this.#remember({ ...record, ack: final });
+    this.#signals.remember({ ...record, ack: final });
     // A failed lift no longer waits for the other holds it named: they take effect when they come (restrictive).
     const others = failed ? this.#waiting.filter((x) => x.lift === w.lift) : [];
     this.#waiting.splice(0, this.#waiting.length, ...this.#waiting.filter((x) => !others.includes(x)));
@@ -709,16 +699,6 @@ export class OverrideGuard {
     return [...this.#holds.values()].filter((h) => !h.lifted);
   }
 
-  #raiseOrder(ctl: string, order: Order): void {
-    const known = this.#orders.get(ctl);
-    if (known === undefined || compareOrder(order, known) > 0) this.#orders.set(ctl, order);
-  }
-
-  #remember(s: ProcessedSignal): void {
-    this.#signals.set(s.jti, s);
-    this.#byOrder.set(orderKey(s.ctl, s.order), s.jti);
-  }
-
   #now(): number {
     return Math.floor(readClock(this.#clock) / 1000);
   }
@@ -748,7 +728,7 @@ export class OverrideGuard {
   ): Promise<Answer> {
     const ack = this.#signAck(signal, outcome);
     const record: ProcessedSignal = { jti: signal.jti, bytes, ctl: signal.ctl, order: [signal.epoch, signal.seq], ack };
-    this.#remember(record);
+    this.#signals.remember(record);
     await this.#commit({ ...change, signal: record });
     return { ack, claims: claimsOf(acknowledgement, ack), duplicate: false };
   }
@@ -762,8 +742,4 @@ export class OverrideGuard {
       throw e;
     }
   }
-}
-
-function orderKey(ctl: string, order: Order): string {
-  return `${ctl}\n${order[0]}\n${order[1]}`;
 }

@@ -27,4 +27,4 @@ export type {
   StateChange,
   WaitingLift,
 } from './state-store.js';
-export { checkHandoff, type HandOffState } from './takeover.js';
+export { type CaptureState, checkHandoff, type HandOffState } from './takeover.js';

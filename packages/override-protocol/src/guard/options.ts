@@ -2,11 +2,11 @@ import type { Clock, KeyResolver, PrivateKey, PublicKey, RandomSource } from '@s
 import { optionChecks } from '@safety-net/core/internal';
 import { ovError } from '../errors.js';
 import { MAX_APPROVAL_LIFETIME } from '../messages/approval-request.js';
-import type { OverrideSignalClaims, Scope } from '../messages/override-signal.js';
+import type { Scope } from '../messages/override-signal.js';
 import { type ApprovalOptions, DEFAULT_APPROVAL_TIMEOUT } from './approval-gate.js';
 import { DEFAULT_LAPSE_SKEW, type LeaseOptions, MAX_LAPSE_SKEW } from './lapse.js';
 import type { OverrideStateStore } from './state-store.js';
-import type { HandOffState } from './takeover.js';
+import type { CaptureState } from './takeover.js';
 
 /** An action the guard is asked to run: a tool call, with where it runs so that scoped holds can cover it. */
 export interface GuardAction {
@@ -72,7 +72,7 @@ export interface GuardOptions {
    * the Hand-off from it. Without it, or when it throws, the takeover is answered `cannot_comply` and the task stays
    * taken over.
    */
-  readonly handOff?: (task: string, signal: OverrideSignalClaims) => HandOffState | Promise<HandOffState>;
+  readonly handOff?: CaptureState;
   /** Called with every Hand-off the guard signs, to deliver it to the human and the control plane. */
   readonly onHandoff?: (handoff: Uint8Array) => void;
   readonly clock?: Clock;

@@ -1,8 +1,8 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { toBase64Url } from '@safety-net/core';
+import { type PrivateKey, toBase64Url } from '@safety-net/core';
 import { ovError } from '../errors.js';
 import type { ActionCall } from '../messages/common.js';
-import type { HandoffClaims } from '../messages/handoff.js';
+import { type HandoffClaims, handoff } from '../messages/handoff.js';
 import type { OverrideSignalClaims } from '../messages/override-signal.js';
 
 /** What the agent hands over with a taken-over task (spec §4.7), as its {@link GuardOptions.handOff} captures it. */
@@ -67,4 +67,26 @@ export function checkHandoff(handoff: HandoffClaims, signal: OverrideSignalClaim
   const { task, to } = takeoverOf(signal);
   if (handoff.task !== task) invalid(`task ${handoff.task} was not taken over (the signal names ${task})`);
   if (handoff.to !== to) invalid(`it hands over to ${handoff.to}, not ${to}`);
+}
+
+/** How the agent captures a taken-over task's state ({@link GuardOptions.handOff}). */
+export type CaptureState = (task: string, signal: OverrideSignalClaims) => HandOffState | Promise<HandOffState>;
+
+/**
+ * Captures a halted, taken-over task's state and signs its Hand-off, checked against the signal; the reason when
+ * the agent has no way to capture the state or the capture fails.
+ */
+export async function signHandoff(
+  signal: OverrideSignalClaims,
+  issued: { readonly agent: string; readonly key: PrivateKey; readonly iat: number; readonly jti: string },
+  capture: CaptureState | undefined,
+): Promise<{ readonly bytes: Uint8Array; readonly claims: HandoffClaims } | { readonly reason: string }> {
+  try {
+    if (!capture) throw new Error('the agent has no handOff callback to capture the task’s state');
+    const claims = handoffClaims(signal, await capture(takeoverOf(signal).task, signal), issued);
+    checkHandoff(claims, signal);
+    return { bytes: handoff.sign(claims, issued.key), claims };
+  } catch (e) {
+    return { reason: e instanceof Error ? e.message.slice(0, 1024) : 'the hand-off failed' };
+  }
 }
