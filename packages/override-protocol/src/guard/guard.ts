@@ -31,7 +31,7 @@ import { ApprovalGates } from './approvals.js';
 import { claimsOf, storeCall, typOf } from './decode.js';
 import { type ActionPlace, compareOrder, covers, type Hold, holdKindOf, liftable } from './hold.js';
 import { InFlightActions, place, type Running } from './in-flight.js';
-import { DEFAULT_LAPSE_SKEW, lapseHold, lapseHoldId, liftedByLease } from './lapse.js';
+import { lapseHoldId, liftedByLease } from './lapse.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { modeOf, safeStateMode, scopePlace, stricter } from './modes.js';
 import {
@@ -54,9 +54,6 @@ export const MAX_WAITING_LIFTS = 10_000;
 
 /** The codes of §5 that a guard answers with a signed `refused` acknowledgement rather than an error. */
 const REFUSALS = new Set(['ERR_OV_UNAUTHORIZED', 'ERR_OV_QUORUM', 'ERR_OV_KEY_REVOKED', 'ERR_OV_POLICY_INVALID']);
-
-/** Lifetime of a heartbeat the guard signs (spec §4.11), seconds. */
-const HEARTBEAT_LIFETIME = 60;
 
 const systemTimers: GuardTimers = {
   set: (ms, run) => setTimeout(run, ms),
@@ -347,26 +344,9 @@ export class OverrideGuard {
    */
   heartbeat(): Uint8Array {
     const keeper = this.#keeper();
-    const now = this.#now();
-    const held = keeper.held;
-    const jti = `ov-hb-${randomUuid(this.#random)}`;
-    this.#checkLapse();
-    const lapsedAt = keeper.reportLapse(jti);
-    return heartbeat.sign(
-      {
-        iss: this.#options.agent,
-        aud: keeper.ctl,
-        iat: now,
-        exp: now + HEARTBEAT_LIFETIME,
-        jti,
-        wid: `ov:${keeper.ctl}:agent:${this.#options.agent}`,
-        pred: held ? [held.claims.jti] : [],
-        ctl: keeper.ctl,
-        state: this.state(keeper.ctl),
-        ...(lapsedAt !== undefined ? { lapsed_at: lapsedAt } : {}),
-      },
-      this.#options.key,
-    );
+    const state = this.state(keeper.ctl);
+    const claims = keeper.heartbeat(this.#options.agent, state, this.#now(), `ov-hb-${randomUuid(this.#random)}`);
+    return heartbeat.sign(claims, this.#options.key);
   }
 
   /**
@@ -568,19 +548,15 @@ export class OverrideGuard {
   #checkLapse(): boolean {
     const held = this.#lease?.held;
     if (!held) return false;
-    if (this.#holds.has(lapseHoldId(held.claims.jti))) return true;
-    if (this.#lease!.remaining()! > 0) return false;
     const now = this.#now();
-    const skew = this.#options.lease?.lapseSkew ?? DEFAULT_LAPSE_SKEW;
-    // After a restart or a wall clock set forward, the lapse happened at the lease's end, not when noticed.
-    const lapsedAt = Math.min(now, held.claims.exp + skew);
-    let hold = lapseHold(held.claims, lapsedAt);
+    const lapse = this.#lease!.lapse(now, (jti) => this.#holds.has(jti));
+    if (lapse === undefined) return this.#holds.has(lapseHoldId(held.claims.jti));
+    let hold = lapse.hold;
     // A lapse into stop is a category 1 stop: steps finish within the lease's ttl, then are aborted.
     if (hold.safe_state === 'pause' || this.#inFlight.coveredBy(hold).length === 0) hold = { ...hold, halted_at: now };
     else this.#startGrace(hold, now + held.claims.ttl);
     this.#holds.set(hold.jti, hold);
-    this.#lease!.stop();
-    const record = this.#lease!.lapsed(lapsedAt);
+    const record = lapse.record;
     this.#gates.abortBlocked();
     // A failing store has already made the guard refuse all work; the hold stays in force in memory.
     const write: Promise<void> = this.#commit({ holds: [hold], lease: record })

@@ -1,10 +1,16 @@
 import { bytesEqual, type Clock, readClock } from '@safety-net/core';
 import { ovError } from '../errors.js';
+import type { AgentState } from '../messages/common.js';
+import type { HeartbeatClaims } from '../messages/heartbeat.js';
 import { type LeaseClaims, lease } from '../messages/lease.js';
 import { claimsOf } from './decode.js';
-import { DEFAULT_LAPSE_SKEW, type LeaseOptions, msUntilLapse, type Receipt } from './lapse.js';
+import type { Hold } from './hold.js';
+import { DEFAULT_LAPSE_SKEW, type LeaseOptions, lapseHold, lapseHoldId, msUntilLapse, type Receipt } from './lapse.js';
 import type { GuardTimers } from './options.js';
 import type { LeaseRecord } from './state-store.js';
+
+/** Lifetime of a heartbeat the guard signs (spec §4.11), seconds. */
+const HEARTBEAT_LIFETIME = 60;
 
 /** The lease an agent works under, with when it arrived. */
 export interface HeldLease {
@@ -42,10 +48,6 @@ export class LeaseKeeper {
 
   get held(): HeldLease | undefined {
     return this.#held;
-  }
-
-  get skew(): number {
-    return this.#skew;
   }
 
   /**
@@ -95,18 +97,37 @@ export class LeaseKeeper {
     return msUntilLapse(h.claims, h.receipt, { wall: readClock(this.#clock), mono: this.#mono() }, this.#skew);
   }
 
-  /** Records the lapse of the current lease, to be reported by the next heartbeats; the new record to store. */
-  lapsed(at: number): LeaseRecord {
-    const h = this.#held!;
-    this.#held = { ...h, record: { ...h.record, unreported_lapse: at } };
-    return this.#held.record;
+  /**
+   * The lapse of the current lease, once it is due and not yet recorded: its hold (not yet halted) and the lease
+   * record to store, which keeps the lapse for the next heartbeats. After a restart or a wall clock set forward, the
+   * lapse happened at the lease's end, not when it was noticed: `lapsed_at` is the earlier of the two.
+   */
+  lapse(now: number, recorded: (jti: string) => boolean): { hold: Hold; record: LeaseRecord } | undefined {
+    const h = this.#held;
+    if (!h || recorded(lapseHoldId(h.claims.jti)) || this.remaining()! > 0) return undefined;
+    const lapsedAt = Math.min(now, h.claims.exp + this.#skew);
+    this.stop();
+    this.#held = { ...h, record: { ...h.record, unreported_lapse: lapsedAt } };
+    return { hold: lapseHold(h.claims, lapsedAt), record: this.#held.record };
   }
 
-  /** The lapse a heartbeat must carry, noting the heartbeat that carries it. */
-  reportLapse(heartbeat: string): number | undefined {
+  /** The claims of a fresh Heartbeat (spec §4.5): `lapsed_at` while the lapse is unreported (see {@link accept}). */
+  heartbeat(agent: string, state: AgentState, iat: number, jti: string): HeartbeatClaims {
     const at = this.#held?.record.unreported_lapse;
-    if (at !== undefined) this.#reportedIn.add(heartbeat);
-    return at;
+    if (at !== undefined) this.#reportedIn.add(jti);
+    const ctl = this.#options.ctl;
+    return {
+      iss: agent,
+      aud: ctl,
+      iat,
+      exp: iat + HEARTBEAT_LIFETIME,
+      jti,
+      wid: `ov:${ctl}:agent:${agent}`,
+      pred: this.#held ? [this.#held.claims.jti] : [],
+      ctl,
+      state,
+      ...(at !== undefined ? { lapsed_at: at } : {}),
+    };
   }
 
   /** Arms the local timer for the current lease's lapse; `due` runs when it fires. */
