@@ -29,7 +29,7 @@ import { LIFTING_ACTIONS, type OverrideSignalClaims, overrideSignal, type Scope 
 import { approvalRuleFor } from './approval-gate.js';
 import { ApprovalGates } from './approvals.js';
 import { claimsOf, storeCall, typOf } from './decode.js';
-import { type ActionPlace, compareOrder, covers, type Hold, holdKindOf, liftable } from './hold.js';
+import { type ActionPlace, checkLift, compareOrder, covers, type Hold, holdKindOf, liftable } from './hold.js';
 import { InFlightActions, place, type Running } from './in-flight.js';
 import { lapseHoldId, liftedByLease } from './lapse.js';
 import { LeaseKeeper } from './lease-keeper.js';
@@ -587,14 +587,7 @@ export class OverrideGuard {
         missing.push(jti);
       } else present.push(hold);
     }
-    // All or nothing: the first hold that breaks a rule refuses the whole lift (spec §6.3).
-    for (const hold of present) {
-      if (hold.ctl !== signal.ctl)
-        throw ovError('ERR_OV_LIFT_MISMATCH', `${hold.jti} is a hold of another control plane`);
-      if (!liftable(action, hold))
-        throw ovError('ERR_OV_LIFT_MISMATCH', `${action} cannot lift the ${hold.kind} ${hold.jti}`);
-      if (compareOrder(order, hold.order) <= 0) throw ovError('ERR_OV_STALE', `the lift is not newer than ${hold.jti}`);
-    }
+    checkLift({ action, ctl: signal.ctl, order }, present);
     if (this.#waiting.length + missing.length > MAX_WAITING_LIFTS) {
       throw ovError('ERR_OV_LIMIT', `more than ${MAX_WAITING_LIFTS} lifts in waiting`);
     }

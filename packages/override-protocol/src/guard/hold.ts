@@ -1,3 +1,4 @@
+import { ovError } from '../errors.js';
 import type { ActionName, Level, Order } from '../messages/common.js';
 import type { SafeState } from '../messages/lease.js';
 import type { Scope } from '../messages/override-signal.js';
@@ -51,6 +52,25 @@ export function holdKindOf(action: ActionName): HoldKind {
 export function liftable(lift: 'resume' | 'release', hold: Pick<Hold, 'kind' | 'safe_state'>): boolean {
   const pausing = hold.kind === 'pause' || (hold.kind === 'lapse' && hold.safe_state === 'pause');
   return lift === 'resume' ? pausing : hold.kind !== 'pause';
+}
+
+/**
+ * Refuses a lift of holds it may not lift (spec §6.3), all or nothing — the first hold that breaks a rule refuses
+ * the whole lift: `ERR_OV_LIFT_MISMATCH` for a hold of another control plane or of a kind the action cannot lift,
+ * `ERR_OV_STALE` for a hold whose order is not lower than the lift's.
+ */
+export function checkLift(
+  lift: { readonly action: 'resume' | 'release'; readonly ctl: string; readonly order: Order },
+  holds: readonly Hold[],
+): void {
+  for (const hold of holds) {
+    if (hold.ctl !== lift.ctl) throw ovError('ERR_OV_LIFT_MISMATCH', `${hold.jti} is a hold of another control plane`);
+    if (!liftable(lift.action, hold)) {
+      throw ovError('ERR_OV_LIFT_MISMATCH', `${lift.action} cannot lift the ${hold.kind} ${hold.jti}`);
+    }
+    if (compareOrder(lift.order, hold.order) <= 0)
+      throw ovError('ERR_OV_STALE', `the lift is not newer than ${hold.jti}`);
+  }
 }
 
 /** Compares two orders lexicographically (spec §6). */

@@ -140,6 +140,19 @@ describe('the dead-man’s switch (spec §9)', () => {
   });
 });
 
+describe('deliver', () => {
+  it('tells a lease, a signal and a decision apart by typ, and refuses what a control plane does not send', async () => {
+    const { guard } = await leased();
+    expect(await guard.deliver(leaseOf())).toBeUndefined();
+    expect(guard.mode()).toBe('running');
+    const answer = await guard.deliver(signal('p1', 50, 'pause'));
+    expect(answer?.claims.status).toBe('complied');
+    expect(guard.mode()).toBe('paused');
+    expect(await codeOf(guard.deliver(guard.heartbeat()))).toBe('ERR_INPUT_INVALID');
+    expect(await codeOf(guard.deliver(new Uint8Array([1, 2, 3])))).toBe('ERR_INPUT_INVALID');
+  });
+});
+
 describe('leases the guard refuses', () => {
   it('an older lease is stale, the same one a no-op', async () => {
     const { guard } = await leased();
