@@ -5,6 +5,7 @@ import {
   Monitor,
   type MonitorOptions,
   type ObservationInputIn,
+  profileDigest,
 } from '@safety-net/behavioral-verification';
 import {
   type Clock,
@@ -64,7 +65,7 @@ export function monitorConstraint(options: MonitorConstraintOptions): (profile: 
       ...(options.clock ? { clock: options.clock } : {}),
     });
     options.onProfile?.(result.claims);
-    return (action, run) =>
+    const check: ConstraintCheck = (action, run) =>
       monitor.guard(
         {
           name: action.name,
@@ -75,5 +76,6 @@ export function monitorConstraint(options: MonitorConstraintOptions): (profile: 
         },
         run,
       );
+    return Object.assign(check, { profile: profileDigest(result.claims) });
   };
 }

@@ -73,7 +73,9 @@ export interface Answer {
  * The agent's guard (spec §8): it sits around the agent's action loop, judges override signals with what the
  * agent holds locally (its key, its authority policy, its store), and refuses actions while a hold covers them.
  * A category 0 stop aborts the actions of its scope synchronously, before anything is awaited; every change is
- * persisted before it is acknowledged, so a restarted agent is still stopped.
+ * persisted before it is acknowledged, so a restarted agent is still stopped. With the `lease` option it is also the
+ * agent's dead-man's switch (spec §9); actions an approval rule names wait for approval (§8.4); a takeover hands the
+ * task to its human (§4.7).
  *
  * @example
  * ```ts
@@ -185,10 +187,12 @@ export class OverrideGuard {
     const mode = this.mode(at);
     const holds = this.#active().map((h) => h.jti);
     const leaseExp = this.#lease?.held?.claims.exp;
+    const profile = this.#constraintAt(at ?? {})?.profile;
     return {
       mode,
       order: this.#signals.highest(ctl),
       holds: holds.slice(0, MAX_HOLDS),
+      ...(profile !== undefined ? { profile } : {}),
       ...(leaseExp !== undefined ? { lease_exp: leaseExp } : {}),
     };
   }

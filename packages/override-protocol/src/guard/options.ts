@@ -23,7 +23,10 @@ export interface GuardAction {
  * A compiled constraint: runs an action under the enforced profile, rejecting — without calling `run` — one the
  * profile does not allow (see {@link monitorConstraint}).
  */
-export type ConstraintCheck = <T>(action: GuardAction, run: () => Promise<T>) => Promise<T>;
+export type ConstraintCheck = (<T>(action: GuardAction, run: () => Promise<T>) => Promise<T>) & {
+  /** The digest of the profile it enforces, which acknowledgements and heartbeats report (spec §4.3). */
+  readonly profile?: string;
+};
 
 /** Options of one {@link OverrideGuard.run} call. */
 export interface RunOptions {

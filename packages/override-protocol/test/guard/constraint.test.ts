@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { behavioralProfile, isActionRefused } from '@safety-net/behavioral-verification';
-import { fixedClock, publicKeyOf, toBase64Url } from '@safety-net/core';
+import { decodeSign1, fixedClock, fromBase64Url, publicKeyOf, toBase64Url } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
 import { monitorConstraint } from '../../src/index.js';
 import { SAMPLE_AGENT, SAMPLE_KEYS, sampleKey } from '../../src/testing.js';
@@ -48,6 +49,9 @@ describe('constrain, enforced by a behavioural monitor (spec §3.2, §8.1)', () 
     expect(await guard.run(dispense(5000), work)).toBe(1);
     const answer = await guard.receive(constrain('c1', 1, profile()));
     expect(answer.claims).toMatchObject({ status: 'complied', state: { mode: 'constrained' } });
+    // The acknowledgement names the enforced profile by its digest: SHA-256 of the signed profile's payload.
+    const payload = decodeSign1(fromBase64Url(profile())).payload!;
+    expect(answer.claims.state.profile).toBe(createHash('sha256').update(payload).digest('base64url'));
     expect(profiles).toEqual(['ward-3-safe@1']);
 
     const refused = await guard.run(dispense(5000), work).catch((e) => e);
