@@ -1,10 +1,8 @@
 import {
   bytesEqual,
   type Clock,
-  decodeCbor,
   fromBase64Url,
   isSafetyNetError,
-  type MessageType,
   type RandomSource,
   randomUuid,
   readClock,
@@ -21,14 +19,32 @@ import { verifySignal } from '../authority/verify-signal.js';
 import { ovError } from '../errors.js';
 import { type AcknowledgementClaims, acknowledgement, type InFlight } from '../messages/acknowledgement.js';
 import { checkActionDigest } from '../messages/action-digest.js';
+import { approvalDecision } from '../messages/approval-decision.js';
 import { authorityPolicy } from '../messages/authority-policy.js';
 import type { AgentState, Mode, Order } from '../messages/common.js';
-import { payloadOf } from '../messages/cosigned-signal.js';
+import { heartbeat } from '../messages/heartbeat.js';
+import { keyRevocation } from '../messages/key-revocation.js';
+import { lease } from '../messages/lease.js';
 import { LIFTING_ACTIONS, type OverrideSignalClaims, overrideSignal, type Scope } from '../messages/override-signal.js';
-import { type ActionPlace, compareOrder, covers, type Hold, holdKindOf, liftable } from './hold.js';
+import { approvalRuleFor } from './approval-gate.js';
+import { ApprovalGates } from './approvals.js';
+import { claimsOf, storeCall, typOf } from './decode.js';
+import { type ActionPlace, checkLift, compareOrder, covers, type Hold, holdKindOf, liftable } from './hold.js';
 import { InFlightActions, place, type Running } from './in-flight.js';
-import { type ConstraintCheck, checkGuardOptions, type GuardAction, type GuardOptions } from './options.js';
+import { lapseHoldId, liftedByLease } from './lapse.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import { modeOf, safeStateMode, scopePlace, stricter } from './modes.js';
+import {
+  type ConstraintCheck,
+  checkGuardOptions,
+  type GuardAction,
+  type GuardOptions,
+  type GuardTimers,
+  type RunOptions,
+} from './options.js';
+import { SignalRecords } from './signal-records.js';
 import type { ProcessedSignal, StateChange, WaitingLift } from './state-store.js';
+import { signHandoff } from './takeover.js';
 
 /** Largest signal a guard reads (spec §4.11). */
 export const MAX_SIGNAL_BYTES = 64 * 1024;
@@ -39,14 +55,9 @@ export const MAX_WAITING_LIFTS = 10_000;
 /** The codes of §5 that a guard answers with a signed `refused` acknowledgement rather than an error. */
 const REFUSALS = new Set(['ERR_OV_UNAUTHORIZED', 'ERR_OV_QUORUM', 'ERR_OV_KEY_REVOKED', 'ERR_OV_POLICY_INVALID']);
 
-/** Restrictiveness of the modes: the most restrictive active hold decides (spec §8.1). */
-const RANK: Readonly<Record<Mode, number>> = {
-  running: 0,
-  constrained: 1,
-  paused: 2,
-  safe_state: 3,
-  stopping: 4,
-  stopped: 5,
+const systemTimers: GuardTimers = {
+  set: (ms, run) => setTimeout(run, ms),
+  clear: (h) => clearTimeout(h as never),
 };
 
 /** What the guard answered to a signal. */
@@ -62,7 +73,9 @@ export interface Answer {
  * The agent's guard (spec §8): it sits around the agent's action loop, judges override signals with what the
  * agent holds locally (its key, its authority policy, its store), and refuses actions while a hold covers them.
  * A category 0 stop aborts the actions of its scope synchronously, before anything is awaited; every change is
- * persisted before it is acknowledged, so a restarted agent is still stopped.
+ * persisted before it is acknowledged, so a restarted agent is still stopped. With the `lease` option it is also the
+ * agent's dead-man's switch (spec §9); actions an approval rule names wait for approval (§8.4); a takeover hands the
+ * task to its human (§4.7).
  *
  * @example
  * ```ts
@@ -75,31 +88,51 @@ export class OverrideGuard {
   readonly #options: GuardOptions;
   readonly #clock: Clock;
   readonly #random: RandomSource;
+  readonly #timers: GuardTimers;
   #policy: HeldPolicy;
   readonly #revocations: Revocations;
-  readonly #signals = new Map<string, ProcessedSignal>();
-  readonly #byOrder = new Map<string, string>();
+  readonly #signals = new SignalRecords();
   readonly #holds = new Map<string, Hold>();
   readonly #waiting: WaitingLift[] = [];
-  readonly #orders = new Map<string, Order>();
   readonly #constraints = new Map<string, ConstraintCheck>();
   readonly #inFlight = new InFlightActions();
   /** Places the agent has run actions in, for the default scope check. */
   readonly #places = { workflows: new Set<string>(), tasks: new Set<string>() };
   readonly #graceTimers = new Map<string, unknown>();
+  readonly #lease: LeaseKeeper | undefined;
+  /** Before its first lease an agent with a dead-man's switch is in lapse (spec §9). */
+  #unleased = false;
+  readonly #gates: ApprovalGates;
+  /** The Hand-offs signed, by task. */
+  readonly #handoffs = new Map<string, Uint8Array>();
+  /** Store writes started by timers, which `close` waits for. */
+  readonly #background = new Set<Promise<void>>();
   #storeFailure: SafetyNetError | undefined;
 
   private constructor(options: GuardOptions, policy: HeldPolicy, revocations: Revocations) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? systemRandom;
+    this.#timers = options.timers ?? systemTimers;
     this.#policy = policy;
     this.#revocations = revocations;
+    this.#lease = options.lease && new LeaseKeeper(options.lease, options.agent, this.#clock, this.#timers);
+    this.#gates = new ApprovalGates({
+      agent: options.agent,
+      key: options.key,
+      random: this.#random,
+      timers: this.#timers,
+      options: options.approvals,
+      context: () => ({ policy: this.#policy, revocations: this.#revocations, clock: this.#clock, now: this.#now() }),
+      commit: (change) => this.#commit(change),
+      admit: (action) => this.#admit(action),
+    });
   }
 
   /**
-   * A guard over its store's state: holds, processed signals, orders, policy and revocations are read before it is
-   * returned, so no action can run before a stop recorded before a restart is back in force (spec §8.5).
+   * A guard over its store's state: holds, processed signals, orders, policy, revocations, the lease and pending
+   * approvals are read before it is returned, so no action can run before a stop recorded before a restart is back
+   * in force, and a lease that lapsed while the agent was down puts it in its safe state at once (spec §8.5, §9).
    */
   static async open(options: GuardOptions): Promise<OverrideGuard> {
     checkGuardOptions(options);
@@ -116,58 +149,87 @@ export class OverrideGuard {
       policy,
       new Revocations([...(policy.claims.revoked ?? []), ...state.revocations]),
     );
-    for (const s of state.signals) guard.#remember(s);
+    for (const s of state.signals) guard.#signals.remember(s);
     for (const h of state.holds) guard.#holds.set(h.jti, h);
     guard.#waiting.push(...state.waiting);
-    for (const o of state.orders) guard.#orders.set(o.ctl, o.order);
+    for (const o of state.orders) guard.#signals.raise(o.ctl, o.order);
     if (state.policy === undefined) await guard.#commit({ policy: policyBytes });
     for (const hold of guard.#active()) {
       if (hold.kind === 'constrain' && !hold.unenforced) guard.#compileConstraint(hold);
       // Nothing ran before the restart finished: a stop that was waiting for its steps has halted.
       if (hold.halted_at === undefined && hold.kind !== 'pause' && hold.kind !== 'constrain') await guard.#halted(hold);
+      else if (hold.kind === 'takeover' && hold.handoff === undefined) await guard.#handOver(hold);
     }
+    if (guard.#lease) {
+      if (state.lease) {
+        guard.#lease.restore(state.lease);
+        guard.#watchLease();
+        await guard.#settled();
+      } else guard.#unleased = true;
+    }
+    guard.#gates.restore(state.approvals);
     return guard;
   }
 
   /** The mode for actions at `at` (default: agent-wide, every active hold counted) (spec §8.1). */
   mode(at?: ActionPlace): Mode {
     if (this.#storeFailure) return 'stopped';
-    let mode: Mode = 'running';
+    this.#checkLapse();
+    let mode: Mode = this.#unleased ? safeStateMode(this.#options.lease!.initialSafeState ?? 'stop') : 'running';
     for (const hold of this.#active()) {
-      if (at !== undefined && !covers(hold, at)) continue;
-      const m = modeOf(hold);
-      if (RANK[m] > RANK[mode]) mode = m;
+      if (at === undefined || covers(hold, at)) mode = stricter(mode, modeOf(hold));
     }
     return mode;
   }
 
   /** The agent's state as acknowledgements report it (spec §4.3). */
   state(ctl: string, at?: ActionPlace): AgentState {
+    const mode = this.mode(at);
     const holds = this.#active().map((h) => h.jti);
-    return { mode: this.mode(at), order: this.#orders.get(ctl) ?? [0, 0], holds: holds.slice(0, MAX_HOLDS) };
+    const leaseExp = this.#lease?.held?.claims.exp;
+    const profile = this.#constraintAt(at ?? {})?.profile;
+    return {
+      mode,
+      order: this.#signals.highest(ctl),
+      holds: holds.slice(0, MAX_HOLDS),
+      ...(profile !== undefined ? { profile } : {}),
+      ...(leaseExp !== undefined ? { lease_exp: leaseExp } : {}),
+    };
   }
 
   /**
    * Runs `fn` unless a hold covers the action (`ERR_OV_PAUSED`, `ERR_OV_STOPPED`, `ERR_OV_TAKEN_OVER`,
-   * `ERR_OV_SAFE_STATE`, a constraint's code, or `ERR_OV_STORE_FAILED`). `fn` gets an `AbortSignal` that a category
-   * 0 stop (or the end of a category 1 grace) aborts with `ERR_OV_ABORTED`; a result that arrives after that is
-   * discarded and the call rejects with that error.
+   * `ERR_OV_SAFE_STATE`, a constraint's refusal, or `ERR_OV_STORE_FAILED`). An action an approval rule gates runs
+   * only once approved (spec §8.4): the guard signs an Approval Request and waits for its decisions, and `fn` gets
+   * the action to run — the edited one after an `edit`. `fn` gets an `AbortSignal` that a category 0 stop (or the
+   * end of a category 1 grace) aborts with `ERR_OV_ABORTED`; a result that arrives after that is discarded and the
+   * call rejects with that error.
    */
-  async run<T>(action: GuardAction, fn: (signal: AbortSignal) => Promise<T> | T): Promise<T> {
+  async run<T>(
+    action: GuardAction,
+    fn: (signal: AbortSignal, action: GuardAction) => Promise<T> | T,
+    options: RunOptions = {},
+  ): Promise<T> {
     this.#admit(action);
-    if (action.workflow !== undefined) this.#places.workflows.add(action.workflow);
-    if (action.task !== undefined) this.#places.tasks.add(action.task);
+    const rule = approvalRuleFor(action.name, this.#policy.claims.approvals, this.#options.approvals?.rules);
+    const approved = rule ? await this.#gates.approve(action, rule, options.signal) : action;
+    // A hold may have come while the approval was pending.
+    if (rule) this.#admit(approved);
+    if (approved.workflow !== undefined) this.#places.workflows.add(approved.workflow);
+    if (approved.task !== undefined) this.#places.tasks.add(approved.task);
     const controller = new AbortController();
     let done!: () => void;
-    const running: Running = { action, controller, ended: new Promise<void>((r) => (done = r)) };
+    const running: Running = { action: approved, controller, ended: new Promise<void>((r) => (done = r)) };
     this.#inFlight.add(running);
     // An aborted action is abandoned at once: its caller does not wait for work that ignores the signal, and a
     // result that still arrives is discarded.
     const aborted = new Promise<never>((_, reject) =>
       controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }),
     );
+    const work = async () => fn(controller.signal, approved);
+    const constraint = this.#constraintAt(place(approved));
     try {
-      return await Promise.race([(async () => fn(controller.signal))(), aborted]);
+      return await Promise.race([constraint ? constraint(approved, work) : work(), aborted]);
     } catch (e) {
       throw controller.signal.aborted ? controller.signal.reason : e;
     } finally {
@@ -212,10 +274,31 @@ export class OverrideGuard {
     // 5. scope, 6. order and lifts.
     if (!this.#inScope(signal.scope))
       throw ovError('ERR_OV_OUT_OF_SCOPE', `${this.#options.agent} is not in the scope`);
-    const other = this.#byOrder.get(orderKey(signal.ctl, [signal.epoch, signal.seq]));
+    const other = this.#signals.holding(signal.ctl, [signal.epoch, signal.seq]);
     if (other !== undefined) throw ovError('ERR_OV_CONFLICT', `signal ${other} already holds this order`);
     // 7. apply in memory, synchronously; 8–9. persist and acknowledge.
     return LIFTING_ACTIONS.has(signal.action.name) ? this.#lift(signal, bytes) : this.#restrict(signal, bytes);
+  }
+
+  /**
+   * Any message a control plane delivers to an agent, told apart by its `typ` (spec §7): an Override Signal (its
+   * acknowledgement is answered), a Lease, an Approval Decision, an Authority Policy or a Key Revocation.
+   * `ERR_INPUT_INVALID` for anything else.
+   */
+  async deliver(bytes: Uint8Array): Promise<Answer | undefined> {
+    const typ = typOf(bytes);
+    if (typ === overrideSignal.typ) return this.receive(bytes);
+    const accept = {
+      [lease.typ]: this.acceptLease,
+      [approvalDecision.typ]: this.acceptDecision,
+      [authorityPolicy.typ]: this.acceptPolicy,
+      [keyRevocation.typ]: this.acceptRevocation,
+    }[typ as string];
+    if (accept === undefined) {
+      throw snError('ERR_INPUT_INVALID', 'not a message a control plane delivers to an agent');
+    }
+    await accept.call(this, bytes);
+    return undefined;
   }
 
   /** Takes a newer Authority Policy (spec §5.1): `ERR_OV_POLICY_INVALID` or `ERR_OV_STALE` otherwise. */
@@ -235,10 +318,71 @@ export class OverrideGuard {
     await this.#commit({ revocations: this.#revocations.entries() });
   }
 
-  /** Stops the grace timers and closes the store. */
+  /**
+   * Takes a Lease from the control plane (spec §9): from now the agent works until it lapses — the earlier of `exp`
+   * plus the lapse skew on the wall clock and receipt plus `ttl` plus the skew on the monotonic clock — and then
+   * enters the lease's safe state on a local timer. A lease issued after a lapse into `pause` lifts it; a lapse
+   * into `stop` needs a `release`. The lease already held is a no-op; `ERR_OV_STALE` for an older one,
+   * `ERR_OV_OUT_OF_SCOPE` for another agent's or control plane's, the verification's code for one that does not
+   * verify with the control plane's key (or has expired); `ERR_OV_CONFIG_INVALID` without the `lease` option.
+   */
+  async acceptLease(bytes: Uint8Array): Promise<void> {
+    if (this.#storeFailure) throw this.#storeFailure;
+    const keeper = this.#keeper();
+    if (bytes.length > MAX_SIGNAL_BYTES) throw snError('ERR_INPUT_TOO_LARGE', `lease over ${MAX_SIGNAL_BYTES} bytes`);
+    const held = keeper.accept(bytes);
+    if (held === undefined) return;
+    this.#unleased = false;
+    const lifted = this.#active()
+      .filter((h) => liftedByLease(h, held.claims))
+      .map((h) => ({ ...h, lifted: true }));
+    for (const h of lifted) this.#holds.set(h.jti, h);
+    this.#watchLease();
+    await this.#commit({ lease: held.record, holds: lifted });
+  }
+
+  /**
+   * Signs a fresh Heartbeat for the lease's control plane (spec §4.5): the agent's state, the lease it renews, and
+   * `lapsed_at` until a lease answering such a heartbeat shows the control plane has learnt of the lapse.
+   * `ERR_OV_CONFIG_INVALID` without the `lease` option.
+   */
+  heartbeat(): Uint8Array {
+    const keeper = this.#keeper();
+    const state = this.state(keeper.ctl);
+    const claims = keeper.heartbeat(this.#options.agent, state, this.#now(), `ov-hb-${randomUuid(this.#random)}`);
+    return heartbeat.sign(claims, this.#options.key);
+  }
+
+  /**
+   * Takes an Approval Decision for a pending request (spec §8.4), verified with the operator keys of the held policy:
+   * the gate opens or closes when the decisions decide. A decision already counted is a no-op;
+   * `ERR_OV_APPROVAL_MISMATCH` for one that cannot count (another action, a decision or role not allowed, after the
+   * timeout, no such pending request), `ERR_OV_ACTION_DIGEST` for an edit whose digest is not its action's.
+   */
+  async acceptDecision(bytes: Uint8Array): Promise<void> {
+    if (this.#storeFailure) throw this.#storeFailure;
+    if (bytes.length > MAX_SIGNAL_BYTES)
+      throw snError('ERR_INPUT_TOO_LARGE', `decision over ${MAX_SIGNAL_BYTES} bytes`);
+    await this.#gates.accept(bytes);
+  }
+
+  /** The Approval Requests waiting for decisions, including those stored before a restart. */
+  pendingApprovals(): Uint8Array[] {
+    return this.#gates.pending();
+  }
+
+  /** The Hand-off signed for a task taken over since the guard opened (spec §4.7), if any. */
+  handoff(task: string): Uint8Array | undefined {
+    return this.#handoffs.get(task);
+  }
+
+  /** Stops the timers, waits for the writes they started, and closes the store. */
   async close(): Promise<void> {
-    for (const handle of this.#graceTimers.values()) this.#timers().clear(handle);
+    for (const handle of this.#graceTimers.values()) this.#timers.clear(handle);
     this.#graceTimers.clear();
+    this.#lease?.stop();
+    this.#gates.close();
+    await this.#settled();
     await this.#options.store.close();
   }
 
@@ -251,7 +395,7 @@ export class OverrideGuard {
     // A lift that arrived first, with a higher order and a kind it may lift, lifts the hold as it is created.
     const waiting = this.#waiting.filter((w) => w.hold === signal.jti);
     const liftedBy = waiting.find(
-      (w) => w.ctl === signal.ctl && liftable(w.action, kind) && compareOrder(w.order, order) > 0,
+      (w) => w.ctl === signal.ctl && liftable(w.action, { kind }) && compareOrder(w.order, order) > 0,
     );
     const now = this.#now();
     let hold: Hold = {
@@ -284,7 +428,8 @@ export class OverrideGuard {
       if (kind === 'takeover' && status === 'complied') status = 'received'; // complied once the Hand-off is signed
     }
     this.#holds.set(hold.jti, hold);
-    this.#raiseOrder(signal.ctl, order);
+    this.#gates.abortBlocked();
+    const raised = this.#signals.raise(signal.ctl, order);
     const settled = waiting.map((w) => ({ hold: w.hold, lift: w.lift }));
     this.#waiting.splice(0, this.#waiting.length, ...this.#waiting.filter((w) => w.hold !== signal.jti));
     const answer = await this.#answer(
@@ -293,9 +438,10 @@ export class OverrideGuard {
       failure
         ? { status: 'cannot_comply', ...failure }
         : { status, halted_at: status === 'complied' ? hold.halted_at : undefined, in_flight: inFlight },
-      { holds: [hold], removeWaiting: settled, order: { ctl: signal.ctl, order: this.#orders.get(signal.ctl)! } },
+      { holds: [hold], removeWaiting: settled, order: raised },
     );
     for (const w of waiting) await this.#settleWaiting(w, w === liftedBy);
+    if (kind === 'takeover' && !hold.lifted && hold.halted_at !== undefined) await this.#handOver(hold);
     return answer;
   }
 
@@ -316,10 +462,18 @@ export class OverrideGuard {
     return (claims.action.params as { profile: string }).profile;
   }
 
+  /** The constraint enforced at a place: the newest active constraint hold covering it (spec §6.2). */
+  #constraintAt(at: ActionPlace): ConstraintCheck | undefined {
+    const newest = this.#active()
+      .filter((h) => h.kind === 'constrain' && !h.unenforced && covers(h, at))
+      .sort((a, b) => compareOrder(b.order, a.order))[0];
+    return newest && this.#constraints.get(newest.jti);
+  }
+
   /** A category 1 stop lets the covered steps finish until the deadline, then aborts them (spec §3.3). */
   #startGrace(hold: Hold, deadline: number): void {
     const ms = Math.max(0, deadline * 1000 - readClock(this.#clock));
-    const handle = this.#timers().set(ms, () => {
+    const handle = this.#timers.set(ms, () => {
       this.#graceTimers.delete(hold.jti);
       this.#inFlight.abort(hold);
     });
@@ -336,17 +490,89 @@ export class OverrideGuard {
   /** Records that a stopping hold has halted and sends the final acknowledgement of its signal. */
   async #halted(hold: Hold): Promise<void> {
     const timer = this.#graceTimers.get(hold.jti);
-    if (timer !== undefined) this.#timers().clear(timer);
+    if (timer !== undefined) this.#timers.clear(timer);
     this.#graceTimers.delete(hold.jti);
     const halted: Hold = { ...hold, halted_at: this.#now() };
     this.#holds.set(hold.jti, halted);
     const record = this.#signals.get(hold.jti);
-    if (!record || hold.kind === 'takeover') return this.#commit({ holds: [halted] });
+    if (!record) return this.#commit({ holds: [halted] });
+    if (hold.kind === 'takeover') return this.#handOver(halted);
     const signal = claimsOf(overrideSignal, record.bytes);
     const final = this.#signAck(signal, { status: 'complied', halted_at: halted.halted_at });
-    this.#remember({ ...record, ack: final });
+    this.#signals.remember({ ...record, ack: final });
     await this.#commit({ holds: [halted], signal: { ...record, ack: final } });
     this.#options.onAcknowledgement?.(final);
+  }
+
+  // ---- takeover ------------------------------------------------------------------------------------------------
+
+  /**
+   * Hands a halted, taken-over task to the human the signal names (spec §4.7): the state comes from the agent's
+   * `handOff` callback, the signed Hand-off goes to `onHandoff`, and the signal's final acknowledgement is
+   * `complied`, naming the Hand-off. Without a callback, or when it fails, the answer is `cannot_comply` and the
+   * task stays taken over: the human still has it, without the agent's state.
+   */
+  async #handOver(hold: Hold): Promise<void> {
+    const record = this.#signals.get(hold.jti)!;
+    const signal = claimsOf(overrideSignal, record.bytes);
+    const { agent, key } = this.#options;
+    const issued = { agent, key, iat: this.#now(), jti: `ov-hnd-${randomUuid(this.#random)}` };
+    const signed = await signHandoff(signal, issued, this.#options.handOff);
+    const done = 'bytes' in signed ? { ...hold, handoff: signed.claims.jti } : hold;
+    const final =
+      'bytes' in signed
+        ? this.#signAck(signal, { status: 'complied', halted_at: hold.halted_at }, [signed.claims.jti])
+        : this.#signAck(signal, { status: 'cannot_comply', code: 'ERR_OV_HANDOFF_INVALID', reason: signed.reason });
+    this.#holds.set(done.jti, done);
+    this.#signals.remember({ ...record, ack: final });
+    await this.#commit({ holds: [done], signal: { ...record, ack: final } });
+    if ('bytes' in signed) {
+      this.#handoffs.set(signed.claims.task, signed.bytes);
+      this.#options.onHandoff?.(signed.bytes);
+    }
+    this.#options.onAcknowledgement?.(final);
+  }
+
+  // ---- dead-man's switch ---------------------------------------------------------------------------------------
+
+  #keeper(): LeaseKeeper {
+    if (!this.#lease) throw ovError('ERR_OV_CONFIG_INVALID', 'the guard has no lease option: it takes no leases');
+    return this.#lease;
+  }
+
+  /** Arms the lapse timer of the current lease, or lapses at once when it already has. */
+  #watchLease(): void {
+    if (!this.#checkLapse()) this.#lease!.schedule(() => this.#watchLease());
+  }
+
+  /**
+   * Creates the lapse hold when the current lease has lapsed (spec §9), synchronously: every admission and mode
+   * reading checks, so a late timer cannot let an action through. True when the lease has lapsed.
+   */
+  #checkLapse(): boolean {
+    const held = this.#lease?.held;
+    if (!held) return false;
+    const now = this.#now();
+    const lapse = this.#lease!.lapse(now, (jti) => this.#holds.has(jti));
+    if (lapse === undefined) return this.#holds.has(lapseHoldId(held.claims.jti));
+    let hold = lapse.hold;
+    // A lapse into stop is a category 1 stop: steps finish within the lease's ttl, then are aborted.
+    if (hold.safe_state === 'pause' || this.#inFlight.coveredBy(hold).length === 0) hold = { ...hold, halted_at: now };
+    else this.#startGrace(hold, now + held.claims.ttl);
+    this.#holds.set(hold.jti, hold);
+    const record = lapse.record;
+    this.#gates.abortBlocked();
+    // A failing store has already made the guard refuse all work; the hold stays in force in memory.
+    const write: Promise<void> = this.#commit({ holds: [hold], lease: record })
+      .catch(() => {})
+      .finally(() => this.#background.delete(write));
+    this.#background.add(write);
+    return true;
+  }
+
+  /** Waits for the store writes timers started. */
+  async #settled(): Promise<void> {
+    await Promise.all([...this.#background]);
   }
 
   // ---- lifts ---------------------------------------------------------------------------------------------------
@@ -365,14 +591,7 @@ export class OverrideGuard {
         missing.push(jti);
       } else present.push(hold);
     }
-    // All or nothing: the first hold that breaks a rule refuses the whole lift (spec §6.3).
-    for (const hold of present) {
-      if (hold.ctl !== signal.ctl)
-        throw ovError('ERR_OV_LIFT_MISMATCH', `${hold.jti} is a hold of another control plane`);
-      if (!liftable(action, hold.kind))
-        throw ovError('ERR_OV_LIFT_MISMATCH', `${action} cannot lift the ${hold.kind} ${hold.jti}`);
-      if (compareOrder(order, hold.order) <= 0) throw ovError('ERR_OV_STALE', `the lift is not newer than ${hold.jti}`);
-    }
+    checkLift({ action, ctl: signal.ctl, order }, present);
     if (this.#waiting.length + missing.length > MAX_WAITING_LIFTS) {
       throw ovError('ERR_OV_LIMIT', `more than ${MAX_WAITING_LIFTS} lifts in waiting`);
     }
@@ -381,16 +600,16 @@ export class OverrideGuard {
       this.#holds.set(h.jti, h);
       this.#constraints.delete(h.jti);
       const timer = this.#graceTimers.get(h.jti);
-      if (timer !== undefined) this.#timers().clear(timer);
+      if (timer !== undefined) this.#timers.clear(timer);
     }
     const waiting = missing.map((hold): WaitingLift => ({ hold, lift: signal.jti, ctl: signal.ctl, order, action }));
     this.#waiting.push(...waiting);
-    this.#raiseOrder(signal.ctl, order);
+    const raised = this.#signals.raise(signal.ctl, order);
     return this.#answer(
       signal,
       bytes,
       { status: missing.length === 0 ? 'complied' : 'received' },
-      { holds: lifted, addWaiting: waiting, order: { ctl: signal.ctl, order: this.#orders.get(signal.ctl)! } },
+      { holds: lifted, addWaiting: waiting, order: raised },
     );
   }
 
@@ -412,7 +631,7 @@ export class OverrideGuard {
         ? { status: 'cannot_comply', code: 'ERR_OV_STALE', reason: `hold ${w.hold} is newer or of another kind` }
         : { status: 'complied' },
     );
-    this.#remember({ ...record, ack: final });
+    this.#signals.remember({ ...record, ack: final });
     // A failed lift no longer waits for the other holds it named: they take effect when they come (restrictive).
     const others = failed ? this.#waiting.filter((x) => x.lift === w.lift) : [];
     this.#waiting.splice(0, this.#waiting.length, ...this.#waiting.filter((x) => !others.includes(x)));
@@ -422,24 +641,19 @@ export class OverrideGuard {
 
   // ---- bookkeeping ---------------------------------------------------------------------------------------------
 
+  /** Throws the code of the mode at the action's place; a constraint judges the action as it runs. */
   #admit(action: GuardAction): void {
     if (this.#storeFailure) throw this.#storeFailure;
     const at = place(action);
-    const holds = this.#active().filter((h) => covers(h, at));
     const mode = this.mode(at);
     if (mode === 'stopped' || mode === 'stopping') {
-      const takeover = holds.some((h) => h.kind === 'takeover');
+      const takeover = this.#active().some((h) => h.kind === 'takeover' && covers(h, at));
       throw takeover
         ? ovError('ERR_OV_TAKEN_OVER', `task ${action.task} was taken over`)
         : ovError('ERR_OV_STOPPED', `${action.name} refused: the agent is ${mode}`);
     }
     if (mode === 'safe_state') throw ovError('ERR_OV_SAFE_STATE', `${action.name} refused: the lease lapsed`);
     if (mode === 'paused') throw ovError('ERR_OV_PAUSED', `${action.name} refused: the agent is paused`);
-    if (mode === 'constrained') {
-      // The newest constraint is the one enforced (spec §6.2).
-      const newest = holds.filter((h) => h.kind === 'constrain').sort((a, b) => compareOrder(b.order, a.order))[0]!;
-      this.#constraints.get(newest.jti)?.(action);
-    }
   }
 
   #inScope(scope: Scope): boolean {
@@ -458,36 +672,18 @@ export class OverrideGuard {
     return [...this.#holds.values()].filter((h) => !h.lifted);
   }
 
-  #raiseOrder(ctl: string, order: Order): void {
-    const known = this.#orders.get(ctl);
-    if (known === undefined || compareOrder(order, known) > 0) this.#orders.set(ctl, order);
-  }
-
-  #remember(s: ProcessedSignal): void {
-    this.#signals.set(s.jti, s);
-    this.#byOrder.set(orderKey(s.ctl, s.order), s.jti);
-  }
-
   #now(): number {
     return Math.floor(readClock(this.#clock) / 1000);
   }
 
-  #timers() {
-    return (
-      this.#options.timers ?? {
-        set: (ms: number, run: () => void) => setTimeout(run, ms),
-        clear: (h: unknown) => clearTimeout(h as never),
-      }
-    );
-  }
-
-  #signAck(signal: OverrideSignalClaims, outcome: Partial<AcknowledgementClaims>): Uint8Array {
+  /** Signs an acknowledgement of a signal; `pred` names the signal, then any record it relied on (a Hand-off). */
+  #signAck(signal: OverrideSignalClaims, outcome: Partial<AcknowledgementClaims>, pred: string[] = []): Uint8Array {
     const claims = {
       iss: this.#options.agent,
       iat: this.#now(),
       jti: `ov-ack-${randomUuid(this.#random)}`,
       wid: signal.wid,
-      pred: [signal.jti],
+      pred: [signal.jti, ...pred],
       signal: signal.jti,
       act_digest: signal.act_digest,
       state: this.state(signal.ctl, scopePlace(signal.scope)),
@@ -505,7 +701,7 @@ export class OverrideGuard {
   ): Promise<Answer> {
     const ack = this.#signAck(signal, outcome);
     const record: ProcessedSignal = { jti: signal.jti, bytes, ctl: signal.ctl, order: [signal.epoch, signal.seq], ack };
-    this.#remember(record);
+    this.#signals.remember(record);
     await this.#commit({ ...change, signal: record });
     return { ack, claims: claimsOf(acknowledgement, ack), duplicate: false };
   }
@@ -518,43 +714,5 @@ export class OverrideGuard {
       this.#storeFailure = e as SafetyNetError;
       throw e;
     }
-  }
-}
-
-/** The mode one active hold imposes on what it covers. */
-function modeOf(hold: Hold): Mode {
-  switch (hold.kind) {
-    case 'pause':
-      return 'paused';
-    case 'constrain':
-      return hold.unenforced ? 'paused' : 'constrained';
-    default:
-      return hold.halted_at === undefined ? 'stopping' : 'stopped';
-  }
-}
-
-/** Where a scope's actions run, for the mode reported for it. */
-function scopePlace(scope: Scope): ActionPlace | undefined {
-  if (scope.kind === 'workflow') return { workflow: scope.target };
-  if (scope.kind === 'task') return { task: scope.target };
-  return undefined;
-}
-
-function orderKey(ctl: string, order: Order): string {
-  return `${ctl}\n${order[0]}\n${order[1]}`;
-}
-
-/** The claims of a message this guard signed or already verified and recorded: decoded, not verified again. */
-function claimsOf<T extends object>(type: MessageType<T>, bytes: Uint8Array): T {
-  return type.parse(type.fromCbor(decodeCbor(payloadOf(bytes))));
-}
-
-/** Runs a store call; anything it throws that is not already `ERR_OV_STORE_FAILED` becomes that. */
-async function storeCall<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (e) {
-    if (isSafetyNetError(e, 'ERR_OV_STORE_FAILED')) throw e;
-    throw ovError('ERR_OV_STORE_FAILED', e instanceof Error ? e.message : String(e), { cause: e });
   }
 }

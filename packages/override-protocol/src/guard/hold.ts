@@ -1,8 +1,10 @@
+import { ovError } from '../errors.js';
 import type { ActionName, Level, Order } from '../messages/common.js';
+import type { SafeState } from '../messages/lease.js';
 import type { Scope } from '../messages/override-signal.js';
 
-/** What a hold does to the actions it covers (spec §2, §8.1). */
-export type HoldKind = 'pause' | 'stop' | 'constrain' | 'takeover';
+/** What a hold does to the actions it covers (spec §2, §8.1); `lapse` is a lapsed lease's safe state (§9). */
+export type HoldKind = 'pause' | 'stop' | 'constrain' | 'takeover' | 'lapse';
 
 /**
  * The durable effect of a restrictive signal (spec §2): created by the signal whose `jti` it carries, lifted only
@@ -21,6 +23,11 @@ export interface Hold {
   readonly halted_at?: number;
   /** A constraint the agent could not enforce: it pauses instead (spec §8.2 step 9). */
   readonly unenforced?: boolean;
+  /** A lapse hold: the safe state of the lease that lapsed, and when it lapsed, seconds (spec §9). */
+  readonly safe_state?: SafeState;
+  readonly lapsed_at?: number;
+  /** A takeover hold: the `jti` of the Hand-off signed for it (spec §4.7). */
+  readonly handoff?: string;
   readonly lifted: boolean;
 }
 
@@ -38,9 +45,32 @@ export function holdKindOf(action: ActionName): HoldKind {
   }
 }
 
-/** Whether a lift action may lift a hold of this kind (spec §6.3 rule 2). */
-export function liftable(lift: 'resume' | 'release', kind: HoldKind): boolean {
-  return lift === 'resume' ? kind === 'pause' : kind !== 'pause';
+/**
+ * Whether a lift action may lift a hold (spec §6.3 rule 2): `resume` lifts pauses and lapses into `pause`, `release`
+ * everything else.
+ */
+export function liftable(lift: 'resume' | 'release', hold: Pick<Hold, 'kind' | 'safe_state'>): boolean {
+  const pausing = hold.kind === 'pause' || (hold.kind === 'lapse' && hold.safe_state === 'pause');
+  return lift === 'resume' ? pausing : hold.kind !== 'pause';
+}
+
+/**
+ * Refuses a lift of holds it may not lift (spec §6.3), all or nothing — the first hold that breaks a rule refuses
+ * the whole lift: `ERR_OV_LIFT_MISMATCH` for a hold of another control plane or of a kind the action cannot lift,
+ * `ERR_OV_STALE` for a hold whose order is not lower than the lift's.
+ */
+export function checkLift(
+  lift: { readonly action: 'resume' | 'release'; readonly ctl: string; readonly order: Order },
+  holds: readonly Hold[],
+): void {
+  for (const hold of holds) {
+    if (hold.ctl !== lift.ctl) throw ovError('ERR_OV_LIFT_MISMATCH', `${hold.jti} is a hold of another control plane`);
+    if (!liftable(lift.action, hold)) {
+      throw ovError('ERR_OV_LIFT_MISMATCH', `${lift.action} cannot lift the ${hold.kind} ${hold.jti}`);
+    }
+    if (compareOrder(lift.order, hold.order) <= 0)
+      throw ovError('ERR_OV_STALE', `the lift is not newer than ${hold.jti}`);
+  }
 }
 
 /** Compares two orders lexicographically (spec §6). */

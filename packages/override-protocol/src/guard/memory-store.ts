@@ -5,7 +5,7 @@ import type { GuardState, OverrideStateStore, StateChange } from './state-store.
  * what it is given exactly as the durable stores do, so the two pass one contract.
  */
 export class MemoryStateStore implements OverrideStateStore {
-  #state: GuardState = { signals: [], holds: [], waiting: [], orders: [], revocations: [] };
+  #state: GuardState = { signals: [], holds: [], waiting: [], orders: [], revocations: [], approvals: [] };
 
   async load(): Promise<GuardState> {
     return this.#state;
@@ -34,5 +34,9 @@ export function applyChange(state: GuardState, change: StateChange): GuardState 
     orders: replace(state.orders, change.order ? [change.order] : [], (o) => o.ctl),
     policy: change.policy ?? state.policy,
     revocations: replace(state.revocations, change.revocations, (r) => r.kid),
+    ...((change.lease ?? state.lease) ? { lease: change.lease ?? state.lease } : {}),
+    approvals: replace(state.approvals, change.approval ? [change.approval] : [], (a) => a.jti).filter(
+      (a) => a.jti !== change.closeApproval,
+    ),
   };
 }

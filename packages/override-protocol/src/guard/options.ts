@@ -1,7 +1,12 @@
 import type { Clock, KeyResolver, PrivateKey, PublicKey, RandomSource } from '@safety-net/core';
+import { optionChecks } from '@safety-net/core/internal';
 import { ovError } from '../errors.js';
+import { MAX_APPROVAL_LIFETIME } from '../messages/approval-request.js';
 import type { Scope } from '../messages/override-signal.js';
+import { type ApprovalOptions, DEFAULT_APPROVAL_TIMEOUT } from './approval-gate.js';
+import { DEFAULT_LAPSE_SKEW, type LeaseOptions, MAX_LAPSE_SKEW } from './lapse.js';
 import type { OverrideStateStore } from './state-store.js';
+import type { CaptureState } from './takeover.js';
 
 /** An action the guard is asked to run: a tool call, with where it runs so that scoped holds can cover it. */
 export interface GuardAction {
@@ -14,8 +19,20 @@ export interface GuardAction {
   readonly workflow?: string;
 }
 
-/** A compiled constraint: throws to block an action the enforced profile does not allow. */
-export type ConstraintCheck = (action: GuardAction) => void;
+/**
+ * A compiled constraint: runs an action under the enforced profile, rejecting — without calling `run` — one the
+ * profile does not allow (see {@link monitorConstraint}).
+ */
+export type ConstraintCheck = (<T>(action: GuardAction, run: () => Promise<T>) => Promise<T>) & {
+  /** The digest of the profile it enforces, which acknowledgements and heartbeats report (spec §4.3). */
+  readonly profile?: string;
+};
+
+/** Options of one {@link OverrideGuard.run} call. */
+export interface RunOptions {
+  /** Aborts a wait for approval (the request stays pending) and is handed on to nothing else. */
+  readonly signal?: AbortSignal;
+}
 
 /** Timers for the category 1 grace, injectable so that tests need not wait. */
 export interface GuardTimers {
@@ -49,6 +66,18 @@ export interface GuardOptions {
   readonly constrain?: (profile: Uint8Array) => ConstraintCheck;
   /** Called with every acknowledgement the guard signs after answering the signal (a stop's final `complied`). */
   readonly onAcknowledgement?: (ack: Uint8Array) => void;
+  /** The dead-man's switch (spec §9): with it, the agent works only under a live lease of this control plane. */
+  readonly lease?: LeaseOptions;
+  /** Approval gates (spec §8.4): the policy's `approvals` rules always gate; these add the agent's own. */
+  readonly approvals?: ApprovalOptions;
+  /**
+   * Captures the in-flight state of a task a human takes over (spec §4.7), once the task has halted; the guard signs
+   * the Hand-off from it. Without it, or when it throws, the takeover is answered `cannot_comply` and the task stays
+   * taken over.
+   */
+  readonly handOff?: CaptureState;
+  /** Called with every Hand-off the guard signs, to deliver it to the human and the control plane. */
+  readonly onHandoff?: (handoff: Uint8Array) => void;
   readonly clock?: Clock;
   readonly random?: RandomSource;
   readonly timers?: GuardTimers;
@@ -65,4 +94,13 @@ export function checkGuardOptions(options: GuardOptions): void {
     fail('store must be an OverrideStateStore');
   }
   if (typeof options.authority !== 'object' || options.authority === null) fail('authority must be a key');
+  const { int, name } = optionChecks((detail) => ovError('ERR_OV_CONFIG_INVALID', detail));
+  if (options.lease !== undefined) {
+    name(options.lease.ctl, 'lease.ctl');
+    if (typeof options.lease.key !== 'object' || options.lease.key === null) fail('lease.key must be a key');
+    int(options.lease.lapseSkew, 'lease.lapseSkew', 0, MAX_LAPSE_SKEW, DEFAULT_LAPSE_SKEW);
+    const safe = options.lease.initialSafeState;
+    if (safe !== undefined && safe !== 'pause' && safe !== 'stop') fail('lease.initialSafeState must be pause or stop');
+  }
+  int(options.approvals?.timeout, 'approvals.timeout', 1, MAX_APPROVAL_LIFETIME, DEFAULT_APPROVAL_TIMEOUT);
 }

@@ -21,6 +21,22 @@ export interface WaitingLift {
   readonly action: 'resume' | 'release';
 }
 
+/** The lease the agent holds (spec §9): its bytes, when it arrived, and a lapse not yet reported in a heartbeat. */
+export interface LeaseRecord {
+  readonly bytes: Uint8Array;
+  /** Wall-clock milliseconds at receipt. */
+  readonly received_at: number;
+  /** Seconds: when the agent's lease last lapsed, until a heartbeat has carried it (spec §4.5). */
+  readonly unreported_lapse?: number;
+}
+
+/** An Approval Request still waiting (spec §8.4): its bytes and the decisions that counted so far. */
+export interface PendingApproval {
+  readonly jti: string;
+  readonly request: Uint8Array;
+  readonly decisions: readonly Uint8Array[];
+}
+
 /** Everything a guard keeps across restarts (spec §8.5). */
 export interface GuardState {
   readonly signals: readonly ProcessedSignal[];
@@ -30,6 +46,8 @@ export interface GuardState {
   readonly orders: readonly { readonly ctl: string; readonly order: Order }[];
   readonly policy?: Uint8Array;
   readonly revocations: readonly { readonly kid: string; readonly revoked_at: number }[];
+  readonly lease?: LeaseRecord;
+  readonly approvals: readonly PendingApproval[];
 }
 
 /** One change of the guard's state, written in one transaction. */
@@ -44,6 +62,12 @@ export interface StateChange {
   readonly order?: { readonly ctl: string; readonly order: Order };
   readonly policy?: Uint8Array;
   readonly revocations?: readonly { readonly kid: string; readonly revoked_at: number }[];
+  /** The lease now held, whole. */
+  readonly lease?: LeaseRecord;
+  /** An approval request created or given a decision, whole. */
+  readonly approval?: PendingApproval;
+  /** An approval request that is no longer waiting (decided or timed out), by `jti`. */
+  readonly closeApproval?: string;
 }
 
 /**

@@ -1,8 +1,15 @@
-import { isSafetyNetError } from '@safety-net/core';
+import { fromBase64Url, isSafetyNetError, toBase64Url } from '@safety-net/core';
 import Database from 'better-sqlite3';
 import { ovError } from '../errors.js';
 import type { Hold } from '../guard/hold.js';
-import type { GuardState, OverrideStateStore, StateChange, WaitingLift } from '../guard/state-store.js';
+import type {
+  GuardState,
+  LeaseRecord,
+  OverrideStateStore,
+  PendingApproval,
+  StateChange,
+  WaitingLift,
+} from '../guard/state-store.js';
 import type { Order } from '../messages/common.js';
 import type { SqliteDatabase as Db } from './sqlite-database.js';
 
@@ -16,7 +23,24 @@ CREATE TABLE IF NOT EXISTS ov_waiting (hold TEXT NOT NULL, lift TEXT NOT NULL, b
 CREATE TABLE IF NOT EXISTS ov_order (ctl TEXT PRIMARY KEY, epoch INTEGER NOT NULL, seq INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS ov_policy (id INTEGER PRIMARY KEY CHECK (id = 1), bytes BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS ov_revocation (kid TEXT PRIMARY KEY, revoked_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS ov_lease (
+  id INTEGER PRIMARY KEY CHECK (id = 1), bytes BLOB NOT NULL, received_at INTEGER NOT NULL, unreported_lapse INTEGER
+);
+CREATE TABLE IF NOT EXISTS ov_approval (jti TEXT PRIMARY KEY, request BLOB NOT NULL, decisions TEXT NOT NULL);
 `;
+
+interface LeaseRow {
+  bytes: Uint8Array;
+  received_at: number;
+  unreported_lapse: number | null;
+}
+
+interface ApprovalRow {
+  jti: string;
+  request: Uint8Array;
+  /** The decisions' bytes, a JSON array of base64url texts. */
+  decisions: string;
+}
 
 interface SignalRow {
   jti: string;
@@ -35,6 +59,14 @@ function guard<T>(what: string, run: () => T): T {
     if (isSafetyNetError(e)) throw e;
     throw ovError('ERR_OV_STORE_FAILED', `${what}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
+}
+
+function leaseOf(r: LeaseRow): LeaseRecord {
+  return {
+    bytes: bytes(r.bytes),
+    received_at: r.received_at,
+    ...(r.unreported_lapse === null ? {} : { unreported_lapse: r.unreported_lapse }),
+  };
 }
 
 /** Driver blobs are Buffers: hand out plain byte arrays, as the memory store does. */
@@ -69,6 +101,7 @@ export class SqliteStateStore implements OverrideStateStore {
       const policy = this.#db.prepare('SELECT bytes FROM ov_policy WHERE id = 1').get() as
         | { bytes: Uint8Array }
         | undefined;
+      const lease = this.#db.prepare('SELECT * FROM ov_lease WHERE id = 1').get() as LeaseRow | undefined;
       return {
         signals: (all('SELECT * FROM ov_signal') as SignalRow[]).map((r) => ({
           jti: r.jti,
@@ -87,6 +120,14 @@ export class SqliteStateStore implements OverrideStateStore {
         })),
         ...(policy ? { policy: bytes(policy.bytes) } : {}),
         revocations: all('SELECT kid, revoked_at FROM ov_revocation') as { kid: string; revoked_at: number }[],
+        ...(lease ? { lease: leaseOf(lease) } : {}),
+        approvals: (all('SELECT * FROM ov_approval') as ApprovalRow[]).map(
+          (r): PendingApproval => ({
+            jti: r.jti,
+            request: bytes(r.request),
+            decisions: (JSON.parse(r.decisions) as string[]).map(fromBase64Url),
+          }),
+        ),
       };
     });
   }
@@ -118,6 +159,21 @@ export class SqliteStateStore implements OverrideStateStore {
         if (change.policy) db.prepare('INSERT OR REPLACE INTO ov_policy (id, bytes) VALUES (1, ?)').run(change.policy);
         const revoke = db.prepare('INSERT OR REPLACE INTO ov_revocation (kid, revoked_at) VALUES (?, ?)');
         for (const r of change.revocations ?? []) revoke.run(r.kid, r.revoked_at);
+        const l = change.lease;
+        if (l) {
+          db.prepare(
+            'INSERT OR REPLACE INTO ov_lease (id, bytes, received_at, unreported_lapse) VALUES (1, ?, ?, ?)',
+          ).run(l.bytes, l.received_at, l.unreported_lapse ?? null);
+        }
+        const a = change.approval;
+        if (a) {
+          db.prepare('INSERT OR REPLACE INTO ov_approval (jti, request, decisions) VALUES (?, ?, ?)').run(
+            a.jti,
+            a.request,
+            JSON.stringify(a.decisions.map(toBase64Url)),
+          );
+        }
+        if (change.closeApproval) db.prepare('DELETE FROM ov_approval WHERE jti = ?').run(change.closeApproval);
       })(),
     );
   }

@@ -1,11 +1,24 @@
+import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { decodeCbor, decodeSign1, publicKeyOf } from '@safety-net/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OVERRIDE_PATH, overrideEndpoint } from '../../src/endpoint/index.js';
-import { acknowledgement, authorityPolicy, keyRevocation } from '../../src/index.js';
-import { SAMPLE_KEYS, samplePolicyClaims, sampleRevocationClaims } from '../../src/testing.js';
-import { openGuard, signal } from '../guard/world.js';
+import { OVERRIDE_PATH, type OverrideEndpointOptions, overrideEndpoint } from '../../src/endpoint/index.js';
+import {
+  acknowledgement,
+  approvalDecision,
+  approvalRequest,
+  authorityPolicy,
+  heartbeat,
+  keyRevocation,
+} from '../../src/index.js';
+import {
+  SAMPLE_KEYS,
+  sampleApprovalDecisionClaims,
+  samplePolicyClaims,
+  sampleRevocationClaims,
+} from '../../src/testing.js';
+import { leaseOf, leaseOptions, NOW, openGuard, signal } from '../guard/world.js';
 
 const ackOf = (bytes: Uint8Array) =>
   acknowledgement.parse(acknowledgement.fromCbor(decodeCbor(decodeSign1(bytes).payload!)));
@@ -15,9 +28,9 @@ afterEach(async () => {
 });
 
 /** A guard served on loopback HTTP; `post` sends COSE bytes to a route of its endpoint. */
-async function served() {
-  const world = await openGuard();
-  const server = createAdaptorServer({ fetch: overrideEndpoint(world.guard) });
+async function served(options: Parameters<typeof openGuard>[0] = {}, endpoint: OverrideEndpointOptions = {}) {
+  const world = await openGuard(options);
+  const server = createAdaptorServer({ fetch: overrideEndpoint(world.guard, endpoint) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}${OVERRIDE_PATH}`;
@@ -90,5 +103,85 @@ describe('the override endpoint over loopback HTTP (spec §7.1)', () => {
     expect((await post('policy', keyRevocation.sign(sampleRevocationClaims, SAMPLE_KEYS.authority))).status).toBe(204);
     const forged = await post('policy', keyRevocation.sign(sampleRevocationClaims, SAMPLE_KEYS.agent));
     expect(await forged.json()).toEqual({ code: 'ERR_OV_POLICY_INVALID' });
+  });
+});
+
+describe('leases, approvals, state and slow bodies over the endpoint', () => {
+  it('takes a lease (204), answers GET state with a signed heartbeat, refuses a forged lease', async () => {
+    const { post, base, guard } = await served({ lease: leaseOptions() });
+    expect(guard.mode()).toBe('safe_state');
+    expect((await post('lease', leaseOf())).status).toBe(204);
+    expect(guard.mode()).toBe('running');
+    const state = await fetch(`${base}/state`);
+    expect(state.status).toBe(200);
+    const beat = heartbeat.verify(await bytesOf(state), {
+      key: publicKeyOf(SAMPLE_KEYS.agent),
+      clock: { now: () => NOW * 1000 },
+    });
+    expect(beat.ok && beat.claims.state.mode).toBe('running');
+    const forged = await post(
+      'lease',
+      leaseOf().map((b, i, a) => (i === a.length - 1 ? b ^ 1 : b)),
+    );
+    expect(forged.status).toBe(400);
+    expect((await fetch(`${base}/state`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('takes an approval decision (204) and answers one for no pending request with 409', async () => {
+    const requests: Uint8Array[] = [];
+    const { post, guard } = await served({ approvals: { onRequest: (r) => requests.push(r) } });
+    const ran: string[] = [];
+    const running = guard.run({ name: 'dispense', params: { units: 5 } }, async () => ran.push('ran'));
+    await new Promise((r) => setTimeout(r, 0));
+    const request = approvalRequest.parse(approvalRequest.fromCbor(decodeCbor(decodeSign1(requests[0]!).payload!)));
+    const decision = approvalDecision.sign(
+      {
+        ...sampleApprovalDecisionClaims,
+        decision: 'approve',
+        edited: undefined,
+        edited_digest: undefined,
+        iat: NOW,
+        exp: request.exp,
+        request: request.jti,
+        pred: [request.jti],
+        act_digest: request.act_digest,
+      },
+      SAMPLE_KEYS.safetyOfficer2,
+    );
+    expect((await post('approvals', decision)).status).toBe(204);
+    await running;
+    expect(ran).toEqual(['ran']);
+    const late = await post('approvals', decision);
+    expect(late.status).toBe(409);
+    expect(await late.json()).toEqual({ code: 'ERR_OV_APPROVAL_MISMATCH' });
+  });
+
+  it('answers 408 to a body that does not arrive within bodyTimeoutMs', async () => {
+    const { base } = await served({}, { bodyTimeoutMs: 200 });
+    const url = new URL(`${base}/signals`);
+    const started = performance.now();
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/cose', 'content-length': '100' },
+        },
+        (res) => {
+          resolve(res.statusCode ?? 0);
+          req.destroy();
+        },
+      );
+      req.on('error', reject);
+      req.write(new Uint8Array([0xd2])); // one byte of a COSE_Sign1, then nothing
+    });
+    expect(status).toBe(408);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('refuses a body timeout out of range', () => {
+    expect(() => overrideEndpoint({} as never, { bodyTimeoutMs: 0 })).toThrow(/bodyTimeoutMs/);
   });
 });

@@ -138,8 +138,9 @@ describe('order and lifts (spec §6)', () => {
       // Each test profile's payload names it; the check records which profile judged the action.
       constrain: (profile) => {
         const name = fromUtf8(decodeSign1(profile).payload!);
-        return () => {
+        return (_action, run) => {
           checked.push(name);
+          return run();
         };
       },
     });
@@ -210,7 +211,7 @@ describe('constraints and degradation (spec §8.6)', () => {
     let fail = false;
     const { guard } = await openGuard({
       store: {
-        load: async () => ({ signals: [], holds: [], waiting: [], orders: [], revocations: [] }),
+        load: async () => ({ signals: [], holds: [], waiting: [], orders: [], revocations: [], approvals: [] }),
         commit: async () => {
           if (fail) throw new Error('disk full');
         },

@@ -7,10 +7,20 @@ import {
   type ActionName,
   actionDigest,
   authorityPolicy,
+  type LeaseClaims,
+  lease,
   type OverrideSignalClaims,
   overrideSignal,
 } from '../../src/index.js';
-import { SAMPLE_AGENT, SAMPLE_KEYS, SAMPLE_NOW, samplePolicyClaims, sampleSignalClaims } from '../../src/testing.js';
+import {
+  SAMPLE_AGENT,
+  SAMPLE_CTL,
+  SAMPLE_KEYS,
+  SAMPLE_NOW,
+  sampleLeaseClaims,
+  samplePolicyClaims,
+  sampleSignalClaims,
+} from '../../src/testing.js';
 
 export const NOW = SAMPLE_NOW;
 export const AGENT = SAMPLE_AGENT;
@@ -50,6 +60,28 @@ export function signal(
   key = SAMPLE_KEYS.supervisor,
 ): Uint8Array {
   return overrideSignal.sign(signalClaims(jti, seq, name, overrides), key);
+}
+
+/** A Lease of the sample control plane for the sample agent (30 s, safe state stop), varied by `overrides`. */
+export function leaseOf(overrides: Partial<LeaseClaims> = {}): Uint8Array {
+  const iat = overrides.iat ?? NOW;
+  const ttl = overrides.ttl ?? sampleLeaseClaims.ttl;
+  return lease.sign({ ...sampleLeaseClaims, exp: iat + ttl, ...overrides, iat, ttl }, SAMPLE_KEYS.ctl);
+}
+
+/** A monotonic clock moved by hand, in milliseconds. */
+export function manualMonotonic(start = 1_000) {
+  let t = start;
+  const read = () => t;
+  read.advance = (ms: number) => {
+    t += ms;
+  };
+  return read;
+}
+
+/** The dead-man's switch options of the sample agent, with a manual monotonic clock. */
+export function leaseOptions(monotonic = manualMonotonic()) {
+  return { ctl: SAMPLE_CTL, key: publicKeyOf(SAMPLE_KEYS.ctl), monotonic };
 }
 
 /** A guard for the sample agent at NOW, with a memory store unless one is given; timers run by hand. */

@@ -53,7 +53,14 @@ const changes: StateChange[] = [
     holds: [{ ...stop, lifted: true }],
     removeWaiting: [{ hold: 'p9', lift: 'r1' }],
     order: { ctl: 'ctl', order: [1, 6] },
+    lease: { bytes: new Uint8Array([7]), received_at: 1_000 },
+    approval: { jti: 'apr-1', request: new Uint8Array([5]), decisions: [] },
   },
+  {
+    lease: { bytes: new Uint8Array([8]), received_at: 2_000, unreported_lapse: 40 },
+    approval: { jti: 'apr-2', request: new Uint8Array([6]), decisions: [new Uint8Array([1]), new Uint8Array([2])] },
+  },
+  { closeApproval: 'apr-1', holds: [{ ...stop, jti: 'lapse:l1', kind: 'lapse', safe_state: 'stop', lapsed_at: 40 }] },
 ];
 const sorted = (s: GuardState) => ({ ...s, waiting: [...s.waiting].sort((a, b) => a.hold.localeCompare(b.hold)) });
 
@@ -61,7 +68,7 @@ describe.each(stores)('OverrideStateStore contract: $name', ({ open, reopen }) =
   it('starts empty and holds exactly what the changes say, the latest acknowledgement winning', async () => {
     const store = open();
     const empty = await store.load();
-    expect(empty).toEqual({ signals: [], holds: [], waiting: [], orders: [], revocations: [] });
+    expect(empty).toEqual({ signals: [], holds: [], waiting: [], orders: [], revocations: [], approvals: [] });
     let expected = empty;
     for (const change of changes) {
       await store.commit(change);
@@ -70,7 +77,11 @@ describe.each(stores)('OverrideStateStore contract: $name', ({ open, reopen }) =
     const loaded = await store.load();
     expect(sorted(loaded)).toEqual(sorted(expected));
     expect(loaded.signals[0]!.ack).toEqual(new Uint8Array([4]));
-    expect(loaded.holds).toEqual([{ ...stop, lifted: true }]);
+    expect(loaded.holds.map((h) => h.jti)).toEqual(['s1', 'lapse:l1']);
+    expect(loaded.lease).toEqual({ bytes: new Uint8Array([8]), received_at: 2_000, unreported_lapse: 40 });
+    expect(loaded.approvals).toEqual([
+      { jti: 'apr-2', request: new Uint8Array([6]), decisions: [new Uint8Array([1]), new Uint8Array([2])] },
+    ]);
     expect(loaded.waiting.map((w) => w.hold)).toEqual(['p8']);
     if (reopen) {
       await store.close();

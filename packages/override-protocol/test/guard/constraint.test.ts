@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import { behavioralProfile, isActionRefused } from '@safety-net/behavioral-verification';
+import { decodeSign1, fixedClock, fromBase64Url, publicKeyOf, toBase64Url } from '@safety-net/core';
+import { describe, expect, it } from 'vitest';
+import { monitorConstraint } from '../../src/index.js';
+import { SAMPLE_AGENT, SAMPLE_KEYS, sampleKey } from '../../src/testing.js';
+import { codeOf, NOW, openGuard, signal } from './world.js';
+
+const operatorKey = sampleKey('ward-3-operator', 'P-256');
+
+/** A signed Behavioral Profile for the sample agent: pharmacy actions only, at most 1000 units a dispense. */
+function profile(sub = SAMPLE_AGENT, key = operatorKey): string {
+  const claims = behavioralProfile.parse({
+    iss: 'spiffe://example.org/ward-3-operator',
+    sub,
+    iat: NOW - 3600,
+    exp: NOW + 86_400,
+    pid: 'ward-3-safe',
+    ver: 1,
+    rules: {
+      actions: { unlisted: 'deny', rules: [{ id: 'pharmacy', effect: 'allow', pattern: 'pharmacy.*' }] },
+      parameters: [{ id: 'units-cap', action: 'pharmacy.dispense', param: 'units', check: 'range', max: '1000' }],
+    },
+  });
+  return toBase64Url(behavioralProfile.sign(claims, key));
+}
+const constrain = (jti: string, seq: number, text: string) =>
+  signal(jti, seq, 'constrain', { action: { name: 'constrain', params: { profile: text } } });
+
+async function monitored() {
+  const profiles: string[] = [];
+  const world = await openGuard({
+    constrain: monitorConstraint({
+      agent: SAMPLE_AGENT,
+      profileKey: publicKeyOf(operatorKey),
+      clock: fixedClock(NOW * 1000),
+      onProfile: (p) => profiles.push(`${p.pid}@${p.ver}`),
+    }),
+  });
+  return { ...world, profiles };
+}
+const dispense = (units: number) => ({ name: 'pharmacy.dispense', params: { units }, task: `t-${units}` });
+
+describe('constrain, enforced by a behavioural monitor (spec §3.2, §8.1)', () => {
+  it('puts the profile in force at once: what it blocks is refused with the monitor’s refusal, and never runs', async () => {
+    const { guard, profiles } = await monitored();
+    let ran = 0;
+    const work = async () => ++ran;
+    expect(await guard.run(dispense(5000), work)).toBe(1);
+    const answer = await guard.receive(constrain('c1', 1, profile()));
+    expect(answer.claims).toMatchObject({ status: 'complied', state: { mode: 'constrained' } });
+    // The acknowledgement names the enforced profile by its digest: SHA-256 of the signed profile's payload.
+    const payload = decodeSign1(fromBase64Url(profile())).payload!;
+    expect(answer.claims.state.profile).toBe(createHash('sha256').update(payload).digest('base64url'));
+    expect(profiles).toEqual(['ward-3-safe@1']);
+
+    const refused = await guard.run(dispense(5000), work).catch((e) => e);
+    expect(isActionRefused(refused)).toBe(true);
+    expect(refused.code).toBe('ERR_BV_ACTION_BLOCKED');
+    expect(refused.verdict.violations.map((v: { rule: string }) => v.rule)).toEqual(['units-cap']);
+    expect(await codeOf(guard.run({ name: 'email.send', task: 't-mail' }, work))).toBe('ERR_BV_ACTION_BLOCKED');
+    expect(ran).toBe(1);
+    expect(await guard.run(dispense(500), work)).toBe(2);
+
+    // A release of the constraint lifts the profile.
+    const released = await guard.receive(
+      signal(
+        'rel',
+        2,
+        'release',
+        { iss: 'mailto:olu@example.org', role: 'safety_officer', lifts: ['c1'] },
+        SAMPLE_KEYS.safetyOfficer,
+      ),
+    );
+    expect(released.claims.status).toBe('complied');
+    expect(await guard.run(dispense(5000), work)).toBe(3);
+  });
+
+  it('a profile for another agent, or signed by another key, cannot be enforced: the agent pauses itself', async () => {
+    for (const text of [profile('spiffe://example.org/agent/other'), profile(SAMPLE_AGENT, SAMPLE_KEYS.auditor)]) {
+      const { guard } = await monitored();
+      const answer = await guard.receive(constrain('c1', 1, text));
+      expect(answer.claims).toMatchObject({ status: 'cannot_comply', code: 'ERR_OV_CONSTRAINT_INVALID' });
+      expect(await codeOf(guard.run(dispense(1), async () => 1))).toBe('ERR_OV_PAUSED');
+    }
+  });
+
+  it('a restarted guard compiles the stored constraint again before any action runs', async () => {
+    const first = await monitored();
+    await first.guard.receive(constrain('c1', 1, profile()));
+    const second = await openGuard({
+      store: first.store,
+      constrain: monitorConstraint({
+        agent: SAMPLE_AGENT,
+        profileKey: publicKeyOf(operatorKey),
+        clock: fixedClock(NOW * 1000),
+      }),
+    });
+    expect(await codeOf(second.guard.run(dispense(5000), async () => 1))).toBe('ERR_BV_ACTION_BLOCKED');
+  });
+});
