@@ -121,8 +121,8 @@ export class MemoryControllerStore implements ControllerStore {
   }
 
   async addAck(ack: StoredAck): Promise<boolean> {
-    if (this.#acks.has(ack.jti)) return false;
-    this.#acks.set(ack.jti, ack);
+    if (this.#acks.has(key(ack.agent, ack.jti))) return false;
+    this.#acks.set(key(ack.agent, ack.jti), ack);
     if (this.#deliveries.has(key(ack.signal, ack.agent))) {
       await this.updateDelivery(ack.signal, ack.agent, { state: ack.status === 'received' ? 'received' : 'final' });
     }

@@ -129,7 +129,8 @@ export interface ControllerStore {
   claimDeliveries(claim: DeliveryClaim, nowMs: number, limit: number): Promise<Delivery[]>;
   /**
    * Records a verified acknowledgement and moves its delivery on (`received`, or `final` for a final status), in one
-   * transaction. Resolves false when its `jti` was already recorded: a replayed ack changes nothing.
+   * transaction. Resolves false when the agent's ack of that `jti` was already recorded: a replay changes nothing.
+   * Keyed by agent and `jti`, so that no agent can take another's `jti` first.
    */
   addAck(ack: StoredAck): Promise<boolean>;
   acks(signal: string): Promise<StoredAck[]>;

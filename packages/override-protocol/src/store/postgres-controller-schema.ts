@@ -15,8 +15,8 @@ const STEPS = [
    );
    CREATE INDEX ov_ctl_outbox_open ON ov_ctl_outbox (agent, position) WHERE state <> 'settled';
    CREATE TABLE ov_ctl_ack (
-     jti TEXT PRIMARY KEY, seq BIGSERIAL, signal TEXT NOT NULL, agent TEXT NOT NULL, status TEXT NOT NULL,
-     iat BIGINT NOT NULL, bytes BYTEA NOT NULL
+     agent TEXT NOT NULL, jti TEXT NOT NULL, seq BIGSERIAL, signal TEXT NOT NULL, status TEXT NOT NULL,
+     iat BIGINT NOT NULL, bytes BYTEA NOT NULL, PRIMARY KEY (agent, jti)
    );
    CREATE INDEX ov_ctl_ack_signal ON ov_ctl_ack (signal);
    CREATE TABLE ov_ctl_record (

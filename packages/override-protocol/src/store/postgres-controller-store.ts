@@ -156,7 +156,7 @@ export class PostgresControllerStore implements ControllerStore {
       inTransaction(this.#pool, async (client) => {
         const inserted = await client.query(
           `INSERT INTO ov_ctl_ack (jti, signal, agent, status, iat, bytes) VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (jti) DO NOTHING`,
+           ON CONFLICT (agent, jti) DO NOTHING`,
           [k(ack.jti), k(ack.signal), k(ack.agent), ack.status, ack.iat, toBytea(ack.bytes)],
         );
         if (inserted.rowCount === 0) return false;

@@ -43,8 +43,8 @@ CREATE TABLE IF NOT EXISTS ov_ctl_outbox (
   PRIMARY KEY (agent, position), UNIQUE (jti, agent)
 );
 CREATE TABLE IF NOT EXISTS ov_ctl_ack (
-  jti TEXT PRIMARY KEY, signal TEXT NOT NULL, agent TEXT NOT NULL, status TEXT NOT NULL, iat INTEGER NOT NULL,
-  bytes BLOB NOT NULL
+  agent TEXT NOT NULL, jti TEXT NOT NULL, signal TEXT NOT NULL, status TEXT NOT NULL, iat INTEGER NOT NULL,
+  bytes BLOB NOT NULL, PRIMARY KEY (agent, jti)
 );
 CREATE INDEX IF NOT EXISTS ov_ctl_ack_signal ON ov_ctl_ack (signal);
 CREATE TABLE IF NOT EXISTS ov_ctl_record (
