@@ -5,17 +5,7 @@ import { MemoryControllerStore } from '../../src/controller/memory-store.js';
 import { acknowledgement, overrideSignal } from '../../src/index.js';
 import { SAMPLE_KEYS } from '../../src/testing.js';
 import { openGuard } from '../guard/world.js';
-import {
-  agentId,
-  agentKey,
-  emergencyStop,
-  ManualTime,
-  makeController,
-  NOW,
-  serve,
-  servedAgent,
-  until,
-} from './world.js';
+import { agentId, agentKey, emergencyStop, ManualTime, makeController, NOW, serve, servedAgent } from './world.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
