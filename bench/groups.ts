@@ -10,6 +10,7 @@ import { breakerGroup } from './cascade-breaker.js';
 import { dagCases } from './dag.js';
 import { type BenchCase, type CaseResult, measureGroup } from './harness.js';
 import { MEMORY_GROUPS, MEMORY_NODE_FLAGS, type MemoryResult } from './memory.js';
+import { overrideHaltCases, overrideVerifyGroup } from './override.js';
 import { type BenchGroup, signingGroups } from './signing.js';
 import { startupGroup } from './startup.js';
 
@@ -43,6 +44,8 @@ export const GROUPS: Readonly<
   breaker: groupsOf(breakerGroup),
   cascade: groupsOf(cascadeGroup),
   startup: groupsOf(startupGroup),
+  override: groupsOf(overrideVerifyGroup),
+  'override-halt': overrideHaltCases,
   ...MEMORY_GROUPS,
 };
 
