@@ -77,7 +77,7 @@ export async function serve(handler: (request: Request) => Promise<Response> | R
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const close = () =>
     new Promise<void>((resolve) => {
-      server.closeAllConnections?.();
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       server.close(() => resolve());
     });
   return { origin, close };
