@@ -70,6 +70,8 @@ function deferred<T>(): Deferred<T> {
   return { promise, resolve };
 }
 
+const notHere = (jti: string) => snError('ERR_INPUT_INVALID', `${jti} is neither being delivered here nor settled`);
+
 const FINAL: ReadonlySet<DeliveryState> = new Set(['final', 'failed', 'settled']);
 
 /**
@@ -173,14 +175,35 @@ export class OverrideController {
     return { ...this.#complete(signal), epoch: order[0], seq: order[1] };
   }
 
-  /** Resolves when every agent of the signal's scope has answered finally (or been refused), with the deliveries. */
-  acknowledged(jti: string): Promise<Delivery[]> {
-    return this.#get(jti).acknowledged.promise;
+  /**
+   * Resolves when every agent of the signal's scope has answered finally (or been refused), with the deliveries;
+   * for a signal already settled, with its stored deliveries. `ERR_INPUT_INVALID` for a signal this instance neither
+   * delivers nor has settled.
+   */
+  async acknowledged(jti: string): Promise<Delivery[]> {
+    const tracked = this.#tracked.get(jti);
+    if (tracked) return tracked.acknowledged.promise;
+    const deliveries = await this.#options.store.deliveries(jti);
+    if (!deliveries.every((d) => d.state === 'settled') || deliveries.length === 0) throw notHere(jti);
+    return deliveries;
   }
 
-  /** Resolves after the deadline with each agent's Compliance Evidence and escalation (spec §7.7, §11). */
-  settled(jti: string): Promise<AgentOutcome[]> {
-    return this.#get(jti).settled.promise;
+  /**
+   * Resolves after the deadline with each agent's Compliance Evidence and escalation (spec §7.7, §11), read from the
+   * store once settled, so that it answers after a restart too.
+   */
+  async settled(jti: string): Promise<AgentOutcome[]> {
+    const tracked = this.#tracked.get(jti);
+    if (tracked) return tracked.settled.promise;
+    const evidence = await this.#options.store.records('evidence', { signal: jti });
+    if (evidence.length === 0) throw notHere(jti);
+    const escalations = await this.#options.store.records('escalation', { signal: jti });
+    return evidence.map((e) => ({
+      agent: e.agent,
+      verdict: claimsOf(complianceEvidence, e.bytes).verdict,
+      evidence: e.bytes,
+      escalations: escalations.filter((x) => x.agent === e.agent).map((x) => x.bytes),
+    }));
   }
 
   /**
@@ -316,12 +339,6 @@ export class OverrideController {
     for (const agent of tracked.states.keys()) this.#background(this.#deliver(tracked, agent));
   }
 
-  #get(jti: string): Tracked {
-    const tracked = this.#tracked.get(jti);
-    if (tracked === undefined) throw snError('ERR_INPUT_INVALID', `${jti} is not being delivered by this instance`);
-    return tracked;
-  }
-
   // ---- delivering ----------------------------------------------------------------------------------------------
 
   /** Sends until the agent acknowledges, refuses, or the signal expires (spec §7.6: delivery continues until exp). */
@@ -438,6 +455,8 @@ export class OverrideController {
       outcomes.push({ agent, verdict: claims.verdict, evidence, escalations });
     }
     t.settled.resolve(outcomes);
+    // Settled: nothing more is sent or awaited for it here; a late acknowledgement is still recorded from the store.
+    this.#tracked.delete(t.stored.jti);
   }
 
   #escalation() {

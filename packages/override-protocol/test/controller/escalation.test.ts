@@ -143,6 +143,12 @@ describe('retries, compliance evidence and escalation (spec §7.6, §7.7, §11)'
     expect((await store.records('escalation', { agent: silent.id })).length).toBe(4);
     expect((await store.deliveries(issued.jti)).map((d) => d.state)).toEqual(['settled', 'settled', 'settled']);
     await controller.close();
+    // Another instance over the same store answers from what was recorded.
+    const later = makeController(time, { store, instance: 'ctl-2' });
+    const sortByAgent = (o: { agent: string }[]) => [...o].sort((p, q) => p.agent.localeCompare(q.agent));
+    expect(sortByAgent(await later.settled(issued.jti))).toEqual(sortByAgent(outcomes));
+    expect((await later.acknowledged(issued.jti)).map((d) => d.state)).toEqual(['settled', 'settled', 'settled']);
+    await expect(later.settled('ov-sig-unknown')).rejects.toMatchObject({ code: 'ERR_INPUT_INVALID' });
   }, 60_000);
 
   it('records a failing step as failed and still runs the next ones', async () => {
