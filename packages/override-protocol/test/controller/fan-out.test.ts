@@ -116,4 +116,35 @@ describe('OverrideController fan-out over loopback HTTP (spec §7.1, §7.5)', ()
     expect((await fetch(`${http.origin}/ctl/elsewhere`, { method: 'POST' })).status).toBe(404);
     await controller.close();
   });
+
+  it('takes a pre-signed signal over a payload it prepared, and refuses bad claims without using an order', async () => {
+    const time = new ManualTime(NOW * 1000);
+    const store = new MemoryControllerStore();
+    const controller = makeController(time, { store, signer: undefined });
+    const { guard } = await openGuard({ agent: agentId(1), key: agentKey(1), domains: ['ward-3'] });
+    controller.registerAgent({ id: agentId(1), key: publicKeyOf(agentKey(1)), domains: ['ward-3'] });
+    controller.connect(agentId(1), guard);
+    // Without a signer it cannot sign claims; with one, claims that break the schema are refused before any order.
+    await expect(controller.issue(emergencyStop())).rejects.toMatchObject({ code: 'ERR_OV_CONFIG_INVALID' });
+    const pause = emergencyStop({ action: { name: 'pause', params: {} }, category: undefined });
+    await expect(controller.issue(pause, { key: SAMPLE_KEYS.safetyOfficer })).rejects.toMatchObject({
+      code: 'ERR_CLAIMS_INVALID',
+    });
+    const payload = await controller.prepare(emergencyStop());
+    expect([payload.ctl, payload.epoch, payload.seq]).toEqual(['spiffe://example.org/override-ctl', 1, 1]);
+    const bytes = overrideSignal.sign(payload, SAMPLE_KEYS.safetyOfficer);
+    const issued = await controller.issue(bytes);
+    expect(issued).toMatchObject({ jti: payload.jti, order: [1, 1], bytes, agents: [agentId(1)] });
+    expect((await controller.acknowledged(issued.jti))[0]).toMatchObject({ state: 'final' });
+    expect(guard.mode()).toBe('stopped');
+    // The same order again, or another control plane's signal, is refused.
+    const again = overrideSignal.sign({ ...payload, jti: 'ov-sig-other' }, SAMPLE_KEYS.safetyOfficer);
+    await expect(controller.issue(again)).rejects.toMatchObject({ code: 'ERR_OV_CONFLICT' });
+    const foreign = overrideSignal.sign(
+      { ...payload, jti: 'ov-sig-3', ctl: 'spiffe://example.org/other' },
+      SAMPLE_KEYS.safetyOfficer,
+    );
+    await expect(controller.issue(foreign)).rejects.toMatchObject({ code: 'ERR_OV_CONFLICT' });
+    await controller.close();
+  });
 });
