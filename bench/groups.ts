@@ -10,6 +10,7 @@ import { breakerGroup } from './cascade-breaker.js';
 import { dagCases } from './dag.js';
 import { type BenchCase, type CaseResult, measureGroup } from './harness.js';
 import { MEMORY_GROUPS, type MemoryResult } from './memory.js';
+import { overrideHaltCases, overrideVerifyGroup } from './override.js';
 import { type BenchGroup, signingGroups } from './signing.js';
 import { startupGroup } from './startup.js';
 
@@ -29,6 +30,16 @@ const groupsOf =
   };
 
 /**
+ * The groups, with `extra`'s cases added to the group that holds `reference`: cases compared by a ratio are timed
+ * in one process, their rounds interleaved, so that a busy machine cannot tilt the ratio.
+ */
+function beside(reference: string, groups: BenchGroup[], extra: BenchGroup): BenchGroup[] {
+  return groups.map((g) =>
+    g.cases.some((c) => c.name === reference) ? { ...g, cases: [...g.cases, ...extra.cases] } : g,
+  );
+}
+
+/**
  * Measures a group's selected cases. The DAG inserts have their own timing (whole builds, not batches); memory
  * cases report bytes, not rates.
  */
@@ -36,13 +47,14 @@ export const GROUPS: Readonly<
   Record<string, (selected: CaseFilter) => Promise<Record<string, CaseResult | MemoryResult>>>
 > = {
   dag: dagCases,
-  signing: groupsOf(signingGroups),
+  signing: groupsOf(async () => beside('cose.sign1.ed25519.verify', await signingGroups(), overrideVerifyGroup())),
   'behavioral-verification': groupsOf(behavioralVerificationGroups),
   bet: groupsOf(betGroup),
   harness: groupsOf(harnessGroup),
   breaker: groupsOf(breakerGroup),
   cascade: groupsOf(cascadeGroup),
   startup: groupsOf(startupGroup),
+  'override-halt': overrideHaltCases,
   ...MEMORY_GROUPS,
 };
 
@@ -54,10 +66,10 @@ export const GROUP_NODE_FLAGS: readonly string[] = ['--expose-gc'];
 
 /**
  * In how many processes a group is measured: memory groups once (their bytes do not depend on the machine's load),
- * timed groups `processes` times.
+ * the override halts once (their percentiles come from every halt of one process), timed groups `processes` times.
  */
 export function groupProcesses(group: string, processes: number): number {
-  return Object.hasOwn(MEMORY_GROUPS, group) ? 1 : processes;
+  return Object.hasOwn(MEMORY_GROUPS, group) || group === 'override-halt' ? 1 : processes;
 }
 
 /** The filter for case-name substrings: no substrings selects everything. */

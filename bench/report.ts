@@ -43,6 +43,7 @@ const RATIOS: readonly RatioSpec[] = [
   { numerator: 'cp.breaker.execute', denominator: 'opossum.fire', target: 2.0 },
   { numerator: 'cp.wrap.execute', denominator: 'cockatiel.wrap.execute', target: 1.0 },
   { numerator: 'cli.startup.help', denominator: 'node.startup', target: 0.33 },
+  { numerator: 'override.signal.verify', denominator: 'cose.sign1.ed25519.verify', target: 0.8 },
   // Ceilings: no path over node:crypto can beat raw node:crypto, so raw / jose bounds ours / jose.
   { numerator: 'raw.ed25519.sign', denominator: 'jose.jwt.eddsa.sign' },
   { numerator: 'raw.ed25519.verify', denominator: 'jose.jwt.eddsa.verify' },
@@ -54,6 +55,19 @@ const RATIOS: readonly RatioSpec[] = [
   { numerator: 'cose.sign1.ed25519.noble.sign', denominator: 'cose.sign1.ed25519.sign' },
   { numerator: 'cose.sign1.ed25519.noble.verify', denominator: 'cose.sign1.ed25519.verify' },
 ];
+
+/**
+ * Latency targets, as ratios of p99 rates (1 / p99): `value` ≥ `target` means the numerator's p99 is at most
+ * 1 / `target` times the denominator's. Keyed `numerator p99 / denominator p99`.
+ */
+const P99_RATIOS: readonly RatioSpec[] = [
+  // Fan-out is concurrent: halting 100 agents must not take 100 times as long as halting one.
+  { numerator: 'override.halt.http.100', denominator: 'override.halt.http.1', target: 0.1 },
+  { numerator: 'override.halt.http.10', denominator: 'override.halt.http.1' },
+];
+
+/** A case with latency percentiles (the override halt cases). */
+type Latency = CaseResult & { readonly p50_ms?: number; readonly p99_ms?: number };
 
 /** Every ratio whose two cases were measured, keyed `numerator / denominator`. */
 export function computeRatios(
@@ -73,6 +87,20 @@ export function computeRatios(
       target: target ?? null,
       met: target === undefined ? null : (basis === 'wall' ? value : cpuValue) >= target,
       basis,
+    };
+  }
+  for (const { numerator, denominator, target } of P99_RATIOS) {
+    const a = cases[numerator] as Latency | undefined;
+    const b = cases[denominator] as Latency | undefined;
+    if (a?.p99_ms === undefined || b?.p99_ms === undefined) continue;
+    const value = b.p99_ms / a.p99_ms;
+    out[`${numerator} p99 / ${denominator} p99`] = {
+      value,
+      cpu_value: a.cpu_ops_per_sec / b.cpu_ops_per_sec,
+      target: target ?? null,
+      met: target === undefined ? null : value >= target,
+      // Latencies of one process each, wall clock by nature: what the agents wait for is the point.
+      basis: 'wall',
     };
   }
   return out;
@@ -103,6 +131,9 @@ export function formatReport(
     lines.push(
       `${pad(name, nameWidth)}  ${pad(formatRate(r.ops_per_sec), 12, true)}  ${pad(spreads(r.spread, r.iqr_spread, r.process_spread), 19)}  ${pad(String(r.samples), 6, true)}  ${pad(formatRate(r.cpu_ops_per_sec), 12, true)}  ${spreads(r.cpu_spread, r.cpu_iqr_spread, r.cpu_process_spread)}`,
     );
+  }
+  for (const [name, r] of Object.entries(cases) as [string, Latency][]) {
+    if (r.p99_ms !== undefined) lines.push(`${name}: p50 ${r.p50_ms!.toFixed(2)} ms, p99 ${r.p99_ms.toFixed(2)} ms`);
   }
   lines.push('');
   const ratioWidth = Math.max(...Object.keys(ratios).map((n) => n.length), 5);

@@ -7,6 +7,7 @@
  */
 
 export * from './authority/index.js';
+export * from './controller/index.js';
 export * from './delivery/index.js';
 export * from './endpoint/index.js';
 export * from './errors.js';

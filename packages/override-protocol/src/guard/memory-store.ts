@@ -1,42 +1,56 @@
-import type { GuardState, OverrideStateStore, StateChange } from './state-store.js';
+import type { Hold } from './hold.js';
+import type {
+  GuardState,
+  LeaseRecord,
+  OverrideStateStore,
+  PendingApproval,
+  ProcessedSignal,
+  StateChange,
+  WaitingLift,
+} from './state-store.js';
+
+const waitKey = (w: Pick<WaitingLift, 'hold' | 'lift'>) => `${w.hold}\n${w.lift}`;
 
 /**
  * The guard's state in memory: for tests and for agents that accept losing their holds with the process. It keeps
  * what it is given exactly as the durable stores do, so the two pass one contract.
  */
 export class MemoryStateStore implements OverrideStateStore {
-  #state: GuardState = { signals: [], holds: [], waiting: [], orders: [], revocations: [], approvals: [] };
+  // Keyed as the durable stores key their rows, so a commit costs what it changes, not what is stored.
+  readonly #signals = new Map<string, ProcessedSignal>();
+  readonly #holds = new Map<string, Hold>();
+  readonly #waiting = new Map<string, WaitingLift>();
+  readonly #orders = new Map<string, GuardState['orders'][number]>();
+  readonly #revocations = new Map<string, GuardState['revocations'][number]>();
+  readonly #approvals = new Map<string, PendingApproval>();
+  #policy: Uint8Array | undefined;
+  #lease: LeaseRecord | undefined;
 
   async load(): Promise<GuardState> {
-    return this.#state;
+    return {
+      signals: [...this.#signals.values()],
+      holds: [...this.#holds.values()],
+      waiting: [...this.#waiting.values()],
+      orders: [...this.#orders.values()],
+      ...(this.#policy ? { policy: this.#policy } : {}),
+      revocations: [...this.#revocations.values()],
+      ...(this.#lease ? { lease: this.#lease } : {}),
+      approvals: [...this.#approvals.values()],
+    };
   }
 
   async commit(change: StateChange): Promise<void> {
-    this.#state = applyChange(this.#state, change);
+    if (change.signal) this.#signals.set(change.signal.jti, change.signal);
+    for (const h of change.holds ?? []) this.#holds.set(h.jti, h);
+    for (const w of change.addWaiting ?? []) this.#waiting.set(waitKey(w), w);
+    for (const w of change.removeWaiting ?? []) this.#waiting.delete(waitKey(w));
+    if (change.order) this.#orders.set(change.order.ctl, change.order);
+    if (change.policy) this.#policy = change.policy;
+    for (const r of change.revocations ?? []) this.#revocations.set(r.kid, r);
+    if (change.lease) this.#lease = change.lease;
+    if (change.approval) this.#approvals.set(change.approval.jti, change.approval);
+    if (change.closeApproval !== undefined) this.#approvals.delete(change.closeApproval);
   }
 
   async close(): Promise<void> {}
-}
-
-/** The state after a change: what every store must hold once `commit` has returned. */
-export function applyChange(state: GuardState, change: StateChange): GuardState {
-  const replace = <T>(list: readonly T[], items: readonly T[] | undefined, key: (t: T) => string): T[] => {
-    const map = new Map(list.map((t) => [key(t), t]));
-    for (const item of items ?? []) map.set(key(item), item);
-    return [...map.values()];
-  };
-  const removed = new Set((change.removeWaiting ?? []).map((w) => `${w.hold}\n${w.lift}`));
-  const waitKey = (w: { hold: string; lift: string }) => `${w.hold}\n${w.lift}`;
-  return {
-    signals: replace(state.signals, change.signal ? [change.signal] : [], (s) => s.jti),
-    holds: replace(state.holds, change.holds, (h) => h.jti),
-    waiting: replace(state.waiting, change.addWaiting, waitKey).filter((w) => !removed.has(waitKey(w))),
-    orders: replace(state.orders, change.order ? [change.order] : [], (o) => o.ctl),
-    policy: change.policy ?? state.policy,
-    revocations: replace(state.revocations, change.revocations, (r) => r.kid),
-    ...((change.lease ?? state.lease) ? { lease: change.lease ?? state.lease } : {}),
-    approvals: replace(state.approvals, change.approval ? [change.approval] : [], (a) => a.jti).filter(
-      (a) => a.jti !== change.closeApproval,
-    ),
-  };
 }

@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { applyChange, MemoryStateStore } from '../../src/guard/memory-store.js';
+import { MemoryStateStore } from '../../src/guard/memory-store.js';
 import type { GuardState, OverrideStateStore, StateChange } from '../../src/guard/state-store.js';
 import { SqliteStateStore } from '../../src/sqlite.js';
+import { applyChange } from './model.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ov-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

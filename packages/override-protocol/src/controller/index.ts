@@ -1,0 +1,23 @@
+export { type AgentOutcome, type IssuedSignal, OverrideController } from './controller.js';
+export { DEFAULT_ESCALATION, type EscalationNotice, type EscalationOptions } from './escalation.js';
+export { type ControlPlaneHandlerOptions, controlPlaneHandler } from './handler.js';
+export { MemoryControllerStore } from './memory-store.js';
+export type { ControllerOptions } from './options.js';
+export { outboxOf } from './outbox.js';
+export type { InProcessAgent } from './push.js';
+export type { AgentRegistration } from './registry.js';
+export { EMERGENCY_RETRY_MS, RETRY_BASE_MS, RETRY_CAP_MS, retryDelay } from './retry.js';
+export { revokingResolver } from './revoking-resolver.js';
+export { SIGNAL_DEFAULTS, type SignalRequest } from './signal-request.js';
+export type {
+  ControllerStore,
+  Delivery,
+  DeliveryClaim,
+  DeliveryState,
+  DeliveryUpdate,
+  NewSignal,
+  RecordKind,
+  StoredAck,
+  StoredRecord,
+  StoredSignal,
+} from './store.js';

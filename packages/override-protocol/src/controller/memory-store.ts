@@ -1,0 +1,154 @@
+import { ovError } from '../errors.js';
+import type { Order } from '../messages/common.js';
+import { OutboxNotifier } from './outbox-notifier.js';
+import {
+  type ControllerStore,
+  DELIVERY_RANK,
+  type Delivery,
+  type DeliveryClaim,
+  type DeliveryUpdate,
+  type NewSignal,
+  type OutboxEntry,
+  type RecordKind,
+  type StoredAck,
+  type StoredRecord,
+  type StoredSignal,
+} from './store.js';
+
+type Row = Delivery & { claim?: DeliveryClaim };
+const key = (signal: string, agent: string) => `${signal}\n${agent}`;
+
+/**
+ * The control plane's state in memory: for tests and single-process deployments that accept losing outstanding
+ * deliveries with the process. It keeps what it is given exactly as the durable stores do (one contract suite).
+ */
+export class MemoryControllerStore implements ControllerStore {
+  #order: Order;
+  readonly #signals = new Map<string, StoredSignal>();
+  readonly #orders = new Set<string>();
+  readonly #outbox = new Map<string, OutboxEntry[]>();
+  readonly #deliveries = new Map<string, Row>();
+  readonly #acks = new Map<string, StoredAck>();
+  readonly #records = new Map<string, StoredRecord>();
+  readonly #notifier = new OutboxNotifier();
+
+  /** `epoch`: the epoch of a new counter (spec §6); default 1. */
+  constructor(options: { epoch?: number } = {}) {
+    this.#order = [options.epoch ?? 1, 0];
+  }
+
+  async takeOrder(): Promise<Order> {
+    this.#order = [this.#order[0], this.#order[1] + 1];
+    return this.#order;
+  }
+
+  async issue(build: (order: Order) => NewSignal, claim: DeliveryClaim): Promise<StoredSignal> {
+    const order: Order = [this.#order[0], this.#order[1] + 1];
+    const signal = { ...build(order), order };
+    this.#add(signal, claim);
+    this.#order = order;
+    return signal;
+  }
+
+  async record(signal: StoredSignal, claim: DeliveryClaim): Promise<StoredSignal> {
+    this.#add(signal, claim);
+    return signal;
+  }
+
+  #add(signal: StoredSignal, claim: DeliveryClaim): void {
+    const orderKey = `${signal.order[0]}\n${signal.order[1]}`;
+    if (this.#signals.has(signal.jti) || this.#orders.has(orderKey)) {
+      throw ovError('ERR_OV_CONFLICT', `signal ${signal.jti} or its order is already recorded`);
+    }
+    this.#signals.set(signal.jti, signal);
+    this.#orders.add(orderKey);
+    for (const agent of signal.agents) {
+      const outbox = this.#outbox.get(agent) ?? [];
+      const position = (outbox.at(-1)?.position ?? 0) + 1;
+      outbox.push({ position, name: 'ov-signal', bytes: signal.bytes });
+      this.#outbox.set(agent, outbox);
+      this.#deliveries.set(key(signal.jti, agent), {
+        signal: signal.jti,
+        agent,
+        position,
+        state: 'pending',
+        attempts: 0,
+        claim,
+      });
+    }
+    for (const agent of signal.agents) this.#notifier.notify(agent);
+  }
+
+  async signal(jti: string): Promise<StoredSignal | undefined> {
+    return this.#signals.get(jti);
+  }
+
+  async outboxAfter(agent: string, position: number, limit: number): Promise<OutboxEntry[]> {
+    return (this.#outbox.get(agent) ?? []).filter((e) => e.position > position).slice(0, limit);
+  }
+
+  waitForOutbox(agent: string, position: number, abort?: AbortSignal): Promise<void> {
+    return this.#notifier.wait(agent, () => this.outboxAfter(agent, position, 1), abort);
+  }
+
+  async deliveries(signal: string): Promise<Delivery[]> {
+    return [...this.#deliveries.values()].filter((d) => d.signal === signal).map(publicDelivery);
+  }
+
+  async updateDelivery(signal: string, agent: string, update: DeliveryUpdate): Promise<void> {
+    const row = this.#deliveries.get(key(signal, agent));
+    if (row === undefined) throw ovError('ERR_OV_CONFIG_INVALID', `no delivery of ${signal} to ${agent}`);
+    const advance = update.state !== undefined && DELIVERY_RANK[update.state] > DELIVERY_RANK[row.state];
+    this.#deliveries.set(key(signal, agent), {
+      ...row,
+      ...(advance ? { state: update.state!, ...(update.code ? { code: update.code } : {}) } : {}),
+      attempts: row.attempts + (update.attempt ? 1 : 0),
+      ...(update.claim ? { claim: update.claim } : {}),
+    });
+  }
+
+  async claimDeliveries(claim: DeliveryClaim, nowMs: number, limit: number): Promise<Delivery[]> {
+    const taken: Delivery[] = [];
+    for (const [k, row] of this.#deliveries) {
+      if (taken.length >= limit) break;
+      if (row.state === 'settled') continue;
+      const free = !row.claim || row.claim.untilMs <= nowMs || row.claim.instance === claim.instance;
+      if (!free) continue;
+      this.#deliveries.set(k, { ...row, claim });
+      taken.push(publicDelivery(row));
+    }
+    return taken;
+  }
+
+  async addAck(ack: StoredAck): Promise<boolean> {
+    if (this.#acks.has(key(ack.agent, ack.jti))) return false;
+    this.#acks.set(key(ack.agent, ack.jti), ack);
+    if (this.#deliveries.has(key(ack.signal, ack.agent))) {
+      await this.updateDelivery(ack.signal, ack.agent, { state: ack.status === 'received' ? 'received' : 'final' });
+    }
+    return true;
+  }
+
+  async acks(signal: string): Promise<StoredAck[]> {
+    return [...this.#acks.values()].filter((a) => a.signal === signal);
+  }
+
+  async addRecord(record: StoredRecord): Promise<void> {
+    if (!this.#records.has(record.jti)) this.#records.set(record.jti, record);
+  }
+
+  async records(kind: RecordKind, filter: { signal?: string; agent?: string } = {}): Promise<StoredRecord[]> {
+    return [...this.#records.values()].filter(
+      (r) =>
+        r.kind === kind &&
+        (filter.signal === undefined || r.signal === filter.signal) &&
+        (filter.agent === undefined || r.agent === filter.agent),
+    );
+  }
+
+  async close(): Promise<void> {}
+}
+
+function publicDelivery({ claim: _, ...delivery }: Row): Delivery {
+  return delivery;
+}

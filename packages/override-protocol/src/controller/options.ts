@@ -1,0 +1,61 @@
+import type { Clock, DagNode, PrivateKey, RandomSource } from '@safety-net/core';
+import { ovError } from '../errors.js';
+import type { GuardTimers } from '../guard/options.js';
+import type { EscalationOptions } from './escalation.js';
+import type { ControllerStore } from './store.js';
+
+/** Options of {@link OverrideController}. */
+export interface ControllerOptions {
+  /** The control plane's id: the `ctl` of its signals and the `iss` of what it signs. */
+  readonly ctl: string;
+  /** The control plane's key: Compliance Evidence, Escalation Records, breaker announcements, Key Revocations. */
+  readonly key: PrivateKey;
+  /**
+   * The operator key that signs the signals `issue` is given as claims (a supervisory system is an operator of the
+   * policy); `issue` may name another per call. Signals several operators sign are given as bytes.
+   */
+  readonly signer?: PrivateKey;
+  readonly store: ControllerStore;
+  /** This instance's id for delivery claims (spec §10). Default: a random one. */
+  readonly instance?: string;
+  readonly clock?: Clock;
+  readonly random?: RandomSource;
+  /** Timers for retries, per-attempt timeouts and deadlines, injectable so that tests need not wait. */
+  readonly timers?: GuardTimers;
+  /** The `fetch` HTTP push uses. Default: the global one. */
+  readonly fetch?: typeof fetch;
+  /** Verification skew in seconds (default 30): evidence is signed at `deadline` + skew (spec §7.7). */
+  readonly skew?: number;
+  /** How long one HTTP push may take before it counts as unanswered and is retried, in ms (default 2 000). */
+  readonly attemptTimeoutMs?: number;
+  /** How long a delivery claim lasts without an attempt renewing it, in ms (default 15 000, spec §10). */
+  readonly claimMs?: number;
+  /** Most HTTP pushes in flight at once (default 256, spec §4.11). */
+  readonly concurrency?: number;
+  /**
+   * The work ECTs the rest of the system saw (e.g. an `EctDag`), read at evidence time for the
+   * `no_ect_after_halt` check; without it that check is `unknown`.
+   */
+  readonly work?: () => Iterable<DagNode>;
+  readonly escalation?: EscalationOptions;
+  /** Called with a failure of background work (a store failure in a delivery): its claim expires and is resumed. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** Refuses options that cannot work, with `ERR_OV_CONFIG_INVALID`. */
+export function checkControllerOptions(options: ControllerOptions): void {
+  const fail = (what: string) => {
+    throw ovError('ERR_OV_CONFIG_INVALID', what);
+  };
+  if (typeof options?.ctl !== 'string' || options.ctl.length === 0) fail('ctl must be a non-empty id');
+  if (typeof options.key !== 'object' || options.key === null) fail('key must be the control plane’s private key');
+  if (typeof options.store?.issue !== 'function') fail('store must be a ControllerStore');
+  const positive = (name: string, v: number | undefined, max: number) => {
+    if (v !== undefined && !(Number.isSafeInteger(v) && v > 0 && v <= max)) fail(`${name} must be in 1..${max}`);
+  };
+  positive('attemptTimeoutMs', options.attemptTimeoutMs, 600_000);
+  positive('claimMs', options.claimMs, 3_600_000);
+  positive('concurrency', options.concurrency, 65_536);
+  if (options.skew !== undefined && !(Number.isSafeInteger(options.skew) && options.skew >= 0 && options.skew <= 300))
+    fail('skew must be in 0..300 seconds');
+}

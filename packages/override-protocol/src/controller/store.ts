@@ -1,0 +1,136 @@
+import type { OutboxEntry } from '../delivery/outbox.js';
+
+export type { OutboxEntry };
+
+import type { AckStatus } from '../messages/acknowledgement.js';
+import type { Level, Order } from '../messages/common.js';
+
+/**
+ * Where a delivery of a signal to one agent stands (spec §7.6), in the order it only ever moves: `pending` (resent
+ * until acknowledged), `received` (no longer resent, the final answer still awaited), `final` (a final
+ * acknowledgement came) or `failed` (the agent answered with an error code: resending cannot change it), then
+ * `settled` once its Compliance Evidence is signed.
+ */
+export type DeliveryState = 'pending' | 'received' | 'final' | 'failed' | 'settled';
+
+/** How far each state is along; a store never moves a delivery back. */
+export const DELIVERY_RANK: Readonly<Record<DeliveryState, number>> = {
+  pending: 0,
+  received: 1,
+  final: 2,
+  failed: 2,
+  settled: 3,
+};
+
+/** A signal to record: its signed bytes, what scheduling needs, and the agents its scope resolved to (spec §7.5). */
+export interface NewSignal {
+  readonly jti: string;
+  readonly bytes: Uint8Array;
+  readonly level: Level;
+  /** Seconds. */
+  readonly deadline: number;
+  /** Seconds. */
+  readonly exp: number;
+  readonly agents: readonly string[];
+}
+
+/** A recorded signal with its place in the order (spec §6). */
+export interface StoredSignal extends NewSignal {
+  readonly order: Order;
+}
+
+/** One signal's delivery to one agent. */
+export interface Delivery {
+  readonly signal: string;
+  readonly agent: string;
+  /** The signal's place in the agent's outbox. */
+  readonly position: number;
+  readonly state: DeliveryState;
+  /** Attempts made so far, by every instance. */
+  readonly attempts: number;
+  /** `failed`: the code the agent answered with. */
+  readonly code?: string;
+}
+
+/** An instance's claim on a delivery: it alone sends it until `untilMs` (spec §10). */
+export interface DeliveryClaim {
+  readonly instance: string;
+  readonly untilMs: number;
+}
+
+/** A change to a delivery. A state that is not further along than the stored one is ignored. */
+export interface DeliveryUpdate {
+  readonly state?: DeliveryState;
+  readonly code?: string;
+  /** Counts one more attempt. */
+  readonly attempt?: boolean;
+  /** Renews (or takes) the claim. */
+  readonly claim?: DeliveryClaim;
+}
+
+/** A verified acknowledgement. */
+export interface StoredAck {
+  readonly jti: string;
+  readonly signal: string;
+  readonly agent: string;
+  readonly status: AckStatus;
+  readonly iat: number;
+  readonly bytes: Uint8Array;
+}
+
+/** The other records the control plane signs or receives (spec §10). */
+export type RecordKind = 'evidence' | 'escalation' | 'revocation' | 'announcement' | 'lease' | 'heartbeat';
+
+/** A signed record, kept as its bytes. */
+export interface StoredRecord {
+  readonly kind: RecordKind;
+  readonly jti: string;
+  readonly agent: string;
+  /** The signal it concerns, when it concerns one. */
+  readonly signal?: string;
+  readonly iat: number;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * The control plane's durable state (spec §10): the order counter, every signal issued with the agents its scope
+ * resolved to, each agent's outbox with the delivery state of the signals in it, acknowledgements, and the
+ * records it signs or receives. Every method is one transaction; an implementation passes the contract suite.
+ */
+export interface ControllerStore {
+  /** Takes the next order alone, for a payload that operators sign before it is recorded (spec §5.4). */
+  takeOrder(): Promise<Order>;
+  /**
+   * Takes the next order and, in the same transaction, records the signal `build` signs with it, its outbox entry
+   * per agent and their deliveries, claimed by `claim`. `build` runs inside the transaction and must not await.
+   */
+  issue(build: (order: Order) => NewSignal, claim: DeliveryClaim): Promise<StoredSignal>;
+  /** Records a signal whose order {@link takeOrder} gave (a pre-signed signal); `ERR_OV_CONFLICT` on a reuse. */
+  record(signal: StoredSignal, claim: DeliveryClaim): Promise<StoredSignal>;
+  signal(jti: string): Promise<StoredSignal | undefined>;
+  /** The agent's outbox after `position`, in order, at most `limit` entries. */
+  outboxAfter(agent: string, position: number, limit: number): Promise<OutboxEntry[]>;
+  /**
+   * Resolves once the agent's outbox holds an entry after `position` (at once if it already does), or when
+   * `abort` fires. Written in this process only: instances sharing a database are not woken by each other.
+   */
+  waitForOutbox(agent: string, position: number, abort?: AbortSignal): Promise<void>;
+  deliveries(signal: string): Promise<Delivery[]>;
+  updateDelivery(signal: string, agent: string, update: DeliveryUpdate): Promise<void>;
+  /**
+   * Claims up to `limit` deliveries not yet settled whose claim is free, expired at `nowMs` or already this
+   * instance's (spec §10): how a restarted or surviving instance takes over what another promised.
+   */
+  claimDeliveries(claim: DeliveryClaim, nowMs: number, limit: number): Promise<Delivery[]>;
+  /**
+   * Records a verified acknowledgement and moves its delivery on (`received`, or `final` for a final status), in one
+   * transaction. Resolves false when the agent's ack of that `jti` was already recorded: a replay changes nothing.
+   * Keyed by agent and `jti`, so that no agent can take another's `jti` first.
+   */
+  addAck(ack: StoredAck): Promise<boolean>;
+  acks(signal: string): Promise<StoredAck[]>;
+  /** Records a signed record; the same `jti` again is a no-op. */
+  addRecord(record: StoredRecord): Promise<void>;
+  records(kind: RecordKind, filter?: { signal?: string; agent?: string }): Promise<StoredRecord[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,200 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PG_MISSING, PgTestSchemas, pgTestUrl } from '../../../../test-support/postgres.js';
+import { MemoryControllerStore } from '../../src/controller/memory-store.js';
+import type { ControllerStore, NewSignal } from '../../src/controller/store.js';
+import { migrateController, PostgresControllerStore } from '../../src/postgres.js';
+import { SqliteControllerStore } from '../../src/sqlite.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ov-ctl-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const url = pgTestUrl();
+const schemas = url ? new PgTestSchemas(url) : undefined;
+afterAll(() => schemas?.close());
+let files = 0;
+
+async function migratedPool() {
+  const schema = await schemas!.create();
+  const pool = schemas!.pool(schema, 8);
+  await migrateController(pool);
+  return { schema, pool };
+}
+
+const stores: { name: string; skip?: boolean; make: () => Promise<ControllerStore> }[] = [
+  { name: 'memory', make: async () => new MemoryControllerStore() },
+  { name: 'SQLite', make: async () => new SqliteControllerStore(join(dir, `c${files++}.db`)) },
+  {
+    name: url ? 'PostgreSQL' : `PostgreSQL (${PG_MISSING})`,
+    skip: !url,
+    make: async () => new PostgresControllerStore((await migratedPool()).pool),
+  },
+];
+
+const claim = { instance: 'i1', untilMs: 10_000 };
+const signal =
+  (jti: string, agents: string[]) =>
+  (order: readonly [number, number]): NewSignal => ({
+    jti,
+    bytes: new Uint8Array([order[1], 7]),
+    level: 'emergency',
+    deadline: 105,
+    exp: 400,
+    agents,
+  });
+const ack = (jti: string, agent: string, status: 'received' | 'complied', s = 's1') => ({
+  jti,
+  signal: s,
+  agent,
+  status,
+  iat: 101,
+  bytes: new Uint8Array([9, jti.length]),
+});
+
+describe.each(stores)('ControllerStore contract: $name', ({ make, skip }) => {
+  if (skip) {
+    it.skip(PG_MISSING, () => {});
+    return;
+  }
+
+  it('takes increasing orders and records each signal with an outbox entry and delivery per agent', async () => {
+    const store = await make();
+    const first = await store.issue(signal('s1', ['a', 'b']), claim);
+    expect(first.order).toEqual([1, 1]);
+    expect(await store.takeOrder()).toEqual([1, 2]);
+    const second = await store.issue(signal('s2', ['b']), claim);
+    expect(second.order).toEqual([1, 3]);
+    expect(await store.signal('s1')).toEqual(first);
+    expect(await store.signal('nope')).toBeUndefined();
+    expect(await store.outboxAfter('b', 0, 10)).toEqual([
+      { position: 1, name: 'ov-signal', bytes: first.bytes },
+      { position: 2, name: 'ov-signal', bytes: second.bytes },
+    ]);
+    expect(await store.outboxAfter('b', 1, 10)).toEqual([{ position: 2, name: 'ov-signal', bytes: second.bytes }]);
+    expect(await store.outboxAfter('b', 0, 1)).toHaveLength(1);
+    expect(await store.deliveries('s1')).toEqual([
+      { signal: 's1', agent: 'a', position: 1, state: 'pending', attempts: 0 },
+      { signal: 's1', agent: 'b', position: 1, state: 'pending', attempts: 0 },
+    ]);
+    await store.close();
+  });
+
+  it('refuses a pre-signed signal that reuses a jti or an order, recording nothing of it', async () => {
+    const store = await make();
+    const order = await store.takeOrder();
+    await store.record({ ...signal('p1', ['a'])(order), order }, claim);
+    await expect(store.record({ ...signal('p2', ['a'])(order), order }, claim)).rejects.toMatchObject({
+      code: 'ERR_OV_CONFLICT',
+    });
+    await expect(store.record({ ...signal('p1', ['c'])(order), order: [1, 9] }, claim)).rejects.toMatchObject({
+      code: 'ERR_OV_CONFLICT',
+    });
+    expect(await store.outboxAfter('a', 0, 10)).toHaveLength(1);
+    expect(await store.outboxAfter('c', 0, 10)).toEqual([]);
+    await store.close();
+  });
+
+  it('moves deliveries forward only, counts attempts, and records each acknowledgement once', async () => {
+    const store = await make();
+    await store.issue(signal('s1', ['a', 'b']), claim);
+    await store.updateDelivery('s1', 'a', { attempt: true });
+    await store.updateDelivery('s1', 'a', { attempt: true });
+    expect(await store.addAck(ack('k1', 'a', 'received'))).toBe(true);
+    expect(await store.addAck(ack('k1', 'a', 'received'))).toBe(false);
+    // Another agent may use the same jti: keyed by agent, it cannot pre-empt a's acknowledgement.
+    expect(await store.addAck(ack('k1', 'b', 'complied'))).toBe(true);
+    expect(await store.addAck(ack('k2', 'a', 'complied'))).toBe(true);
+    await store.updateDelivery('s1', 'a', { state: 'received' });
+    await store.updateDelivery('s1', 'b', { state: 'failed', code: 'ERR_OV_OUT_OF_SCOPE' });
+    expect(await store.deliveries('s1')).toEqual([
+      { signal: 's1', agent: 'a', position: 1, state: 'final', attempts: 2 },
+      { signal: 's1', agent: 'b', position: 1, state: 'final', attempts: 0 },
+    ]);
+    expect((await store.acks('s1')).map((a) => [a.agent, a.jti, a.status])).toEqual([
+      ['a', 'k1', 'received'],
+      ['b', 'k1', 'complied'],
+      ['a', 'k2', 'complied'],
+    ]);
+    // A hop's acknowledgement: recorded though nothing was delivered to it.
+    expect(await store.addAck(ack('k3', 'hop', 'complied'))).toBe(true);
+    await expect(store.updateDelivery('s1', 'nobody', { attempt: true })).rejects.toMatchObject({
+      code: 'ERR_OV_CONFIG_INVALID',
+    });
+    await store.close();
+  });
+
+  it('lets another instance claim only what is unsettled and whose claim expired', async () => {
+    const store = await make();
+    await store.issue(signal('s1', ['a', 'b']), claim);
+    await store.updateDelivery('s1', 'b', { state: 'settled' });
+    expect(await store.claimDeliveries({ instance: 'i2', untilMs: 20_000 }, 9_999, 10)).toEqual([]);
+    const taken = await store.claimDeliveries({ instance: 'i2', untilMs: 20_000 }, 10_000, 10);
+    expect(taken.map((d) => [d.signal, d.agent, d.state])).toEqual([['s1', 'a', 'pending']]);
+    expect(await store.claimDeliveries({ instance: 'i1', untilMs: 30_000 }, 15_000, 10)).toEqual([]);
+    // An attempt renews the claim.
+    await store.updateDelivery('s1', 'a', { attempt: true, claim: { instance: 'i2', untilMs: 40_000 } });
+    expect(await store.claimDeliveries({ instance: 'i1', untilMs: 50_000 }, 30_000, 10)).toEqual([]);
+    await store.close();
+  });
+
+  it('keeps records by kind, signal and agent, each jti once', async () => {
+    const store = await make();
+    const rec = (jti: string, kind: 'evidence' | 'escalation', agent: string, s?: string) => ({
+      kind,
+      jti,
+      agent,
+      ...(s ? { signal: s } : {}),
+      iat: 5,
+      bytes: new Uint8Array([jti.length]),
+    });
+    await store.addRecord(rec('e1', 'evidence', 'a', 's1'));
+    await store.addRecord(rec('e1', 'evidence', 'b', 's1'));
+    await store.addRecord(rec('x1', 'escalation', 'a', 's1'));
+    await store.addRecord(rec('x2', 'escalation', 'b'));
+    expect(await store.records('evidence')).toEqual([rec('e1', 'evidence', 'a', 's1')]);
+    expect((await store.records('escalation', { agent: 'b' })).map((r) => r.jti)).toEqual(['x2']);
+    expect((await store.records('escalation', { signal: 's1' })).map((r) => r.jti)).toEqual(['x1']);
+    await store.close();
+  });
+
+  it('wakes a reader waiting on an agent’s outbox when a signal for it is recorded', async () => {
+    const store = await make();
+    const abort = new AbortController();
+    let woken = false;
+    const waiting = store.waitForOutbox('a', 0, abort.signal).then(() => (woken = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(woken).toBe(false);
+    await store.issue(signal('s1', ['b']), claim);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(woken).toBe(false);
+    await store.issue(signal('s2', ['a']), claim);
+    await waiting;
+    expect(woken).toBe(true);
+    // Already there: resolves at once; an aborted wait resolves too.
+    await store.waitForOutbox('a', 0);
+    const idle = store.waitForOutbox('a', 5, abort.signal);
+    abort.abort();
+    await idle;
+    await store.close();
+  });
+});
+
+describe.skipIf(!url)(`PostgreSQL: concurrent issuers on two pools${url ? '' : ` (${PG_MISSING})`}`, () => {
+  it('get unique, increasing orders and gap-free outbox positions', async () => {
+    const { schema, pool } = await migratedPool();
+    const a = new PostgresControllerStore(pool);
+    const b = new PostgresControllerStore(schemas!.pool(schema, 8));
+    const issued = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).issue(signal(`c${i}`, ['x', `y${i % 3}`]), claim)),
+    );
+    const seqs = issued.map((s) => s.order[1]).sort((p, q) => p - q);
+    expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    // The order each took is the order it committed in: the agent's outbox lists them by increasing order.
+    const outbox = await a.outboxAfter('x', 0, 100);
+    expect(outbox.map((e) => e.position)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    const bySeq = new Map(issued.map((s) => [s.bytes.join(), s.order[1]]));
+    const ordersInOutbox = outbox.map((e) => bySeq.get(e.bytes.join())!);
+    expect(ordersInOutbox).toEqual([...ordersInOutbox].sort((p, q) => p - q));
+  });
+});
