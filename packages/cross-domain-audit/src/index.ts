@@ -10,3 +10,4 @@
 export * from './checkpoint/index.js';
 export * from './errors.js';
 export * from './messages/index.js';
+export * from './note/index.js';
