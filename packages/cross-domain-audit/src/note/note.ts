@@ -33,8 +33,8 @@ export function checkNoteText(text: string): void {
   if (text.length === 0 || !text.endsWith('\n') || text.startsWith('\n') || text.includes('\n\n')) {
     throw malformed('the text is not one or more non-empty lines, each ending in a newline');
   }
-  // C0 controls but the newline, DEL, and U+FFFD (what a decoder makes of bytes that are not UTF-8).
-  if (/[\u0000-\u0009\u000b-\u001f\u007f\ufffd]/.test(text) || /\p{Cs}/u.test(text)) {
+  // Control characters but the newline, lone surrogates, and U+FFFD (what a decoder makes of bytes not UTF-8).
+  if (/(?!\n)[\p{Cc}\p{Cs}\ufffd]/u.test(text)) {
     throw malformed('the text holds a control character or is not UTF-8');
   }
 }
