@@ -11,3 +11,4 @@ export * from './checkpoint/index.js';
 export * from './errors.js';
 export * from './messages/index.js';
 export * from './note/index.js';
+export * from './witness/index.js';

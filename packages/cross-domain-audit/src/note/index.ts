@@ -24,6 +24,12 @@ export {
   parseSignatureLine,
   signatureLine,
 } from './note.js';
-export { type OpenedNote, type OpenNoteOptions, openNote, type VerifiedSignature } from './open.js';
+export {
+  checkNoteSignatures,
+  type OpenedNote,
+  type OpenNoteOptions,
+  openNote,
+  type VerifiedSignature,
+} from './open.js';
 export { type SignNoteOptions, signatureLineOf, signNote } from './sign.js';
 export { cosignatureMessage } from './signature-types.js';

@@ -1,7 +1,7 @@
 import type { CryptoBackend } from '@safety-net/core';
 import { auError } from '../errors.js';
 import { keyLabel, type NoteSignatureType, type NoteVerifier, parseVerifierKey } from './keys.js';
-import { type NoteSignature, parseNote } from './note.js';
+import { type Note, type NoteSignature, parseNote } from './note.js';
 import { verifySignatureOver } from './signature-types.js';
 
 /** A signature that verified, with the verifier that checked it. */
@@ -42,17 +42,15 @@ export function verifierIndex(verifiers: readonly (NoteVerifier | string)[]): Ma
 }
 
 /**
- * Parses a signed note and checks its signatures against `verifiers` (key strings or parsed keys), as spec §5.2
- * says: signatures by unknown keys are ignored; a signature by a known key (same name and key ID) that does not
- * verify is `ERR_AU_NOTE_BAD_SIGNATURE` for the whole note; no verified signature is `ERR_AU_NOTE_UNVERIFIED`; a
- * note that breaks the syntax or the limits is `ERR_AU_NOTE_MALFORMED`. A key that signs twice counts once.
+ * Checks the signatures of a parsed note against `verifiers`: unknown keys are set aside, a known key whose
+ * signature fails is `ERR_AU_NOTE_BAD_SIGNATURE`, a key that signs twice counts once. No verified signature is not
+ * an error here (a witness policy may need only the log's); {@link openNote} makes it one.
  */
-export function openNote(
-  input: string | Uint8Array,
+export function checkNoteSignatures(
+  note: Note,
   verifiers: readonly (NoteVerifier | string)[],
   options: OpenNoteOptions = {},
 ): OpenedNote {
-  const note = parseNote(input);
   const index = verifierIndex(verifiers);
   const verified: VerifiedSignature[] = [];
   const unverified: NoteSignature[] = [];
@@ -70,6 +68,26 @@ export function openNote(
     seen.add(label);
     verified.push({ name: s.name, keyId: s.keyId, type: verifier.type, timestamp });
   }
-  if (verified.length === 0) throw auError('ERR_AU_NOTE_UNVERIFIED', 'no signature by a known key');
   return { text: note.text, verified, unverified };
+}
+
+/**
+ * Parses a signed note and checks its signatures against `verifiers` (key strings or parsed keys), as spec §5.2
+ * says: signatures by unknown keys are ignored; a signature by a known key (same name and key ID) that does not
+ * verify is `ERR_AU_NOTE_BAD_SIGNATURE` for the whole note; no verified signature is `ERR_AU_NOTE_UNVERIFIED`; a
+ * note that breaks the syntax or the limits is `ERR_AU_NOTE_MALFORMED`. A key that signs twice counts once.
+ *
+ * @example
+ * ```ts
+ * const { text, verified } = openNote(note, ['PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW']);
+ * ```
+ */
+export function openNote(
+  input: string | Uint8Array,
+  verifiers: readonly (NoteVerifier | string)[],
+  options: OpenNoteOptions = {},
+): OpenedNote {
+  const opened = checkNoteSignatures(parseNote(input), verifiers, options);
+  if (opened.verified.length === 0) throw auError('ERR_AU_NOTE_UNVERIFIED', 'no signature by a known key');
+  return opened;
 }
