@@ -1,3 +1,4 @@
+import { auNote, auNoteSign } from './au-note.js';
 import { bvMonitorEvaluate } from './bv-monitor-evaluate.js';
 import { cborDecode } from './cbor-decode.js';
 import { coseSignSign } from './cose-sign-sign.js';
@@ -27,5 +28,7 @@ export const KINDS: ReadonlyMap<string, KindHandler> = new Map(
     keyImport,
     ectHeaderParse,
     bvMonitorEvaluate,
+    auNote,
+    auNoteSign,
   ].map((k) => [k.kind, k]),
 );

@@ -3,6 +3,7 @@ import { formatCheckpoint } from '../checkpoint/checkpoint-text.js';
 import type { ForkEvidenceClaims } from '../fork/fork-evidence.js';
 import { type NoteSigner, noteSigner } from '../note/keys.js';
 import { signNote } from '../note/sign.js';
+import { witnessSigner } from '../witness/cosignature.js';
 
 /** The origin of the sample log. */
 export const SAMPLE_ORIGIN = 'hospital.example/audit/main';
@@ -10,6 +11,10 @@ export const SAMPLE_ORIGIN = 'hospital.example/audit/main';
 export const SAMPLE_LOG_SIGNER: NoteSigner = noteSigner(
   SAMPLE_ORIGIN,
   generateKey('Ed25519', seededRandom('cross-domain-audit/log-note-key')),
+);
+/** Two sample witnesses' cosigning keys (type 0x04), from fixed seeds. */
+export const SAMPLE_WITNESS_SIGNERS: readonly NoteSigner[] = ['witness-a.example', 'witness-b.example'].map((name) =>
+  witnessSigner(name, generateKey('Ed25519', seededRandom(`cross-domain-audit/${name}`))),
 );
 /** The key of the sample auditor that signs Fork Evidence. */
 export const SAMPLE_AUDITOR_KEY: PrivateKey = {
