@@ -1,4 +1,5 @@
 import { auNote, auNoteSign } from './au-note.js';
+import { auWitness } from './au-witness.js';
 import { bvMonitorEvaluate } from './bv-monitor-evaluate.js';
 import { cborDecode } from './cbor-decode.js';
 import { coseSignSign } from './cose-sign-sign.js';
@@ -30,5 +31,6 @@ export const KINDS: ReadonlyMap<string, KindHandler> = new Map(
     bvMonitorEvaluate,
     auNote,
     auNoteSign,
+    auWitness,
   ].map((k) => [k.kind, k]),
 );

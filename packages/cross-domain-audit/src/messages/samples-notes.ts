@@ -22,12 +22,14 @@ export const SAMPLE_AUDITOR_KEY: PrivateKey = {
   kid: utf8('auditor-1'),
 };
 
-const entries = (n: number, last = 'entry') =>
-  Array.from({ length: n }, (_, i) => utf8(`${i === n - 1 ? last : 'entry'} ${i}`));
+/** The first `n` entries of the sample log; `last` renames the last one, for a forked view. */
+export function sampleEntries(n: number, last = 'entry'): Uint8Array[] {
+  return Array.from({ length: n }, (_, i) => utf8(`${i === n - 1 ? last : 'entry'} ${i}`));
+}
 
 /** The sample log's checkpoint of its first `size` entries; `last` renames the last entry, for a forked view. */
 export function sampleCheckpoint(size: number, last?: string): string {
-  const head = { origin: SAMPLE_ORIGIN, size, rootHash: merkleRoot(entries(size, last)) };
+  const head = { origin: SAMPLE_ORIGIN, size, rootHash: merkleRoot(sampleEntries(size, last)) };
   return signNote(formatCheckpoint(head), [SAMPLE_LOG_SIGNER]);
 }
 

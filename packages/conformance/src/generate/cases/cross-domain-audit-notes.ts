@@ -4,22 +4,26 @@
  * golang.org/x/mod/sumdb/note and C2SP `signed-note`, and from the package's sample log and witnesses; then the
  * `message-verify` vectors of `au-fork`.
  */
-import { merkleRoot, toBase64Url, utf8 } from '@safety-net/core';
+import { consistencyProof, merkleRoot, toBase64Url, utf8 } from '@safety-net/core';
 import {
   COSIGNATURE_V1,
+  cosignatureLine,
   forkEvidence,
+  formatAddCheckpoint,
   formatCheckpoint,
   formatSignerKey,
   formatVerifierKey,
   noteVerifierOf,
   parseNote,
   signNote,
+  TLOG_SIZE_MEDIA_TYPE,
 } from '@safety-net/cross-domain-audit';
 import {
   SAMPLE_LOG_SIGNER,
   SAMPLE_ORIGIN,
   SAMPLE_WITNESS_SIGNERS,
   sampleCheckpoint,
+  sampleEntries,
   sampleForkEvidenceClaims,
 } from '@safety-net/cross-domain-audit/testing';
 import type { Vector } from '../../format.js';
@@ -234,6 +238,112 @@ function verifyVectors(): Vector[] {
   ];
 }
 
+/** `au-witness` vectors: one `add-checkpoint` request to a witness holding the sample log's checkpoint of 4. */
+function witnessVectors(): Vector[] {
+  const held = sampleCheckpoint(4);
+  const base = {
+    witness_key: formatSignerKey(WA),
+    logs: [{ origin: SAMPLE_ORIGIN, keys: [LOG_VKEY] }],
+  };
+  // Answers as spec §5.3 writes them: a cosignature line at `now`, a size, or the code as JSON.
+  const cosigned = (checkpoint: string) => ({
+    status: 200,
+    content_type: 'text/plain; charset=utf-8',
+    body: `${cosignatureLine(WA, parseNote(checkpoint).text, NOW)}\n`,
+  });
+  const size = (n: number) => ({ status: 409, content_type: TLOG_SIZE_MEDIA_TYPE, body: `${n}\n` });
+  const refusal = (status: number, code: string) => ({
+    status,
+    content_type: 'application/json',
+    body: JSON.stringify({ code }),
+  });
+  const cases: [string, string, string | null, string, object, string[]][] = [
+    [
+      'witness-first-checkpoint',
+      'Old size 0, no proof: cosigned',
+      null,
+      formatAddCheckpoint({ oldSize: 0, proof: [], checkpoint: held }),
+      cosigned(held),
+      [],
+    ],
+    [
+      'witness-consistent-advance',
+      'From 4 to 6 with a consistency proof that verifies: cosigned',
+      held,
+      formatAddCheckpoint({
+        oldSize: 4,
+        proof: consistencyProof(sampleEntries(6), 4),
+        checkpoint: sampleCheckpoint(6),
+      }),
+      cosigned(sampleCheckpoint(6)),
+      [],
+    ],
+    [
+      'witness-old-size-mismatch',
+      'Old size 0 while the witness holds 4: 409 with its size',
+      held,
+      formatAddCheckpoint({ oldSize: 0, proof: [], checkpoint: sampleCheckpoint(6) }),
+      size(4),
+      [],
+    ],
+    [
+      'witness-same-size-other-root',
+      'Another root at the size the witness holds: 409, and the pair kept as fork evidence',
+      held,
+      formatAddCheckpoint({ oldSize: 4, proof: [], checkpoint: sampleCheckpoint(4, 'rewritten') }),
+      size(4),
+      ['same_size'],
+    ],
+    [
+      'witness-bad-consistency-proof',
+      'A consistency proof with one flipped bit: 422, the request kept',
+      held,
+      formatAddCheckpoint({
+        oldSize: 4,
+        proof: consistencyProof(sampleEntries(6), 4).map((h, i) =>
+          i === 0 ? h.map((b, j) => (j === 0 ? b ^ 1 : b)) : h,
+        ),
+        checkpoint: sampleCheckpoint(6),
+      }),
+      refusal(422, 'ERR_AU_PROOF_INVALID'),
+      ['inconsistent'],
+    ],
+    [
+      'witness-unknown-origin',
+      'A checkpoint of a log the witness is not configured for: 404',
+      held,
+      formatAddCheckpoint({
+        oldSize: 0,
+        proof: [],
+        checkpoint: signNote(
+          formatCheckpoint({ origin: 'clinic.example/audit/main', size: 1, rootHash: merkleRoot([utf8('x')]) }),
+          [SAMPLE_LOG_SIGNER],
+        ),
+      }),
+      refusal(404, 'ERR_AU_WITNESS_UNKNOWN_LOG'),
+      [],
+    ],
+    [
+      'witness-unsigned',
+      'A checkpoint signed only by a key the witness does not trust for the origin: 403',
+      held,
+      formatAddCheckpoint({ oldSize: 4, proof: [], checkpoint: signNote(TEXT, [WB], { timestamp: NOW }) }),
+      refusal(403, 'ERR_AU_NOTE_UNVERIFIED'),
+      [],
+    ],
+  ];
+  return cases.map(([id, what, h, request, answer, evidence]) =>
+    au({
+      id,
+      description: `${what} (${SECTION} §5.3).`,
+      kind: 'au-witness',
+      input: { ...base, held: h, request },
+      options: {},
+      expected: { result: 'valid', ...answer, evidence },
+    }),
+  );
+}
+
 /** `message-verify` vectors of Fork Evidence. */
 function forkVectors(): Vector[] {
   const { ed25519 } = KEYS;
@@ -261,5 +371,5 @@ function forkVectors(): Vector[] {
 
 /** Every vector of the notes, checkpoints, cosignatures and Fork Evidence. */
 export function crossDomainAuditNoteVectors(): Vector[] {
-  return [...signVectors(), ...verifyVectors(), ...forkVectors()];
+  return [...signVectors(), ...verifyVectors(), ...witnessVectors(), ...forkVectors()];
 }
