@@ -68,7 +68,9 @@ export function parseSignatureLine(line: string): NoteSignature {
  * Signatures are not checked here (see `openNote`). `ERR_AU_NOTE_MALFORMED` for anything else.
  */
 export function parseNote(input: string | Uint8Array): Note {
-  const size = typeof input === 'string' ? utf8(input).length : input.length;
+  // A string has at least as many UTF-8 bytes as UTF-16 units: a long one is refused before it is encoded.
+  const size =
+    typeof input === 'string' ? (input.length > MAX_NOTE_BYTES ? input.length : utf8(input).length) : input.length;
   if (size > MAX_NOTE_BYTES) throw malformed(`over ${MAX_NOTE_BYTES} bytes`);
   let message: string;
   try {

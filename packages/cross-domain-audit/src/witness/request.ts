@@ -30,7 +30,9 @@ export function formatAddCheckpoint(request: AddCheckpointRequest): string {
  * checked by whoever verifies it. `ERR_AU_NOTE_MALFORMED` for anything else.
  */
 export function parseAddCheckpoint(body: string): AddCheckpointRequest {
-  if (utf8(body).length > MAX_ADD_CHECKPOINT_BYTES) throw auError('ERR_AU_NOTE_MALFORMED', 'body over 64 KiB');
+  if (body.length > MAX_ADD_CHECKPOINT_BYTES || utf8(body).length > MAX_ADD_CHECKPOINT_BYTES) {
+    throw malformed('body over 64 KiB');
+  }
   const end = body.indexOf('\n\n');
   if (end < 0) throw malformed('no empty line after the proof');
   const [head = '', ...proofLines] = body.slice(0, end).split('\n');

@@ -1,3 +1,4 @@
+import { isSafetyNetError } from '@safety-net/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -5,6 +6,7 @@ import {
   formatVerifierKey,
   MAX_NOTE_SIGNATURES,
   openNote,
+  parseAddCheckpoint,
   parseNote,
   signatureLine,
   signNote,
@@ -41,6 +43,32 @@ describe('signed notes: round trips and tampering (fast-check)', () => {
         expect(() => openNote(changed, [VKEY])).toThrow();
       }),
       { numRuns: 400 },
+    );
+  });
+});
+
+describe('signed notes: garbage in (fast-check)', () => {
+  it('answers any text or bytes with a note or a typed error, never anything else', () => {
+    const hostile = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc.uint8Array({ maxLength: 300 }),
+      fc.string({ maxLength: 200 }).map((s) => `${TEXT}\n\u2014 ${s}\n`),
+      fc.array(fc.constantFrom('\n', '\u2014', ' ', '+', '=', 'A', 'x'), { maxLength: 120 }).map((a) => a.join('')),
+    );
+    fc.assert(
+      fc.property(hostile, (input) => {
+        try {
+          openNote(input, [VKEY]);
+        } catch (e) {
+          expect(isSafetyNetError(e)).toBe(true);
+        }
+        try {
+          parseAddCheckpoint(typeof input === 'string' ? input : new TextDecoder().decode(input));
+        } catch (e) {
+          expect(isSafetyNetError(e)).toBe(true);
+        }
+      }),
+      { numRuns: 1000 },
     );
   });
 });
