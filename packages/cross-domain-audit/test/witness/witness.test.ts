@@ -2,6 +2,7 @@ import { consistencyProof, fixedClock, utf8 } from '@safety-net/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addCheckpoint,
+  detectFork,
   formatAddCheckpoint,
   formatVerifierKey,
   MemoryWitnessStore,
@@ -106,6 +107,8 @@ describe.each(stores)('the witness over HTTP on loopback (%s store)', (_name, ma
     const kept = (await store.evidence(ORIGIN)).filter((e) => e.kind === 'same_size');
     expect(kept).toHaveLength(1);
     expect(kept[0]!.b).toBe(forked);
+    // What the witness kept is Fork Evidence anyone holding the log's key can check.
+    expect(detectFork(kept[0]!.a, kept[0]!.b, { keys: [LOG_VKEY], origin: ORIGIN })?.kind).toBe('same_size');
     expect(await store.halted(ORIGIN)).toBe(true);
     expect(await request(5, checkpointOf(5))).toMatchObject({ status: 403, text: '{"code":"ERR_AU_FORK_DETECTED"}' });
     await store.resume(ORIGIN);
