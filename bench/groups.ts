@@ -2,6 +2,7 @@
  * Every benchmark group, by name, in the order `pnpm bench` measures them. Each is measured in a process of its
  * own (`group-process.ts`), so that no group inherits another's heap or the inline caches another left behind.
  */
+import { auditWitnessGroup } from './audit-witness.js';
 import { behavioralVerificationGroups } from './behavioral-verification.js';
 import { betGroup } from './behavioral-verification-bet.js';
 import { harnessGroup } from './behavioral-verification-harness.js';
@@ -55,6 +56,7 @@ export const GROUPS: Readonly<
   cascade: groupsOf(cascadeGroup),
   startup: groupsOf(startupGroup),
   'override-halt': overrideHaltCases,
+  audit: groupsOf(auditWitnessGroup),
   ...MEMORY_GROUPS,
 };
 

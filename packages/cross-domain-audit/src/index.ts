@@ -9,4 +9,7 @@
 
 export * from './checkpoint/index.js';
 export * from './errors.js';
+export * from './fork/index.js';
 export * from './messages/index.js';
+export * from './note/index.js';
+export * from './witness/index.js';

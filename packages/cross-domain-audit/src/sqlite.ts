@@ -4,4 +4,4 @@
  *
  * @packageDocumentation
  */
-export {};
+export { SqliteWitnessStore, type WitnessSqliteDatabase } from './witness/sqlite-store.js';

@@ -12,6 +12,7 @@ import { cascadePreventionMessageVectors } from './cases/cascade-prevention-mess
 import { cborVectors } from './cases/cbor.js';
 import { coseSignVectors } from './cases/cose-sign.js';
 import { coseVerifyVectors } from './cases/cose-verify.js';
+import { crossDomainAuditNoteVectors } from './cases/cross-domain-audit-notes.js';
 import { dagVectors } from './cases/dag.js';
 import { dagQueryVectors } from './cases/dag-query.js';
 import { ectCoseVectors } from './cases/ect-cose.js';
@@ -43,6 +44,7 @@ export {
   behavioralVerificationMessageVectors,
   behavioralVerificationVectors,
   cascadePreventionMessageVectors,
+  crossDomainAuditNoteVectors,
   overrideProtocolActionDigestVectors,
   overrideProtocolAuthorityVectors,
   overrideProtocolGuardVectors,
@@ -75,6 +77,7 @@ export function generateVectors(): Vector[] {
     ...overrideProtocolActionDigestVectors(),
     ...overrideProtocolAuthorityVectors(),
     ...overrideProtocolGuardVectors(),
+    ...crossDomainAuditNoteVectors(),
   ];
 }
 

@@ -1,3 +1,5 @@
+import { auNote, auNoteSign } from './au-note.js';
+import { auWitness } from './au-witness.js';
 import { bvMonitorEvaluate } from './bv-monitor-evaluate.js';
 import { cborDecode } from './cbor-decode.js';
 import { coseSignSign } from './cose-sign-sign.js';
@@ -33,5 +35,8 @@ export const KINDS: ReadonlyMap<string, KindHandler> = new Map(
     ovActionDigest,
     ovAuthority,
     ovGuard,
+    auNote,
+    auNoteSign,
+    auWitness,
   ].map((k) => [k.kind, k]),
 );

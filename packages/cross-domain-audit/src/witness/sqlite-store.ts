@@ -1,0 +1,160 @@
+import { isSafetyNetError, joinBytes } from '@safety-net/core';
+import Database from 'better-sqlite3';
+import { auError } from '../errors.js';
+import type { AdvanceResult, WitnessEvidence, WitnessState, WitnessStore } from './store.js';
+
+/**
+ * The part of a better-sqlite3 handle the witness store uses, written out so that the published declarations do
+ * not need `@types/better-sqlite3`: a better-sqlite3 `Database` satisfies it as it is.
+ */
+export interface WitnessSqliteDatabase {
+  pragma(source: string): unknown;
+  exec(source: string): unknown;
+  prepare(source: string): {
+    run(...params: unknown[]): { changes: number };
+    get(...params: unknown[]): unknown;
+    all(...params: unknown[]): unknown[];
+  };
+  transaction(run: () => void): () => void;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS au_witness_state (
+  origin TEXT PRIMARY KEY, size INTEGER NOT NULL, root BLOB NOT NULL, checkpoint TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS au_witness_halt (origin TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS au_witness_evidence (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, origin TEXT NOT NULL, kind TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL,
+  proof BLOB NOT NULL, at INTEGER NOT NULL
+);
+`;
+
+/** Every driver failure becomes `ERR_AU_STORE_FAILED`, keeping the driver's error as the cause. */
+function guard<T>(what: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (isSafetyNetError(e)) throw e;
+    throw auError('ERR_AU_STORE_FAILED', `${what}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
+interface StateRow {
+  size: number;
+  root: Uint8Array;
+  checkpoint: string;
+}
+
+interface EvidenceRow {
+  origin: string;
+  kind: WitnessEvidence['kind'];
+  a: string;
+  b: string;
+  proof: Uint8Array;
+  at: number;
+}
+
+/**
+ * A witness's state in SQLite (better-sqlite3; WAL journal, `synchronous=FULL`): `advance` is one conditional
+ * `UPDATE` (or an `INSERT` for a log never cosigned), durable when it returns, so a witness killed at any point and
+ * restarted never cosigns a checkpoint older than one it cosigned.
+ *
+ * @example
+ * ```ts
+ * const witness = witnessHandler({ signer, logs, store: new SqliteWitnessStore('witness.db') });
+ * ```
+ */
+export class SqliteWitnessStore implements WitnessStore {
+  readonly #db: WitnessSqliteDatabase;
+
+  /** `database`: a file path (`':memory:'` for a private in-memory database) or an open better-sqlite3 handle. */
+  constructor(database: string | WitnessSqliteDatabase) {
+    this.#db = guard('open', () => {
+      const db = typeof database === 'string' ? new Database(database) : database;
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.exec(SCHEMA);
+      return db;
+    });
+  }
+
+  async latest(origin: string): Promise<WitnessState | undefined> {
+    return guard('latest', () => {
+      const row = this.#db
+        .prepare('SELECT size, root, checkpoint FROM au_witness_state WHERE origin = ?')
+        .get(origin) as StateRow | undefined;
+      return row && { size: row.size, rootHash: new Uint8Array(row.root), checkpoint: row.checkpoint };
+    });
+  }
+
+  async advance(origin: string, expected: WitnessState | undefined, next: WitnessState): Promise<AdvanceResult> {
+    const db = this.#db;
+    return guard('advance', () => {
+      const changes = expected
+        ? db
+            .prepare(
+              'UPDATE au_witness_state SET size = ?, root = ?, checkpoint = ? WHERE origin = ? AND size = ? AND root = ?',
+            )
+            .run(next.size, next.rootHash, next.checkpoint, origin, expected.size, expected.rootHash).changes
+        : db
+            .prepare(
+              'INSERT INTO au_witness_state (origin, size, root, checkpoint) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+            )
+            .run(origin, next.size, next.rootHash, next.checkpoint).changes;
+      if (changes === 1) return { ok: true } as const;
+      const held = db.prepare('SELECT size FROM au_witness_state WHERE origin = ?').get(origin) as
+        | { size: number }
+        | undefined;
+      return { ok: false, size: held?.size ?? 0 } as const;
+    });
+  }
+
+  async keepEvidence(e: WitnessEvidence): Promise<void> {
+    const db = this.#db;
+    guard('keep evidence', () =>
+      db.transaction(() => {
+        db.prepare('INSERT INTO au_witness_evidence (origin, kind, a, b, proof, at) VALUES (?, ?, ?, ?, ?, ?)').run(
+          e.origin,
+          e.kind,
+          e.a,
+          e.b,
+          joinBytes(e.proof),
+          e.at,
+        );
+        if (e.kind === 'same_size')
+          db.prepare('INSERT OR IGNORE INTO au_witness_halt (origin) VALUES (?)').run(e.origin);
+      })(),
+    );
+  }
+
+  async evidence(origin: string): Promise<readonly WitnessEvidence[]> {
+    return guard('evidence', () =>
+      (
+        this.#db
+          .prepare('SELECT origin, kind, a, b, proof, at FROM au_witness_evidence WHERE origin = ? ORDER BY id')
+          .all(origin) as EvidenceRow[]
+      ).map((r) => ({
+        origin: r.origin,
+        kind: r.kind,
+        a: r.a,
+        b: r.b,
+        proof: Array.from(
+          { length: r.proof.length / 32 },
+          (_, i) => new Uint8Array(r.proof.subarray(i * 32, i * 32 + 32)),
+        ),
+        at: r.at,
+      })),
+    );
+  }
+
+  async halted(origin: string): Promise<boolean> {
+    return guard(
+      'halted',
+      () => this.#db.prepare('SELECT 1 FROM au_witness_halt WHERE origin = ?').get(origin) !== undefined,
+    );
+  }
+
+  async resume(origin: string): Promise<void> {
+    guard('resume', () => this.#db.prepare('DELETE FROM au_witness_halt WHERE origin = ?').run(origin));
+  }
+}
