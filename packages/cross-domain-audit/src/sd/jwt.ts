@@ -1,0 +1,52 @@
+import {
+  decodeJwsHeader,
+  fromUtf8,
+  type Key,
+  keyToJwk,
+  type PrivateKey,
+  snError,
+  utf8,
+  verifyCompactJws,
+} from '@safety-net/core';
+import { signingAlgorithm } from '@safety-net/core/internal';
+import { CompactSign, importJWK } from 'jose';
+
+/**
+ * Signs a JSON payload as a compact JWS with `typ` (and `kid` when given) protected, via jose. SD-JWTs and Key
+ * Binding JWTs carry members (`_sd`, `sd_hash`) that no message type's schema knows, hence this generic signer.
+ */
+export async function signJwt(payload: object, key: PrivateKey, header: { typ: string; kid?: string }): Promise<string> {
+  const alg = signingAlgorithm(key, undefined, true);
+  const joseKey = await importJWK(keyToJwk(key, { includePrivate: true }), alg.jose);
+  return new CompactSign(utf8(JSON.stringify(payload)))
+    .setProtectedHeader({ alg: alg.jose, typ: header.typ, ...(header.kid ? { kid: header.kid } : {}) })
+    .sign(joseKey);
+}
+
+/** RFC 7515 §4.1.9: `typ` compares case-insensitively, and `application/` may be left out. */
+function sameTyp(a: string, b: string): boolean {
+  const strip = (t: string) => t.toLowerCase().replace(/^application\//, '');
+  return strip(a) === strip(b);
+}
+
+/**
+ * Verifies a compact JWS under `key` with core's JWS checks, then its `typ` (`ERR_JOSE_TYP_MISMATCH`), and returns
+ * its payload as a JSON object (`ERR_CLAIMS_INVALID` when it is not one).
+ */
+export async function verifyJwt(token: string, key: Key, typ: string): Promise<Record<string, unknown>> {
+  const { payload } = await verifyCompactJws(token, key);
+  const header = decodeJwsHeader(token);
+  if (typeof header.typ !== 'string' || !sameTyp(header.typ, typ)) {
+    throw snError('ERR_JOSE_TYP_MISMATCH', `typ ${String(header.typ)}, expected ${typ}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fromUtf8(payload));
+  } catch (e) {
+    throw snError('ERR_CLAIMS_INVALID', 'payload is not JSON', { cause: e });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw snError('ERR_CLAIMS_INVALID', 'payload is not a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
