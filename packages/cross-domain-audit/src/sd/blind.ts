@@ -45,8 +45,11 @@ export interface BlindFormat<D, Out> {
   leaf(value: unknown): Out;
 }
 
+/** A plain object: what claims are made of. Maps, bytes and CBOR's own classes are values, never walked. */
 function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 /** A count uniform in `min..max`, by rejection so that no count is favoured. */

@@ -15,7 +15,11 @@ import { CompactSign, importJWK } from 'jose';
  * Signs a JSON payload as a compact JWS with `typ` (and `kid` when given) protected, via jose. SD-JWTs and Key
  * Binding JWTs carry members (`_sd`, `sd_hash`) that no message type's schema knows, hence this generic signer.
  */
-export async function signJwt(payload: object, key: PrivateKey, header: { typ: string; kid?: string }): Promise<string> {
+export async function signJwt(
+  payload: object,
+  key: PrivateKey,
+  header: { typ: string; kid?: string },
+): Promise<string> {
   const alg = signingAlgorithm(key, undefined, true);
   const joseKey = await importJWK(keyToJwk(key, { includePrivate: true }), alg.jose);
   return new CompactSign(utf8(JSON.stringify(payload)))

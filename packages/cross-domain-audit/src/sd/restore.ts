@@ -12,7 +12,9 @@ export interface OpenedDisclosure<V> {
   readonly digest: string;
   /** The member's name (text, or a CBOR label at the top of an SD-CWT); absent for an array element. */
   readonly name?: string | number;
-  readonly value: V;
+  readonly value?: V;
+  /** A decoy's disclosure (`[salt]`, SD-CWT): it matches its digest and restores nothing. */
+  readonly decoy?: boolean;
 }
 
 /** What differs between SD-JWT and SD-CWT when disclosed claims are put back in place. */
@@ -73,10 +75,10 @@ export function restore<D, V>(
           continue;
         }
         const o = take(digest);
-        if (!o) continue;
+        if (!o || o.decoy) continue;
         if (o.name !== undefined) throw auError('ERR_AU_DISCLOSURE_INVALID', `a member disclosure in array ${path}`);
         disclosed.push({ path, element: true, digest });
-        out.push(walk(o.value, path + ELEMENTS, depth + 1));
+        out.push(walk(o.value as V, path + ELEMENTS, depth + 1));
       }
       return format.makeArray(out);
     }
@@ -89,13 +91,13 @@ export function restore<D, V>(
     const names = new Set(map.members.map(([k]) => k));
     for (const digest of map.digests) {
       const o = take(digest);
-      if (!o) continue;
+      if (!o || o.decoy) continue;
       if (o.name === undefined) throw auError('ERR_AU_DISCLOSURE_INVALID', `an element disclosure in map ${path}`);
       if (names.has(o.name)) throw auError('ERR_AU_DISCLOSURE_INVALID', `claim ${String(o.name)} already present`);
       names.add(o.name);
       const p = childPath(path, format.nameOf(o.name, path));
       disclosed.push({ path: p, element: false, digest });
-      members.push([o.name, walk(o.value, p, depth + 1)]);
+      members.push([o.name, walk(o.value as V, p, depth + 1)]);
     }
     return format.makeMap(members, path);
   };

@@ -13,9 +13,9 @@ import {
   utf8,
 } from '@safety-net/core';
 import { auError } from '../errors.js';
-import { blind, type BlindFormat, type DecoyRange, type IssuedDisclosure } from './blind.js';
-import { checkBinding, type KeyBindingExpectation } from './key-binding.js';
+import { type BlindFormat, blind, type DecoyRange, type IssuedDisclosure } from './blind.js';
 import { signJwt, verifyJwt } from './jwt.js';
+import { checkBinding, type KeyBindingExpectation } from './key-binding.js';
 import { redactionSet } from './paths.js';
 import { type Disclosed, type RestoreFormat, restore } from './restore.js';
 

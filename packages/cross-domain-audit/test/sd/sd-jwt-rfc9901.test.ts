@@ -10,7 +10,10 @@ import { restoreSdJwtClaims, sdJwtDigest } from '../../src/sd/sd-jwt.js';
 
 const RFC_DIGESTS = [
   // §4.2.1: ["_26bc4LT-ac6q2KI6cBW5es", "family_name", "Möbius"]
-  ['WyJfMjZiYzRMVC1hYzZxMktJNmNCVzVlcyIsICJmYW1pbHlfbmFtZSIsICJNw7ZiaXVzIl0', 'X9yH0Ajrdm1Oij4tWso9UzzKJvPoDxwmuEcO3XAdRC0'],
+  [
+    'WyJfMjZiYzRMVC1hYzZxMktJNmNCVzVlcyIsICJmYW1pbHlfbmFtZSIsICJNw7ZiaXVzIl0',
+    'X9yH0Ajrdm1Oij4tWso9UzzKJvPoDxwmuEcO3XAdRC0',
+  ],
   // §4.2.2: ["lklxF5jMYlGTPUovMNIvCA", "FR"], an array element
   ['WyJsa2x4RjVqTVlsR1RQVW92TU5JdkNBIiwgIkZSIl0', 'w0I8EKcdCtUPkGCNUrfwVp2xEgNjtoIDlOxc9-PlOhs'],
 ] as const;
