@@ -10,3 +10,5 @@
 export * from './checkpoint/index.js';
 export * from './errors.js';
 export * from './messages/index.js';
+export * from './profiles/index.js';
+export * from './sd/index.js';

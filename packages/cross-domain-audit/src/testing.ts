@@ -5,3 +5,4 @@
  * @packageDocumentation
  */
 export * from './messages/samples.js';
+export * from './messages/samples-disclosure.js';
