@@ -31,7 +31,7 @@ export function missingFields(claims: object, profiles: readonly RegulatoryProfi
       if (group.every((path) => valueAt(claims, path) === undefined)) missing.add(group.join('|'));
     }
     for (const rule of p.requires_when ?? []) {
-      if (valueAt(claims, rule.if) === rule.equals) rule.then.forEach(need);
+      if (valueAt(claims, rule.if) === rule.equals) rule.require.forEach(need);
     }
   }
   return [...missing];

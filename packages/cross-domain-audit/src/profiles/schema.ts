@@ -36,7 +36,7 @@ export const RegulatoryProfileSchema = z
     /** Groups of paths of which a record carries at least one (e.g. `inp_hash` or `out_hash`). */
     requires_any: z.array(z.array(FieldPathSchema).min(2)).optional(),
     requires_when: z
-      .array(z.object({ if: FieldPathSchema, equals: z.string(), then: z.array(FieldPathSchema).min(1) }).strict())
+      .array(z.object({ if: FieldPathSchema, equals: z.string(), require: z.array(FieldPathSchema).min(1) }).strict())
       .optional(),
     redact: z.array(FieldPathSchema),
     sensitive: z.array(FieldPathSchema).optional(),

@@ -29,7 +29,11 @@ const scenario = fc.record({
 type Claims = { a: string; b: number; c: { x: string; y: number }; list: string[] };
 
 /** What verification must give: the claims with every redacted, unpresented claim left out. */
-function expectedView(claims: Claims, chosen: IssuedDisclosure<unknown>[], redact: readonly string[]) {
+function expectedView(
+  claims: Claims,
+  chosen: (IssuedDisclosure<unknown> & { index: number })[],
+  redact: readonly string[],
+) {
   const shown = (path: string) => !redact.includes(path) || chosen.some((d) => !d.element && d.path === path);
   const out: Record<string, unknown> = {};
   if (shown('a')) out.a = claims.a;

@@ -6,8 +6,8 @@ export default {
   source: 'Regulation (EU) 2022/2554 Art. 12, Art. 17',
   requires: ['actor', 'action', 'outcome', 'time'],
   requires_when: [
-    { if: 'outcome', equals: 'failed', then: ['reg.risk_events'] },
-    { if: 'outcome', equals: 'aborted', then: ['reg.risk_events'] },
+    { if: 'outcome', equals: 'failed', require: ['reg.risk_events'] },
+    { if: 'outcome', equals: 'aborted', require: ['reg.risk_events'] },
   ],
   redact: ['reg.subjects'],
   retention: { audit: { min_days: 1825, basis: 'profile' } },
