@@ -146,13 +146,9 @@ export function issueEat(claims: EatClaims, key: PrivateKey, options: EatIssueOp
 }
 
 /** {@link issueEat} in the JOSE form: an SD-JWT with `typ` `au-eat+sd-jwt` (spec §3.4). */
-export async function issueEatJwt(
-  claims: EatClaims,
-  key: PrivateKey,
-  options: EatIssueOptions = {},
-): Promise<IssuedEat<string>> {
+export function issueEatJwt(claims: EatClaims, key: PrivateKey, options: EatIssueOptions = {}): IssuedEat<string> {
   const { parsed, profiles, retention, redact } = prepare(claims, options);
-  const issued: IssuedSdJwt = await issueSdJwt(parsed as unknown as Record<string, unknown>, key, {
+  const issued: IssuedSdJwt = issueSdJwt(parsed as unknown as Record<string, unknown>, key, {
     typ: eat.jws!.typ,
     redact,
     random: options.random,
@@ -191,11 +187,7 @@ export function presentEat(issued: IssuedEat<Uint8Array>, release: EatRelease, b
 }
 
 /** {@link presentEat} in the JOSE form. */
-export function presentEatJwt(
-  issued: IssuedEat<string>,
-  release: EatRelease,
-  binding?: SdJwtKeyBinding,
-): Promise<string> {
+export function presentEatJwt(issued: IssuedEat<string>, release: EatRelease, binding?: SdJwtKeyBinding): string {
   return presentSdJwt(issued.token, releaseFor<string>(issued, release), binding);
 }
 

@@ -1,30 +1,26 @@
 import {
   decodeJwsHeader,
   fromUtf8,
+  getBackend,
   type Key,
-  keyToJwk,
   type PrivateKey,
   snError,
+  toBase64Url,
   utf8,
   verifyCompactJws,
 } from '@safety-net/core';
 import { signingAlgorithm } from '@safety-net/core/internal';
-import { CompactSign, importJWK } from 'jose';
 
 /**
- * Signs a JSON payload as a compact JWS with `typ` (and `kid` when given) protected, via jose. SD-JWTs and Key
- * Binding JWTs carry members (`_sd`, `sd_hash`) that no message type's schema knows, hence this generic signer.
+ * Signs a JSON payload as a compact JWS with `typ` (and `kid` when given) protected. SD-JWTs and Key Binding JWTs
+ * carry members (`_sd`, `sd_hash`) that no message type's schema knows, hence this generic signer; the signature
+ * is core's backend's, whose ECDSA and EdDSA signatures are already in the JWS form (RFC 7518 §3.4, RFC 8037).
  */
-export async function signJwt(
-  payload: object,
-  key: PrivateKey,
-  header: { typ: string; kid?: string },
-): Promise<string> {
+export function signJwt(payload: object, key: PrivateKey, header: { typ: string; kid?: string }): string {
   const alg = signingAlgorithm(key, undefined, true);
-  const joseKey = await importJWK(keyToJwk(key, { includePrivate: true }), alg.jose);
-  return new CompactSign(utf8(JSON.stringify(payload)))
-    .setProtectedHeader({ alg: alg.jose, typ: header.typ, ...(header.kid ? { kid: header.kid } : {}) })
-    .sign(joseKey);
+  const head = { alg: alg.jose, typ: header.typ, ...(header.kid ? { kid: header.kid } : {}) };
+  const input = `${toBase64Url(utf8(JSON.stringify(head)))}.${toBase64Url(utf8(JSON.stringify(payload)))}`;
+  return `${input}.${toBase64Url(getBackend().sign(alg, key, utf8(input)))}`;
 }
 
 /** RFC 7515 §4.1.9: `typ` compares case-insensitively, and `application/` may be left out. */

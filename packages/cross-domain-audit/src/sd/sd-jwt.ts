@@ -144,11 +144,7 @@ export interface IssuedSdJwt {
  * Issues an SD-JWT (RFC 9901 §4): the claims that `redact` names become digests in `_sd` (members) or
  * `{"...": digest}` (array elements), with decoys, and `_sd_alg` `sha-256`.
  */
-export async function issueSdJwt(
-  claims: Record<string, unknown>,
-  key: PrivateKey,
-  options: SdJwtIssueOptions,
-): Promise<IssuedSdJwt> {
+export function issueSdJwt(claims: Record<string, unknown>, key: PrivateKey, options: SdJwtIssueOptions): IssuedSdJwt {
   const { value, disclosures } = blind(
     claims,
     redactionSet(options.redact),
@@ -157,7 +153,7 @@ export async function issueSdJwt(
     options.decoys,
   );
   const payload = { ...(value as Record<string, unknown>), _sd_alg: SD_JWT_ALG };
-  return { jwt: await signJwt(payload, key, { typ: options.typ, kid: options.kid }), disclosures };
+  return { jwt: signJwt(payload, key, { typ: options.typ, kid: options.kid }), disclosures };
 }
 
 /** A Key Binding JWT to append (RFC 9901 §4.3): signed by the key in `cnf.jwk`. */
@@ -177,14 +173,10 @@ function sdHash(presented: string): string {
  * A presentation `<JWT>~<disclosure>~…~[<KB-JWT>]` of the chosen disclosures (RFC 9901 §4), with a Key Binding
  * JWT when `binding` is given.
  */
-export async function presentSdJwt(
-  jwt: string,
-  disclosures: readonly string[],
-  binding?: SdJwtKeyBinding,
-): Promise<string> {
+export function presentSdJwt(jwt: string, disclosures: readonly string[], binding?: SdJwtKeyBinding): string {
   const presented = `${[jwt, ...disclosures].join('~')}~`;
   if (!binding) return presented;
-  const kb = await signJwt(
+  const kb = signJwt(
     { iat: binding.iat, aud: binding.audience, nonce: binding.nonce, sd_hash: sdHash(presented) },
     binding.key,
     { typ: KB_JWT_TYP },
