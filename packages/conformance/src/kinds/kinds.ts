@@ -1,3 +1,4 @@
+import { auDisclosureKinds } from './au-disclosure.js';
 import { bvMonitorEvaluate } from './bv-monitor-evaluate.js';
 import { cborDecode } from './cbor-decode.js';
 import { coseSignSign } from './cose-sign-sign.js';
@@ -27,5 +28,6 @@ export const KINDS: ReadonlyMap<string, KindHandler> = new Map(
     keyImport,
     ectHeaderParse,
     bvMonitorEvaluate,
+    ...auDisclosureKinds,
   ].map((k) => [k.kind, k]),
 );

@@ -10,7 +10,7 @@ import { EAT_VCT, type EatClaims, eat } from './eat.js';
 import { SAMPLE_NOW } from './samples.js';
 
 /** A fixed signing key for the disclosure samples, derived from its name, with the name as its kid. */
-export function disclosureSampleKey(name: string, curve: 'Ed25519' | 'P-256' = 'P-256'): PrivateKey {
+export function disclosureSampleKey(name: string, curve: 'Ed25519' | 'P-256' = 'Ed25519'): PrivateKey {
   return { ...generateKey(curve, seededRandom(`cross-domain-audit/${name}`)), kid: utf8(name) };
 }
 

@@ -118,14 +118,27 @@ export interface IssuedEat<T> {
   readonly retention: Retention;
 }
 
-/** Schema, profiles, required fields and retention of a record about to be issued; its redaction paths. */
-function prepare(claims: EatClaims, options: EatIssueOptions) {
+/** What the profiles make of a record: its claims, profiles, retention and the redaction paths it is issued with. */
+export interface CheckedEatRecord {
+  readonly claims: EatClaims;
+  readonly profiles: readonly RegulatoryProfile[];
+  readonly retention: Retention;
+  /** Redaction paths (`a.b`, or `a.b[]` per element), as {@link issueSdCwt} and {@link issueSdJwt} take them. */
+  readonly redact: readonly string[];
+}
+
+/**
+ * Checks a record before it is issued or registered (spec §4.1): the EAT schema, every profile it names
+ * (`ERR_AU_PROFILE_UNKNOWN`), the fields they require (`ERR_AU_FIELD_MISSING`, every missing path in the message)
+ * and its retention (`ERR_AU_PROFILE_INVALID`); returns what must be redacted.
+ */
+export function checkEatRecord(claims: EatClaims, profileSet: ProfileSet = builtinProfiles()): CheckedEatRecord {
   const parsed = eat.parse(claims);
-  const profiles = (options.profiles ?? builtinProfiles()).resolve(parsed.reg.profiles);
+  const profiles = profileSet.resolve(parsed.reg.profiles);
   assertRequiredFields(parsed, profiles);
   const retention = retentionOf(parsed.reg.retention_class, profiles);
   const redact = requiredRedactions(parsed, profiles).map((f) => (PER_ELEMENT.has(f) ? f + ELEMENTS : f));
-  return { parsed, profiles, retention, redact };
+  return { claims: parsed, profiles, retention, redact };
 }
 
 /**
@@ -134,7 +147,7 @@ function prepare(claims: EatClaims, options: EatIssueOptions) {
  * blinded with decoys. The returned bytes carry no disclosures: they are what the log holds.
  */
 export function issueEat(claims: EatClaims, key: PrivateKey, options: EatIssueOptions = {}): IssuedEat<Uint8Array> {
-  const { parsed, profiles, retention, redact } = prepare(claims, options);
+  const { claims: parsed, profiles, retention, redact } = checkEatRecord(claims, options.profiles);
   const issued: IssuedSdCwt = issueSdCwt(eat.toCbor(parsed), key, {
     typ: eat.typ,
     labels: EAT_SD_LABELS,
@@ -147,7 +160,7 @@ export function issueEat(claims: EatClaims, key: PrivateKey, options: EatIssueOp
 
 /** {@link issueEat} in the JOSE form: an SD-JWT with `typ` `au-eat+sd-jwt` (spec §3.4). */
 export function issueEatJwt(claims: EatClaims, key: PrivateKey, options: EatIssueOptions = {}): IssuedEat<string> {
-  const { parsed, profiles, retention, redact } = prepare(claims, options);
+  const { claims: parsed, profiles, retention, redact } = checkEatRecord(claims, options.profiles);
   const issued: IssuedSdJwt = issueSdJwt(parsed as unknown as Record<string, unknown>, key, {
     typ: eat.jws!.typ,
     redact,

@@ -1,4 +1,6 @@
 export {
+  type CheckedEatRecord,
+  checkEatRecord,
   EAT_SD_LABELS,
   type EatIssueOptions,
   type EatRelease,
