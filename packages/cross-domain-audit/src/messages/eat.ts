@@ -8,6 +8,7 @@ import {
   defineMessageType,
   EpochSecondsSchema,
   IdentifierSchema,
+  type Jwk,
   jsonValue,
   keyFromCoseKey,
   keyFromJwk,
@@ -29,7 +30,7 @@ const DigestSchema = z.string().regex(/^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/, '
 
 /** `cnf` (RFC 7800 / RFC 8747): the presenting key, `{ jwk }` in JSON and `{ 1: COSE_Key }` in CBOR. */
 const CnfSchema = z
-  .object({ jwk: z.record(z.string(), z.unknown()) })
+  .object({ jwk: z.custom<Jwk>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'a JWK object') })
   .strict()
   .superRefine((cnf, ctx) => {
     try {
