@@ -7,7 +7,6 @@ import {
   type PrivateKey,
   type PublicKey,
   parseClaims,
-  publicKeyOf,
   type RandomSource,
   type SafetyNetError,
   snError,
@@ -206,7 +205,7 @@ export function presentEatJwt(issued: IssuedEat<string>, release: EatRelease, bi
 
 /** Options of {@link verifyEat} and {@link verifyEatJwt}. */
 export interface EatVerifyOptions {
-  /** The auditing domain's key (a resolver in the COSE form). */
+  /** The auditing domain's key, or a resolver that finds it by `kid`. */
   readonly key: PublicKey | KeyResolver;
   readonly profiles?: ProfileSet;
   /** The auditor's role: a disclosure it may not see is `ERR_AU_VISIBILITY`, and its profiles may demand a key binding. */
@@ -318,11 +317,8 @@ function safeText(bytes: Uint8Array): string | undefined {
 /** {@link verifyEat} for the JOSE form (an SD-JWT presentation, spec §3.4). */
 export function verifyEatJwt(presentation: string, options: EatVerifyOptions): Promise<EatVerifyResult> {
   return settle(async () => {
-    if (typeof options.key === 'function' || !('type' in options.key)) {
-      throw snError('ERR_INPUT_INVALID', 'the JOSE form takes the issuer key itself');
-    }
     const verified = await verifySdJwt(presentation, {
-      key: publicKeyOf(options.key),
+      key: options.key,
       typ: eat.jws!.typ,
       keyBinding: expectation(options, false),
     });

@@ -4,6 +4,7 @@ import {
   fromUtf8,
   isSafetyNetError,
   type Key,
+  type KeyResolver,
   keyFromJwk,
   type PrivateKey,
   type RandomSource,
@@ -202,8 +203,8 @@ export function restoreSdJwtClaims(
 
 /** Options of {@link verifySdJwt}. */
 export interface SdJwtVerifyOptions {
-  /** The issuer's key. */
-  readonly key: Key;
+  /** The issuer's key, or a resolver that finds it by `kid`. */
+  readonly key: Key | KeyResolver;
   /** The `typ` the issuer-signed JWT must carry. */
   readonly typ: string;
   /** The auditor's expectations of the key binding; without them a binding present is checked for signature and `sd_hash` only. */
