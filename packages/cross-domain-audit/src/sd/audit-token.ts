@@ -193,14 +193,28 @@ export function releaseFor<D>(issued: IssuedEat<unknown>, release: EatRelease): 
   return issued.disclosures.filter((d) => (wanted ? wanted.has(d.path) : may(d.path))).map((d) => d.disclosure as D);
 }
 
-/** A presentation of an issued EAT (SD-CWT) to an auditor: the role's disclosures, key-bound when asked to. */
+/** A role whose profiles demand key binding is never sent an unbound presentation (`ERR_AU_KEY_BINDING`). */
+function assertBindingIfRequired(issued: IssuedEat<unknown>, release: EatRelease, binding: unknown): void {
+  if (binding === undefined && roleRequiresKeyBinding(release.role, issued.profiles)) {
+    throw auError('ERR_AU_KEY_BINDING', `role ${release.role} requires a key binding`);
+  }
+}
+
+/**
+ * A presentation of an issued EAT (SD-CWT) to an auditor: the role's disclosures, wrapped in a Key Binding Token
+ * when `binding` is given, which it must be for a role whose profiles demand one.
+ */
 export function presentEat(issued: IssuedEat<Uint8Array>, release: EatRelease, binding?: SdCwtKeyBinding): Uint8Array {
-  return presentSdCwt(issued.token, releaseFor<Uint8Array>(issued, release), binding);
+  const disclosures = releaseFor<Uint8Array>(issued, release);
+  assertBindingIfRequired(issued, release, binding);
+  return presentSdCwt(issued.token, disclosures, binding);
 }
 
 /** {@link presentEat} in the JOSE form. */
 export function presentEatJwt(issued: IssuedEat<string>, release: EatRelease, binding?: SdJwtKeyBinding): string {
-  return presentSdJwt(issued.token, releaseFor<string>(issued, release), binding);
+  const disclosures = releaseFor<string>(issued, release);
+  assertBindingIfRequired(issued, release, binding);
+  return presentSdJwt(issued.token, disclosures, binding);
 }
 
 /** Options of {@link verifyEat} and {@link verifyEatJwt}. */

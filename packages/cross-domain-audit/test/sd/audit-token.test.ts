@@ -9,6 +9,7 @@ import {
   issueEatJwt,
   presentEat,
   presentEatJwt,
+  presentSdCwt,
   sdCwtIssuedForm,
   verifyEat,
   verifyEatJwt,
@@ -140,7 +141,9 @@ describe('key binding', () => {
     expect(decodeSign1(bound).protectedHeader.get(16)).toBe('application/kb+cwt');
     const ok = await verifyEat(bound, { key, role, keyBinding: expected, clock });
     expect(ok.ok && ok.keyBound).toBe(true);
-    const unbound = await verifyEat(presentEat(issued, { role }), { key, role, keyBinding: expected, clock });
+    // The domain does not send the role an unbound presentation; one made anyway is refused by the auditor.
+    expect(() => presentEat(issued, { role })).toThrow(expect.objectContaining({ code: 'ERR_AU_KEY_BINDING' }));
+    const unbound = await verifyEat(presentSdCwt(issued.token, []), { key, role, keyBinding: expected, clock });
     expect(!unbound.ok && unbound.error.code).toBe('ERR_AU_KEY_BINDING');
     for (const wrong of [{ nonce: 'n-other' }, { audience: 'https://elsewhere.example' }]) {
       const r = await verifyEat(bound, { key, role, keyBinding: { ...expected, ...wrong }, clock });

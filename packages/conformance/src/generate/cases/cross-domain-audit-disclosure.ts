@@ -205,7 +205,7 @@ function presentationVectors(): Vector[] {
       'sd-kbt-missing',
       'A presentation without the Key Binding Token the role requires.',
       'au-sd',
-      cose(presentEat(agent, { role: 'market_surveillance' })),
+      cose(presentSdCwt(agent.token, [])),
       kbOptions,
       invalid('ERR_AU_KEY_BINDING'),
     ),
