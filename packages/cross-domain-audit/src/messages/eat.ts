@@ -1,4 +1,5 @@
 import {
+  BoundedMap,
   base64UrlBytes,
   type CborValue,
   type ClaimCodec,
@@ -10,6 +11,7 @@ import {
   IdentifierSchema,
   type Jwk,
   jsonValue,
+  type Key,
   keyFromCoseKey,
   keyFromJwk,
   keyToCoseKey,
@@ -28,20 +30,35 @@ export const EAT_VCT = 'urn:safety-net:au:eat:1';
 /** A SHA-256 digest, unpadded base64url in its canonical form (so that it survives the bytes of the CBOR form). */
 const DigestSchema = z.string().regex(/^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/, 'b64digest');
 
+/**
+ * The presenting key a JWK names. Importing a key validates its point (about a millisecond), and an EAT's `cnf` is
+ * read by its schema and its codec alike, every time: the few presenting keys a domain uses are remembered.
+ */
+const cnfKeys = new BoundedMap<string, Key>(64);
+function cnfKey(jwk: unknown): Key {
+  const text = JSON.stringify(jwk);
+  let key = cnfKeys.get(text);
+  if (!key) {
+    key = keyFromJwk(jwk);
+    cnfKeys.set(text, key);
+  }
+  return key;
+}
+
 /** `cnf` (RFC 7800 / RFC 8747): the presenting key, `{ jwk }` in JSON and `{ 1: COSE_Key }` in CBOR. */
 const CnfSchema = z
   .object({ jwk: z.custom<Jwk>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'a JWK object') })
   .strict()
   .superRefine((cnf, ctx) => {
     try {
-      if (keyFromJwk(cnf.jwk).type !== 'public') ctx.addIssue({ code: 'custom', message: 'cnf holds a private key' });
+      if (cnfKey(cnf.jwk).type !== 'public') ctx.addIssue({ code: 'custom', message: 'cnf holds a private key' });
     } catch {
       ctx.addIssue({ code: 'custom', message: 'cnf.jwk is not a usable key' });
     }
   });
 
 const cnfCodec: ClaimCodec = {
-  toCbor: (v) => new Map([[1, keyToCoseKey(keyFromJwk((v as { jwk: unknown }).jwk))]]) as CborValue,
+  toCbor: (v) => new Map([[1, keyToCoseKey(cnfKey((v as { jwk: unknown }).jwk))]]) as CborValue,
   fromCbor(v) {
     const coseKey = v instanceof Map && v.size === 1 ? v.get(1) : undefined;
     try {
