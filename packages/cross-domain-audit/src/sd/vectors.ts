@@ -1,4 +1,12 @@
-import { fixedClock, fromHex, isSafetyNetError, keyFromJwk, type PublicKey, publicKeyOf } from '@safety-net/core';
+import {
+  bytesEqual,
+  fixedClock,
+  fromHex,
+  isSafetyNetError,
+  keyFromJwk,
+  type PublicKey,
+  publicKeyOf,
+} from '@safety-net/core';
 import type { EatClaims } from '../messages/eat.js';
 import { canonicalJson } from '../profiles/canonical-json.js';
 import { builtinProfiles } from '../profiles/registry.js';
@@ -29,8 +37,7 @@ export const DISCLOSURE_VECTOR_KINDS = ['au-sd-digest', 'au-sd', 'au-profile'] a
  */
 export async function runDisclosureVector(vector: DisclosureVector): Promise<{ passed: boolean; actual: unknown }> {
   const actual = await outcome(vector);
-  const same = Buffer.from(canonicalJson(actual)).equals(Buffer.from(canonicalJson(vector.expected)));
-  return { passed: same, actual };
+  return { passed: bytesEqual(canonicalJson(actual), canonicalJson(vector.expected)), actual };
 }
 
 async function outcome(vector: DisclosureVector): Promise<unknown> {
