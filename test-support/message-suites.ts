@@ -41,7 +41,7 @@ export function describeMessageRoundTrips(
       const bytes = type.sign(claims, key);
       const result = type.verify(bytes, { key: singleKey(publicKeyOf(key)), clock });
       expect(result.ok && result.claims).toEqual(claims);
-      expect(result.ok && result.typ).toMatch(/^application\/[a-z-]+\+cwt$/);
+      expect(result.ok && result.typ).toMatch(/^application\/([a-z-]+\+cwt|sd-cwt)$/);
     });
 
     it('refuses a signature by another key and a message of another type', () => {

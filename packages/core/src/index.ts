@@ -28,5 +28,6 @@ export {
   toHex,
   utf8,
 } from './util/bytes.js';
+export { canonicalJson } from './util/canonical-json.js';
 export { type Clock, epochSeconds, fixedClock, readClock, systemClock } from './util/clock.js';
 export { type RandomSource, randomUuid, seededRandom, systemRandom, uniformSource } from './util/random.js';

@@ -12,4 +12,6 @@ export * from './errors.js';
 export * from './fork/index.js';
 export * from './messages/index.js';
 export * from './note/index.js';
+export * from './profiles/index.js';
+export * from './sd/index.js';
 export * from './witness/index.js';

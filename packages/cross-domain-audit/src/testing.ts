@@ -5,3 +5,5 @@
  * @packageDocumentation
  */
 export * from './messages/samples.js';
+export * from './messages/samples-disclosure.js';
+export { DISCLOSURE_VECTOR_KINDS, type DisclosureVector, runDisclosureVector } from './sd/vectors.js';

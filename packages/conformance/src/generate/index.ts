@@ -12,6 +12,7 @@ import { cascadePreventionMessageVectors } from './cases/cascade-prevention-mess
 import { cborVectors } from './cases/cbor.js';
 import { coseSignVectors } from './cases/cose-sign.js';
 import { coseVerifyVectors } from './cases/cose-verify.js';
+import { crossDomainAuditDisclosureVectors } from './cases/cross-domain-audit-disclosure.js';
 import { crossDomainAuditNoteVectors } from './cases/cross-domain-audit-notes.js';
 import { dagVectors } from './cases/dag.js';
 import { dagQueryVectors } from './cases/dag-query.js';
@@ -44,6 +45,7 @@ export {
   behavioralVerificationMessageVectors,
   behavioralVerificationVectors,
   cascadePreventionMessageVectors,
+  crossDomainAuditDisclosureVectors,
   crossDomainAuditNoteVectors,
   overrideProtocolActionDigestVectors,
   overrideProtocolAuthorityVectors,
@@ -78,6 +80,7 @@ export function generateVectors(): Vector[] {
     ...overrideProtocolAuthorityVectors(),
     ...overrideProtocolGuardVectors(),
     ...crossDomainAuditNoteVectors(),
+    ...crossDomainAuditDisclosureVectors(),
   ];
 }
 

@@ -1,3 +1,4 @@
+import { auDisclosureKinds } from './au-disclosure.js';
 import { auNote, auNoteSign } from './au-note.js';
 import { auWitness } from './au-witness.js';
 import { bvMonitorEvaluate } from './bv-monitor-evaluate.js';
@@ -38,5 +39,6 @@ export const KINDS: ReadonlyMap<string, KindHandler> = new Map(
     auNote,
     auNoteSign,
     auWitness,
+    ...auDisclosureKinds,
   ].map((k) => [k.kind, k]),
 );

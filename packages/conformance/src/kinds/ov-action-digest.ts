@@ -1,5 +1,5 @@
-import { parseClaims, toHex } from '@safety-net/core';
-import { ActionCallSchema, actionDigest, canonicalJson } from '@safety-net/override-protocol';
+import { canonicalJson, parseClaims, toHex } from '@safety-net/core';
+import { ActionCallSchema, actionDigest } from '@safety-net/override-protocol';
 import * as z from 'zod';
 import { expectedOf, Hex, JsonObject } from '../format.js';
 import { defineKind } from './kind.js';

@@ -22,7 +22,7 @@ export {
   type InFlight,
   InFlightSchema,
 } from './acknowledgement.js';
-export { actionDigest, canonicalJson, checkActionDigest } from './action-digest.js';
+export { actionDigest, checkActionDigest } from './action-digest.js';
 export { type ApprovalDecisionClaims, ApprovalDecisionClaimsSchema, approvalDecision } from './approval-decision.js';
 export {
   type ApprovalRequestClaims,

@@ -1,5 +1,6 @@
 import {
   base64UrlBytes,
+  canonicalJson,
   decodeSign1,
   defineMessageType,
   EpochSecondsSchema,
@@ -10,7 +11,6 @@ import {
   TaskIdSchema,
 } from '@safety-net/core';
 import * as z from 'zod';
-import { canonicalJson } from './action-digest.js';
 import {
   type ActionName,
   ActionNameSchema,

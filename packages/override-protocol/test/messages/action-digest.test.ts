@@ -1,7 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { fromUtf8, toHex } from '@safety-net/core';
+import { canonicalJson, fromUtf8, toHex } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
-import { actionDigest, canonicalJson, checkActionDigest } from '../../src/messages/action-digest.js';
+import { actionDigest, checkActionDigest } from '../../src/messages/action-digest.js';
 
 const text = (value: unknown) => fromUtf8(canonicalJson(value));
 

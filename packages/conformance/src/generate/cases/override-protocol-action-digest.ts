@@ -3,8 +3,8 @@
  * → SHA-256. The RFC's own examples are used where an action can carry them (strings, literals, member order); the
  * generator checks its canonical output against the RFC's published text before writing a vector.
  */
-import { toHex, utf8 } from '@safety-net/core';
-import { actionDigest, canonicalJson } from '@safety-net/override-protocol';
+import { canonicalJson, toHex, utf8 } from '@safety-net/core';
+import { actionDigest } from '@safety-net/override-protocol';
 import type { Vector } from '../../format.js';
 import { invalid, vector } from '../common.js';
 
