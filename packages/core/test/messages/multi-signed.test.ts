@@ -1,4 +1,5 @@
 import {
+  addSignature,
   defineMessageType,
   IdentifierSchema,
   KeySet,
@@ -51,6 +52,14 @@ describe('multi-signed messages (COSE_Sign)', () => {
         true,
       );
     }
+  });
+
+  it('takes a countersignature added to a message another party signed, keeping the first signature', async () => {
+    const first = signMultiSigned(agreement, claims, [{ key: a }]);
+    const both = addSignature(first, { key: b, protectedHeader: { kid: b.kid } });
+    const r = await verifyMultiSigned(agreement, both, { parties, clock });
+    expect(r.ok && r.signed).toEqual([true, true]);
+    expect(Buffer.from(both).includes(Buffer.from(first.subarray(first.length - 64)))).toBe(true);
   });
 
   it('names a missing party, and reports an optional one as absent', async () => {
