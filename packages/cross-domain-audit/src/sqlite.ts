@@ -4,4 +4,5 @@
  *
  * @packageDocumentation
  */
-export {};
+
+export { type LedgerSqliteDatabase, SqliteLedgerStore } from './accounting/sqlite-ledger-store.js';

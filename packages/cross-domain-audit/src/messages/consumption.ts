@@ -50,6 +50,7 @@ export const ConsumptionClaimsSchema = z
   .strict()
   .superRefine((c, ctx) => {
     if (c.period.end > c.iat) issue(ctx, 'period', 'period ends after iat');
+    if (c.consumer === c.iss) issue(ctx, 'consumer', 'the consumer is the metering domain');
     const seen = new Set<string>();
     for (const item of c.items) {
       const key = JSON.stringify([item.kind, item.model ?? null, item.api ?? null]);
