@@ -132,10 +132,10 @@ export class SqliteLedgerStore implements ConsumptionLedgerStore {
     const rows = guard('list', () =>
       this.#db
         .prepare(
-          `SELECT * FROM au_consumption WHERE (?1 IS NULL OR consumer = ?1) AND (?2 IS NULL OR period_start >= ?2)
-           AND (?3 IS NULL OR period_end <= ?3) ORDER BY idx`,
+          `SELECT * FROM au_consumption WHERE (@consumer IS NULL OR consumer = @consumer)
+           AND (@from IS NULL OR period_start >= @from) AND (@to IS NULL OR period_end <= @to) ORDER BY idx`,
         )
-        .all(query.consumer ?? null, query.from ?? null, query.to ?? null),
+        .all({ consumer: query.consumer ?? null, from: query.from ?? null, to: query.to ?? null }),
     );
     return (rows as Row[]).map(toRecord);
   }
