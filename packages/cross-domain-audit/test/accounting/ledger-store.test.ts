@@ -105,6 +105,25 @@ describe.each(stores)('consumption ledger: $name', ({ make, skip }) => {
   });
 });
 
+describe('consumption ledger store failures', () => {
+  it('reports a driver failure as ERR_AU_STORE_FAILED, with the driver error as the cause', async () => {
+    const store = new SqliteLedgerStore(file());
+    store.close();
+    const e = await store.list().catch((x: { code: string; cause: unknown }) => x);
+    expect(e).toMatchObject({ code: 'ERR_AU_STORE_FAILED' });
+    expect((e as { cause: unknown }).cause).toBeInstanceOf(Error);
+  });
+
+  it.skipIf(!url)(
+    `on PostgreSQL too, when the tables were never migrated${url ? '' : ` (${PG_MISSING})`}`,
+    async () => {
+      const store = new PostgresLedgerStore(await schemas!.fresh());
+      const ledger = new ConsumptionLedger({ store, keys, clock });
+      expect(await codeOf(ledger.ingest(countersignedRecord(0)))).toBe('ERR_AU_STORE_FAILED');
+    },
+  );
+});
+
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const script = fileURLToPath(new URL('./ingest-process.ts', import.meta.url));
 
