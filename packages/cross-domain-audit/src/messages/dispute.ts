@@ -3,6 +3,7 @@ import {
   defineMessageType,
   EpochSecondsSchema,
   IdentifierSchema,
+  jsonValue,
   TaskIdSchema,
 } from '@safety-net/core';
 import * as z from 'zod';
@@ -74,8 +75,8 @@ export const dispute = defineMessageType<DisputeClaims>({
     record: ['record', base64UrlBytes],
     reason: 'reason',
     claim: 'claim',
-    adjusted: ['adjusted', bytesAt()],
+    adjusted: ['adjusted', jsonValue],
     evidence: ['evidence', bytesAt('inclusion.path.*', 'record', 'receipt')],
-    answer: ['answer', bytesAt()],
+    answer: ['answer', jsonValue],
   },
 });
