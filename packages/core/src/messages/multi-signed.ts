@@ -13,7 +13,7 @@ import { coseKeyThumbprint, jwkThumbprint } from '../keys/index.js';
 import { type KeyResolver, keyFor } from '../keys/resolver.js';
 import type { PrivateKey, PublicKey } from '../keys/types.js';
 import { fromUtf8, toBase64Url, utf8 } from '../util/bytes.js';
-import { type ClaimCheckOptions, checkClaims } from './claims-checks.js';
+import { assertFresh, type ClaimCheckOptions, checkClaims, replayEntry } from './claims-checks.js';
 import type { MessageType } from './define.js';
 import {
   algorithmForKey,
@@ -122,6 +122,13 @@ async function assignSignatures(
   return signed;
 }
 
+/** Issuer, time and audience checks, then the replay cache when one is configured (as in `core.md` §6.5). */
+async function checkClaimsAndReplay(claims: object, options: ClaimCheckOptions): Promise<void> {
+  const now = checkClaims(claims, options);
+  const entry = replayEntry(claims, options);
+  if (entry) assertFresh(await options.replay!.remember(entry.jti, entry.expiresAt, now), entry.jti);
+}
+
 function partiesOf<T>(options: MultiVerifyOptions<T>, claims: T): readonly VerifyingParty[] {
   const parties = typeof options.parties === 'function' ? options.parties(claims) : options.parties;
   if (parties.length === 0) throw snError('ERR_INPUT_INVALID', 'at least one party is needed');
@@ -189,7 +196,7 @@ export function verifyMultiSigned<T extends object>(
       },
       (party) => snError('ERR_COSE_NO_SIGNATURES', `no signature by ${party.issuer}`),
     );
-    checkClaims(claims, options);
+    await checkClaimsAndReplay(claims, options);
     return { claims, format: 'cose' as const, typ: type.typ, signed };
   });
 }
@@ -253,7 +260,7 @@ export function verifyJwsGeneral<T extends object>(
       },
       (party) => snError('ERR_JOSE_MALFORMED', `no signature by ${party.issuer}`),
     );
-    checkClaims(claims, options);
+    await checkClaimsAndReplay(claims, options);
     return { claims, format: 'jws' as const, typ: type.jws.typ, signed };
   });
 }

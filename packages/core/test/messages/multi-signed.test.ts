@@ -92,6 +92,24 @@ describe('multi-signed messages (COSE_Sign)', () => {
     expect(!r.ok && r.error.code).toBe('ERR_COSE_BAD_SIGNATURE');
   });
 
+  it('applies the replay cache and the time checks after the signatures', async () => {
+    const { MemoryReplayCache } = await import('@safety-net/core');
+    const replay = new MemoryReplayCache();
+    const withJti = defineMessageType({
+      ...definition,
+      name: 'test-jti',
+      schema: z.object({ ...definition.schema.shape, jti: z.string() }).strict(),
+      labels: { ...definition.labels, jti: 7 },
+    });
+    const bytes = signMultiSigned(withJti, { ...claims, jti: 'j-1' }, [{ key: a }, { key: b }]);
+    expect((await verifyMultiSigned(withJti, bytes, { parties, clock, replay })).ok).toBe(true);
+    const again = await verifyMultiSigned(withJti, bytes, { parties, clock, replay });
+    expect(!again.ok && again.error.code).toBe('ERR_CLAIMS_REPLAY');
+    const future = signMultiSigned(agreement, { ...claims, iat: NOW_S + 3600 }, [{ key: a }, { key: b }]);
+    const r = await verifyMultiSigned(agreement, future, { parties, clock });
+    expect(!r.ok && r.error.code).toBe('ERR_CLAIMS_IAT_FUTURE');
+  });
+
   it('refuses another type and a single-signer message', async () => {
     const sign1 = agreement.sign(claims, a);
     const r = await verifyMultiSigned(agreement, sign1, { parties, clock });
