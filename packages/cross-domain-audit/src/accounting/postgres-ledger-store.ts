@@ -77,7 +77,8 @@ export class PostgresLedgerStore implements ConsumptionLedgerStore {
           record.jti,
         ]);
         if (holder.rows[0]) return { status: 'conflict', entry: toRecord(holder.rows[0] as Row) };
-        const next = await client.query('SELECT COUNT(*) AS n FROM au_consumption');
+        // The primary key's maximum, not COUNT(*): one index lookup however long the ledger.
+        const next = await client.query('SELECT COALESCE(MAX(idx), -1) + 1 AS n FROM au_consumption');
         const index = Number((next.rows[0] as { n: string }).n);
         await client.query(
           `INSERT INTO au_consumption (idx, digest, iss, meter, jti, consumer, period_start, period_end, record)

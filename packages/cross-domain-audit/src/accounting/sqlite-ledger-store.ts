@@ -100,7 +100,10 @@ export class SqliteLedgerStore implements ConsumptionLedgerStore {
             .prepare('SELECT * FROM au_consumption WHERE iss = ? AND meter = ? AND jti = ?')
             .get(record.iss, record.meter, record.jti);
           if (holder) return { status: 'conflict', entry: toRecord(holder as Row) };
-          const { next } = this.#db.prepare('SELECT COUNT(*) AS next FROM au_consumption').get() as { next: number };
+          // The primary key's maximum, not COUNT(*): one index lookup however long the ledger.
+          const { next } = this.#db.prepare('SELECT COALESCE(MAX(idx), -1) + 1 AS next FROM au_consumption').get() as {
+            next: number;
+          };
           this.#db
             .prepare(
               `INSERT INTO au_consumption (idx, digest, iss, meter, jti, consumer, period_start, period_end, record)
