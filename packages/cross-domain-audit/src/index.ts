@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 
+export * from './accounting/index.js';
 export * from './checkpoint/index.js';
 export * from './errors.js';
 export * from './fork/index.js';

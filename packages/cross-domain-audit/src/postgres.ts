@@ -4,4 +4,5 @@
  *
  * @packageDocumentation
  */
-export {};
+
+export { migrateLedger, PostgresLedgerStore } from './accounting/postgres-ledger-store.js';

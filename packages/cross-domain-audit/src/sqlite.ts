@@ -4,4 +4,6 @@
  *
  * @packageDocumentation
  */
+
+export { type LedgerSqliteDatabase, SqliteLedgerStore } from './accounting/sqlite-ledger-store.js';
 export { SqliteWitnessStore, type WitnessSqliteDatabase } from './witness/sqlite-store.js';

@@ -12,6 +12,7 @@ import { cascadePreventionMessageVectors } from './cases/cascade-prevention-mess
 import { cborVectors } from './cases/cbor.js';
 import { coseSignVectors } from './cases/cose-sign.js';
 import { coseVerifyVectors } from './cases/cose-verify.js';
+import { crossDomainAuditAccountingVectors } from './cases/cross-domain-audit-accounting.js';
 import { crossDomainAuditDisclosureVectors } from './cases/cross-domain-audit-disclosure.js';
 import { crossDomainAuditNoteVectors } from './cases/cross-domain-audit-notes.js';
 import { dagVectors } from './cases/dag.js';
@@ -45,6 +46,7 @@ export {
   behavioralVerificationMessageVectors,
   behavioralVerificationVectors,
   cascadePreventionMessageVectors,
+  crossDomainAuditAccountingVectors,
   crossDomainAuditDisclosureVectors,
   crossDomainAuditNoteVectors,
   overrideProtocolActionDigestVectors,
@@ -81,6 +83,7 @@ export function generateVectors(): Vector[] {
     ...overrideProtocolGuardVectors(),
     ...crossDomainAuditNoteVectors(),
     ...crossDomainAuditDisclosureVectors(),
+    ...crossDomainAuditAccountingVectors(),
   ];
 }
 

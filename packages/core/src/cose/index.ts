@@ -2,7 +2,7 @@ export { algorithmOf, kidOf } from './algorithm.js';
 export type { SignatureCheck } from './check-signature.js';
 export { HEADER, type HeaderMap, type HeaderParams, headerMap } from './headers.js';
 export { sign1ToBeSigned, signToBeSigned } from './sig-structure.js';
-export { type Signer, type SignOptions, signSign } from './sign.js';
+export { addSignature, type Signer, type SignOptions, signSign } from './sign.js';
 export { type Sign1Options, signSign1 } from './sign1.js';
 export { COSE_SIGN_TAG, COSE_SIGN1_TAG, type CoseDecodeOptions, type HeaderPair, type TagPolicy } from './structure.js';
 export {

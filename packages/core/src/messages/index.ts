@@ -20,6 +20,18 @@ export {
   verifyJws,
 } from './jws.js';
 export { CWT_LABELS, cwtLabels, DAG_LINK_LABELS, DAG_MESSAGE_LABELS } from './labels.js';
+export {
+  type JwsGeneral,
+  type MultiVerified,
+  type MultiVerifyOptions,
+  type MultiVerifyResult,
+  type SigningParty,
+  signJwsGeneral,
+  signMultiSigned,
+  type VerifyingParty,
+  verifyJwsGeneral,
+  verifyMultiSigned,
+} from './multi-signed.js';
 export { type AnyMessageType, MessageTypeRegistry } from './registry.js';
 export { MemoryReplayCache, type ReplayCache } from './replay.js';
 export type { Verified, VerifyResult } from './result.js';

@@ -20,7 +20,7 @@ export const MAX_JWS_LENGTH = 65_536;
 const cryptoKeys = new WeakMap<Key, Map<string, Promise<CryptoKey>>>();
 
 /** jose wants Web Crypto keys; import ours once per key and algorithm. */
-function joseKey(key: Key, alg: AlgorithmInfo): Promise<CryptoKey> {
+export function joseKey(key: Key, alg: AlgorithmInfo): Promise<CryptoKey> {
   let byAlg = cryptoKeys.get(key);
   if (!byAlg) {
     byAlg = new Map();
@@ -75,9 +75,14 @@ export async function signJws<T extends object>(
 export function decodeJwsHeader(token: string): Record<string, unknown> {
   const parts = token.split('.');
   if (parts.length !== 3) throw snError('ERR_JOSE_MALFORMED', 'not three base64url parts');
+  return decodeProtectedPart(parts[0]!);
+}
+
+/** A JWS protected header part (base64url of a JSON object), parsed strictly; `ERR_JOSE_MALFORMED` otherwise. */
+export function decodeProtectedPart(part: string): Record<string, unknown> {
   let parsed: StrictJsonResult;
   try {
-    parsed = parseStrictJson(fromUtf8(fromBase64Url(parts[0]!)), DEFAULT_DECODE_LIMITS.maxDepth);
+    parsed = parseStrictJson(fromUtf8(fromBase64Url(part)), DEFAULT_DECODE_LIMITS.maxDepth);
   } catch (e) {
     throw snError('ERR_JOSE_MALFORMED', 'header is not base64url', { cause: e });
   }
@@ -100,7 +105,15 @@ export function decodeJwsPayload(token: string): Uint8Array {
 
 /** The JOSE header, parsed by us first so that typ, alg and kid are checked before any key is touched. */
 function readHeader(token: string): { alg: AlgorithmInfo; typ: unknown; kid: Uint8Array | undefined } {
-  const h = decodeJwsHeader(token);
+  return checkJwsHeader(decodeJwsHeader(token));
+}
+
+/** The checks of a parsed JOSE protected header: a known `alg`, no `crit`, a text `kid` within limits. */
+export function checkJwsHeader(h: Record<string, unknown>): {
+  alg: AlgorithmInfo;
+  typ: unknown;
+  kid: Uint8Array | undefined;
+} {
   let alg: AlgorithmInfo;
   try {
     // A parsed header member may be any JSON value, including an object whose `toString` is not a function.
@@ -122,7 +135,7 @@ function readHeader(token: string): { alg: AlgorithmInfo; typ: unknown; kid: Uin
  * The algorithm a JWS `alg` header means for `key`: a key restricted to a COSE-only algorithm (ESP256) signs JOSE
  * under that algorithm's JOSE name (ES256), so such a header means the key's own algorithm.
  */
-function algorithmForKey(named: AlgorithmInfo, key: Key): AlgorithmInfo {
+export function algorithmForKey(named: AlgorithmInfo, key: Key): AlgorithmInfo {
   const restricted = key.alg !== undefined ? algorithmById(key.alg) : undefined;
   return restricted?.jose === named.jose ? restricted : named;
 }
@@ -155,7 +168,7 @@ export async function verifyCompactJws(token: string, key: Key): Promise<{ paylo
 }
 
 /** The claims of a payload part (base64url of UTF-8 JSON), read strictly; typed errors name what is wrong. */
-function readClaims(part: string, maxDepth: number): unknown {
+export function readClaims(part: string, maxDepth: number): unknown {
   let text: string;
   try {
     text = fromUtf8(fromBase64Url(part));
@@ -185,13 +198,13 @@ function jsonFailure(problem: StrictJsonProblem, code: 'ERR_JOSE_MALFORMED' | 'E
 }
 
 /** RFC 7515 §4.1.9: `typ` compares case-insensitively, and `application/` may be left out. */
-function normaliseTyp(typ: string): string {
+export function normaliseTyp(typ: string): string {
   const lower = typ.toLowerCase();
   return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
 }
 
 /** Maps jose's failures onto our codes; ours pass through. */
-function joseFailure(e: unknown): unknown {
+export function joseFailure(e: unknown): unknown {
   if (isSafetyNetError(e)) return e;
   if (e instanceof joseErrors.JWSSignatureVerificationFailed) return snError('ERR_JOSE_BAD_SIGNATURE');
   if (e instanceof joseErrors.JOSEAlgNotAllowed || e instanceof joseErrors.JOSENotSupported) {

@@ -1,0 +1,126 @@
+/**
+ * `message-verify` vectors for the accounting message types of @safety-net/cross-domain-audit (spec §8): each valid
+ * in COSE and in JWT form, from the package's samples, and the refusals their claim rules add. The COSE_Sign forms
+ * with two signers are covered by the package's own tests.
+ */
+
+import type { AnyMessageType, PrivateKey } from '@safety-net/core';
+import {
+  consumptionRecord,
+  dispute,
+  nettingStatement,
+  priceTable,
+  reconciliation,
+  settlementReceipt,
+  statement,
+} from '@safety-net/cross-domain-audit';
+import {
+  sampleConsumptionClaims as consumption,
+  sampleDisputeClaims as disputeClaims,
+  sampleNettingClaims as netting,
+  samplePriceTableClaims as prices,
+  sampleReconciliationClaims as rec,
+  sampleSettlementClaims as settlement,
+  sampleStatementClaims as stmt,
+} from '@safety-net/cross-domain-audit/testing';
+import type { Vector } from '../../format.js';
+import { KEYS } from '../common.js';
+import { type MessageCase, messageVerifyVector, refused, uncheckedCose, validCose, validJws } from '../messages.js';
+
+const { ed25519, p256 } = KEYS;
+const SECTION = 'cross-domain-audit.md §8';
+
+function validCases(): MessageCase[] {
+  const valid: [AnyMessageType, string, string, object, PrivateKey][] = [
+    [
+      consumptionRecord,
+      'au-consumption-valid',
+      'Consumption Record with token, call and CPU items',
+      consumption,
+      ed25519,
+    ],
+    [priceTable, 'au-prices-valid', 'Price Table (EUR, scale 2, half even)', prices, ed25519],
+    [statement, 'au-statement-valid', 'Statement of a period with its records root', stmt, ed25519],
+    [reconciliation, 'au-reconciliation-valid', 'Reconciliation with every record matched', rec, p256],
+    [dispute, 'au-dispute-valid', 'Dispute adjusting a record, with an inclusion proof', disputeClaims, p256],
+    [settlementReceipt, 'au-settlement-valid', 'Settlement Receipt of a period', settlement, p256],
+    [nettingStatement, 'au-netting-valid', 'Netting Statement of three domains', netting, ed25519],
+  ];
+  return valid.flatMap(([type, id, what, claims, key]) => {
+    const parsed = type.parse(claims);
+    return [
+      validCose(type, parsed, key, { id, description: `A valid ${what} in COSE form (${SECTION}).` }),
+      validJws(type, parsed, key, { id: `${id}-jwt`, description: `The same ${what} in JWT form (${SECTION}).` }),
+    ];
+  });
+}
+
+function refusals(): MessageCase[] {
+  const invalid = (id: string, description: string, type: AnyMessageType, claims: object) =>
+    refused(type, uncheckedCose(type, claims, ed25519), ed25519, { id, description, error: 'ERR_CLAIMS_INVALID' });
+  const tokens = consumption.items[0]!;
+  return [
+    invalid('au-consumption-period-after-iat', 'A record whose period ends after its iat (§8.1).', consumptionRecord, {
+      ...consumption,
+      period: { start: consumption.period.start, end: consumption.iat + 1 },
+    }),
+    invalid('au-consumption-fractional-tokens', 'A record with a fractional token count (§8.1).', consumptionRecord, {
+      ...consumption,
+      items: [{ ...tokens, quantity: '1.5' }],
+    }),
+    invalid('au-consumption-kind-twice', 'A record with one item kind twice for one model (§8.1).', consumptionRecord, {
+      ...consumption,
+      items: [tokens, tokens],
+    }),
+    invalid(
+      'au-consumption-float-quantity',
+      'A record with a quantity that is a number, not a decimal (§2).',
+      consumptionRecord,
+      {
+        ...consumption,
+        items: [{ ...tokens, quantity: 120000 }],
+      },
+    ),
+    invalid('au-prices-without-exp', 'A price table without exp (§9).', priceTable, { ...prices, exp: undefined }),
+    invalid('au-statement-total-not-sum', 'A statement whose total is not the sum of its lines (§8.5).', statement, {
+      ...stmt,
+      total: '1.00',
+    }),
+    invalid(
+      'au-reconciliation-pred',
+      'A reconciliation whose pred does not start with the statement (§8.5).',
+      reconciliation,
+      {
+        ...rec,
+        pred: ['st-other'],
+      },
+    ),
+    invalid('au-dispute-adjust-without-items', 'An adjust dispute without the adjusted items (§8.5).', dispute, {
+      ...disputeClaims,
+      adjusted: undefined,
+    }),
+    invalid(
+      'au-settlement-payer-is-payee',
+      'A settlement receipt whose payer is its payee (§8.5).',
+      settlementReceipt,
+      {
+        ...settlement,
+        payee: settlement.payer,
+      },
+    ),
+    invalid(
+      'au-netting-positions-not-zero',
+      'A netting statement whose positions do not sum to zero (§8.6).',
+      nettingStatement,
+      {
+        ...netting,
+        positions: { ...netting.positions, 'lab.example': '-19.99' },
+      },
+    ),
+  ];
+}
+
+/** `message-verify` vectors of the accounting message types, in both wire forms. */
+export function crossDomainAuditAccountingVectors(): Vector[] {
+  return [...validCases(), ...refusals()].map((c) => messageVerifyVector('cross-domain-audit', c));
+}
