@@ -9,4 +9,6 @@
 
 export * from './checkpoint/index.js';
 export * from './errors.js';
+export * from './log/index.js';
 export * from './messages/index.js';
+export * from './store/index.js';

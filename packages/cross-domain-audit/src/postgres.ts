@@ -4,4 +4,4 @@
  *
  * @packageDocumentation
  */
-export {};
+export { migrateLog, PostgresLogStore } from './store/postgres-log-store.js';

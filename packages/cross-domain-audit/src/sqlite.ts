@@ -4,4 +4,5 @@
  *
  * @packageDocumentation
  */
-export {};
+export type { SqliteDatabase, SqliteStatement, SqliteTransaction } from './store/sqlite-database.js';
+export { SqliteLogStore } from './store/sqlite-log-store.js';
