@@ -11,4 +11,6 @@ export * from './checkpoint/index.js';
 export * from './errors.js';
 export * from './log/index.js';
 export * from './messages/index.js';
+export * from './receipt/index.js';
 export * from './store/index.js';
+export * from './tiles/index.js';

@@ -3,6 +3,8 @@ import type { CheckpointSigner, TreeHead } from '../checkpoint/tree-head.js';
 import { auError } from '../errors.js';
 import { OriginSchema } from '../messages/common.js';
 import type { LogStore } from '../store/log-store.js';
+import { encodeEntryBundle } from '../tiles/entry-bundle.js';
+import { hashLevelOf, TILE_WIDTH, type TileRef, tileWidthAt } from '../tiles/paths.js';
 import { encodeLogEntry, entryLeafHash, type LogEntry } from './entry.js';
 import {
   appendHashes,
@@ -199,6 +201,24 @@ export class TransparencyLog {
   /** The checkpoint signed at `size`, if the log signed one at that size. */
   checkpointAt(size: number): Promise<string | undefined> {
     return this.#store.checkpointAt(size);
+  }
+
+  /**
+   * The bytes of a tile of the latest tree (`tlog-tiles`): `width` hashes, or a bundle of `width` entries; undefined
+   * when the tree does not hold that many yet. A partial tile's bytes never change, so any width the tree holds is
+   * served, the widths of published checkpoints included.
+   */
+  async tile(tile: TileRef): Promise<Uint8Array | undefined> {
+    const size = await this.#size();
+    if (tile.width < 1 || tile.width > tileWidthAt(tile.level, tile.index, size)) return undefined;
+    const from = tile.index * TILE_WIDTH;
+    if (tile.level === 'entries') return encodeEntryBundle(await this.#store.entries(from, from + tile.width));
+    const hashes = await this.#store.hashRange(hashLevelOf(tile.level), from, from + tile.width);
+    const out = new Uint8Array(32 * hashes.length);
+    hashes.forEach((h, i) => {
+      out.set(h, 32 * i);
+    });
+    return out;
   }
 
   readonly #read: HashReader = (ids) => this.#store.hashes(ids);
