@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 
+export * from './bundle/index.js';
 export * from './checkpoint/index.js';
 export * from './errors.js';
 export * from './log/index.js';
