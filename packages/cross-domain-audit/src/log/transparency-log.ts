@@ -81,7 +81,12 @@ export class TransparencyLog {
    * sequenced form the next batch (group commit), so concurrent callers share transactions and signatures.
    */
   add(entry: LogEntry): Promise<Sequenced> {
-    const leaf = encodeLogEntry(entry);
+    let leaf: Uint8Array;
+    try {
+      leaf = encodeLogEntry(entry);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return new Promise((resolve, reject) => {
       this.#waiting.push({ leaf, resolve, reject });
       this.#flushing ??= this.#flush();
