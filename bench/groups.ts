@@ -2,6 +2,7 @@
  * Every benchmark group, by name, in the order `pnpm bench` measures them. Each is measured in a process of its
  * own (`group-process.ts`), so that no group inherits another's heap or the inline caches another left behind.
  */
+import { auditLogCases } from './audit-log.js';
 import { behavioralVerificationGroups } from './behavioral-verification.js';
 import { betGroup } from './behavioral-verification-bet.js';
 import { harnessGroup } from './behavioral-verification-harness.js';
@@ -43,6 +44,7 @@ export const GROUPS: Readonly<
   breaker: groupsOf(breakerGroup),
   cascade: groupsOf(cascadeGroup),
   startup: groupsOf(startupGroup),
+  'audit-log': auditLogCases,
   ...MEMORY_GROUPS,
 };
 

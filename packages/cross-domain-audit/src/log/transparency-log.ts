@@ -10,6 +10,7 @@ import {
   appendHashes,
   consistencyRanges,
   type HashReader,
+  hashKey,
   inclusionRanges,
   rangeHashes,
   rangePieces,
@@ -127,7 +128,7 @@ export class TransparencyLog {
       const newHashes: Uint8Array[] = [];
       leaves.forEach((leaf, i) => {
         const leafHash = leafHashes[i]!;
-        const key = String.fromCharCode(...leafHash);
+        const key = hashKey(leafHash);
         const earlier = known[i] ?? fresh.get(key);
         if (earlier !== undefined) {
           out.push({ index: earlier, leafHash, added: false });

@@ -1,5 +1,5 @@
 import { auError } from '../errors.js';
-import type { HashId } from '../log/subtrees.js';
+import { type HashId, hashKey } from '../log/subtrees.js';
 import type { LogStore, SequencedBatch, SequencingTx, StoredTreeState } from './log-store.js';
 
 const HASH = 32;
@@ -26,9 +26,6 @@ class HashLevel {
   }
 }
 
-/** Binary string of a hash: a compact Map key. */
-const keyOf = (hash: Uint8Array) => String.fromCharCode(...hash);
-
 /**
  * A log store in memory, for tests, benchmarks and logs that need no durability. Sequencing transactions run one
  * at a time; a batch becomes visible whole, when its transaction resolves.
@@ -47,7 +44,7 @@ export class MemoryLogStore implements LogStore {
       const tx: SequencingTx = {
         state: this.#state,
         hashes: (ids) => this.hashes(ids),
-        indexesOf: async (hashes) => hashes.map((h) => this.#indexes.get(keyOf(h))),
+        indexesOf: async (hashes) => hashes.map((h) => this.#indexes.get(hashKey(h))),
         write: async (batch) => {
           pending = batch;
         },
@@ -64,7 +61,7 @@ export class MemoryLogStore implements LogStore {
     if (batch.first !== (this.#state?.size ?? 0)) throw auError('ERR_AU_STORE_FAILED', 'batch out of sequence');
     batch.entries.forEach((entry, i) => {
       this.#entries.push(entry);
-      this.#indexes.set(keyOf(batch.leafHashes[i]!), batch.first + i);
+      this.#indexes.set(hashKey(batch.leafHashes[i]!), batch.first + i);
     });
     for (const h of batch.hashes) {
       this.#levels[h.level] ??= new HashLevel();
@@ -100,7 +97,7 @@ export class MemoryLogStore implements LogStore {
   }
 
   async indexOf(leafHash: Uint8Array): Promise<number | undefined> {
-    return this.#indexes.get(keyOf(leafHash));
+    return this.#indexes.get(hashKey(leafHash));
   }
 
   async checkpointAt(size: number): Promise<string | undefined> {

@@ -46,7 +46,17 @@ interface CheckpointRow {
 export class SqliteLogStore implements LogStore {
   readonly #db: Db;
   readonly #sql: Record<
-    'hash' | 'hashRange' | 'entries' | 'indexOf' | 'checkpointAt' | 'latest' | 'putEntry' | 'putHash' | 'putCheckpoint',
+    | 'hash'
+    | 'leafHash'
+    | 'hashRange'
+    | 'leafHashRange'
+    | 'entries'
+    | 'indexOf'
+    | 'checkpointAt'
+    | 'latest'
+    | 'putEntry'
+    | 'putHash'
+    | 'putCheckpoint',
     SqliteStatement
   >;
   #queue: Promise<unknown> = Promise.resolve();
@@ -64,6 +74,10 @@ export class SqliteLogStore implements LogStore {
     });
     this.#sql = guard('prepare', () => ({
       hash: this.#db.prepare('SELECT hash FROM au_log_hash WHERE level = ? AND idx = ?'),
+      leafHash: this.#db.prepare('SELECT leaf_hash AS hash FROM au_log_entry WHERE idx = ?'),
+      leafHashRange: this.#db.prepare(
+        'SELECT leaf_hash AS hash FROM au_log_entry WHERE idx >= ? AND idx < ? ORDER BY idx',
+      ),
       hashRange: this.#db.prepare('SELECT hash FROM au_log_hash WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx'),
       entries: this.#db.prepare('SELECT entry FROM au_log_entry WHERE idx >= ? AND idx < ? ORDER BY idx'),
       indexOf: this.#db.prepare('SELECT idx FROM au_log_entry WHERE leaf_hash = ?'),
@@ -109,7 +123,8 @@ export class SqliteLogStore implements LogStore {
     batch.entries.forEach((entry, i) => {
       this.#sql.putEntry.run(batch.first + i, batch.leafHashes[i], entry);
     });
-    for (const h of batch.hashes) this.#sql.putHash.run(h.level, h.index, h.hash);
+    // Level 0 is the entries' own leaf_hash column: one row fewer per entry.
+    for (const h of batch.hashes) if (h.level > 0) this.#sql.putHash.run(h.level, h.index, h.hash);
     this.#sql.putCheckpoint.run(batch.state.size, batch.state.rootHash, batch.state.checkpoint);
   }
 
@@ -121,7 +136,9 @@ export class SqliteLogStore implements LogStore {
   #hashes(ids: readonly HashId[]): Uint8Array[] {
     return guard('hashes', () =>
       ids.map((id) => {
-        const row = this.#sql.hash.get(id.level, id.index) as { hash: Buffer } | undefined;
+        const row = (id.level === 0 ? this.#sql.leafHash.get(id.index) : this.#sql.hash.get(id.level, id.index)) as
+          | { hash: Buffer }
+          | undefined;
         if (!row) throw auError('ERR_AU_STORE_FAILED', `hash ${id.level}/${id.index} is not stored`);
         return bytes(row.hash);
       }),
@@ -142,7 +159,9 @@ export class SqliteLogStore implements LogStore {
   }
 
   async hashRange(level: number, from: number, to: number): Promise<readonly Uint8Array[]> {
-    const rows = guard('hashRange', () => this.#sql.hashRange.all(level, from, to)) as { hash: Buffer }[];
+    const rows = guard('hashRange', () =>
+      level === 0 ? this.#sql.leafHashRange.all(from, to) : this.#sql.hashRange.all(level, from, to),
+    ) as { hash: Buffer }[];
     if (rows.length !== to - from) throw auError('ERR_AU_STORE_FAILED', `hashes ${level}/${from}..${to} not stored`);
     return rows.map((r) => bytes(r.hash));
   }
