@@ -12,6 +12,7 @@ import { cascadePreventionMessageVectors } from './cases/cascade-prevention-mess
 import { cborVectors } from './cases/cbor.js';
 import { coseSignVectors } from './cases/cose-sign.js';
 import { coseVerifyVectors } from './cases/cose-verify.js';
+import { crossDomainAuditLogVectors } from './cases/cross-domain-audit-log.js';
 import { dagVectors } from './cases/dag.js';
 import { dagQueryVectors } from './cases/dag-query.js';
 import { ectCoseVectors } from './cases/ect-cose.js';
@@ -40,6 +41,7 @@ export {
   behavioralVerificationMessageVectors,
   behavioralVerificationVectors,
   cascadePreventionMessageVectors,
+  crossDomainAuditLogVectors,
   overrideProtocolMessageVectors,
 };
 
@@ -66,6 +68,7 @@ export function generateVectors(): Vector[] {
     ...behavioralVerificationMessageVectors(),
     ...cascadePreventionMessageVectors(),
     ...overrideProtocolMessageVectors(),
+    ...crossDomainAuditLogVectors(),
   ];
 }
 

@@ -1,3 +1,4 @@
+import { auLog } from './au-log.js';
 import { bvMonitorEvaluate } from './bv-monitor-evaluate.js';
 import { cborDecode } from './cbor-decode.js';
 import { coseSignSign } from './cose-sign-sign.js';
@@ -27,5 +28,6 @@ export const KINDS: ReadonlyMap<string, KindHandler> = new Map(
     keyImport,
     ectHeaderParse,
     bvMonitorEvaluate,
+    auLog,
   ].map((k) => [k.kind, k]),
 );
