@@ -1,4 +1,4 @@
-import { isSafetyNetError } from '@safety-net/core';
+import { isSafetyNetError, toHex } from '@safety-net/core';
 import Database from 'better-sqlite3';
 import { auError } from '../errors.js';
 import type { HashId } from '../log/subtrees.js';
@@ -48,6 +48,7 @@ export class SqliteLogStore implements LogStore {
   readonly #sql: Record<
     | 'hash'
     | 'leafHash'
+    | 'indexesOf'
     | 'hashRange'
     | 'leafHashRange'
     | 'entries'
@@ -81,6 +82,10 @@ export class SqliteLogStore implements LogStore {
       hashRange: this.#db.prepare('SELECT hash FROM au_log_hash WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx'),
       entries: this.#db.prepare('SELECT entry FROM au_log_entry WHERE idx >= ? AND idx < ? ORDER BY idx'),
       indexOf: this.#db.prepare('SELECT idx FROM au_log_entry WHERE leaf_hash = ?'),
+      // One statement for a whole batch: the leaf hashes travel as a JSON array of hex strings.
+      indexesOf: this.#db.prepare(
+        'SELECT e.idx, lower(hex(e.leaf_hash)) AS hex FROM json_each(?) AS j JOIN au_log_entry AS e ON e.leaf_hash = unhex(j.value)',
+      ),
       checkpointAt: this.#db.prepare('SELECT note FROM au_log_checkpoint WHERE size = ?'),
       latest: this.#db.prepare('SELECT size, root, note FROM au_log_checkpoint ORDER BY size DESC LIMIT 1'),
       putEntry: this.#db.prepare('INSERT INTO au_log_entry (idx, leaf_hash, entry) VALUES (?, ?, ?)'),
@@ -98,7 +103,7 @@ export class SqliteLogStore implements LogStore {
         const out = await work({
           state,
           hashes: async (ids) => this.#hashes(ids),
-          indexesOf: async (hashes) => hashes.map((h) => this.#indexOf(h)),
+          indexesOf: async (hashes) => this.#indexesOf(hashes),
           write: async (batch) => {
             if (batch.first !== (state?.size ?? 0)) throw auError('ERR_AU_STORE_FAILED', 'batch out of sequence');
             pending = batch;
@@ -143,6 +148,16 @@ export class SqliteLogStore implements LogStore {
         return bytes(row.hash);
       }),
     );
+  }
+
+  #indexesOf(leafHashes: readonly Uint8Array[]): Array<number | undefined> {
+    const hexes = leafHashes.map(toHex);
+    const rows = guard('indexesOf', () => this.#sql.indexesOf.all(JSON.stringify(hexes))) as {
+      idx: number;
+      hex: string;
+    }[];
+    const found = new Map(rows.map((r) => [r.hex, r.idx]));
+    return hexes.map((h) => found.get(h));
   }
 
   #indexOf(leafHash: Uint8Array): number | undefined {
