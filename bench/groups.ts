@@ -2,6 +2,8 @@
  * Every benchmark group, by name, in the order `pnpm bench` measures them. Each is measured in a process of its
  * own (`group-process.ts`), so that no group inherits another's heap or the inline caches another left behind.
  */
+
+import { auditLogCases } from './audit-log.js';
 import { auditWitnessGroup } from './audit-witness.js';
 import { behavioralVerificationGroups } from './behavioral-verification.js';
 import { betGroup } from './behavioral-verification-bet.js';
@@ -57,6 +59,7 @@ export const GROUPS: Readonly<
   startup: groupsOf(startupGroup),
   'override-halt': overrideHaltCases,
   audit: groupsOf(auditWitnessGroup),
+  'audit-log': auditLogCases,
   ...MEMORY_GROUPS,
 };
 

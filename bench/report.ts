@@ -54,6 +54,10 @@ const RATIOS: readonly RatioSpec[] = [
   { numerator: 'cose.sign1.es256.verify', denominator: 'cosejs.sign1.es256.verify' },
   { numerator: 'cose.sign1.ed25519.noble.sign', denominator: 'cose.sign1.ed25519.sign' },
   { numerator: 'cose.sign1.ed25519.noble.verify', denominator: 'cose.sign1.ed25519.verify' },
+  { numerator: 'audit.log.append', denominator: 'agt.audit.append', target: 2.0 },
+  { numerator: 'audit.log.append.sqlite', denominator: 'sqlite.insert.raw', target: 0.5 },
+  { numerator: 'audit.proof.inclusion.1m', denominator: 'audit.proof.inclusion.1k', target: 0.5 },
+  { numerator: 'audit.proof.consistency.1m', denominator: 'audit.proof.consistency.1k', target: 0.5 },
 ];
 
 /**

@@ -8,11 +8,16 @@
  */
 
 export * from './accounting/index.js';
+export * from './bundle/index.js';
 export * from './checkpoint/index.js';
 export * from './errors.js';
 export * from './fork/index.js';
+export * from './log/index.js';
 export * from './messages/index.js';
 export * from './note/index.js';
 export * from './profiles/index.js';
+export * from './receipt/index.js';
 export * from './sd/index.js';
+export * from './store/index.js';
+export * from './tiles/index.js';
 export * from './witness/index.js';

@@ -4,5 +4,5 @@
  *
  * @packageDocumentation
  */
-
 export { migrateLedger, PostgresLedgerStore } from './accounting/postgres-ledger-store.js';
+export { migrateLog, PostgresLogStore } from './store/postgres-log-store.js';

@@ -14,6 +14,7 @@ import { coseSignVectors } from './cases/cose-sign.js';
 import { coseVerifyVectors } from './cases/cose-verify.js';
 import { crossDomainAuditAccountingVectors } from './cases/cross-domain-audit-accounting.js';
 import { crossDomainAuditDisclosureVectors } from './cases/cross-domain-audit-disclosure.js';
+import { crossDomainAuditLogVectors } from './cases/cross-domain-audit-log.js';
 import { crossDomainAuditNoteVectors } from './cases/cross-domain-audit-notes.js';
 import { dagVectors } from './cases/dag.js';
 import { dagQueryVectors } from './cases/dag-query.js';
@@ -48,6 +49,7 @@ export {
   cascadePreventionMessageVectors,
   crossDomainAuditAccountingVectors,
   crossDomainAuditDisclosureVectors,
+  crossDomainAuditLogVectors,
   crossDomainAuditNoteVectors,
   overrideProtocolActionDigestVectors,
   overrideProtocolAuthorityVectors,
@@ -84,6 +86,7 @@ export function generateVectors(): Vector[] {
     ...crossDomainAuditNoteVectors(),
     ...crossDomainAuditDisclosureVectors(),
     ...crossDomainAuditAccountingVectors(),
+    ...crossDomainAuditLogVectors(),
   ];
 }
 

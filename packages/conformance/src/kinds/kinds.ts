@@ -1,4 +1,5 @@
 import { auDisclosureKinds } from './au-disclosure.js';
+import { auLog } from './au-log.js';
 import { auNote, auNoteSign } from './au-note.js';
 import { auWitness } from './au-witness.js';
 import { bvMonitorEvaluate } from './bv-monitor-evaluate.js';
@@ -40,5 +41,6 @@ export const KINDS: ReadonlyMap<string, KindHandler> = new Map(
     auNoteSign,
     auWitness,
     ...auDisclosureKinds,
+    auLog,
   ].map((k) => [k.kind, k]),
 );

@@ -1,0 +1,13 @@
+export {
+  decodeLogEntry,
+  encodeLogEntry,
+  entryLeafHash,
+  LOG_ENTRY_KINDS,
+  type LogEntry,
+  type LogEntryKind,
+  logForm,
+  MAX_ENTRY_BYTES,
+} from './entry.js';
+export type { HashId, StoredHash } from './subtrees.js';
+export { type Sequenced, TransparencyLog, type TransparencyLogOptions } from './transparency-log.js';
+export { type EntryInclusion, type TreeConsistency, verifyEntryInclusion, verifyTreeConsistency } from './verify.js';

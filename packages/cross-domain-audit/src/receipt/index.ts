@@ -1,0 +1,10 @@
+export {
+  RECEIPT_LABELS,
+  ReceiptIssuer,
+  type ReceiptIssuerOptions,
+  type ReceiptProof,
+  VDS_RFC9162_SHA256,
+  type VerifiedReceipt,
+  type VerifyReceiptOptions,
+  verifyReceipt,
+} from './receipt.js';

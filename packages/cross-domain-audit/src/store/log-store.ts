@@ -1,0 +1,54 @@
+import type { HashId, StoredHash } from '../log/subtrees.js';
+
+/** The latest integrated state of a log: its size, root and the checkpoint signed for them. */
+export interface StoredTreeState {
+  readonly size: number;
+  readonly rootHash: Uint8Array;
+  /** The signed checkpoint note of this size and root. */
+  readonly checkpoint: string;
+}
+
+/** One integrated batch, written in one transaction (spec §5.7). */
+export interface SequencedBatch {
+  /** Index of the first entry: the size before the batch. */
+  readonly first: number;
+  readonly entries: readonly Uint8Array[];
+  readonly leafHashes: readonly Uint8Array[];
+  /** Every complete-subtree hash the batch completes, leaf hashes included. */
+  readonly hashes: readonly StoredHash[];
+  readonly state: StoredTreeState;
+}
+
+/** What a sequencing transaction may read and write; it sees the store as it is under the sequencing lock. */
+export interface SequencingTx {
+  /** The committed state when the transaction began; undefined for an empty log. */
+  readonly state: StoredTreeState | undefined;
+  hashes(ids: readonly HashId[]): Promise<readonly Uint8Array[]>;
+  /** The index of each leaf hash already in the log, or undefined. */
+  indexesOf(leafHashes: readonly Uint8Array[]): Promise<ReadonlyArray<number | undefined>>;
+  write(batch: SequencedBatch): Promise<void>;
+}
+
+/**
+ * Where a transparency log keeps its entries, the hashes of its complete subtrees and its checkpoints (spec §5.7).
+ * Entries and hashes are immutable once written, so a reader that takes a size from `state()` can read any hash of
+ * that tree later, whatever was appended meanwhile. Failures of a durable store are `ERR_AU_STORE_FAILED`.
+ */
+export interface LogStore {
+  /**
+   * Runs `work` as the log's only sequencer (across every process sharing the store) in one transaction: what it
+   * writes is committed when it resolves, nothing when it throws.
+   */
+  sequence<T>(work: (tx: SequencingTx) => Promise<T>): Promise<T>;
+  state(): Promise<StoredTreeState | undefined>;
+  /** Stored hashes by id; `ERR_AU_STORE_FAILED` when one is missing. */
+  hashes(ids: readonly HashId[]): Promise<readonly Uint8Array[]>;
+  /** The hashes of level `level` from index `from` (inclusive) to `to` (exclusive), all stored. */
+  hashRange(level: number, from: number, to: number): Promise<readonly Uint8Array[]>;
+  /** The entries [from, to), all sequenced. */
+  entries(from: number, to: number): Promise<readonly Uint8Array[]>;
+  indexOf(leafHash: Uint8Array): Promise<number | undefined>;
+  /** The checkpoint signed at `size`, when the log signed one. */
+  checkpointAt(size: number): Promise<string | undefined>;
+  close(): Promise<void>;
+}

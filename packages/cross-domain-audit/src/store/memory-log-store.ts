@@ -1,0 +1,108 @@
+import { auError } from '../errors.js';
+import { type HashId, hashKey } from '../log/subtrees.js';
+import type { LogStore, SequencedBatch, SequencingTx, StoredTreeState } from './log-store.js';
+
+const HASH = 32;
+
+/** One level's hashes back to back in a growing buffer: two million hashes are 64 MB, not two million objects. */
+class HashLevel {
+  #buf = new Uint8Array(HASH * 64);
+  count = 0;
+
+  push(index: number, hash: Uint8Array): void {
+    if (index !== this.count) throw auError('ERR_AU_STORE_FAILED', `hash ${index} written out of order`);
+    if ((this.count + 1) * HASH > this.#buf.length) {
+      const grown = new Uint8Array(this.#buf.length * 2);
+      grown.set(this.#buf);
+      this.#buf = grown;
+    }
+    this.#buf.set(hash, this.count * HASH);
+    this.count++;
+  }
+
+  get(index: number): Uint8Array {
+    if (index >= this.count) throw auError('ERR_AU_STORE_FAILED', `hash ${index} is not stored`);
+    return this.#buf.slice(index * HASH, (index + 1) * HASH);
+  }
+}
+
+/**
+ * A log store in memory, for tests, benchmarks and logs that need no durability. Sequencing transactions run one
+ * at a time; a batch becomes visible whole, when its transaction resolves.
+ */
+export class MemoryLogStore implements LogStore {
+  readonly #levels: HashLevel[] = [];
+  readonly #entries: Uint8Array[] = [];
+  readonly #indexes = new Map<string, number>();
+  readonly #checkpoints = new Map<number, string>();
+  #state: StoredTreeState | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  sequence<T>(work: (tx: SequencingTx) => Promise<T>): Promise<T> {
+    const run = this.#queue.then(async () => {
+      let pending: SequencedBatch | undefined;
+      const tx: SequencingTx = {
+        state: this.#state,
+        hashes: (ids) => this.hashes(ids),
+        indexesOf: async (hashes) => hashes.map((h) => this.#indexes.get(hashKey(h))),
+        write: async (batch) => {
+          pending = batch;
+        },
+      };
+      const out = await work(tx);
+      if (pending) this.#apply(pending);
+      return out;
+    });
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  #apply(batch: SequencedBatch): void {
+    if (batch.first !== (this.#state?.size ?? 0)) throw auError('ERR_AU_STORE_FAILED', 'batch out of sequence');
+    batch.entries.forEach((entry, i) => {
+      this.#entries.push(entry);
+      this.#indexes.set(hashKey(batch.leafHashes[i]!), batch.first + i);
+    });
+    for (const h of batch.hashes) {
+      this.#levels[h.level] ??= new HashLevel();
+      this.#levels[h.level]!.push(h.index, h.hash);
+    }
+    this.#checkpoints.set(batch.state.size, batch.state.checkpoint);
+    this.#state = batch.state;
+  }
+
+  async state(): Promise<StoredTreeState | undefined> {
+    return this.#state;
+  }
+
+  async hashes(ids: readonly HashId[]): Promise<readonly Uint8Array[]> {
+    return ids.map((id) => {
+      const level = this.#levels[id.level];
+      if (!level) throw auError('ERR_AU_STORE_FAILED', `hash ${id.level}/${id.index} is not stored`);
+      return level.get(id.index);
+    });
+  }
+
+  async hashRange(level: number, from: number, to: number): Promise<readonly Uint8Array[]> {
+    const ids: HashId[] = [];
+    for (let i = from; i < to; i++) ids.push({ level, index: i });
+    return this.hashes(ids);
+  }
+
+  async entries(from: number, to: number): Promise<readonly Uint8Array[]> {
+    if (from < 0 || to > this.#entries.length || from > to) {
+      throw auError('ERR_AU_STORE_FAILED', `entries ${from}..${to} of ${this.#entries.length}`);
+    }
+    return this.#entries.slice(from, to);
+  }
+
+  async indexOf(leafHash: Uint8Array): Promise<number | undefined> {
+    return this.#indexes.get(hashKey(leafHash));
+  }
+
+  async checkpointAt(size: number): Promise<string | undefined> {
+    return this.#checkpoints.get(size);
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,137 @@
+import { encodeCbor, fromHex, isSafetyNetError, toHex } from '@safety-net/core';
+import { readBody } from '@safety-net/core/internal';
+import { encodeLogEntry, entryLeafHash } from '../log/entry.js';
+import type { TransparencyLog } from '../log/transparency-log.js';
+import type { ReceiptIssuer } from '../receipt/receipt.js';
+import { parseTilePath } from './paths.js';
+import type { Registrar } from './registrar.js';
+
+/** Options of {@link logHandler}. */
+export interface LogHandlerOptions {
+  readonly log: TransparencyLog;
+  /** The path the log is served under, e.g. `/audit/main` (default: the root). */
+  readonly prefix?: string;
+  /** Registration and receipts are served only with both. */
+  readonly registrar?: Registrar;
+  readonly receipts?: ReceiptIssuer;
+  /** How long a registration waits to be integrated before answering 202 (default 1,000 ms). */
+  readonly waitMs?: number;
+  /** Largest registration body (default 1 MiB: the message may carry disclosures its entry drops). */
+  readonly maxBodyBytes?: number;
+}
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const PROFILE_CODES = new Set(['ERR_AU_FIELD_MISSING', 'ERR_AU_NOT_REDACTED', 'ERR_AU_PROFILE_UNKNOWN']);
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const notFound = () => new Response('not found\n', { status: 404, headers: { 'content-type': 'text/plain' } });
+
+/**
+ * The log's HTTP surface as a Web-standard `Request → Response` function (spec §5.4, §5.5): `checkpoint`, hash tiles
+ * and entry bundles by their static paths, `add-entry` registration and `receipt/<leaf hash hex>`. Mount it in any
+ * server that speaks Fetch (Node, Deno, Bun, workers, core's adapters).
+ *
+ * @example
+ * ```ts
+ * const handle = logHandler({ log, prefix: '/audit/main', registrar, receipts });
+ * const response = await handle(new Request('https://hospital.example/audit/main/checkpoint'));
+ * ```
+ */
+export function logHandler(options: LogHandlerOptions): (request: Request) => Promise<Response> {
+  const prefix = (options.prefix ?? '').replace(/\/+$/, '');
+  const { log } = options;
+  return async (request) => {
+    const path = new URL(request.url).pathname;
+    if (!path.startsWith(`${prefix}/`)) return notFound();
+    const rest = path.slice(prefix.length + 1);
+    const isGet = request.method === 'GET' || request.method === 'HEAD';
+    if (rest === 'add-entry') {
+      if (request.method !== 'POST') return new Response(null, { status: 405, headers: { allow: 'POST' } });
+      return register(options, prefix, request);
+    }
+    if (!isGet) return new Response(null, { status: 405, headers: { allow: 'GET, HEAD' } });
+    if (rest === 'checkpoint') {
+      const text = await log.checkpoint();
+      if (text === undefined) return notFound();
+      return new Response(text, {
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'public, max-age=2' },
+      });
+    }
+    if (rest.startsWith('receipt/')) {
+      const hex = rest.slice('receipt/'.length);
+      if (!options.receipts || !/^[0-9a-f]{64}$/.test(hex)) return notFound();
+      const index = await log.indexOf(fromHex(hex));
+      if (index === undefined) return notFound();
+      return receiptResponse(options.receipts, log, index, 200);
+    }
+    const tile = parseTilePath(rest);
+    const bytes = tile && (await log.tile(tile));
+    if (!bytes) return notFound();
+    return new Response(bytes, { headers: { 'content-type': 'application/octet-stream', 'cache-control': IMMUTABLE } });
+  };
+}
+
+async function receiptResponse(
+  issuer: ReceiptIssuer,
+  log: TransparencyLog,
+  index: number,
+  status: number,
+  location?: string,
+): Promise<Response> {
+  const head = await log.treeHead();
+  const path = await log.inclusionProof(index, head.size);
+  const receipt = issuer.issue({ index, size: head.size, path, rootHash: head.rootHash });
+  const headers: Record<string, string> = { 'content-type': 'application/cose', 'cache-control': 'no-store' };
+  if (location) headers.location = location;
+  return new Response(receipt, { status, headers });
+}
+
+async function register(options: LogHandlerOptions, prefix: string, request: Request): Promise<Response> {
+  const { log, registrar, receipts } = options;
+  if (!registrar || !receipts) return notFound();
+  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/cose') return json(415, { code: 'ERR_INPUT_INVALID' });
+  let entryBytes: Uint8Array;
+  let entry: Awaited<ReturnType<Registrar>>;
+  try {
+    const body = await readBody(request, { max: options.maxBodyBytes ?? 1_048_576, timeoutMs: 10_000 });
+    if (body === undefined) return json(408, { code: 'ERR_INPUT_INVALID' });
+    entry = await registrar(body);
+    // Measured before encoding refuses it, so that an oversized entry is 413, not 400.
+    if (encodeCbor([1, entry.kind, entry.body]).length > 65_535) return json(413, { code: 'ERR_AU_ENTRY_INVALID' });
+    entryBytes = encodeLogEntry(entry);
+  } catch (e) {
+    return refusal(e);
+  }
+  const location = `${prefix}/receipt/${toHex(entryLeafHash(entryBytes))}`;
+  const added = log.add(entry);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), options.waitMs ?? 1000);
+  });
+  try {
+    const outcome = await Promise.race([added, late]);
+    if (outcome === 'late') {
+      added.catch(() => {});
+      return new Response(null, { status: 202, headers: { location } });
+    }
+    return receiptResponse(receipts, log, outcome.index, 200, location);
+  } catch (e) {
+    return refusal(e);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function refusal(e: unknown): Response {
+  if (!isSafetyNetError(e)) throw e;
+  if (e.code === 'ERR_INPUT_TOO_LARGE') return json(413, { code: e.code });
+  if (e.code === 'ERR_KEY_UNTRUSTED') return json(403, { code: e.code });
+  if (e.code === 'ERR_AU_STORE_FAILED') return json(503, { code: e.code });
+  if (PROFILE_CODES.has(e.code)) {
+    const fields = (e as { fields?: unknown }).fields;
+    return json(422, { code: e.code, fields: Array.isArray(fields) ? fields : [] });
+  }
+  return json(400, { code: e.code });
+}

@@ -1,0 +1,145 @@
+import {
+  consistencyProof,
+  inclusionProof,
+  isSafetyNetError,
+  merkleLeafHash,
+  merkleRoot,
+  toHex,
+} from '@safety-net/core';
+import { describe, expect, it } from 'vitest';
+import { encodeLogEntry } from '../../src/log/entry.js';
+import { TransparencyLog } from '../../src/log/transparency-log.js';
+import type { LogStore } from '../../src/store/log-store.js';
+import { ORIGIN, openCheckpoint, sampleEntry, testLog } from '../support/log-fixture.js';
+
+/** How a store kind is opened: a fresh empty store, and (for durable stores) the same store opened again. */
+export interface StoreKind {
+  readonly name: string;
+  readonly skip?: boolean;
+  fresh(): Promise<{ store: LogStore; reopen?: () => Promise<LogStore> }>;
+}
+
+const codeOf = async (p: Promise<unknown>) => {
+  try {
+    await p;
+    return undefined;
+  } catch (e) {
+    return isSafetyNetError(e) ? e.code : String(e);
+  }
+};
+
+/** One contract, every store (spec §5.7). */
+export function describeLogStoreContract(kind: StoreKind): void {
+  describe(`LogStore contract: ${kind.name}`, () => {
+    it.skipIf(kind.skip)('starts empty', async () => {
+      const { store } = await kind.fresh();
+      expect(await store.state()).toBeUndefined();
+      expect(await store.checkpointAt(0)).toBeUndefined();
+      const log = testLog(store);
+      expect((await log.treeHead()).size).toBe(0);
+      expect(await log.checkpoint()).toBeUndefined();
+      await store.close();
+    });
+
+    it.skipIf(kind.skip)('sequences batches under checkpoints; proofs equal core’s over the same leaves', async () => {
+      const { store } = await kind.fresh();
+      const log = testLog(store, 7);
+      const entries = Array.from({ length: 40 }, (_, i) => sampleEntry(i));
+      const leaves = entries.map(encodeLogEntry);
+      const first = await log.append(entries.slice(0, 13));
+      expect(first.map((s) => s.index)).toEqual([...Array(13).keys()]);
+      await log.append(entries.slice(13));
+      const head = await log.treeHead();
+      expect(head).toEqual({ origin: ORIGIN, size: 40, rootHash: merkleRoot(leaves) });
+      expect(await openCheckpoint((await log.checkpoint())!)).toEqual(head);
+      // Batches of at most 7: a checkpoint at every batch end.
+      for (const size of [7, 13, 20, 27, 34, 40]) {
+        const head = await openCheckpoint((await log.checkpointAt(size))!);
+        expect(toHex(head.rootHash)).toBe(toHex(merkleRoot(leaves.slice(0, size))));
+      }
+      expect(await log.checkpointAt(8)).toBeUndefined();
+      for (const i of [0, 1, 6, 7, 31, 39]) {
+        expect((await log.inclusionProof(i)).map(toHex)).toEqual(inclusionProof(leaves, i).map(toHex));
+        expect(await log.entry(i)).toEqual(leaves[i]);
+        expect(await log.indexOf(merkleLeafHash(leaves[i]!))).toBe(i);
+      }
+      expect((await log.inclusionProof(20, 33)).map(toHex)).toEqual(inclusionProof(leaves.slice(0, 33), 20).map(toHex));
+      for (const m of [1, 7, 13, 16, 39, 40]) {
+        expect((await log.consistencyProof(m)).map(toHex)).toEqual(consistencyProof(leaves, m).map(toHex));
+      }
+      expect(await store.hashRange(0, 3, 6)).toEqual(leaves.slice(3, 6).map(merkleLeafHash));
+      expect(await store.entries(38, 40)).toEqual(leaves.slice(38, 40));
+      await store.close();
+    });
+
+    it.skipIf(kind.skip)('is idempotent by leaf hash, within a batch and across batches', async () => {
+      const { store } = await kind.fresh();
+      const log = testLog(store);
+      await log.append([sampleEntry(1), sampleEntry(2)]);
+      const again = await log.append([sampleEntry(3), sampleEntry(2), sampleEntry(3), sampleEntry(4)]);
+      expect(again.map((s) => [s.index, s.added])).toEqual([
+        [2, true],
+        [1, false],
+        [2, false],
+        [3, true],
+      ]);
+      expect((await log.treeHead()).size).toBe(4);
+      // A batch of nothing new signs nothing.
+      const before = await log.checkpoint();
+      await log.append([sampleEntry(1)]);
+      expect(await log.checkpoint()).toBe(before);
+      await store.close();
+    });
+
+    it.skipIf(kind.skip)('writes nothing when the sequencing transaction fails', async () => {
+      const { store } = await kind.fresh();
+      const log = testLog(store);
+      await log.append([sampleEntry(1)]);
+      const failing = new TransparencyLog({
+        origin: ORIGIN,
+        store,
+        signer: async () => {
+          throw new Error('signer down');
+        },
+      });
+      expect(await codeOf(failing.append([sampleEntry(2), sampleEntry(3)]))).toBe('Error: signer down');
+      expect((await store.state())!.size).toBe(1);
+      expect(await store.indexOf(merkleLeafHash(encodeLogEntry(sampleEntry(2))))).toBeUndefined();
+      const done = await log.append([sampleEntry(3)]);
+      expect(done[0]!.index).toBe(1);
+      await store.close();
+    });
+
+    it.skipIf(kind.skip)('group-commits concurrent adds with dense indices', async () => {
+      const { store } = await kind.fresh();
+      const log = testLog(store, 16);
+      const done = await Promise.all(Array.from({ length: 50 }, (_, i) => log.add(sampleEntry(i))));
+      expect(done.map((d) => d.index).sort((a, b) => a - b)).toEqual([...Array(50).keys()]);
+      expect((await log.treeHead()).size).toBe(50);
+      await store.close();
+    });
+
+    it.skipIf(kind.skip)('reports what it does not hold as ERR_AU_STORE_FAILED', async () => {
+      const { store } = await kind.fresh();
+      await testLog(store).append([sampleEntry(1), sampleEntry(2)]);
+      expect(await codeOf(store.hashes([{ level: 1, index: 1 }]))).toBe('ERR_AU_STORE_FAILED');
+      expect(await codeOf(store.hashRange(0, 0, 3))).toBe('ERR_AU_STORE_FAILED');
+      expect(await codeOf(store.entries(1, 3))).toBe('ERR_AU_STORE_FAILED');
+      await store.close();
+    });
+
+    it.skipIf(kind.skip)('keeps the tree when opened again (durable stores)', async () => {
+      const { store, reopen } = await kind.fresh();
+      if (!reopen) return;
+      await testLog(store, 5).append(Array.from({ length: 12 }, (_, i) => sampleEntry(i)));
+      const head = await testLog(store).treeHead();
+      await store.close();
+      const again = await reopen();
+      const log = testLog(again);
+      expect(await log.treeHead()).toEqual(head);
+      await log.append([sampleEntry(12)]);
+      expect((await log.treeHead()).size).toBe(13);
+      await again.close();
+    });
+  });
+}
