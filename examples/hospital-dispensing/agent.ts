@@ -119,7 +119,6 @@ export async function startAgent(config: AgentConfig, self: () => string) {
       const fill = fills.get(task)!;
       return {
         snapshot: utf8(JSON.stringify(fill)),
-        ref: `${self()}/fills/${task}`,
         pending: Array.from({ length: fill.remaining }, () => ({
           name: 'pharmacy.release',
           params: { units: fill.units },
@@ -414,7 +413,7 @@ export async function startAgent(config: AgentConfig, self: () => string) {
     received,
     cabinet: Object.fromEntries(cabinet),
     checkpoints: checkpoints.map(toBase64Url),
-    openBreakers: [...breakers].filter(([, b]) => b.snapshot().state === 'forced_open').map(([d]) => d),
+    openBreakers: [...breakers].filter(([, b]) => ['open', 'forced_open'].includes(b.snapshot().state)).map(([d]) => d),
     isolated: [...isolated],
   });
   return { handle, close: () => guard.close() };

@@ -27,14 +27,19 @@ export interface TimelineEntry {
 const short = (id: string) => id.slice(id.lastIndexOf('/') + 1).replace(/^mailto:/, '');
 const POLICY = { pid: WARD, ver: 1 };
 
-/** A clock of milliseconds since the run started, and the timeline it stamps. */
+/** A timeline stamped in milliseconds since its start, which `start` sets once the agents are up. */
 function timeline() {
-  const start = performance.now();
+  let origin = performance.now();
   const entries: TimelineEntry[] = [];
   return {
     entries,
-    now: () => performance.now() - start,
-    log: (event: string) => entries.push({ ms: Math.round(performance.now() - start), event }),
+    log: (event: string) => entries.push({ ms: Math.round(performance.now() - origin), event }),
+    /** Starts the clock; resolves to the milliseconds since the timeline was made (the agents' start-up). */
+    start: () => {
+      const startup = performance.now() - origin;
+      origin = performance.now();
+      return Math.round(startup);
+    },
   };
 }
 
@@ -67,7 +72,6 @@ export interface Run1Report {
   /** The pharmacist's ECT as the dispensing agent accepted it. */
   readonly pharmacistEct: Received;
   readonly finalCabinet: Record<string, string>;
-  readonly modes: Record<string, string>;
 }
 
 /**
@@ -77,12 +81,13 @@ export interface Run1Report {
  * resumes and the pharmacist's corrected dose is dispensed, the ECT chain continuing under her identity.
  */
 export async function runHallucinatedDose(): Promise<Run1Report> {
-  const { entries, log } = timeline();
+  const { entries, log, start } = timeline();
   const ward = await openWard({ run: 'run-1', notify: () => undefined });
+  const startupMs = start();
   const dir = mkdtempSync(join(tmpdir(), 'hospital-rollback-'));
   try {
     const { agents } = ward;
-    log('three agents up, each its own process: guard on SQLite, behavioural monitor, ECTs over HTTP');
+    log(`three agents up in ${startupMs} ms, each its own process: guard on SQLite, behavioural monitor`);
     await agents.prescribing.work({ op: 'prescribe', rx: 'rx-1', patient: 'P-117', units: 5000, doses: 1 });
     log('rx-1: 5000 units heparin for P-117 prescribed, filled and dispensed');
 
@@ -187,6 +192,9 @@ export async function runHallucinatedDose(): Promise<Run1Report> {
     log(
       `pharmacist's release of 5000 units (pred: the Hand-off) dispensed; P-104's cabinet: ${dispensing.cabinet['cabinet/P-104']}`,
     );
+    await agents.prescribing.work({ op: 'prescribe', rx: 'rx-4', patient: 'P-117', units: 2500, doses: 1 });
+    const after = await ward.view('dispensing');
+    log(`rx-4: 2500 units heparin for P-117 prescribed, filled and dispensed: the chain runs again`);
     return {
       timeline: entries,
       signalToHaltMs,
@@ -200,8 +208,7 @@ export async function runHallucinatedDose(): Promise<Run1Report> {
       resumeAcks: resume.statuses,
       takenOverRefusal: String(takenOver.code),
       pharmacistEct,
-      finalCabinet: dispensing.cabinet,
-      modes: await modes(ward),
+      finalCabinet: after.cabinet,
     };
   } finally {
     await ward.close();
@@ -269,6 +276,8 @@ export interface Run2Report {
   readonly failedCheck: { readonly kind: string; readonly code?: string };
   /** Each escalation record, verified under the control plane's key: its step and outcome. */
   readonly escalations: { readonly step: string; readonly outcome: string; readonly targets: readonly string[] }[];
+  /** The signed Escalation Records. */
+  readonly escalationRecords: readonly Uint8Array[];
   readonly reportsBefore: Record<string, unknown>[];
   readonly reportsAfter: Record<string, unknown>[];
   readonly releaseRefusal: string;
@@ -284,15 +293,16 @@ export interface Run2Report {
  * next stray dose is reported to peers that refuse it (`ERR_OV_KEY_REVOKED`), and the pharmacy sends it nothing.
  */
 export async function runFaultyRobot(): Promise<Run2Report> {
-  const { entries, log } = timeline();
+  const { entries, log, start } = timeline();
   const ward = await openWard({
     run: 'run-2',
     faulty: 'dispensing',
     notify: (n) => log(`escalation: ${short(n.recipients[0]!)} notified that ${short(n.agent)} did not comply`),
   });
+  const startupMs = start();
   try {
     const { agents } = ward;
-    log('three agents up, each its own process; the dispensing robot is faulty');
+    log(`three agents up in ${startupMs} ms, each its own process; the dispensing robot is faulty`);
     await agents.prescribing.work({ op: 'prescribe', rx: 'rx-3', patient: 'P-117', units: 5000, doses: 2 });
     log('rx-3: 5000 units heparin for P-117 prescribed, filled, dose 1 of 2 dispensed');
     const before = (await agents.dispensing.work({
@@ -304,6 +314,8 @@ export async function runFaultyRobot(): Promise<Run2Report> {
     })) as { reports: Record<string, unknown>[] };
     log(`robot dispenses a dose nobody ordered; its report is taken by: ${accepted(before.reports)}`);
 
+    // Signals carry whole seconds: issued at the start of one, a deadline of iat + 1 gives the robot a full second.
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (systemClock.now() % 1000)));
     const haltStart = performance.now();
     const iat = epochSeconds(systemClock);
     const issued = await ward.controller.issue(
@@ -325,7 +337,7 @@ export async function runFaultyRobot(): Promise<Run2Report> {
       },
       { key: keyOf('safetyOfficer') },
     );
-    log(`Emergency stop (category 0) of the robot, deadline +1 s; the robot answers 202 and keeps working`);
+    log(`Emergency stop (category 0) of the robot, deadline in 1 s; the robot answers 202 and keeps working`);
     const [outcome] = await ward.controller.settled(issued.jti);
     const signalToHaltMs = Math.round(performance.now() - haltStart);
     const ctlKey = publicKeyOf(keyOf('ctl'));
@@ -367,6 +379,7 @@ export async function runFaultyRobot(): Promise<Run2Report> {
       verdict: evidence.claims.verdict,
       failedCheck: { kind: failed.kind, ...(failed.code ? { code: failed.code } : {}) },
       escalations,
+      escalationRecords: outcome!.escalations,
       reportsBefore: before.reports,
       reportsAfter: after.reports,
       releaseRefusal: String(release.code),
