@@ -1,18 +1,8 @@
 import { compileProfile, Monitor, type ObservationInputIn } from '@safety-net/behavioral-verification';
-import {
-  type CheckpointClaims,
-  CircuitBreaker,
-  type CompensationRequest,
-  checkpoint,
-  circuitAnnouncement,
-  participantHandler,
-  RollbackParticipant,
-} from '@safety-net/cascade-prevention';
-import { SqliteParticipantStore } from '@safety-net/cascade-prevention/sqlite';
+import { participantHandler } from '@safety-net/cascade-prevention';
 import {
   type EctCall,
   ectFetch,
-  ectHash,
   epochSeconds,
   isSafetyNetError,
   keySet,
@@ -28,29 +18,15 @@ import {
 } from '@safety-net/core';
 import {
   authorityPolicy,
-  escalationRecord,
   type GuardAction,
-  keyRevocation,
   OVERRIDE_PATH,
   OverrideGuard,
   overrideEndpoint,
-  Revocations,
-  revokingResolver,
 } from '@safety-net/override-protocol';
 import { SqliteStateStore } from '@safety-net/override-protocol/sqlite';
-import {
-  type AgentConfig,
-  agentId,
-  COORDINATOR,
-  CTL,
-  keyOf,
-  PEOPLE,
-  policyClaims,
-  ROLES,
-  type Role,
-  WARD,
-  WARD_RULES,
-} from './world.js';
+import { Cabinet } from './cabinet.js';
+import { EscalationSinks } from './escalation-sinks.js';
+import { type AgentConfig, agentId, keyOf, PEOPLE, policyClaims, ROLES, type Role, WARD, WARD_RULES } from './world.js';
 
 /** A pharmacy fill: the doses of one prescription, released one at a time. */
 interface Fill {
@@ -185,8 +161,8 @@ export async function startAgent(config: AgentConfig, self: () => string) {
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
 
-  // Who may send this agent ECTs: the other agents and the pharmacist; a revoked key is refused.
-  const revocations = new Revocations();
+  // Who may send this agent ECTs: the other agents and the pharmacist; a key escalation revoked is refused.
+  const escalation = new EscalationSinks(id, role, clock);
   const senders = keySet([
     ...ROLES.filter((r) => r !== role).map((r) => ({ key: publicKeyOf(keyOf(r)), issuers: [agentId(r)] })),
     { key: publicKeyOf(keyOf('pharmacist')), issuers: [PEOPLE.pharmacist] },
@@ -205,41 +181,13 @@ export async function startAgent(config: AgentConfig, self: () => string) {
         });
         return handler(ect, (await request.json()) as Record<string, unknown>);
       },
-      { key: revokingResolver(senders, revocations, clock), audience: id, clock, replay },
+      { key: escalation.refusingRevoked(senders), audience: id, clock, replay },
     );
     return async (request: Request) => {
       const response = await verified(request);
       if (!response.ok) received.push({ path, code: ((await response.clone().json()) as { code: string }).code });
       return response;
     };
-  };
-
-  // Escalation reaches peers as signed records of the control plane: each is verified before it changes anything.
-  const ctlKey = publicKeyOf(keyOf('ctl'));
-  const breakers = new Map(
-    ROLES.filter((r) => r !== role).map((r) => [
-      agentId(r),
-      new CircuitBreaker({ id: `to-${r}`, dependency: agentId(r), clock }),
-    ]),
-  );
-  const isolated = new Set<string>();
-  const escalation: Record<string, (bytes: Uint8Array) => void> = {
-    breaker: (bytes) => {
-      const verified = circuitAnnouncement.verify(bytes, { key: ctlKey, audience: id, clock });
-      if (!verified.ok) throw verified.error;
-      breakers.get(verified.claims.dependency)?.applyRemote(verified.claims);
-    },
-    revocation: (bytes) => {
-      const verified = keyRevocation.verify(bytes, { key: ctlKey, clock });
-      if (!verified.ok || verified.claims.iss !== CTL)
-        throw verified.ok ? new Error('not the control plane') : verified.error;
-      revocations.add(verified.claims.kid, verified.claims.revoked_at);
-    },
-    isolation: (bytes) => {
-      const verified = escalationRecord.verify(bytes, { key: ctlKey, clock });
-      if (!verified.ok) throw verified.error;
-      isolated.add(verified.claims.agent);
-    },
   };
 
   // ---- the pharmacy's fills --------------------------------------------------------------------------------------
@@ -249,7 +197,7 @@ export async function startAgent(config: AgentConfig, self: () => string) {
     const dose = `${task}-dose-${fill.doses - fill.remaining + 1}`;
     return act({ name: 'pharmacy.release', params: { units: fill.units }, task, workflow: fill.wid }, async () => {
       const dispensing = agentId('dispensing');
-      const sent = await breakers.get(dispensing)!.execute(() =>
+      const sent = await escalation.breakers.get(dispensing)!.execute(() =>
         sendEct(
           'dispensing',
           '/doses',
@@ -268,53 +216,13 @@ export async function startAgent(config: AgentConfig, self: () => string) {
     });
   };
 
-  // ---- the dispensing cabinet, its checkpoints and its compensations --------------------------------------------
-  const cabinet = new Map<string, string>();
-  const before = new Map<string, string>();
-  const checkpoints: Uint8Array[] = [];
-  const participant =
-    role === 'dispensing'
-      ? new RollbackParticipant({
-          agent: id,
-          key,
-          coordinators: keySet([{ key: publicKeyOf(keyOf('coordinator')), issuers: [COORDINATOR] }]),
-          clock,
-          random,
-          store: new SqliteParticipantStore(`${config.db}.rollback`),
-          handlers: {
-            // Recalls a dose to the pharmacy: the cabinet goes back to what the checkpoint recorded before it.
-            'dispensing.recall': async ({ step, commit }: CompensationRequest) =>
-              commit(() => {
-                const value = before.get(step.task)!;
-                cabinet.set(step.resource, value);
-                return { state: ectHash(value) };
-              }),
-          },
-        })
-      : undefined;
-  await participant?.open();
+  // ---- the dispensing cabinet --------------------------------------------------------------------------------------
+  const cabinet =
+    role === 'dispensing' ? new Cabinet(id, key, { clock, random, db: `${config.db}.rollback` }) : undefined;
+  await cabinet?.participant.open();
   const dispense = async (patient: string, units: number, task: string, wid: string, pred: string[]) =>
     act({ name: 'dispense.heparin', params: { units }, task, workflow: wid }, async () => {
-      const resource = `cabinet/${patient}`;
-      participant!.fence.check(resource);
-      const was = cabinet.get(resource) ?? 'none';
-      const now = `${units} units heparin`;
-      before.set(task, was);
-      cabinet.set(resource, now);
-      const claims: CheckpointClaims = {
-        iss: id,
-        iat: epochSeconds(clock),
-        jti: `ckpt-${task}`,
-        wid,
-        pred,
-        task,
-        resource,
-        before: ectHash(was),
-        after: ectHash(now),
-        undo: { action: 'dispensing.recall', params: ectHash(was), endpoint: `${self()}/rollback` },
-        group: wid,
-      };
-      checkpoints.push(checkpoint.sign(claims, key));
+      cabinet!.put({ patient, units, task, wid, pred }, `${self()}/rollback`);
       // The dispense is reported to the pharmacy and the prescriber as this agent's ECT.
       const reports = [];
       for (const peer of ['pharmacy', 'prescribing'] as const) {
@@ -395,11 +303,14 @@ export async function startAgent(config: AgentConfig, self: () => string) {
       if (config.faulty) return new Response(null, { status: 202 });
       return override(request);
     }
-    if (path.startsWith('/rollback/') && participant) return participantHandler(participant)(request);
+    if (path.startsWith('/rollback/') && cabinet) return participantHandler(cabinet.participant)(request);
     if (path.startsWith('/escalation/') && request.method === 'POST') {
       try {
-        escalation[path.slice('/escalation/'.length)]!(new Uint8Array(await request.arrayBuffer()));
-        return new Response(null, { status: 204 });
+        const applied = escalation.apply(
+          path.slice('/escalation/'.length),
+          new Uint8Array(await request.arrayBuffer()),
+        );
+        return new Response(null, { status: applied ? 204 : 404 });
       } catch (e) {
         return json({ code: codeOf(e) }, 400);
       }
@@ -411,10 +322,10 @@ export async function startAgent(config: AgentConfig, self: () => string) {
     mode: guard.mode(),
     issued,
     received,
-    cabinet: Object.fromEntries(cabinet),
-    checkpoints: checkpoints.map(toBase64Url),
-    openBreakers: [...breakers].filter(([, b]) => ['open', 'forced_open'].includes(b.snapshot().state)).map(([d]) => d),
-    isolated: [...isolated],
+    cabinet: Object.fromEntries(cabinet?.drawers ?? []),
+    checkpoints: (cabinet?.checkpoints ?? []).map(toBase64Url),
+    openBreakers: escalation.open(),
+    isolated: [...escalation.isolated],
   });
   return { handle, close: () => guard.close() };
 }
