@@ -87,6 +87,9 @@ export async function openWard(options: { run: string; faulty?: Role; notify: (n
     }
   } catch (e) {
     await Promise.all(Object.values(agents).map((a) => a.stop()));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
     throw e;
   }
   const register = (role: Role, tasks: string[] = []) =>
