@@ -179,7 +179,12 @@ export async function startAgent(config: AgentConfig, self: () => string) {
           exec_act: ect.claims.exec_act,
           pred: ect.claims.pred,
         });
-        return handler(ect, (await request.json()) as Record<string, unknown>);
+        try {
+          return await handler(ect, (await request.json()) as Record<string, unknown>);
+        } catch (e) {
+          // Verified, but the agent did not do it: halted, fenced, or its breaker open.
+          return json({ code: codeOf(e) }, 409);
+        }
       },
       { key: escalation.refusingRevoked(senders), audience: id, clock, replay },
     );

@@ -140,7 +140,7 @@ export async function runHallucinatedDose(): Promise<Run1Report> {
       },
       'pharmacist',
     );
-    const handed = checkedHandoff(ward.handoffs, takeover.claims);
+    const handed = checkedHandoff(await ward.handoff(), takeover.claims);
     log(
       `takeover of fill-rx-2 by ${short(PEOPLE.pharmacist)}: ${describeAcks(takeover.statuses)}; Hand-off ${handed.jti} verified`,
     );
@@ -217,8 +217,8 @@ export async function runHallucinatedDose(): Promise<Run1Report> {
 }
 
 /** The Hand-off the pharmacy agent signed, verified under its key and checked against the takeover. */
-function checkedHandoff(handoffs: Uint8Array[], takeover: OverrideSignalClaims) {
-  const verified = handoff.verify(handoffs.at(-1)!, { key: publicKeyOf(keyOf('pharmacy')) });
+function checkedHandoff(bytes: Uint8Array, takeover: OverrideSignalClaims) {
+  const verified = handoff.verify(bytes, { key: publicKeyOf(keyOf('pharmacy')) });
   if (!verified.ok) throw verified.error;
   checkHandoff(verified.claims, takeover);
   return { to: verified.claims.to, task: verified.claims.task, jti: verified.claims.jti, matches: true };

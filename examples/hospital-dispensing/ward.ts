@@ -58,12 +58,15 @@ export async function openWard(options: { run: string; faulty?: Role; notify: (n
       isolate: (peer, record) => postCose(`${urlOf(peer)}/escalation/isolation`, record),
     },
   });
-  const handoffs: Uint8Array[] = [];
+  // Hand-offs come by their own post, which may arrive after the takeover's final acknowledgement.
+  let handoff: Uint8Array | undefined;
+  let onHandoff = () => {};
   const acks = controlPlaneHandler(controller);
   const server = createAdaptorServer({
     fetch: async (request: Request) => {
       if (new URL(request.url).pathname !== '/handoffs') return acks(request);
-      handoffs.push(new Uint8Array(await request.arrayBuffer()));
+      handoff = new Uint8Array(await request.arrayBuffer());
+      onHandoff();
       return new Response(null, { status: 204 });
     },
   });
@@ -111,7 +114,10 @@ export async function openWard(options: { run: string; faulty?: Role; notify: (n
     agents,
     controller,
     store,
-    handoffs,
+    /** The latest Hand-off an agent signed, once one has arrived. */
+    handoff(): Promise<Uint8Array> {
+      return handoff ? Promise.resolve(handoff) : new Promise((resolve) => (onHandoff = () => resolve(handoff!)));
+    },
     /** Tells the control plane which tasks an agent runs, for task-scoped signals. */
     runs: register,
     async view(role: Role): Promise<AgentView> {
