@@ -1,4 +1,5 @@
 import { main as ectOverHttp } from './ect-over-http/scenario.js';
+import { main as hospitalDispensing } from './hospital-dispensing/scenario.js';
 import { main as supplyChainRollback } from './supply-chain-rollback/scenario.js';
 import { main as telecomStampede } from './telecom-stampede/main.js';
 import { main as tradingDrift } from './trading-drift/scenario.js';
@@ -8,3 +9,4 @@ await ectOverHttp();
 await tradingDrift();
 await supplyChainRollback();
 await telecomStampede();
+await hospitalDispensing();
