@@ -36,6 +36,20 @@ describe('the safety-net process', () => {
     expect(r.stderr).toMatch(/^ERR_CBOR_TRUNCATED: [^\n]*\n$/);
   });
 
+  it('verifies a note signed by golang.org/x/mod/sumdb/note (its published example), exit 0', () => {
+    const text =
+      "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
+    const sig =
+      '— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n';
+    writeFileSync(join(dir, 'go-note.txt'), `${text}\n${sig}`);
+    const vkey = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
+    const r = command('audit', 'verify-note', '--key', vkey, 'go-note.txt');
+    expect(r).toEqual({ status: 0, stdout: `${text}verified: PeterNeumann+c74f20a3\n`, stderr: '' });
+    const tampered = command('audit', 'verify-note', '--key', vkey.replace('ARpc', 'ARpd'), 'go-note.txt');
+    expect(tampered.status).toBe(1);
+    expect(tampered.stderr).toMatch(/^ERR_[A-Z_]+: [^\n]*\n$/);
+  });
+
   it('answers --help with the usage and --version with the package version, exit 0', () => {
     const help = command('--help');
     expect(help).toMatchObject({ status: 0, stderr: '' });
