@@ -22,6 +22,8 @@ Commands:
       Verifies an Execution Audit Token presentation (SD-CWT, binary or hex, or SD-JWT) and prints its disclosed
       claims as JSON; --aud and --nonce require a key binding for that audience and nonce.
 
+A file argument of - reads standard input.
+
 Exit status: 0 success, 1 verification or input failure (stderr: "<ERR_CODE>: <message>"), 2 usage error.`;
 
 /** A mistake in how the command was called: printed with the usage text, exit status 2. */

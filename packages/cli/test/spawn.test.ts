@@ -13,6 +13,10 @@ const dir = mkdtempSync(join(tmpdir(), 'safety-net-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function command(...args: string[]) {
+  return commandWithInput(undefined, ...args);
+}
+
+function commandWithInput(input: string | undefined, ...args: string[]) {
   const r = spawnSync(
     process.execPath,
     [
@@ -21,7 +25,7 @@ function command(...args: string[]) {
       join(root, 'packages/cli/src/bin.ts'),
       ...args,
     ],
-    { cwd: dir, encoding: 'utf8', timeout: 60_000 },
+    { cwd: dir, encoding: 'utf8', timeout: 60_000, input },
   );
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -45,6 +49,8 @@ describe('the safety-net process', () => {
     const vkey = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
     const r = command('audit', 'verify-note', '--key', vkey, 'go-note.txt');
     expect(r).toEqual({ status: 0, stdout: `${text}verified: PeterNeumann+c74f20a3\n`, stderr: '' });
+    const piped = commandWithInput(`${text}\n${sig}`, 'audit', 'verify-note', '--key', vkey, '-');
+    expect(piped).toEqual(r);
     const tampered = command('audit', 'verify-note', '--key', vkey.replace('ARpc', 'ARpd'), 'go-note.txt');
     expect(tampered.status).toBe(1);
     expect(tampered.stderr).toMatch(/^ERR_[A-Z_]+: [^\n]*\n$/);
