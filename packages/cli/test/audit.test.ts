@@ -1,5 +1,6 @@
 import { generateKey, keyToJwk, merkleRoot, publicKeyOf, seededRandom, toHex, utf8 } from '@safety-net/core';
 import {
+  cosignatureLine,
   formatCheckpoint,
   formatVerifierKey,
   issueEat,
@@ -9,6 +10,7 @@ import {
   presentEat,
   presentEatJwt,
   signNote,
+  witnessSigner,
 } from '@safety-net/cross-domain-audit';
 import {
   EAT_SAMPLE_KEYS,
@@ -29,6 +31,7 @@ const PETER_SIG =
 const ENOCH_SIG =
   '— EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n';
 const GO_NOTE = `${TEXT}\n${PETER_SIG}${ENOCH_SIG}`;
+const hex8 = (id: number) => id.toString(16).padStart(8, '0');
 
 describe('safety-net audit verify-note', () => {
   it("verifies Go's published note and prints its text and the keys that verified", async () => {
@@ -50,10 +53,31 @@ describe('safety-net audit verify-note', () => {
     const vkey = formatVerifierKey(noteVerifierOf(log));
     const ok = await run(['audit', 'verify-note', '--key', vkey, '--origin', origin, 'c.txt'], files);
     expect(ok.status, ok.err.join()).toBe(0);
-    expect(ok.out[0]).toBe(text.slice(0, -1));
+    expect(ok.out).toEqual([text.slice(0, -1), `verified: ${origin}+${hex8(log.keyId)}`]);
     const other = await run(['audit', 'verify-note', '--key', vkey, '--origin', 'other.example/log', 'c.txt'], files);
     expect(other.status).toBe(1);
     expect(other.err[0]).toMatch(/^ERR_AU_ORIGIN_MISMATCH: /);
+  });
+
+  it("lists a witness's cosignature with its timestamp, and still requires the log's signature", async () => {
+    const origin = 'hospital.example/audit/main';
+    const log = noteSigner(origin, generateKey('Ed25519', seededRandom('cli-audit/log')));
+    const witness = witnessSigner('witness.example', generateKey('Ed25519', seededRandom('cli-audit/witness')));
+    const text = formatCheckpoint({ origin, size: 1, rootHash: merkleRoot([utf8('a')]) });
+    const files = { 'c.txt': `${signNote(text, [log])}${cosignatureLine(witness, text, SAMPLE_NOW)}\n` };
+    const [logKey, witnessKey] = [log, witness].map((s) => formatVerifierKey(noteVerifierOf(s)));
+    const both = await run(
+      ['audit', 'verify-note', '--key', logKey!, '--key', witnessKey!, '--origin', origin, 'c.txt'],
+      files,
+    );
+    expect(both.status, both.err.join()).toBe(0);
+    expect(both.out.slice(1)).toEqual([
+      `verified: ${origin}+${hex8(log.keyId)}`,
+      `verified: witness.example+${hex8(witness.keyId)} at ${SAMPLE_NOW}`,
+    ]);
+    const witnessOnly = await run(['audit', 'verify-note', '--key', witnessKey!, '--origin', origin, 'c.txt'], files);
+    expect(witnessOnly.status).toBe(1);
+    expect(witnessOnly.err[0]).toMatch(/^ERR_AU_CONFIG_INVALID: /);
   });
 
   it('ignores signatures by keys not given', async () => {

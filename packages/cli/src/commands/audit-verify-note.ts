@@ -1,5 +1,11 @@
 import { fromUtf8, snError } from '@safety-net/core';
-import { openNote, type VerifiedSignature, verifyCheckpoint } from '@safety-net/cross-domain-audit';
+import {
+  NOTE_ED25519,
+  openNote,
+  parseVerifierKey,
+  type VerifiedSignature,
+  verifyCheckpoint,
+} from '@safety-net/cross-domain-audit';
 import { parseCommand } from '../args.js';
 import { readBytes } from '../inputs.js';
 import type { CliIo } from '../io.js';
@@ -17,7 +23,8 @@ function signerLine(s: VerifiedSignature): string {
 
 /**
  * `safety-net audit verify-note`: a C2SP signed note against verifier keys (`name+hash+key`); with `--origin`, a
- * checkpoint of that log (its text, then its origin). Prints the text, then one line per key that verified.
+ * checkpoint of that log, signed by one of the log keys given (witness keys among them check cosignatures). Prints
+ * the text, then one line per key that verified.
  */
 export async function verifyNoteCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { flags, positionals } = parseCommand('audit verify-note', args, OPTIONS, { min: 1, max: 1 });
@@ -30,8 +37,13 @@ export async function verifyNoteCommand(args: readonly string[], io: CliIo): Pro
   } catch {
     throw snError('ERR_INPUT_INVALID', `${positionals[0]} is not UTF-8`);
   }
-  const opened =
-    flags.origin === undefined ? openNote(text, keys) : verifyCheckpoint(text, keys, { origin: flags.origin }).note;
+  const verifiers = keys.map(parseVerifierKey);
+  // Every key's signature is checked (a witness's cosignature too); a checkpoint must also verify by a log key.
+  const opened = openNote(text, verifiers);
+  if (flags.origin !== undefined) {
+    const logKeys = verifiers.filter((v) => v.type === NOTE_ED25519);
+    verifyCheckpoint(text, logKeys, { origin: flags.origin });
+  }
   io.stdout(opened.text.replace(/\n$/, ''));
   for (const s of opened.verified) io.stdout(signerLine(s));
   return 0;
