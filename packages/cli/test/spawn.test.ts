@@ -51,6 +51,9 @@ describe('the safety-net process', () => {
     expect(r).toEqual({ status: 0, stdout: `${text}verified: PeterNeumann+c74f20a3\n`, stderr: '' });
     const piped = commandWithInput(`${text}\n${sig}`, 'audit', 'verify-note', '--key', vkey, '-');
     expect(piped).toEqual(r);
+    const flood = commandWithInput('a'.repeat(1_048_577), 'audit', 'verify-note', '--key', vkey, '-');
+    expect(flood.status).toBe(1);
+    expect(flood.stderr).toMatch(/^ERR_INPUT_TOO_LARGE: [^\n]*- is over 1048576 bytes\n$/);
     const tampered = command('audit', 'verify-note', '--key', vkey.replace('ARpc', 'ARpd'), 'go-note.txt');
     expect(tampered.status).toBe(1);
     expect(tampered.stderr).toMatch(/^ERR_[A-Z_]+: [^\n]*\n$/);
