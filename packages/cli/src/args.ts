@@ -1,4 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { type Clock, fixedClock, systemClock } from '@safety-net/core';
+import type { CliIo } from './io.js';
 import { UsageError } from './usage.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -33,4 +35,11 @@ export function parseCommand<O extends Options>(
 export function required(command: string, value: string | undefined, flag: string): string {
   if (value === undefined || value === '') throw new UsageError(`${command}: --${flag} is required`);
   return value;
+}
+
+/** `--now` (whole seconds since the epoch) as a clock; absent, the io's clock. */
+export function parseNow(command: string, text: string | undefined, io: CliIo): Clock {
+  if (text === undefined) return io.clock ?? systemClock;
+  if (!/^\d{1,12}$/.test(text)) throw new UsageError(`${command}: --now takes whole seconds since the epoch`);
+  return fixedClock(Number(text) * 1000);
 }

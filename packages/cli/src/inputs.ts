@@ -17,7 +17,7 @@ const JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
 const HEX = /^[0-9a-fA-F\s]+$/;
 
 /** The bytes of a file; one over `maxBytes` is `ERR_INPUT_TOO_LARGE`. */
-function readBytes(io: CliIo, path: string, maxBytes: number): Uint8Array {
+export function readBytes(io: CliIo, path: string, maxBytes: number): Uint8Array {
   try {
     return io.readFile(path, maxBytes);
   } catch (e) {

@@ -15,6 +15,7 @@ export interface CliIo extends VectorFiles {
   /**
    * The bytes of a file. Throws {@link FileAccessError} when it cannot be read, and {@link FileTooLargeError} when
    * it is longer than `maxBytes` (checked before it is read; the command reports `ERR_INPUT_TOO_LARGE`).
+   * {@link nodeIo} reads standard input for the path `-`.
    */
   readFile(path: string, maxBytes: number): Uint8Array;
   /** Every `.json` file under `dir`, recursively, as paths that `readFile` accepts, sorted. */

@@ -59,6 +59,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     (await import('./commands/inspect.js')).inspectCommand(args, io, await registry()),
   vectors: async (args, io, registry) =>
     (await import('./commands/vectors.js')).vectorsCommand(args, io, await registry()),
+  audit: async (args, io) => (await import('./commands/audit.js')).auditCommand(args, io),
 };
 
 async function dispatch(argv: readonly string[], io: CliIo, options: MainOptions): Promise<number> {

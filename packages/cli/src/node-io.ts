@@ -31,6 +31,34 @@ function readBounded(path: string, maxBytes: number): Uint8Array {
   }
 }
 
+/** Standard input (`-`) to its end; more than `maxBytes` is refused as soon as it is seen, not read to the end. */
+function readStdin(maxBytes: number): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = new Uint8Array(65_536);
+    let n: number;
+    try {
+      n = readSync(0, chunk, 0, chunk.length, null);
+    } catch (e) {
+      // Windows reports the end of a pipe as an error.
+      if ((e as NodeJS.ErrnoException).code === 'EOF') break;
+      throw new FileAccessError('-');
+    }
+    if (n === 0) break;
+    total += n;
+    if (total > maxBytes) throw new FileTooLargeError('-', maxBytes);
+    chunks.push(chunk.subarray(0, n));
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
 function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
@@ -65,7 +93,7 @@ export function nodeIo(): CliIo {
   return {
     stdout: (line) => process.stdout.write(`${line}\n`),
     stderr: (line) => process.stderr.write(`${line}\n`),
-    readFile: readBounded,
+    readFile: (path, maxBytes) => (path === '-' ? readStdin(maxBytes) : readBounded(path, maxBytes)),
     listJsonFiles,
     isDirectory,
   };

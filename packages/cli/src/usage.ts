@@ -15,6 +15,14 @@ Commands:
   vectors [dir]
       Runs every conformance vector under dir (default: the vectors published with @safety-net/conformance)
       with both crypto backends; the last line is "N passed, N failed".
+  audit verify-note --key <name+hash+key> [--key …] [--origin <log origin>] <file>
+      Verifies a C2SP signed note (with --origin: a checkpoint of that log); prints its text and the keys
+      that verified.
+  audit verify-sd --key <issuer jwk.json> [--role <role>] [--aud <aud> --nonce <nonce>] [--now <epoch-seconds>] <file>
+      Verifies an Execution Audit Token presentation (SD-CWT, binary or hex, or SD-JWT) and prints its disclosed
+      claims as JSON; --aud and --nonce require a key binding for that audience and nonce.
+
+A file argument of - reads standard input.
 
 Exit status: 0 success, 1 verification or input failure (stderr: "<ERR_CODE>: <message>"), 2 usage error.`;
 

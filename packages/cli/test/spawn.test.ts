@@ -13,6 +13,10 @@ const dir = mkdtempSync(join(tmpdir(), 'safety-net-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function command(...args: string[]) {
+  return commandWithInput(undefined, ...args);
+}
+
+function commandWithInput(input: string | undefined, ...args: string[]) {
   const r = spawnSync(
     process.execPath,
     [
@@ -21,7 +25,7 @@ function command(...args: string[]) {
       join(root, 'packages/cli/src/bin.ts'),
       ...args,
     ],
-    { cwd: dir, encoding: 'utf8', timeout: 60_000 },
+    { cwd: dir, encoding: 'utf8', timeout: 60_000, input },
   );
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -34,6 +38,25 @@ describe('the safety-net process', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^ERR_CBOR_TRUNCATED: [^\n]*\n$/);
+  });
+
+  it('verifies a note signed by golang.org/x/mod/sumdb/note (its published example), exit 0', () => {
+    const text =
+      "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
+    const sig =
+      '— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n';
+    writeFileSync(join(dir, 'go-note.txt'), `${text}\n${sig}`);
+    const vkey = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
+    const r = command('audit', 'verify-note', '--key', vkey, 'go-note.txt');
+    expect(r).toEqual({ status: 0, stdout: `${text}verified: PeterNeumann+c74f20a3\n`, stderr: '' });
+    const piped = commandWithInput(`${text}\n${sig}`, 'audit', 'verify-note', '--key', vkey, '-');
+    expect(piped).toEqual(r);
+    const flood = commandWithInput('a'.repeat(1_048_577), 'audit', 'verify-note', '--key', vkey, '-');
+    expect(flood.status).toBe(1);
+    expect(flood.stderr).toMatch(/^ERR_INPUT_TOO_LARGE: [^\n]*- is over 1048576 bytes\n$/);
+    const tampered = command('audit', 'verify-note', '--key', vkey.replace('ARpc', 'ARpd'), 'go-note.txt');
+    expect(tampered.status).toBe(1);
+    expect(tampered.stderr).toMatch(/^ERR_[A-Z_]+: [^\n]*\n$/);
   });
 
   it('answers --help with the usage and --version with the package version, exit 0', () => {

@@ -3,20 +3,18 @@ import {
   type Clock,
   decodeJwsPayload,
   decodeSign1,
-  fixedClock,
   fromHex,
   isSafetyNetError,
   type Key,
   keySet,
   type MessageTypeRegistry,
   publicKeyOf,
-  systemClock,
   verifyCompactJws,
   verifyJws,
   verifySign,
   verifySign1,
 } from '@safety-net/core';
-import { parseCommand } from '../args.js';
+import { parseCommand, parseNow } from '../args.js';
 import { isCoseSign, type MessageInput, readKey, readMessage } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { messageTypeByName } from '../registry.js';
@@ -66,12 +64,6 @@ async function verifyTyped(
   return message.form === 'jws' ? decodeJwsPayload(message.token) : decodeSign1(message.bytes).payload!;
 }
 
-function parseNow(text: string | undefined, io: CliIo): Clock {
-  if (text === undefined) return io.clock ?? systemClock;
-  if (!/^\d{1,12}$/.test(text)) throw new UsageError('verify: --now takes whole seconds since the epoch');
-  return fixedClock(Number(text) * 1000);
-}
-
 function parseAad(hex: string | undefined): Uint8Array | undefined {
   if (hex === undefined) return undefined;
   try {
@@ -93,7 +85,7 @@ export async function verifyCommand(
   if (keyPaths.length === 0) throw new UsageError('verify: --key is required');
   if (flags.now !== undefined && flags.type === undefined) throw new UsageError('verify: --now needs --type');
   const type = flags.type === undefined ? undefined : messageTypeByName(registry, 'verify', flags.type);
-  const clock = parseNow(flags.now, io);
+  const clock = parseNow('verify', flags.now, io);
   const externalAad = parseAad(flags['aad-hex']);
   const keys = keyPaths.map((path) => readKey(io, path));
   const message = readMessage(io, positionals[0]!);
