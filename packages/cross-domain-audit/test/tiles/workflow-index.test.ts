@@ -56,7 +56,7 @@ describe('the workflow index over HTTP (spec §5.5)', () => {
     expect(ok.headers.get('content-type')).toBe('application/cbor');
     expect(ok.headers.get('cache-control')).toBe('private, no-store');
     expect(decodeCbor(new Uint8Array(await ok.arrayBuffer()))).toEqual([2]);
-    for (const headers of [{}, { authorization: 'Bearer someone-else' }]) {
+    for (const headers of [new Headers(), new Headers({ authorization: 'Bearer someone-else' })]) {
       const refused = await fetch(url, { headers });
       expect(refused.status).toBe(401);
       expect(refused.headers.get('www-authenticate')).toBe('Bearer');
