@@ -60,7 +60,8 @@ describe('safety-net audit verify-bundle (spawned)', () => {
       signer: async (head) => `${await sign(head)}${cosignatureLine(witness, formatCheckpoint(head), SAMPLE_NOW)}\n`,
     });
     await log.append([0, 1, 2, 3, 4].map((i) => ({ kind: 'tombstone' as const, body: utf8(`record ${i}`) })));
-    const openCheckpoint = async (text: string) => verifyCosigned(text, policy, { clock: fixedClock(SAMPLE_NOW * 1000) });
+    const openCheckpoint = async (text: string) =>
+      verifyCosigned(text, policy, { clock: fixedClock(SAMPLE_NOW * 1000) });
     const bundle = await buildProofBundle(log, { indices: [1, 3], policy, openCheckpoint });
     writeFileSync(join(dir, 'policy.json'), JSON.stringify(policy));
     writeFileSync(join(dir, 'ok.snbundle'), encodeProofBundle(bundle));
