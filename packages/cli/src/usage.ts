@@ -18,6 +18,8 @@ Commands:
   audit verify-note --key <name+hash+key> [--key …] [--origin <log origin>] <file>
       Verifies a C2SP signed note (with --origin: a checkpoint of that log); prints its text and the keys
       that verified.
+  audit verify-bundle --policy <witness-policy.json> [--receipt-key <jwk.json>] [--now <epoch-seconds>] <file>
+      Verifies a proof bundle offline under your own witness policy; prints each proven entry.
   audit verify-sd --key <issuer jwk.json> [--role <role>] [--aud <aud> --nonce <nonce>] [--now <epoch-seconds>] <file>
       Verifies an Execution Audit Token presentation (SD-CWT, binary or hex, or SD-JWT) and prints its disclosed
       claims as JSON; --aud and --nonce require a key binding for that audience and nonce.

@@ -20,4 +20,5 @@ export * from './receipt/index.js';
 export * from './sd/index.js';
 export * from './store/index.js';
 export * from './tiles/index.js';
+export * from './trace/index.js';
 export * from './witness/index.js';

@@ -5,6 +5,7 @@ import { UsageError } from '../usage.js';
 type Subcommand = (args: readonly string[], io: CliIo) => Promise<number>;
 
 const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
+  'verify-bundle': async (args, io) => (await import('./audit-verify-bundle.js')).verifyBundleCommand(args, io),
   'verify-note': async (args, io) => (await import('./audit-verify-note.js')).verifyNoteCommand(args, io),
   'verify-sd': async (args, io) => (await import('./audit-verify-sd.js')).verifySdCommand(args, io),
 };

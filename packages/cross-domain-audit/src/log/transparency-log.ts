@@ -2,7 +2,7 @@ import { snError } from '@safety-net/core';
 import type { CheckpointSigner, TreeHead } from '../checkpoint/tree-head.js';
 import { auError } from '../errors.js';
 import { OriginSchema } from '../messages/common.js';
-import type { LogStore } from '../store/log-store.js';
+import type { LogStore, WorkflowIndexRow } from '../store/log-store.js';
 import { encodeEntryBundle } from '../tiles/entry-bundle.js';
 import { hashLevelOf, TILE_WIDTH, type TileRef, tileWidthAt } from '../tiles/paths.js';
 import { encodeLogEntry, entryLeafHash, type LogEntry } from './entry.js';
@@ -16,6 +16,7 @@ import {
   rangePieces,
   rootAt,
 } from './subtrees.js';
+import { workflowKeys } from './workflow-keys.js';
 
 /** Options of {@link TransparencyLog}. */
 export interface TransparencyLogOptions {
@@ -36,8 +37,14 @@ export interface Sequenced {
   readonly added: boolean;
 }
 
+/** An entry's leaf bytes and its workflow index keys. */
+interface Leaf {
+  readonly bytes: Uint8Array;
+  readonly keys: readonly string[];
+}
+
 interface Waiting {
-  readonly leaf: Uint8Array;
+  readonly leaf: Leaf;
   readonly resolve: (s: Sequenced) => void;
   readonly reject: (e: unknown) => void;
 }
@@ -89,14 +96,14 @@ export class TransparencyLog {
       return Promise.reject(e);
     }
     return new Promise((resolve, reject) => {
-      this.#waiting.push({ leaf, resolve, reject });
+      this.#waiting.push({ leaf: { bytes: leaf, keys: workflowKeys(entry) }, resolve, reject });
       this.#flushing ??= this.#flush();
     });
   }
 
   /** Sequences `entries` now, in batches of at most `maxBatch`, each under its own checkpoint; in order. */
   async append(entries: readonly LogEntry[]): Promise<Sequenced[]> {
-    const leaves = entries.map(encodeLogEntry);
+    const leaves = entries.map((entry) => ({ bytes: encodeLogEntry(entry), keys: workflowKeys(entry) }));
     const out: Sequenced[] = [];
     for (let at = 0; at < leaves.length; at += this.#maxBatch) {
       out.push(...(await this.#sequence(leaves.slice(at, at + this.#maxBatch))));
@@ -117,8 +124,8 @@ export class TransparencyLog {
     this.#flushing = undefined;
   }
 
-  #sequence(leaves: readonly Uint8Array[]): Promise<Sequenced[]> {
-    const leafHashes = leaves.map(entryLeafHash);
+  #sequence(leaves: readonly Leaf[]): Promise<Sequenced[]> {
+    const leafHashes = leaves.map((l) => entryLeafHash(l.bytes));
     return this.#store.sequence(async (tx) => {
       const oldSize = tx.state?.size ?? 0;
       const known = await tx.indexesOf(leafHashes);
@@ -126,6 +133,7 @@ export class TransparencyLog {
       const out: Sequenced[] = [];
       const entries: Uint8Array[] = [];
       const newHashes: Uint8Array[] = [];
+      const workflows: WorkflowIndexRow[] = [];
       leaves.forEach((leaf, i) => {
         const leafHash = leafHashes[i]!;
         const key = hashKey(leafHash);
@@ -136,7 +144,8 @@ export class TransparencyLog {
         }
         const index = oldSize + entries.length;
         fresh.set(key, index);
-        entries.push(leaf);
+        entries.push(leaf.bytes);
+        for (const k of leaf.keys) workflows.push({ key: k, index });
         newHashes.push(leafHash);
         out.push({ index, leafHash, added: true });
       });
@@ -150,6 +159,7 @@ export class TransparencyLog {
         entries,
         leafHashes: newHashes,
         hashes,
+        workflows,
         state: { size, rootHash: root, checkpoint },
       });
       return out;
@@ -202,6 +212,14 @@ export class TransparencyLog {
   /** The index of the entry with this leaf hash, if it is in the log. */
   indexOf(leafHash: Uint8Array): Promise<number | undefined> {
     return this.#store.indexOf(leafHash);
+  }
+
+  /**
+   * The indices of the entries of workflow `key`, or that carry a stitch naming the ECT `key` (spec §5.5),
+   * ascending, at most `limit`.
+   */
+  workflow(key: string, limit: number): Promise<readonly number[]> {
+    return this.#store.workflow(key, limit);
   }
 
   /** The checkpoint signed at `size`, if the log signed one at that size. */

@@ -1,2 +1,2 @@
-export type { LogStore, SequencedBatch, SequencingTx, StoredTreeState } from './log-store.js';
+export type { LogStore, SequencedBatch, SequencingTx, StoredTreeState, WorkflowIndexRow } from './log-store.js';
 export { MemoryLogStore } from './memory-log-store.js';

@@ -16,7 +16,15 @@ export interface SequencedBatch {
   readonly leafHashes: readonly Uint8Array[];
   /** Every complete-subtree hash the batch completes, leaf hashes included. */
   readonly hashes: readonly StoredHash[];
+  /** The workflow index rows of the batch's entries (spec §5.5): each key with an entry's index. */
+  readonly workflows: readonly WorkflowIndexRow[];
   readonly state: StoredTreeState;
+}
+
+/** One row of the workflow index: an entry found under a workflow id or a stitching ECT jti. */
+export interface WorkflowIndexRow {
+  readonly key: string;
+  readonly index: number;
 }
 
 /** What a sequencing transaction may read and write; it sees the store as it is under the sequencing lock. */
@@ -50,5 +58,7 @@ export interface LogStore {
   indexOf(leafHash: Uint8Array): Promise<number | undefined>;
   /** The checkpoint signed at `size`, when the log signed one. */
   checkpointAt(size: number): Promise<string | undefined>;
+  /** The indices of the entries indexed under `key` (a workflow id or a stitching ECT jti), ascending, at most `limit`. */
+  workflow(key: string, limit: number): Promise<readonly number[]>;
   close(): Promise<void>;
 }

@@ -35,6 +35,7 @@ export class MemoryLogStore implements LogStore {
   readonly #entries: Uint8Array[] = [];
   readonly #indexes = new Map<string, number>();
   readonly #checkpoints = new Map<number, string>();
+  readonly #workflows = new Map<string, number[]>();
   #state: StoredTreeState | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -66,6 +67,12 @@ export class MemoryLogStore implements LogStore {
     for (const h of batch.hashes) {
       this.#levels[h.level] ??= new HashLevel();
       this.#levels[h.level]!.push(h.index, h.hash);
+    }
+    // Indices only grow, so each key's list stays ascending.
+    for (const row of batch.workflows) {
+      const held = this.#workflows.get(row.key);
+      if (held) held.push(row.index);
+      else this.#workflows.set(row.key, [row.index]);
     }
     this.#checkpoints.set(batch.state.size, batch.state.checkpoint);
     this.#state = batch.state;
@@ -102,6 +109,10 @@ export class MemoryLogStore implements LogStore {
 
   async checkpointAt(size: number): Promise<string | undefined> {
     return this.#checkpoints.get(size);
+  }
+
+  async workflow(key: string, limit: number): Promise<readonly number[]> {
+    return (this.#workflows.get(key) ?? []).slice(0, limit);
   }
 
   async close(): Promise<void> {}

@@ -14,6 +14,7 @@ const STEPS = [
    CREATE TABLE au_log_checkpoint (size BIGINT PRIMARY KEY, root BYTEA NOT NULL, note TEXT NOT NULL);
    CREATE TABLE au_log_state (id INTEGER PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL);
    INSERT INTO au_log_state (id, size) VALUES (1, 0);`,
+  `CREATE TABLE au_log_workflow (key TEXT NOT NULL, idx BIGINT NOT NULL, PRIMARY KEY (key, idx));`,
 ];
 
 /**
@@ -157,6 +158,16 @@ export class PostgresLogStore implements LogStore {
     });
   }
 
+  workflow(key: string, limit: number): Promise<readonly number[]> {
+    return call('workflow', async () => {
+      const { rows } = await this.#pool.query('SELECT idx FROM au_log_workflow WHERE key = $1 ORDER BY idx LIMIT $2', [
+        key,
+        limit,
+      ]);
+      return (rows as { idx: string }[]).map((r) => Number(r.idx));
+    });
+  }
+
   /** The pool belongs to the caller, who ends it. */
   async close(): Promise<void> {}
 }
@@ -171,6 +182,12 @@ async function write(db: PgQueryable, batch: SequencedBatch, size: number): Prom
     'INSERT INTO au_log_hash (level, idx, hash) SELECT * FROM unnest($1::int[], $2::bigint[], $3::bytea[])',
     [batch.hashes.map((h) => h.level), batch.hashes.map((h) => h.index), batch.hashes.map((h) => toBytea(h.hash))],
   );
+  if (batch.workflows.length > 0) {
+    await db.query('INSERT INTO au_log_workflow (key, idx) SELECT * FROM unnest($1::text[], $2::bigint[])', [
+      batch.workflows.map((w) => w.key),
+      batch.workflows.map((w) => w.index),
+    ]);
+  }
   await db.query('INSERT INTO au_log_checkpoint (size, root, note) VALUES ($1, $2, $3)', [
     batch.state.size,
     toBytea(batch.state.rootHash),

@@ -11,6 +11,7 @@ CREATE TABLE IF NOT EXISTS au_log_hash (
   level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS au_log_checkpoint (size INTEGER PRIMARY KEY, root BLOB NOT NULL, note TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS au_log_workflow (key TEXT NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY (key, idx)) WITHOUT ROWID;
 `;
 
 /** Every driver failure becomes `ERR_AU_STORE_FAILED`, keeping the driver's error as the cause. */
@@ -57,7 +58,9 @@ export class SqliteLogStore implements LogStore {
     | 'latest'
     | 'putEntry'
     | 'putHash'
-    | 'putCheckpoint',
+    | 'putCheckpoint'
+    | 'workflow'
+    | 'putWorkflow',
     SqliteStatement
   >;
   #queue: Promise<unknown> = Promise.resolve();
@@ -91,6 +94,8 @@ export class SqliteLogStore implements LogStore {
       putEntry: this.#db.prepare('INSERT INTO au_log_entry (idx, leaf_hash, entry) VALUES (?, ?, ?)'),
       putHash: this.#db.prepare('INSERT INTO au_log_hash (level, idx, hash) VALUES (?, ?, ?)'),
       putCheckpoint: this.#db.prepare('INSERT INTO au_log_checkpoint (size, root, note) VALUES (?, ?, ?)'),
+      workflow: this.#db.prepare('SELECT idx FROM au_log_workflow WHERE key = ? ORDER BY idx LIMIT ?'),
+      putWorkflow: this.#db.prepare('INSERT INTO au_log_workflow (key, idx) VALUES (?, ?)'),
     }));
   }
 
@@ -130,6 +135,7 @@ export class SqliteLogStore implements LogStore {
     });
     // Level 0 is the entries' own leaf_hash column: one row fewer per entry.
     for (const h of batch.hashes) if (h.level > 0) this.#sql.putHash.run(h.level, h.index, h.hash);
+    for (const row of batch.workflows) this.#sql.putWorkflow.run(row.key, row.index);
     this.#sql.putCheckpoint.run(batch.state.size, batch.state.rootHash, batch.state.checkpoint);
   }
 
@@ -194,6 +200,11 @@ export class SqliteLogStore implements LogStore {
   async checkpointAt(size: number): Promise<string | undefined> {
     const row = guard('checkpointAt', () => this.#sql.checkpointAt.get(size)) as { note: string } | undefined;
     return row?.note;
+  }
+
+  async workflow(key: string, limit: number): Promise<readonly number[]> {
+    const rows = guard('workflow', () => this.#sql.workflow.all(key, limit)) as { idx: number }[];
+    return rows.map((r) => r.idx);
   }
 
   async close(): Promise<void> {

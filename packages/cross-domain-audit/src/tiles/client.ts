@@ -1,4 +1,4 @@
-import { merkleNodeHash } from '@safety-net/core';
+import { decodeCbor, merkleNodeHash, snError } from '@safety-net/core';
 import { readBody } from '@safety-net/core/internal';
 import type { TreeHead } from '../checkpoint/tree-head.js';
 import { auError } from '../errors.js';
@@ -17,6 +17,18 @@ export interface TileLogClientOptions {
 }
 
 const TILE_HEIGHT = 8;
+/** A workflow index answer of 100,001 indices, each at most 9 bytes of CBOR. */
+const MAX_WORKFLOW_BYTES = 1_048_576;
+
+/** The `code` of a JSON refusal, when it has one. */
+async function codeOfRefusal(response: Response): Promise<string | undefined> {
+  try {
+    const body = (await response.json()) as { code?: unknown };
+    return typeof body.code === 'string' ? body.code : undefined;
+  } catch {
+    return undefined;
+  }
+}
 const MAX_BUNDLE_BYTES = TILE_WIDTH * (2 + 65_535);
 
 /**
@@ -74,6 +86,35 @@ export class TileLogClient {
     return proof;
   }
 
+  /**
+   * The leaf indices the log's workflow index holds for `key` (a workflow id or a stitching ECT jti, spec §5.5),
+   * asked with the auditor's `authorization` header value (e.g. `Bearer <token>`). The index itself proves nothing:
+   * read each entry with {@link entry}, which verifies it. An answer that is not an ascending array of indices is
+   * `ERR_INPUT_INVALID`; a refusal keeps its code (`401` is `ERR_KEY_UNTRUSTED`).
+   */
+  async workflow(key: string, authorization: string): Promise<number[]> {
+    const response = await this.#fetch(`${this.#prefix()}/wid/${encodeURIComponent(key)}`, {
+      headers: { authorization },
+    });
+    if (response.status !== 200) {
+      const code = await codeOfRefusal(response);
+      const why = `wid/${key} answered ${response.status}`;
+      if (code === 'ERR_AU_VISIBILITY') throw auError(code, why);
+      throw snError(code === 'ERR_KEY_UNTRUSTED' ? code : 'ERR_INPUT_INVALID', why);
+    }
+    let value: unknown;
+    try {
+      value = decodeCbor(await readBody(response, { max: MAX_WORKFLOW_BYTES }));
+    } catch (e) {
+      throw snError('ERR_INPUT_INVALID', `wid/${key}: not CBOR`, { cause: e });
+    }
+    const ascending =
+      Array.isArray(value) &&
+      value.every((v, i) => Number.isSafeInteger(v) && (v as number) >= 0 && (i === 0 || (v as number) > value[i - 1]));
+    if (!ascending) throw snError('ERR_INPUT_INVALID', `wid/${key}: not an ascending array of leaf indices`);
+    return value as number[];
+  }
+
   /** Entry `index` of the tree of `head`, from its entry bundle, with its inclusion verified. */
   async entry(index: number, head: TreeHead): Promise<Uint8Array> {
     if (!Number.isSafeInteger(index) || index < 0 || index >= head.size) {
@@ -125,8 +166,12 @@ export class TileLogClient {
     return found;
   }
 
+  #prefix(): string {
+    return this.#options.prefix.replace(/\/+$/, '');
+  }
+
   async #get(path: string, max: number): Promise<Uint8Array> {
-    const response = await this.#fetch(`${this.#options.prefix.replace(/\/+$/, '')}/${path}`);
+    const response = await this.#fetch(`${this.#prefix()}/${path}`);
     if (response.status !== 200) {
       await response.body?.cancel();
       throw auError('ERR_AU_PROOF_INVALID', `${path} answered ${response.status}`);

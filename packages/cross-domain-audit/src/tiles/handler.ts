@@ -18,6 +18,16 @@ export interface LogHandlerOptions {
   readonly waitMs?: number;
   /** Largest registration body (default 1 MiB: the message may carry disclosures its entry drops). */
   readonly maxBodyBytes?: number;
+  /**
+   * Authenticates an auditor for the workflow index (`wid/<id>`, spec §5.5), e.g. by checking a bearer token; the
+   * index is served only with it, and a request it refuses is `401`.
+   */
+  readonly authorizeAuditor?: (request: Request) => boolean | Promise<boolean>;
+  /**
+   * Most indices one workflow index answer holds (default 100,001: one more than `traceWorkflow`'s record limit,
+   * so that a reader can tell a workflow over it).
+   */
+  readonly maxWorkflowIndices?: number;
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -29,7 +39,8 @@ const notFound = () => new Response('not found\n', { status: 404, headers: { 'co
 
 /**
  * The log's HTTP surface as a Web-standard `Request → Response` function (spec §5.4, §5.5): `checkpoint`, hash tiles
- * and entry bundles by their static paths, `add-entry` registration and `receipt/<leaf hash hex>`. Mount it in any
+ * and entry bundles by their static paths, `add-entry` registration, `receipt/<leaf hash hex>` and, for auditors
+ * that `authorizeAuditor` admits, the workflow index `wid/<id>`. Mount it in any
  * server that speaks Fetch (Node, Deno, Bun, workers, core's adapters).
  *
  * @example
@@ -58,6 +69,7 @@ export function logHandler(options: LogHandlerOptions): (request: Request) => Pr
         headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'public, max-age=2' },
       });
     }
+    if (rest.startsWith('wid/') && options.authorizeAuditor) return workflowIndex(options, rest.slice(4), request);
     if (rest.startsWith('receipt/')) {
       const hex = rest.slice('receipt/'.length);
       if (!options.receipts || !/^[0-9a-f]{64}$/.test(hex)) return notFound();
@@ -70,6 +82,31 @@ export function logHandler(options: LogHandlerOptions): (request: Request) => Pr
     if (!bytes) return notFound();
     return new Response(bytes, { headers: { 'content-type': 'application/octet-stream', 'cache-control': IMMUTABLE } });
   };
+}
+
+/** `wid/<id>`: the leaf indices of a workflow's entries, as a CBOR array, for an authenticated auditor only. */
+async function workflowIndex(options: LogHandlerOptions, encoded: string, request: Request): Promise<Response> {
+  let key: string;
+  try {
+    key = decodeURIComponent(encoded);
+  } catch {
+    return notFound();
+  }
+  if (key.length < 1 || key.length > 256) return notFound();
+  if (!(await options.authorizeAuditor!(request))) {
+    return new Response(JSON.stringify({ code: 'ERR_KEY_UNTRUSTED' }), {
+      status: 401,
+      headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer', 'cache-control': 'no-store' },
+    });
+  }
+  try {
+    const indices = await options.log.workflow(key, options.maxWorkflowIndices ?? 100_001);
+    return new Response(encodeCbor([...indices]), {
+      headers: { 'content-type': 'application/cbor', 'cache-control': 'private, no-store' },
+    });
+  } catch (e) {
+    return refusal(e);
+  }
 }
 
 async function receiptResponse(

@@ -59,6 +59,11 @@ function compile(policy: WitnessPolicy) {
   return { p, log, witnesses };
 }
 
+/** Checks a policy alone, as a verifier's options are checked up front: `ERR_AU_CONFIG_INVALID` as §5.3 says. */
+export function checkWitnessPolicy(policy: WitnessPolicy): void {
+  compile(policy);
+}
+
 /**
  * Checks a checkpoint against a witness policy (spec §5.3): the log's signature (`verifyCheckpoint`'s errors and
  * `ERR_AU_ORIGIN_MISMATCH`), then at least `quorum` distinct witnesses whose cosignatures verify with timestamps

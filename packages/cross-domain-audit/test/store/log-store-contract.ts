@@ -1,12 +1,17 @@
 import {
   consistencyProof,
+  encodeCbor,
+  generateKey,
   inclusionProof,
   isSafetyNetError,
   merkleLeafHash,
   merkleRoot,
+  seededRandom,
+  signSign1,
   toHex,
 } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
+import type { LogEntry } from '../../src/log/entry.js';
 import { encodeLogEntry } from '../../src/log/entry.js';
 import { TransparencyLog } from '../../src/log/transparency-log.js';
 import type { LogStore } from '../../src/store/log-store.js';
@@ -27,6 +32,28 @@ const codeOf = async (p: Promise<unknown>) => {
     return isSafetyNetError(e) ? e.code : String(e);
   }
 };
+
+const signer = generateKey('Ed25519', seededRandom('workflow-index'));
+
+/** A signed message whose claims carry `wid` and stitches naming `ects`, as the workflow index reads them. */
+function workflowEntry(jti: string, wid: string, ects: readonly string[] = []): LogEntry {
+  const stitch = ects.map(
+    (ect) =>
+      new Map([
+        ['ect', ect],
+        ['rel', 'causes'],
+      ]),
+  );
+  const claims = new Map<unknown, unknown>([
+    ['jti', jti],
+    ['wid', wid],
+    ...(stitch.length ? [['stitch', stitch]] : []),
+  ] as [unknown, unknown][]);
+  return {
+    kind: 'eat',
+    body: signSign1(encodeCbor(claims as never), signer, { protectedHeader: { typ: 'application/sd-cwt' } }),
+  };
+}
 
 /** One contract, every store (spec §5.7). */
 export function describeLogStoreContract(kind: StoreKind): void {
@@ -118,6 +145,29 @@ export function describeLogStoreContract(kind: StoreKind): void {
       expect((await log.treeHead()).size).toBe(50);
       await store.close();
     });
+
+    it.skipIf(kind.skip)(
+      'keeps the workflow index: by wid and by stitching ECT, ascending, once, limited',
+      async () => {
+        const { store } = await kind.fresh();
+        const log = testLog(store, 3);
+        await log.append([
+          workflowEntry('a', 'wf-1'),
+          sampleEntry(1),
+          workflowEntry('b', 'wf-2', ['ect-9', 'ect-9', 'wf-1']),
+          workflowEntry('c', 'wf-1', ['ect-9']),
+        ]);
+        // Registered again, in a later batch: idempotent, so not indexed twice.
+        await log.append([workflowEntry('a', 'wf-1'), workflowEntry('d', 'wf-1')]);
+        expect(await store.workflow('wf-1', 100)).toEqual([0, 2, 3, 4]);
+        expect(await store.workflow('wf-2', 100)).toEqual([2]);
+        expect(await store.workflow('ect-9', 100)).toEqual([2, 3]);
+        expect(await store.workflow('wf-1', 2)).toEqual([0, 2]);
+        expect(await store.workflow('entry 1', 100)).toEqual([]);
+        expect(await store.workflow('wf-3', 100)).toEqual([]);
+        await store.close();
+      },
+    );
 
     it.skipIf(kind.skip)('reports what it does not hold as ERR_AU_STORE_FAILED', async () => {
       const { store } = await kind.fresh();

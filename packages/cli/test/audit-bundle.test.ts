@@ -1,0 +1,125 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fixedClock, generateKey, seededRandom, utf8 } from '@safety-net/core';
+import {
+  buildProofBundle,
+  cosignatureLine,
+  encodeProofBundle,
+  formatCheckpoint,
+  formatVerifierKey,
+  MemoryLogStore,
+  noteCheckpointSigner,
+  noteSigner,
+  noteVerifierOf,
+  TransparencyLog,
+  verifyCosigned,
+  type WitnessPolicy,
+  witnessSigner,
+} from '@safety-net/cross-domain-audit';
+import { SAMPLE_NOW } from '@safety-net/cross-domain-audit/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The real command, started through tsx on the sources, on files a log really wrote.
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'safety-net-cli-bundle-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function command(...args: string[]) {
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(root, 'node_modules/tsx/dist/cli.mjs'),
+      '--conditions=source',
+      join(root, 'packages/cli/src/bin.ts'),
+      ...args,
+    ],
+    { cwd: dir, encoding: 'utf8', timeout: 60_000 },
+  );
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const origin = 'hospital.example/audit/main';
+const logKey = noteSigner(origin, generateKey('Ed25519', seededRandom('cli-bundle/log')));
+const witness = witnessSigner('witness.example', generateKey('Ed25519', seededRandom('cli-bundle/witness')));
+const policy: WitnessPolicy = {
+  log: { origin, keys: [formatVerifierKey(noteVerifierOf(logKey))] },
+  witnesses: [{ name: 'witness.example', key: formatVerifierKey(noteVerifierOf(witness)) }],
+  quorum: 1,
+};
+const now = String(SAMPLE_NOW);
+
+describe('safety-net audit verify-bundle (spawned)', () => {
+  beforeAll(async () => {
+    const sign = noteCheckpointSigner(logKey, origin);
+    const log = new TransparencyLog({
+      origin,
+      store: new MemoryLogStore(),
+      signer: async (head) => `${await sign(head)}${cosignatureLine(witness, formatCheckpoint(head), SAMPLE_NOW)}\n`,
+    });
+    await log.append([0, 1, 2, 3, 4].map((i) => ({ kind: 'tombstone' as const, body: utf8(`record ${i}`) })));
+    const openCheckpoint = async (text: string) =>
+      verifyCosigned(text, policy, { clock: fixedClock(SAMPLE_NOW * 1000) });
+    const bundle = await buildProofBundle(log, { indices: [1, 3], policy, openCheckpoint });
+    writeFileSync(join(dir, 'policy.json'), JSON.stringify(policy));
+    writeFileSync(join(dir, 'ok.snbundle'), encodeProofBundle(bundle));
+    // Another entry put in place of entry 1: its proof no longer proves it.
+    const swapped = { ...bundle, items: [{ ...bundle.items[0]!, entry: bundle.items[1]!.entry }, bundle.items[1]!] };
+    writeFileSync(join(dir, 'tampered.snbundle'), encodeProofBundle(swapped));
+    writeFileSync(join(dir, 'garbage.snbundle'), utf8('not a bundle'));
+    const strict = {
+      ...policy,
+      quorum: 1,
+      witnesses: [
+        {
+          name: 'other.example',
+          key: formatVerifierKey(
+            noteVerifierOf(witnessSigner('other.example', generateKey('Ed25519', seededRandom('cli-bundle/other')))),
+          ),
+        },
+      ],
+    };
+    writeFileSync(join(dir, 'other-policy.json'), JSON.stringify(strict));
+  });
+
+  it('verifies a bundle under the policy and lists its entries', () => {
+    const r = command('audit', 'verify-bundle', '--policy', 'policy.json', '--now', now, 'ok.snbundle');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual([
+      'verified: entry 1 (tombstone) in a tree of 5',
+      'verified: entry 3 (tombstone) in a tree of 5',
+    ]);
+  });
+
+  it('refuses a tampered bundle, garbage and a checkpoint its own policy does not accept (exit 1, code)', () => {
+    const tampered = command('audit', 'verify-bundle', '--policy', 'policy.json', '--now', now, 'tampered.snbundle');
+    expect(tampered.status).toBe(1);
+    expect(tampered.stderr).toMatch(/^ERR_AU_PROOF_INVALID: /);
+    const garbage = command('audit', 'verify-bundle', '--policy', 'policy.json', '--now', now, 'garbage.snbundle');
+    expect(garbage.status).toBe(1);
+    expect(garbage.stderr).toMatch(/^ERR_AU_BUNDLE_INVALID: /);
+    const other = command('audit', 'verify-bundle', '--policy', 'other-policy.json', '--now', now, 'ok.snbundle');
+    expect(other.status).toBe(1);
+    expect(other.stderr).toMatch(/^ERR_AU_COSIGNATURE_QUORUM: /);
+    // A day and more later, the cosignature is no longer fresh.
+    const late = command(
+      'audit',
+      'verify-bundle',
+      '--policy',
+      'policy.json',
+      '--now',
+      String(SAMPLE_NOW + 90_000),
+      'ok.snbundle',
+    );
+    expect(late.status).toBe(1);
+    expect(late.stderr).toMatch(/^ERR_AU_COSIGNATURE_QUORUM: /);
+  });
+
+  it('is a usage error without --policy or with an unreadable file (exit 2)', () => {
+    expect(command('audit', 'verify-bundle', 'ok.snbundle').status).toBe(2);
+    expect(command('audit', 'verify-bundle', '--policy', 'missing.json', 'ok.snbundle').status).toBe(2);
+  });
+});

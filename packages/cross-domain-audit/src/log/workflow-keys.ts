@@ -1,0 +1,41 @@
+import { decodeCbor, Tagged } from '@safety-net/core';
+import type { LogEntry } from './entry.js';
+
+/** Longest key the workflow index holds: a `task-id` (spec §2). */
+const MAX_KEY_LENGTH = 256;
+
+const isKey = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_KEY_LENGTH;
+
+/** The claims map of a logged COSE_Sign1 or COSE_Sign (payload in the third place), or undefined. */
+function claimsOf(body: Uint8Array): Map<unknown, unknown> | undefined {
+  try {
+    let cose = decodeCbor(body);
+    if (cose instanceof Tagged) cose = cose.value;
+    if (!Array.isArray(cose) || !(cose[2] instanceof Uint8Array)) return undefined;
+    const claims = decodeCbor(cose[2]);
+    return claims instanceof Map ? claims : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The keys under which the workflow index (spec §5.5, §6) finds an entry: the message's `wid` and the `ect` of each
+ * of its stitches (the stitching identifier a peer looks it up by), each once. An entry whose body is not a signed
+ * message with such claims has none; signatures are not checked here, since readers verify what the index points to.
+ */
+export function workflowKeys(entry: LogEntry): string[] {
+  const claims = claimsOf(entry.body);
+  if (!claims) return [];
+  const keys = new Set<string>();
+  const wid = claims.get('wid');
+  if (isKey(wid)) keys.add(wid);
+  const stitches = claims.get('stitch');
+  if (Array.isArray(stitches)) {
+    for (const s of stitches) {
+      const ect = s instanceof Map ? s.get('ect') : undefined;
+      if (isKey(ect)) keys.add(ect);
+    }
+  }
+  return [...keys];
+}

@@ -1,0 +1,9 @@
+export {
+  type RecordRef,
+  type TracedRecord,
+  type TraceGap,
+  type TraceLog,
+  type TraceOptions,
+  traceWorkflow,
+  type WorkflowTrace,
+} from './trace-workflow.js';

@@ -1,0 +1,171 @@
+import { fixedClock, isSafetyNetError } from '@safety-net/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { verifyForkFinding } from '../../src/fork/detect.js';
+import { SAMPLE_NOW } from '../../src/messages/samples.js';
+import { type TraceOptions, traceWorkflow } from '../../src/trace/trace-workflow.js';
+import { Domain, type DomainOptions, WID } from './domains.js';
+
+const clock = fixedClock(SAMPLE_NOW * 1000);
+let open: Domain[] = [];
+afterEach(async () => {
+  await Promise.all(open.map((d) => d.close()));
+  open = [];
+});
+
+/**
+ * hospital → pharmacy → insurer: the hospital's record sends ECT `ect-hp`, the pharmacy's first record receives it,
+ * its second sends `ect-pi` to the insurer. The insurer's clock is behind: only causality orders its record last.
+ */
+async function scenario(opts: Partial<Record<'hospital' | 'pharmacy' | 'insurer', DomainOptions>> = {}) {
+  const [h, p, i] = (['hospital', 'pharmacy', 'insurer'] as const).map((n) => new Domain(n, opts[n]));
+  const hIdx = await h!.append([
+    { ect: 'ect-hp', start: SAMPLE_NOW - 300, stitch: [h!.stitch('causes', p!, 'ect-hp')] },
+  ]);
+  const pIdx = await p!.append([
+    { ect: 'ect-hp', start: SAMPLE_NOW - 200, stitch: [p!.stitch('caused_by', h!, 'ect-hp')] },
+    { ect: 'ect-pi', after: ['ect-hp'], start: SAMPLE_NOW - 100, stitch: [p!.stitch('causes', i!, 'ect-pi')] },
+  ]);
+  const iIdx = await i!.append([
+    { ect: 'ect-pi', start: SAMPLE_NOW - 400, stitch: [i!.stitch('caused_by', p!, 'ect-pi')] },
+  ]);
+  return { h: h!, p: p!, i: i!, hIdx, pIdx, iIdx };
+}
+
+async function serve(...domains: Domain[]) {
+  for (const d of domains) await d.serve();
+  open.push(...domains);
+}
+
+const options = (...domains: Domain[]): TraceOptions => ({
+  logs: Object.fromEntries(domains.map((d) => [d.origin, d.config])),
+  clock,
+});
+const timelineOf = (t: Awaited<ReturnType<typeof traceWorkflow>>) => t.timeline.map((r) => `${r.log}#${r.index}`);
+
+describe('traceWorkflow across domains, each log over HTTP (spec §6)', () => {
+  it('reconstructs a complete three-domain workflow in causal order, following stitches into discovered logs', async () => {
+    const s = await scenario();
+    await serve(s.h, s.p, s.i);
+    const expected = [
+      `${s.h.origin}#${s.hIdx[0]}`,
+      ...s.pIdx.map((x) => `${s.p.origin}#${x}`),
+      `${s.i.origin}#${s.iIdx[0]}`,
+    ];
+    const all = await traceWorkflow(WID, options(s.h, s.p, s.i));
+    expect(all.missing).toEqual([]);
+    expect(all.forks).toEqual([]);
+    expect(timelineOf(all)).toEqual(expected);
+    expect(all.timeline[0]!.claims.ect.jti).toBe('ect-hp');
+    // Only the hospital's log configured: the others are reached through its stitches.
+    const peers = new Map([s.p, s.i].map((d) => [d.origin, d.config]));
+    const found = await traceWorkflow(WID, { ...options(s.h), discover: (o) => peers.get(o) });
+    expect(found.missing).toEqual([]);
+    expect(timelineOf(found)).toEqual(expected);
+    // Without discovery, the pharmacy's log is not read, and says so.
+    const alone = await traceWorkflow(WID, options(s.h));
+    expect(timelineOf(alone)).toEqual(expected.slice(0, 1));
+    expect(alone.missing).toEqual([{ kind: 'log_unreachable', log: s.p.origin, code: 'ERR_KEY_UNTRUSTED' }]);
+  });
+
+  it('names a peer record missing and a stitch that does not stitch back', async () => {
+    const [h, p] = [new Domain('hospital'), new Domain('pharmacy')];
+    const [lost, wrong] = await h.append([
+      { ect: 'ect-lost', start: SAMPLE_NOW - 300, stitch: [h.stitch('causes', p, 'ect-lost')] },
+      { ect: 'ect-wrong', start: SAMPLE_NOW - 250, stitch: [h.stitch('causes', p, 'ect-wrong')] },
+    ]);
+    // The pharmacy's record of `ect-wrong` claims it came from elsewhere: it does not stitch back.
+    const [other] = await p.append([
+      { ect: 'ect-wrong', start: SAMPLE_NOW - 200, stitch: [p.stitch('caused_by', new Domain('clinic'), 'ect-wrong')] },
+    ]);
+    await serve(h, p);
+    const t = await traceWorkflow(WID, options(h, p));
+    expect(t.missing).toEqual([
+      { kind: 'peer_record_missing', log: p.origin, ect: 'ect-lost', from: { log: h.origin, index: lost } },
+      {
+        kind: 'stitch_unmatched',
+        log: p.origin,
+        ect: 'ect-wrong',
+        from: { log: h.origin, index: wrong },
+        peers: [other],
+      },
+      // The pharmacy's record names a log the auditor holds nothing for.
+      { kind: 'log_unreachable', log: 'clinic.example/audit/main', code: 'ERR_KEY_UNTRUSTED' },
+    ]);
+    expect(timelineOf(t)).toEqual([`${h.origin}#${lost}`, `${h.origin}#${wrong}`, `${p.origin}#${other}`]);
+  });
+
+  it('reports a failing proof when the log serves a tampered tile, and keeps the rest', async () => {
+    const flipLast = (path: string, body: Uint8Array) => {
+      if (!path.includes('/tile/entries/')) return body;
+      const out = body.slice();
+      out[out.length - 1]! ^= 1;
+      return out;
+    };
+    const s = await scenario({ pharmacy: { tamper: flipLast } });
+    await serve(s.h, s.p, s.i);
+    const t = await traceWorkflow(WID, options(s.h, s.p, s.i));
+    // The pharmacy's last entry (its second record) is changed in the bundle: its inclusion fails.
+    expect(t.missing).toEqual([
+      { kind: 'proof_failed', log: s.p.origin, index: s.pIdx[1], code: 'ERR_AU_PROOF_INVALID' },
+    ]);
+    // Without the record that sent it, the insurer's record is ordered by its own (earlier) time alone.
+    expect(timelineOf(t)).toEqual([
+      `${s.i.origin}#${s.iIdx[0]}`,
+      `${s.h.origin}#${s.hIdx[0]}`,
+      `${s.p.origin}#${s.pIdx[0]}`,
+    ]);
+  });
+
+  it('does not rely on an unwitnessed checkpoint, nor on a log that is down', async () => {
+    const s = await scenario({ insurer: { cosigned: false } });
+    await serve(s.h, s.p, s.i);
+    const t = await traceWorkflow(WID, options(s.h, s.p, s.i));
+    expect(t.missing).toEqual([{ kind: 'checkpoint_unwitnessed', log: s.i.origin, code: 'ERR_AU_COSIGNATURE_QUORUM' }]);
+    expect(timelineOf(t)).toEqual([`${s.h.origin}#${s.hIdx[0]}`, ...s.pIdx.map((x) => `${s.p.origin}#${x}`)]);
+    const config = options(s.h, s.p, s.i);
+    await s.i.close();
+    const down = await traceWorkflow(WID, config);
+    expect(down.missing).toEqual([{ kind: 'log_unreachable', log: s.i.origin, code: 'ERR_INPUT_INVALID' }]);
+    expect(down.timeline).toHaveLength(3);
+  });
+
+  it('keeps a fork as evidence: a checkpoint the auditor holds and one served, same size, different roots', async () => {
+    const s = await scenario();
+    // The same log key signs another tree of the same size: what the auditor was shown before.
+    const twin = new Domain('pharmacy');
+    await twin.log.append([{ kind: 'eat', body: twin.record({ ect: 'other', start: SAMPLE_NOW - 9, wid: 'wf-y' }) }]);
+    await twin.append([{ ect: 'ect-z', start: SAMPLE_NOW - 8, wid: 'wf-y' }]);
+    expect((await twin.log.treeHead()).size).toBe((await s.p.log.treeHead()).size);
+    await serve(s.h, s.p, s.i);
+    const held = (await twin.log.checkpoint())!;
+    const config = options(s.h, s.p, s.i);
+    const t = await traceWorkflow(WID, {
+      ...config,
+      logs: { ...config.logs, [s.p.origin]: { ...s.p.config, held: [held] } },
+    });
+    expect(t.forks).toHaveLength(1);
+    expect(t.forks[0]).toMatchObject({ origin: s.p.origin, kind: 'same_size', a: held, b: await s.p.log.checkpoint() });
+    expect(verifyForkFinding(t.forks[0]!, { keys: [s.p.logVkey] })).toEqual(t.forks[0]);
+    expect(t.missing).toEqual([]);
+  });
+
+  it('throws only for invalid options and limits', async () => {
+    const s = await scenario();
+    await serve(s.h, s.p, s.i);
+    const codeOf = async (p: Promise<unknown>) =>
+      p.then(
+        () => undefined,
+        (e) => (isSafetyNetError(e) ? e.code : String(e)),
+      );
+    const config = options(s.h, s.p, s.i);
+    expect(await codeOf(traceWorkflow('', config))).toBe('ERR_AU_CONFIG_INVALID');
+    expect(await codeOf(traceWorkflow(WID, { ...config, maxRecords: 0 }))).toBe('ERR_AU_CONFIG_INVALID');
+    const wrongPolicy = { ...config.logs, [s.p.origin]: { ...s.p.config, policy: s.h.config.policy } };
+    expect(await codeOf(traceWorkflow(WID, { ...config, logs: wrongPolicy }))).toBe('ERR_AU_CONFIG_INVALID');
+    expect(await codeOf(traceWorkflow(WID, { ...config, maxRecords: 3 }))).toBe('ERR_AU_TRACE_LIMIT');
+    expect(await codeOf(traceWorkflow(WID, { ...config, maxDomains: 2 }))).toBe('ERR_AU_TRACE_LIMIT');
+    expect(await codeOf(traceWorkflow(WID, { ...options(s.h), maxDomains: 1, discover: () => s.p.config }))).toBe(
+      'ERR_AU_TRACE_LIMIT',
+    );
+  });
+});
