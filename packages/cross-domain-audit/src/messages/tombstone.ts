@@ -40,5 +40,3 @@ export const tombstone = defineMessageType<TombstoneClaims>({
     basis: 'basis',
   },
 });
-
-export type { base64UrlBytes as _unusedGuard };
