@@ -10,6 +10,7 @@
 export * from './accounting/index.js';
 export * from './bundle/index.js';
 export * from './checkpoint/index.js';
+export * from './erasure/index.js';
 export * from './errors.js';
 export * from './fork/index.js';
 export * from './log/index.js';

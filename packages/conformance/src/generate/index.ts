@@ -14,6 +14,7 @@ import { coseSignVectors } from './cases/cose-sign.js';
 import { coseVerifyVectors } from './cases/cose-verify.js';
 import { crossDomainAuditAccountingVectors } from './cases/cross-domain-audit-accounting.js';
 import { crossDomainAuditDisclosureVectors } from './cases/cross-domain-audit-disclosure.js';
+import { crossDomainAuditErasureVectors } from './cases/cross-domain-audit-erasure.js';
 import { crossDomainAuditLogVectors } from './cases/cross-domain-audit-log.js';
 import { crossDomainAuditNoteVectors } from './cases/cross-domain-audit-notes.js';
 import { dagVectors } from './cases/dag.js';
@@ -49,6 +50,7 @@ export {
   cascadePreventionMessageVectors,
   crossDomainAuditAccountingVectors,
   crossDomainAuditDisclosureVectors,
+  crossDomainAuditErasureVectors,
   crossDomainAuditLogVectors,
   crossDomainAuditNoteVectors,
   overrideProtocolActionDigestVectors,
@@ -87,6 +89,7 @@ export function generateVectors(): Vector[] {
     ...crossDomainAuditDisclosureVectors(),
     ...crossDomainAuditAccountingVectors(),
     ...crossDomainAuditLogVectors(),
+    ...crossDomainAuditErasureVectors(),
   ];
 }
 

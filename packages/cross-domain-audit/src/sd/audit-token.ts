@@ -181,7 +181,13 @@ export interface EatRelease {
 }
 
 /** The disclosures of an issued EAT that a role may see, or exactly the fields asked for when it may see them. */
-export function releaseFor<D>(issued: IssuedEat<unknown>, release: EatRelease): D[] {
+export function releaseFor<D>(
+  issued: {
+    readonly disclosures: readonly IssuedDisclosure<unknown>[];
+    readonly profiles: readonly RegulatoryProfile[];
+  },
+  release: EatRelease,
+): D[] {
   const may = (path: string) => roleMaySee(release.role, path, issued.profiles);
   if (release.fields) {
     const refused = release.fields.filter((f) => !may(f));
@@ -194,7 +200,11 @@ export function releaseFor<D>(issued: IssuedEat<unknown>, release: EatRelease): 
 }
 
 /** A role whose profiles demand key binding is never sent an unbound presentation (`ERR_AU_KEY_BINDING`). */
-function assertBindingIfRequired(issued: IssuedEat<unknown>, release: EatRelease, binding: unknown): void {
+function assertBindingIfRequired(
+  issued: Pick<IssuedEat<unknown>, 'profiles'>,
+  release: EatRelease,
+  binding: unknown,
+): void {
   if (binding === undefined && roleRequiresKeyBinding(release.role, issued.profiles)) {
     throw auError('ERR_AU_KEY_BINDING', `role ${release.role} requires a key binding`);
   }
@@ -204,7 +214,11 @@ function assertBindingIfRequired(issued: IssuedEat<unknown>, release: EatRelease
  * A presentation of an issued EAT (SD-CWT) to an auditor: the role's disclosures, wrapped in a Key Binding Token
  * when `binding` is given, which it must be for a role whose profiles demand one.
  */
-export function presentEat(issued: IssuedEat<Uint8Array>, release: EatRelease, binding?: SdCwtKeyBinding): Uint8Array {
+export function presentEat(
+  issued: Pick<IssuedEat<Uint8Array>, 'token' | 'disclosures' | 'profiles'>,
+  release: EatRelease,
+  binding?: SdCwtKeyBinding,
+): Uint8Array {
   const disclosures = releaseFor<Uint8Array>(issued, release);
   assertBindingIfRequired(issued, release, binding);
   return presentSdCwt(issued.token, disclosures, binding);

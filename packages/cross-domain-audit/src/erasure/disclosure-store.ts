@@ -1,0 +1,111 @@
+import type { ProfileRef } from '../profiles/schema.js';
+
+/** The owner of disclosures that concern no subject: the domain's own key (spec §7.2). */
+export const DOMAIN_OWNER = '';
+
+/** A logged EAT whose disclosures the store holds: where it is, and what decides its retention. */
+export interface StoredRecord {
+  readonly leafHash: Uint8Array;
+  readonly index: number;
+  /** The issued EAT (as logged), for presentations. */
+  readonly token: Uint8Array;
+  readonly profiles: readonly ProfileRef[];
+  readonly wid: string;
+  /** The ECT the record audits and every stitching ECT (spec §3.2), for peers' Erasure Requests. */
+  readonly ects: readonly string[];
+  /** The record's stitches to other domains: where an erasure propagates (spec §7.3 step 6). */
+  readonly stitches: readonly { readonly domain: string; readonly ect: string; readonly entry?: string }[];
+  /** Seconds: until then a law-based retention minimum forbids erasure (0 when none). */
+  readonly keepUntil: number;
+  /** Seconds: the retention deadline, when the record has one (spec §7.4). */
+  readonly deleteAt?: number;
+}
+
+/** A disclosure as stored: ciphertext under its owner's key, never plaintext. */
+export interface SealedDisclosure {
+  readonly leafHash: Uint8Array;
+  /** The blinded claim hash (base64url) the disclosure opens. */
+  readonly digest: string;
+  /** The subject's pseudonym, or {@link DOMAIN_OWNER}. */
+  readonly owner: string;
+  /** The claim's path in the EAT (`reg.subjects` for each element), for per-role release. */
+  readonly path: string;
+  /** An array element's disclosure (`[salt, value]`) rather than a map entry's. */
+  readonly element: boolean;
+  /** `nonce || ciphertext || tag`. */
+  readonly box: Uint8Array;
+}
+
+/** A subject key wrapped under a key-encryption key. */
+export interface WrappedKey {
+  readonly owner: string;
+  readonly kek: string;
+  readonly wrapped: Uint8Array;
+}
+
+/**
+ * What one erasure or retention run destroys, written in the same transaction as the destruction: the signed
+ * tombstone to append is kept until it is logged, so a process that dies after destroying always logs it on restart.
+ */
+export interface ErasureIntent {
+  /** The tombstone's jti. */
+  readonly id: string;
+  /** The subject whose key dies with this run (none for retention). */
+  readonly owner?: string;
+  readonly destroyed: readonly { readonly leafHash: Uint8Array; readonly digest: string }[];
+  /** The signed tombstone. */
+  readonly tombstone: Uint8Array;
+}
+
+/** A legal hold in force (spec §7.5). */
+export interface HoldRecord {
+  readonly hold: string;
+  readonly issuer: string;
+  /** The place's jti, which a lift names in `pred`. */
+  readonly jti: string;
+  readonly subjects: readonly string[];
+  readonly entries: readonly number[];
+  readonly workflows: readonly string[];
+}
+
+/** An erasure deferred by a hold or a retention minimum, run again when it ends. */
+export interface PendingErasure {
+  readonly owner: string;
+  readonly basis?: string;
+  readonly request?: string;
+}
+
+/**
+ * The durable side of the disclosure store (spec §7.2, §7.3): records, sealed disclosures, wrapped keys, holds,
+ * pending erasures and erasure intents. Implementations: memory, SQLite (`./sqlite`).
+ */
+export interface DisclosureStore {
+  /** Stores a record, its disclosures and the wrapped keys of owners new to the store, in one transaction. */
+  putRecord(record: StoredRecord, sealed: readonly SealedDisclosure[], keys: readonly WrappedKey[]): Promise<void>;
+  record(leafHash: Uint8Array): Promise<StoredRecord | undefined>;
+  /** Records auditing or stitched by an ECT. */
+  recordsByEct(ect: string): Promise<StoredRecord[]>;
+  /** Records whose retention deadline is at or before `now` and that still hold disclosures. */
+  recordsDue(now: number): Promise<StoredRecord[]>;
+  disclosures(leafHash: Uint8Array): Promise<SealedDisclosure[]>;
+  disclosuresOf(owner: string): Promise<SealedDisclosure[]>;
+  /** True when the disclosure was destroyed by an erasure or retention run. */
+  erased(leafHash: Uint8Array, digest: string): Promise<boolean>;
+  wrappedKey(owner: string): Promise<WrappedKey | undefined>;
+  wrappedKeys(): Promise<WrappedKey[]>;
+  /** Replaces wrapped keys (a rotation) in one transaction; a key destroyed meanwhile stays destroyed. */
+  rewrap(keys: readonly WrappedKey[]): Promise<void>;
+  /**
+   * In one transaction: deletes the disclosures named, the owner's key and pending erasure when the intent names an
+   * owner, marks the disclosures erased, and records the intent.
+   */
+  destroy(intent: ErasureIntent): Promise<void>;
+  intents(): Promise<ErasureIntent[]>;
+  completeIntent(id: string): Promise<void>;
+  holds(): Promise<HoldRecord[]>;
+  putHold(hold: HoldRecord): Promise<void>;
+  removeHold(hold: string, issuer: string): Promise<void>;
+  pending(): Promise<PendingErasure[]>;
+  putPending(pending: PendingErasure): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,311 @@
+import { fromBase64Url, isSafetyNetError, toBase64Url } from '@safety-net/core';
+import Database from 'better-sqlite3';
+import { auError } from '../errors.js';
+import type { SqliteDatabase } from '../store/sqlite-database.js';
+import type {
+  DisclosureStore,
+  ErasureIntent,
+  HoldRecord,
+  PendingErasure,
+  SealedDisclosure,
+  StoredRecord,
+  WrappedKey,
+} from './disclosure-store.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS au_sd_record (
+  leaf_hash BLOB PRIMARY KEY, idx INTEGER NOT NULL, token BLOB NOT NULL, profiles TEXT NOT NULL, wid TEXT NOT NULL,
+  stitches TEXT NOT NULL, keep_until INTEGER NOT NULL, delete_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS au_sd_ect (ect TEXT NOT NULL, leaf_hash BLOB NOT NULL, PRIMARY KEY (ect, leaf_hash));
+CREATE TABLE IF NOT EXISTS au_sd_sealed (
+  leaf_hash BLOB NOT NULL, digest TEXT NOT NULL, owner TEXT NOT NULL, path TEXT NOT NULL, element INTEGER NOT NULL,
+  box BLOB NOT NULL,
+  PRIMARY KEY (leaf_hash, digest)
+);
+CREATE INDEX IF NOT EXISTS au_sd_sealed_owner ON au_sd_sealed (owner);
+CREATE TABLE IF NOT EXISTS au_sd_erased (leaf_hash BLOB NOT NULL, digest TEXT NOT NULL, PRIMARY KEY (leaf_hash, digest));
+CREATE TABLE IF NOT EXISTS au_sd_key (owner TEXT PRIMARY KEY, kek TEXT NOT NULL, wrapped BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS au_sd_intent (id TEXT PRIMARY KEY, intent TEXT NOT NULL, tombstone BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS au_sd_hold (issuer TEXT NOT NULL, hold TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (issuer, hold));
+CREATE TABLE IF NOT EXISTS au_sd_pending (owner TEXT PRIMARY KEY, body TEXT NOT NULL);
+`;
+
+/** Every driver failure becomes `ERR_AU_STORE_FAILED`, keeping the driver's error as the cause. */
+function guard<T>(what: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (isSafetyNetError(e)) throw e;
+    throw auError('ERR_AU_STORE_FAILED', `${what}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
+interface RecordRow {
+  leaf_hash: Uint8Array;
+  idx: number;
+  token: Uint8Array;
+  profiles: string;
+  wid: string;
+  stitches: string;
+  keep_until: number;
+  delete_at: number | null;
+}
+interface SealedRow {
+  leaf_hash: Uint8Array;
+  digest: string;
+  owner: string;
+  path: string;
+  element: number;
+  box: Uint8Array;
+}
+
+const bytes = (b: Uint8Array) => new Uint8Array(b);
+
+/**
+ * The disclosure store in SQLite (better-sqlite3; WAL, `synchronous = FULL`, `secure_delete` on, spec §7.2): a
+ * destruction zeroes the deleted rows' bytes in the database file and then truncates the write-ahead log, so neither
+ * file keeps a destroyed key or ciphertext.
+ */
+export class SqliteDisclosureStore implements DisclosureStore {
+  readonly #db: SqliteDatabase;
+  readonly #owned: boolean;
+
+  /** `database`: a file path (`':memory:'` for a private in-memory database) or an open better-sqlite3 handle. */
+  constructor(database: string | SqliteDatabase) {
+    this.#owned = typeof database === 'string';
+    this.#db = guard('open', () => {
+      const db = typeof database === 'string' ? (new Database(database) as SqliteDatabase) : database;
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('secure_delete = ON');
+      db.exec(SCHEMA);
+      return db;
+    });
+  }
+
+  async putRecord(record: StoredRecord, sealed: readonly SealedDisclosure[], keys: readonly WrappedKey[]) {
+    const db = this.#db;
+    guard('put record', () =>
+      db
+        .transaction(() => {
+          db.prepare(
+            'INSERT OR REPLACE INTO au_sd_record (leaf_hash, idx, token, profiles, wid, stitches, keep_until, delete_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          ).run(
+            record.leafHash,
+            record.index,
+            record.token,
+            JSON.stringify(record.profiles),
+            record.wid,
+            JSON.stringify(record.stitches),
+            record.keepUntil,
+            record.deleteAt ?? null,
+          );
+          const ect = db.prepare('INSERT OR IGNORE INTO au_sd_ect (ect, leaf_hash) VALUES (?, ?)');
+          for (const e of record.ects) ect.run(e, record.leafHash);
+          const put = db.prepare(
+            'INSERT OR REPLACE INTO au_sd_sealed (leaf_hash, digest, owner, path, element, box) VALUES (?, ?, ?, ?, ?, ?)',
+          );
+          for (const s of sealed) put.run(s.leafHash, s.digest, s.owner, s.path, s.element ? 1 : 0, s.box);
+          const key = db.prepare('INSERT OR IGNORE INTO au_sd_key (owner, kek, wrapped) VALUES (?, ?, ?)');
+          for (const k of keys) key.run(k.owner, k.kek, k.wrapped);
+        })
+        .immediate(),
+    );
+  }
+
+  async record(leafHash: Uint8Array) {
+    const row = guard('record', () =>
+      this.#db.prepare('SELECT * FROM au_sd_record WHERE leaf_hash = ?').get(leafHash),
+    ) as RecordRow | undefined;
+    return row && this.#record(row);
+  }
+
+  async recordsByEct(ect: string) {
+    const rows = guard('records by ect', () =>
+      this.#db
+        .prepare(
+          'SELECT r.* FROM au_sd_record r JOIN au_sd_ect e ON e.leaf_hash = r.leaf_hash WHERE e.ect = ? ORDER BY r.idx',
+        )
+        .all(ect),
+    ) as RecordRow[];
+    return rows.map((r) => this.#record(r));
+  }
+
+  async recordsDue(now: number) {
+    const rows = guard('records due', () =>
+      this.#db
+        .prepare(
+          `SELECT r.* FROM au_sd_record r WHERE r.delete_at IS NOT NULL AND r.delete_at <= ?
+           AND EXISTS (SELECT 1 FROM au_sd_sealed s WHERE s.leaf_hash = r.leaf_hash) ORDER BY r.idx`,
+        )
+        .all(now),
+    ) as RecordRow[];
+    return rows.map((r) => this.#record(r));
+  }
+
+  async disclosures(leafHash: Uint8Array) {
+    return this.#sealed('SELECT * FROM au_sd_sealed WHERE leaf_hash = ? ORDER BY digest', leafHash);
+  }
+
+  async disclosuresOf(owner: string) {
+    return this.#sealed('SELECT * FROM au_sd_sealed WHERE owner = ? ORDER BY leaf_hash, digest', owner);
+  }
+
+  async erased(leafHash: Uint8Array, digest: string) {
+    const row = guard('erased', () =>
+      this.#db.prepare('SELECT 1 FROM au_sd_erased WHERE leaf_hash = ? AND digest = ?').get(leafHash, digest),
+    );
+    return row !== undefined;
+  }
+
+  async wrappedKey(owner: string) {
+    const row = guard('key', () => this.#db.prepare('SELECT * FROM au_sd_key WHERE owner = ?').get(owner)) as
+      | WrappedKey
+      | undefined;
+    return row && { owner: row.owner, kek: row.kek, wrapped: bytes(row.wrapped) };
+  }
+
+  async wrappedKeys() {
+    const rows = guard('keys', () => this.#db.prepare('SELECT * FROM au_sd_key ORDER BY owner').all()) as WrappedKey[];
+    return rows.map((row) => ({ owner: row.owner, kek: row.kek, wrapped: bytes(row.wrapped) }));
+  }
+
+  async rewrap(keys: readonly WrappedKey[]) {
+    const db = this.#db;
+    guard('rewrap', () =>
+      db
+        .transaction(() => {
+          const update = db.prepare('UPDATE au_sd_key SET kek = ?, wrapped = ? WHERE owner = ?');
+          for (const k of keys) update.run(k.kek, k.wrapped, k.owner);
+        })
+        .immediate(),
+    );
+    this.#truncateWal();
+  }
+
+  async destroy(intent: ErasureIntent) {
+    const db = this.#db;
+    guard('destroy', () =>
+      db
+        .transaction(() => {
+          const del = db.prepare('DELETE FROM au_sd_sealed WHERE leaf_hash = ? AND digest = ?');
+          const mark = db.prepare('INSERT OR IGNORE INTO au_sd_erased (leaf_hash, digest) VALUES (?, ?)');
+          for (const d of intent.destroyed) {
+            del.run(d.leafHash, d.digest);
+            mark.run(d.leafHash, d.digest);
+          }
+          if (intent.owner !== undefined) {
+            db.prepare('DELETE FROM au_sd_key WHERE owner = ?').run(intent.owner);
+            db.prepare('DELETE FROM au_sd_pending WHERE owner = ?').run(intent.owner);
+          }
+          // The owner is personal data: the intent row keeps only what the tombstone says.
+          const body = JSON.stringify({ destroyed: intent.destroyed.map((d) => [toBase64Url(d.leafHash), d.digest]) });
+          db.prepare('INSERT INTO au_sd_intent (id, intent, tombstone) VALUES (?, ?, ?)').run(
+            intent.id,
+            body,
+            intent.tombstone,
+          );
+        })
+        .immediate(),
+    );
+    this.#truncateWal();
+  }
+
+  async intents() {
+    const rows = guard('intents', () => this.#db.prepare('SELECT * FROM au_sd_intent ORDER BY id').all()) as {
+      id: string;
+      intent: string;
+      tombstone: Uint8Array;
+    }[];
+    return rows.map((r) => {
+      const { destroyed } = JSON.parse(r.intent) as { destroyed: [string, string][] };
+      return {
+        id: r.id,
+        destroyed: destroyed.map(([leaf, digest]) => ({ leafHash: fromBase64Url(leaf), digest })),
+        tombstone: bytes(r.tombstone),
+      };
+    });
+  }
+
+  async completeIntent(id: string) {
+    guard('complete intent', () => this.#db.prepare('DELETE FROM au_sd_intent WHERE id = ?').run(id));
+  }
+
+  async holds() {
+    const rows = guard('holds', () => this.#db.prepare('SELECT body FROM au_sd_hold ORDER BY issuer, hold').all()) as {
+      body: string;
+    }[];
+    return rows.map((r) => JSON.parse(r.body) as HoldRecord);
+  }
+
+  async putHold(hold: HoldRecord) {
+    guard('put hold', () =>
+      this.#db
+        .prepare('INSERT OR REPLACE INTO au_sd_hold (issuer, hold, body) VALUES (?, ?, ?)')
+        .run(hold.issuer, hold.hold, JSON.stringify(hold)),
+    );
+  }
+
+  async removeHold(hold: string, issuer: string) {
+    guard('remove hold', () =>
+      this.#db.prepare('DELETE FROM au_sd_hold WHERE issuer = ? AND hold = ?').run(issuer, hold),
+    );
+  }
+
+  async pending() {
+    const rows = guard('pending', () => this.#db.prepare('SELECT body FROM au_sd_pending ORDER BY owner').all()) as {
+      body: string;
+    }[];
+    return rows.map((r) => JSON.parse(r.body) as PendingErasure);
+  }
+
+  async putPending(pending: PendingErasure) {
+    guard('put pending', () =>
+      this.#db
+        .prepare('INSERT OR REPLACE INTO au_sd_pending (owner, body) VALUES (?, ?)')
+        .run(pending.owner, JSON.stringify(pending)),
+    );
+  }
+
+  async close() {
+    if (this.#owned) guard('close', () => this.#db.close());
+  }
+
+  /**
+   * Old page images of destroyed rows live on in the write-ahead log until it is checkpointed and truncated;
+   * a reader holding an old snapshot can delay this, and the next destruction retries.
+   */
+  #truncateWal(): void {
+    guard('checkpoint', () => this.#db.pragma('wal_checkpoint(TRUNCATE)'));
+  }
+
+  #record(row: RecordRow): StoredRecord {
+    const ects = guard('ects', () =>
+      this.#db.prepare('SELECT ect FROM au_sd_ect WHERE leaf_hash = ? ORDER BY ect').all(row.leaf_hash),
+    ) as { ect: string }[];
+    return {
+      leafHash: bytes(row.leaf_hash),
+      index: row.idx,
+      token: bytes(row.token),
+      profiles: JSON.parse(row.profiles),
+      wid: row.wid,
+      ects: ects.map((e) => e.ect),
+      stitches: JSON.parse(row.stitches),
+      keepUntil: row.keep_until,
+      ...(row.delete_at === null ? {} : { deleteAt: row.delete_at }),
+    };
+  }
+
+  #sealed(sql: string, param: unknown): SealedDisclosure[] {
+    const rows = guard('disclosures', () => this.#db.prepare(sql).all(param)) as SealedRow[];
+    return rows.map((r) => ({
+      leafHash: bytes(r.leaf_hash),
+      digest: r.digest,
+      owner: r.owner,
+      path: r.path,
+      element: r.element === 1,
+      box: bytes(r.box),
+    }));
+  }
+}
