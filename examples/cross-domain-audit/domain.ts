@@ -126,12 +126,26 @@ export class Domain {
       headers: { 'content-type': 'application/cose' },
       body: message,
     });
-    if (response.status !== 200) throw new Error(`${this.name} refused the record: ${await response.text()}`);
-    const receipt = new Uint8Array(await response.arrayBuffer());
+    const receipt = await this.#receiptOf(response);
     const entry = encodeLogEntry({ kind, body: logForm(message) });
     const head = await this.reader().checkpoint();
     const { index } = verifyReceipt(receipt, { entry, key: publicKeyOf(this.receiptKey), checkpoints: [head] });
     return { index, entry: toBase64Url(entryLeafHash(entry)), receipt };
+  }
+
+  /** The receipt of a registration: at once (200), or from its `Location` once the log has integrated it (202). */
+  async #receiptOf(response: Response): Promise<Uint8Array> {
+    if (response.status === 202) {
+      const location = `${this.#base}${response.headers.get('location')}`;
+      // Accepted, not yet integrated (a busy machine): the receipt is served there once it is (404 until then).
+      for (let attempt = 0; attempt < 100 && (response.status === 202 || response.status === 404); attempt++) {
+        await response.body?.cancel();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        response = await fetch(location);
+      }
+    }
+    if (response.status !== 200) throw new Error(`${this.name} refused the record: ${await response.text()}`);
+    return new Uint8Array(await response.arrayBuffer());
   }
 
   async close(): Promise<void> {
