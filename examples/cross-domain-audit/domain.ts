@@ -25,6 +25,8 @@ import {
 import { SqliteLogStore } from '@safety-net/cross-domain-audit/sqlite';
 import { type DomainName, keyOf, LOG_PREFIX, originOf } from './world.js';
 
+const CHECKPOINT_HEADERS = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'public, max-age=2' };
+
 /** What registration returned: where the record landed and the log's receipt for it. */
 export interface Registered {
   readonly index: number;
@@ -51,6 +53,8 @@ export class Domain {
   readonly log: TransparencyLog;
   readonly receipts: ReceiptIssuer;
   readonly #store: SqliteLogStore;
+  /** Checkpoints the log's witnesses cosigned, by the log's own note: served in its place while it is the latest. */
+  readonly #cosigned = new Map<string, string>();
   #server?: ReturnType<typeof createAdaptorServer>;
   #base = '';
 
@@ -91,12 +95,22 @@ export class Domain {
     });
     const log = logHandler({ log: this.log, prefix: LOG_PREFIX, registrar, receipts: this.receipts });
     const server = createAdaptorServer({
-      fetch: (request: Request) =>
-        extra && new URL(request.url).pathname.startsWith(extra.path) ? extra.handler(request) : log(request),
+      fetch: async (request: Request) => {
+        const path = new URL(request.url).pathname;
+        if (extra && path.startsWith(extra.path)) return extra.handler(request);
+        const latest = path === `${LOG_PREFIX}/checkpoint` ? await this.log.checkpoint() : undefined;
+        const cosigned = latest && this.#cosigned.get(latest);
+        return cosigned ? new Response(cosigned, { headers: CHECKPOINT_HEADERS }) : log(request);
+      },
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     this.#server = server;
     this.#base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  /** A checkpoint with its witnesses' cosignatures, which `GET …/checkpoint` serves while it is the latest. */
+  publishCosigned(checkpoint: string, cosigned: string): void {
+    this.#cosigned.set(checkpoint, cosigned);
   }
 
   get base(): string {

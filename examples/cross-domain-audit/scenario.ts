@@ -154,7 +154,9 @@ export async function runCrossDomainAudit(): Promise<CrossDomainAuditReport> {
     const wrongProof = await failing(async () => witnessCheckpoint(hospital, witnessUrl, await at(3), 2, flipped));
     const second = await witnessCheckpoint(hospital, witnessUrl, await at(3), 2);
     const policy = oneOfOnePolicy(hospital, witness.vkey);
-    const witnessed = verifyWitnessed(second.cosigned, policy, clock);
+    // A verifier reads the checkpoint the hospital now serves, with the cosignature, and applies its own policy.
+    const served = await (await fetch(`${hospital.logUrl}/checkpoint`)).text();
+    const witnessed = verifyWitnessed(served, policy, clock);
     const unwitnessed = await failing(async () => verifyWitnessed(await at(3), policy, clock));
 
     // 3. Each auditor receives only its role's disclosures, and checks them against the logged records.

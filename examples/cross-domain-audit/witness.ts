@@ -50,8 +50,8 @@ export interface Witnessed {
 
 /**
  * The log asks the supplier's witness over HTTP to cosign `checkpoint`, telling it the size it last cosigned and,
- * when the witness asks, the consistency proof from there (computed from the log's stored hashes). `proofOf`
- * replaces the proof, to show what the witness does with a wrong one.
+ * when the witness asks, the consistency proof from there (computed from the log's stored hashes), then serves the
+ * cosigned checkpoint. `proofOf` replaces the proof, to show what the witness does with a wrong one.
  */
 export async function witnessCheckpoint(
   domain: Domain,
@@ -66,7 +66,9 @@ export async function witnessCheckpoint(
     oldSize,
     proof: (from) => proofOf(from, size),
   });
-  return { size, cosigned: checkpoint + cosignatures.map((line) => `${line}\n`).join('') };
+  const cosigned = checkpoint + cosignatures.map((line) => `${line}\n`).join('');
+  domain.publishCosigned(checkpoint, cosigned);
+  return { size, cosigned };
 }
 
 /** A verifier's view of a cosigned checkpoint: the tree head, or the refusal's code. */
