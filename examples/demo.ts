@@ -1,3 +1,4 @@
+import { main as crossDomainAudit } from './cross-domain-audit/scenario.js';
 import { main as ectOverHttp } from './ect-over-http/scenario.js';
 import { main as hospitalDispensing } from './hospital-dispensing/scenario.js';
 import { main as supplyChainRollback } from './supply-chain-rollback/scenario.js';
@@ -10,3 +11,4 @@ await tradingDrift();
 await supplyChainRollback();
 await telecomStampede();
 await hospitalDispensing();
+await crossDomainAudit();
