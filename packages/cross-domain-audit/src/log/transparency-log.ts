@@ -6,11 +6,11 @@ import type { LogStore } from '../store/log-store.js';
 import { encodeEntryBundle } from '../tiles/entry-bundle.js';
 import { hashLevelOf, TILE_WIDTH, type TileRef, tileWidthAt } from '../tiles/paths.js';
 import { encodeLogEntry, entryLeafHash, type LogEntry } from './entry.js';
+import { HashIndex } from './hash-index.js';
 import {
   appendHashes,
   consistencyRanges,
   type HashReader,
-  hashKey,
   inclusionRanges,
   rangeHashes,
   rangePieces,
@@ -122,20 +122,20 @@ export class TransparencyLog {
     return this.#store.sequence(async (tx) => {
       const oldSize = tx.state?.size ?? 0;
       const known = await tx.indexesOf(leafHashes);
-      const fresh = new Map<string, number>();
+      // The batch's new leaf hashes, numbered as `entries`: a second copy within the batch finds the first.
+      const fresh = new HashIndex();
       const out: Sequenced[] = [];
       const entries: Uint8Array[] = [];
       const newHashes: Uint8Array[] = [];
       leaves.forEach((leaf, i) => {
         const leafHash = leafHashes[i]!;
-        const key = hashKey(leafHash);
-        const earlier = known[i] ?? fresh.get(key);
-        if (earlier !== undefined) {
-          out.push({ index: earlier, leafHash, added: false });
+        const stored = known[i];
+        const ordinal = stored === undefined ? fresh.put(leafHash) : -1;
+        if (ordinal < entries.length) {
+          out.push({ index: stored ?? oldSize + ordinal, leafHash, added: false });
           return;
         }
-        const index = oldSize + entries.length;
-        fresh.set(key, index);
+        const index = oldSize + ordinal;
         entries.push(leaf);
         newHashes.push(leafHash);
         out.push({ index, leafHash, added: true });
