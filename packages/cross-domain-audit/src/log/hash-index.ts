@@ -7,10 +7,17 @@ const HASH = 32;
  * a Map of string keys cost an append more than its hashing did.
  */
 export class HashIndex {
-  #keys = new Uint8Array(HASH * 64);
+  #keys: Uint8Array;
   /** Ordinal + 1 of the key in each slot, 0 for an empty slot; at most half full. */
-  #slots = new Int32Array(128);
+  #slots: Int32Array;
   #size = 0;
+
+  /** `capacity`: how many keys fit before the index first grows (a batch knows its size). */
+  constructor(capacity = 64) {
+    const keys = 2 ** Math.ceil(Math.log2(Math.max(capacity, 8)));
+    this.#keys = new Uint8Array(HASH * keys);
+    this.#slots = new Int32Array(keys * 2);
+  }
 
   get size(): number {
     return this.#size;

@@ -123,7 +123,7 @@ export class TransparencyLog {
       const oldSize = tx.state?.size ?? 0;
       const known = await tx.indexesOf(leafHashes);
       // The batch's new leaf hashes, numbered as `entries`: a second copy within the batch finds the first.
-      const fresh = new HashIndex();
+      const fresh = new HashIndex(leaves.length);
       const out: Sequenced[] = [];
       const entries: Uint8Array[] = [];
       const newHashes: Uint8Array[] = [];

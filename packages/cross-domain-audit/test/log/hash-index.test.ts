@@ -35,6 +35,12 @@ describe('HashIndex', () => {
     expect(index.get(c)).toBeUndefined();
   });
 
+  it('holds its capacity without growing and keeps working past it', () => {
+    const index = new HashIndex(3);
+    for (let i = 0; i < 100; i++) expect(index.put(sha(`k${i}`))).toBe(i);
+    for (let i = 0; i < 100; i++) expect(index.get(sha(`k${i}`))).toBe(i);
+  });
+
   it('refuses a key that is not 32 bytes', () => {
     expect(() => new HashIndex().put(new Uint8Array(31))).toThrow(RangeError);
   });
