@@ -35,12 +35,6 @@ export function rangePieces(from: number, to: number): HashId[] {
   return pieces;
 }
 
-/** A Map key for a hash: its eight 32-bit words, cheaper to build than a string of its bytes. */
-export function hashKey(hash: Uint8Array): string {
-  const v = new DataView(hash.buffer, hash.byteOffset, 32);
-  return `${v.getUint32(0)},${v.getUint32(4)},${v.getUint32(8)},${v.getUint32(12)},${v.getUint32(16)},${v.getUint32(20)},${v.getUint32(24)},${v.getUint32(28)}`;
-}
-
 /** The hash of a range from the hashes of its pieces: H(p0, H(p1, … pk)). */
 export function foldPieces(hashes: readonly Uint8Array[]): Uint8Array {
   let out = hashes[hashes.length - 1]!;

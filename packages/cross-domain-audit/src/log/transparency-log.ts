@@ -6,11 +6,11 @@ import type { LogStore, WorkflowIndexRow } from '../store/log-store.js';
 import { encodeEntryBundle } from '../tiles/entry-bundle.js';
 import { hashLevelOf, TILE_WIDTH, type TileRef, tileWidthAt } from '../tiles/paths.js';
 import { encodeLogEntry, entryLeafHash, type LogEntry } from './entry.js';
+import { HashIndex } from './hash-index.js';
 import {
   appendHashes,
   consistencyRanges,
   type HashReader,
-  hashKey,
   inclusionRanges,
   rangeHashes,
   rangePieces,
@@ -129,21 +129,21 @@ export class TransparencyLog {
     return this.#store.sequence(async (tx) => {
       const oldSize = tx.state?.size ?? 0;
       const known = await tx.indexesOf(leafHashes);
-      const fresh = new Map<string, number>();
+      // The batch's new leaf hashes, numbered as `entries`: a second copy within the batch finds the first.
+      const fresh = new HashIndex(leaves.length);
       const out: Sequenced[] = [];
       const entries: Uint8Array[] = [];
       const newHashes: Uint8Array[] = [];
       const workflows: WorkflowIndexRow[] = [];
       leaves.forEach((leaf, i) => {
         const leafHash = leafHashes[i]!;
-        const key = hashKey(leafHash);
-        const earlier = known[i] ?? fresh.get(key);
-        if (earlier !== undefined) {
-          out.push({ index: earlier, leafHash, added: false });
+        const stored = known[i];
+        const ordinal = stored === undefined ? fresh.put(leafHash) : -1;
+        if (ordinal < entries.length) {
+          out.push({ index: stored ?? oldSize + ordinal, leafHash, added: false });
           return;
         }
-        const index = oldSize + entries.length;
-        fresh.set(key, index);
+        const index = oldSize + ordinal;
         entries.push(leaf.bytes);
         for (const k of leaf.keys) workflows.push({ key: k, index });
         newHashes.push(leafHash);

@@ -1,5 +1,6 @@
 import { auError } from '../errors.js';
-import { type HashId, hashKey } from '../log/subtrees.js';
+import { HashIndex } from '../log/hash-index.js';
+import type { HashId } from '../log/subtrees.js';
 import type { LogStore, SequencedBatch, SequencingTx, StoredTreeState } from './log-store.js';
 
 const HASH = 32;
@@ -33,7 +34,8 @@ class HashLevel {
 export class MemoryLogStore implements LogStore {
   readonly #levels: HashLevel[] = [];
   readonly #entries: Uint8Array[] = [];
-  readonly #indexes = new Map<string, number>();
+  /** Leaf hash → entry index: entries are unique, so an entry's ordinal in the index is its index. */
+  readonly #indexes = new HashIndex();
   readonly #checkpoints = new Map<number, string>();
   readonly #workflows = new Map<string, number[]>();
   #state: StoredTreeState | undefined;
@@ -45,7 +47,7 @@ export class MemoryLogStore implements LogStore {
       const tx: SequencingTx = {
         state: this.#state,
         hashes: (ids) => this.hashes(ids),
-        indexesOf: async (hashes) => hashes.map((h) => this.#indexes.get(hashKey(h))),
+        indexesOf: async (hashes) => hashes.map((h) => this.#indexes.get(h)),
         write: async (batch) => {
           pending = batch;
         },
@@ -61,8 +63,10 @@ export class MemoryLogStore implements LogStore {
   #apply(batch: SequencedBatch): void {
     if (batch.first !== (this.#state?.size ?? 0)) throw auError('ERR_AU_STORE_FAILED', 'batch out of sequence');
     batch.entries.forEach((entry, i) => {
+      if (this.#indexes.put(batch.leafHashes[i]!) !== batch.first + i) {
+        throw auError('ERR_AU_STORE_FAILED', `entry ${batch.first + i} is in the log already`);
+      }
       this.#entries.push(entry);
-      this.#indexes.set(hashKey(batch.leafHashes[i]!), batch.first + i);
     });
     for (const h of batch.hashes) {
       this.#levels[h.level] ??= new HashLevel();
@@ -104,7 +108,7 @@ export class MemoryLogStore implements LogStore {
   }
 
   async indexOf(leafHash: Uint8Array): Promise<number | undefined> {
-    return this.#indexes.get(hashKey(leafHash));
+    return this.#indexes.get(leafHash);
   }
 
   async checkpointAt(size: number): Promise<string | undefined> {
