@@ -126,6 +126,7 @@ export class OverrideGuard {
       context: () => ({ policy: this.#policy, revocations: this.#revocations, clock: this.#clock, now: this.#now() }),
       commit: (change) => this.#commit(change),
       admit: (action) => this.#admit(action),
+      ruleFor: (name) => approvalRuleFor(name, this.#policy.claims.approvals, options.approvals?.rules),
     });
   }
 
