@@ -121,7 +121,12 @@ describe('approval timeout policies (spec §8.4)', () => {
   });
 
   it('approve: a policy that stopped allowing it before the timeout makes the request fail closed', async () => {
-    const rule = { action: 'dispense', approvers: ['pharmacist'], fail_open: true, on_timeout: 'approve' } as const;
+    const rule: ApprovalRule = {
+      action: 'dispense',
+      approvers: ['pharmacist'],
+      fail_open: true,
+      on_timeout: 'approve',
+    };
     const g = await gatedBy(rule);
     await g.guard.deliver(policyWith({ ...rule, fail_open: false, on_timeout: 'reject' }, 5));
     await g.timeout(901);
@@ -137,7 +142,7 @@ describe('approval timeout policies (spec §8.4)', () => {
     expect(await sign({ action: 'dispense', approvers: ['pharmacist'], on_timeout: 'approve' })).toBe(
       'ERR_CLAIMS_INVALID',
     );
-    const own = { action: 'refund', approvers: ['pharmacist'], fail_open: true, on_timeout: 'approve' } as const;
+    const own: ApprovalRule = { action: 'refund', approvers: ['pharmacist'], fail_open: true, on_timeout: 'approve' };
     expect(await codeOf(openGuard({ approvals: { rules: [own] } }))).toBe('ERR_OV_CONFIG_INVALID');
     // An emergency-level rule that escalates is fine, and its last timeout still fails closed.
     const g = await gatedBy({
