@@ -1,5 +1,13 @@
-import { bytesEqual, fromHex, isSafetyNetError, publicKeyOf, seededRandom } from '@safety-net/core';
-import { MemoryStateStore, OverrideGuard } from '@safety-net/override-protocol';
+import {
+  bytesEqual,
+  decodeCbor,
+  decodeSign1,
+  fromHex,
+  isSafetyNetError,
+  publicKeyOf,
+  seededRandom,
+} from '@safety-net/core';
+import { heartbeat, MemoryStateStore, OverrideGuard } from '@safety-net/override-protocol';
 import * as z from 'zod';
 import { expectedOf, Hex } from '../format.js';
 import { VectorMismatch } from './context.js';
@@ -10,6 +18,9 @@ const Step = z.union([
   z.object({ signal_cose_hex: Hex }).strict(),
   z.object({ policy_cose_hex: Hex }).strict(),
   z.object({ revocation_cose_hex: Hex }).strict(),
+  z.object({ lease_cose_hex: Hex }).strict(),
+  z.object({ advance_seconds: z.number().int().min(1).max(86_400) }).strict(),
+  z.object({ heartbeat: z.literal(true) }).strict(),
 ]);
 const Mode = z.enum(['running', 'constrained', 'paused', 'stopping', 'stopped', 'safe_state']);
 const StepOutcome = z.union([
@@ -24,6 +35,8 @@ const StepOutcome = z.union([
     .strict(),
   z.object({ result: z.literal('accepted'), mode: Mode }).strict(),
   z.object({ result: z.literal('error'), error: z.string(), mode: Mode }).strict(),
+  z.object({ result: z.literal('advanced'), mode: Mode }).strict(),
+  z.object({ result: z.literal('heartbeat'), lapsed_at: z.number().int().optional(), mode: Mode }).strict(),
 ]);
 type StepOutcome = z.infer<typeof StepOutcome>;
 
@@ -34,10 +47,16 @@ const OvGuard = z
         agent: z.string().min(1),
         domains: z.array(z.string()).optional(),
         policy_cose_hex: Hex,
+        lease: z
+          .object({ ctl: z.string().min(1), initial_safe_state: z.enum(['pause', 'stop']).optional() })
+          .strict()
+          .optional(),
         steps: z.array(Step).min(1),
       })
       .strict(),
-    options: z.object({ agent_key: z.string().min(1), authority: z.string().min(1) }).strict(),
+    options: z
+      .object({ agent_key: z.string().min(1), authority: z.string().min(1), ctl_key: z.string().min(1).optional() })
+      .strict(),
     expected: expectedOf({ steps: z.array(StepOutcome), mode: Mode, holds: z.array(z.string()) }),
   })
   .strict();
@@ -49,6 +68,13 @@ const OvGuard = z
  */
 export const ovGuard = defineKind('ov-guard', OvGuard, async ({ input, options, expected }, context) => {
   const got = await attempt(async () => {
+    // The wall and monotonic clocks move together, only by `advance_seconds` steps; timers are fired as they fall due.
+    let elapsed = 0;
+    const start = context.clock.now();
+    const timers = new Map<number, { at: number; run: () => void }>();
+    let next = 0;
+    const lease = input.lease;
+    if (lease && options.ctl_key === undefined) throw new VectorMismatch('a lease needs options.ctl_key');
     const guard = await OverrideGuard.open({
       agent: input.agent,
       key: context.privateKey(options.agent_key),
@@ -56,7 +82,24 @@ export const ovGuard = defineKind('ov-guard', OvGuard, async ({ input, options, 
       authority: publicKeyOf(context.key(options.authority)),
       policy: fromHex(input.policy_cose_hex),
       ...(input.domains ? { domains: input.domains } : {}),
-      clock: context.clock,
+      clock: { now: () => start + elapsed },
+      timers: {
+        set: (ms, run) => {
+          timers.set(++next, { at: elapsed + ms, run });
+          return next;
+        },
+        clear: (handle) => void timers.delete(handle as number),
+      },
+      ...(lease
+        ? {
+            lease: {
+              ctl: lease.ctl,
+              key: publicKeyOf(context.key(options.ctl_key!)),
+              monotonic: () => elapsed,
+              ...(lease.initial_safe_state ? { initialSafeState: lease.initial_safe_state } : {}),
+            },
+          }
+        : {}),
       random: seededRandom('ov-guard-vector'),
     });
     const acks = new Map<string, Uint8Array>();
@@ -79,8 +122,25 @@ export const ovGuard = defineKind('ov-guard', OvGuard, async ({ input, options, 
             duplicate: answer.duplicate,
             mode: guard.mode(),
           });
+        } else if ('advance_seconds' in step) {
+          elapsed += step.advance_seconds * 1000;
+          for (const [handle, timer] of [...timers].sort((a, b) => a[1].at - b[1].at)) {
+            if (timer.at > elapsed || !timers.delete(handle)) continue;
+            timer.run();
+            await new Promise((resolve) => setTimeout(resolve, 0));
+          }
+          steps.push({ result: 'advanced', mode: guard.mode() });
+        } else if ('heartbeat' in step) {
+          const bytes = guard.heartbeat();
+          const claims = heartbeat.parse(heartbeat.fromCbor(decodeCbor(decodeSign1(bytes).payload!) as never));
+          steps.push({
+            result: 'heartbeat',
+            ...(claims.lapsed_at !== undefined ? { lapsed_at: claims.lapsed_at } : {}),
+            mode: guard.mode(),
+          });
         } else {
-          if ('policy_cose_hex' in step) await guard.acceptPolicy(fromHex(step.policy_cose_hex));
+          if ('lease_cose_hex' in step) await guard.acceptLease(fromHex(step.lease_cose_hex));
+          else if ('policy_cose_hex' in step) await guard.acceptPolicy(fromHex(step.policy_cose_hex));
           else await guard.acceptRevocation(fromHex(step.revocation_cose_hex));
           steps.push({ result: 'accepted', mode: guard.mode() });
         }

@@ -3,14 +3,10 @@ import type { AcknowledgementClaims } from '../messages/acknowledgement.js';
 import type { ComplianceCheck } from '../messages/compliance-evidence.js';
 import type { OverrideSignalClaims } from '../messages/override-signal.js';
 
+import { type Artefacts, artefactCheck } from './artefact-checks.js';
+
 /** Actions after which the agent must issue no work ECT (spec §7.7). */
 const HALTING = new Set(['pause', 'stop', 'rollback', 'takeover']);
-/** The artefact-based check each action needs besides the ones the controller decides itself (spec §7.7). */
-const ARTEFACT_CHECK: Readonly<Record<string, ComplianceCheck['kind']>> = {
-  constrain: 'bet_under_profile',
-  rollback: 'rollback_complete',
-  takeover: 'handoff',
-};
 /** Records of the override and of rollback, and BETs, are not work (spec §7.7, §8.3). */
 const isWork = (execAct: string) =>
   !execAct.startsWith('ov.') && !execAct.startsWith('cp.') && execAct !== 'bv.bet.issue';
@@ -27,6 +23,8 @@ export interface ComplianceInput {
   readonly skew: number;
   /** The work the rest of the system saw, when the control plane has a view of it: the agent's ECTs. */
   readonly work?: Iterable<DagNode>;
+  /** The BETs, Hand-offs and Rollback Completes received for the agent and the signal (none: those checks unknown). */
+  readonly artefacts?: Artefacts;
 }
 
 /** The checks of spec §7.7 the control plane can decide, and the records they relied on (for `pred`). */
@@ -36,10 +34,11 @@ export function complianceChecks(input: ComplianceInput): { checks: ComplianceCh
   const checks: ComplianceCheck[] = [ackInTime(input, final)];
   const name = signal.action.name;
   if (HALTING.has(name)) checks.push(noWorkAfterHalt(input, final));
-  const artefact = ARTEFACT_CHECK[name];
-  if (artefact) checks.push({ kind: artefact, result: 'unknown', detail: 'no artefact was supplied' });
+  const artefact = artefactCheck(name, { signal, final, artefacts: input.artefacts ?? {}, skew: input.skew });
+  if (artefact) checks.push(artefact);
   if (signal.scope.propagate) checks.push(descendantsAcked(final));
-  return { checks, relied: final ? [final.jti] : [] };
+  const relied = [...(final ? [final.jti] : []), ...(artefact?.ref !== undefined ? [artefact.ref] : [])];
+  return { checks, relied };
 }
 
 function ackInTime(input: ComplianceInput, final: AcknowledgementClaims | undefined): ComplianceCheck {

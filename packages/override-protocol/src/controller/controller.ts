@@ -1,3 +1,5 @@
+import { bet } from '@safety-net/behavioral-verification';
+import { rollbackComplete } from '@safety-net/cascade-prevention';
 import {
   type Clock,
   type PrivateKey,
@@ -21,7 +23,10 @@ import {
   type Verdict,
   verdictOf,
 } from '../messages/compliance-evidence.js';
+import { handoff } from '../messages/handoff.js';
 import { type OverrideSignalClaims, overrideSignal } from '../messages/override-signal.js';
+import type { Artefacts } from './artefact-checks.js';
+import { type SubmittedArtefact, takeArtefact } from './artefacts.js';
 import { complianceChecks } from './compliance.js';
 import { claimsOf } from './decode.js';
 import { escalate } from './escalation.js';
@@ -246,6 +251,26 @@ export class OverrideController {
   }
 
   /**
+   * Takes a record a compliance check relies on (spec §7.7), from `POST C/records` or any other way: a BET about an
+   * agent (verified under the `verifiers.bets` keys), an agent's Hand-off (under its registered key, and matching
+   * its takeover), a Rollback Request naming a rollback signal in `pred` or the Rollback Complete of one (under the
+   * `verifiers.rollbacks` keys). Stored, it is judged when the evidence of the signals it concerns is signed; the
+   * same record again changes nothing.
+   */
+  async submit(bytes: Uint8Array): Promise<SubmittedArtefact> {
+    return takeArtefact(
+      {
+        store: this.#options.store,
+        registry: this.#registry,
+        verifiers: this.#options.verifiers ?? {},
+        clock: this.#clock,
+        skew: this.#skew,
+      },
+      bytes,
+    );
+  }
+
+  /**
    * Claims the deliveries no live instance holds — this one's after a restart, or a dead instance's once its claims
    * expired (spec §10) — and goes on with them: resending, waiting for acknowledgements, signing evidence. Call it
    * at start-up (and periodically when several instances share a store). Resolves to the number of deliveries taken.
@@ -426,6 +451,7 @@ export class OverrideController {
         ...(state.code ? { refusal: state.code } : {}),
         skew: this.#skew,
         ...(workList ? { work: workList } : {}),
+        artefacts: await this.#artefacts(t.claims, agent),
       });
       const claims: ComplianceEvidenceClaims = {
         iss: this.#options.ctl,
@@ -462,6 +488,25 @@ export class OverrideController {
     t.settled.resolve(outcomes);
     // Settled: nothing more is sent or awaited for it here; a late acknowledgement is still recorded from the store.
     this.#tracked.delete(t.stored.jti);
+  }
+
+  /** The stored records the signal's artefact check needs for `agent` (spec §7.7); verified when they were taken. */
+  async #artefacts(signal: OverrideSignalClaims, agent: string): Promise<Artefacts> {
+    const { store } = this.#options;
+    switch (signal.action.name) {
+      case 'constrain':
+        return { bets: (await store.records('bet', { agent })).map((r) => claimsOf(bet, r.bytes)) };
+      case 'takeover': {
+        const handoffs = await store.records('handoff', { signal: signal.jti, agent });
+        return { handoffs: handoffs.map((r) => claimsOf(handoff, r.bytes)) };
+      }
+      case 'rollback': {
+        const completes = await store.records('rollback-complete', { signal: signal.jti });
+        return { rollbacks: completes.map((r) => claimsOf(rollbackComplete, r.bytes)) };
+      }
+      default:
+        return {};
+    }
   }
 
   #escalation() {

@@ -20,7 +20,8 @@ type Route = (request: Request) => Promise<Response>;
 
 /**
  * The control plane's HTTP interface `C` (spec §7) as a Web-standard `Request → Response` handler:
- * `POST C/acks` takes a signed Acknowledgement (`application/cose`) and answers `204`, also for a replay; bad
+ * `POST C/acks` takes a signed Acknowledgement (`application/cose`) and answers `204`, also for a replay;
+ * `POST C/records` takes a BET, Hand-off, Rollback Request or Rollback Complete (`controller.submit`) likewise; bad
  * input is `400` with `{"code"}`, a body over 64 KiB `413`, another content type `415`, other paths `404`. With the
  * `pull` option it also serves the agents' event streams and long-polls from the controller's outbox.
  *
@@ -39,6 +40,11 @@ export function controlPlaneHandler(
     acks: async (request) => {
       if (mediaTypeOf(request) !== 'application/cose') return new Response(null, { status: 415 });
       await controller.acknowledge(await readBody(request, { max: MAX_SIGNAL_BYTES }));
+      return new Response(null, { status: 204 });
+    },
+    records: async (request) => {
+      if (mediaTypeOf(request) !== 'application/cose') return new Response(null, { status: 415 });
+      await controller.submit(await readBody(request, { max: MAX_SIGNAL_BYTES }));
       return new Response(null, { status: 204 });
     },
   };

@@ -1,3 +1,4 @@
+export type { ArtefactKind, ArtefactVerifiers, SubmittedArtefact } from './artefacts.js';
 export { type AgentOutcome, type IssuedSignal, OverrideController } from './controller.js';
 export { DEFAULT_ESCALATION, type EscalationNotice, type EscalationOptions } from './escalation.js';
 export { type ControlPlaneHandlerOptions, controlPlaneHandler } from './handler.js';

@@ -1,6 +1,7 @@
 import type { Clock, DagNode, PrivateKey, RandomSource } from '@safety-net/core';
 import { ovError } from '../errors.js';
 import type { GuardTimers } from '../guard/options.js';
+import type { ArtefactVerifiers } from './artefacts.js';
 import type { EscalationOptions } from './escalation.js';
 import type { ControllerStore } from './store.js';
 
@@ -37,6 +38,11 @@ export interface ControllerOptions {
    * `no_ect_after_halt` check; without it that check is `unknown`.
    */
   readonly work?: () => Iterable<DagNode>;
+  /**
+   * Whose BETs and rollback records `submit` trusts, for the `bet_under_profile` and `rollback_complete` checks
+   * (spec §7.7); without them those records are refused and the checks stay `unknown`.
+   */
+  readonly verifiers?: ArtefactVerifiers;
   readonly escalation?: EscalationOptions;
   /** Called with a failure of background work (a store failure in a delivery): its claim expires and is resumed. */
   readonly onError?: (error: unknown) => void;

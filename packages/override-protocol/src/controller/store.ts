@@ -78,8 +78,21 @@ export interface StoredAck {
   readonly bytes: Uint8Array;
 }
 
-/** The other records the control plane signs or receives (spec §10). */
-export type RecordKind = 'evidence' | 'escalation' | 'revocation' | 'announcement' | 'lease' | 'heartbeat';
+/**
+ * The other records the control plane signs or receives (spec §10), among them the BETs, Hand-offs and rollback
+ * records its compliance checks rely on (spec §7.7).
+ */
+export type RecordKind =
+  | 'evidence'
+  | 'escalation'
+  | 'revocation'
+  | 'announcement'
+  | 'lease'
+  | 'heartbeat'
+  | 'bet'
+  | 'handoff'
+  | 'rollback-request'
+  | 'rollback-complete';
 
 /** A signed record, kept as its bytes. */
 export interface StoredRecord {

@@ -3,7 +3,7 @@ import { ovError } from '../errors.js';
 import { actionDigest } from '../messages/action-digest.js';
 import { approvalDecision } from '../messages/approval-decision.js';
 import { type ApprovalRequestClaims, approvalRequest } from '../messages/approval-request.js';
-import type { ApprovalRule } from '../messages/authority-policy.js';
+import type { ApprovalRule, TimeoutPolicy } from '../messages/authority-policy.js';
 import {
   type ApprovalOptions,
   type CountedDecision,
@@ -46,7 +46,12 @@ export interface GateHost {
   commit(change: StateChange): Promise<void>;
   /** Throws the mode's code when a hold now covers the action. */
   admit(action: GuardAction): void;
+  /** The rule that gates an action now: a timeout applies the current policy, not the one of the request. */
+  ruleFor(name: string): ApprovalRule | undefined;
 }
+
+/** What a request's timeout led to: the action runs (fail open), a request to the next role, or a refusal. */
+type Expiry = 'open' | 'closed' | Gate;
 
 /**
  * The approval gates of a guard (spec §8.4): an action a rule gates waits for verified decisions of its request;
@@ -99,18 +104,25 @@ export class ApprovalGates {
         g.claims.wid === wid &&
         g.claims.pred.join('\n') === pred.join('\n'),
     );
-    if (gate === undefined) gate = await this.#request(call, digest, wid, pred, rule);
+    if (gate === undefined) gate = await this.#request({ call, digest, wid, pred }, rule, 0);
+    if (this.#host.context().now > gate.claims.exp) {
+      const expiry = await this.#expire(gate);
+      if (expiry === 'open') return action;
+      if (expiry === 'closed') throw timedOut(gate);
+      return this.approve(action, rule, signal); // waits on the request to the next role
+    }
     const decided = this.#outcome(gate);
     if (decided) return decided(action);
     const open = gate;
     return new Promise<GuardAction>((resolve, reject) => {
       const onAbort = () => {
-        open.waiter = undefined;
+        // The waiter may have moved to an escalated request meanwhile.
+        for (const g of this.#open.values()) if (g.waiter === waiter) g.waiter = undefined;
         reject(signal!.reason);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       const done = () => signal?.removeEventListener('abort', onAbort);
-      open.waiter = {
+      const waiter: Waiter = {
         action,
         resolve: (a) => {
           done();
@@ -121,6 +133,7 @@ export class ApprovalGates {
           reject(e);
         },
       };
+      open.waiter = waiter;
     });
   }
 
@@ -175,27 +188,27 @@ export class ApprovalGates {
     for (const gate of this.#open.values()) if (gate.timer !== undefined) this.#host.timers.clear(gate.timer);
   }
 
-  async #request(
-    call: { name: string; params: Readonly<Record<string, unknown>> },
-    digest: string,
-    wid: string,
-    pred: string[],
-    rule: ApprovalRule,
-  ): Promise<Gate> {
+  /**
+   * Signs and stores a request for the action. Under an `escalate` rule, tier `i` asks the rule's `i`-th role alone
+   * (the next one at each timeout); otherwise every role of the rule may decide.
+   */
+  async #request(place: RequestPlace, rule: ApprovalRule, tier: number): Promise<Gate> {
+    const { call, digest, wid, pred } = place;
     const { now } = this.#host.context();
+    const onTimeout = timeoutPolicy(rule);
     const claims: ApprovalRequestClaims = {
       iss: this.#host.agent,
       iat: now,
       exp: now + (this.#host.options?.timeout ?? DEFAULT_APPROVAL_TIMEOUT),
       jti: `ov-apr-${randomUuid(this.#host.random)}`,
       wid,
-      pred,
+      pred: [...pred],
       action: call as ApprovalRequestClaims['action'],
       act_digest: digest,
-      approvers: [...rule.approvers],
+      approvers: onTimeout === 'escalate' ? [rule.approvers[tier]!] : [...rule.approvers],
       ...(rule.quorum !== undefined ? { quorum: rule.quorum } : {}),
       allowed: ['approve', 'edit', 'reject'],
-      on_timeout: 'reject',
+      on_timeout: onTimeout,
     };
     const request = approvalRequest.sign(claims, this.#host.key);
     const gate: Gate = { claims, record: { jti: claims.jti, request, decisions: [] }, counted: [] };
@@ -215,17 +228,8 @@ export class ApprovalGates {
     });
   }
 
-  /**
-   * What a gate's decisions decide, as the settlement of a waiter (the gate is then closed), or undefined while
-   * undecided. A request past its timeout fails closed.
-   */
+  /** What a gate's decisions decide, as the settlement of a waiter (the gate is then closed), or undefined while undecided. */
   #outcome(gate: Gate): ((action: GuardAction) => Promise<GuardAction>) | undefined {
-    if (this.#host.context().now > gate.claims.exp) {
-      return async () => {
-        await this.#timeout(gate);
-        throw timedOut(gate);
-      };
-    }
     const outcome = gateOutcome(gate.claims, gate.counted);
     if (outcome === undefined) return undefined;
     return async (action) => {
@@ -238,12 +242,34 @@ export class ApprovalGates {
     };
   }
 
+  /** A request's timeout came: its waiter runs, moves to the next role's request, or is refused. */
   async #timeout(gate: Gate): Promise<void> {
     if (!this.#open.has(gate.claims.jti)) return;
     const waiter = gate.waiter;
     gate.waiter = undefined;
+    const expiry = await this.#expire(gate);
+    if (waiter === undefined) return;
+    if (expiry === 'open') waiter.resolve(waiter.action);
+    else if (expiry === 'closed') waiter.reject(timedOut(gate));
+    else expiry.waiter = waiter;
+  }
+
+  /**
+   * Closes a timed-out request and applies its timeout policy (spec §8.4) under the rule that gates the action now:
+   * `approve` only while that rule still lets it fail open, `escalate` to the rule's next role while one is left;
+   * everything else fails closed.
+   */
+  async #expire(gate: Gate): Promise<Expiry> {
     await this.#close(gate);
-    waiter?.reject(timedOut(gate));
+    const { claims } = gate;
+    const rule = this.#host.ruleFor(claims.action.name);
+    if (rule === undefined || claims.on_timeout !== timeoutPolicy(rule)) return 'closed';
+    if (claims.on_timeout === 'approve') return 'open';
+    if (claims.on_timeout !== 'escalate') return 'closed';
+    const tier = rule.approvers.indexOf(claims.approvers[0]!) + 1;
+    if (tier === 0 || tier >= rule.approvers.length) return 'closed';
+    const place = { call: claims.action, digest: claims.act_digest, wid: claims.wid, pred: claims.pred };
+    return this.#request(place, rule, tier);
   }
 
   async #close(gate: Gate): Promise<void> {
@@ -252,6 +278,24 @@ export class ApprovalGates {
     this.#closed.add(gate.claims.jti);
     await this.#host.commit({ closeApproval: gate.claims.jti });
   }
+}
+
+/** The action a request is for and where it runs. */
+interface RequestPlace {
+  readonly call: ApprovalRequestClaims['action'];
+  readonly digest: string;
+  readonly wid: string;
+  readonly pred: readonly string[];
+}
+
+/**
+ * The timeout policy a rule's requests carry: `approve` only where the rule fails open and is not of `emergency`
+ * level (the policy schema refuses the combination; an agent's own rules never fail open), else fail closed.
+ */
+export function timeoutPolicy(rule: ApprovalRule): TimeoutPolicy {
+  const policy = rule.on_timeout ?? 'reject';
+  if (policy === 'approve' && (rule.fail_open !== true || rule.level === 'emergency')) return 'reject';
+  return policy;
 }
 
 function timedOut(gate: Gate) {

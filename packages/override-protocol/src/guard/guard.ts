@@ -126,6 +126,7 @@ export class OverrideGuard {
       context: () => ({ policy: this.#policy, revocations: this.#revocations, clock: this.#clock, now: this.#now() }),
       commit: (change) => this.#commit(change),
       admit: (action) => this.#admit(action),
+      ruleFor: (name) => approvalRuleFor(name, this.#policy.claims.approvals, options.approvals?.rules),
     });
   }
 
@@ -171,13 +172,17 @@ export class OverrideGuard {
     return guard;
   }
 
-  /** The mode for actions at `at` (default: agent-wide, every active hold counted) (spec §8.1). */
+  /**
+   * The mode for actions at `at` (spec §8.1). Agent-wide (no `at`), every active hold counts except takeovers: a
+   * human who took over one task leaves the agent `running` for its others, and only that task's mode (asked with
+   * `{ task }`) is `stopping` or `stopped`.
+   */
   mode(at?: ActionPlace): Mode {
     if (this.#storeFailure) return 'stopped';
     this.#checkLapse();
     let mode: Mode = this.#unleased ? safeStateMode(this.#options.lease!.initialSafeState ?? 'stop') : 'running';
     for (const hold of this.#active()) {
-      if (at === undefined || covers(hold, at)) mode = stricter(mode, modeOf(hold));
+      if (at === undefined ? hold.kind !== 'takeover' : covers(hold, at)) mode = stricter(mode, modeOf(hold));
     }
     return mode;
   }

@@ -103,4 +103,8 @@ export function checkGuardOptions(options: GuardOptions): void {
     if (safe !== undefined && safe !== 'pause' && safe !== 'stop') fail('lease.initialSafeState must be pause or stop');
   }
   int(options.approvals?.timeout, 'approvals.timeout', 1, MAX_APPROVAL_LIFETIME, DEFAULT_APPROVAL_TIMEOUT);
+  // Failing open is the authority policy's to allow (spec §8.4): an agent cannot grant it to itself.
+  if (options.approvals?.rules?.some((r) => r.fail_open === true || r.on_timeout === 'approve')) {
+    fail('approvals.rules: only the authority policy’s rules may fail open');
+  }
 }

@@ -41,15 +41,33 @@ export const GrantSchema = z
 /** A grant. */
 export type Grant = z.infer<typeof GrantSchema>;
 
-/** Which roles must approve an action before it runs (spec §4.8, §8.4). */
+/** What an Approval Request does at its timeout (spec §8.4): fail closed, ask the next role, or fail open. */
+export const TimeoutPolicySchema = z.enum(['reject', 'escalate', 'approve']);
+/** A timeout policy. */
+export type TimeoutPolicy = z.infer<typeof TimeoutPolicySchema>;
+
+/**
+ * Which roles must approve an action before it runs (spec §4.8, §8.4), and what its requests do at their timeout:
+ * `approve` only with `fail_open`, and never for an action of `emergency` level.
+ */
 export const ApprovalRuleSchema = z
   .object({
     action: z.string(),
     approvers: z.array(RoleNameSchema).min(1).max(16),
     quorum: z.number().int().min(1).max(16).optional(),
     fail_open: z.boolean().optional(),
+    on_timeout: TimeoutPolicySchema.optional(),
+    level: LevelSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.fail_open === true && r.level === 'emergency') {
+      ctx.addIssue({ code: 'custom', path: ['fail_open'], message: 'an emergency-level action never fails open' });
+    }
+    if (r.on_timeout === 'approve' && r.fail_open !== true) {
+      ctx.addIssue({ code: 'custom', path: ['on_timeout'], message: 'on_timeout approve needs fail_open' });
+    }
+  });
 /** An approval rule. */
 export type ApprovalRule = z.infer<typeof ApprovalRuleSchema>;
 

@@ -45,6 +45,8 @@ export {
   OperatorSchema,
   type RevokedKey,
   RevokedKeySchema,
+  type TimeoutPolicy,
+  TimeoutPolicySchema,
 } from './authority-policy.js';
 export {
   type ActionCall,

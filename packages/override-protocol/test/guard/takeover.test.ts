@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { dagNodeOf, decodeCbor, decodeSign1, EctDag, ect, publicKeyOf } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
 import { acknowledgement, checkHandoff, type HandoffClaims, handoff, overrideSignal } from '../../src/index.js';
-import { SAMPLE_KEYS, sampleHandoffClaims } from '../../src/testing.js';
+import { SAMPLE_CTL, SAMPLE_KEYS, sampleHandoffClaims } from '../../src/testing.js';
 import { codeOf, deferred, NOW, openGuard, SUPERVISOR, signal, signalClaims } from './world.js';
 
 const decode = <T extends object>(type: { parse(c: unknown): T; fromCbor(m: never): unknown }, bytes: Uint8Array) =>
@@ -24,6 +24,7 @@ describe('takeover hand-off (spec §4.7)', () => {
     const answer = await guard.receive(signal('tk-1', 1, 'takeover', { ...takeoverParams, scope }));
     expect(answer.claims.status).toBe('received');
     expect(handoffs).toEqual([]);
+    expect([guard.mode(), guard.mode({ task: TASK })]).toEqual(['running', 'stopping']);
     step.resolve('picked');
     expect(await running).toBe('picked');
 
@@ -47,6 +48,11 @@ describe('takeover hand-off (spec §4.7)', () => {
     const final = decode(acknowledgement, acks.at(-1)!);
     expect(final).toMatchObject({ status: 'complied', signal: 'tk-1', pred: ['tk-1', claims.jti] });
 
+    // A partial takeover (spec §8.1): the agent runs its other tasks; only the taken-over one is stopped.
+    expect(guard.mode()).toBe('running');
+    expect(guard.mode({ task: TASK })).toBe('stopped');
+    expect(guard.mode({ task: 'task-other' })).toBe('running');
+    expect(guard.state(SAMPLE_CTL).holds).toEqual(['tk-1']);
     expect(await codeOf(guard.run({ name: 'pharmacy.dispense', task: TASK }, async () => 1))).toBe('ERR_OV_TAKEN_OVER');
     expect(await guard.run({ name: 'pharmacy.dispense', task: 'task-other' }, async () => 'other task')).toBe(
       'other task',

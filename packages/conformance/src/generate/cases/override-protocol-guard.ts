@@ -1,8 +1,16 @@
-import { actionDigest, type OverrideSignalClaims, overrideSignal } from '@safety-net/override-protocol';
+import {
+  actionDigest,
+  type LeaseClaims,
+  lease,
+  type OverrideSignalClaims,
+  overrideSignal,
+} from '@safety-net/override-protocol';
 import {
   SAMPLE_AGENT,
+  SAMPLE_CTL,
   SAMPLE_KEYS,
   SAMPLE_NOW,
+  sampleLeaseClaims,
   samplePolicyClaims,
   sampleTwoPersonPolicyClaims,
 } from '@safety-net/override-protocol/testing';
@@ -10,7 +18,7 @@ import type { Vector } from '../../format.js';
 import { hex, keysOf, vector } from '../common.js';
 import { cosigned, releaseOf, revocationOf, signalWith, signedPolicy } from './override-protocol-authority.js';
 
-const { supervisor, safetyOfficer: olu, safetyOfficer2: ines, auditor, authority, agent } = SAMPLE_KEYS;
+const { supervisor, safetyOfficer: olu, safetyOfficer2: ines, auditor, authority, agent, ctl } = SAMPLE_KEYS;
 const SAM = 'mailto:sam@example.org';
 
 /** A supervisor's Mandatory signal to the sample agent, at order [1, seq]. */
@@ -33,11 +41,27 @@ function supervisorSignal(jti: string, seq: number, name: string, rest: Partial<
 const bySupervisor = (jti: string, seq: number, name: string, rest: Partial<OverrideSignalClaims> = {}) =>
   overrideSignal.sign(supervisorSignal(jti, seq, name, rest), supervisor);
 
-type Step = { signal: Uint8Array } | { policy: Uint8Array } | { revocation: Uint8Array };
+type Step =
+  | { signal: Uint8Array }
+  | { policy: Uint8Array }
+  | { revocation: Uint8Array }
+  | { lease: Uint8Array }
+  | { advance: number }
+  | { heartbeat: true };
 type Outcome =
   | { result: 'acknowledged'; status: string; code?: string; duplicate: boolean; mode: string }
   | { result: 'accepted'; mode: string }
-  | { result: 'error'; error: string; mode: string };
+  | { result: 'error'; error: string; mode: string }
+  | { result: 'advanced'; mode: string }
+  | { result: 'heartbeat'; lapsed_at?: number; mode: string };
+
+/** A lease of the sample control plane for the sample agent, issued `at` seconds after now (ttl 30 s). */
+const leaseAt = (jti: string, at: number, rest: Partial<LeaseClaims> = {}) =>
+  lease.sign(
+    { ...sampleLeaseClaims, jti, iat: SAMPLE_NOW + at, exp: SAMPLE_NOW + at + 30, order: [1, 1], ...rest },
+    ctl,
+  );
+const accepted = (mode: string): Outcome => ({ result: 'accepted', mode });
 
 const ack = (status: string, mode: string, extra: { code?: string; duplicate?: boolean } = {}): Outcome => ({
   result: 'acknowledged',
@@ -56,6 +80,8 @@ interface Case {
   outcomes: Outcome[];
   mode: string;
   holds: string[];
+  /** The guard runs a dead-man's switch of the sample control plane (§9). */
+  lease?: { ctl: string; initial_safe_state?: 'pause' | 'stop' };
 }
 
 const pause = bySupervisor('p', 3, 'pause');
@@ -262,6 +288,55 @@ const CASES: Case[] = [
     mode: 'stopped',
     holds: ['ov-sig-0001'],
   },
+  {
+    id: 'guard-lease-lapse-pause',
+    description:
+      'An agent starts in lapse until its first lease; past receipt + ttl + 2 s it lapses into the lease’s safe ' +
+      'state pause, its heartbeat carries lapsed_at (exp + 2 s), and a later lease lifts the lapse (§4.5, §9).',
+    lease: { ctl: SAMPLE_CTL },
+    steps: [
+      { lease: leaseAt('ov-lease-a', 0, { safe_state: 'pause' }) },
+      { advance: 31 },
+      { advance: 2 },
+      { heartbeat: true },
+      { lease: leaseAt('ov-lease-b', 33, { safe_state: 'pause' }) },
+    ],
+    outcomes: [
+      accepted('running'),
+      { result: 'advanced', mode: 'running' },
+      { result: 'advanced', mode: 'paused' },
+      { result: 'heartbeat', lapsed_at: SAMPLE_NOW + 32, mode: 'paused' },
+      accepted('running'),
+    ],
+    mode: 'running',
+    holds: [],
+  },
+  {
+    id: 'guard-lease-lapse-stop',
+    description:
+      'Safe state stop: the lapse puts the agent in safe_state; a new lease does not lift it, a release naming ' +
+      'lapse:<lease jti> does (§6.3, §9).',
+    lease: { ctl: SAMPLE_CTL },
+    steps: [
+      { lease: leaseAt('ov-lease-a', 0) },
+      { advance: 33 },
+      { lease: leaseAt('ov-lease-b', 33) },
+      {
+        signal: overrideSignal.sign(
+          releaseOf({ jti: 'ov-sig-rel', seq: 2, lifts: ['lapse:ov-lease-a'], policy: { pid: 'ward-3', ver: 4 } }),
+          olu,
+        ),
+      },
+    ],
+    outcomes: [
+      accepted('running'),
+      { result: 'advanced', mode: 'safe_state' },
+      accepted('safe_state'),
+      ack('complied', 'running'),
+    ],
+    mode: 'running',
+    holds: [],
+  },
 ];
 
 /** `ov-guard` vectors. */
@@ -272,22 +347,30 @@ export function overrideProtocolGuardVectors(): Vector[] {
       id: c.id,
       description: c.description.replace(/\(§/g, '(override-protocol.md §'),
       kind: 'ov-guard',
-      keys: { ...keysOf([authority], 'public'), ...keysOf([agent], 'private') },
+      keys: { ...keysOf(c.lease ? [authority, ctl] : [authority], 'public'), ...keysOf([agent], 'private') },
       input: {
         agent: SAMPLE_AGENT,
         ...(c.id === 'guard-domain-scope' ? { domains: ['ward-3'] } : {}),
         policy_cose_hex: hex(c.policy ?? samplePolicy),
-        steps: c.steps.map((s) =>
-          'signal' in s
-            ? { signal_cose_hex: hex(s.signal) }
-            : 'policy' in s
-              ? { policy_cose_hex: hex(s.policy) }
-              : { revocation_cose_hex: hex(s.revocation) },
-        ),
+        ...(c.lease ? { lease: c.lease } : {}),
+        steps: c.steps.map(stepInput),
       },
-      options: { agent_key: 'agent-dispenser', authority: 'policy-authority' },
+      options: {
+        agent_key: 'agent-dispenser',
+        authority: 'policy-authority',
+        ...(c.lease ? { ctl_key: 'override-ctl' } : {}),
+      },
       expected: { result: 'valid', steps: c.outcomes, mode: c.mode, holds: c.holds },
     }),
     package: 'override-protocol',
   }));
+}
+
+function stepInput(s: Step) {
+  if ('signal' in s) return { signal_cose_hex: hex(s.signal) };
+  if ('policy' in s) return { policy_cose_hex: hex(s.policy) };
+  if ('revocation' in s) return { revocation_cose_hex: hex(s.revocation) };
+  if ('lease' in s) return { lease_cose_hex: hex(s.lease) };
+  if ('advance' in s) return { advance_seconds: s.advance };
+  return { heartbeat: true };
 }
