@@ -6,11 +6,14 @@
  * `issue` until every agent has halted and its acknowledgement is verified and stored; reported as rates and as
  * p50 / p99 latencies.
  */
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
 import { getRequestListener } from '@hono/node-server';
-import { fixedClock, publicKeyOf } from '@safety-net/core';
+import { fixedClock, type PublicKey, publicKeyOf } from '@safety-net/core';
 import {
+  acknowledgement,
   authorityPolicy,
   authorizeSignal,
   checkActionDigest,
@@ -59,15 +62,22 @@ export function overrideVerifyGroup(): BenchGroup {
 /** A latency case: the harness's rate summary plus the median and 99th percentile of the halts, in ms. */
 export type LatencyResult = CaseResult & { readonly p50_ms: number; readonly p99_ms: number };
 
+/**
+ * `apart`: the agents are served by a child process, as they would run apart from their control plane; the cases
+ * without it keep controller and agents in one process, where every agent's verification and signing shares the
+ * controller's thread.
+ */
 const HALT_CASES = [
-  { name: 'override.halt.http.1', agents: 1, rounds: 300 },
-  { name: 'override.halt.http.10', agents: 10, rounds: 300 },
-  { name: 'override.halt.http.100', agents: 100, rounds: 200 },
+  { name: 'override.halt.http.1', agents: 1, rounds: 300, apart: false },
+  { name: 'override.halt.http.10', agents: 10, rounds: 300, apart: false },
+  { name: 'override.halt.http.100', agents: 100, rounds: 200, apart: false },
+  { name: 'override.halt.http.apart.1', agents: 1, rounds: 300, apart: true },
+  { name: 'override.halt.http.apart.100', agents: 100, rounds: 200, apart: true },
 ];
 const WARMUP_ROUNDS = 20;
 
 /** Agent `i` of the ward: a guard over a memory store, its endpoint served on loopback. */
-async function servedAgent(i: number) {
+export async function servedAgent(i: number) {
   const key = sampleKey(`bench-agent-${i}`);
   const id = `spiffe://example.org/agent/bench-${i}`;
   const guard = await OverrideGuard.open({
@@ -89,13 +99,52 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function measureHalt(agentCount: number, rounds: number): Promise<LatencyResult> {
-  const agents = await Promise.all(Array.from({ length: agentCount }, (_, i) => servedAgent(i)));
+/** Whether every agent answered `jti` with a verified acknowledgement reporting `mode` (untimed check). */
+async function allReport(store: MemoryControllerStore, jti: string, keys: Map<string, PublicKey>, mode: string) {
+  const acks = await store.acks(jti);
+  return (
+    acks.length === keys.size &&
+    acks.every((a) => {
+      const r = acknowledgement.verify(a.bytes, { key: keys.get(a.agent)!, clock });
+      return r.ok && r.claims.state.mode === mode;
+    })
+  );
+}
+
+/** `count` agents served by a child process (`override-agents.ts`), on loopback: their endpoints, and the end. */
+async function agentsApart(count: number) {
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, new URL('./override-agents.ts', import.meta.url).pathname, String(count)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  const [line] = await createInterface({ input: child.stdout! })
+    [Symbol.asyncIterator]()
+    .next()
+    .then((r) => [r.value as string]);
+  const endpoints = JSON.parse(line!) as string[];
+  const agents = endpoints.map((endpoint, i) => ({
+    id: `spiffe://example.org/agent/bench-${i}`,
+    key: sampleKey(`bench-agent-${i}`),
+    endpoint,
+  }));
+  const close = () => new Promise<void>((r) => child.once('exit', () => r()).stdin!.end());
+  return { agents, close };
+}
+
+async function measureHalt(agentCount: number, rounds: number, apart: boolean): Promise<LatencyResult> {
+  const here = apart ? undefined : await Promise.all(Array.from({ length: agentCount }, (_, i) => servedAgent(i)));
+  const away = apart ? await agentsApart(agentCount) : undefined;
+  const agents = here ?? away!.agents;
+  const keys = new Map(agents.map((a) => [a.id, publicKeyOf(a.key)]));
+  const store = new MemoryControllerStore();
   const controller = new OverrideController({
     ctl: SAMPLE_CTL,
     key: SAMPLE_KEYS.ctl,
     signer: SAMPLE_KEYS.safetyOfficer,
-    store: new MemoryControllerStore(),
+    store,
     clock,
     skew: 0,
   });
@@ -125,15 +174,17 @@ async function measureHalt(agentCount: number, rounds: number): Promise<LatencyR
     const used = process.cpuUsage(cpu);
     if (deliveries.length !== agentCount || deliveries.some((d) => d.state !== 'final'))
       throw new Error('an agent did not acknowledge the stop');
-    if (agents.some((a) => a.guard.mode() !== 'stopped')) throw new Error('an agent is not halted');
+    if (here ? here.some((a) => a.guard.mode() !== 'stopped') : !(await allReport(store, stop.jti, keys, 'stopped')))
+      throw new Error('an agent is not halted');
     if (round >= WARMUP_ROUNDS) times.push({ wallMs, cpuMs: (used.user + used.system) / 1000 });
     // Untimed: release the stop so that the next round halts running agents.
     const release = await controller.issue(signal('release', [stop.jti]));
     await controller.acknowledged(release.jti);
-    if (agents.some((a) => a.guard.mode() !== 'running')) throw new Error('an agent was not released');
+    if (here ? here.some((a) => a.guard.mode() !== 'running') : !(await allReport(store, release.jti, keys, 'running')))
+      throw new Error('an agent was not released');
   }
   await controller.close();
-  await Promise.all(agents.map((a) => a.close()));
+  await (here ? Promise.all(here.map((a) => a.close())) : away!.close());
   const sorted = times.map((t) => t.wallMs).sort((a, b) => a - b);
   return { ...summarize(times, 1), p50_ms: percentile(sorted, 50), p99_ms: percentile(sorted, 99) };
 }
@@ -145,7 +196,7 @@ export async function overrideHaltCases(
   const results: Record<string, LatencyResult> = {};
   for (const c of HALT_CASES.filter(selected)) {
     console.error(`measuring ${c.name}: ${c.rounds} halts of ${c.agents} agents`);
-    results[c.name] = await measureHalt(c.agents, c.rounds);
+    results[c.name] = await measureHalt(c.agents, c.rounds, c.apart);
   }
   return results;
 }

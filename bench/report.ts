@@ -68,6 +68,8 @@ const P99_RATIOS: readonly RatioSpec[] = [
   // Fan-out is concurrent: halting 100 agents must not take 100 times as long as halting one.
   { numerator: 'override.halt.http.100', denominator: 'override.halt.http.1', target: 0.1 },
   { numerator: 'override.halt.http.10', denominator: 'override.halt.http.1' },
+  // The same with the agents in a process of their own: the controller's cost per agent, not the agents' too.
+  { numerator: 'override.halt.http.apart.100', denominator: 'override.halt.http.apart.1' },
 ];
 
 /** A case with latency percentiles (the override halt cases). */
