@@ -4,6 +4,6 @@
  *
  * @packageDocumentation
  */
-export type { SqliteDatabase, SqliteStatement, SqliteTransaction } from './store/sqlite-database.js';
+export type { SqliteDatabase, SqliteStatement, SqliteTransaction } from '@safety-net/core';
 export { SqliteParticipantStore } from './store/sqlite-participant-store.js';
 export { SqliteRollbackStore } from './store/sqlite-store.js';

@@ -16,6 +16,7 @@ export * from './keys/index.js';
 export * from './ledger/index.js';
 export * from './merkle/index.js';
 export * from './messages/index.js';
+export type { SqliteDatabase, SqliteStatement, SqliteTransaction } from './store/sqlite-database.js';
 export { BoundedMap } from './util/bounded-map.js';
 export {
   bytesEqual,

@@ -4,8 +4,9 @@
  *
  * @packageDocumentation
  */
+
+export type { SqliteDatabase, SqliteStatement, SqliteTransaction } from '@safety-net/core';
 export { type LedgerSqliteDatabase, SqliteLedgerStore } from './accounting/sqlite-ledger-store.js';
 export { SqliteDisclosureStore } from './erasure/sqlite-disclosure-store.js';
-export type { SqliteDatabase, SqliteStatement, SqliteTransaction } from './store/sqlite-database.js';
 export { SqliteLogStore } from './store/sqlite-log-store.js';
 export { SqliteWitnessStore, type WitnessSqliteDatabase } from './witness/sqlite-store.js';

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+
+export type { SqliteDatabase, SqliteStatement } from '@safety-net/core';
 export { SqliteControllerStore } from './store/sqlite-controller-store.js';
-export type { SqliteDatabase, SqliteStatement } from './store/sqlite-database.js';
 export { SqliteStateStore } from './store/sqlite-store.js';

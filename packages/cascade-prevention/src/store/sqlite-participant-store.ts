@@ -1,9 +1,9 @@
+import type { SqliteDatabase as Db } from '@safety-net/core';
 import { cpError } from '../errors.js';
 import type { CompensationEntry } from '../rollback/compensation-record.js';
 import { type FenceHolder, holderKey, holderOfKey } from '../rollback/fence.js';
 import type { Committed, ParticipantStore, StoredFences } from '../rollback/participant-store.js';
 import { compensationEntry } from './rows.js';
-import type { SqliteDatabase as Db } from './sqlite-database.js';
 import { guard, open } from './sqlite-store.js';
 
 /**

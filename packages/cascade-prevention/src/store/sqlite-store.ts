@@ -1,10 +1,9 @@
-import { isSafetyNetError } from '@safety-net/core';
+import { type SqliteDatabase as Db, isSafetyNetError } from '@safety-net/core';
 import Database from 'better-sqlite3';
 import { cpError } from '../errors.js';
 import { type Lease, nextToken } from '../rollback/lease.js';
 import type { NewRollback, RollbackStore, StepStatus, StoredRollback } from '../rollback/store.js';
 import { type RollbackRow, type StepRow, storedRollback } from './rows.js';
-import type { SqliteDatabase as Db } from './sqlite-database.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS cp_rollback (

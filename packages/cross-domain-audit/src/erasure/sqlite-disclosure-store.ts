@@ -1,7 +1,6 @@
-import { fromBase64Url, isSafetyNetError, toBase64Url } from '@safety-net/core';
+import { fromBase64Url, isSafetyNetError, type SqliteDatabase, toBase64Url } from '@safety-net/core';
 import Database from 'better-sqlite3';
 import { auError } from '../errors.js';
-import type { SqliteDatabase } from '../store/sqlite-database.js';
 import type {
   DisclosureStore,
   ErasureIntent,

@@ -1,9 +1,8 @@
-import { isSafetyNetError, toHex } from '@safety-net/core';
+import { type SqliteDatabase as Db, isSafetyNetError, type SqliteStatement, toHex } from '@safety-net/core';
 import Database from 'better-sqlite3';
 import { auError } from '../errors.js';
 import type { HashId } from '../log/subtrees.js';
 import type { LogStore, SequencedBatch, SequencingTx, StoredTreeState } from './log-store.js';
-import type { SqliteDatabase as Db, SqliteStatement } from './sqlite-database.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS au_log_entry (idx INTEGER PRIMARY KEY, leaf_hash BLOB NOT NULL UNIQUE, entry BLOB NOT NULL);

@@ -1,4 +1,4 @@
-import { isSafetyNetError } from '@safety-net/core';
+import { type SqliteDatabase as Db, isSafetyNetError } from '@safety-net/core';
 import Database from 'better-sqlite3';
 import { OutboxNotifier } from '../controller/outbox-notifier.js';
 import {
@@ -29,7 +29,6 @@ import {
   signalOf,
   stateOfAck,
 } from './controller-rows.js';
-import type { SqliteDatabase as Db } from './sqlite-database.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS ov_ctl_counter (id INTEGER PRIMARY KEY CHECK (id = 1), epoch INTEGER NOT NULL, seq INTEGER NOT NULL);

@@ -1,4 +1,4 @@
-import { fromBase64Url, isSafetyNetError, toBase64Url } from '@safety-net/core';
+import { type SqliteDatabase as Db, fromBase64Url, isSafetyNetError, toBase64Url } from '@safety-net/core';
 import Database from 'better-sqlite3';
 import { ovError } from '../errors.js';
 import type { Hold } from '../guard/hold.js';
@@ -11,7 +11,6 @@ import type {
   WaitingLift,
 } from '../guard/state-store.js';
 import type { Order } from '../messages/common.js';
-import type { SqliteDatabase as Db } from './sqlite-database.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS ov_signal (

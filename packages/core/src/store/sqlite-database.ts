@@ -1,6 +1,7 @@
 /**
- * The part of a better-sqlite3 database handle that the SQLite stores use, written out so that the published
- * declarations do not need `@types/better-sqlite3`: a better-sqlite3 `Database` satisfies it as it is.
+ * The part of a better-sqlite3 database handle that the SQLite stores of every Safety Net package use, written out
+ * so that their published declarations do not need `@types/better-sqlite3`: a better-sqlite3 `Database` satisfies it
+ * as it is.
  */
 export interface SqliteDatabase {
   pragma(source: string): unknown;
