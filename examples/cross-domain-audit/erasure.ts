@@ -61,7 +61,9 @@ export interface ErasureReport {
   readonly dpoSubjectsAfter: readonly string[];
   /** Opening the patient's disclosure of the processing record afterwards. */
   readonly opened: string;
-  /** Entries kept under a law-based retention minimum (none here). */
+  /** The retention of each of the patient's records (spec §4.1): only a minimum with basis `law` defers erasure. */
+  readonly retention: readonly { index: number; minDays: number; maxDays?: number; basis: string }[];
+  /** Entries kept under a law-based retention minimum. */
   readonly restricted: readonly number[];
   readonly tombstone: {
     readonly index: number;
@@ -69,6 +71,8 @@ export interface ErasureReport {
     readonly basis?: string;
     readonly entries: readonly number[];
     readonly destroyed: number;
+    /** Whether the signed tombstone's claims contain the patient's pseudonym. */
+    readonly namesSubject: boolean;
     /** The tombstone's receipt, checked against the log's checkpoint read over HTTP. */
     readonly receipt: 'verified';
   };
@@ -90,7 +94,7 @@ const codeOf = (e: unknown) => (isSafetyNetError(e) ? e.code : String(e));
 export async function erasePatient(
   hospital: Domain,
   vault: DisclosureVault,
-  records: { processing: Audited; clinical: Audited },
+  records: { processing: Audited; clinical: readonly Audited[] },
   witnessedSizes: readonly number[],
   clock: Clock,
 ): Promise<ErasureReport> {
@@ -153,8 +157,11 @@ export async function erasePatient(
     consistency++;
   }
 
-  const clinical = fromBase64Url(records.clinical.logged.entry);
+  const clinical = fromBase64Url(records.clinical[0]!.logged.entry);
   return {
+    retention: [records.processing, ...records.clinical]
+      .map(({ logged, issued }) => ({ index: logged.index, ...issued.retention }))
+      .sort((a, b) => a.index - b.index),
     dpoSubjectsBefore,
     dpoSubjectsAfter: (await shown(processing, 'dpo')).reg.subjects ?? [],
     opened: await vault.open(processing, subjectDigest).then(() => 'opened', codeOf),
@@ -165,6 +172,7 @@ export async function erasePatient(
       ...(stone.claims.basis && { basis: stone.claims.basis }),
       entries: stone.claims.entries,
       destroyed: stone.claims.destroyed.length,
+      namesSubject: JSON.stringify(stone.claims).includes(patient),
       receipt: 'verified',
     },
     gdprPurpose: (await shown(processing, 'gdpr_auditor')).reg.purpose,

@@ -196,7 +196,7 @@ export async function runCrossDomainAudit(): Promise<CrossDomainAuditReport> {
 
     // 6. The patient's erasure request, honoured in the hospital's vault and log.
     const witnessedSizes = [first.size, second.size, trace.witnessed[0]!.size];
-    const processing = { processing: w.ordered, clinical: w.reviewed };
+    const processing = { processing: w.ordered, clinical: [w.reviewed, w.received] };
     const erasure = await erasePatient(hospital, hospitalDisclosures.vault, processing, witnessedSizes, clock);
 
     return {
@@ -315,10 +315,12 @@ function showTrace(t: TraceReport): void {
 
 function showErasure(e: ErasureReport): void {
   console.log('  6. The patient asks the hospital to erase them (GDPR Art. 17):');
+  const kept = (r: ErasureReport['retention'][number]) =>
+    `#${r.index} ${r.maxDays === undefined ? `at least ${r.minDays}` : `at most ${r.maxDays}`} days (basis ${r.basis})`;
+  console.log(`     the patient's records are kept ${e.retention.map(kept).join(', ')}`);
+  const restricted = e.restricted.length === 0 ? 'none' : e.restricted.map((i) => `#${i}`).join(', ');
   console.log(
-    '     allowed now: no record of the patient has a retention minimum set by law (GDPR sets at most 1,095 days; ' +
-      "HIPAA's 2,190 days are the profile's own minimum), so nothing is kept restricted" +
-      (e.restricted.length > 0 ? ` — yet entries ${e.restricted.join(', ')} were` : ''),
+    `     only a minimum set by law defers an erasure (Art. 17(3)(b)); none is, so it runs now (kept restricted: ${restricted})`,
   );
   console.log(
     `     the DPO's view of the order named ${e.dpoSubjectsBefore.length} patient before, ${e.dpoSubjectsAfter.length} after; ` +
@@ -327,7 +329,7 @@ function showErasure(e: ErasureReport): void {
   const t = e.tombstone;
   console.log(
     `     tombstone (${t.reason}, ${t.basis}) logged at #${t.index}, receipt ${t.receipt}: entries ${t.entries.join(', ')} — ` +
-      `${t.destroyed} disclosures destroyed, no subject named`,
+      `${t.destroyed} disclosures destroyed; the patient named in it: ${t.namesSubject ? 'yes' : 'no'}`,
   );
   console.log(
     `     still released: the GDPR auditor sees purpose "${e.gdprPurpose}", the HIPAA auditor the clinician ${e.hipaaActor}`,
