@@ -42,7 +42,7 @@ export async function keepDisclosures(vault: DisclosureVault, records: readonly 
 }
 
 /** The hospital's eraser: destroys a subject's disclosures in the vault and logs a signed tombstone in its log. */
-export function hospitalEraser(hospital: Domain, vault: DisclosureVault, clock: Clock): Eraser {
+function hospitalEraser(hospital: Domain, vault: DisclosureVault, clock: Clock): Eraser {
   return new Eraser({
     vault,
     log: hospital.log,
@@ -87,7 +87,7 @@ const codeOf = (e: unknown) => (isSafetyNetError(e) ? e.code : String(e));
 
 /**
  * The patient asks the hospital to erase them (GDPR Art. 17). Before: an auditor holds an inclusion proof of every
- * entry of the hospital's log under the witnessed checkpoint, and the consistency proofs the witness was given. The
+ * entry of the hospital's log under the witnessed checkpoint, and consistency proofs between the witnessed ones. The
  * eraser destroys the patient's disclosures and logs a tombstone; after: the patient's disclosure cannot be opened,
  * the other disclosures are still released, and every proof taken before still verifies over the same leaves.
  */
@@ -102,10 +102,9 @@ export async function erasePatient(
   const head = await reader.checkpoint();
   const headAt = async (size: number) =>
     verifyCheckpoint((await hospital.log.checkpointAt(size))!, [hospital.logVkey], { origin: hospital.origin });
-  const inclusions: { index: number; entry: Uint8Array; path: Uint8Array[] }[] = [];
+  const inclusions: { index: number; path: Uint8Array[] }[] = [];
   for (let index = 0; index < head.size; index++) {
-    const entry = await reader.entry(index, head);
-    inclusions.push({ index, entry, path: await reader.inclusionProof(entry, index, head) });
+    inclusions.push({ index, path: await reader.inclusionProof(await reader.entry(index, head), index, head) });
   }
   const consistencies: { old: TreeHead; head: TreeHead; proof: Uint8Array[] }[] = [];
   for (let i = 1; i < witnessedSizes.length; i++) {

@@ -196,8 +196,8 @@ export async function runCrossDomainAudit(): Promise<CrossDomainAuditReport> {
 
     // 6. The patient's erasure request, honoured in the hospital's vault and log.
     const witnessedSizes = [first.size, second.size, trace.witnessed[0]!.size];
-    const processing = { processing: w.ordered, clinical: [w.reviewed, w.received] };
-    const erasure = await erasePatient(hospital, hospitalDisclosures.vault, processing, witnessedSizes, clock);
+    const patientRecords = { processing: w.ordered, clinical: [w.reviewed, w.received] };
+    const erasure = await erasePatient(hospital, hospitalDisclosures.vault, patientRecords, witnessedSizes, clock);
 
     return {
       logged: Object.values(w).map((r) => ({
