@@ -86,4 +86,54 @@ describe('example: cross-domain audit', () => {
     ]);
     expect(r.netting.verified).toBe(true);
   });
+
+  it('has the auditor trace the workflow across the three witnessed logs, and name the log that went offline', () => {
+    const t = r.trace;
+    // The hospital's log: 3 EATs, 31 dock records, statement, settlement; the others: 2 EATs, 31 records and 2.
+    expect(t.witnessed).toEqual([
+      { domain: HOSPITAL, size: 36 },
+      { domain: SUPPLIER, size: 35 },
+      { domain: LOGISTICS, size: 35 },
+    ]);
+    expect(t.withoutToken).toBe(401);
+    // The causal order is step 1's order of logging: each record after its `pred` and the stitch it came by.
+    expect(t.timeline.map((e) => [e.domain, e.index, e.action])).toEqual(
+      r.logged.map((l) => [l.domain, l.index, l.action]),
+    );
+    expect(t.timeline.map((e) => e.start)).toEqual([...t.timeline.map((e) => e.start)].sort((a, b) => a - b));
+    expect([t.missing, t.forks]).toEqual([[], 0]);
+    // Offline, the logistics log proves nothing: its two records are gone from the timeline and the gap is named once.
+    expect(t.offline.timeline).toBe(5);
+    expect(t.offline.missing).toEqual([
+      { kind: 'log_unreachable', log: `${LOGISTICS}/audit/main`, code: 'ERR_INPUT_INVALID' },
+    ]);
+  });
+
+  it('erases the patient from the hospital’s vault, logs the tombstone, and every earlier proof still verifies', () => {
+    const e = r.erasure;
+    expect(e.retention).toEqual([
+      { index: 0, minDays: 2190, basis: 'profile' },
+      { index: 1, minDays: 0, maxDays: 1095, basis: 'profile' },
+      { index: 2, minDays: 2190, basis: 'profile' },
+    ]);
+    expect(e.restricted).toEqual([]);
+    expect([e.dpoSubjectsBefore, e.dpoSubjectsAfter, e.opened]).toEqual([[pseudonym('P-104')], [], 'ERR_AU_ERASED']);
+    // Logged right after the witnessed tree of 36; one subject disclosure in each of the three records.
+    expect(e.tombstone).toEqual({
+      index: 36,
+      reason: 'erasure',
+      basis: 'gdpr-17-1-a',
+      entries: [0, 1, 2],
+      destroyed: 3,
+      namesSubject: false,
+      receipt: 'verified',
+    });
+    // What concerns no patient is still released.
+    expect([e.gdprPurpose, e.hipaaActor]).toEqual([
+      'named-patient supply of heparin',
+      'mailto:dr.ada@hospital.example',
+    ]);
+    // One inclusion proof per entry under the witnessed tree of 36; consistency 2→3, 3→36 and 36→37.
+    expect(e.proofs).toEqual({ inclusion: 36, consistency: 3 });
+  });
 });

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
@@ -23,9 +24,16 @@ import {
   verifyReceipt,
 } from '@safety-net/cross-domain-audit';
 import { SqliteLogStore } from '@safety-net/cross-domain-audit/sqlite';
-import { type DomainName, keyOf, LOG_PREFIX, originOf } from './world.js';
+import { auditorToken, type DomainName, keyOf, LOG_PREFIX, originOf } from './world.js';
 
 const CHECKPOINT_HEADERS = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'public, max-age=2' };
+
+/** Whether `request` carries `Authorization: Bearer <token>`, compared in constant time. */
+function holdsToken(request: Request, token: string): boolean {
+  const given = Buffer.from(request.headers.get('authorization') ?? '');
+  const expected = Buffer.from(`Bearer ${token}`);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
 
 /** What registration returned: where the record landed and the log's receipt for it. */
 export interface Registered {
@@ -93,7 +101,14 @@ export class Domain {
         assertRequiredFields(verified.claims, verified.profiles);
       },
     });
-    const log = logHandler({ log: this.log, prefix: LOG_PREFIX, registrar, receipts: this.receipts });
+    const log = logHandler({
+      log: this.log,
+      prefix: LOG_PREFIX,
+      registrar,
+      receipts: this.receipts,
+      // The workflow index (`…/wid/<id>`) is for the auditor holding the domain's token; anyone else gets 401.
+      authorizeAuditor: (request) => holdsToken(request, auditorToken(this.name)),
+    });
     const server = createAdaptorServer({
       fetch: async (request: Request) => {
         const path = new URL(request.url).pathname;
@@ -162,9 +177,15 @@ export class Domain {
     return new Uint8Array(await response.arrayBuffer());
   }
 
-  async close(): Promise<void> {
+  /** Stops serving the log over HTTP (the log itself stays open). */
+  async stop(): Promise<void> {
     const server = this.#server;
+    this.#server = undefined;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
     await this.#store.close();
   }
 }

@@ -13,9 +13,11 @@ import {
 } from '@safety-net/cross-domain-audit';
 import { type AuditorView, bundleFor, verifyAsAuditor } from './auditors.js';
 import { Domain, type Registered } from './domain.js';
+import { type ErasureReport, erasePatient, hospitalVault, keepDisclosures } from './erasure.js';
 import { marchFlows } from './flows.js';
 import { type Audited, accept, audit, deliver, eatOf, order, receive, review, route, ship } from './records.js';
 import { netMonth, type Settled, settleMonth } from './settlement.js';
+import { type TraceReport, traceStep } from './trace.js';
 import { oneOfOnePolicy, supplierWitness, verifyWitnessed, WITNESS_PATH, witnessCheckpoint } from './witness.js';
 import { HOSPITAL, LOGISTICS, NOW_MS, SUPPLIER } from './world.js';
 
@@ -52,6 +54,10 @@ export interface CrossDomainAuditReport {
   /** Step 4: the three settlements and the netting. */
   readonly settled: readonly Settled[];
   readonly netting: Awaited<ReturnType<typeof netMonth>>;
+  /** Step 5: the auditor's trace of the workflow across the three logs, and the gap it names with one offline. */
+  readonly trace: TraceReport;
+  /** Step 6: the patient's erasure in the hospital. */
+  readonly erasure: ErasureReport;
 }
 
 const codeOf = (e: unknown) => (isSafetyNetError(e) ? e.code : String(e));
@@ -136,7 +142,13 @@ export async function runCrossDomainAudit(): Promise<CrossDomainAuditReport> {
   const hospital = new Domain(HOSPITAL, dir, clock);
   const supplier = new Domain(SUPPLIER, dir, clock);
   const logistics = new Domain(LOGISTICS, dir, clock);
-  const witness = supplierWitness(dir, clock, [{ origin: hospital.origin, keys: [hospital.logVkey] }]);
+  const domains = [hospital, supplier, logistics];
+  const witness = supplierWitness(
+    dir,
+    clock,
+    domains.map((d) => ({ origin: d.origin, keys: [d.logVkey] })),
+  );
+  const hospitalDisclosures = hospitalVault(dir);
   try {
     await hospital.listen();
     await supplier.listen({ path: WITNESS_PATH, handler: witness.handler });
@@ -144,6 +156,8 @@ export async function runCrossDomainAudit(): Promise<CrossDomainAuditReport> {
 
     // 1. Each domain audits its part of the workflow in its own log.
     const w = await logWorkflow(hospital, supplier, logistics);
+    // The hospital keeps its records' disclosures sealed in its vault, the patient's under the patient's key.
+    await keepDisclosures(hospitalDisclosures.vault, [w.reviewed, w.ordered, w.received]);
 
     // 2. The supplier's witness cosigns the hospital's checkpoints, each consistent with the one before.
     const witnessUrl = `${supplier.base}${WITNESS_PATH}`;
@@ -172,6 +186,19 @@ export async function runCrossDomainAudit(): Promise<CrossDomainAuditReport> {
       clock,
     );
 
+    // 5. An auditor traces the workflow across the three logs, each checkpoint witnessed; then with one log offline.
+    const logs = [
+      { domain: hospital, cosigned: second.size },
+      { domain: supplier, cosigned: 0 },
+      { domain: logistics, cosigned: 0 },
+    ];
+    const trace = await traceStep(logs, { url: witnessUrl, vkey: witness.vkey }, logistics, clock);
+
+    // 6. The patient's erasure request, honoured in the hospital's vault and log.
+    const witnessedSizes = [first.size, second.size, trace.witnessed[0]!.size];
+    const patientRecords = { processing: w.ordered, clinical: [w.reviewed, w.received] };
+    const erasure = await erasePatient(hospital, hospitalDisclosures.vault, patientRecords, witnessedSizes, clock);
+
     return {
       logged: Object.values(w).map((r) => ({
         domain: r.action.domain,
@@ -189,10 +216,13 @@ export async function runCrossDomainAudit(): Promise<CrossDomainAuditReport> {
       auditors,
       settled,
       netting,
+      trace,
+      erasure,
     };
   } finally {
     await Promise.all([hospital.close(), supplier.close(), logistics.close()]);
     witness.close();
+    await hospitalDisclosures.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -258,6 +288,54 @@ function show(r: CrossDomainAuditReport): void {
   const transfers = n.claims.transfers.map((t) => `${short(t.from)} → ${short(t.to)} ${t.amount}`);
   console.log(
     `     netting (${n.claims.method}): ${transfers.join(', ')} instead of ${r.settled.length} payments; signed by all: ${n.verified ? 'verified' : 'NOT VERIFIED'}`,
+  );
+  showTrace(r.trace);
+  showErasure(r.erasure);
+}
+
+const hhmm = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ');
+const gap = (g: TraceReport['missing'][number]) => `${g.kind} ${g.log}${'code' in g ? ` (${g.code})` : ''}`;
+
+function showTrace(t: TraceReport): void {
+  console.log('  5. An auditor traces the workflow across the three logs over HTTP:');
+  const sizes = t.witnessed.map((w) => `${short(w.domain)} ${w.size}`).join(', ');
+  console.log(`     each log's latest checkpoint cosigned by the supplier's witness (sizes: ${sizes})`);
+  console.log(`     the workflow index without the auditor's bearer token: ${t.withoutToken}`);
+  for (const e of t.timeline) {
+    console.log(`     ${hhmm(e.start)} UTC  ${short(e.domain).padEnd(16)} #${e.index} ${e.action}`);
+  }
+  const complete = t.missing.length === 0 && t.forks === 0;
+  console.log(
+    `     ${t.timeline.length} records in causal order, ${complete ? 'nothing missing, no fork' : `GAPS: ${t.missing.map(gap).join('; ')}`}`,
+  );
+  console.log(
+    `     with the logistics company's log offline: ${t.offline.timeline} records proven, the trace names ${t.offline.missing.map(gap).join('; ')}`,
+  );
+}
+
+function showErasure(e: ErasureReport): void {
+  console.log('  6. The patient asks the hospital to erase them (GDPR Art. 17):');
+  const kept = (r: ErasureReport['retention'][number]) =>
+    `#${r.index} ${r.maxDays === undefined ? `at least ${r.minDays}` : `at most ${r.maxDays}`} days (basis ${r.basis})`;
+  console.log(`     the patient's records are kept ${e.retention.map(kept).join(', ')}`);
+  const restricted = e.restricted.length === 0 ? 'none' : e.restricted.map((i) => `#${i}`).join(', ');
+  console.log(
+    `     only a minimum set by law defers an erasure (Art. 17(3)(b)); none is, so it runs now (kept restricted: ${restricted})`,
+  );
+  console.log(
+    `     the DPO's view of the order named ${e.dpoSubjectsBefore.length} patient before, ${e.dpoSubjectsAfter.length} after; ` +
+      `opening the patient's disclosure now: ${e.opened}`,
+  );
+  const t = e.tombstone;
+  console.log(
+    `     tombstone (${t.reason}, ${t.basis}) logged at #${t.index}, receipt ${t.receipt}: entries ${t.entries.join(', ')} — ` +
+      `${t.destroyed} disclosures destroyed; the patient named in it: ${t.namesSubject ? 'yes' : 'no'}`,
+  );
+  console.log(
+    `     still released: the GDPR auditor sees purpose "${e.gdprPurpose}", the HIPAA auditor the clinician ${e.hipaaActor}`,
+  );
+  console.log(
+    `     proofs taken before, verified after over the same leaves: ${e.proofs.inclusion} inclusion, ${e.proofs.consistency} consistency`,
   );
 }
 

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { generateKey, KeySet, type PrivateKey, seededRandom, utf8 } from '@safety-net/core';
+import { generateKey, KeySet, type PrivateKey, seededRandom, toBase64Url, utf8 } from '@safety-net/core';
 
 /** The three organisations, by the host their logs and keys are named for. */
 export const HOSPITAL = 'hospital.example';
@@ -28,6 +28,13 @@ export function keyOf(
   const key = generateKey('Ed25519', seededRandom(`cross-domain-audit/${domain}/${purpose}`));
   return purpose === 'records' ? { ...key, kid: utf8(domain) } : key;
 }
+
+/**
+ * The bearer token a domain issued the auditor for its workflow index (spec §6), fixed per domain so that runs repeat;
+ * a deployment issues random ones.
+ */
+export const auditorToken = (domain: DomainName): string =>
+  toBase64Url(seededRandom(`cross-domain-audit/${domain}/auditor-token`).bytes(32));
 
 /** The keys each domain signs its records with, each trusted for its own domain only. */
 export const recordKeys = (): KeySet => new KeySet(DOMAINS.map((d) => ({ key: keyOf(d, 'records'), issuers: [d] })));

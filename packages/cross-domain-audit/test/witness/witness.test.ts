@@ -15,7 +15,7 @@ import {
 import { SqliteWitnessStore } from '../../src/sqlite.js';
 import { SAMPLE_NOW } from '../../src/testing.js';
 import { checkpointOf, LOG_VERIFIER, leaves, ORIGIN, WITNESS_A } from '../notes-fixtures.js';
-import { serve } from './serve.js';
+import { serveOnLoopback } from '../support/serve.js';
 
 const WITNESS_VKEY = formatVerifierKey(noteVerifierOf(WITNESS_A));
 const LOG_VKEY = formatVerifierKey(LOG_VERIFIER);
@@ -35,7 +35,7 @@ describe.each(stores)('the witness over HTTP on loopback (%s store)', (_name, ma
   beforeAll(async () => {
     store = makeStore();
     const handler = witnessHandler({ signer: WITNESS_A, logs: [{ origin: ORIGIN, keys: [LOG_VKEY] }], store, clock });
-    ({ base, close } = await serve(handler));
+    ({ base, close } = await serveOnLoopback(handler));
   });
   afterAll(() => close());
 
