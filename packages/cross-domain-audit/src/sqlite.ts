@@ -6,7 +6,7 @@
  */
 
 export type { SqliteDatabase, SqliteStatement, SqliteTransaction } from '@safety-net/core';
-export { type LedgerSqliteDatabase, SqliteLedgerStore } from './accounting/sqlite-ledger-store.js';
+export { SqliteLedgerStore } from './accounting/sqlite-ledger-store.js';
 export { SqliteDisclosureStore } from './erasure/sqlite-disclosure-store.js';
 export { SqliteLogStore } from './store/sqlite-log-store.js';
-export { SqliteWitnessStore, type WitnessSqliteDatabase } from './witness/sqlite-store.js';
+export { SqliteWitnessStore } from './witness/sqlite-store.js';

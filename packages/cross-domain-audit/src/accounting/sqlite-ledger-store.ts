@@ -1,6 +1,5 @@
-import { isSafetyNetError } from '@safety-net/core';
-import Database from 'better-sqlite3';
-import { auError } from '../errors.js';
+import type { SqliteDatabase } from '@safety-net/core';
+import { openSqlite, sqliteCall } from '../store/sqlite-open.js';
 import type {
   AppendOutcome,
   ConsumptionLedgerStore,
@@ -8,19 +7,6 @@ import type {
   LedgerRecord,
   NewLedgerRecord,
 } from './ledger-store.js';
-
-/** The part of a better-sqlite3 handle the ledger uses, so that the declarations need no `@types/better-sqlite3`. */
-export interface LedgerSqliteDatabase {
-  pragma(source: string): unknown;
-  exec(source: string): unknown;
-  prepare(source: string): {
-    run(...params: unknown[]): { changes: number };
-    get(...params: unknown[]): unknown;
-    all(...params: unknown[]): unknown[];
-  };
-  transaction<T>(run: () => T): { (): T; immediate(): T };
-  close(): unknown;
-}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS au_consumption (
@@ -55,16 +41,6 @@ const toRecord = (r: Row): LedgerRecord => ({
   record: new Uint8Array(r.record),
 });
 
-/** Driver failures become `ERR_AU_STORE_FAILED` with the driver's error as the cause. */
-function guard<T>(what: string, run: () => T): T {
-  try {
-    return run();
-  } catch (e) {
-    if (isSafetyNetError(e)) throw e;
-    throw auError('ERR_AU_STORE_FAILED', `${what}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-  }
-}
-
 /**
  * The consumption ledger in SQLite (better-sqlite3; WAL journal, full sync): each append is one immediate
  * transaction, durable when it resolves, so a meter killed mid-ingestion loses nothing it acknowledged and, on its
@@ -76,22 +52,15 @@ function guard<T>(what: string, run: () => T): T {
  * ```
  */
 export class SqliteLedgerStore implements ConsumptionLedgerStore {
-  readonly #db: LedgerSqliteDatabase;
+  readonly #db: SqliteDatabase;
 
   /** `database`: a file path (`':memory:'` for a private in-memory database) or an open better-sqlite3 handle. */
-  constructor(database: string | LedgerSqliteDatabase) {
-    this.#db = guard('open', () => {
-      const db = typeof database === 'string' ? (new Database(database) as LedgerSqliteDatabase) : database;
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.pragma('busy_timeout = 5000');
-      db.exec(SCHEMA);
-      return db;
-    });
+  constructor(database: string | SqliteDatabase) {
+    this.#db = openSqlite(database, SCHEMA, ['busy_timeout = 5000']);
   }
 
   async append(record: NewLedgerRecord): Promise<AppendOutcome> {
-    return guard('append', () =>
+    return sqliteCall('append', () =>
       this.#db
         .transaction((): AppendOutcome => {
           const original = this.#db.prepare('SELECT * FROM au_consumption WHERE digest = ?').get(record.digest);
@@ -127,12 +96,12 @@ export class SqliteLedgerStore implements ConsumptionLedgerStore {
   }
 
   async get(digest: string): Promise<LedgerRecord | undefined> {
-    const row = guard('get', () => this.#db.prepare('SELECT * FROM au_consumption WHERE digest = ?').get(digest));
+    const row = sqliteCall('get', () => this.#db.prepare('SELECT * FROM au_consumption WHERE digest = ?').get(digest));
     return row ? toRecord(row as Row) : undefined;
   }
 
   async list(query: LedgerQuery = {}): Promise<LedgerRecord[]> {
-    const rows = guard('list', () =>
+    const rows = sqliteCall('list', () =>
       this.#db
         .prepare(
           `SELECT * FROM au_consumption WHERE (@consumer IS NULL OR consumer = @consumer)

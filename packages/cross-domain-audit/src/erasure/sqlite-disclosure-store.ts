@@ -1,6 +1,5 @@
-import { fromBase64Url, isSafetyNetError, type SqliteDatabase, toBase64Url } from '@safety-net/core';
-import Database from 'better-sqlite3';
-import { auError } from '../errors.js';
+import { fromBase64Url, type SqliteDatabase, toBase64Url } from '@safety-net/core';
+import { openSqlite, sqliteCall } from '../store/sqlite-open.js';
 import type {
   DisclosureStore,
   ErasureIntent,
@@ -29,16 +28,6 @@ CREATE TABLE IF NOT EXISTS au_sd_intent (id TEXT PRIMARY KEY, intent TEXT NOT NU
 CREATE TABLE IF NOT EXISTS au_sd_hold (issuer TEXT NOT NULL, hold TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (issuer, hold));
 CREATE TABLE IF NOT EXISTS au_sd_pending (owner TEXT PRIMARY KEY, body TEXT NOT NULL);
 `;
-
-/** Every driver failure becomes `ERR_AU_STORE_FAILED`, keeping the driver's error as the cause. */
-function guard<T>(what: string, run: () => T): T {
-  try {
-    return run();
-  } catch (e) {
-    if (isSafetyNetError(e)) throw e;
-    throw auError('ERR_AU_STORE_FAILED', `${what}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-  }
-}
 
 interface RecordRow {
   leaf_hash: Uint8Array;
@@ -73,19 +62,12 @@ export class SqliteDisclosureStore implements DisclosureStore {
   /** `database`: a file path (`':memory:'` for a private in-memory database) or an open better-sqlite3 handle. */
   constructor(database: string | SqliteDatabase) {
     this.#owned = typeof database === 'string';
-    this.#db = guard('open', () => {
-      const db = typeof database === 'string' ? (new Database(database) as SqliteDatabase) : database;
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.pragma('secure_delete = ON');
-      db.exec(SCHEMA);
-      return db;
-    });
+    this.#db = openSqlite(database, SCHEMA, ['secure_delete = ON']);
   }
 
   async putRecord(record: StoredRecord, sealed: readonly SealedDisclosure[], keys: readonly WrappedKey[]) {
     const db = this.#db;
-    guard('put record', () =>
+    sqliteCall('put record', () =>
       db
         .transaction(() => {
           db.prepare(
@@ -114,14 +96,14 @@ export class SqliteDisclosureStore implements DisclosureStore {
   }
 
   async record(leafHash: Uint8Array) {
-    const row = guard('record', () =>
+    const row = sqliteCall('record', () =>
       this.#db.prepare('SELECT * FROM au_sd_record WHERE leaf_hash = ?').get(leafHash),
     ) as RecordRow | undefined;
     return row && this.#record(row);
   }
 
   async recordsByEct(ect: string) {
-    const rows = guard('records by ect', () =>
+    const rows = sqliteCall('records by ect', () =>
       this.#db
         .prepare(
           'SELECT r.* FROM au_sd_record r JOIN au_sd_ect e ON e.leaf_hash = r.leaf_hash WHERE e.ect = ? ORDER BY r.idx',
@@ -132,7 +114,7 @@ export class SqliteDisclosureStore implements DisclosureStore {
   }
 
   async recordsDue(now: number) {
-    const rows = guard('records due', () =>
+    const rows = sqliteCall('records due', () =>
       this.#db
         .prepare(
           `SELECT r.* FROM au_sd_record r WHERE r.delete_at IS NOT NULL AND r.delete_at <= ?
@@ -152,27 +134,29 @@ export class SqliteDisclosureStore implements DisclosureStore {
   }
 
   async erased(leafHash: Uint8Array, digest: string) {
-    const row = guard('erased', () =>
+    const row = sqliteCall('erased', () =>
       this.#db.prepare('SELECT 1 FROM au_sd_erased WHERE leaf_hash = ? AND digest = ?').get(leafHash, digest),
     );
     return row !== undefined;
   }
 
   async wrappedKey(owner: string) {
-    const row = guard('key', () => this.#db.prepare('SELECT * FROM au_sd_key WHERE owner = ?').get(owner)) as
+    const row = sqliteCall('key', () => this.#db.prepare('SELECT * FROM au_sd_key WHERE owner = ?').get(owner)) as
       | WrappedKey
       | undefined;
     return row && { owner: row.owner, kek: row.kek, wrapped: bytes(row.wrapped) };
   }
 
   async wrappedKeys() {
-    const rows = guard('keys', () => this.#db.prepare('SELECT * FROM au_sd_key ORDER BY owner').all()) as WrappedKey[];
+    const rows = sqliteCall('keys', () =>
+      this.#db.prepare('SELECT * FROM au_sd_key ORDER BY owner').all(),
+    ) as WrappedKey[];
     return rows.map((row) => ({ owner: row.owner, kek: row.kek, wrapped: bytes(row.wrapped) }));
   }
 
   async rewrap(keys: readonly WrappedKey[]) {
     const db = this.#db;
-    guard('rewrap', () =>
+    sqliteCall('rewrap', () =>
       db
         .transaction(() => {
           const update = db.prepare('UPDATE au_sd_key SET kek = ?, wrapped = ? WHERE owner = ?');
@@ -185,7 +169,7 @@ export class SqliteDisclosureStore implements DisclosureStore {
 
   async destroy(intent: ErasureIntent) {
     const db = this.#db;
-    guard('destroy', () =>
+    sqliteCall('destroy', () =>
       db
         .transaction(() => {
           const del = db.prepare('DELETE FROM au_sd_sealed WHERE leaf_hash = ? AND digest = ?');
@@ -212,7 +196,7 @@ export class SqliteDisclosureStore implements DisclosureStore {
   }
 
   async intents() {
-    const rows = guard('intents', () => this.#db.prepare('SELECT * FROM au_sd_intent ORDER BY id').all()) as {
+    const rows = sqliteCall('intents', () => this.#db.prepare('SELECT * FROM au_sd_intent ORDER BY id').all()) as {
       id: string;
       intent: string;
       tombstone: Uint8Array;
@@ -228,18 +212,20 @@ export class SqliteDisclosureStore implements DisclosureStore {
   }
 
   async completeIntent(id: string) {
-    guard('complete intent', () => this.#db.prepare('DELETE FROM au_sd_intent WHERE id = ?').run(id));
+    sqliteCall('complete intent', () => this.#db.prepare('DELETE FROM au_sd_intent WHERE id = ?').run(id));
   }
 
   async holds() {
-    const rows = guard('holds', () => this.#db.prepare('SELECT body FROM au_sd_hold ORDER BY issuer, hold').all()) as {
+    const rows = sqliteCall('holds', () =>
+      this.#db.prepare('SELECT body FROM au_sd_hold ORDER BY issuer, hold').all(),
+    ) as {
       body: string;
     }[];
     return rows.map((r) => JSON.parse(r.body) as HoldRecord);
   }
 
   async putHold(hold: HoldRecord) {
-    guard('put hold', () =>
+    sqliteCall('put hold', () =>
       this.#db
         .prepare('INSERT OR REPLACE INTO au_sd_hold (issuer, hold, body) VALUES (?, ?, ?)')
         .run(hold.issuer, hold.hold, JSON.stringify(hold)),
@@ -247,20 +233,22 @@ export class SqliteDisclosureStore implements DisclosureStore {
   }
 
   async removeHold(hold: string, issuer: string) {
-    guard('remove hold', () =>
+    sqliteCall('remove hold', () =>
       this.#db.prepare('DELETE FROM au_sd_hold WHERE issuer = ? AND hold = ?').run(issuer, hold),
     );
   }
 
   async pending() {
-    const rows = guard('pending', () => this.#db.prepare('SELECT body FROM au_sd_pending ORDER BY owner').all()) as {
+    const rows = sqliteCall('pending', () =>
+      this.#db.prepare('SELECT body FROM au_sd_pending ORDER BY owner').all(),
+    ) as {
       body: string;
     }[];
     return rows.map((r) => JSON.parse(r.body) as PendingErasure);
   }
 
   async putPending(pending: PendingErasure) {
-    guard('put pending', () =>
+    sqliteCall('put pending', () =>
       this.#db
         .prepare('INSERT OR REPLACE INTO au_sd_pending (owner, body) VALUES (?, ?)')
         .run(pending.owner, JSON.stringify(pending)),
@@ -268,7 +256,7 @@ export class SqliteDisclosureStore implements DisclosureStore {
   }
 
   async close() {
-    if (this.#owned) guard('close', () => this.#db.close());
+    if (this.#owned) sqliteCall('close', () => this.#db.close());
   }
 
   /**
@@ -276,11 +264,11 @@ export class SqliteDisclosureStore implements DisclosureStore {
    * a reader holding an old snapshot can delay this, and the next destruction retries.
    */
   #truncateWal(): void {
-    guard('checkpoint', () => this.#db.pragma('wal_checkpoint(TRUNCATE)'));
+    sqliteCall('checkpoint', () => this.#db.pragma('wal_checkpoint(TRUNCATE)'));
   }
 
   #record(row: RecordRow): StoredRecord {
-    const ects = guard('ects', () =>
+    const ects = sqliteCall('ects', () =>
       this.#db.prepare('SELECT ect FROM au_sd_ect WHERE leaf_hash = ? ORDER BY ect').all(row.leaf_hash),
     ) as { ect: string }[];
     return {
@@ -297,7 +285,7 @@ export class SqliteDisclosureStore implements DisclosureStore {
   }
 
   #sealed(sql: string, param: unknown): SealedDisclosure[] {
-    const rows = guard('disclosures', () => this.#db.prepare(sql).all(param)) as SealedRow[];
+    const rows = sqliteCall('disclosures', () => this.#db.prepare(sql).all(param)) as SealedRow[];
     return rows.map((r) => ({
       leafHash: bytes(r.leaf_hash),
       digest: r.digest,

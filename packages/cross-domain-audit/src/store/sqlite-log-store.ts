@@ -1,8 +1,8 @@
-import { type SqliteDatabase as Db, isSafetyNetError, type SqliteStatement, toHex } from '@safety-net/core';
-import Database from 'better-sqlite3';
+import { type SqliteDatabase as Db, type SqliteStatement, toHex } from '@safety-net/core';
 import { auError } from '../errors.js';
 import type { HashId } from '../log/subtrees.js';
 import type { LogStore, SequencedBatch, SequencingTx, StoredTreeState } from './log-store.js';
+import { openSqlite, sqliteCall } from './sqlite-open.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS au_log_entry (idx INTEGER PRIMARY KEY, leaf_hash BLOB NOT NULL UNIQUE, entry BLOB NOT NULL);
@@ -12,16 +12,6 @@ CREATE TABLE IF NOT EXISTS au_log_hash (
 CREATE TABLE IF NOT EXISTS au_log_checkpoint (size INTEGER PRIMARY KEY, root BLOB NOT NULL, note TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS au_log_workflow (key TEXT NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY (key, idx)) WITHOUT ROWID;
 `;
-
-/** Every driver failure becomes `ERR_AU_STORE_FAILED`, keeping the driver's error as the cause. */
-function guard<T>(what: string, run: () => T): T {
-  try {
-    return run();
-  } catch (e) {
-    if (isSafetyNetError(e)) throw e;
-    throw auError('ERR_AU_STORE_FAILED', `${what}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-  }
-}
 
 const bytes = (b: Buffer | Uint8Array) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
@@ -66,16 +56,11 @@ export class SqliteLogStore implements LogStore {
 
   /** `database`: a file path (`':memory:'` for a private in-memory database) or an open better-sqlite3 handle. */
   constructor(database: string | Db) {
-    this.#db = guard('open', () => {
-      const db = typeof database === 'string' ? new Database(database) : database;
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
+    this.#db = openSqlite(database, SCHEMA, [
       // Several processes may share the file: wait for the sequencer that holds the write lock rather than fail.
-      db.pragma('busy_timeout = 10000');
-      db.exec(SCHEMA);
-      return db;
-    });
-    this.#sql = guard('prepare', () => ({
+      'busy_timeout = 10000',
+    ]);
+    this.#sql = sqliteCall('prepare', () => ({
       hash: this.#db.prepare('SELECT hash FROM au_log_hash WHERE level = ? AND idx = ?'),
       leafHash: this.#db.prepare('SELECT leaf_hash AS hash FROM au_log_entry WHERE idx = ?'),
       leafHashRange: this.#db.prepare(
@@ -100,7 +85,7 @@ export class SqliteLogStore implements LogStore {
 
   sequence<T>(work: (tx: SequencingTx) => Promise<T>): Promise<T> {
     const run = this.#queue.then(async () => {
-      guard('begin', () => this.#db.exec('BEGIN IMMEDIATE'));
+      sqliteCall('begin', () => this.#db.exec('BEGIN IMMEDIATE'));
       try {
         let pending: SequencedBatch | undefined;
         const state = this.#latest();
@@ -114,13 +99,13 @@ export class SqliteLogStore implements LogStore {
           },
         });
         // Written and committed in one synchronous step: nothing else on this handle runs in between.
-        guard('commit', () => {
+        sqliteCall('commit', () => {
           if (pending) this.#write(pending);
           this.#db.exec('COMMIT');
         });
         return out;
       } catch (e) {
-        guard('rollback', () => this.#db.exec('ROLLBACK'));
+        sqliteCall('rollback', () => this.#db.exec('ROLLBACK'));
         throw e;
       }
     });
@@ -139,12 +124,12 @@ export class SqliteLogStore implements LogStore {
   }
 
   #latest(): StoredTreeState | undefined {
-    const row = guard('state', () => this.#sql.latest.get()) as CheckpointRow | undefined;
+    const row = sqliteCall('state', () => this.#sql.latest.get()) as CheckpointRow | undefined;
     return row && { size: row.size, rootHash: bytes(row.root), checkpoint: row.note };
   }
 
   #hashes(ids: readonly HashId[]): Uint8Array[] {
-    return guard('hashes', () =>
+    return sqliteCall('hashes', () =>
       ids.map((id) => {
         const row = (id.level === 0 ? this.#sql.leafHash.get(id.index) : this.#sql.hash.get(id.level, id.index)) as
           | { hash: Buffer }
@@ -157,7 +142,7 @@ export class SqliteLogStore implements LogStore {
 
   #indexesOf(leafHashes: readonly Uint8Array[]): Array<number | undefined> {
     const hexes = leafHashes.map(toHex);
-    const rows = guard('indexesOf', () => this.#sql.indexesOf.all(JSON.stringify(hexes))) as {
+    const rows = sqliteCall('indexesOf', () => this.#sql.indexesOf.all(JSON.stringify(hexes))) as {
       idx: number;
       hex: string;
     }[];
@@ -166,7 +151,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   #indexOf(leafHash: Uint8Array): number | undefined {
-    const row = guard('indexOf', () => this.#sql.indexOf.get(leafHash)) as { idx: number } | undefined;
+    const row = sqliteCall('indexOf', () => this.#sql.indexOf.get(leafHash)) as { idx: number } | undefined;
     return row?.idx;
   }
 
@@ -179,7 +164,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   async hashRange(level: number, from: number, to: number): Promise<readonly Uint8Array[]> {
-    const rows = guard('hashRange', () =>
+    const rows = sqliteCall('hashRange', () =>
       level === 0 ? this.#sql.leafHashRange.all(from, to) : this.#sql.hashRange.all(level, from, to),
     ) as { hash: Buffer }[];
     if (rows.length !== to - from) throw auError('ERR_AU_STORE_FAILED', `hashes ${level}/${from}..${to} not stored`);
@@ -187,7 +172,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   async entries(from: number, to: number): Promise<readonly Uint8Array[]> {
-    const rows = guard('entries', () => this.#sql.entries.all(from, to)) as { entry: Buffer }[];
+    const rows = sqliteCall('entries', () => this.#sql.entries.all(from, to)) as { entry: Buffer }[];
     if (rows.length !== to - from) throw auError('ERR_AU_STORE_FAILED', `entries ${from}..${to} not stored`);
     return rows.map((r) => bytes(r.entry));
   }
@@ -197,17 +182,17 @@ export class SqliteLogStore implements LogStore {
   }
 
   async checkpointAt(size: number): Promise<string | undefined> {
-    const row = guard('checkpointAt', () => this.#sql.checkpointAt.get(size)) as { note: string } | undefined;
+    const row = sqliteCall('checkpointAt', () => this.#sql.checkpointAt.get(size)) as { note: string } | undefined;
     return row?.note;
   }
 
   async workflow(key: string, limit: number): Promise<readonly number[]> {
-    const rows = guard('workflow', () => this.#sql.workflow.all(key, limit)) as { idx: number }[];
+    const rows = sqliteCall('workflow', () => this.#sql.workflow.all(key, limit)) as { idx: number }[];
     return rows.map((r) => r.idx);
   }
 
   async close(): Promise<void> {
     await this.#queue;
-    guard('close', () => this.#db.close());
+    sqliteCall('close', () => this.#db.close());
   }
 }

@@ -1,22 +1,6 @@
-import { isSafetyNetError, joinBytes } from '@safety-net/core';
-import Database from 'better-sqlite3';
-import { auError } from '../errors.js';
+import { joinBytes, type SqliteDatabase } from '@safety-net/core';
+import { openSqlite, sqliteCall } from '../store/sqlite-open.js';
 import type { AdvanceResult, WitnessEvidence, WitnessState, WitnessStore } from './store.js';
-
-/**
- * The part of a better-sqlite3 handle the witness store uses, written out so that the published declarations do
- * not need `@types/better-sqlite3`: a better-sqlite3 `Database` satisfies it as it is.
- */
-export interface WitnessSqliteDatabase {
-  pragma(source: string): unknown;
-  exec(source: string): unknown;
-  prepare(source: string): {
-    run(...params: unknown[]): { changes: number };
-    get(...params: unknown[]): unknown;
-    all(...params: unknown[]): unknown[];
-  };
-  transaction(run: () => void): () => void;
-}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS au_witness_state (
@@ -28,16 +12,6 @@ CREATE TABLE IF NOT EXISTS au_witness_evidence (
   proof BLOB NOT NULL, at INTEGER NOT NULL
 );
 `;
-
-/** Every driver failure becomes `ERR_AU_STORE_FAILED`, keeping the driver's error as the cause. */
-function guard<T>(what: string, run: () => T): T {
-  try {
-    return run();
-  } catch (e) {
-    if (isSafetyNetError(e)) throw e;
-    throw auError('ERR_AU_STORE_FAILED', `${what}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-  }
-}
 
 interface StateRow {
   size: number;
@@ -65,21 +39,15 @@ interface EvidenceRow {
  * ```
  */
 export class SqliteWitnessStore implements WitnessStore {
-  readonly #db: WitnessSqliteDatabase;
+  readonly #db: SqliteDatabase;
 
   /** `database`: a file path (`':memory:'` for a private in-memory database) or an open better-sqlite3 handle. */
-  constructor(database: string | WitnessSqliteDatabase) {
-    this.#db = guard('open', () => {
-      const db = typeof database === 'string' ? new Database(database) : database;
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.exec(SCHEMA);
-      return db;
-    });
+  constructor(database: string | SqliteDatabase) {
+    this.#db = openSqlite(database, SCHEMA);
   }
 
   async latest(origin: string): Promise<WitnessState | undefined> {
-    return guard('latest', () => {
+    return sqliteCall('latest', () => {
       const row = this.#db
         .prepare('SELECT size, root, checkpoint FROM au_witness_state WHERE origin = ?')
         .get(origin) as StateRow | undefined;
@@ -89,7 +57,7 @@ export class SqliteWitnessStore implements WitnessStore {
 
   async advance(origin: string, expected: WitnessState | undefined, next: WitnessState): Promise<AdvanceResult> {
     const db = this.#db;
-    return guard('advance', () => {
+    return sqliteCall('advance', () => {
       const changes = expected
         ? db
             .prepare(
@@ -111,7 +79,7 @@ export class SqliteWitnessStore implements WitnessStore {
 
   async keepEvidence(e: WitnessEvidence): Promise<void> {
     const db = this.#db;
-    guard('keep evidence', () =>
+    sqliteCall('keep evidence', () =>
       db.transaction(() => {
         db.prepare('INSERT INTO au_witness_evidence (origin, kind, a, b, proof, at) VALUES (?, ?, ?, ?, ?, ?)').run(
           e.origin,
@@ -128,7 +96,7 @@ export class SqliteWitnessStore implements WitnessStore {
   }
 
   async evidence(origin: string): Promise<readonly WitnessEvidence[]> {
-    return guard('evidence', () =>
+    return sqliteCall('evidence', () =>
       (
         this.#db
           .prepare('SELECT origin, kind, a, b, proof, at FROM au_witness_evidence WHERE origin = ? ORDER BY id')
@@ -148,13 +116,13 @@ export class SqliteWitnessStore implements WitnessStore {
   }
 
   async halted(origin: string): Promise<boolean> {
-    return guard(
+    return sqliteCall(
       'halted',
       () => this.#db.prepare('SELECT 1 FROM au_witness_halt WHERE origin = ?').get(origin) !== undefined,
     );
   }
 
   async resume(origin: string): Promise<void> {
-    guard('resume', () => this.#db.prepare('DELETE FROM au_witness_halt WHERE origin = ?').run(origin));
+    sqliteCall('resume', () => this.#db.prepare('DELETE FROM au_witness_halt WHERE origin = ?').run(origin));
   }
 }
