@@ -37,7 +37,7 @@ import { type AgentRegistration, AgentRegistry } from './registry.js';
 import { retryDelay } from './retry.js';
 import { Semaphore } from './semaphore.js';
 import { SIGNAL_DEFAULTS, type SignalRequest } from './signal-request.js';
-import type { Delivery, DeliveryState, StoredSignal } from './store.js';
+import type { Delivery, DeliveryState, Pruned, StoredSignal } from './store.js';
 
 /** A signal as issued: its bytes, its order and the agents its scope resolved to. */
 export interface IssuedSignal {
@@ -268,6 +268,16 @@ export class OverrideController {
       },
       bytes,
     );
+  }
+
+  /**
+   * Retention (spec §10): drops from the store the outbox entries, deliveries and acknowledgements of signals that
+   * have settled and expired more than the skew ago — no agent accepts them any longer, so neither a resend nor a
+   * replay needs them — keeping each agent's newest outbox entry, the signals' orders and every signed record.
+   * Run it periodically; resolves to what was removed.
+   */
+  prune(): Promise<Pruned> {
+    return this.#options.store.prune({ before: Math.floor(readClock(this.#clock) / 1000) - this.#skew });
   }
 
   /**

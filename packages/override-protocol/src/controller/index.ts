@@ -17,6 +17,7 @@ export type {
   DeliveryState,
   DeliveryUpdate,
   NewSignal,
+  Pruned,
   RecordKind,
   StoredAck,
   StoredRecord,
