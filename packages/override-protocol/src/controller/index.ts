@@ -2,6 +2,7 @@ export type { ArtefactKind, ArtefactVerifiers, SubmittedArtefact } from './artef
 export { type AgentOutcome, type IssuedSignal, OverrideController } from './controller.js';
 export { DEFAULT_ESCALATION, type EscalationNotice, type EscalationOptions } from './escalation.js';
 export { type ControlPlaneHandlerOptions, controlPlaneHandler } from './handler.js';
+export type { LeaseGrant } from './leases.js';
 export { MemoryControllerStore } from './memory-store.js';
 export type { ControllerOptions } from './options.js';
 export { outboxOf } from './outbox.js';

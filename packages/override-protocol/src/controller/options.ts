@@ -29,7 +29,10 @@ export interface ControllerOptions {
   readonly skew?: number;
   /** How long one HTTP push may take before it counts as unanswered and is retried, in ms (default 2 000). */
   readonly attemptTimeoutMs?: number;
-  /** How long a delivery claim lasts without an attempt renewing it, in ms (default 15 000, spec §10). */
+  /**
+   * How long a delivery claim lasts, in ms (default 15 000, spec §10); the instance renews the claims it still works
+   * every third of it, so only a stopped instance's claims lapse.
+   */
   readonly claimMs?: number;
   /** Most HTTP pushes in flight at once (default 256, spec §4.11). */
   readonly concurrency?: number;
