@@ -53,8 +53,8 @@ describe('leases granted by the controller (spec §4.5, §9, §10)', () => {
       pred: [],
       wid: `ov:${SAMPLE_CTL}:agent:${agentId(1)}`,
     });
-    // The agent starts in the safe state stop of its own configuration; a lease alone does not lift that (§9).
-    expect(guard.state(SAMPLE_CTL).lease_exp).toBe(NOW + 6);
+    await until(() => guard.state(SAMPLE_CTL).lease_exp === NOW + 6, 'the first lease taken');
+    expect(guard.mode()).toBe('running');
 
     // 30 s: five lease lifetimes. Renewed every 2 s, the lease never lapses.
     for (let s = 1; s <= 15; s++) {
@@ -62,6 +62,7 @@ describe('leases granted by the controller (spec §4.5, §9, §10)', () => {
       await until(async () => (await store.records('lease', { agent: agentId(1) })).length === s + 1, `lease ${s + 1}`);
       await until(() => guard.state(SAMPLE_CTL).lease_exp === NOW + 2 * s + 6, `lease ${s + 1} taken`);
     }
+    expect(guard.mode()).toBe('running');
     expect((await store.records('lease', { agent: agentId(2) })).length).toBe(16);
     // A signal issued to the agent raises the order the next lease names.
     const issued = await controller.issue(emergencyStop());
