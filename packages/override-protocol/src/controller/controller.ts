@@ -29,6 +29,7 @@ import { type OverrideSignalClaims, overrideSignal } from '../messages/override-
 import type { Artefacts } from './artefact-checks.js';
 import { type SubmittedArtefact, takeArtefact } from './artefacts.js';
 import { complianceChecks } from './compliance.js';
+import { DagRecordingStore } from './dag-recording.js';
 import { claimsOf } from './decode.js';
 import { escalate } from './escalation.js';
 import { type LeaseGrant, LeaseIssuer } from './leases.js';
@@ -117,7 +118,10 @@ export class OverrideController {
 
   constructor(options: ControllerOptions) {
     checkControllerOptions(options);
-    this.#options = options;
+    const { dag } = options;
+    this.#options = dag
+      ? { ...options, store: new DagRecordingStore(options.store, dag, (e) => options.onError?.(e)) }
+      : options;
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? systemRandom;
     this.#timers = options.timers ?? systemTimers;

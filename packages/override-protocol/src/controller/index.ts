@@ -1,5 +1,6 @@
 export type { ArtefactKind, ArtefactVerifiers, SubmittedArtefact } from './artefacts.js';
 export { type AgentOutcome, type IssuedSignal, OverrideController } from './controller.js';
+export type { RecordDag } from './dag-recording.js';
 export { DEFAULT_ESCALATION, type EscalationNotice, type EscalationOptions } from './escalation.js';
 export { type ControlPlaneHandlerOptions, controlPlaneHandler } from './handler.js';
 export type { LeaseGrant } from './leases.js';

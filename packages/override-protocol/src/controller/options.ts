@@ -2,6 +2,7 @@ import type { Clock, DagNode, PrivateKey, RandomSource } from '@safety-net/core'
 import { ovError } from '../errors.js';
 import type { GuardTimers } from '../guard/options.js';
 import type { ArtefactVerifiers } from './artefacts.js';
+import type { RecordDag } from './dag-recording.js';
 import type { EscalationOptions } from './escalation.js';
 import type { ControllerStore } from './store.js';
 
@@ -47,6 +48,12 @@ export interface ControllerOptions {
    */
   readonly verifiers?: ArtefactVerifiers;
   readonly escalation?: EscalationOptions;
+  /**
+   * The ECT DAG the control plane inserts every signal, acknowledgement, evidence, escalation record, revocation,
+   * lease, heartbeat and Hand-off it signs or verifies into, as its node (spec §10), e.g. the `EctDag` that `work`
+   * reads. A node it refuses is reported to `onError`.
+   */
+  readonly dag?: RecordDag;
   /** Called with a failure of background work (a store failure in a delivery): its claim expires and is resumed. */
   readonly onError?: (error: unknown) => void;
 }
