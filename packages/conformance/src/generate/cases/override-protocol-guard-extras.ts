@@ -1,5 +1,5 @@
 import { behavioralProfile } from '@safety-net/behavioral-verification';
-import { toBase64Url } from '@safety-net/core';
+import { nobleBackend, toBase64Url } from '@safety-net/core';
 import {
   acknowledgement,
   actionDigest,
@@ -38,7 +38,8 @@ function profileText(pid: string, cap: number): string {
       parameters: [{ id: 'units-cap', action: 'pharmacy.dispense', param: 'units', check: 'range', max: String(cap) }],
     },
   });
-  return toBase64Url(behavioralProfile.sign(claims, PROFILE_KEY));
+  // noble's RFC 6979 ECDSA: the same bytes every time the vectors are generated.
+  return toBase64Url(behavioralProfile.sign(claims, PROFILE_KEY, { backend: nobleBackend }));
 }
 
 /** A supervisor's Mandatory signal with the given action, at order [1, seq]. */
