@@ -24,12 +24,15 @@ import {
   verdictOf,
 } from '../messages/compliance-evidence.js';
 import { handoff } from '../messages/handoff.js';
+import type { HeartbeatClaims } from '../messages/heartbeat.js';
 import { type OverrideSignalClaims, overrideSignal } from '../messages/override-signal.js';
 import type { Artefacts } from './artefact-checks.js';
 import { type SubmittedArtefact, takeArtefact } from './artefacts.js';
 import { complianceChecks } from './compliance.js';
+import { DagRecordingStore } from './dag-recording.js';
 import { claimsOf } from './decode.js';
 import { escalate } from './escalation.js';
+import { type LeaseGrant, LeaseIssuer } from './leases.js';
 import { type ControllerOptions, checkControllerOptions } from './options.js';
 import { outboxOf } from './outbox.js';
 import { type AttemptResult, type InProcessAgent, pushInProcess, pushOverHttp } from './push.js';
@@ -37,7 +40,7 @@ import { type AgentRegistration, AgentRegistry } from './registry.js';
 import { retryDelay } from './retry.js';
 import { Semaphore } from './semaphore.js';
 import { SIGNAL_DEFAULTS, type SignalRequest } from './signal-request.js';
-import type { Delivery, DeliveryState, StoredSignal } from './store.js';
+import type { Delivery, DeliveryState, Pruned, StoredSignal } from './store.js';
 
 /** A signal as issued: its bytes, its order and the agents its scope resolved to. */
 export interface IssuedSignal {
@@ -109,11 +112,16 @@ export class OverrideController {
   readonly #tracked = new Map<string, Tracked>();
   readonly #pushes: Semaphore;
   readonly #sleeping = new Map<unknown, () => void>();
+  #leases: LeaseIssuer | undefined;
+  #renewal: unknown;
   #closed = false;
 
   constructor(options: ControllerOptions) {
     checkControllerOptions(options);
-    this.#options = options;
+    const { dag } = options;
+    this.#options = dag
+      ? { ...options, store: new DagRecordingStore(options.store, dag, (e) => options.onError?.(e)) }
+      : options;
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? systemRandom;
     this.#timers = options.timers ?? systemTimers;
@@ -173,6 +181,8 @@ export class OverrideController {
       stored,
       stored.agents.map((agent) => ({ agent, state: 'pending', attempts: 0 })),
     );
+    this.#leases?.noteOrder(stored.order, stored.agents);
+    this.#renewClaims();
     return { jti: stored.jti, order: stored.order, bytes: stored.bytes, agents: stored.agents };
   }
 
@@ -271,6 +281,53 @@ export class OverrideController {
   }
 
   /**
+   * Starts the dead-man's switch of the registered agents (spec §9): a signed Lease for each now and every `ttl` / 3
+   * seconds on the injected timers, recorded and delivered as signals are (pushed, or handed to a connected guard),
+   * each naming the highest order issued to its agent and the agent's latest heartbeat. When the controller stops
+   * (`close`, or a crash), renewals stop and the agents' leases lapse into their safe state.
+   */
+  startLeases(grant: LeaseGrant): void {
+    if (this.#leases !== undefined) throw ovError('ERR_OV_CONFIG_INVALID', 'leases are already granted');
+    this.#leases = new LeaseIssuer(
+      {
+        ctl: this.#options.ctl,
+        key: this.#options.key,
+        store: this.#options.store,
+        registry: this.#registry,
+        inProcess: (agent) => this.#inProcess.get(agent),
+        fetch: this.#fetch,
+        clock: this.#clock,
+        random: this.#random,
+        timers: this.#timers,
+        attemptTimeoutMs: this.#options.attemptTimeoutMs ?? 2_000,
+        onError: (e) => this.#options.onError?.(e),
+      },
+      grant,
+    );
+    this.#leases.start();
+  }
+
+  /**
+   * Takes an agent's Heartbeat (spec §4.5): verified under its registered key, recorded, and answered with a new
+   * lease that names it (also delivered to the agent; a pull-only agent has it as the answer of
+   * `POST C/heartbeats`). Needs {@link startLeases}.
+   */
+  async heartbeat(bytes: Uint8Array): Promise<{ claims: HeartbeatClaims; lease: Uint8Array }> {
+    if (this.#leases === undefined) throw ovError('ERR_OV_CONFIG_INVALID', 'no leases granted: call startLeases');
+    return this.#leases.heartbeat(bytes);
+  }
+
+  /**
+   * Retention (spec §10): drops from the store the outbox entries, deliveries and acknowledgements of signals that
+   * have settled and expired more than the skew ago — no agent accepts them any longer, so neither a resend nor a
+   * replay needs them — keeping each agent's newest outbox entry, the signals' orders and every signed record.
+   * Run it periodically; resolves to what was removed.
+   */
+  prune(): Promise<Pruned> {
+    return this.#options.store.prune({ before: Math.floor(readClock(this.#clock) / 1000) - this.#skew });
+  }
+
+  /**
    * Claims the deliveries no live instance holds — this one's after a restart, or a dead instance's once its claims
    * expired (spec §10) — and goes on with them: resending, waiting for acknowledgements, signing evidence. Call it
    * at start-up (and periodically when several instances share a store). Resolves to the number of deliveries taken.
@@ -290,12 +347,15 @@ export class OverrideController {
         acks.map((a) => claimsOf(acknowledgement, a.bytes)),
       );
     }
+    this.#renewClaims();
     return taken.length;
   }
 
   /** Stops resending and waiting; what is outstanding stays in the store for the next `resume`. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#leases?.stop();
+    if (this.#renewal !== undefined) this.#timers.clear(this.#renewal);
     for (const t of this.#tracked.values()) if (t.deadline !== undefined) this.#timers.clear(t.deadline);
     for (const [handle, wake] of this.#sleeping) {
       this.#timers.clear(handle);
@@ -522,6 +582,31 @@ export class OverrideController {
   }
 
   // ---- plumbing ------------------------------------------------------------------------------------------------
+
+  /**
+   * Renews this instance's claims on the deliveries it still works, every third of a claim's life (spec §10): a long
+   * wait for a final acknowledgement or a deadline stays this instance's, and only a dead instance's claims lapse.
+   */
+  #renewClaims(): void {
+    if (this.#renewal !== undefined || this.#closed || this.#tracked.size === 0) return;
+    this.#renewal = this.#timers.set(Math.floor((this.#options.claimMs ?? 15_000) / 3), () => {
+      this.#background(
+        this.#renewNow().finally(() => {
+          this.#renewal = undefined;
+          this.#renewClaims();
+        }),
+      );
+    });
+  }
+
+  async #renewNow(): Promise<void> {
+    const claim = this.#claim();
+    for (const t of [...this.#tracked.values()]) {
+      for (const [agent, { state }] of t.states) {
+        if (state !== 'settled') await this.#options.store.updateDelivery(t.stored.jti, agent, { claim });
+      }
+    }
+  }
 
   #claim() {
     return { instance: this.#instance, untilMs: readClock(this.#clock) + (this.#options.claimMs ?? 15_000) };

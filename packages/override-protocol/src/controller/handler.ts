@@ -21,7 +21,8 @@ type Route = (request: Request) => Promise<Response>;
 /**
  * The control plane's HTTP interface `C` (spec §7) as a Web-standard `Request → Response` handler:
  * `POST C/acks` takes a signed Acknowledgement (`application/cose`) and answers `204`, also for a replay;
- * `POST C/records` takes a BET, Hand-off, Rollback Request or Rollback Complete (`controller.submit`) likewise; bad
+ * `POST C/records` takes a BET, Hand-off, Rollback Request or Rollback Complete (`controller.submit`) likewise;
+ * `POST C/heartbeats` takes a Heartbeat and answers `200` with the Lease that renews it (`controller.heartbeat`); bad
  * input is `400` with `{"code"}`, a body over 64 KiB `413`, another content type `415`, other paths `404`. With the
  * `pull` option it also serves the agents' event streams and long-polls from the controller's outbox.
  *
@@ -41,6 +42,11 @@ export function controlPlaneHandler(
       if (mediaTypeOf(request) !== 'application/cose') return new Response(null, { status: 415 });
       await controller.acknowledge(await readBody(request, { max: MAX_SIGNAL_BYTES }));
       return new Response(null, { status: 204 });
+    },
+    heartbeats: async (request) => {
+      if (mediaTypeOf(request) !== 'application/cose') return new Response(null, { status: 415 });
+      const { lease } = await controller.heartbeat(await readBody(request, { max: MAX_SIGNAL_BYTES }));
+      return new Response(lease, { status: 200, headers: { 'content-type': 'application/cose' } });
     },
     records: async (request) => {
       if (mediaTypeOf(request) !== 'application/cose') return new Response(null, { status: 415 });

@@ -1,7 +1,9 @@
 export type { ArtefactKind, ArtefactVerifiers, SubmittedArtefact } from './artefacts.js';
 export { type AgentOutcome, type IssuedSignal, OverrideController } from './controller.js';
+export type { RecordDag } from './dag-recording.js';
 export { DEFAULT_ESCALATION, type EscalationNotice, type EscalationOptions } from './escalation.js';
 export { type ControlPlaneHandlerOptions, controlPlaneHandler } from './handler.js';
+export type { LeaseGrant } from './leases.js';
 export { MemoryControllerStore } from './memory-store.js';
 export type { ControllerOptions } from './options.js';
 export { outboxOf } from './outbox.js';
@@ -17,6 +19,7 @@ export type {
   DeliveryState,
   DeliveryUpdate,
   NewSignal,
+  Pruned,
   RecordKind,
   StoredAck,
   StoredRecord,

@@ -9,6 +9,7 @@ import {
   type DeliveryUpdate,
   type NewSignal,
   type OutboxEntry,
+  type Pruned,
   type RecordKind,
   type StoredAck,
   type StoredRecord,
@@ -144,6 +145,33 @@ export class MemoryControllerStore implements ControllerStore {
         (filter.signal === undefined || r.signal === filter.signal) &&
         (filter.agent === undefined || r.agent === filter.agent),
     );
+  }
+
+  async prune({ before }: { before: number }): Promise<Pruned> {
+    // A delivery already pruned (undefined) counts as settled.
+    const settled = (s: StoredSignal) =>
+      s.agents.every((a) => (this.#deliveries.get(key(s.jti, a))?.state ?? 'settled') === 'settled');
+    const done = [...this.#signals.values()].filter((s) => s.exp < before && settled(s));
+    let deliveries = 0;
+    let acks = 0;
+    for (const s of done) {
+      for (const agent of s.agents) {
+        const row = this.#deliveries.get(key(s.jti, agent));
+        const outbox = this.#outbox.get(agent) ?? [];
+        // The newest entry stays: the next position is computed from it.
+        if (row === undefined || row.position === outbox.at(-1)?.position) continue;
+        this.#deliveries.delete(key(s.jti, agent));
+        this.#outbox.set(
+          agent,
+          outbox.filter((e) => e.position !== row.position),
+        );
+        deliveries++;
+      }
+      for (const [k, a] of this.#acks) {
+        if (a.signal === s.jti && this.#acks.delete(k)) acks++;
+      }
+    }
+    return { deliveries, acks };
   }
 
   async close(): Promise<void> {}

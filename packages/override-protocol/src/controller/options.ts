@@ -2,6 +2,7 @@ import type { Clock, DagNode, PrivateKey, RandomSource } from '@safety-net/core'
 import { ovError } from '../errors.js';
 import type { GuardTimers } from '../guard/options.js';
 import type { ArtefactVerifiers } from './artefacts.js';
+import type { RecordDag } from './dag-recording.js';
 import type { EscalationOptions } from './escalation.js';
 import type { ControllerStore } from './store.js';
 
@@ -29,7 +30,10 @@ export interface ControllerOptions {
   readonly skew?: number;
   /** How long one HTTP push may take before it counts as unanswered and is retried, in ms (default 2 000). */
   readonly attemptTimeoutMs?: number;
-  /** How long a delivery claim lasts without an attempt renewing it, in ms (default 15 000, spec §10). */
+  /**
+   * How long a delivery claim lasts, in ms (default 15 000, spec §10); the instance renews the claims it still works
+   * every third of it, so only a stopped instance's claims lapse.
+   */
   readonly claimMs?: number;
   /** Most HTTP pushes in flight at once (default 256, spec §4.11). */
   readonly concurrency?: number;
@@ -44,6 +48,12 @@ export interface ControllerOptions {
    */
   readonly verifiers?: ArtefactVerifiers;
   readonly escalation?: EscalationOptions;
+  /**
+   * The ECT DAG the control plane inserts every signal, acknowledgement, evidence, escalation record, revocation,
+   * lease, heartbeat and Hand-off it signs or verifies into, as its node (spec §10), e.g. the `EctDag` that `work`
+   * reads. A node it refuses is reported to `onError`.
+   */
+  readonly dag?: RecordDag;
   /** Called with a failure of background work (a store failure in a delivery): its claim expires and is resumed. */
   readonly onError?: (error: unknown) => void;
 }

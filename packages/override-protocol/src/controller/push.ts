@@ -4,6 +4,8 @@ import type { GuardTimers } from '../guard/options.js';
 /** A guard in the same runtime, as `connect` takes it (spec §7.4): the same bytes, no HTTP. */
 export interface InProcessAgent {
   receive(bytes: Uint8Array): Promise<Answer>;
+  /** Takes a Lease (spec §4.5); an agent without it gets no lease in process. */
+  acceptLease?(bytes: Uint8Array): Promise<void>;
 }
 
 /** What one delivery attempt came to. */

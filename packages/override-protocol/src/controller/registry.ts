@@ -34,6 +34,11 @@ export class AgentRegistry {
     this.#agents.set(agent.id, agent);
   }
 
+  /** The ids of every known agent. */
+  ids(): string[] {
+    return [...this.#agents.keys()];
+  }
+
   get(id: string): AgentRegistration | undefined {
     return this.#agents.get(id);
   }

@@ -105,6 +105,13 @@ export interface StoredRecord {
   readonly bytes: Uint8Array;
 }
 
+/** What {@link ControllerStore.prune} removed. */
+export interface Pruned {
+  /** Outbox entries, each with its delivery. */
+  readonly deliveries: number;
+  readonly acks: number;
+}
+
 /**
  * The control plane's durable state (spec §10): the order counter, every signal issued with the agents its scope
  * resolved to, each agent's outbox with the delivery state of the signals in it, acknowledgements, and the
@@ -145,5 +152,12 @@ export interface ControllerStore {
   /** Records a signed record; the same `jti` again is a no-op. */
   addRecord(record: StoredRecord): Promise<void>;
   records(kind: RecordKind, filter?: { signal?: string; agent?: string }): Promise<StoredRecord[]>;
+  /**
+   * Retention (spec §10): for each signal whose `exp` is before `before` (seconds) and whose every delivery is
+   * settled, removes its acknowledgements and its outbox entries with their deliveries — except the newest entry of
+   * each agent's outbox, so that positions keep increasing. The signal itself (its order), evidence and the other
+   * records are kept.
+   */
+  prune(options: { before: number }): Promise<Pruned>;
   close(): Promise<void>;
 }

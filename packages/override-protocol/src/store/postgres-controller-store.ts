@@ -9,6 +9,7 @@ import {
   type DeliveryUpdate,
   type NewSignal,
   type OutboxEntry,
+  type Pruned,
   type RecordKind,
   type StoredAck,
   type StoredRecord,
@@ -196,6 +197,23 @@ export class PostgresControllerStore implements ControllerStore {
       ),
     );
     return (rows as RecordRow[]).map((r) => recordOf(r, unk));
+  }
+
+  prune({ before }: { before: number }): Promise<Pruned> {
+    return call('prune', () =>
+      inTransaction(this.#pool, async (client) => {
+        const done = `SELECT s.jti FROM ov_ctl_signal s WHERE s.exp < $1
+          AND NOT EXISTS (SELECT 1 FROM ov_ctl_outbox o WHERE o.jti = s.jti AND o.state <> 'settled')`;
+        // The newest entry of each outbox stays: the next position is computed from it.
+        const outbox = await client.query(
+          `DELETE FROM ov_ctl_outbox o WHERE o.jti IN (${done})
+           AND o.position < (SELECT MAX(m.position) FROM ov_ctl_outbox m WHERE m.agent = o.agent)`,
+          [before],
+        );
+        const acks = await client.query(`DELETE FROM ov_ctl_ack WHERE signal IN (${done})`, [before]);
+        return { deliveries: outbox.rowCount ?? 0, acks: acks.rowCount ?? 0 };
+      }),
+    );
   }
 
   /** The pool belongs to the application, which ends it. */

@@ -9,6 +9,7 @@ import {
   type DeliveryUpdate,
   type NewSignal,
   type OutboxEntry,
+  type Pruned,
   type RecordKind,
   type StoredAck,
   type StoredRecord,
@@ -250,6 +251,25 @@ export class SqliteControllerStore implements ControllerStore {
         .all(kind, filter.signal ?? null, filter.signal ?? null, filter.agent ?? null, filter.agent ?? null),
     );
     return (rows as RecordRow[]).map((r) => recordOf(r));
+  }
+
+  async prune({ before }: { before: number }): Promise<Pruned> {
+    return guard('prune', () =>
+      this.#tx(() => {
+        const db = this.#db;
+        const done = `SELECT s.jti FROM ov_ctl_signal s WHERE s.exp < ?
+          AND NOT EXISTS (SELECT 1 FROM ov_ctl_outbox o WHERE o.jti = s.jti AND o.state <> 'settled')`;
+        // The newest entry of each outbox stays: the next position is computed from it.
+        const outbox = db
+          .prepare(
+            `DELETE FROM ov_ctl_outbox AS o WHERE o.jti IN (${done})
+             AND o.position < (SELECT MAX(m.position) FROM ov_ctl_outbox m WHERE m.agent = o.agent)`,
+          )
+          .run(before);
+        const acks = db.prepare(`DELETE FROM ov_ctl_ack WHERE signal IN (${done})`).run(before);
+        return { deliveries: outbox.changes, acks: acks.changes };
+      }),
+    );
   }
 
   async close(): Promise<void> {

@@ -158,6 +158,50 @@ describe.each(stores)('ControllerStore contract: $name', ({ make, skip }) => {
     await store.close();
   });
 
+  it('prunes settled, expired signals’ outbox entries, deliveries and acks, keeping each newest entry', async () => {
+    const store = await make();
+    await store.issue(signal('s1', ['a', 'b']), claim); // exp 400: a@1, b@1
+    await store.issue(signal('s2', ['b']), claim); // exp 400: b@2
+    const late = await store.issue((order) => ({ ...signal('s3', ['a'])(order), exp: 900 }), claim); // a@2
+    for (const [jti, agent, s] of [
+      ['k1', 'a', 's1'],
+      ['k2', 'b', 's1'],
+      ['k3', 'b', 's2'],
+      ['k4', 'a', 's3'],
+    ]) {
+      await store.addAck(ack(jti!, agent!, 'complied', s));
+    }
+    for (const [s, agent] of [
+      ['s1', 'a'],
+      ['s2', 'b'],
+      ['s3', 'a'],
+    ]) {
+      await store.updateDelivery(s!, agent!, { state: 'settled' });
+    }
+    // Nothing has expired before 400; s1 is not settled for b; s2 is b's newest entry, so only its ack goes.
+    expect(await store.prune({ before: 400 })).toEqual({ deliveries: 0, acks: 0 });
+    expect(await store.prune({ before: 401 })).toEqual({ deliveries: 0, acks: 1 });
+    expect(await store.acks('s2')).toEqual([]);
+    expect((await store.deliveries('s2')).map((d) => d.position)).toEqual([2]);
+
+    await store.updateDelivery('s1', 'b', { state: 'settled' });
+    expect(await store.prune({ before: 401 })).toEqual({ deliveries: 2, acks: 2 });
+    expect(await store.prune({ before: 401 })).toEqual({ deliveries: 0, acks: 0 });
+    expect(await store.deliveries('s1')).toEqual([]);
+    expect(await store.acks('s1')).toEqual([]);
+    expect(await store.outboxAfter('a', 0, 10)).toEqual([{ position: 2, name: 'ov-signal', bytes: late.bytes }]);
+    expect((await store.outboxAfter('b', 0, 10)).map((e) => e.position)).toEqual([2]);
+    // The signal and its order stay: a reuse is still a conflict, and positions keep increasing after the prune.
+    expect(await store.signal('s1')).toBeDefined();
+    await expect(store.record({ ...late, jti: 's1' }, claim)).rejects.toMatchObject({ code: 'ERR_OV_CONFLICT' });
+    await store.issue(signal('s4', ['b']), claim);
+    expect((await store.deliveries('s4')).map((d) => d.position)).toEqual([3]);
+    // What is not expired stays whole.
+    expect(await store.acks('s3')).toHaveLength(1);
+    expect(await store.deliveries('s3')).toHaveLength(1);
+    await store.close();
+  });
+
   it('wakes a reader waiting on an agent’s outbox when a signal for it is recorded', async () => {
     const store = await make();
     const abort = new AbortController();

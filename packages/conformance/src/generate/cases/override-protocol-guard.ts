@@ -17,6 +17,16 @@ import {
 import type { Vector } from '../../format.js';
 import { hex, keysOf, vector } from '../common.js';
 import { cosigned, releaseOf, revocationOf, signalWith, signedPolicy } from './override-protocol-authority.js';
+import {
+  DISPENSE,
+  decisionTemplate,
+  declinedMandatory,
+  EDITED,
+  editedDigest,
+  lateConstraint,
+  PROFILE_KEY,
+  wrongHuman,
+} from './override-protocol-guard-extras.js';
 
 const { supervisor, safetyOfficer: olu, safetyOfficer2: ines, auditor, authority, agent, ctl } = SAMPLE_KEYS;
 const SAM = 'mailto:sam@example.org';
@@ -47,13 +57,22 @@ type Step =
   | { revocation: Uint8Array }
   | { lease: Uint8Array }
   | { advance: number }
-  | { heartbeat: true };
+  | { heartbeat: true }
+  | { run: Record<string, unknown> }
+  | { decision: Record<string, unknown>; signer: string }
+  | { ctlIssue: Uint8Array }
+  | { ctlAck: Uint8Array }
+  | { ctlRecord: Uint8Array }
+  | { ctlEvidence: string };
 type Outcome =
   | { result: 'acknowledged'; status: string; code?: string; duplicate: boolean; mode: string }
   | { result: 'accepted'; mode: string }
   | { result: 'error'; error: string; mode: string }
   | { result: 'advanced'; mode: string }
-  | { result: 'heartbeat'; lapsed_at?: number; mode: string };
+  | { result: 'heartbeat'; lapsed_at?: number; mode: string }
+  | { result: 'started'; mode: string }
+  | { result: 'evidence'; verdict: string; checks: { kind: string; result: string; code?: string }[]; mode: string };
+type RunOutcome = { result: 'ran'; act_digest: string } | { result: 'error'; error: string } | { result: 'waiting' };
 
 /** A lease of the sample control plane for the sample agent, issued `at` seconds after now (ttl 30 s). */
 const leaseAt = (jti: string, at: number, rest: Partial<LeaseClaims> = {}) =>
@@ -62,6 +81,7 @@ const leaseAt = (jti: string, at: number, rest: Partial<LeaseClaims> = {}) =>
     ctl,
   );
 const accepted = (mode: string): Outcome => ({ result: 'accepted', mode });
+const started = (mode: string): Outcome => ({ result: 'started', mode });
 
 const ack = (status: string, mode: string, extra: { code?: string; duplicate?: boolean } = {}): Outcome => ({
   result: 'acknowledged',
@@ -82,6 +102,12 @@ interface Case {
   holds: string[];
   /** The guard runs a dead-man's switch of the sample control plane (§9). */
   lease?: { ctl: string; initial_safe_state?: 'pause' | 'stop' };
+  /** A control plane beside the guard, judging what the agent sends it (§10). */
+  controlPlane?: { ctl: string; tasks?: string[] };
+  /** The guard enforces constraints with a behavioural monitor whose profiles this key signs (§8.1). */
+  profiles?: true;
+  /** How the actions the vector runs ended. */
+  runs?: RunOutcome[];
 }
 
 const pause = bySupervisor('p', 3, 'pause');
@@ -337,6 +363,110 @@ const CASES: Case[] = [
     mode: 'running',
     holds: [],
   },
+  {
+    id: 'guard-late-constraint',
+    description:
+      'Constraint C2, then C1 of a lower order: C1 is a hold but C2’s profile stays enforced, so a dispense C1 ' +
+      'allows and C2 caps is refused by the monitor (§6.2, §8.1).',
+    profiles: true,
+    steps: [
+      { signal: lateConstraint.c2 },
+      { signal: lateConstraint.c1 },
+      { run: { name: 'pharmacy.dispense', params: { units: 2000 }, task: 'task-dispense-5' } },
+      { run: { name: 'pharmacy.dispense', params: { units: 500 }, task: 'task-dispense-6' } },
+    ],
+    outcomes: [
+      ack('complied', 'constrained'),
+      ack('complied', 'constrained'),
+      started('constrained'),
+      started('constrained'),
+    ],
+    mode: 'constrained',
+    holds: ['c2', 'c1'],
+    runs: [
+      { result: 'error', error: 'ERR_BV_ACTION_BLOCKED' },
+      { result: 'ran', act_digest: actionDigest({ name: 'pharmacy.dispense', params: { units: 500 } }) },
+    ],
+  },
+  {
+    id: 'ack-declined-mandatory',
+    description:
+      'The control plane takes a declined acknowledgement of a Mandatory pause and judges it at the deadline: a ' +
+      'refusal to comply, ERR_OV_DECLINE_NOT_ALLOWED, evidence non_compliant (§3.1, §7.7).',
+    controlPlane: { ctl: SAMPLE_CTL },
+    steps: [
+      { ctlIssue: declinedMandatory.pause },
+      { ctlAck: declinedMandatory.declined },
+      { advance: 91 },
+      { ctlEvidence: 'p' },
+    ],
+    outcomes: [
+      accepted('running'),
+      accepted('running'),
+      { result: 'advanced', mode: 'running' },
+      {
+        result: 'evidence',
+        verdict: 'non_compliant',
+        checks: [
+          { kind: 'ack_in_time', result: 'fail', code: 'ERR_OV_DECLINE_NOT_ALLOWED' },
+          { kind: 'no_ect_after_halt', result: 'unknown' },
+        ],
+        mode: 'running',
+      },
+    ],
+    mode: 'running',
+    holds: [],
+  },
+  {
+    id: 'approval-edit',
+    description:
+      'A gated dispense waits for a pharmacist; an edit decision lowers the units: the edited action is the one run ' +
+      '(§4.6, §8.4).',
+    steps: [
+      { run: DISPENSE },
+      {
+        decision: decisionTemplate({ decision: 'edit', edited: EDITED, edited_digest: editedDigest }),
+        signer: 'op-safety-officer-2',
+      },
+    ],
+    outcomes: [started('running'), accepted('running')],
+    mode: 'running',
+    holds: [],
+    runs: [{ result: 'ran', act_digest: editedDigest }],
+  },
+  {
+    id: 'approval-timeout-fail-closed',
+    description: 'No decision by the request’s exp (900 s): the action fails closed (§4.6, §8.4).',
+    steps: [{ run: DISPENSE }, { advance: 899 }, { advance: 2 }],
+    outcomes: [started('running'), { result: 'advanced', mode: 'running' }, { result: 'advanced', mode: 'running' }],
+    mode: 'running',
+    holds: [],
+    runs: [{ result: 'error', error: 'ERR_OV_APPROVAL_TIMEOUT' }],
+  },
+  {
+    id: 'approval-digest-mismatch',
+    description:
+      'A decision whose act_digest names another action counts for nothing; the action keeps waiting (§8.4).',
+    steps: [
+      { run: DISPENSE },
+      { decision: decisionTemplate({ decision: 'approve', act_digest: editedDigest }), signer: 'op-safety-officer-2' },
+    ],
+    outcomes: [started('running'), error('ERR_OV_APPROVAL_MISMATCH', 'running')],
+    mode: 'running',
+    holds: [],
+    runs: [{ result: 'waiting' }],
+  },
+  {
+    id: 'handoff-wrong-human',
+    description:
+      'The control plane takes the Hand-off of a takeover for Sam: one to Ines is refused, the one to Sam taken ' +
+      '(§4.7, §7.7).',
+    controlPlane: { ctl: SAMPLE_CTL, tasks: ['task-dispense-4'] },
+    steps: [{ ctlIssue: wrongHuman.takeover }, { ctlRecord: wrongHuman.toInes }, { ctlRecord: wrongHuman.toSam }],
+    outcomes: [accepted('running'), error('ERR_OV_HANDOFF_INVALID', 'running'), accepted('running')],
+    mode: 'running',
+    holds: [],
+  },
 ];
 
 /** `ov-guard` vectors. */
@@ -347,20 +477,34 @@ export function overrideProtocolGuardVectors(): Vector[] {
       id: c.id,
       description: c.description.replace(/\(§/g, '(override-protocol.md §'),
       kind: 'ov-guard',
-      keys: { ...keysOf(c.lease ? [authority, ctl] : [authority], 'public'), ...keysOf([agent], 'private') },
+      keys: {
+        ...keysOf([authority, ...(c.lease ? [ctl] : []), ...(c.profiles ? [PROFILE_KEY] : [])], 'public'),
+        ...keysOf(
+          [agent, ...(c.controlPlane ? [ctl] : []), ...(c.steps.some((s) => 'decision' in s) ? [ines] : [])],
+          'private',
+        ),
+      },
       input: {
         agent: SAMPLE_AGENT,
         ...(c.id === 'guard-domain-scope' ? { domains: ['ward-3'] } : {}),
         policy_cose_hex: hex(c.policy ?? samplePolicy),
         ...(c.lease ? { lease: c.lease } : {}),
+        ...(c.controlPlane ? { control_plane: c.controlPlane } : {}),
         steps: c.steps.map(stepInput),
       },
       options: {
         agent_key: 'agent-dispenser',
         authority: 'policy-authority',
-        ...(c.lease ? { ctl_key: 'override-ctl' } : {}),
+        ...(c.lease || c.controlPlane ? { ctl_key: 'override-ctl' } : {}),
+        ...(c.profiles ? { profile_key: 'ward-3-operator' } : {}),
       },
-      expected: { result: 'valid', steps: c.outcomes, mode: c.mode, holds: c.holds },
+      expected: {
+        result: 'valid',
+        steps: c.outcomes,
+        mode: c.mode,
+        holds: c.holds,
+        ...(c.runs ? { runs: c.runs } : {}),
+      },
     }),
     package: 'override-protocol',
   }));
@@ -372,5 +516,11 @@ function stepInput(s: Step) {
   if ('revocation' in s) return { revocation_cose_hex: hex(s.revocation) };
   if ('lease' in s) return { lease_cose_hex: hex(s.lease) };
   if ('advance' in s) return { advance_seconds: s.advance };
+  if ('run' in s) return { run: s.run };
+  if ('decision' in s) return { decision: s.decision, signer: s.signer };
+  if ('ctlIssue' in s) return { ctl_issue_cose_hex: hex(s.ctlIssue) };
+  if ('ctlAck' in s) return { ctl_ack_cose_hex: hex(s.ctlAck) };
+  if ('ctlRecord' in s) return { ctl_record_cose_hex: hex(s.ctlRecord) };
+  if ('ctlEvidence' in s) return { ctl_evidence: s.ctlEvidence };
   return { heartbeat: true };
 }
