@@ -1,3 +1,4 @@
+import { nobleBackend } from '@safety-net/core';
 import {
   actionDigest,
   type LeaseClaims,
@@ -74,11 +75,15 @@ type Outcome =
   | { result: 'evidence'; verdict: string; checks: { kind: string; result: string; code?: string }[]; mode: string };
 type RunOutcome = { result: 'ran'; act_digest: string } | { result: 'error'; error: string } | { result: 'waiting' };
 
-/** A lease of the sample control plane for the sample agent, issued `at` seconds after now (ttl 30 s). */
+/**
+ * A lease of the sample control plane for the sample agent, issued `at` seconds after now (ttl 30 s); P-256 with
+ * noble's RFC 6979 signer, so the same bytes every time.
+ */
 const leaseAt = (jti: string, at: number, rest: Partial<LeaseClaims> = {}) =>
   lease.sign(
     { ...sampleLeaseClaims, jti, iat: SAMPLE_NOW + at, exp: SAMPLE_NOW + at + 30, order: [1, 1], ...rest },
     ctl,
+    { backend: nobleBackend },
   );
 const accepted = (mode: string): Outcome => ({ result: 'accepted', mode });
 const started = (mode: string): Outcome => ({ result: 'started', mode });
