@@ -4,6 +4,7 @@ import { auError } from '../errors.js';
 import { HashIndex } from '../log/hash-index.js';
 import type { HashId } from '../log/subtrees.js';
 import type { LogStore, SequencedBatch, SequencingTx, StoredTreeState } from './log-store.js';
+import { SqliteBatchInsert } from './sqlite-batch-insert.js';
 import type { SqliteDatabase as Db, SqliteStatement } from './sqlite-database.js';
 
 /** The tables as first shipped: an existing file without a schema version holds these. */
@@ -94,13 +95,13 @@ export class SqliteLogStore implements LogStore {
     | 'setIndexed'
     | 'checkpointAt'
     | 'latest'
-    | 'putEntry'
-    | 'putHash'
     | 'putCheckpoint'
     | 'workflow'
     | 'putWorkflow',
     SqliteStatement
   >;
+  readonly #putEntries: SqliteBatchInsert;
+  readonly #putHashes: SqliteBatchInsert;
   #queue: Promise<unknown> = Promise.resolve();
   /** Leaf hashes of the entries from `#tailFrom` on (the ordinal in the index is the offset): those not yet merged. */
   #tail = new HashIndex();
@@ -137,12 +138,15 @@ export class SqliteLogStore implements LogStore {
       setIndexed: this.#db.prepare('UPDATE au_log_dedupe_state SET indexed = ? WHERE id = 1'),
       checkpointAt: this.#db.prepare('SELECT note FROM au_log_checkpoint WHERE size = ?'),
       latest: this.#db.prepare('SELECT size, root, note FROM au_log_checkpoint ORDER BY size DESC LIMIT 1'),
-      putEntry: this.#db.prepare('INSERT INTO au_log_entry (idx, leaf_hash, entry) VALUES (?, ?, ?)'),
-      putHash: this.#db.prepare('INSERT INTO au_log_hash (level, idx, hash) VALUES (?, ?, ?)'),
       putCheckpoint: this.#db.prepare('INSERT INTO au_log_checkpoint (size, root, note) VALUES (?, ?, ?)'),
       workflow: this.#db.prepare('SELECT idx FROM au_log_workflow WHERE key = ? ORDER BY idx LIMIT ?'),
       putWorkflow: this.#db.prepare('INSERT INTO au_log_workflow (key, idx) VALUES (?, ?)'),
     }));
+    this.#putEntries = guard(
+      'prepare',
+      () => new SqliteBatchInsert(this.#db, 'au_log_entry', ['idx', 'leaf_hash', 'entry']),
+    );
+    this.#putHashes = guard('prepare', () => new SqliteBatchInsert(this.#db, 'au_log_hash', ['level', 'idx', 'hash']));
   }
 
   sequence<T>(work: (tx: SequencingTx) => Promise<T>): Promise<T> {
@@ -186,11 +190,9 @@ export class SqliteLogStore implements LogStore {
 
   /** Writes the batch; true when it also merged the unmerged leaf hashes into `au_log_dedupe`. */
   #write(batch: SequencedBatch): boolean {
-    batch.entries.forEach((entry, i) => {
-      this.#sql.putEntry.run(batch.first + i, batch.leafHashes[i], entry);
-    });
+    this.#putEntries.run(batch.entries.flatMap((entry, i) => [batch.first + i, batch.leafHashes[i], entry]));
     // Level 0 is the entries' own leaf_hash column: one row fewer per entry.
-    for (const h of batch.hashes) if (h.level > 0) this.#sql.putHash.run(h.level, h.index, h.hash);
+    this.#putHashes.run(batch.hashes.flatMap((h) => (h.level > 0 ? [h.level, h.index, h.hash] : [])));
     for (const row of batch.workflows) this.#sql.putWorkflow.run(row.key, row.index);
     this.#sql.putCheckpoint.run(batch.state.size, batch.state.rootHash, batch.state.checkpoint);
     if (batch.state.size - this.#tailFrom < MERGE_EVERY) return false;
