@@ -32,7 +32,7 @@ CREATE TABLE au_log_dedupe (leaf_hash BLOB PRIMARY KEY, idx INTEGER NOT NULL) WI
 INSERT INTO au_log_dedupe (leaf_hash, idx) SELECT leaf_hash, idx FROM au_log_entry ORDER BY leaf_hash;
 CREATE TABLE au_log_dedupe_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed INTEGER NOT NULL);
 INSERT INTO au_log_dedupe_state (id, indexed) SELECT 1, count(*) FROM au_log_entry;
-PRAGMA user_version = 1;
+INSERT INTO au_log_schema (id, version) VALUES (1, 1);
 `;
 
 /** Entries indexed by leaf hash in memory before a sequencer merges them into `au_log_dedupe` in one sorted pass. */
@@ -48,10 +48,17 @@ function guard<T>(what: string, run: () => T): T {
   }
 }
 
-/** Brings the file to the current schema in one write transaction, so processes opening it at once migrate it once. */
+/**
+ * Brings the log's tables to the current schema in one write transaction, so processes opening the file at once
+ * migrate it once. The version is the log's own row, not the file's `user_version`: the handle may hold other tables.
+ */
 function migrate(db: Db): void {
   db.transaction(() => {
-    const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number };
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS au_log_schema (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)',
+    );
+    const row = db.prepare('SELECT version FROM au_log_schema WHERE id = 1').get() as { version: number } | undefined;
+    const version = row?.version ?? 0;
     if (version > 1) throw auError('ERR_AU_STORE_FAILED', `schema version ${version} is newer than this store`);
     if (version === 0) {
       db.exec(SCHEMA_0);

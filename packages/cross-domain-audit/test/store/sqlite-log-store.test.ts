@@ -13,15 +13,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 const file = () => join(dir, `log-${files++}.db`);
 
-const version = (path: string) => {
-  const db = new Database(path, { readonly: true });
-  try {
-    return db.pragma('user_version', { simple: true });
-  } finally {
-    db.close();
-  }
-};
-
 const count = (path: string, sql: string) => {
   const db = new Database(path, { readonly: true });
   try {
@@ -33,7 +24,7 @@ const count = (path: string, sql: string) => {
 
 /**
  * Rewrites a file into the unversioned layout of the first release, as its statements wrote it: the entry table
- * with a UNIQUE leaf hash, no dedupe tables, user_version 0. The rows of every table are those it wrote.
+ * with a UNIQUE leaf hash, no dedupe tables, no schema version. The rows of every table are those it wrote.
  */
 function toUnversioned(path: string): void {
   const db = new Database(path);
@@ -45,7 +36,7 @@ function toUnversioned(path: string): void {
     ALTER TABLE au_log_entry_0 RENAME TO au_log_entry;
     DROP TABLE au_log_dedupe;
     DROP TABLE au_log_dedupe_state;
-    PRAGMA user_version = 0;
+    DROP TABLE au_log_schema;
     COMMIT;`);
   db.close();
 }
@@ -58,12 +49,12 @@ describe('SqliteLogStore schema', () => {
     const head = await old.treeHead();
     const checkpoint = await old.checkpoint();
     toUnversioned(path);
-    expect(version(path)).toBe(0);
+    expect(count(path, "SELECT count(*) FROM sqlite_master WHERE name = 'au_log_schema'")).toBe(0);
     expect(count(path, "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_autoindex_au_log_entry_1'")).toBe(1);
 
     const store = new SqliteLogStore(path);
     const log = testLog(store, 16);
-    expect(version(path)).toBe(1);
+    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(1);
     expect(count(path, "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_autoindex_au_log_entry_1'")).toBe(0);
     expect(count(path, 'SELECT count(*) FROM au_log_dedupe')).toBe(40);
     expect(await log.treeHead()).toEqual(head);
@@ -89,10 +80,11 @@ describe('SqliteLogStore schema', () => {
     expect((await reopened.treeHead()).size).toBe(41);
   });
 
-  it('refuses a file of a newer schema', () => {
+  it('refuses tables of a newer schema', async () => {
     const path = file();
+    await new SqliteLogStore(path).close();
     const db = new Database(path);
-    db.pragma('user_version = 2');
+    db.exec('UPDATE au_log_schema SET version = 2');
     db.close();
     let code: string | undefined;
     try {
