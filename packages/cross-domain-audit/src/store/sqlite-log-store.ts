@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS au_log_workflow (key TEXT NOT NULL, idx INTEGER NOT N
 
 /**
  * Version 1: the leaf hashes lose their UNIQUE index, whose random inserts (a page written per entry of a batch once
- * the index outgrows the cache) cost an append ten times the entries' own writes. Entries are found by leaf hash
+ * the index outgrows the cache) cost an append several times its other writes. Entries are found by leaf hash
  * through `au_log_dedupe`, filled in sorted passes of {@link MERGE_EVERY} entries (each page written once per pass),
  * and through the leaf hashes of the entries after `indexed`, which each handle holds in memory.
  */
