@@ -8,6 +8,10 @@ const isKey = (v: unknown): v is string => typeof v === 'string' && v.length > 0
 
 /** The claims map of a logged COSE_Sign1 or COSE_Sign (payload in the third place), or undefined. */
 function claimsOf(body: Uint8Array): Map<unknown, unknown> | undefined {
+  // Only an array or a tag (CBOR major type 4 or 6) can be a COSE message: any other body is told apart by its first
+  // byte, without a decoding that would fail by throwing, which cost an append of such entries more than its hashing.
+  const major = (body[0] ?? 0) >> 5;
+  if (major !== 4 && major !== 6) return undefined;
   try {
     let cose = decodeCbor(body);
     if (cose instanceof Tagged) cose = cose.value;

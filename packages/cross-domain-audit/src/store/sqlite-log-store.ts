@@ -1,10 +1,13 @@
 import { type SqliteDatabase as Db, type SqliteStatement, toHex } from '@safety-net/core';
 import { auError } from '../errors.js';
+import { HashIndex } from '../log/hash-index.js';
 import type { HashId } from '../log/subtrees.js';
 import type { LogStore, SequencedBatch, SequencingTx, StoredTreeState } from './log-store.js';
+import { SqliteBatchInsert } from './sqlite-batch-insert.js';
 import { openSqlite, sqliteCall } from './sqlite-open.js';
 
-const SCHEMA = `
+/** The tables as first shipped: an existing file without a schema version holds these. */
+const SCHEMA_0 = `
 CREATE TABLE IF NOT EXISTS au_log_entry (idx INTEGER PRIMARY KEY, leaf_hash BLOB NOT NULL UNIQUE, entry BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS au_log_hash (
   level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)
@@ -12,6 +15,46 @@ CREATE TABLE IF NOT EXISTS au_log_hash (
 CREATE TABLE IF NOT EXISTS au_log_checkpoint (size INTEGER PRIMARY KEY, root BLOB NOT NULL, note TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS au_log_workflow (key TEXT NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY (key, idx)) WITHOUT ROWID;
 `;
+
+/**
+ * Version 1: the leaf hashes lose their UNIQUE index, whose random inserts (a page written per entry of a batch once
+ * the index outgrows the cache) cost an append several times its other writes. Entries are found by leaf hash
+ * through `au_log_dedupe`, filled in sorted passes of {@link MERGE_EVERY} entries (each page written once per pass),
+ * and through the leaf hashes of the entries after `indexed`, which each handle holds in memory.
+ */
+const SCHEMA_1 = `
+CREATE TABLE au_log_entry_1 (idx INTEGER PRIMARY KEY, leaf_hash BLOB NOT NULL, entry BLOB NOT NULL);
+INSERT INTO au_log_entry_1 (idx, leaf_hash, entry) SELECT idx, leaf_hash, entry FROM au_log_entry;
+DROP TABLE au_log_entry;
+ALTER TABLE au_log_entry_1 RENAME TO au_log_entry;
+CREATE TABLE au_log_dedupe (leaf_hash BLOB PRIMARY KEY, idx INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO au_log_dedupe (leaf_hash, idx) SELECT leaf_hash, idx FROM au_log_entry ORDER BY leaf_hash;
+CREATE TABLE au_log_dedupe_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed INTEGER NOT NULL);
+INSERT INTO au_log_dedupe_state (id, indexed) SELECT 1, count(*) FROM au_log_entry;
+INSERT INTO au_log_schema (id, version) VALUES (1, 1);
+`;
+
+/** Entries indexed by leaf hash in memory before a sequencer merges them into `au_log_dedupe` in one sorted pass. */
+const MERGE_EVERY = 65_536;
+
+/**
+ * Brings the log's tables to the current schema in one write transaction, so processes opening the file at once
+ * migrate it once. The version is the log's own row, not the file's `user_version`: the handle may hold other tables.
+ */
+function migrate(db: Db): void {
+  db.transaction(() => {
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS au_log_schema (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)',
+    );
+    const row = db.prepare('SELECT version FROM au_log_schema WHERE id = 1').get() as { version: number } | undefined;
+    const version = row?.version ?? 0;
+    if (version > 1) throw auError('ERR_AU_STORE_FAILED', `schema version ${version} is newer than this store`);
+    if (version === 0) {
+      db.exec(SCHEMA_0);
+      db.exec(SCHEMA_1);
+    }
+  }).immediate();
+}
 
 const bytes = (b: Buffer | Uint8Array) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
@@ -42,21 +85,27 @@ export class SqliteLogStore implements LogStore {
     | 'hashRange'
     | 'leafHashRange'
     | 'entries'
-    | 'indexOf'
+    | 'indexed'
+    | 'leafHashesFrom'
+    | 'merge'
+    | 'setIndexed'
     | 'checkpointAt'
     | 'latest'
-    | 'putEntry'
-    | 'putHash'
     | 'putCheckpoint'
     | 'workflow'
     | 'putWorkflow',
     SqliteStatement
   >;
+  readonly #putEntries: SqliteBatchInsert;
+  readonly #putHashes: SqliteBatchInsert;
   #queue: Promise<unknown> = Promise.resolve();
+  /** Leaf hashes of the entries from `#tailFrom` on (the ordinal in the index is the offset): those not yet merged. */
+  #tail = new HashIndex();
+  #tailFrom = 0;
 
   /** `database`: a file path (`':memory:'` for a private in-memory database) or an open better-sqlite3 handle. */
   constructor(database: string | Db) {
-    this.#db = openSqlite(database, SCHEMA, [
+    this.#db = openSqlite(database, migrate, [
       // Several processes may share the file: wait for the sequencer that holds the write lock rather than fail.
       'busy_timeout = 10000',
     ]);
@@ -68,28 +117,41 @@ export class SqliteLogStore implements LogStore {
       ),
       hashRange: this.#db.prepare('SELECT hash FROM au_log_hash WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx'),
       entries: this.#db.prepare('SELECT entry FROM au_log_entry WHERE idx >= ? AND idx < ? ORDER BY idx'),
-      indexOf: this.#db.prepare('SELECT idx FROM au_log_entry WHERE leaf_hash = ?'),
       // One statement for a whole batch: the leaf hashes travel as a JSON array of hex strings.
       indexesOf: this.#db.prepare(
-        'SELECT e.idx, lower(hex(e.leaf_hash)) AS hex FROM json_each(?) AS j JOIN au_log_entry AS e ON e.leaf_hash = unhex(j.value)',
+        'SELECT d.idx, lower(hex(d.leaf_hash)) AS hex FROM json_each(?) AS j JOIN au_log_dedupe AS d ON d.leaf_hash = unhex(j.value)',
       ),
+      indexed: this.#db.prepare('SELECT indexed FROM au_log_dedupe_state WHERE id = 1'),
+      leafHashesFrom: this.#db.prepare('SELECT leaf_hash AS hash FROM au_log_entry WHERE idx >= ? ORDER BY idx'),
+      merge: this.#db.prepare(
+        'INSERT INTO au_log_dedupe (leaf_hash, idx) SELECT leaf_hash, idx FROM au_log_entry WHERE idx >= ? ORDER BY leaf_hash',
+      ),
+      setIndexed: this.#db.prepare('UPDATE au_log_dedupe_state SET indexed = ? WHERE id = 1'),
       checkpointAt: this.#db.prepare('SELECT note FROM au_log_checkpoint WHERE size = ?'),
       latest: this.#db.prepare('SELECT size, root, note FROM au_log_checkpoint ORDER BY size DESC LIMIT 1'),
-      putEntry: this.#db.prepare('INSERT INTO au_log_entry (idx, leaf_hash, entry) VALUES (?, ?, ?)'),
-      putHash: this.#db.prepare('INSERT INTO au_log_hash (level, idx, hash) VALUES (?, ?, ?)'),
       putCheckpoint: this.#db.prepare('INSERT INTO au_log_checkpoint (size, root, note) VALUES (?, ?, ?)'),
       workflow: this.#db.prepare('SELECT idx FROM au_log_workflow WHERE key = ? ORDER BY idx LIMIT ?'),
       putWorkflow: this.#db.prepare('INSERT INTO au_log_workflow (key, idx) VALUES (?, ?)'),
     }));
+    this.#putEntries = sqliteCall(
+      'prepare',
+      () => new SqliteBatchInsert(this.#db, 'au_log_entry', ['idx', 'leaf_hash', 'entry']),
+    );
+    this.#putHashes = sqliteCall(
+      'prepare',
+      () => new SqliteBatchInsert(this.#db, 'au_log_hash', ['level', 'idx', 'hash']),
+    );
   }
 
   sequence<T>(work: (tx: SequencingTx) => Promise<T>): Promise<T> {
     const run = this.#queue.then(async () => {
       sqliteCall('begin', () => this.#db.exec('BEGIN IMMEDIATE'));
+      let pending: SequencedBatch | undefined;
+      let merged = false;
+      let out: T;
       try {
-        let pending: SequencedBatch | undefined;
         const state = this.#latest();
-        const out = await work({
+        out = await work({
           state,
           hashes: async (ids) => this.#hashes(ids),
           indexesOf: async (hashes) => this.#indexesOf(hashes),
@@ -99,28 +161,64 @@ export class SqliteLogStore implements LogStore {
           },
         });
         // Written and committed in one synchronous step: nothing else on this handle runs in between.
-        sqliteCall('commit', () => {
-          if (pending) this.#write(pending);
+        merged = sqliteCall('commit', () => {
+          const done = pending !== undefined && this.#write(pending);
           this.#db.exec('COMMIT');
+          return done;
         });
-        return out;
       } catch (e) {
         sqliteCall('rollback', () => this.#db.exec('ROLLBACK'));
         throw e;
       }
+      if (merged) {
+        this.#tail = new HashIndex();
+        this.#tailFrom = pending!.state.size;
+      } else if (pending && pending.first === this.#tailFrom + this.#tail.size) {
+        this.#remember(pending.first, pending.leafHashes);
+      }
+      return out;
     });
     this.#queue = run.catch(() => {});
     return run;
   }
 
-  #write(batch: SequencedBatch): void {
-    batch.entries.forEach((entry, i) => {
-      this.#sql.putEntry.run(batch.first + i, batch.leafHashes[i], entry);
-    });
+  /** Writes the batch; true when it also merged the unmerged leaf hashes into `au_log_dedupe`. */
+  #write(batch: SequencedBatch): boolean {
+    this.#putEntries.run(batch.entries.flatMap((entry, i) => [batch.first + i, batch.leafHashes[i], entry]));
     // Level 0 is the entries' own leaf_hash column: one row fewer per entry.
-    for (const h of batch.hashes) if (h.level > 0) this.#sql.putHash.run(h.level, h.index, h.hash);
+    this.#putHashes.run(batch.hashes.flatMap((h) => (h.level > 0 ? [h.level, h.index, h.hash] : [])));
     for (const row of batch.workflows) this.#sql.putWorkflow.run(row.key, row.index);
     this.#sql.putCheckpoint.run(batch.state.size, batch.state.rootHash, batch.state.checkpoint);
+    if (batch.state.size - this.#tailFrom < MERGE_EVERY) return false;
+    this.#sql.merge.run(this.#tailFrom);
+    this.#sql.setIndexed.run(batch.state.size);
+    return true;
+  }
+
+  /**
+   * Brings the in-memory leaf hashes up to the stored entries: what this handle has not seen, appended by another
+   * process or before it opened the file, and nothing at all after another process merged them.
+   */
+  #catchUp(): void {
+    const { indexed } = this.#sql.indexed.get() as { indexed: number };
+    if (indexed !== this.#tailFrom) {
+      this.#tail = new HashIndex();
+      this.#tailFrom = indexed;
+    }
+    const rows = this.#sql.leafHashesFrom.all(this.#tailFrom + this.#tail.size) as { hash: Buffer }[];
+    this.#remember(
+      this.#tailFrom + this.#tail.size,
+      rows.map((r) => bytes(r.hash)),
+    );
+  }
+
+  /** Adds the leaf hashes of the entries from `first`, the next one the tail lacks. */
+  #remember(first: number, leafHashes: readonly Uint8Array[]): void {
+    leafHashes.forEach((hash, i) => {
+      if (this.#tail.put(hash) !== first + i - this.#tailFrom) {
+        throw auError('ERR_AU_STORE_FAILED', `entry ${first + i} is in the log already`);
+      }
+    });
   }
 
   #latest(): StoredTreeState | undefined {
@@ -141,18 +239,20 @@ export class SqliteLogStore implements LogStore {
   }
 
   #indexesOf(leafHashes: readonly Uint8Array[]): Array<number | undefined> {
-    const hexes = leafHashes.map(toHex);
-    const rows = sqliteCall('indexesOf', () => this.#sql.indexesOf.all(JSON.stringify(hexes))) as {
+    sqliteCall('indexesOf', () => this.#catchUp());
+    const out = leafHashes.map((h) => {
+      const ordinal = this.#tail.get(h);
+      return ordinal === undefined ? undefined : this.#tailFrom + ordinal;
+    });
+    if (this.#tailFrom === 0) return out;
+    const missing = leafHashes.flatMap((h, i) => (out[i] === undefined ? [toHex(h)] : []));
+    if (missing.length === 0) return out;
+    const rows = sqliteCall('indexesOf', () => this.#sql.indexesOf.all(JSON.stringify(missing))) as {
       idx: number;
       hex: string;
     }[];
     const found = new Map(rows.map((r) => [r.hex, r.idx]));
-    return hexes.map((h) => found.get(h));
-  }
-
-  #indexOf(leafHash: Uint8Array): number | undefined {
-    const row = sqliteCall('indexOf', () => this.#sql.indexOf.get(leafHash)) as { idx: number } | undefined;
-    return row?.idx;
+    return leafHashes.map((h, i) => out[i] ?? found.get(toHex(h)));
   }
 
   async state(): Promise<StoredTreeState | undefined> {
@@ -178,7 +278,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   async indexOf(leafHash: Uint8Array): Promise<number | undefined> {
-    return this.#indexOf(leafHash);
+    return this.#indexesOf([leafHash])[0];
   }
 
   async checkpointAt(size: number): Promise<string | undefined> {

@@ -15,15 +15,20 @@ export function sqliteCall<T>(what: string, run: () => T): T {
 /**
  * Opens a store's database (a file path, `':memory:'`, or a handle the application opened) with the durability every
  * store promises — a write-ahead log and `synchronous = FULL`, so a completed write survives a crash — then the
- * store's own `pragmas` and `schema`.
+ * store's own `pragmas` and `schema`: its tables, or the migration that brings an existing file to them.
  */
-export function openSqlite(database: string | SqliteDatabase, schema: string, pragmas: readonly string[] = []) {
+export function openSqlite(
+  database: string | SqliteDatabase,
+  schema: string | ((db: SqliteDatabase) => void),
+  pragmas: readonly string[] = [],
+) {
   return sqliteCall('open', () => {
     const db: SqliteDatabase = typeof database === 'string' ? new Database(database) : database;
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     for (const pragma of pragmas) db.pragma(pragma);
-    db.exec(schema);
+    if (typeof schema === 'string') db.exec(schema);
+    else schema(db);
     return db;
   });
 }

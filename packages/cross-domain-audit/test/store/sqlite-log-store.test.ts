@@ -1,0 +1,134 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isSafetyNetError, verifyInclusion } from '@safety-net/core';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { encodeLogEntry, entryLeafHash } from '../../src/log/entry.js';
+import { SqliteLogStore } from '../../src/sqlite.js';
+import { sampleEntry, testLog } from '../support/log-fixture.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'au-sqlite-log-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+const file = () => join(dir, `log-${files++}.db`);
+
+const count = (path: string, sql: string) => {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare(sql).pluck().get() as number;
+  } finally {
+    db.close();
+  }
+};
+
+/**
+ * Rewrites a file into the unversioned layout of the first release, as its statements wrote it: the entry table
+ * with a UNIQUE leaf hash, no dedupe tables, no schema version. The rows of every table are those it wrote.
+ */
+function toUnversioned(path: string): void {
+  const db = new Database(path);
+  db.exec(`
+    BEGIN;
+    CREATE TABLE au_log_entry_0 (idx INTEGER PRIMARY KEY, leaf_hash BLOB NOT NULL UNIQUE, entry BLOB NOT NULL);
+    INSERT INTO au_log_entry_0 SELECT idx, leaf_hash, entry FROM au_log_entry;
+    DROP TABLE au_log_entry;
+    ALTER TABLE au_log_entry_0 RENAME TO au_log_entry;
+    DROP TABLE au_log_dedupe;
+    DROP TABLE au_log_dedupe_state;
+    DROP TABLE au_log_schema;
+    COMMIT;`);
+  db.close();
+}
+
+describe('SqliteLogStore schema', () => {
+  it('migrates a file of the unversioned layout: same tree, every entry found, duplicates still skipped', async () => {
+    const path = file();
+    const old = testLog(new SqliteLogStore(path), 16);
+    await old.append(Array.from({ length: 40 }, (_, i) => sampleEntry(i)));
+    const head = await old.treeHead();
+    const checkpoint = await old.checkpoint();
+    toUnversioned(path);
+    expect(count(path, "SELECT count(*) FROM sqlite_master WHERE name = 'au_log_schema'")).toBe(0);
+    expect(count(path, "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_autoindex_au_log_entry_1'")).toBe(1);
+
+    const store = new SqliteLogStore(path);
+    const log = testLog(store, 16);
+    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(1);
+    expect(count(path, "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_autoindex_au_log_entry_1'")).toBe(0);
+    expect(count(path, 'SELECT count(*) FROM au_log_dedupe')).toBe(40);
+    expect(await log.treeHead()).toEqual(head);
+    expect(await log.checkpoint()).toBe(checkpoint);
+    for (let i = 0; i < 40; i++) {
+      expect(await log.indexOf(entryLeafHash(encodeLogEntry(sampleEntry(i))))).toBe(i);
+    }
+    const again = await log.append([sampleEntry(7), sampleEntry(40), sampleEntry(39), sampleEntry(40)]);
+    expect(again.map((s) => [s.index, s.added])).toEqual([
+      [7, false],
+      [40, true],
+      [39, false],
+      [40, false],
+    ]);
+    const latest = await log.treeHead();
+    const path7 = await log.inclusionProof(7);
+    expect(
+      verifyInclusion({ leaf: await log.entry(7), index: 7, size: latest.size, path: path7, root: latest.rootHash }),
+    ).toBe(true);
+    await store.close();
+    // Opening a migrated file again migrates nothing.
+    const reopened = testLog(new SqliteLogStore(path));
+    expect((await reopened.treeHead()).size).toBe(41);
+  });
+
+  it('refuses tables of a newer schema', async () => {
+    const path = file();
+    await new SqliteLogStore(path).close();
+    const db = new Database(path);
+    db.exec('UPDATE au_log_schema SET version = 2');
+    db.close();
+    let code: string | undefined;
+    try {
+      new SqliteLogStore(path);
+    } catch (e) {
+      code = isSafetyNetError(e) ? e.code : String(e);
+    }
+    expect(code).toBe('ERR_AU_STORE_FAILED');
+  });
+
+  it('finds entries across a merge of the in-memory leaf hashes, from this handle and from others', async () => {
+    const path = file();
+    const store = new SqliteLogStore(path);
+    const log = testLog(store, 4096);
+    const stale = testLog(new SqliteLogStore(path));
+    // A lookup before the appends leaves the second handle holding the leaf hashes of an empty log.
+    expect(await stale.indexOf(entryLeafHash(encodeLogEntry(sampleEntry(0))))).toBeUndefined();
+    const total = 65_536 + 5_000;
+    for (let at = 0; at < total; at += 4096) {
+      await log.append(Array.from({ length: Math.min(4096, total - at) }, (_, i) => sampleEntry(at + i)));
+    }
+    // The merge ran in the batch that reached 65,536 entries (the 16th of 4,096): those are in au_log_dedupe.
+    expect(count(path, 'SELECT indexed FROM au_log_dedupe_state')).toBe(65_536);
+    expect(count(path, 'SELECT count(*) FROM au_log_dedupe')).toBe(65_536);
+    const fresh = testLog(new SqliteLogStore(path));
+    for (const i of [0, 1, 40_000, 65_535, 65_536, 70_535]) {
+      const hash = entryLeafHash(encodeLogEntry(sampleEntry(i)));
+      expect(await log.indexOf(hash)).toBe(i);
+      expect(await stale.indexOf(hash)).toBe(i);
+      expect(await fresh.indexOf(hash)).toBe(i);
+    }
+    expect(await log.indexOf(entryLeafHash(encodeLogEntry(sampleEntry(total))))).toBeUndefined();
+    // Another handle appends: duplicates on either side of the merge keep their index, the new entry follows.
+    const out = await stale.append([sampleEntry(3), sampleEntry(total), sampleEntry(70_000)]);
+    expect(out.map((s) => [s.index, s.added])).toEqual([
+      [3, false],
+      [total, true],
+      [70_000, false],
+    ]);
+    const mine = await log.append([sampleEntry(total), sampleEntry(total + 1)]);
+    expect(mine.map((s) => [s.index, s.added])).toEqual([
+      [total, false],
+      [total + 1, true],
+    ]);
+    await store.close();
+  }, 60_000);
+});
