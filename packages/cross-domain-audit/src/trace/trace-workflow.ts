@@ -10,6 +10,7 @@ import {
 import { readBody } from '@safety-net/core/internal';
 import type { TreeHead } from '../checkpoint/tree-head.js';
 import { verifyCheckpoint } from '../checkpoint/verify.js';
+import { ERASURE_WORKFLOW } from '../erasure/eraser.js';
 import { auError } from '../errors.js';
 import type { ForkFinding } from '../fork/detect.js';
 import { decodeLogEntry, entryLeafHash } from '../log/entry.js';
@@ -23,6 +24,7 @@ import { checkWitnessPolicy, type WitnessPolicy, WitnessPolicySchema } from '../
 import { causalOrder } from './causal-order.js';
 import { type CheckpointGap, CheckpointLedger } from './checkpoint-ledger.js';
 import { stitchBack } from './stitch-back.js';
+import { type Erasure, readTombstones, type Tombstones } from './tombstones.js';
 
 /** How a trace reads one log (spec §6): where it is served, what it must prove, and whose records it holds. */
 export interface TraceLog {
@@ -36,6 +38,8 @@ export interface TraceLog {
   readonly authorization: string;
   /** Checkpoints of this log the auditor already holds: a checkpoint met in the trace is compared with them. */
   readonly held?: readonly string[];
+  /** The key (or resolver) the domain signs its tombstones with (spec §7.3); default: `key`. */
+  readonly tombstoneKey?: PublicKey | KeyResolver;
 }
 
 /** Options of {@link traceWorkflow}. */
@@ -80,6 +84,15 @@ export type TraceGap =
   | CheckpointGap
   | { readonly kind: 'proof_failed'; readonly log: string; readonly index: number; readonly code: string }
   | { readonly kind: 'log_unreachable'; readonly log: string; readonly code: string }
+  | {
+      /** A record proven and placed in the timeline whose disclosures a tombstone of the same log destroyed. */
+      readonly kind: 'erased';
+      readonly log: string;
+      readonly index: number;
+      /** The index of the (verified) tombstone that names it. */
+      readonly tombstone: number;
+      readonly reason: Erasure['reason'];
+    }
   | {
       readonly kind: 'peer_record_missing';
       readonly log: string;
@@ -157,6 +170,7 @@ class Trace {
   readonly #policies: Map<string, WitnessPolicy>;
   readonly #logs = new Map<string, Promise<OpenLog | undefined>>();
   readonly #records = new Map<string, Promise<TracedRecord | undefined>>();
+  readonly #tombstones = new Map<string, Promise<Tombstones | undefined>>();
   /** Records whose reading left a gap already: a stitch to them is not reported again. */
   readonly #failed = new Set<string>();
   readonly missing: TraceGap[] = [];
@@ -263,6 +277,28 @@ class Trace {
     return record;
   }
 
+  /** The erasures a log's tombstones prove, read once per log; a tombstone that fails to verify is `proof_failed`. */
+  #erasures(origin: string, log: OpenLog): Promise<Tombstones | undefined> {
+    let read = this.#tombstones.get(origin);
+    if (!read) {
+      read = (async () => {
+        const indices = await this.lookup(origin, ERASURE_WORKFLOW);
+        if (!indices) return undefined;
+        const found = await readTombstones(
+          log.client,
+          log.head,
+          indices,
+          log.config.tombstoneKey ?? log.config.key,
+          this.#clock,
+        );
+        for (const { index, code } of found.failed) this.#fail(origin, index, code);
+        return found;
+      })();
+      this.#tombstones.set(origin, read);
+    }
+    return read;
+  }
+
   #fail(log: string, index: number, code: string): undefined {
     this.missing.push({ kind: 'proof_failed', log, index, code });
     this.#failed.add(`${log}\n${index}`);
@@ -294,8 +330,9 @@ class Trace {
     if (!verified.ok) {
       return this.#fail(origin, index, verified.error.code);
     }
-    // Extension point for erasure (spec §7.3): a record whose disclosures were erased is reported `erased` here,
-    // once the auditor receives presentations (the bundle endpoint) and the erasure store can tell erased ones.
+    // An erased record stays in the timeline: its leaf, proven, still holds the facts without personal data.
+    const erasure = (await this.#erasures(origin, log))?.erased.get(index);
+    if (erasure) this.missing.push({ kind: 'erased', log: origin, index, ...erasure });
     return {
       log: origin,
       index,

@@ -10,6 +10,8 @@ import { TransparencyLog } from '../../src/log/transparency-log.js';
 import type { EatClaims } from '../../src/messages/eat.js';
 import { SAMPLE_NOW } from '../../src/messages/samples.js';
 import { sampleEatClaims } from '../../src/messages/samples-disclosure.js';
+import { sampleTombstoneClaims } from '../../src/messages/samples-erasure.js';
+import { tombstone } from '../../src/messages/tombstone.js';
 import { formatVerifierKey, noteSigner, noteVerifierOf } from '../../src/note/keys.js';
 import { issueEat } from '../../src/sd/audit-token.js';
 import { MemoryLogStore } from '../../src/store/memory-log-store.js';
@@ -91,6 +93,15 @@ export class Domain {
       ...specs.map((s) => ({ kind: 'eat' as const, body: this.record(s) })),
     ]);
     return done.slice(1).map((d) => d.index);
+  }
+
+  /** Logs a tombstone naming `entries`, signed by the domain's key or, as a forger would, by another. */
+  async erase(entries: readonly number[], signer: 'domain' | 'forger' = 'domain'): Promise<number> {
+    const key = signer === 'domain' ? this.#eatKey : generateKey('Ed25519', seededRandom(`trace/${this.name}/forger`));
+    const claims = { ...sampleTombstoneClaims, iss: `https://audit.${this.name}.example`, entries: [...entries] };
+    const message = tombstone.sign(claims, key);
+    const [done] = await this.log.append([{ kind: 'tombstone', body: logForm(message) }]);
+    return done!.index;
   }
 
   stitch(rel: Stitch['rel'], peer: Domain, ect: string, extra: Partial<Stitch> = {}): Stitch {

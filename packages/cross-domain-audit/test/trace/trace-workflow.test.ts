@@ -116,6 +116,46 @@ describe('traceWorkflow across domains, each log over HTTP (spec §6)', () => {
     ]);
   });
 
+  it('keeps an erased record in the timeline as an `erased` gap, only under a tombstone that verifies', async () => {
+    const s = await scenario();
+    // The pharmacy erased its first record's subject; the hospital's log holds a tombstone its domain did not sign.
+    const tomb = await s.p.erase([s.pIdx[0]!]);
+    const forged = await s.h.erase([s.hIdx[0]!], 'forger');
+    await serve(s.h, s.p, s.i);
+    const t = await traceWorkflow(WID, options(s.h, s.p, s.i));
+    expect(timelineOf(t)).toEqual([
+      `${s.h.origin}#${s.hIdx[0]}`,
+      ...s.pIdx.map((x) => `${s.p.origin}#${x}`),
+      `${s.i.origin}#${s.iIdx[0]}`,
+    ]);
+    expect(t.missing).toHaveLength(2);
+    expect(t.missing).toContainEqual({
+      kind: 'erased',
+      log: s.p.origin,
+      index: s.pIdx[0],
+      tombstone: tomb,
+      reason: 'erasure',
+    });
+    expect(t.missing).toContainEqual({
+      kind: 'proof_failed',
+      log: s.h.origin,
+      index: forged,
+      code: 'ERR_COSE_BAD_SIGNATURE',
+    });
+    // The erased record is still proven: its stitches are followed and stitch back.
+    expect(t.timeline[1]!.claims.ect.jti).toBe('ect-hp');
+    // Read with the key the pharmacy does not sign tombstones with, its tombstone is refused, not believed.
+    const config = options(s.h, s.p, s.i);
+    const wrongKey = await traceWorkflow(WID, {
+      ...config,
+      logs: { ...config.logs, [s.p.origin]: { ...s.p.config, tombstoneKey: s.h.config.key } },
+    });
+    expect(wrongKey.missing.filter((g) => g.log === s.p.origin)).toEqual([
+      { kind: 'proof_failed', log: s.p.origin, index: tomb, code: 'ERR_COSE_BAD_SIGNATURE' },
+    ]);
+    expect(wrongKey.timeline).toHaveLength(4);
+  });
+
   it('does not rely on an unwitnessed checkpoint, nor on a log that is down', async () => {
     const s = await scenario({ insurer: { cosigned: false } });
     await serve(s.h, s.p, s.i);
