@@ -16,6 +16,7 @@ import type { ForkFinding } from '../fork/detect.js';
 import { decodeLogEntry, entryLeafHash } from '../log/entry.js';
 import { OriginSchema } from '../messages/common.js';
 import type { EatDisclosedClaims } from '../messages/eat.js';
+import type { TombstoneClaims } from '../messages/tombstone.js';
 import type { ProfileSet } from '../profiles/registry.js';
 import { verifyEat } from '../sd/audit-token.js';
 import type { Disclosed } from '../sd/restore.js';
@@ -23,8 +24,9 @@ import { TileLogClient } from '../tiles/client.js';
 import { checkWitnessPolicy, type WitnessPolicy, WitnessPolicySchema } from '../witness/policy.js';
 import { causalOrder } from './causal-order.js';
 import { type CheckpointGap, CheckpointLedger } from './checkpoint-ledger.js';
+import { type DisclosureSource, disclosureCode, verifyPresentation } from './disclosures.js';
 import { stitchBack } from './stitch-back.js';
-import { type Erasure, readTombstones, type Tombstones } from './tombstones.js';
+import { readTombstones, type Tombstones } from './tombstones.js';
 
 /** How a trace reads one log (spec §6): where it is served, what it must prove, and whose records it holds. */
 export interface TraceLog {
@@ -40,6 +42,10 @@ export interface TraceLog {
   readonly held?: readonly string[];
   /** The key (or resolver) the domain signs its tombstones with (spec §7.3); default: `key`. */
   readonly tombstoneKey?: PublicKey | KeyResolver;
+  /** The auditor's presentations of the log's records; absent, the timeline holds what the leaves show. */
+  readonly disclosures?: DisclosureSource;
+  /** The auditor's role: a presented disclosure beyond what it may see (spec §4.3) is refused. */
+  readonly role?: string;
 }
 
 /** Options of {@link traceWorkflow}. */
@@ -67,6 +73,7 @@ export interface TracedRecord {
   readonly leafHash: Uint8Array;
   /** Its claims as the auditor sees them (redacted claims without their disclosures are absent). */
   readonly claims: EatDisclosedClaims;
+  /** The redacted fields the auditor's presentation disclosed, each matched to a digest of the logged record. */
   readonly disclosed: readonly Disclosed[];
 }
 
@@ -85,13 +92,20 @@ export type TraceGap =
   | { readonly kind: 'proof_failed'; readonly log: string; readonly index: number; readonly code: string }
   | { readonly kind: 'log_unreachable'; readonly log: string; readonly code: string }
   | {
+      /** A presentation of a record that could not be obtained or does not verify against the logged record. */
+      readonly kind: 'disclosure_invalid';
+      readonly log: string;
+      readonly index: number;
+      readonly code: string;
+    }
+  | {
       /** A record proven and placed in the timeline whose disclosures a tombstone of the same log destroyed. */
       readonly kind: 'erased';
       readonly log: string;
       readonly index: number;
       /** The index of the (verified) tombstone that names it. */
       readonly tombstone: number;
-      readonly reason: Erasure['reason'];
+      readonly reason: TombstoneClaims['reason'];
     }
   | {
       readonly kind: 'peer_record_missing';
@@ -333,13 +347,28 @@ class Trace {
     // An erased record stays in the timeline: its leaf, proven, still holds the facts without personal data.
     const erasure = (await this.#erasures(origin, log))?.erased.get(index);
     if (erasure) this.missing.push({ kind: 'erased', log: origin, index, ...erasure });
-    return {
-      log: origin,
-      index,
-      leafHash: entryLeafHash(bytes),
-      claims: verified.claims,
-      disclosed: verified.disclosed,
-    };
+    const leafHash = entryLeafHash(bytes);
+    const presented = (await this.#disclose(origin, log, { index, leafHash }, entry.body)) ?? verified;
+    return { log: origin, index, leafHash, claims: presented.claims, disclosed: presented.disclosed };
+  }
+
+  /** The record's presentation to the auditor, verified against the logged body; undefined (maybe with a gap). */
+  async #disclose(origin: string, log: OpenLog, record: { index: number; leafHash: Uint8Array }, body: Uint8Array) {
+    const source = log.config.disclosures;
+    if (!source) return undefined;
+    try {
+      const presentation = await source(record);
+      if (!presentation) return undefined;
+      return await verifyPresentation(presentation, body, {
+        key: log.config.key,
+        profiles: this.#options.profiles,
+        role: log.config.role,
+        clock: this.#clock,
+      });
+    } catch (e) {
+      this.missing.push({ kind: 'disclosure_invalid', log: origin, index: record.index, code: disclosureCode(e) });
+      return undefined;
+    }
   }
 
   /** Follows one stitch of `from` into its peer log (spec §6 step 2); the peer records found, verified. */
