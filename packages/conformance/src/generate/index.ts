@@ -16,6 +16,7 @@ import { crossDomainAuditAccountingVectors } from './cases/cross-domain-audit-ac
 import { crossDomainAuditDisclosureVectors } from './cases/cross-domain-audit-disclosure.js';
 import { crossDomainAuditErasureVectors } from './cases/cross-domain-audit-erasure.js';
 import { crossDomainAuditLogVectors } from './cases/cross-domain-audit-log.js';
+import { crossDomainAuditNettingVectors } from './cases/cross-domain-audit-netting.js';
 import { crossDomainAuditNoteVectors } from './cases/cross-domain-audit-notes.js';
 import { dagVectors } from './cases/dag.js';
 import { dagQueryVectors } from './cases/dag-query.js';
@@ -52,6 +53,7 @@ export {
   crossDomainAuditDisclosureVectors,
   crossDomainAuditErasureVectors,
   crossDomainAuditLogVectors,
+  crossDomainAuditNettingVectors,
   crossDomainAuditNoteVectors,
   overrideProtocolActionDigestVectors,
   overrideProtocolAuthorityVectors,
@@ -90,6 +92,7 @@ export function generateVectors(): Vector[] {
     ...crossDomainAuditAccountingVectors(),
     ...crossDomainAuditLogVectors(),
     ...crossDomainAuditErasureVectors(),
+    ...crossDomainAuditNettingVectors(),
   ];
 }
 

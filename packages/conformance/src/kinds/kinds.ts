@@ -1,5 +1,6 @@
 import { auDisclosureKinds } from './au-disclosure.js';
 import { auLog } from './au-log.js';
+import { auNetting } from './au-netting.js';
 import { auNote, auNoteSign } from './au-note.js';
 import { auWitness } from './au-witness.js';
 import { bvMonitorEvaluate } from './bv-monitor-evaluate.js';
@@ -42,5 +43,6 @@ export const KINDS: ReadonlyMap<string, KindHandler> = new Map(
     auWitness,
     ...auDisclosureKinds,
     auLog,
+    auNetting,
   ].map((k) => [k.kind, k]),
 );
