@@ -16,8 +16,8 @@ import { crossDomainAuditAccountingVectors } from './cases/cross-domain-audit-ac
 import { crossDomainAuditDisclosureVectors } from './cases/cross-domain-audit-disclosure.js';
 import { crossDomainAuditErasureVectors } from './cases/cross-domain-audit-erasure.js';
 import { crossDomainAuditLogVectors } from './cases/cross-domain-audit-log.js';
-import { crossDomainAuditNettingVectors } from './cases/cross-domain-audit-netting.js';
 import { crossDomainAuditNoteVectors } from './cases/cross-domain-audit-notes.js';
+import { crossDomainAuditSettlingVectors } from './cases/cross-domain-audit-settling.js';
 import { dagVectors } from './cases/dag.js';
 import { dagQueryVectors } from './cases/dag-query.js';
 import { ectCoseVectors } from './cases/ect-cose.js';
@@ -53,8 +53,8 @@ export {
   crossDomainAuditDisclosureVectors,
   crossDomainAuditErasureVectors,
   crossDomainAuditLogVectors,
-  crossDomainAuditNettingVectors,
   crossDomainAuditNoteVectors,
+  crossDomainAuditSettlingVectors,
   overrideProtocolActionDigestVectors,
   overrideProtocolAuthorityVectors,
   overrideProtocolGuardVectors,
@@ -92,7 +92,7 @@ export function generateVectors(): Vector[] {
     ...crossDomainAuditAccountingVectors(),
     ...crossDomainAuditLogVectors(),
     ...crossDomainAuditErasureVectors(),
-    ...crossDomainAuditNettingVectors(),
+    ...crossDomainAuditSettlingVectors(),
   ];
 }
 

@@ -2,6 +2,7 @@ import { auDisclosureKinds } from './au-disclosure.js';
 import { auLog } from './au-log.js';
 import { auNetting } from './au-netting.js';
 import { auNote, auNoteSign } from './au-note.js';
+import { auRating } from './au-rating.js';
 import { auWitness } from './au-witness.js';
 import { bvMonitorEvaluate } from './bv-monitor-evaluate.js';
 import { cborDecode } from './cbor-decode.js';
@@ -44,5 +45,6 @@ export const KINDS: ReadonlyMap<string, KindHandler> = new Map(
     ...auDisclosureKinds,
     auLog,
     auNetting,
+    auRating,
   ].map((k) => [k.kind, k]),
 );
