@@ -3,7 +3,13 @@
  * settlement receipts and the fewest transfers that settle them; items rated with a price table. The expected values
  * are worked out by hand below, not by the package.
  */
-import { samplePriceTableClaims } from '@safety-net/cross-domain-audit/testing';
+import {
+  sampleConsumptionClaims,
+  sampleDisputeClaims,
+  samplePriceTableClaims,
+  sampleReconciliationClaims,
+  sampleStatementClaims,
+} from '@safety-net/cross-domain-audit/testing';
 import type { Vector } from '../../format.js';
 import { vector } from '../common.js';
 
@@ -60,6 +66,52 @@ function ratingVectors(): Vector[] {
   ];
 }
 
+/** Row 42 and the settling of an adjustment, accepted and rejected. */
+function settlementVectors(): Vector[] {
+  const basis = { statement: sampleStatementClaims, records: [sampleConsumptionClaims], table: samplePriceTableClaims };
+  // The record the consumer holds differs from the one the statement was built over: its digest, hence the root.
+  const altered = { ...sampleConsumptionClaims, items: sampleConsumptionClaims.items.slice(1) };
+  const adjust = { ...sampleDisputeClaims, adjusted: [{ kind: 'cpu_seconds', quantity: '18000' }] };
+  const answer = (decision: 'accept' | 'reject') => ({
+    ...sampleDisputeClaims,
+    iss: sampleDisputeClaims.aud,
+    aud: sampleDisputeClaims.iss,
+    jti: `${sampleDisputeClaims.jti}-${decision}`,
+    pred: [adjust.jti],
+    adjusted: adjust.adjusted,
+    answer: { to: adjust.jti, decision },
+  });
+  const settling = (decision: 'accept' | 'reject') => ({
+    ...basis,
+    reconciliation: sampleReconciliationClaims,
+    disputes: [adjust, answer(decision)],
+  });
+  return [
+    auVector(
+      'au-settlement',
+      'statement-root-mismatch',
+      'A statement whose records root is not over the records the consumer holds (cross-domain-audit.md §8.5).',
+      { ...basis, records: [altered] },
+      { result: 'invalid', error: 'ERR_AU_STATEMENT_ROOT_MISMATCH' },
+    ),
+    auVector(
+      'au-settlement',
+      'settlement-adjust-accepted',
+      'An accepted adjustment replaces the record by 18,000 CPU seconds: one line of 0.60 (cross-domain-audit.md §8.5).',
+      settling('accept'),
+      // 18000 × 0.12 / 3600 = 0.60, the record's other items gone.
+      { result: 'valid', lines: [{ kind: 'cpu_seconds', quantity: '18000', amount: '0.60' }], total: '0.60' },
+    ),
+    auVector(
+      'au-settlement',
+      'settlement-adjust-rejected',
+      'A rejected adjustment changes nothing: the lines and total of the statement (cross-domain-audit.md §8.5).',
+      settling('reject'),
+      { result: 'valid', lines: sampleStatementClaims.lines, total: sampleStatementClaims.total },
+    ),
+  ];
+}
+
 export function crossDomainAuditSettlingVectors(): Vector[] {
   const [a, b, c] = ['https://a.example', 'https://b.example', 'https://c.example'];
   // a owes b 100.00, b owes c 30.00, c owes a 50.00: a −50, b +70, c −20 (exact, in shortest form); one group,
@@ -78,6 +130,7 @@ export function crossDomainAuditSettlingVectors(): Vector[] {
   const six = [receipt(p, q, '10'), receipt(r, t, '4'), receipt(r, u, '1'), receipt(s, u, '7')];
   return [
     ...ratingVectors(),
+    ...settlementVectors(),
     auNetting(
       'netting-three-domains',
       'Three domains settle their receipts with two transfers (cross-domain-audit.md §8.6).',
