@@ -20,6 +20,9 @@ Commands:
       that verified.
   audit verify-bundle --policy <witness-policy.json> [--receipt-key <jwk.json>] [--now <epoch-seconds>] <file>
       Verifies a proof bundle offline under your own witness policy; prints each proven entry.
+  audit verify-receipt --key <receipt jwk.json> --entry <leaf> --checkpoint <note> [--checkpoint …]
+      --policy <witness-policy.json> [--now <epoch-seconds>] <receipt>
+      Verifies a COSE Receipt offline against the entry and a checkpoint that meets your witness policy.
   audit verify-sd --key <issuer jwk.json> [--role <role>] [--aud <aud> --nonce <nonce>] [--now <epoch-seconds>] <file>
       Verifies an Execution Audit Token presentation (SD-CWT, binary or hex, or SD-JWT) and prints its disclosed
       claims as JSON; --aud and --nonce require a key binding for that audience and nonce.

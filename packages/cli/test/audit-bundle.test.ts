@@ -1,8 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { fixedClock, generateKey, seededRandom, utf8 } from '@safety-net/core';
 import {
   buildProofBundle,
@@ -21,25 +19,12 @@ import {
 } from '@safety-net/cross-domain-audit';
 import { SAMPLE_NOW } from '@safety-net/cross-domain-audit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnCli } from './helpers.js';
 
 // The real command, started through tsx on the sources, on files a log really wrote.
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'safety-net-cli-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function command(...args: string[]) {
-  const r = spawnSync(
-    process.execPath,
-    [
-      join(root, 'node_modules/tsx/dist/cli.mjs'),
-      '--conditions=source',
-      join(root, 'packages/cli/src/bin.ts'),
-      ...args,
-    ],
-    { cwd: dir, encoding: 'utf8', timeout: 60_000 },
-  );
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const command = (...args: string[]) => spawnCli(dir, ...args);
 
 const origin = 'hospital.example/audit/main';
 const logKey = noteSigner(origin, generateKey('Ed25519', seededRandom('cli-bundle/log')));

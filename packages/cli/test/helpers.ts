@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   type EctClaims,
   ectHash,
@@ -27,6 +30,23 @@ export async function run(argv: string[], files: Record<string, string | Uint8Ar
   const io = memoryIo(files, { clock: fixedClock(NOW * 1000), random: seededRandom('cli-tests') });
   const status = await main(argv, io);
   return { status, out: io.out, err: io.err };
+}
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Runs the real command in a process started through tsx on the sources, in `cwd`. */
+export function spawnCli(cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(root, 'node_modules/tsx/dist/cli.mjs'),
+      '--conditions=source',
+      join(root, 'packages/cli/src/bin.ts'),
+      ...args,
+    ],
+    { cwd, encoding: 'utf8', timeout: 60_000 },
+  );
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** A deterministic key with a kid. */

@@ -1,8 +1,10 @@
 /**
- * `@safety-net/cross-domain-audit/postgres`: the log's and the ledgers' stores on PostgreSQL (node-postgres), for a
- * log run as several appender instances behind one sequencer.
+ * `@safety-net/cross-domain-audit/postgres`: the log's, the ledgers' and the witness's stores on PostgreSQL
+ * (node-postgres), for a log run as several appender instances behind one sequencer and a witness run as several
+ * instances on one database.
  *
  * @packageDocumentation
  */
 export { migrateLedger, PostgresLedgerStore } from './accounting/postgres-ledger-store.js';
 export { migrateLog, PostgresLogStore } from './store/postgres-log-store.js';
+export { migrateWitness, PostgresWitnessStore } from './witness/postgres-store.js';

@@ -1,24 +1,15 @@
-import { fromUtf8, publicKeyOf, snError } from '@safety-net/core';
-import { verifyCosigned, verifyProofBundle, type WitnessPolicy } from '@safety-net/cross-domain-audit';
+import { publicKeyOf } from '@safety-net/core';
+import { verifyCosigned, verifyProofBundle } from '@safety-net/cross-domain-audit';
 import { parseCommand, parseNow } from '../args.js';
 import { readBytes, readKey } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../usage.js';
+import { readPolicy } from './audit-policy.js';
 
 const OPTIONS = { policy: { type: 'string' }, 'receipt-key': { type: 'string' }, now: { type: 'string' } } as const;
 const COMMAND = 'audit verify-bundle';
 /** A bundle's own limit (spec §9); the package checks it again. */
 const MAX_BUNDLE_FILE_BYTES = 16 * 1_048_576;
-
-/** The policy file as JSON; its content is checked by the package (`ERR_AU_CONFIG_INVALID`). */
-function readPolicy(io: CliIo, path: string): WitnessPolicy {
-  const bytes = readBytes(io, path, 65_536);
-  try {
-    return JSON.parse(fromUtf8(bytes)) as WitnessPolicy;
-  } catch {
-    throw snError('ERR_INPUT_INVALID', `${path} is not a JSON witness policy`);
-  }
-}
 
 /**
  * `safety-net audit verify-bundle`: verifies a proof bundle offline (spec §5.6) under the verifier's own witness

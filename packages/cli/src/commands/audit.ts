@@ -7,6 +7,7 @@ type Subcommand = (args: readonly string[], io: CliIo) => Promise<number>;
 const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   'verify-bundle': async (args, io) => (await import('./audit-verify-bundle.js')).verifyBundleCommand(args, io),
   'verify-note': async (args, io) => (await import('./audit-verify-note.js')).verifyNoteCommand(args, io),
+  'verify-receipt': async (args, io) => (await import('./audit-verify-receipt.js')).verifyReceiptCommand(args, io),
   'verify-sd': async (args, io) => (await import('./audit-verify-sd.js')).verifySdCommand(args, io),
 };
 

@@ -17,6 +17,7 @@ import { crossDomainAuditDisclosureVectors } from './cases/cross-domain-audit-di
 import { crossDomainAuditErasureVectors } from './cases/cross-domain-audit-erasure.js';
 import { crossDomainAuditLogVectors } from './cases/cross-domain-audit-log.js';
 import { crossDomainAuditNoteVectors } from './cases/cross-domain-audit-notes.js';
+import { crossDomainAuditSettlingVectors } from './cases/cross-domain-audit-settling.js';
 import { dagVectors } from './cases/dag.js';
 import { dagQueryVectors } from './cases/dag-query.js';
 import { ectCoseVectors } from './cases/ect-cose.js';
@@ -53,6 +54,7 @@ export {
   crossDomainAuditErasureVectors,
   crossDomainAuditLogVectors,
   crossDomainAuditNoteVectors,
+  crossDomainAuditSettlingVectors,
   overrideProtocolActionDigestVectors,
   overrideProtocolAuthorityVectors,
   overrideProtocolGuardVectors,
@@ -90,6 +92,7 @@ export function generateVectors(): Vector[] {
     ...crossDomainAuditAccountingVectors(),
     ...crossDomainAuditLogVectors(),
     ...crossDomainAuditErasureVectors(),
+    ...crossDomainAuditSettlingVectors(),
   ];
 }
 

@@ -1,6 +1,9 @@
 import { auDisclosureKinds } from './au-disclosure.js';
 import { auLog } from './au-log.js';
+import { auNetting } from './au-netting.js';
 import { auNote, auNoteSign } from './au-note.js';
+import { auRating } from './au-rating.js';
+import { auSettlement } from './au-settlement.js';
 import { auWitness } from './au-witness.js';
 import { bvMonitorEvaluate } from './bv-monitor-evaluate.js';
 import { cborDecode } from './cbor-decode.js';
@@ -42,5 +45,8 @@ export const KINDS: ReadonlyMap<string, KindHandler> = new Map(
     auWitness,
     ...auDisclosureKinds,
     auLog,
+    auNetting,
+    auRating,
+    auSettlement,
   ].map((k) => [k.kind, k]),
 );

@@ -32,7 +32,10 @@ const byId = (a: string, b: string) => compareBytes(utf8(a), utf8(b));
  * Net positions from settlement receipts of one currency (spec §8.6): what each domain is owed minus what it owes,
  * exactly. Receipts of another currency are `ERR_INPUT_INVALID`.
  */
-export function netPositions(receipts: readonly SettlementClaims[], currency: string): Record<string, string> {
+export function netPositions(
+  receipts: readonly Pick<SettlementClaims, 'payer' | 'payee' | 'total' | 'currency'>[],
+  currency: string,
+): Record<string, string> {
   const net = new Map<string, Decimal>();
   const move = (domain: string, amount: Decimal) => net.set(domain, addDecimal(net.get(domain) ?? ZERO, amount));
   for (const r of receipts) {

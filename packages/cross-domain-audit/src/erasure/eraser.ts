@@ -63,7 +63,8 @@ export interface EraseOptions {
   readonly request?: string;
 }
 
-const ERASURE_WORKFLOW = 'au-erasure';
+/** The workflow of tombstones (spec §7.3 decisions): a trace reads a log's erasures from its index under it. */
+export const ERASURE_WORKFLOW = 'au-erasure';
 const HOLD_WORKFLOW = 'au-holds';
 
 /** The SHA-256 of a pseudonym, as holds name subjects (spec §7.5). */

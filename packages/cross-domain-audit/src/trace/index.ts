@@ -1,3 +1,4 @@
+export type { DisclosureRequest, DisclosureSource } from './disclosures.js';
 export {
   type RecordRef,
   type TracedRecord,

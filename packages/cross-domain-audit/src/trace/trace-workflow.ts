@@ -10,11 +10,13 @@ import {
 import { readBody } from '@safety-net/core/internal';
 import type { TreeHead } from '../checkpoint/tree-head.js';
 import { verifyCheckpoint } from '../checkpoint/verify.js';
+import { ERASURE_WORKFLOW } from '../erasure/eraser.js';
 import { auError } from '../errors.js';
 import type { ForkFinding } from '../fork/detect.js';
 import { decodeLogEntry, entryLeafHash } from '../log/entry.js';
 import { OriginSchema } from '../messages/common.js';
 import type { EatDisclosedClaims } from '../messages/eat.js';
+import type { TombstoneClaims } from '../messages/tombstone.js';
 import type { ProfileSet } from '../profiles/registry.js';
 import { verifyEat } from '../sd/audit-token.js';
 import type { Disclosed } from '../sd/restore.js';
@@ -22,7 +24,9 @@ import { TileLogClient } from '../tiles/client.js';
 import { checkWitnessPolicy, type WitnessPolicy, WitnessPolicySchema } from '../witness/policy.js';
 import { causalOrder } from './causal-order.js';
 import { type CheckpointGap, CheckpointLedger } from './checkpoint-ledger.js';
+import { type DisclosureSource, disclosureCode, verifyPresentation } from './disclosures.js';
 import { stitchBack } from './stitch-back.js';
+import { readTombstones, type Tombstones } from './tombstones.js';
 
 /** How a trace reads one log (spec §6): where it is served, what it must prove, and whose records it holds. */
 export interface TraceLog {
@@ -36,6 +40,12 @@ export interface TraceLog {
   readonly authorization: string;
   /** Checkpoints of this log the auditor already holds: a checkpoint met in the trace is compared with them. */
   readonly held?: readonly string[];
+  /** The key (or resolver) the domain signs its tombstones with (spec §7.3); default: `key`. */
+  readonly tombstoneKey?: PublicKey | KeyResolver;
+  /** The auditor's presentations of the log's records; absent, the timeline holds what the leaves show. */
+  readonly disclosures?: DisclosureSource;
+  /** The auditor's role: a presented disclosure beyond what it may see (spec §4.3) is refused. */
+  readonly role?: string;
 }
 
 /** Options of {@link traceWorkflow}. */
@@ -63,6 +73,7 @@ export interface TracedRecord {
   readonly leafHash: Uint8Array;
   /** Its claims as the auditor sees them (redacted claims without their disclosures are absent). */
   readonly claims: EatDisclosedClaims;
+  /** The redacted fields the auditor's presentation disclosed, each matched to a digest of the logged record. */
   readonly disclosed: readonly Disclosed[];
 }
 
@@ -80,6 +91,22 @@ export type TraceGap =
   | CheckpointGap
   | { readonly kind: 'proof_failed'; readonly log: string; readonly index: number; readonly code: string }
   | { readonly kind: 'log_unreachable'; readonly log: string; readonly code: string }
+  | {
+      /** A presentation of a record that could not be obtained or does not verify against the logged record. */
+      readonly kind: 'disclosure_invalid';
+      readonly log: string;
+      readonly index: number;
+      readonly code: string;
+    }
+  | {
+      /** A record proven and placed in the timeline whose disclosures a tombstone of the same log destroyed. */
+      readonly kind: 'erased';
+      readonly log: string;
+      readonly index: number;
+      /** The index of the (verified) tombstone that names it. */
+      readonly tombstone: number;
+      readonly reason: TombstoneClaims['reason'];
+    }
   | {
       readonly kind: 'peer_record_missing';
       readonly log: string;
@@ -157,6 +184,7 @@ class Trace {
   readonly #policies: Map<string, WitnessPolicy>;
   readonly #logs = new Map<string, Promise<OpenLog | undefined>>();
   readonly #records = new Map<string, Promise<TracedRecord | undefined>>();
+  readonly #tombstones = new Map<string, Promise<Tombstones | undefined>>();
   /** Records whose reading left a gap already: a stitch to them is not reported again. */
   readonly #failed = new Set<string>();
   readonly missing: TraceGap[] = [];
@@ -263,6 +291,28 @@ class Trace {
     return record;
   }
 
+  /** The erasures a log's tombstones prove, read once per log; a tombstone that fails to verify is `proof_failed`. */
+  #erasures(origin: string, log: OpenLog): Promise<Tombstones | undefined> {
+    let read = this.#tombstones.get(origin);
+    if (!read) {
+      read = (async () => {
+        const indices = await this.lookup(origin, ERASURE_WORKFLOW);
+        if (!indices) return undefined;
+        const found = await readTombstones(
+          log.client,
+          log.head,
+          indices,
+          log.config.tombstoneKey ?? log.config.key,
+          this.#clock,
+        );
+        for (const { index, code } of found.failed) this.#fail(origin, index, code);
+        return found;
+      })();
+      this.#tombstones.set(origin, read);
+    }
+    return read;
+  }
+
   #fail(log: string, index: number, code: string): undefined {
     this.missing.push({ kind: 'proof_failed', log, index, code });
     this.#failed.add(`${log}\n${index}`);
@@ -294,15 +344,31 @@ class Trace {
     if (!verified.ok) {
       return this.#fail(origin, index, verified.error.code);
     }
-    // Extension point for erasure (spec §7.3): a record whose disclosures were erased is reported `erased` here,
-    // once the auditor receives presentations (the bundle endpoint) and the erasure store can tell erased ones.
-    return {
-      log: origin,
-      index,
-      leafHash: entryLeafHash(bytes),
-      claims: verified.claims,
-      disclosed: verified.disclosed,
-    };
+    // An erased record stays in the timeline: its leaf, proven, still holds the facts without personal data.
+    const erasure = (await this.#erasures(origin, log))?.erased.get(index);
+    if (erasure) this.missing.push({ kind: 'erased', log: origin, index, ...erasure });
+    const leafHash = entryLeafHash(bytes);
+    const presented = (await this.#disclose(origin, log, { index, leafHash }, entry.body)) ?? verified;
+    return { log: origin, index, leafHash, claims: presented.claims, disclosed: presented.disclosed };
+  }
+
+  /** The record's presentation to the auditor, verified against the logged body; undefined (maybe with a gap). */
+  async #disclose(origin: string, log: OpenLog, record: { index: number; leafHash: Uint8Array }, body: Uint8Array) {
+    const source = log.config.disclosures;
+    if (!source) return undefined;
+    try {
+      const presentation = await source(record);
+      if (!presentation) return undefined;
+      return await verifyPresentation(presentation, body, {
+        key: log.config.key,
+        profiles: this.#options.profiles,
+        role: log.config.role,
+        clock: this.#clock,
+      });
+    } catch (e) {
+      this.missing.push({ kind: 'disclosure_invalid', log: origin, index: record.index, code: disclosureCode(e) });
+      return undefined;
+    }
   }
 
   /** Follows one stitch of `from` into its peer log (spec §6 step 2); the peer records found, verified. */

@@ -5,13 +5,19 @@
 import { generateKey, publicKeyOf, seededRandom } from '@safety-net/core';
 import { formatCheckpoint } from '../../src/checkpoint/checkpoint-text.js';
 import { noteCheckpointSigner } from '../../src/checkpoint/note-signer.js';
+import { bytesKeyEncryptionKey } from '../../src/erasure/kek.js';
+import { MemoryDisclosureStore } from '../../src/erasure/memory-disclosure-store.js';
+import { DisclosureVault } from '../../src/erasure/vault.js';
 import { logForm } from '../../src/log/entry.js';
 import { TransparencyLog } from '../../src/log/transparency-log.js';
 import type { EatClaims } from '../../src/messages/eat.js';
 import { SAMPLE_NOW } from '../../src/messages/samples.js';
 import { sampleEatClaims } from '../../src/messages/samples-disclosure.js';
+import { sampleTombstoneClaims } from '../../src/messages/samples-erasure.js';
+import { tombstone } from '../../src/messages/tombstone.js';
 import { formatVerifierKey, noteSigner, noteVerifierOf } from '../../src/note/keys.js';
-import { issueEat } from '../../src/sd/audit-token.js';
+import { builtinProfiles } from '../../src/profiles/registry.js';
+import { type IssuedEat, issueEat } from '../../src/sd/audit-token.js';
 import { MemoryLogStore } from '../../src/store/memory-log-store.js';
 import { logHandler } from '../../src/tiles/handler.js';
 import type { TraceLog } from '../../src/trace/trace-workflow.js';
@@ -43,6 +49,8 @@ export interface DomainOptions {
 export class Domain {
   readonly origin: string;
   readonly log: TransparencyLog;
+  /** The domain's disclosure store: what it presents to an auditor. */
+  readonly vault: DisclosureVault;
   readonly #eatKey;
   readonly #logKey;
   #server: Awaited<ReturnType<typeof serveOnLoopback>> | undefined;
@@ -54,6 +62,12 @@ export class Domain {
     this.origin = `${name}.example/audit/main`;
     this.#eatKey = generateKey('Ed25519', seededRandom(`trace/${name}/eat`));
     this.#logKey = noteSigner(this.origin, generateKey('Ed25519', seededRandom(`trace/${name}/log`)));
+    const kek = bytesKeyEncryptionKey('kek', new Uint8Array(32).fill(9), seededRandom(`trace/${name}/kek`));
+    this.vault = new DisclosureVault({
+      store: new MemoryDisclosureStore(),
+      kek,
+      random: seededRandom(`trace/${name}`),
+    });
     const sign = noteCheckpointSigner(this.#logKey, this.origin);
     this.log = new TransparencyLog({
       origin: this.origin,
@@ -66,12 +80,14 @@ export class Domain {
     });
   }
 
-  /** An EAT of this domain for `spec`, issued as the domain would (redactions, decoys), in its log form. */
-  record(spec: RecordSpec, jti = `eat-${this.name}-${spec.ect}`): Uint8Array {
+  /** An EAT of this domain for `spec`, issued as the domain would (redactions, decoys). */
+  issue(spec: RecordSpec, jti = `eat-${this.name}-${spec.ect}`): IssuedEat<Uint8Array> {
     const claims: EatClaims = {
       ...sampleEatClaims,
       iss: `https://audit.${this.name}.example`,
       jti,
+      // GDPR alone, so that its data protection officer may be shown the subjects.
+      reg: { ...sampleEatClaims.reg, profiles: [builtinProfiles().ref('gdpr-art30')] },
       wid: spec.wid ?? WID,
       pred: [spec.ect, ...(spec.after ?? [])],
       ect: { ...sampleEatClaims.ect, jti: spec.ect, wid: spec.wid ?? WID },
@@ -80,17 +96,33 @@ export class Domain {
       stitch: spec.stitch && spec.stitch.length > 0 ? [...spec.stitch] : undefined,
     };
     if (!claims.stitch) delete (claims as { stitch?: unknown }).stitch;
-    return logForm(issueEat(claims, this.#eatKey, { random: seededRandom(jti) }).token);
+    return issueEat(claims, this.#eatKey, { random: seededRandom(jti) });
   }
 
-  /** Logs records (and filler of another workflow around them); resolves to the records' indices. */
+  /** The log form of {@link issue}. */
+  record(spec: RecordSpec, jti?: string): Uint8Array {
+    return logForm(this.issue(spec, jti).token);
+  }
+
+  /** Logs records (and filler of another workflow around them), their disclosures kept in the domain's vault. */
   async append(specs: readonly RecordSpec[]): Promise<number[]> {
     const filler = this.record({ ect: `other-${this.name}-${this.log.origin}`, start: SAMPLE_NOW - 500, wid: 'wf-x' });
+    const issued = specs.map((s) => this.issue(s));
     const done = await this.log.append([
       { kind: 'eat', body: filler },
-      ...specs.map((s) => ({ kind: 'eat' as const, body: this.record(s) })),
+      ...issued.map((i) => ({ kind: 'eat' as const, body: logForm(i.token) })),
     ]);
+    for (const [k, i] of issued.entries()) await this.vault.storeEat(i, { entry: done[k + 1]!, subjects: new Map() });
     return done.slice(1).map((d) => d.index);
+  }
+
+  /** Logs a tombstone naming `entries`, signed by the domain's key or, as a forger would, by another. */
+  async erase(entries: readonly number[], signer: 'domain' | 'forger' = 'domain'): Promise<number> {
+    const key = signer === 'domain' ? this.#eatKey : generateKey('Ed25519', seededRandom(`trace/${this.name}/forger`));
+    const claims = { ...sampleTombstoneClaims, iss: `https://audit.${this.name}.example`, entries: [...entries] };
+    const message = tombstone.sign(claims, key);
+    const [done] = await this.log.append([{ kind: 'tombstone', body: logForm(message) }]);
+    return done!.index;
   }
 
   stitch(rel: Stitch['rel'], peer: Domain, ect: string, extra: Partial<Stitch> = {}): Stitch {

@@ -1,9 +1,15 @@
-import { fixedClock, isSafetyNetError } from '@safety-net/core';
+import { type CborValue, decodeCbor, encodeCbor, fixedClock, isSafetyNetError, Tagged } from '@safety-net/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyForkFinding } from '../../src/fork/detect.js';
+import { entryLeafHash } from '../../src/log/entry.js';
 import { SAMPLE_NOW } from '../../src/messages/samples.js';
+import { sampleEatClaims } from '../../src/messages/samples-disclosure.js';
+import type { DisclosureRequest } from '../../src/trace/disclosures.js';
 import { type TraceOptions, traceWorkflow } from '../../src/trace/trace-workflow.js';
 import { Domain, type DomainOptions, WID } from './domains.js';
+
+/** The unprotected header parameter of an SD-CWT presentation's disclosures (`sd_claims`). */
+const SD_CLAIMS = 17;
 
 const clock = fixedClock(SAMPLE_NOW * 1000);
 let open: Domain[] = [];
@@ -114,6 +120,138 @@ describe('traceWorkflow across domains, each log over HTTP (spec §6)', () => {
       `${s.h.origin}#${s.hIdx[0]}`,
       `${s.p.origin}#${s.pIdx[0]}`,
     ]);
+  });
+
+  it('keeps an erased record in the timeline as an `erased` gap, only under a tombstone that verifies', async () => {
+    const s = await scenario();
+    // The pharmacy erased its first record's subject; the hospital's log holds a tombstone its domain did not sign.
+    const tomb = await s.p.erase([s.pIdx[0]!]);
+    const forged = await s.h.erase([s.hIdx[0]!], 'forger');
+    await serve(s.h, s.p, s.i);
+    const t = await traceWorkflow(WID, options(s.h, s.p, s.i));
+    expect(timelineOf(t)).toEqual([
+      `${s.h.origin}#${s.hIdx[0]}`,
+      ...s.pIdx.map((x) => `${s.p.origin}#${x}`),
+      `${s.i.origin}#${s.iIdx[0]}`,
+    ]);
+    expect(t.missing).toHaveLength(2);
+    expect(t.missing).toContainEqual({
+      kind: 'erased',
+      log: s.p.origin,
+      index: s.pIdx[0],
+      tombstone: tomb,
+      reason: 'erasure',
+    });
+    expect(t.missing).toContainEqual({
+      kind: 'proof_failed',
+      log: s.h.origin,
+      index: forged,
+      code: 'ERR_COSE_BAD_SIGNATURE',
+    });
+    // The erased record is still proven: its stitches are followed and stitch back.
+    expect(t.timeline[1]!.claims.ect.jti).toBe('ect-hp');
+    // Read with the key the pharmacy does not sign tombstones with, its tombstone is refused, not believed.
+    const config = options(s.h, s.p, s.i);
+    const wrongKey = await traceWorkflow(WID, {
+      ...config,
+      logs: { ...config.logs, [s.p.origin]: { ...s.p.config, tombstoneKey: s.h.config.key } },
+    });
+    expect(wrongKey.missing.filter((g) => g.log === s.p.origin)).toEqual([
+      { kind: 'proof_failed', log: s.p.origin, index: tomb, code: 'ERR_COSE_BAD_SIGNATURE' },
+    ]);
+    expect(wrongKey.timeline).toHaveLength(4);
+  });
+
+  it('fills each record with the disclosures presented to the auditor, checked against the logged digests', async () => {
+    const s = await scenario();
+    await serve(s.h, s.p, s.i);
+    const config = options(s.h, s.p, s.i);
+    const presenting = (d: Domain, role = 'dpo', swap?: (r: DisclosureRequest) => DisclosureRequest) => ({
+      ...d.config,
+      role,
+      disclosures: async (r: DisclosureRequest) => d.vault.present((swap?.(r) ?? r).leafHash, { role: 'dpo' }),
+    });
+    const plain = await traceWorkflow(WID, config);
+    expect(plain.timeline.every((r) => r.disclosed.length === 0 && r.claims.reg.subjects?.length === 0)).toBe(true);
+    const t = await traceWorkflow(WID, {
+      ...config,
+      logs: Object.fromEntries([s.h, s.p, s.i].map((d) => [d.origin, presenting(d)])),
+    });
+    expect(t.missing).toEqual([]);
+    expect(t.timeline).toHaveLength(4);
+    for (const record of t.timeline) {
+      // The subjects the issuer redacted are back, each disclosure matched to a digest of the logged record.
+      expect(record.disclosed.map((d) => d.path)).toContain('reg.subjects');
+      expect(record.claims.reg.subjects).toEqual(sampleEatClaims.reg.subjects);
+    }
+    // Another record's presentation, a role that may not see what is presented, a source that fails: typed gaps.
+    const leafOf = async (d: Domain, index: number) => entryLeafHash(await d.log.entry(index));
+    const other = { index: s.pIdx[1]!, leafHash: await leafOf(s.p, s.pIdx[1]!) };
+    const bad = await traceWorkflow(WID, {
+      ...config,
+      logs: {
+        [s.h.origin]: presenting(s.h, 'gdpr_auditor'),
+        [s.p.origin]: presenting(s.p, 'dpo', (r) => (r.index === s.pIdx[0] ? other : r)),
+        [s.i.origin]: {
+          ...s.i.config,
+          disclosures: async () => {
+            throw new Error('the bundle endpoint is down');
+          },
+        },
+      },
+    });
+    expect(bad.missing).toHaveLength(3);
+    expect(bad.missing).toContainEqual({
+      kind: 'disclosure_invalid',
+      log: s.h.origin,
+      index: s.hIdx[0],
+      code: 'ERR_AU_VISIBILITY',
+    });
+    expect(bad.missing).toContainEqual({
+      kind: 'disclosure_invalid',
+      log: s.p.origin,
+      index: s.pIdx[0],
+      code: 'ERR_AU_DISCLOSURE_INVALID',
+    });
+    expect(bad.missing).toContainEqual({
+      kind: 'disclosure_invalid',
+      log: s.i.origin,
+      index: s.iIdx[0],
+      code: 'ERR_INPUT_INVALID',
+    });
+    // The records stay, with what their leaves show; the pharmacy's second record is disclosed as presented.
+    expect(timelineOf(bad)).toEqual(timelineOf(t));
+    const byIndex = (log: string, index: number) => bad.timeline.find((r) => r.log === log && r.index === index)!;
+    expect(byIndex(s.p.origin, s.pIdx[0]!).disclosed).toEqual([]);
+    expect(byIndex(s.p.origin, s.pIdx[1]!).claims.reg.subjects).toEqual(sampleEatClaims.reg.subjects);
+  });
+
+  it('refuses a presentation whose disclosure matches no digest of the record', async () => {
+    const s = await scenario();
+    await serve(s.h, s.p, s.i);
+    const config = options(s.h, s.p, s.i);
+    // A disclosure of the pharmacy's second record slipped into the presentation of its first.
+    const leaves = new Map<number, Uint8Array>();
+    for (const i of s.pIdx) leaves.set(i, entryLeafHash(await s.p.log.entry(i)));
+    const present = (i: number) => s.p.vault.present(leaves.get(i)!, { role: 'dpo' });
+    const mixed = async (r: DisclosureRequest) => {
+      const own = decodeCbor(await present(r.index)) as Tagged;
+      if (r.index !== s.pIdx[0]) return encodeCbor(own);
+      const foreign = decodeCbor(await present(s.pIdx[1]!)) as Tagged;
+      const [p, u, payload, sig] = own.value as [Uint8Array, Map<number, CborValue>, Uint8Array, Uint8Array];
+      const theirs = (foreign.value as [unknown, Map<number, CborValue>])[1].get(SD_CLAIMS) as Uint8Array[];
+      const ours = [...(u.get(SD_CLAIMS) as Uint8Array[])];
+      ours[0] = theirs[0]!;
+      return encodeCbor(new Tagged(own.tag, [p, new Map([...u, [SD_CLAIMS, ours]]), payload, sig]));
+    };
+    const t = await traceWorkflow(WID, {
+      ...config,
+      logs: { ...config.logs, [s.p.origin]: { ...s.p.config, role: 'dpo', disclosures: mixed } },
+    });
+    expect(t.missing).toEqual([
+      { kind: 'disclosure_invalid', log: s.p.origin, index: s.pIdx[0], code: 'ERR_AU_DISCLOSURE_INVALID' },
+    ]);
+    expect(t.timeline.find((r) => r.index === s.pIdx[1] && r.log === s.p.origin)!.disclosed.length).toBeGreaterThan(0);
   });
 
   it('does not rely on an unwitnessed checkpoint, nor on a log that is down', async () => {

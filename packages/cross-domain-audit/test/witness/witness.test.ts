@@ -1,5 +1,6 @@
 import { consistencyProof, fixedClock, utf8 } from '@safety-net/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PgTestSchemas, pgTestUrl } from '../../../../test-support/postgres.js';
 import {
   addCheckpoint,
   detectFork,
@@ -12,6 +13,7 @@ import {
   type WitnessStore,
   witnessHandler,
 } from '../../src/index.js';
+import { migrateWitness, PostgresWitnessStore } from '../../src/postgres.js';
 import { SqliteWitnessStore } from '../../src/sqlite.js';
 import { SAMPLE_NOW } from '../../src/testing.js';
 import { checkpointOf, LOG_VERIFIER, leaves, ORIGIN, WITNESS_A } from '../notes-fixtures.js';
@@ -21,9 +23,26 @@ const WITNESS_VKEY = formatVerifierKey(noteVerifierOf(WITNESS_A));
 const LOG_VKEY = formatVerifierKey(LOG_VERIFIER);
 const code = (c: string) => expect.objectContaining({ code: c });
 
-const stores: [string, () => WitnessStore][] = [
+const url = pgTestUrl();
+const schemas = url ? new PgTestSchemas(url) : undefined;
+afterAll(() => schemas?.close());
+
+// PostgreSQL joins when a server is given; postgres-store.test.ts says why it is skipped otherwise.
+const stores: [string, () => WitnessStore | Promise<WitnessStore>][] = [
   ['memory', () => new MemoryWitnessStore()],
   ['SQLite', () => new SqliteWitnessStore(':memory:')],
+  ...(schemas
+    ? [
+        [
+          'PostgreSQL',
+          async () => {
+            const pool = schemas.pool(await schemas.create(), 2);
+            await migrateWitness(pool);
+            return new PostgresWitnessStore(pool);
+          },
+        ] as [string, () => Promise<WitnessStore>],
+      ]
+    : []),
 ];
 
 describe.each(stores)('the witness over HTTP on loopback (%s store)', (_name, makeStore) => {
@@ -33,7 +52,7 @@ describe.each(stores)('the witness over HTTP on loopback (%s store)', (_name, ma
   const clock = fixedClock(SAMPLE_NOW * 1000);
 
   beforeAll(async () => {
-    store = makeStore();
+    store = await makeStore();
     const handler = witnessHandler({ signer: WITNESS_A, logs: [{ origin: ORIGIN, keys: [LOG_VKEY] }], store, clock });
     ({ base, close } = await serveOnLoopback(handler));
   });
