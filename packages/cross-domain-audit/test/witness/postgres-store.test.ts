@@ -5,7 +5,7 @@ import { formatAddCheckpoint, formatVerifierKey, noteVerifierOf, openNote, witne
 import { migrateWitness, PostgresWitnessStore } from '../../src/postgres.js';
 import { SAMPLE_NOW } from '../../src/testing.js';
 import { checkpointOf, LOG_VERIFIER, leaves, ORIGIN, WITNESS_A } from '../notes-fixtures.js';
-import { serve } from './serve.js';
+import { serveOnLoopback } from '../support/serve.js';
 
 const url = pgTestUrl();
 const schemas = url ? new PgTestSchemas(url) : undefined;
@@ -50,7 +50,9 @@ describe.skipIf(!url)(
       const [storeA, storeB] = await twoInstances();
       const clock = fixedClock(SAMPLE_NOW * 1000);
       const options = { signer: WITNESS_A, logs: [{ origin: ORIGIN, keys: [LOG_VKEY] }], clock };
-      const servers = await Promise.all([storeA, storeB].map((store) => serve(witnessHandler({ ...options, store }))));
+      const servers = await Promise.all(
+        [storeA, storeB].map((store) => serveOnLoopback(witnessHandler({ ...options, store }))),
+      );
       try {
         const post = (i: number, body: string) =>
           fetch(`${servers[i]!.base}/add-checkpoint`, { method: 'POST', body }).then(async (r) => ({
