@@ -2,6 +2,7 @@ import { bet } from '@safety-net/behavioral-verification';
 import { rollbackComplete } from '@safety-net/cascade-prevention';
 import {
   type Clock,
+  type KeyResolver,
   type PrivateKey,
   type RandomSource,
   randomUuid,
@@ -28,6 +29,7 @@ import type { HeartbeatClaims } from '../messages/heartbeat.js';
 import { type OverrideSignalClaims, overrideSignal } from '../messages/override-signal.js';
 import type { Artefacts } from './artefact-checks.js';
 import { type SubmittedArtefact, takeArtefact } from './artefacts.js';
+import { AttemptDeadlines } from './attempt-deadline.js';
 import { complianceChecks } from './compliance.js';
 import { DagRecordingStore } from './dag-recording.js';
 import { claimsOf } from './decode.js';
@@ -68,6 +70,8 @@ interface Tracked {
   readonly acks: Map<string, AcknowledgementClaims[]>;
   readonly acknowledged: Deferred<Delivery[]>;
   readonly settled: Deferred<AgentOutcome[]>;
+  /** Deliveries not yet final: `acknowledged` resolves when none is left, without walking the scope per ack. */
+  open: number;
   deadline?: unknown;
 }
 
@@ -111,6 +115,7 @@ export class OverrideController {
   readonly #inProcess = new Map<string, InProcessAgent>();
   readonly #tracked = new Map<string, Tracked>();
   readonly #pushes: Semaphore;
+  readonly #deadlines: AttemptDeadlines;
   readonly #sleeping = new Map<unknown, () => void>();
   #leases: LeaseIssuer | undefined;
   #renewal: unknown;
@@ -129,6 +134,7 @@ export class OverrideController {
     this.#instance = options.instance ?? randomUuid(this.#random);
     this.#skew = options.skew ?? 30;
     this.#pushes = new Semaphore(options.concurrency ?? 256);
+    this.#deadlines = new AttemptDeadlines(this.#timers, options.attemptTimeoutMs ?? 2000);
   }
 
   /** The agents' outboxes in the controller's store, as pull delivery reads them (spec §7.2, §7.3). */
@@ -197,14 +203,15 @@ export class OverrideController {
 
   /**
    * Resolves when every agent of the signal's scope has answered finally (or been refused), with the deliveries;
-   * for a signal already settled, with its stored deliveries. `ERR_INPUT_INVALID` for a signal this instance neither
-   * delivers nor has settled.
+   * for a signal every agent of which the store records as answered (an instance that restarted and has not
+   * resumed it yet) or settled, with its stored deliveries. `ERR_INPUT_INVALID` for a signal this instance neither
+   * delivers nor finds answered in the store.
    */
   async acknowledged(jti: string): Promise<Delivery[]> {
     const tracked = this.#tracked.get(jti);
     if (tracked) return tracked.acknowledged.promise;
     const deliveries = await this.#options.store.deliveries(jti);
-    if (!deliveries.every((d) => d.state === 'settled') || deliveries.length === 0) throw notHere(jti);
+    if (!deliveries.every((d) => FINAL.has(d.state)) || deliveries.length === 0) throw notHere(jti);
     return deliveries;
   }
 
@@ -232,16 +239,22 @@ export class OverrideController {
    * acknowledgement (same `jti`) changes nothing and resolves `duplicate: true` (spec §7.6).
    */
   async acknowledge(bytes: Uint8Array): Promise<{ claims: AcknowledgementClaims; duplicate: boolean }> {
-    let issuer: string;
-    try {
-      issuer = claimsOf(acknowledgement, bytes).iss;
-    } catch (e) {
-      throw snError('ERR_INPUT_INVALID', 'not an acknowledgement', { cause: e });
+    // Decoded and verified once: the registry answers for the issuer the claims name, and the signature binds the two.
+    let looked = false;
+    const registered: KeyResolver = {
+      resolve: ({ issuer }) => {
+        looked = true;
+        if (issuer === undefined) throw snError('ERR_INPUT_INVALID', 'not an acknowledgement');
+        const agent = this.#registry.get(issuer);
+        if (agent === undefined) throw snError('ERR_KEY_NOT_FOUND', `no registered agent ${issuer}`);
+        return agent.key;
+      },
+    };
+    const result = acknowledgement.verify(bytes, { key: registered, clock: this.#clock });
+    if (!result.ok) {
+      if (looked) throw result.error;
+      throw snError('ERR_INPUT_INVALID', 'not an acknowledgement', { cause: result.error });
     }
-    const agent = this.#registry.get(issuer);
-    if (agent === undefined) throw snError('ERR_KEY_NOT_FOUND', `no registered agent ${issuer}`);
-    const result = acknowledgement.verify(bytes, { key: agent.key, clock: this.#clock });
-    if (!result.ok) throw result.error;
     const claims = result.claims;
     const tracked = this.#tracked.get(claims.signal);
     const stored = tracked?.stored ?? (await this.#options.store.signal(claims.signal));
@@ -251,12 +264,12 @@ export class OverrideController {
     const added = await this.#options.store.addAck({
       jti: claims.jti,
       signal: claims.signal,
-      agent: issuer,
+      agent: claims.iss,
       status: claims.status,
       iat: claims.iat,
       bytes,
     });
-    if (added && tracked) this.#noteAck(tracked, issuer, claims);
+    if (added && tracked) this.#noteAck(tracked, claims.iss, claims);
     return { claims, duplicate: !added };
   }
 
@@ -416,6 +429,7 @@ export class OverrideController {
       acks: new Map(),
       acknowledged: deferred(),
       settled: deferred(),
+      open: deliveries.filter((d) => !FINAL.has(d.state)).length,
     };
     for (const ack of acks) tracked.acks.set(ack.iss, [...(tracked.acks.get(ack.iss) ?? []), ack]);
     this.#tracked.set(stored.jti, tracked);
@@ -463,8 +477,7 @@ export class OverrideController {
     if (local) return () => pushInProcess(local, bytes);
     const endpoint = this.#registry.get(agent)?.endpoint;
     if (endpoint === undefined) return undefined;
-    const timeout = this.#options.attemptTimeoutMs ?? 2000;
-    return () => this.#pushes.run(() => pushOverHttp(this.#fetch, endpoint, bytes, this.#timers, timeout));
+    return () => this.#pushes.run(() => pushOverHttp(this.#fetch, endpoint, bytes, this.#deadlines));
   }
 
   #noteAck(t: Tracked, agent: string, ack: AcknowledgementClaims): void {
@@ -477,11 +490,12 @@ export class OverrideController {
     const current = t.states.get(agent)!;
     if (FINAL.has(current.state) || (state === 'received' && current.state === 'received')) return;
     t.states.set(agent, { ...current, state, ...(code ? { code } : {}) });
+    if (FINAL.has(state)) t.open--;
     this.#checkAcknowledged(t);
   }
 
   #checkAcknowledged(t: Tracked): void {
-    if (![...t.states.values()].every((s) => FINAL.has(s.state))) return;
+    if (t.open > 0) return;
     t.acknowledged.resolve(
       [...t.states].map(([agent, s], position) => ({
         signal: t.stored.jti,

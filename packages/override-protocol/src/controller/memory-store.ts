@@ -30,6 +30,9 @@ export class MemoryControllerStore implements ControllerStore {
   readonly #outbox = new Map<string, OutboxEntry[]>();
   readonly #deliveries = new Map<string, Row>();
   readonly #acks = new Map<string, StoredAck>();
+  // By signal `jti`, as the durable stores index them: reading one signal's rows costs its scope, not the history.
+  readonly #agentsOf = new Map<string, string[]>();
+  readonly #acksOf = new Map<string, StoredAck[]>();
   readonly #records = new Map<string, StoredRecord>();
   readonly #notifier = new OutboxNotifier();
 
@@ -63,6 +66,7 @@ export class MemoryControllerStore implements ControllerStore {
     }
     this.#signals.set(signal.jti, signal);
     this.#orders.add(orderKey);
+    this.#agentsOf.set(signal.jti, [...signal.agents]);
     for (const agent of signal.agents) {
       const outbox = this.#outbox.get(agent) ?? [];
       const position = (outbox.at(-1)?.position ?? 0) + 1;
@@ -93,7 +97,7 @@ export class MemoryControllerStore implements ControllerStore {
   }
 
   async deliveries(signal: string): Promise<Delivery[]> {
-    return [...this.#deliveries.values()].filter((d) => d.signal === signal).map(publicDelivery);
+    return (this.#agentsOf.get(signal) ?? []).map((agent) => publicDelivery(this.#deliveries.get(key(signal, agent))!));
   }
 
   async updateDelivery(signal: string, agent: string, update: DeliveryUpdate): Promise<void> {
@@ -124,6 +128,9 @@ export class MemoryControllerStore implements ControllerStore {
   async addAck(ack: StoredAck): Promise<boolean> {
     if (this.#acks.has(key(ack.agent, ack.jti))) return false;
     this.#acks.set(key(ack.agent, ack.jti), ack);
+    const ofSignal = this.#acksOf.get(ack.signal);
+    if (ofSignal) ofSignal.push(ack);
+    else this.#acksOf.set(ack.signal, [ack]);
     if (this.#deliveries.has(key(ack.signal, ack.agent))) {
       await this.updateDelivery(ack.signal, ack.agent, { state: ack.status === 'received' ? 'received' : 'final' });
     }
@@ -131,7 +138,7 @@ export class MemoryControllerStore implements ControllerStore {
   }
 
   async acks(signal: string): Promise<StoredAck[]> {
-    return [...this.#acks.values()].filter((a) => a.signal === signal);
+    return [...(this.#acksOf.get(signal) ?? [])];
   }
 
   async addRecord(record: StoredRecord): Promise<void> {

@@ -28,7 +28,10 @@ export interface ControllerOptions {
   readonly fetch?: typeof fetch;
   /** Verification skew in seconds (default 30): evidence is signed at `deadline` + skew (spec §7.7). */
   readonly skew?: number;
-  /** How long one HTTP push may take before it counts as unanswered and is retried, in ms (default 2 000). */
+  /**
+   * How long one HTTP push may take before it counts as unanswered and is retried, in ms (default 2 000). The pushes
+   * a fan-out starts together share one timeout, measured from the first of them (spec §7.6).
+   */
   readonly attemptTimeoutMs?: number;
   /**
    * How long a delivery claim lasts, in ms (default 15 000, spec §10); the instance renews the claims it still works

@@ -1,5 +1,5 @@
 import type { Answer } from '../guard/guard.js';
-import type { GuardTimers } from '../guard/options.js';
+import type { AttemptDeadlines } from './attempt-deadline.js';
 
 /** A guard in the same runtime, as `connect` takes it (spec §7.4): the same bytes, no HTTP. */
 export interface InProcessAgent {
@@ -25,17 +25,15 @@ export async function pushOverHttp(
   fetcher: typeof fetch,
   endpoint: string,
   bytes: Uint8Array,
-  timers: GuardTimers,
-  timeoutMs: number,
+  deadlines: AttemptDeadlines,
 ): Promise<AttemptResult> {
-  const abort = new AbortController();
-  const timer = timers.set(timeoutMs, () => abort.abort());
+  const attempt = deadlines.start();
   try {
     const response = await fetcher(`${endpoint.replace(/\/$/, '')}/signals`, {
       method: 'POST',
       body: bytes as Uint8Array<ArrayBuffer>,
       headers: { 'content-type': 'application/cose' },
-      signal: abort.signal,
+      signal: attempt.signal,
     });
     const type = response.headers.get('content-type') ?? '';
     // 200 with the acknowledgement, 403 with the signed refusal: both are acknowledgements.
@@ -51,7 +49,7 @@ export async function pushOverHttp(
   } catch {
     return { kind: 'unanswered' };
   } finally {
-    timers.clear(timer);
+    attempt.end();
   }
 }
 

@@ -29,7 +29,16 @@ import { LIFTING_ACTIONS, type OverrideSignalClaims, overrideSignal, type Scope 
 import { approvalRuleFor } from './approval-gate.js';
 import { ApprovalGates } from './approvals.js';
 import { claimsOf, storeCall, typOf } from './decode.js';
-import { type ActionPlace, checkLift, compareOrder, covers, type Hold, holdKindOf, liftable } from './hold.js';
+import {
+  type ActionPlace,
+  checkLift,
+  compareOrder,
+  covers,
+  type Hold,
+  holdKindOf,
+  liftable,
+  retained,
+} from './hold.js';
 import { InFlightActions, place, type Running } from './in-flight.js';
 import { lapseHoldId, liftedByLease } from './lapse.js';
 import { LeaseKeeper } from './lease-keeper.js';
@@ -151,7 +160,8 @@ export class OverrideGuard {
       new Revocations([...(policy.claims.revoked ?? []), ...state.revocations]),
     );
     for (const s of state.signals) guard.#signals.remember(s);
-    for (const h of state.holds) guard.#holds.set(h.jti, h);
+    // A store written before lifted holds were dropped may still hold some.
+    for (const h of state.holds) if (retained(h)) guard.#holds.set(h.jti, h);
     guard.#waiting.push(...state.waiting);
     for (const o of state.orders) guard.#signals.raise(o.ctl, o.order);
     if (state.policy === undefined) await guard.#commit({ policy: policyBytes });
@@ -270,7 +280,7 @@ export class OverrideGuard {
         policy: this.#policy,
         revocations: this.#revocations,
         now: this.#now(),
-        liftsEmergencyHold: (signal.lifts ?? []).some((j) => this.#holds.get(j)?.level === 'emergency'),
+        liftsEmergencyHold: (signal.lifts ?? []).some((j) => this.#holdOf(j)?.level === 'emergency'),
       });
     } catch (e) {
       if (!isSafetyNetError(e) || !REFUSALS.has(e.code)) throw e;
@@ -432,7 +442,7 @@ export class OverrideGuard {
       }
       if (kind === 'takeover' && status === 'complied') status = 'received'; // complied once the Hand-off is signed
     }
-    this.#holds.set(hold.jti, hold);
+    this.#keep(hold);
     this.#gates.abortBlocked();
     const raised = this.#signals.raise(signal.ctl, order);
     const settled = waiting.map((w) => ({ hold: w.hold, lift: w.lift }));
@@ -589,7 +599,7 @@ export class OverrideGuard {
     const present: Hold[] = [];
     const missing: string[] = [];
     for (const jti of named) {
-      const hold = this.#holds.get(jti);
+      const hold = this.#holdOf(jti);
       if (hold === undefined) {
         // A processed signal that is not a hold cannot be lifted.
         if (this.#signals.has(jti)) throw ovError('ERR_OV_LIFT_MISMATCH', `${jti} is not a hold`);
@@ -602,10 +612,11 @@ export class OverrideGuard {
     }
     const lifted = present.map((h) => ({ ...h, lifted: true }));
     for (const h of lifted) {
-      this.#holds.set(h.jti, h);
+      this.#keep(h);
       this.#constraints.delete(h.jti);
       const timer = this.#graceTimers.get(h.jti);
       if (timer !== undefined) this.#timers.clear(timer);
+      this.#graceTimers.delete(h.jti);
     }
     const waiting = missing.map((hold): WaitingLift => ({ hold, lift: signal.jti, ctl: signal.ctl, order, action }));
     this.#waiting.push(...waiting);
@@ -677,13 +688,55 @@ export class OverrideGuard {
     return [...this.#holds.values()].filter((h) => !h.lifted);
   }
 
+  /** Keeps a hold created or changed, or drops it once lifted (spec §8.5). */
+  #keep(hold: Hold): void {
+    if (retained(hold)) this.#holds.set(hold.jti, hold);
+    else this.#holds.delete(hold.jti);
+  }
+
+  /**
+   * A hold by its signal's `jti`: one kept, or a lifted one rebuilt from its signal's record, so that a lift naming
+   * it is judged as before it was dropped (spec §6.3: a stale lift is still refused). Undefined for a signal not
+   * processed, and for one that created no hold (a lift, or a signal refused for authority).
+   */
+  #holdOf(jti: string): Hold | undefined {
+    const kept = this.#holds.get(jti);
+    if (kept !== undefined) return kept;
+    const record = this.#signals.get(jti);
+    if (record === undefined) return undefined;
+    const signal = claimsOf(overrideSignal, record.bytes);
+    if (LIFTING_ACTIONS.has(signal.action.name) || claimsOf(acknowledgement, record.ack).status === 'refused') {
+      return undefined;
+    }
+    const kind = holdKindOf(signal.action.name);
+    return {
+      jti,
+      ctl: signal.ctl,
+      order: record.order,
+      kind,
+      level: signal.level,
+      ...(kind === 'stop' || kind === 'takeover' ? { category: signal.category ?? 1 } : {}),
+      scope: signal.scope,
+      lifted: true,
+    };
+  }
+
   #now(): number {
     return Math.floor(readClock(this.#clock) / 1000);
   }
 
   /** Signs an acknowledgement of a signal; `pred` names the signal, then any record it relied on (a Hand-off). */
   #signAck(signal: OverrideSignalClaims, outcome: Partial<AcknowledgementClaims>, pred: string[] = []): Uint8Array {
-    const claims = {
+    return acknowledgement.sign(this.#ackClaims(signal, outcome, pred), this.#options.key);
+  }
+
+  /** The claims of an acknowledgement of a signal, as the agent's state now reports them. */
+  #ackClaims(
+    signal: OverrideSignalClaims,
+    outcome: Partial<AcknowledgementClaims>,
+    pred: string[] = [],
+  ): AcknowledgementClaims {
+    return {
       iss: this.#options.agent,
       iat: this.#now(),
       jti: `ov-ack-${randomUuid(this.#random)}`,
@@ -694,7 +747,6 @@ export class OverrideGuard {
       state: this.state(signal.ctl, scopePlace(signal.scope)),
       ...Object.fromEntries(Object.entries(outcome).filter(([, v]) => v !== undefined)),
     } as AcknowledgementClaims;
-    return acknowledgement.sign(claims, this.#options.key);
   }
 
   /** Signs the acknowledgement, records the signal with it, persists the change and answers. */
@@ -704,11 +756,13 @@ export class OverrideGuard {
     outcome: Partial<AcknowledgementClaims>,
     change: StateChange = {},
   ): Promise<Answer> {
-    const ack = this.#signAck(signal, outcome);
+    // The claims just signed are the answer's: not decoded again from the bytes.
+    const claims = this.#ackClaims(signal, outcome);
+    const ack = acknowledgement.sign(claims, this.#options.key);
     const record: ProcessedSignal = { jti: signal.jti, bytes, ctl: signal.ctl, order: [signal.epoch, signal.seq], ack };
     this.#signals.remember(record);
     await this.#commit({ ...change, signal: record });
-    return { ack, claims: claimsOf(acknowledgement, ack), duplicate: false };
+    return { ack, claims, duplicate: false };
   }
 
   /** Persists a change; a failing store leaves the in-memory effect in force and the guard refusing all work. */

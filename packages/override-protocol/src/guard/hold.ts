@@ -31,6 +31,15 @@ export interface Hold {
   readonly lifted: boolean;
 }
 
+/**
+ * Whether a guard keeps a hold in memory and in its store (spec §8.5): every active hold, and lapse holds lifted or
+ * not (no signal record rebuilds them). A lifted signal hold is dropped: its signal's record, kept for replays,
+ * holds all that a later lift naming it is judged by (its `ctl`, order and kind).
+ */
+export function retained(hold: Pick<Hold, 'kind' | 'lifted'>): boolean {
+  return !hold.lifted || hold.kind === 'lapse';
+}
+
 /** The hold a restrictive action creates (spec §3.2): rollback and takeover halt the scope as a category 1 stop. */
 export function holdKindOf(action: ActionName): HoldKind {
   switch (action) {

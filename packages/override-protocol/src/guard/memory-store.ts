@@ -1,4 +1,4 @@
-import type { Hold } from './hold.js';
+import { type Hold, retained } from './hold.js';
 import type {
   GuardState,
   LeaseRecord,
@@ -41,7 +41,10 @@ export class MemoryStateStore implements OverrideStateStore {
 
   async commit(change: StateChange): Promise<void> {
     if (change.signal) this.#signals.set(change.signal.jti, change.signal);
-    for (const h of change.holds ?? []) this.#holds.set(h.jti, h);
+    for (const h of change.holds ?? []) {
+      if (retained(h)) this.#holds.set(h.jti, h);
+      else this.#holds.delete(h.jti);
+    }
     for (const w of change.addWaiting ?? []) this.#waiting.set(waitKey(w), w);
     for (const w of change.removeWaiting ?? []) this.#waiting.delete(waitKey(w));
     if (change.order) this.#orders.set(change.order.ctl, change.order);

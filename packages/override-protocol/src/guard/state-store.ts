@@ -54,7 +54,10 @@ export interface GuardState {
 export interface StateChange {
   /** A signal processed, or a new acknowledgement for one already recorded. */
   readonly signal?: ProcessedSignal;
-  /** Holds created or changed (lifted, halted), whole. */
+  /**
+   * Holds created or changed (lifted, halted), whole. A lifted hold is deleted rather than kept, except a lapse
+   * hold (spec §8.5): its signal's record is what a later lift naming it is judged by.
+   */
   readonly holds?: readonly Hold[];
   readonly addWaiting?: readonly WaitingLift[];
   /** Waiting lifts settled, by the hold they name and the lift. */

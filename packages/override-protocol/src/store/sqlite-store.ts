@@ -1,7 +1,7 @@
 import { type SqliteDatabase as Db, fromBase64Url, isSafetyNetError, toBase64Url } from '@safety-net/core';
 import Database from 'better-sqlite3';
 import { ovError } from '../errors.js';
-import type { Hold } from '../guard/hold.js';
+import { type Hold, retained } from '../guard/hold.js';
 import type {
   GuardState,
   LeaseRecord,
@@ -143,7 +143,11 @@ export class SqliteStateStore implements OverrideStateStore {
           ).run(s.jti, s.bytes, s.ctl, s.order[0], s.order[1], s.ack);
         }
         const hold = db.prepare('INSERT OR REPLACE INTO ov_hold (jti, body) VALUES (?, ?)');
-        for (const h of change.holds ?? []) hold.run(h.jti, JSON.stringify(h));
+        const drop = db.prepare('DELETE FROM ov_hold WHERE jti = ?');
+        for (const h of change.holds ?? []) {
+          if (retained(h)) hold.run(h.jti, JSON.stringify(h));
+          else drop.run(h.jti);
+        }
         const wait = db.prepare('INSERT OR REPLACE INTO ov_waiting (hold, lift, body) VALUES (?, ?, ?)');
         for (const w of change.addWaiting ?? []) wait.run(w.hold, w.lift, JSON.stringify(w));
         const settle = db.prepare('DELETE FROM ov_waiting WHERE hold = ? AND lift = ?');

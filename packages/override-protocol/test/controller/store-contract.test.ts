@@ -77,6 +77,12 @@ describe.each(stores)('ControllerStore contract: $name', ({ make, skip }) => {
       { signal: 's1', agent: 'a', position: 1, state: 'pending', attempts: 0 },
       { signal: 's1', agent: 'b', position: 1, state: 'pending', attempts: 0 },
     ]);
+    // One signal's rows only, whatever else the store holds.
+    expect(await store.deliveries('s2')).toEqual([
+      { signal: 's2', agent: 'b', position: 2, state: 'pending', attempts: 0 },
+    ]);
+    expect(await store.deliveries('nope')).toEqual([]);
+    expect(await store.acks('nope')).toEqual([]);
     await store.close();
   });
 

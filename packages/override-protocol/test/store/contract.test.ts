@@ -78,7 +78,9 @@ describe.each(stores)('OverrideStateStore contract: $name', ({ open, reopen }) =
     const loaded = await store.load();
     expect(sorted(loaded)).toEqual(sorted(expected));
     expect(loaded.signals[0]!.ack).toEqual(new Uint8Array([4]));
-    expect(loaded.holds.map((h) => h.jti)).toEqual(['s1', 'lapse:l1']);
+    // The stop was lifted: dropped, while its signal's record stays (spec §8.5).
+    expect(loaded.holds.map((h) => h.jti)).toEqual(['lapse:l1']);
+    expect(loaded.signals.map((x) => x.jti)).toEqual(['s1']);
     expect(loaded.lease).toEqual({ bytes: new Uint8Array([8]), received_at: 2_000, unreported_lapse: 40 });
     expect(loaded.approvals).toEqual([
       { jti: 'apr-2', request: new Uint8Array([6]), decisions: [new Uint8Array([1]), new Uint8Array([2])] },

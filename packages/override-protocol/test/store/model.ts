@@ -11,7 +11,8 @@ export function applyChange(state: GuardState, change: StateChange): GuardState 
   const waitKey = (w: { hold: string; lift: string }) => `${w.hold}\n${w.lift}`;
   return {
     signals: replace(state.signals, change.signal ? [change.signal] : [], (s) => s.jti),
-    holds: replace(state.holds, change.holds, (h) => h.jti),
+    // A lifted hold is dropped, except a lapse hold (spec §8.5).
+    holds: replace(state.holds, change.holds, (h) => h.jti).filter((h) => !h.lifted || h.kind === 'lapse'),
     waiting: replace(state.waiting, change.addWaiting, waitKey).filter((w) => !removed.has(waitKey(w))),
     orders: replace(state.orders, change.order ? [change.order] : [], (o) => o.ctl),
     policy: change.policy ?? state.policy,
