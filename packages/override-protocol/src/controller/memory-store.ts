@@ -162,11 +162,15 @@ export class MemoryControllerStore implements ControllerStore {
     let deliveries = 0;
     let acks = 0;
     for (const s of done) {
-      for (const agent of s.agents) {
-        const row = this.#deliveries.get(key(s.jti, agent));
+      const kept: string[] = [];
+      for (const agent of this.#agentsOf.get(s.jti) ?? []) {
+        const row = this.#deliveries.get(key(s.jti, agent))!;
         const outbox = this.#outbox.get(agent) ?? [];
         // The newest entry stays: the next position is computed from it.
-        if (row === undefined || row.position === outbox.at(-1)?.position) continue;
+        if (row.position === outbox.at(-1)?.position) {
+          kept.push(agent);
+          continue;
+        }
         this.#deliveries.delete(key(s.jti, agent));
         this.#outbox.set(
           agent,
@@ -174,9 +178,11 @@ export class MemoryControllerStore implements ControllerStore {
         );
         deliveries++;
       }
-      for (const [k, a] of this.#acks) {
-        if (a.signal === s.jti && this.#acks.delete(k)) acks++;
-      }
+      // The by-signal indexes shrink with the rows they index.
+      if (kept.length > 0) this.#agentsOf.set(s.jti, kept);
+      else this.#agentsOf.delete(s.jti);
+      for (const a of this.#acksOf.get(s.jti) ?? []) if (this.#acks.delete(key(a.agent, a.jti))) acks++;
+      this.#acksOf.delete(s.jti);
     }
     return { deliveries, acks };
   }
