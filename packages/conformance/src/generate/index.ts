@@ -33,6 +33,7 @@ import { overrideProtocolMessageVectors } from './cases/override-protocol-messag
 
 export { AUDIENCE, ectClaims, fixedKey, hex, invalid, KEYS, keysOf, NOW, nameOf, vector } from './common.js';
 export {
+  claimsRefused,
   flipLastChar,
   type MessageCase,
   messageVerifyVector,
@@ -40,8 +41,10 @@ export {
   signedCose,
   signedJws,
   uncheckedCose,
+  type ValidMessage,
   validCose,
   validJws,
+  validPairs,
   withClaims,
 } from './messages.js';
 export { type Bucket, flipLastByte, rawJws, rawSign1 } from './raw.js';

@@ -91,6 +91,40 @@ export function validJws(
   return { ...text, type, input: { jws: signedJws(type, claims, key) }, key, claims };
 }
 
+/** A valid message: its type, its vector id, what it is (for the descriptions), its claims and its signer. */
+export type ValidMessage = readonly [type: AnyMessageType, id: string, what: string, claims: object, key: PrivateKey];
+
+/**
+ * Each valid message in COSE form and in JWT form (id `<id>-jwt` unless `jwt.id` names it), described as of
+ * `section` (`jwt.section` for the JWT form, when it cites more).
+ */
+export function validPairs(
+  section: string,
+  valid: readonly ValidMessage[],
+  jwt: { id?: (id: string) => string; section?: string } = {},
+): MessageCase[] {
+  return valid.flatMap(([type, id, what, claims, key]) => {
+    const parsed = type.parse(claims);
+    return [
+      validCose(type, parsed, key, { id, description: `A valid ${what} in COSE form (${section}).` }),
+      validJws(type, parsed, key, {
+        id: jwt.id?.(id) ?? `${id}-jwt`,
+        description: `The same ${what} in JWT form (${jwt.section ?? section}).`,
+      }),
+    ];
+  });
+}
+
+/** A COSE message of `type` whose claims its schema refuses: `ERR_CLAIMS_INVALID`. */
+export function claimsRefused(
+  type: AnyMessageType,
+  claims: object,
+  key: PrivateKey,
+  text: { id: string; description: string },
+): MessageCase {
+  return refused(type, uncheckedCose(type, claims, key), key, { ...text, error: 'ERR_CLAIMS_INVALID' });
+}
+
 /** A message of `type` (COSE bytes or a compact JWS) that verification must refuse with `text.error`. */
 export function refused(
   type: AnyMessageType,

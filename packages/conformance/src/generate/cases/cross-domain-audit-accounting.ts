@@ -4,7 +4,7 @@
  * with two signers are covered by the package's own tests.
  */
 
-import type { AnyMessageType, PrivateKey } from '@safety-net/core';
+import type { AnyMessageType } from '@safety-net/core';
 import {
   consumptionRecord,
   dispute,
@@ -25,13 +25,13 @@ import {
 } from '@safety-net/cross-domain-audit/testing';
 import type { Vector } from '../../format.js';
 import { KEYS } from '../common.js';
-import { type MessageCase, messageVerifyVector, refused, uncheckedCose, validCose, validJws } from '../messages.js';
+import { claimsRefused, type MessageCase, messageVerifyVector, type ValidMessage, validPairs } from '../messages.js';
 
 const { ed25519, p256 } = KEYS;
 const SECTION = 'cross-domain-audit.md §8';
 
 function validCases(): MessageCase[] {
-  const valid: [AnyMessageType, string, string, object, PrivateKey][] = [
+  const valid: ValidMessage[] = [
     [
       consumptionRecord,
       'au-consumption-valid',
@@ -46,18 +46,12 @@ function validCases(): MessageCase[] {
     [settlementReceipt, 'au-settlement-valid', 'Settlement Receipt of a period', settlement, p256],
     [nettingStatement, 'au-netting-valid', 'Netting Statement of three domains', netting, ed25519],
   ];
-  return valid.flatMap(([type, id, what, claims, key]) => {
-    const parsed = type.parse(claims);
-    return [
-      validCose(type, parsed, key, { id, description: `A valid ${what} in COSE form (${SECTION}).` }),
-      validJws(type, parsed, key, { id: `${id}-jwt`, description: `The same ${what} in JWT form (${SECTION}).` }),
-    ];
-  });
+  return validPairs(SECTION, valid);
 }
 
 function refusals(): MessageCase[] {
   const invalid = (id: string, description: string, type: AnyMessageType, claims: object) =>
-    refused(type, uncheckedCose(type, claims, ed25519), ed25519, { id, description, error: 'ERR_CLAIMS_INVALID' });
+    claimsRefused(type, claims, ed25519, { id, description });
   const tokens = consumption.items[0]!;
   return [
     invalid('au-consumption-period-after-iat', 'A record whose period ends after its iat (§8.1).', consumptionRecord, {

@@ -4,7 +4,7 @@
  * claim rules add.
  */
 
-import type { AnyMessageType, PrivateKey } from '@safety-net/core';
+import type { AnyMessageType } from '@safety-net/core';
 import { erasureRequest, legalHold, tombstone } from '@safety-net/cross-domain-audit';
 import {
   sampleHoldClaims as hold,
@@ -14,30 +14,24 @@ import {
 } from '@safety-net/cross-domain-audit/testing';
 import type { Vector } from '../../format.js';
 import { KEYS } from '../common.js';
-import { type MessageCase, messageVerifyVector, refused, uncheckedCose, validCose, validJws } from '../messages.js';
+import { claimsRefused, type MessageCase, messageVerifyVector, type ValidMessage, validPairs } from '../messages.js';
 
 const { ed25519, p256 } = KEYS;
 const SECTION = 'cross-domain-audit.md §7';
 
 function validCases(): MessageCase[] {
-  const valid: [AnyMessageType, string, string, object, PrivateKey][] = [
+  const valid: ValidMessage[] = [
     [tombstone, 'au-tombstone-valid', 'Tombstone of two entries after an erasure request', tomb, ed25519],
     [legalHold, 'au-hold-place-valid', 'Legal Hold placed on a subject and a workflow', hold, ed25519],
     [legalHold, 'au-hold-lift-valid', 'Legal Hold lifted, naming its place in pred', lift, p256],
     [erasureRequest, 'au-erasure-valid', 'Erasure Request naming one stitched record', request, p256],
   ];
-  return valid.flatMap(([type, id, what, claims, key]) => {
-    const parsed = type.parse(claims);
-    return [
-      validCose(type, parsed, key, { id, description: `A valid ${what} in COSE form (${SECTION}).` }),
-      validJws(type, parsed, key, { id: `${id}-jwt`, description: `The same ${what} in JWT form (${SECTION}).` }),
-    ];
-  });
+  return validPairs(SECTION, valid);
 }
 
 function refusals(): MessageCase[] {
   const invalid = (id: string, description: string, type: AnyMessageType, claims: object) =>
-    refused(type, uncheckedCose(type, claims, ed25519), ed25519, { id, description, error: 'ERR_CLAIMS_INVALID' });
+    claimsRefused(type, claims, ed25519, { id, description });
   return [
     invalid('au-tombstone-no-entries', 'A tombstone that names no entry (§7.3).', tombstone, { ...tomb, entries: [] }),
     invalid('au-tombstone-no-destroyed', 'A tombstone that names no destroyed hash (§7.3).', tombstone, {

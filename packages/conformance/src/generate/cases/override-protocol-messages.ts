@@ -4,7 +4,7 @@
  * claim rules add.
  */
 
-import { type AnyMessageType, type PrivateKey, toBase64Url, utf8 } from '@safety-net/core';
+import { type AnyMessageType, toBase64Url, utf8 } from '@safety-net/core';
 import {
   acknowledgement,
   actionDigest,
@@ -45,8 +45,8 @@ import {
   signedCose,
   signedJws,
   uncheckedCose,
-  validCose,
-  validJws,
+  type ValidMessage,
+  validPairs,
 } from '../messages.js';
 
 const { ed25519, p256 } = KEYS;
@@ -84,7 +84,7 @@ const agentRevocation = {
 
 /** Each type valid in COSE and JWT form, with the signer a deployment would use (control planes sign with P-256). */
 function validCases(): MessageCase[] {
-  const valid: [AnyMessageType, string, string, object, PrivateKey][] = [
+  const valid: ValidMessage[] = [
     [overrideSignal, 'signal-emergency-stop-cat0', 'Emergency category 0 stop', stop, ed25519],
     [overrideSignal, 'signal-mandatory-pause', 'Mandatory pause (category absent)', pause, ed25519],
     [overrideSignal, 'signal-constrain-profile', 'Mandatory constrain carrying a signed profile', constrain, ed25519],
@@ -99,16 +99,10 @@ function validCases(): MessageCase[] {
     [keyRevocation, 'revocation-agent-key', 'Key Revocation of an agent key', agentRevocation, p256],
     [escalationRecord, 'ov-escalation-valid', 'Escalation Record (breakers opened)', escalation, p256],
   ];
-  return valid.flatMap(([type, id, what, claims, key]) => {
-    const parsed = type.parse(claims);
-    return [
-      validCose(type, parsed, key, { id, description: `A valid ${what} in COSE form (${SECTION}).` }),
-      validJws(type, parsed, key, {
-        // §13 vector 4 is the JWT form of the pause.
-        id: id === 'signal-mandatory-pause' ? 'signal-jwt-form' : `${id}-jwt`,
-        description: `The same ${what} in JWT form (${SECTION}, core.md §6.9).`,
-      }),
-    ];
+  return validPairs(SECTION, valid, {
+    // §13 vector 4 is the JWT form of the pause.
+    id: (id) => (id === 'signal-mandatory-pause' ? 'signal-jwt-form' : `${id}-jwt`),
+    section: `${SECTION}, core.md §6.9`,
   });
 }
 
