@@ -4,47 +4,28 @@ import { join } from 'node:path';
 import { fixedClock, generateKey, seededRandom, utf8 } from '@safety-net/core';
 import {
   buildProofBundle,
-  cosignatureLine,
   encodeProofBundle,
-  formatCheckpoint,
   formatVerifierKey,
-  MemoryLogStore,
-  noteCheckpointSigner,
-  noteSigner,
   noteVerifierOf,
-  TransparencyLog,
   verifyCosigned,
-  type WitnessPolicy,
   witnessSigner,
 } from '@safety-net/cross-domain-audit';
 import { SAMPLE_NOW } from '@safety-net/cross-domain-audit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli } from './helpers.js';
+import { witnessedLog } from './witnessed-log.js';
 
 // The real command, started through tsx on the sources, on files a log really wrote.
 const dir = mkdtempSync(join(tmpdir(), 'safety-net-cli-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const command = (...args: string[]) => spawnCli(dir, ...args);
 
-const origin = 'hospital.example/audit/main';
-const logKey = noteSigner(origin, generateKey('Ed25519', seededRandom('cli-bundle/log')));
-const witness = witnessSigner('witness.example', generateKey('Ed25519', seededRandom('cli-bundle/witness')));
-const policy: WitnessPolicy = {
-  log: { origin, keys: [formatVerifierKey(noteVerifierOf(logKey))] },
-  witnesses: [{ name: 'witness.example', key: formatVerifierKey(noteVerifierOf(witness)) }],
-  quorum: 1,
-};
+const { policy, logOf } = witnessedLog('cli-bundle');
 const now = String(SAMPLE_NOW);
 
 describe('safety-net audit verify-bundle (spawned)', () => {
   beforeAll(async () => {
-    const sign = noteCheckpointSigner(logKey, origin);
-    const log = new TransparencyLog({
-      origin,
-      store: new MemoryLogStore(),
-      signer: async (head) => `${await sign(head)}${cosignatureLine(witness, formatCheckpoint(head), SAMPLE_NOW)}\n`,
-    });
-    await log.append([0, 1, 2, 3, 4].map((i) => ({ kind: 'tombstone' as const, body: utf8(`record ${i}`) })));
+    const log = await logOf(5);
     const openCheckpoint = async (text: string) =>
       verifyCosigned(text, policy, { clock: fixedClock(SAMPLE_NOW * 1000) });
     const bundle = await buildProofBundle(log, { indices: [1, 3], policy, openCheckpoint });

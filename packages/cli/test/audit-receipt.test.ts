@@ -2,49 +2,26 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixedClock, generateKey, keyToJwk, publicKeyOf, seededRandom, utf8 } from '@safety-net/core';
-import {
-  cosignatureLine,
-  formatCheckpoint,
-  formatVerifierKey,
-  MemoryLogStore,
-  noteCheckpointSigner,
-  noteSigner,
-  noteVerifierOf,
-  ReceiptIssuer,
-  TransparencyLog,
-  type TreeHead,
-  type WitnessPolicy,
-  witnessSigner,
-} from '@safety-net/cross-domain-audit';
+import { ReceiptIssuer } from '@safety-net/cross-domain-audit';
 import { SAMPLE_NOW } from '@safety-net/cross-domain-audit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli } from './helpers.js';
+import { witnessedLog } from './witnessed-log.js';
 
 // The real command on a receipt, entry and checkpoint a log really produced.
 const dir = mkdtempSync(join(tmpdir(), 'safety-net-cli-receipt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const command = (...args: string[]) => spawnCli(dir, ...args);
 
-const origin = 'hospital.example/audit/main';
-const logKey = noteSigner(origin, generateKey('Ed25519', seededRandom('cli-receipt/log')));
-const witness = witnessSigner('witness.example', generateKey('Ed25519', seededRandom('cli-receipt/witness')));
+const { origin, policy, sign, logOf } = witnessedLog('cli-receipt');
 const receiptKey = generateKey('P-256', seededRandom('cli-receipt/receipts'));
 const otherKey = generateKey('P-256', seededRandom('cli-receipt/other'));
-const policy: WitnessPolicy = {
-  log: { origin, keys: [formatVerifierKey(noteVerifierOf(logKey))] },
-  witnesses: [{ name: 'witness.example', key: formatVerifierKey(noteVerifierOf(witness)) }],
-  quorum: 1,
-};
 const now = String(SAMPLE_NOW);
 const base = ['audit', 'verify-receipt', '--key', 'receipt-key.json', '--policy', 'policy.json', '--now', now];
 
 describe('safety-net audit verify-receipt (spawned)', () => {
   beforeAll(async () => {
-    const sign = noteCheckpointSigner(logKey, origin);
-    const signer = async (head: TreeHead) =>
-      `${await sign(head)}${cosignatureLine(witness, formatCheckpoint(head), SAMPLE_NOW)}\n`;
-    const log = new TransparencyLog({ origin, store: new MemoryLogStore(), signer });
-    await log.append([0, 1, 2, 3, 4].map((i) => ({ kind: 'tombstone' as const, body: utf8(`record ${i}`) })));
+    const log = await logOf(5);
     const head = await log.treeHead();
     const issuer = new ReceiptIssuer({ origin, key: receiptKey, clock: fixedClock(SAMPLE_NOW * 1000) });
     const receipt = issuer.issue({
@@ -63,8 +40,7 @@ describe('safety-net audit verify-receipt (spawned)', () => {
     writeFileSync(join(dir, 'other-key.json'), JSON.stringify(keyToJwk(publicKeyOf(otherKey))));
     writeFileSync(join(dir, 'garbage.cose'), utf8('not a receipt'));
     // A checkpoint of a smaller tree, witnessed: the receipt's root is not of its size.
-    const small = new TransparencyLog({ origin, store: new MemoryLogStore(), signer });
-    await small.append([0, 1, 2].map((i) => ({ kind: 'tombstone' as const, body: utf8(`record ${i}`) })));
+    const small = await logOf(3);
     writeFileSync(join(dir, 'small.txt'), (await small.checkpoint())!);
   });
 
