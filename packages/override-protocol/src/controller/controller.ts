@@ -261,6 +261,8 @@ export class OverrideController {
     if (stored === undefined) throw snError('ERR_INPUT_INVALID', `${claims.signal} is no signal of this control plane`);
     const signal = tracked?.claims ?? claimsOf(overrideSignal, stored.bytes);
     if (claims.act_digest !== signal.act_digest) throw ovError('ERR_OV_ACTION_DIGEST', 'the ack names another action');
+    // Past `exp` plus the skew nothing can use it, and `prune` may already have removed this signal's acks.
+    if (signal.exp < this.#retainedAfter()) throw ovError('ERR_OV_STALE', `${claims.signal} expired before this ack`);
     const added = await this.#options.store.addAck({
       jti: claims.jti,
       signal: claims.signal,
@@ -337,7 +339,12 @@ export class OverrideController {
    * Run it periodically; resolves to what was removed.
    */
   prune(): Promise<Pruned> {
-    return this.#options.store.prune({ before: Math.floor(readClock(this.#clock) / 1000) - this.#skew });
+    return this.#options.store.prune({ before: this.#retainedAfter() });
+  }
+
+  /** The oldest `exp` a signal may have and still matter: the injected clock's time minus the skew (§4.11, §10). */
+  #retainedAfter(): number {
+    return Math.floor(readClock(this.#clock) / 1000) - this.#skew;
   }
 
   /**

@@ -27,6 +27,8 @@ describe('controller.prune: retention on the injected clock (spec §10)', () => 
     await controller.acknowledged(second.jti);
 
     // Settled but not expired: a replay could still be accepted, so everything stays.
+    const [ack] = await store.acks(first.jti);
+    expect(await controller.acknowledge(ack!.bytes)).toMatchObject({ duplicate: true });
     expect(await controller.prune()).toEqual({ deliveries: 0, acks: 0 });
     await time.advance((300 + 30 - 36) * 1000);
     expect(await controller.prune()).toEqual({ deliveries: 0, acks: 0 });
@@ -36,6 +38,9 @@ describe('controller.prune: retention on the injected clock (spec §10)', () => 
     expect(await store.outboxAfter(agentId(1), 0, 10)).toEqual([
       { position: 2, name: 'ov-signal', bytes: second.bytes },
     ]);
+    expect(await store.acks(first.jti)).toEqual([]);
+    // The pruned signal's ack sent again is refused, not recorded as new.
+    await expect(controller.acknowledge(ack!.bytes)).rejects.toMatchObject({ code: 'ERR_OV_STALE' });
     expect(await store.acks(first.jti)).toEqual([]);
     // The evidence is a signed record: it stays, and settled still answers from it.
     expect((await controller.settled(first.jti))[0]).toMatchObject({ verdict: 'unknown' });
