@@ -533,14 +533,19 @@ export class OverrideGuard {
     const { agent, key } = this.#options;
     const issued = { agent, key, iat: this.#now(), jti: `ov-hnd-${randomUuid(this.#random)}` };
     const signed = await signHandoff(signal, issued, this.#options.handOff);
-    const done = 'bytes' in signed ? { ...hold, handoff: signed.claims.jti } : hold;
+    // The hold as it is now: a lift that came while the Hand-off was being made stands, and is not written over.
+    const current = this.#holds.get(hold.jti);
+    const done =
+      current !== undefined && !current.lifted && 'bytes' in signed
+        ? { ...current, handoff: signed.claims.jti }
+        : undefined;
     const final =
       'bytes' in signed
         ? this.#signAck(signal, { status: 'complied', halted_at: hold.halted_at }, [signed.claims.jti])
         : this.#signAck(signal, { status: 'cannot_comply', code: 'ERR_OV_HANDOFF_INVALID', reason: signed.reason });
-    this.#holds.set(done.jti, done);
+    if (done) this.#holds.set(done.jti, done);
     this.#signals.remember({ ...record, ack: final });
-    await this.#commit({ holds: [done], signal: { ...record, ack: final } });
+    await this.#commit({ ...(done ? { holds: [done] } : {}), signal: { ...record, ack: final } });
     if ('bytes' in signed) {
       this.#handoffs.set(signed.claims.task, signed.bytes);
       this.#options.onHandoff?.(signed.bytes);
