@@ -2,6 +2,7 @@ import { joinBytes } from '@safety-net/core';
 import { inTransaction, type StoreFailure, storeCall, toBytea } from '@safety-net/core/internal';
 import { type PgPool, runMigrations } from '@safety-net/core/postgres';
 import { auError } from '../errors.js';
+import { type EvidenceRow, evidenceOf } from './evidence-row.js';
 import type { AdvanceResult, WitnessEvidence, WitnessState, WitnessStore } from './store.js';
 
 const fail: StoreFailure = (detail, options) => auError('ERR_AU_STORE_FAILED', detail, options);
@@ -25,15 +26,6 @@ const STEPS = [
  */
 export function migrateWitness(pool: PgPool): Promise<number> {
   return runMigrations(pool, { component: 'cross-domain-audit-witness', steps: STEPS, fail });
-}
-
-interface EvidenceRow {
-  origin: string;
-  kind: WitnessEvidence['kind'];
-  a: string;
-  b: string;
-  proof: Uint8Array;
-  at: string;
 }
 
 /**
@@ -104,17 +96,7 @@ export class PostgresWitnessStore implements WitnessStore {
         'SELECT origin, kind, a, b, proof, at FROM au_witness_evidence WHERE origin = $1 ORDER BY id',
         [origin],
       );
-      return (rows as EvidenceRow[]).map((r) => ({
-        origin: r.origin,
-        kind: r.kind,
-        a: r.a,
-        b: r.b,
-        proof: Array.from(
-          { length: r.proof.length / 32 },
-          (_, i) => new Uint8Array(r.proof.subarray(i * 32, i * 32 + 32)),
-        ),
-        at: Number(r.at),
-      }));
+      return (rows as EvidenceRow[]).map(evidenceOf);
     });
   }
 

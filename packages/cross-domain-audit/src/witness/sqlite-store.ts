@@ -1,5 +1,6 @@
 import { joinBytes, type SqliteDatabase } from '@safety-net/core';
 import { openSqlite, sqliteCall } from '../store/sqlite-open.js';
+import { type EvidenceRow, evidenceOf } from './evidence-row.js';
 import type { AdvanceResult, WitnessEvidence, WitnessState, WitnessStore } from './store.js';
 
 const SCHEMA = `
@@ -17,15 +18,6 @@ interface StateRow {
   size: number;
   root: Uint8Array;
   checkpoint: string;
-}
-
-interface EvidenceRow {
-  origin: string;
-  kind: WitnessEvidence['kind'];
-  a: string;
-  b: string;
-  proof: Uint8Array;
-  at: number;
 }
 
 /**
@@ -101,17 +93,7 @@ export class SqliteWitnessStore implements WitnessStore {
         this.#db
           .prepare('SELECT origin, kind, a, b, proof, at FROM au_witness_evidence WHERE origin = ? ORDER BY id')
           .all(origin) as EvidenceRow[]
-      ).map((r) => ({
-        origin: r.origin,
-        kind: r.kind,
-        a: r.a,
-        b: r.b,
-        proof: Array.from(
-          { length: r.proof.length / 32 },
-          (_, i) => new Uint8Array(r.proof.subarray(i * 32, i * 32 + 32)),
-        ),
-        at: r.at,
-      })),
+      ).map(evidenceOf),
     );
   }
 
