@@ -36,6 +36,15 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Runs the real command in a process started through tsx on the sources, in `cwd`. */
 export function spawnCli(cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  return spawnCliWithInput(cwd, undefined, ...args);
+}
+
+/** {@link spawnCli} with `input` on the command's standard input. */
+export function spawnCliWithInput(
+  cwd: string,
+  input: string | undefined,
+  ...args: string[]
+): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(
     process.execPath,
     [
@@ -44,7 +53,7 @@ export function spawnCli(cwd: string, ...args: string[]): { status: number | nul
       join(root, 'packages/cli/src/bin.ts'),
       ...args,
     ],
-    { cwd, encoding: 'utf8', timeout: 60_000 },
+    { cwd, encoding: 'utf8', timeout: 60_000, input },
   );
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

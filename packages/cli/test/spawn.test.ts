@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { jwkFiles, testKey } from './helpers.js';
+import { jwkFiles, spawnCliWithInput, testKey } from './helpers.js';
 
 // The real command, end to end: a process started through tsx on the sources, as `pnpm vectors` runs it.
 
@@ -17,17 +16,7 @@ function command(...args: string[]) {
 }
 
 function commandWithInput(input: string | undefined, ...args: string[]) {
-  const r = spawnSync(
-    process.execPath,
-    [
-      join(root, 'node_modules/tsx/dist/cli.mjs'),
-      '--conditions=source',
-      join(root, 'packages/cli/src/bin.ts'),
-      ...args,
-    ],
-    { cwd: dir, encoding: 'utf8', timeout: 60_000, input },
-  );
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  return spawnCliWithInput(dir, input, ...args);
 }
 
 describe('the safety-net process', () => {
