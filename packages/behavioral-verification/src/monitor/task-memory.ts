@@ -1,27 +1,44 @@
 /**
  * The last `capacity` tasks a monitor counted — each task's action and predecessors — oldest forgotten first.
  * Tasks are only ever added (a task is counted once), so first-in first-out is the order: the slots are a ring of
- * plain arrays that grows with use up to the capacity (an idle monitor holds nothing), and the index maps a task id
- * to its slot. Nothing is allocated per task beyond the index's own entry: this sits on the monitor's hot path.
+ * plain arrays that grows with use up to the capacity (an idle monitor holds nothing).
+ *
+ * This sits on the monitor's hot path, where almost every lookup misses (a new task is looked up before it is
+ * added). The index is therefore an open-addressing table in one typed array rather than a `Map`: a miss reads one
+ * cache line of (fingerprint, slot) pairs and never touches a stored id, where a `Map` chases its bucket, its entry
+ * and the stored key's string; and a task costs no allocation beyond its ring slot.
  */
 export class TaskMemory {
-  private readonly slots = new Map<string, number>();
   private readonly ids: string[] = [];
   private readonly acts: string[] = [];
   private readonly preds: (readonly string[])[] = [];
+  /** Each slot's fingerprint, to find its index entry when the slot is reused. */
+  private fingerprints = new Int32Array(0);
+  /** Linear-probing index: pairs (fingerprint, slot + 1), 0 in the second word marking an empty bucket. */
+  private index = new Int32Array(0);
+  private mask = -1;
   /** The slot the next task takes once the ring is full. */
   private next = 0;
+  /** The id last looked up and its fingerprint: the monitor adds a task right after finding it is not remembered. */
+  private lastId = '';
+  private lastFingerprint = fingerprint('');
 
   constructor(private readonly capacity: number) {}
 
   has(jti: string): boolean {
-    return this.slots.has(jti);
+    return this.slotOf(jti) >= 0;
   }
 
   /** The slot of a remembered task, or -1. */
   slotOf(jti: string): number {
-    const slot = this.slots.get(jti);
-    return slot === undefined ? -1 : slot;
+    if (this.ids.length === 0) return -1;
+    const fp = this.fingerprintOf(jti);
+    const { index, mask } = this;
+    for (let b = fp & mask; ; b = (b + 1) & mask) {
+      const slot = index[2 * b + 1]! - 1;
+      if (slot < 0) return -1;
+      if (index[2 * b] === fp && this.ids[slot] === jti) return slot;
+    }
   }
 
   actAt(slot: number): string {
@@ -35,20 +52,80 @@ export class TaskMemory {
   /** Remembers a task that is not remembered yet, forgetting the oldest one beyond the capacity. */
   add(jti: string, act: string, pred: readonly string[]): void {
     if (this.capacity === 0) return;
+    const fp = this.fingerprintOf(jti);
     let slot: number;
     if (this.ids.length < this.capacity) {
       slot = this.ids.length;
       this.ids.push(jti);
       this.acts.push(act);
       this.preds.push(pred);
+      if (slot >= this.fingerprints.length || 2 * (slot + 1) > this.mask + 1) this.grow(slot + 1);
     } else {
       slot = this.next;
       this.next = slot + 1 === this.capacity ? 0 : slot + 1;
-      this.slots.delete(this.ids[slot]!);
+      this.unindex(slot);
       this.ids[slot] = jti;
       this.acts[slot] = act;
       this.preds[slot] = pred;
     }
-    this.slots.set(jti, slot);
+    this.fingerprints[slot] = fp;
+    this.insert(fp, slot);
   }
+
+  private fingerprintOf(jti: string): number {
+    if (jti !== this.lastId) {
+      this.lastId = jti;
+      this.lastFingerprint = fingerprint(jti);
+    }
+    return this.lastFingerprint;
+  }
+
+  private insert(fp: number, slot: number): void {
+    const { index, mask } = this;
+    let b = fp & mask;
+    while (index[2 * b + 1] !== 0) b = (b + 1) & mask;
+    index[2 * b] = fp;
+    index[2 * b + 1] = slot + 1;
+  }
+
+  /** Removes `slot`'s entry, shifting later entries of its probe run back so that no lookup stops early. */
+  private unindex(slot: number): void {
+    const { index, mask } = this;
+    let hole = this.fingerprints[slot]! & mask;
+    while (index[2 * hole + 1] !== slot + 1) hole = (hole + 1) & mask;
+    for (let b = (hole + 1) & mask; index[2 * b + 1] !== 0; b = (b + 1) & mask) {
+      // An entry moves into the hole unless its home bucket lies cyclically within (hole, b].
+      if (((b - (index[2 * b]! & mask)) & mask) >= ((b - hole) & mask)) {
+        index[2 * hole] = index[2 * b]!;
+        index[2 * hole + 1] = index[2 * b + 1]!;
+        hole = b;
+      }
+    }
+    index[2 * hole] = 0;
+    index[2 * hole + 1] = 0;
+  }
+
+  /** Room for `count` tasks: the index at most half full, the fingerprints doubled, up to the capacity. */
+  private grow(count: number): void {
+    const slots = Math.min(this.capacity, Math.max(16, this.fingerprints.length * 2, count));
+    if (slots > this.fingerprints.length) {
+      const fingerprints = new Int32Array(slots);
+      fingerprints.set(this.fingerprints);
+      this.fingerprints = fingerprints;
+    }
+    let buckets = Math.max(32, this.mask + 1);
+    while (buckets < 2 * count) buckets *= 2;
+    if (buckets === this.mask + 1) return;
+    this.index = new Int32Array(2 * buckets);
+    this.mask = buckets - 1;
+    // Every slot but the one being added (its fingerprint is not written yet) goes back into the larger index.
+    for (let s = 0; s < count - 1; s++) this.insert(this.fingerprints[s]!, s);
+  }
+}
+
+/** FNV-1a over the UTF-16 code units: a task id is short, and a collision only costs a string comparison. */
+function fingerprint(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
 }
