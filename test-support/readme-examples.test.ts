@@ -72,7 +72,8 @@ describe('README examples', () => {
       const out = (e as { stdout?: string }).stdout ?? String(e);
       expect.fail(`README examples do not compile:\n${out}`);
     }
-  });
+    // One tsc over every block: about 20 s alone, over 100 s on a 2-core machine running other suites.
+  }, 300_000);
 
   for (const s of snippets) {
     const needsPg = s.code.includes('process.env.DATABASE_URL');
