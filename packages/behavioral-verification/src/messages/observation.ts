@@ -1,5 +1,4 @@
-import { sha256 } from '@noble/hashes/sha2.js';
-import { base64UrlBytes, cwtLabels, defineMessageType, jsonValue, Sha256B64uSchema } from '@safety-net/core';
+import { base64UrlBytes, cwtLabels, defineMessageType, jsonValue, Sha256B64uSchema, sha256 } from '@safety-net/core';
 import * as z from 'zod';
 import {
   type ObservationInput,

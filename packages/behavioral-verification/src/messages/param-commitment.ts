@@ -1,9 +1,9 @@
-import { sha256 } from '@noble/hashes/sha2.js';
 import {
   encodeCbor,
   fromBase64Url,
   isSafetyNetError,
   type RandomSource,
+  sha256,
   snError,
   systemRandom,
   toBase64Url,

@@ -14,3 +14,4 @@ export type { CryptoBackend } from './backend.js';
 export { nobleBackend } from './noble-backend.js';
 export { nodeBackend } from './node-backend.js';
 export { type BackendChoice, backendByName, getBackend, setDefaultBackend } from './select.js';
+export { sha256 } from './sha256.js';

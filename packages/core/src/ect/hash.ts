@@ -1,4 +1,4 @@
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from '../crypto/sha256.js';
 import { toBase64Url, utf8 } from '../util/bytes.js';
 
 /** `inp_hash` / `out_hash` of some data: unpadded base64url of its SHA-256 digest (ECT -01). */

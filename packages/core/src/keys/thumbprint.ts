@@ -1,6 +1,6 @@
-import { sha256 } from '@noble/hashes/sha2.js';
 import { type CborValue, encodeCbor } from '../cbor/index.js';
 import { CURVES } from '../crypto/algorithms.js';
+import { sha256 } from '../crypto/sha256.js';
 import { snError } from '../errors/index.js';
 import { toBase64Url, utf8 } from '../util/bytes.js';
 import { COSE_KEY_LABEL, COSE_KTY } from './cose-key.js';

@@ -1,4 +1,4 @@
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from '../crypto/sha256.js';
 
 /** Length in bytes of every hash in the tree (SHA-256). */
 export const MERKLE_HASH_LENGTH = 32;

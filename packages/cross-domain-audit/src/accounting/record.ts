@@ -1,4 +1,3 @@
-import { sha256 } from '@noble/hashes/sha2.js';
 import {
   addSignature,
   type Clock,
@@ -11,6 +10,7 @@ import {
   type PrivateKey,
   type PublicKey,
   type SafetyNetError,
+  sha256,
   signJwsGeneral,
   signMultiSigned,
   toBase64Url,

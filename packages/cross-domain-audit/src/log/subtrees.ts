@@ -1,5 +1,4 @@
-import { sha256 } from '@noble/hashes/sha2.js';
-import { merkleNodeHash } from '@safety-net/core';
+import { merkleNodeHash, sha256 } from '@safety-net/core';
 
 /**
  * A complete, aligned subtree: the 2^`level` leaves from `index` · 2^`level`. The log stores the hash of every such

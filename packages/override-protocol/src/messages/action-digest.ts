@@ -1,5 +1,4 @@
-import { sha256 } from '@noble/hashes/sha2.js';
-import { canonicalJson, toBase64Url } from '@safety-net/core';
+import { canonicalJson, sha256, toBase64Url } from '@safety-net/core';
 import { ovError } from '../errors.js';
 
 /**
