@@ -431,6 +431,8 @@ export class OverrideGuard {
     let inFlight: InFlight[] | undefined;
     let status: AcknowledgementClaims['status'] = 'complied';
     let failure: { code: string; reason: string } | undefined;
+    // A constrain that would widen the profile in force creates no hold (spec §8.1).
+    let widens = false;
     if (!hold.lifted) {
       if (kind === 'pause') hold = { ...hold, halted_at: now };
       else if (kind === 'constrain') {
@@ -439,16 +441,11 @@ export class OverrideGuard {
         else {
           // A constraint only narrows (spec §8.1): a wider profile is refused and the one in force stays.
           const widening = this.#wideningOf(hold, compiled);
-          if (widening !== undefined) {
-            return this.#answer(signal, bytes, {
-              status: 'cannot_comply',
-              code: 'ERR_OV_CONSTRAINT_WIDENS',
-              reason: widening,
-            });
-          }
-          this.#constraints.set(hold.jti, compiled);
+          widens = widening !== undefined;
+          if (widening !== undefined) failure = { code: 'ERR_OV_CONSTRAINT_WIDENS', reason: widening };
+          else this.#constraints.set(hold.jti, compiled);
         }
-        hold = { ...hold, halted_at: now, ...(failure ? { unenforced: true } : {}) };
+        hold = { ...hold, halted_at: now, ...(failure && !widens ? { unenforced: true } : {}) };
       } else if (hold.category === 0) {
         inFlight = this.#inFlight.abort(hold);
         hold = { ...hold, halted_at: now };
@@ -460,7 +457,7 @@ export class OverrideGuard {
       }
       if (kind === 'takeover' && status === 'complied') status = 'received'; // complied once the Hand-off is signed
     }
-    this.#keep(hold);
+    if (!widens) this.#keep(hold);
     this.#gates.abortBlocked();
     const raised = this.#signals.raise(signal.ctl, order);
     const settled = waiting.map((w) => ({ hold: w.hold, lift: w.lift }));
@@ -471,7 +468,7 @@ export class OverrideGuard {
       failure
         ? { status: 'cannot_comply', ...failure }
         : { status, halted_at: status === 'complied' ? hold.halted_at : undefined, in_flight: inFlight },
-      { holds: [hold], removeWaiting: settled, order: raised },
+      { holds: widens ? [] : [hold], removeWaiting: settled, order: raised },
     );
     for (const w of waiting) await this.#settleWaiting(w, w === liftedBy);
     if (kind === 'takeover' && !hold.lifted && hold.halted_at !== undefined) await this.#handOver(hold);
