@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { behavioralProfile, isActionRefused } from '@safety-net/behavioral-verification';
-import { decodeSign1, fixedClock, fromBase64Url, publicKeyOf, toBase64Url } from '@safety-net/core';
+import { decodeCbor, decodeSign1, fixedClock, fromBase64Url, publicKeyOf, toBase64Url } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
-import { monitorConstraint } from '../../src/index.js';
+import { acknowledgement, monitorConstraint } from '../../src/index.js';
 import { SAMPLE_AGENT, SAMPLE_KEYS, sampleKey } from '../../src/testing.js';
 import { codeOf, NOW, openGuard, signal } from './world.js';
 
@@ -136,6 +136,17 @@ describe('a constrain only narrows (spec §8.1)', () => {
     expect((await guard.receive(release('r', 4, ['c2']))).claims.status).toBe('complied');
     expect(await guard.run(dispense(2000), work)).toBe('ran');
     expect(await codeOf(guard.run(dispense(6000), work))).toBe('ERR_BV_ACTION_BLOCKED');
+  });
+
+  it('answers a lift that waited for a constrain it then refused: the hold it named never came', async () => {
+    const { guard, acks } = await monitored();
+    await guard.receive(constrain('c1', 1, capped(1000)));
+    // The release names c3 before c3 arrives; its order is below c3's, so it could not lift it anyway.
+    expect((await guard.receive(release('r', 2, ['c3']))).claims.status).toBe('received');
+    const refused = await guard.receive(constrain('c3', 3, capped(5000)));
+    expect(refused.claims).toMatchObject({ status: 'cannot_comply', code: 'ERR_OV_CONSTRAINT_WIDENS' });
+    const final = acks.map((a) => acknowledgement.parse(acknowledgement.fromCbor(decodeCbor(decodeSign1(a).payload!))));
+    expect(final.map((a) => [a.signal, a.status, a.code])).toEqual([['r', 'cannot_comply', 'ERR_OV_STALE']]);
   });
 
   it('compares only with profiles it would replace: a late, lower order, or another workflow’s', async () => {
