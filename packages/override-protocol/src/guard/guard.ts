@@ -171,6 +171,13 @@ export class OverrideGuard {
       if (hold.kind === 'constrain' && !hold.unenforced) {
         const compiled = guard.#compile(guard.#profileOf(hold.jti));
         if (typeof compiled === 'function') guard.#constraints.set(hold.jti, compiled);
+        else {
+          // A profile that no longer compiles (expired while the agent was down) pauses it, as on receipt (§8.6):
+          // a constraint hold without its monitor would let every action through.
+          const paused: Hold = { ...hold, unenforced: true };
+          guard.#holds.set(hold.jti, paused);
+          await guard.#commit({ holds: [paused] });
+        }
       }
       // Nothing ran before the restart finished: a stop that was waiting for its steps has halted.
       if (hold.halted_at === undefined && hold.kind !== 'pause' && hold.kind !== 'constrain') await guard.#halted(hold);

@@ -98,6 +98,33 @@ describe('constrain, enforced by a behavioural monitor (spec §3.2, §8.1)', () 
     });
     expect(await codeOf(second.guard.run(dispense(5000), async () => 1))).toBe('ERR_BV_ACTION_BLOCKED');
   });
+
+  it('a restarted guard whose stored profile no longer compiles pauses itself rather than run unconstrained', async () => {
+    const first = await monitored();
+    await first.guard.receive(constrain('c1', 1, profile()));
+    // The profile expired while the agent was down: it no longer verifies.
+    const later = {
+      store: first.store,
+      constrain: monitorConstraint({
+        agent: SAMPLE_AGENT,
+        profileKey: publicKeyOf(operatorKey),
+        clock: fixedClock((NOW + 2 * 86_400) * 1000),
+      }),
+    };
+    const second = await openGuard(later);
+    expect(second.guard.mode()).toBe('paused');
+    expect(await codeOf(second.guard.run(dispense(1), async () => 1))).toBe('ERR_OV_PAUSED');
+    // Persisted: a third start stays paused even with a clock under which the profile would verify again.
+    const third = await openGuard({
+      store: first.store,
+      constrain: monitorConstraint({
+        agent: SAMPLE_AGENT,
+        profileKey: publicKeyOf(operatorKey),
+        clock: fixedClock(NOW * 1000),
+      }),
+    });
+    expect(third.guard.mode()).toBe('paused');
+  });
 });
 
 describe('a constrain only narrows (spec §8.1)', () => {
