@@ -504,7 +504,7 @@ export class OverrideGuard {
       if (!enforced.rules || !check.rules)
         return `the rules of ${current.jti}’s profile and this one cannot be compared`;
       const widening = wideningOf(check.rules, enforced.rules);
-      if (widening !== undefined) return `${widening} of ${current.jti}`;
+      if (widening !== undefined) return `${widening} (the profile of ${current.jti})`;
     }
     return undefined;
   }

@@ -151,7 +151,7 @@ describe('a constrain only narrows (spec §8.1)', () => {
     expect(wider.claims).toMatchObject({
       status: 'cannot_comply',
       code: 'ERR_OV_CONSTRAINT_WIDENS',
-      reason: 'parameter rule units-cap is loosened or dropped of c2',
+      reason: 'parameter rule units-cap is loosened or dropped (the profile of c2)',
       state: { mode: 'constrained', holds: ['c1', 'c2'], profile: narrower.claims.state.profile },
     });
     // The refused profile is not in force: the narrower one still judges, and a replay changes nothing.
