@@ -24,6 +24,7 @@ export const OV_ERRORS = defineErrorFamily({
     ERR_OV_SAFE_STATE: 'the agent’s lease lapsed: it is in its safe state',
     ERR_OV_ABORTED: 'the action was aborted by a stop',
     ERR_OV_CONSTRAINT_INVALID: 'the constraint profile does not verify or cannot be compiled',
+    ERR_OV_CONSTRAINT_WIDENS: 'the constraint profile would allow what the profile in force does not',
     ERR_OV_HANDOFF_INVALID: 'the hand-off does not match its takeover signal',
     ERR_OV_DECLINE_NOT_ALLOWED: 'a mandatory or emergency signal cannot be declined',
     ERR_OV_DEADLINE_EXCEEDED: 'no final acknowledgement came by the deadline',

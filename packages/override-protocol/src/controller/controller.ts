@@ -42,7 +42,7 @@ import { type AgentRegistration, AgentRegistry } from './registry.js';
 import { retryDelay } from './retry.js';
 import { Semaphore } from './semaphore.js';
 import { SIGNAL_DEFAULTS, type SignalRequest } from './signal-request.js';
-import type { Delivery, DeliveryState, Pruned, StoredSignal } from './store.js';
+import type { Delivery, DeliveryState, Pruned, RecordedSignal, StoredSignal } from './store.js';
 
 /** A signal as issued: its bytes, its order and the agents its scope resolved to. */
 export interface IssuedSignal {
@@ -66,7 +66,7 @@ export interface AgentOutcome {
 interface Tracked {
   readonly stored: StoredSignal;
   readonly claims: OverrideSignalClaims;
-  readonly states: Map<string, { state: DeliveryState; attempts: number; code?: string }>;
+  readonly states: Map<string, { position: number; state: DeliveryState; attempts: number; code?: string }>;
   readonly acks: Map<string, AcknowledgementClaims[]>;
   readonly acknowledged: Deferred<Delivery[]>;
   readonly settled: Deferred<AgentOutcome[]>;
@@ -167,7 +167,7 @@ export class OverrideController {
    */
   async issue(signal: SignalRequest | Uint8Array, options: { key?: PrivateKey } = {}): Promise<IssuedSignal> {
     const claim = this.#claim();
-    let stored: StoredSignal;
+    let stored: RecordedSignal;
     if (signal instanceof Uint8Array) {
       const claims = this.#checkSigned(signal);
       stored = await this.#options.store.record(
@@ -185,7 +185,7 @@ export class OverrideController {
     }
     this.#track(
       stored,
-      stored.agents.map((agent) => ({ agent, state: 'pending', attempts: 0 })),
+      stored.agents.map((agent) => ({ agent, position: stored.positions.get(agent)!, state: 'pending', attempts: 0 })),
     );
     this.#leases?.noteOrder(stored.order, stored.agents);
     this.#renewClaims();
@@ -426,13 +426,15 @@ export class OverrideController {
 
   #track(
     stored: StoredSignal,
-    deliveries: readonly Pick<Delivery, 'agent' | 'state' | 'attempts' | 'code'>[],
+    deliveries: readonly Pick<Delivery, 'agent' | 'position' | 'state' | 'attempts' | 'code'>[],
     acks: readonly AcknowledgementClaims[] = [],
   ): void {
     const tracked: Tracked = {
       stored,
       claims: claimsOf(overrideSignal, stored.bytes),
-      states: new Map(deliveries.map((d) => [d.agent, { state: d.state, attempts: d.attempts, code: d.code }])),
+      states: new Map(
+        deliveries.map((d) => [d.agent, { position: d.position, state: d.state, attempts: d.attempts, code: d.code }]),
+      ),
       acks: new Map(),
       acknowledged: deferred(),
       settled: deferred(),
@@ -504,10 +506,10 @@ export class OverrideController {
   #checkAcknowledged(t: Tracked): void {
     if (t.open > 0) return;
     t.acknowledged.resolve(
-      [...t.states].map(([agent, s], position) => ({
+      [...t.states].map(([agent, s]) => ({
         signal: t.stored.jti,
         agent,
-        position,
+        position: s.position,
         state: s.state,
         attempts: s.attempts,
         ...(s.code ? { code: s.code } : {}),

@@ -1,3 +1,5 @@
+import { bet } from '@safety-net/behavioral-verification';
+import { circuitAnnouncement, rollbackComplete, rollbackRequest } from '@safety-net/cascade-prevention';
 import { type DagLinkClaims, type DagNodeInput, dagNodeOf, type MessageType } from '@safety-net/core';
 import { acknowledgement } from '../messages/acknowledgement.js';
 import { complianceEvidence } from '../messages/compliance-evidence.js';
@@ -16,20 +18,27 @@ export interface RecordDag {
   insert(node: DagNodeInput): void;
 }
 
-/** The records of this protocol, by kind; the others (BETs, rollback records, breaker announcements) are not ours. */
+/**
+ * The message type of every kind of record, this protocol's and the other packages' that the control plane verifies
+ * (BETs, rollback records) or signs (its escalation's breaker announcements).
+ */
 // biome-ignore lint/suspicious/noExplicitAny: the message types differ in their claims
-const TYPES: Partial<Record<RecordKind, MessageType<any>>> = {
+const TYPES: Record<RecordKind, MessageType<any>> = {
   evidence: complianceEvidence,
   escalation: escalationRecord,
   revocation: keyRevocation,
+  announcement: circuitAnnouncement,
   lease,
   heartbeat,
+  bet,
   handoff,
+  'rollback-request': rollbackRequest,
+  'rollback-complete': rollbackComplete,
 };
 
 /**
- * A store whose every signal, acknowledgement and record of this protocol it commits inserted into `dag` as its
- * node (spec §10), after the commit. A node the DAG refuses (e.g. a signal whose `pred` names work the DAG has not
+ * A store whose every signal, acknowledgement and record it commits is inserted into `dag` as its node (spec §10),
+ * after the commit. A node the DAG refuses (e.g. a signal whose `pred` names work the DAG has not
  * seen) is reported to `onError` and never fails the store call: the override does not wait on its audit trail.
  */
 export class DagRecordingStore implements ControllerStore {
@@ -63,8 +72,7 @@ export class DagRecordingStore implements ControllerStore {
 
   async addRecord(record: StoredRecord) {
     await this.#store.addRecord(record);
-    const type = TYPES[record.kind];
-    if (type) this.#add(type, record.bytes);
+    this.#add(TYPES[record.kind], record.bytes);
   }
 
   takeOrder = () => this.#store.takeOrder();

@@ -20,6 +20,7 @@ export type {
   DeliveryUpdate,
   NewSignal,
   Pruned,
+  RecordedSignal,
   RecordKind,
   StoredAck,
   StoredRecord,

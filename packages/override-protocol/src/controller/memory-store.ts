@@ -10,6 +10,7 @@ import {
   type NewSignal,
   type OutboxEntry,
   type Pruned,
+  type RecordedSignal,
   type RecordKind,
   type StoredAck,
   type StoredRecord,
@@ -46,20 +47,18 @@ export class MemoryControllerStore implements ControllerStore {
     return this.#order;
   }
 
-  async issue(build: (order: Order) => NewSignal, claim: DeliveryClaim): Promise<StoredSignal> {
+  async issue(build: (order: Order) => NewSignal, claim: DeliveryClaim): Promise<RecordedSignal> {
     const order: Order = [this.#order[0], this.#order[1] + 1];
-    const signal = { ...build(order), order };
-    this.#add(signal, claim);
+    const issued = this.#add({ ...build(order), order }, claim);
     this.#order = order;
-    return signal;
+    return issued;
   }
 
-  async record(signal: StoredSignal, claim: DeliveryClaim): Promise<StoredSignal> {
-    this.#add(signal, claim);
-    return signal;
+  async record(signal: StoredSignal, claim: DeliveryClaim): Promise<RecordedSignal> {
+    return this.#add(signal, claim);
   }
 
-  #add(signal: StoredSignal, claim: DeliveryClaim): void {
+  #add(signal: StoredSignal, claim: DeliveryClaim): RecordedSignal {
     const orderKey = `${signal.order[0]}\n${signal.order[1]}`;
     if (this.#signals.has(signal.jti) || this.#orders.has(orderKey)) {
       throw ovError('ERR_OV_CONFLICT', `signal ${signal.jti} or its order is already recorded`);
@@ -67,10 +66,12 @@ export class MemoryControllerStore implements ControllerStore {
     this.#signals.set(signal.jti, signal);
     this.#orders.add(orderKey);
     this.#agentsOf.set(signal.jti, [...signal.agents]);
+    const positions = new Map<string, number>();
     for (const agent of signal.agents) {
       const outbox = this.#outbox.get(agent) ?? [];
       const position = (outbox.at(-1)?.position ?? 0) + 1;
       outbox.push({ position, name: 'ov-signal', bytes: signal.bytes });
+      positions.set(agent, position);
       this.#outbox.set(agent, outbox);
       this.#deliveries.set(key(signal.jti, agent), {
         signal: signal.jti,
@@ -82,6 +83,7 @@ export class MemoryControllerStore implements ControllerStore {
       });
     }
     for (const agent of signal.agents) this.#notifier.notify(agent);
+    return { ...signal, positions };
   }
 
   async signal(jti: string): Promise<StoredSignal | undefined> {

@@ -39,11 +39,17 @@ export interface StoredSignal extends NewSignal {
   readonly order: Order;
 }
 
+/** A signal just recorded, with the place it took in the outbox of each agent of its scope. */
+export interface RecordedSignal extends StoredSignal {
+  /** Each agent's outbox position of the signal: the `id` of its pull event (spec §7.2), the `after` of §7.3. */
+  readonly positions: ReadonlyMap<string, number>;
+}
+
 /** One signal's delivery to one agent. */
 export interface Delivery {
   readonly signal: string;
   readonly agent: string;
-  /** The signal's place in the agent's outbox. */
+  /** The signal's position in the agent's outbox (what the pull transports name it by, spec §7.2). */
   readonly position: number;
   readonly state: DeliveryState;
   /** Attempts made so far, by every instance. */
@@ -122,11 +128,12 @@ export interface ControllerStore {
   takeOrder(): Promise<Order>;
   /**
    * Takes the next order and, in the same transaction, records the signal `build` signs with it, its outbox entry
-   * per agent and their deliveries, claimed by `claim`. `build` runs inside the transaction and must not await.
+   * per agent and their deliveries, claimed by `claim`, with the outbox positions the entries took. `build` runs
+   * inside the transaction and must not await.
    */
-  issue(build: (order: Order) => NewSignal, claim: DeliveryClaim): Promise<StoredSignal>;
+  issue(build: (order: Order) => NewSignal, claim: DeliveryClaim): Promise<RecordedSignal>;
   /** Records a signal whose order {@link takeOrder} gave (a pre-signed signal); `ERR_OV_CONFLICT` on a reuse. */
-  record(signal: StoredSignal, claim: DeliveryClaim): Promise<StoredSignal>;
+  record(signal: StoredSignal, claim: DeliveryClaim): Promise<RecordedSignal>;
   signal(jti: string): Promise<StoredSignal | undefined>;
   /** The agent's outbox after `position`, in order, at most `limit` entries. */
   outboxAfter(agent: string, position: number, limit: number): Promise<OutboxEntry[]>;

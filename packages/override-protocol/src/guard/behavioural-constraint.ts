@@ -76,6 +76,6 @@ export function monitorConstraint(options: MonitorConstraintOptions): (profile: 
         },
         run,
       );
-    return Object.assign(check, { profile: profileDigest(result.claims) });
+    return Object.assign(check, { profile: profileDigest(result.claims), rules: result.claims.rules });
   };
 }

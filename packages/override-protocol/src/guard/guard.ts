@@ -38,6 +38,7 @@ import {
   holdKindOf,
   liftable,
   retained,
+  scopesMeet,
 } from './hold.js';
 import { InFlightActions, place, type Running } from './in-flight.js';
 import { lapseHoldId, liftedByLease } from './lapse.js';
@@ -51,6 +52,7 @@ import {
   type GuardTimers,
   type RunOptions,
 } from './options.js';
+import { wideningOf } from './profile-narrowing.js';
 import { SignalRecords } from './signal-records.js';
 import type { ProcessedSignal, StateChange, WaitingLift } from './state-store.js';
 import { signHandoff } from './takeover.js';
@@ -166,7 +168,17 @@ export class OverrideGuard {
     for (const o of state.orders) guard.#signals.raise(o.ctl, o.order);
     if (state.policy === undefined) await guard.#commit({ policy: policyBytes });
     for (const hold of guard.#active()) {
-      if (hold.kind === 'constrain' && !hold.unenforced) guard.#compileConstraint(hold);
+      if (hold.kind === 'constrain' && !hold.unenforced) {
+        const compiled = guard.#compile(guard.#profileOf(hold.jti));
+        if (typeof compiled === 'function') guard.#constraints.set(hold.jti, compiled);
+        else {
+          // A profile that no longer compiles (expired while the agent was down) pauses it, as on receipt (§8.6):
+          // a constraint hold without its monitor would let every action through.
+          const paused: Hold = { ...hold, unenforced: true };
+          guard.#holds.set(hold.jti, paused);
+          await guard.#commit({ holds: [paused] });
+        }
+      }
       // Nothing ran before the restart finished: a stop that was waiting for its steps has halted.
       if (hold.halted_at === undefined && hold.kind !== 'pause' && hold.kind !== 'constrain') await guard.#halted(hold);
       else if (hold.kind === 'takeover' && hold.handoff === undefined) await guard.#handOver(hold);
@@ -426,11 +438,21 @@ export class OverrideGuard {
     let inFlight: InFlight[] | undefined;
     let status: AcknowledgementClaims['status'] = 'complied';
     let failure: { code: string; reason: string } | undefined;
+    // A constrain that would widen the profile in force creates no hold (spec §8.1).
+    let widens = false;
     if (!hold.lifted) {
       if (kind === 'pause') hold = { ...hold, halted_at: now };
       else if (kind === 'constrain') {
-        failure = this.#compileConstraint(hold, (signal.action.params as { profile: string }).profile);
-        hold = { ...hold, halted_at: now, ...(failure ? { unenforced: true } : {}) };
+        const compiled = this.#compile((signal.action.params as { profile: string }).profile);
+        if (typeof compiled !== 'function') failure = compiled;
+        else {
+          // A constraint only narrows (spec §8.1): a wider profile is refused and the one in force stays.
+          const widening = this.#wideningOf(hold, compiled);
+          widens = widening !== undefined;
+          if (widening !== undefined) failure = { code: 'ERR_OV_CONSTRAINT_WIDENS', reason: widening };
+          else this.#constraints.set(hold.jti, compiled);
+        }
+        hold = { ...hold, halted_at: now, ...(failure && !widens ? { unenforced: true } : {}) };
       } else if (hold.category === 0) {
         inFlight = this.#inFlight.abort(hold);
         hold = { ...hold, halted_at: now };
@@ -442,7 +464,7 @@ export class OverrideGuard {
       }
       if (kind === 'takeover' && status === 'complied') status = 'received'; // complied once the Hand-off is signed
     }
-    this.#keep(hold);
+    if (!widens) this.#keep(hold);
     this.#gates.abortBlocked();
     const raised = this.#signals.raise(signal.ctl, order);
     const settled = waiting.map((w) => ({ hold: w.hold, lift: w.lift }));
@@ -453,23 +475,38 @@ export class OverrideGuard {
       failure
         ? { status: 'cannot_comply', ...failure }
         : { status, halted_at: status === 'complied' ? hold.halted_at : undefined, in_flight: inFlight },
-      { holds: [hold], removeWaiting: settled, order: raised },
+      { holds: widens ? [] : [hold], removeWaiting: settled, order: raised },
     );
     for (const w of waiting) await this.#settleWaiting(w, w === liftedBy);
     if (kind === 'takeover' && !hold.lifted && hold.halted_at !== undefined) await this.#handOver(hold);
     return answer;
   }
 
-  /** Compiles a constraint's profile; on failure the hold stays, unenforced, and pauses the agent (spec §8.6). */
-  #compileConstraint(hold: Hold, profile?: string): { code: string; reason: string } | undefined {
+  /** Compiles a constraint's profile, or says why it cannot be enforced: the agent then pauses (spec §8.6). */
+  #compile(profile: string): ConstraintCheck | { code: string; reason: string } {
     try {
       if (!this.#options.constrain) throw new Error('the agent has no monitor to enforce a profile');
-      const text = profile ?? this.#profileOf(hold.jti);
-      this.#constraints.set(hold.jti, this.#options.constrain(fromBase64Url(text)));
-      return undefined;
+      return this.#options.constrain(fromBase64Url(profile));
     } catch (e) {
       return { code: 'ERR_OV_CONSTRAINT_INVALID', reason: e instanceof Error ? e.message.slice(0, 1024) : 'invalid' };
     }
+  }
+
+  /**
+   * Why a new constraint would widen a profile in force that it replaces (spec §8.1): an enforced constraint of a
+   * lower order whose scope meets its own. Undefined when it narrows each (or none is in force).
+   */
+  #wideningOf(hold: Hold, check: ConstraintCheck): string | undefined {
+    for (const current of this.#active()) {
+      if (current.kind !== 'constrain' || current.unenforced || compareOrder(current.order, hold.order) >= 0) continue;
+      const enforced = this.#constraints.get(current.jti);
+      if (enforced === undefined || !scopesMeet(current.scope, hold.scope)) continue;
+      if (!enforced.rules || !check.rules)
+        return `the rules of ${current.jti}’s profile and this one cannot be compared`;
+      const widening = wideningOf(check.rules, enforced.rules);
+      if (widening !== undefined) return `${widening} (the profile of ${current.jti})`;
+    }
+    return undefined;
   }
 
   #profileOf(jti: string): string {

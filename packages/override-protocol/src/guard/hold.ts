@@ -107,3 +107,12 @@ export function covers(hold: Pick<Hold, 'scope'>, place: ActionPlace): boolean {
       return true;
   }
 }
+
+/**
+ * Whether one action can be covered by holds of both scopes: agent- and domain-wide scopes meet every scope, two
+ * workflows or two tasks only when they are the same, a workflow and a task always (the task may run in it).
+ */
+export function scopesMeet(a: Scope, b: Scope): boolean {
+  if (a.kind === b.kind && (a.kind === 'workflow' || a.kind === 'task')) return a.target === b.target;
+  return true;
+}

@@ -1,3 +1,4 @@
+import type { Rules } from '@safety-net/behavioral-verification';
 import type { Clock, KeyResolver, PrivateKey, PublicKey, RandomSource } from '@safety-net/core';
 import { optionChecks } from '@safety-net/core/internal';
 import { ovError } from '../errors.js';
@@ -26,6 +27,11 @@ export interface GuardAction {
 export type ConstraintCheck = (<T>(action: GuardAction, run: () => Promise<T>) => Promise<T>) & {
   /** The digest of the profile it enforces, which acknowledgements and heartbeats report (spec §4.3). */
   readonly profile?: string;
+  /**
+   * The rules it enforces, by which the guard checks that a later `constrain` only narrows them (spec §8.1). A check
+   * without them cannot be shown to be narrowed, so no other profile replaces it.
+   */
+  readonly rules?: Rules;
 };
 
 /** Options of one {@link OverrideGuard.run} call. */

@@ -10,6 +10,7 @@ import {
   type NewSignal,
   type OutboxEntry,
   type Pruned,
+  type RecordedSignal,
   type RecordKind,
   type StoredAck,
   type StoredRecord,
@@ -76,30 +77,28 @@ export class PostgresControllerStore implements ControllerStore {
     return call('takeOrder', () => next(this.#pool));
   }
 
-  async issue(build: (order: Order) => NewSignal, claim: DeliveryClaim): Promise<StoredSignal> {
+  async issue(build: (order: Order) => NewSignal, claim: DeliveryClaim): Promise<RecordedSignal> {
     const signal = await call('issue', () =>
       inTransaction(this.#pool, async (client) => {
         // The UPDATE holds the counter's row lock until commit: concurrent issuers queue here, one order each.
         const order = await next(client);
-        const s = { ...build(order), order };
-        await insert(client, s, claim);
-        return s;
+        return insert(client, { ...build(order), order }, claim);
       }),
     );
     for (const agent of signal.agents) this.#notifier.notify(agent);
     return signal;
   }
 
-  async record(signal: StoredSignal, claim: DeliveryClaim): Promise<StoredSignal> {
-    await call('record', () =>
+  async record(signal: StoredSignal, claim: DeliveryClaim): Promise<RecordedSignal> {
+    const issued = await call('record', () =>
       inTransaction(this.#pool, async (client) => {
         // The same lock as issue: outbox positions are computed one transaction at a time.
         await client.query('SELECT seq FROM ov_ctl_counter WHERE id = 1 FOR UPDATE');
-        await insert(client, signal, claim);
+        return insert(client, signal, claim);
       }),
     );
     for (const agent of signal.agents) this.#notifier.notify(agent);
-    return signal;
+    return issued;
   }
 
   async signal(jti: string): Promise<StoredSignal | undefined> {
@@ -227,19 +226,25 @@ async function next(db: PgQueryable): Promise<Order> {
   return [Number(row.epoch), Number(row.seq)];
 }
 
-async function insert(db: PgQueryable, s: StoredSignal, claim: DeliveryClaim): Promise<void> {
+async function insert(db: PgQueryable, s: StoredSignal, claim: DeliveryClaim): Promise<RecordedSignal> {
   await db.query(
     `INSERT INTO ov_ctl_signal (jti, epoch, seq, bytes, level, deadline, exp, agents)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
     [k(s.jti), s.order[0], s.order[1], toBytea(s.bytes), s.level, s.deadline, s.exp, JSON.stringify(s.agents)],
   );
-  await db.query(
+  // The positions come back from the insert itself: no second round trip per agent.
+  const { rows } = await db.query(
     `INSERT INTO ov_ctl_outbox (agent, position, name, jti, bytes, state, claimed_by, claimed_until)
      SELECT a, (SELECT COALESCE(MAX(position), 0) + 1 FROM ov_ctl_outbox WHERE agent = a), 'ov-signal', $2, $3,
             'pending', $4, $5
-     FROM unnest($1::text[]) AS a`,
+     FROM unnest($1::text[]) AS a
+     RETURNING agent, position`,
     [s.agents.map(k), k(s.jti), toBytea(s.bytes), claim.instance, claim.untilMs],
   );
+  const positions = new Map(
+    (rows as { agent: string; position: string }[]).map((r) => [unk(r.agent), Number(r.position)]),
+  );
+  return { ...s, positions };
 }
 
 async function updateRow(

@@ -10,6 +10,7 @@ import {
   type NewSignal,
   type OutboxEntry,
   type Pruned,
+  type RecordedSignal,
   type RecordKind,
   type StoredAck,
   type StoredRecord,
@@ -96,23 +97,21 @@ export class SqliteControllerStore implements ControllerStore {
     return guard('takeOrder', () => this.#tx(() => this.#next()));
   }
 
-  async issue(build: (order: Order) => NewSignal, claim: DeliveryClaim): Promise<StoredSignal> {
+  async issue(build: (order: Order) => NewSignal, claim: DeliveryClaim): Promise<RecordedSignal> {
     const signal = guard('issue', () =>
       this.#tx(() => {
         const order = this.#next();
-        const s = { ...build(order), order };
-        this.#insert(s, claim);
-        return s;
+        return this.#insert({ ...build(order), order }, claim);
       }),
     );
     for (const agent of signal.agents) this.#notifier.notify(agent);
     return signal;
   }
 
-  async record(signal: StoredSignal, claim: DeliveryClaim): Promise<StoredSignal> {
-    guard('record', () => this.#tx(() => this.#insert(signal, claim)));
+  async record(signal: StoredSignal, claim: DeliveryClaim): Promise<RecordedSignal> {
+    const issued = guard('record', () => this.#tx(() => this.#insert(signal, claim)));
     for (const agent of signal.agents) this.#notifier.notify(agent);
-    return signal;
+    return issued;
   }
 
   #next(): Order {
@@ -123,7 +122,7 @@ export class SqliteControllerStore implements ControllerStore {
     return [row.epoch, row.seq];
   }
 
-  #insert(s: StoredSignal, claim: DeliveryClaim): void {
+  #insert(s: StoredSignal, claim: DeliveryClaim): RecordedSignal {
     const db = this.#db;
     db.prepare(
       'INSERT INTO ov_ctl_signal (jti, epoch, seq, bytes, level, deadline, exp, agents) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -131,9 +130,15 @@ export class SqliteControllerStore implements ControllerStore {
     const add = db.prepare(
       `INSERT INTO ov_ctl_outbox (agent, position, name, jti, bytes, state, claimed_by, claimed_until)
        VALUES (?, (SELECT COALESCE(MAX(position), 0) + 1 FROM ov_ctl_outbox WHERE agent = ?), 'ov-signal', ?, ?,
-               'pending', ?, ?)`,
+               'pending', ?, ?)
+       RETURNING position`,
     );
-    for (const agent of s.agents) add.run(agent, agent, s.jti, s.bytes, claim.instance, claim.untilMs);
+    const positions = new Map<string, number>();
+    for (const agent of s.agents) {
+      const row = add.get(agent, agent, s.jti, s.bytes, claim.instance, claim.untilMs) as { position: number };
+      positions.set(agent, row.position);
+    }
+    return { ...s, positions };
   }
 
   async signal(jti: string): Promise<StoredSignal | undefined> {

@@ -1,12 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeCbor, publicKeyOf } from '@safety-net/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PG_MISSING, PgTestSchemas, pgTestUrl } from '../../../../test-support/postgres.js';
+import { controlPlaneHandler } from '../../src/controller/handler.js';
 import { MemoryControllerStore } from '../../src/controller/memory-store.js';
 import type { ControllerStore, NewSignal } from '../../src/controller/store.js';
 import { migrateController, PostgresControllerStore } from '../../src/postgres.js';
 import { SqliteControllerStore } from '../../src/sqlite.js';
+import { openGuard } from '../guard/world.js';
+import { agentId, agentKey, emergencyStop, ManualTime, makeController, NOW, serve } from './world.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ov-ctl-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -62,10 +66,18 @@ describe.each(stores)('ControllerStore contract: $name', ({ make, skip }) => {
     const store = await make();
     const first = await store.issue(signal('s1', ['a', 'b']), claim);
     expect(first.order).toEqual([1, 1]);
+    expect(first.positions).toEqual(
+      new Map([
+        ['a', 1],
+        ['b', 1],
+      ]),
+    );
     expect(await store.takeOrder()).toEqual([1, 2]);
     const second = await store.issue(signal('s2', ['b']), claim);
     expect(second.order).toEqual([1, 3]);
-    expect(await store.signal('s1')).toEqual(first);
+    expect(second.positions).toEqual(new Map([['b', 2]]));
+    const { positions: _, ...recorded } = first;
+    expect(await store.signal('s1')).toEqual(recorded);
     expect(await store.signal('nope')).toBeUndefined();
     expect(await store.outboxAfter('b', 0, 10)).toEqual([
       { position: 1, name: 'ov-signal', bytes: first.bytes },
@@ -226,6 +238,59 @@ describe.each(stores)('ControllerStore contract: $name', ({ make, skip }) => {
     const idle = store.waitForOutbox('a', 5, abort.signal);
     abort.abort();
     await idle;
+    await store.close();
+  });
+});
+
+describe.each(stores)('a delivery’s position is its outbox position: $name', ({ make, skip }) => {
+  if (skip) {
+    it.skip(PG_MISSING, () => {});
+    return;
+  }
+
+  it('is the position the pull transport names the same entry by, live, from the store and after resume', async () => {
+    const store = await make();
+    const time = new ManualTime(NOW * 1000);
+    const controller = makeController(time, { store });
+    // Pull-only agents: the outbox is how the signal reaches them.
+    for (const i of [1, 2])
+      controller.registerAgent({ id: agentId(i), key: publicKeyOf(agentKey(i)), domains: ['ward-3'] });
+    const http = await serve(controlPlaneHandler(controller, { path: '/ctl', pull: { authorize: () => true } }));
+    // Agent 2 gets a signal of its own first, so the two agents' positions of the ward's stop differ.
+    await controller.issue(emergencyStop({ scope: { kind: 'agent', target: agentId(2), propagate: false } }));
+    const issued = await controller.issue(emergencyStop({ reason: 'the ward’s stop' }));
+    /** The position the long-poll answer gives the stop in the agent's outbox (spec §7.3). */
+    const pulled = async (agent: string) => {
+      const response = await fetch(`${http.origin}/ctl/agents/${encodeURIComponent(agent)}/events?after=0&wait=0`);
+      const triples = decodeCbor(new Uint8Array(await response.arrayBuffer())) as [number, string, Uint8Array][];
+      return triples.find(([, , bytes]) => Buffer.from(bytes).equals(Buffer.from(issued.bytes)))![0];
+    };
+    const expected = [
+      [agentId(1), await pulled(agentId(1))],
+      [agentId(2), await pulled(agentId(2))],
+    ];
+    expect(expected).toEqual([
+      [agentId(1), 1],
+      [agentId(2), 2],
+    ]);
+    for (const i of [1, 2]) {
+      const { guard } = await openGuard({ agent: agentId(i), key: agentKey(i), domains: ['ward-3'] });
+      await controller.acknowledge((await guard.receive(issued.bytes)).ack);
+    }
+    const positions = (deliveries: { agent: string; position: number }[]) =>
+      deliveries.map((d) => [d.agent, d.position]);
+    expect(positions(await controller.acknowledged(issued.jti))).toEqual(expected);
+    expect(positions(await store.deliveries(issued.jti))).toEqual(expected);
+    await controller.close();
+
+    // A restarted instance reports them from the store, then from the deliveries it resumed.
+    const again = makeController(time, { store });
+    for (const i of [1, 2]) again.registerAgent({ id: agentId(i), key: publicKeyOf(agentKey(i)), domains: ['ward-3'] });
+    expect(positions(await again.acknowledged(issued.jti))).toEqual(expected);
+    await again.resume();
+    expect(positions(await again.acknowledged(issued.jti))).toEqual(expected);
+    await again.close();
+    await http.close();
     await store.close();
   });
 });

@@ -69,6 +69,13 @@ export const lateConstraint = {
   c2: bySam('c2', 5, { name: 'constrain', params: { profile: profileText('ward-3-strict', 1000) } }, {}),
   c1: bySam('c1', 3, { name: 'constrain', params: { profile: profileText('ward-3-loose', 5000) } }, {}),
 };
+/** Constraint C3 (order 6, cap 5000): after C2 it would widen the profile in force (§8.1). */
+export const wideningConstraint = bySam(
+  'c3',
+  6,
+  { name: 'constrain', params: { profile: profileText('ward-3-loose', 5000) } },
+  {},
+);
 
 const { halted_at: _halted, in_flight: _inFlight, ...ackBase } = sampleAckClaims;
 const PAUSE = { name: 'pause' as const, params: {} };

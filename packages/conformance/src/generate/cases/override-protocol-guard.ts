@@ -26,6 +26,7 @@ import {
   editedDigest,
   lateConstraint,
   PROFILE_KEY,
+  wideningConstraint,
   wrongHuman,
 } from './override-protocol-guard-extras.js';
 
@@ -392,6 +393,42 @@ const CASES: Case[] = [
       { result: 'error', error: 'ERR_BV_ACTION_BLOCKED' },
       { result: 'ran', act_digest: actionDigest({ name: 'pharmacy.dispense', params: { units: 500 } }) },
     ],
+  },
+  {
+    id: 'guard-constraint-narrows',
+    description:
+      'Constraint C1, then C2 of a higher order whose profile narrows C1’s (a lower cap): C2 is enforced, so a ' +
+      'dispense C1 allows is refused by the monitor (§8.1).',
+    profiles: true,
+    steps: [
+      { signal: lateConstraint.c1 },
+      { signal: lateConstraint.c2 },
+      { run: { name: 'pharmacy.dispense', params: { units: 2000 }, task: 'task-dispense-5' } },
+    ],
+    outcomes: [ack('complied', 'constrained'), ack('complied', 'constrained'), started('constrained')],
+    mode: 'constrained',
+    holds: ['c1', 'c2'],
+    runs: [{ result: 'error', error: 'ERR_BV_ACTION_BLOCKED' }],
+  },
+  {
+    id: 'guard-constraint-widens',
+    description:
+      'Constraint C2, then C3 of a higher order whose profile raises the cap: a constrain only narrows, so C3 is ' +
+      'answered cannot_comply with ERR_OV_CONSTRAINT_WIDENS, creates no hold, and C2’s profile stays enforced (§8.1).',
+    profiles: true,
+    steps: [
+      { signal: lateConstraint.c2 },
+      { signal: wideningConstraint },
+      { run: { name: 'pharmacy.dispense', params: { units: 2000 }, task: 'task-dispense-5' } },
+    ],
+    outcomes: [
+      ack('complied', 'constrained'),
+      ack('cannot_comply', 'constrained', { code: 'ERR_OV_CONSTRAINT_WIDENS' }),
+      started('constrained'),
+    ],
+    mode: 'constrained',
+    holds: ['c2'],
+    runs: [{ result: 'error', error: 'ERR_BV_ACTION_BLOCKED' }],
   },
   {
     id: 'ack-declined-mandatory',
