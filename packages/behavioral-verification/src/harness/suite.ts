@@ -1,5 +1,4 @@
-import { sha256 } from '@noble/hashes/sha2.js';
-import { type CborValue, encodeCbor, isSafetyNetError, toBase64Url } from '@safety-net/core';
+import { type CborValue, encodeCbor, isSafetyNetError, sha256, toBase64Url } from '@safety-net/core';
 import * as z from 'zod';
 import { bvError } from '../errors.js';
 import type { JsonValue } from '../monitor/verdict.js';

@@ -1,5 +1,12 @@
-import { sha256 } from '@noble/hashes/sha2.js';
-import { cwtLabels, defineMessageType, encodeCbor, jsonValue, Sha256B64uSchema, toBase64Url } from '@safety-net/core';
+import {
+  cwtLabels,
+  defineMessageType,
+  encodeCbor,
+  jsonValue,
+  Sha256B64uSchema,
+  sha256,
+  toBase64Url,
+} from '@safety-net/core';
 import * as z from 'zod';
 import { RulesSchema } from '../rules/schema.js';
 import { EpochSecondsSchema, IdentifierSchema } from './common.js';

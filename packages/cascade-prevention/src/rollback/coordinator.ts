@@ -1,4 +1,3 @@
-import { sha256 } from '@noble/hashes/sha2.js';
 import {
   type CborValue,
   dagNodeOf,
@@ -7,6 +6,7 @@ import {
   isSafetyNetError,
   randomUuid,
   readClock,
+  sha256,
   snError,
   toBase64Url,
   uniformSource,

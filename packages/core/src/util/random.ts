@@ -1,4 +1,4 @@
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from '../crypto/sha256.js';
 
 /** Where Safety Net draws random bytes. Injected so that keys, ids and simulations can be reproduced from a seed. */
 export interface RandomSource {

@@ -1,5 +1,4 @@
-import { sha256 } from '@noble/hashes/sha2.js';
-import { type PrivateKey, toBase64Url } from '@safety-net/core';
+import { type PrivateKey, sha256, toBase64Url } from '@safety-net/core';
 import { ovError } from '../errors.js';
 import type { ActionCall } from '../messages/common.js';
 import { type HandoffClaims, handoff } from '../messages/handoff.js';
