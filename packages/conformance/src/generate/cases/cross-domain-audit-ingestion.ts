@@ -9,13 +9,17 @@ import { decodeCbor, Tagged, toHex } from '@safety-net/core';
 import { countersignConsumption, signConsumption } from '@safety-net/cross-domain-audit';
 import {
   ACCOUNTING_KEYS,
+  accountingKey,
+  SAMPLE_CONSUMER,
   sampleConsumptionClaims,
   samplePriceTableClaims,
 } from '@safety-net/cross-domain-audit/testing';
 import type { Vector } from '../../format.js';
 import { keysOf, nameOf, vector } from '../common.js';
 
-const { provider, consumer } = ACCOUNTING_KEYS;
+const { provider } = ACCOUNTING_KEYS;
+// An Ed25519 key of the consumer: its signature is deterministic, so the record's bytes are too (ECDSA's are not).
+const consumer = accountingKey(SAMPLE_CONSUMER);
 
 /** The record of row 37: signed by the metering domain, countersigned by the consumer (COSE_Sign). */
 function countersigned(): Uint8Array {

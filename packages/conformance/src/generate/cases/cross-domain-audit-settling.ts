@@ -14,6 +14,8 @@ import {
 } from '@safety-net/cross-domain-audit';
 import {
   ACCOUNTING_KEYS,
+  accountingKey,
+  SAMPLE_CONSUMER,
   SAMPLE_PERIOD,
   sampleConsumptionClaims,
   sampleDisputeClaims,
@@ -130,7 +132,9 @@ function settlementVectors(): Vector[] {
  * nothing and is refused.
  */
 function disputeByProofVectors(): Vector[] {
-  const { provider, consumer } = ACCOUNTING_KEYS;
+  const { provider } = ACCOUNTING_KEYS;
+  // An Ed25519 key of the consumer: its signature is deterministic, so the record's bytes are too (ECDSA's are not).
+  const consumer = accountingKey(SAMPLE_CONSUMER);
   const first = sampleConsumptionClaims;
   const second = {
     ...first,
