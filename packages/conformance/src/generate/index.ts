@@ -15,6 +15,7 @@ import { coseVerifyVectors } from './cases/cose-verify.js';
 import { crossDomainAuditAccountingVectors } from './cases/cross-domain-audit-accounting.js';
 import { crossDomainAuditDisclosureVectors } from './cases/cross-domain-audit-disclosure.js';
 import { crossDomainAuditErasureVectors } from './cases/cross-domain-audit-erasure.js';
+import { crossDomainAuditIngestionVectors } from './cases/cross-domain-audit-ingestion.js';
 import { crossDomainAuditLogVectors } from './cases/cross-domain-audit-log.js';
 import { crossDomainAuditNoteVectors } from './cases/cross-domain-audit-notes.js';
 import { crossDomainAuditSettlingVectors } from './cases/cross-domain-audit-settling.js';
@@ -55,6 +56,7 @@ export {
   crossDomainAuditAccountingVectors,
   crossDomainAuditDisclosureVectors,
   crossDomainAuditErasureVectors,
+  crossDomainAuditIngestionVectors,
   crossDomainAuditLogVectors,
   crossDomainAuditNoteVectors,
   crossDomainAuditSettlingVectors,
@@ -96,6 +98,7 @@ export function generateVectors(): Vector[] {
     ...crossDomainAuditLogVectors(),
     ...crossDomainAuditErasureVectors(),
     ...crossDomainAuditSettlingVectors(),
+    ...crossDomainAuditIngestionVectors(),
   ];
 }
 

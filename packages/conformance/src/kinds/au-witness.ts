@@ -25,7 +25,7 @@ const AuWitness = z
       status: z.number().int(),
       content_type: z.string(),
       body: z.string(),
-      evidence: z.array(z.enum(['same_size', 'inconsistent'])),
+      evidence: z.array(z.enum(['same_size', 'different_size', 'inconsistent'])),
     }),
   })
   .strict();

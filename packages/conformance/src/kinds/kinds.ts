@@ -1,4 +1,5 @@
 import { auDisclosureKinds } from './au-disclosure.js';
+import { auFork } from './au-fork.js';
 import { auLog } from './au-log.js';
 import { auNetting } from './au-netting.js';
 import { auNote, auNoteSign } from './au-note.js';
@@ -41,6 +42,7 @@ export const KINDS: ReadonlyMap<string, KindHandler> = new Map(
     ovAuthority,
     ovGuard,
     auNote,
+    auFork,
     auNoteSign,
     auWitness,
     ...auDisclosureKinds,

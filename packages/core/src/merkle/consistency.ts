@@ -64,18 +64,33 @@ export interface ConsistencyProof {
 
 const isPowerOfTwo = (n: number) => n > 0 && 2 ** Math.round(Math.log2(n)) === n;
 
+/** The roots a consistency proof recomputes: of the first tree (its prefix of `size1` leaves) and of the second. */
+export interface ConsistencyRoots {
+  readonly root1: Uint8Array;
+  readonly root2: Uint8Array;
+}
+
 /**
- * Verifies a consistency proof with the algorithm of RFC 9162 §2.1.4.2. A low-level check: false for any proof
- * that does not verify (including sizes out of order or hashes that are not 32 bytes), never throws.
+ * The two roots a consistency proof from `size1` to `size2` recomputes with the algorithm of RFC 9162 §2.1.4.2,
+ * undefined when the proof has not the shape those sizes need. When `size1` is a power of two the proof does not
+ * fix the first root, which is then `seed` (the algorithm's `first_hash`; undefined without one); otherwise the
+ * proof's hashes fix both. A proof whose second root is a signed tree head's thus fixes the root that tree gives
+ * its first `size1` leaves. Low level: never throws; sizes must satisfy 1 ≤ size1 < size2.
  */
-export function verifyConsistency(p: ConsistencyProof): boolean {
-  const { size1, size2, root1, root2 } = p;
-  if (!Number.isSafeInteger(size1) || !Number.isSafeInteger(size2) || size1 < 1 || size1 > size2) return false;
-  if (root1.length !== MERKLE_HASH_LENGTH || root2.length !== MERKLE_HASH_LENGTH) return false;
-  if (p.proof.length > 2 * 53 || p.proof.some((h) => h.length !== MERKLE_HASH_LENGTH)) return false;
-  if (size1 === size2) return p.proof.length === 0 && bytesEqual(root1, root2);
-  const path = isPowerOfTwo(size1) ? [root1, ...p.proof] : [...p.proof];
-  if (path.length === 0) return false;
+export function consistencyRoots(
+  size1: number,
+  size2: number,
+  proof: readonly Uint8Array[],
+  seed?: Uint8Array,
+): ConsistencyRoots | undefined {
+  if (!Number.isSafeInteger(size1) || !Number.isSafeInteger(size2) || size1 < 1 || size1 >= size2) return undefined;
+  if (proof.length > 2 * 53 || proof.some((h) => h.length !== MERKLE_HASH_LENGTH)) return undefined;
+  let path: readonly Uint8Array[] = proof;
+  if (isPowerOfTwo(size1)) {
+    if (seed?.length !== MERKLE_HASH_LENGTH) return undefined;
+    path = [seed, ...proof];
+  }
+  if (path.length === 0) return undefined;
   let fn = size1 - 1;
   let sn = size2 - 1;
   while (fn % 2 === 1) {
@@ -85,7 +100,7 @@ export function verifyConsistency(p: ConsistencyProof): boolean {
   let fr = path[0]!;
   let sr = path[0]!;
   for (const c of path.slice(1)) {
-    if (sn === 0) return false;
+    if (sn === 0) return undefined;
     if (fn % 2 === 1 || fn === sn) {
       fr = merkleNodeHash(c, fr);
       sr = merkleNodeHash(c, sr);
@@ -99,5 +114,18 @@ export function verifyConsistency(p: ConsistencyProof): boolean {
     fn = Math.floor(fn / 2);
     sn = Math.floor(sn / 2);
   }
-  return sn === 0 && bytesEqual(fr, root1) && bytesEqual(sr, root2);
+  return sn === 0 ? { root1: fr, root2: sr } : undefined;
+}
+
+/**
+ * Verifies a consistency proof with the algorithm of RFC 9162 §2.1.4.2. A low-level check: false for any proof
+ * that does not verify (including sizes out of order or hashes that are not 32 bytes), never throws.
+ */
+export function verifyConsistency(p: ConsistencyProof): boolean {
+  const { size1, size2, root1, root2 } = p;
+  if (!Number.isSafeInteger(size1) || !Number.isSafeInteger(size2) || size1 < 1 || size1 > size2) return false;
+  if (root1.length !== MERKLE_HASH_LENGTH || root2.length !== MERKLE_HASH_LENGTH) return false;
+  if (size1 === size2) return p.proof.length === 0 && bytesEqual(root1, root2);
+  const roots = consistencyRoots(size1, size2, p.proof, root1);
+  return roots !== undefined && bytesEqual(roots.root1, root1) && bytesEqual(roots.root2, root2);
 }

@@ -1,7 +1,9 @@
 export {
   type ConsistencyProof,
+  type ConsistencyRoots,
   consistencyProof,
   consistencyProofFromLeafHashes,
+  consistencyRoots,
   verifyConsistency,
 } from './consistency.js';
 export { MERKLE_HASH_LENGTH, merkleLeafHash, merkleNodeHash } from './hash.js';

@@ -1,6 +1,7 @@
 import {
   consistencyProof,
   consistencyProofFromLeafHashes,
+  consistencyRoots,
   fromHex,
   merkleLeafHash,
   merkleRoot,
@@ -85,5 +86,39 @@ describe('consistency proofs', () => {
         expect.objectContaining({ code: 'ERR_MERKLE_INVALID' }),
       );
     }
+  });
+});
+
+describe('consistencyRoots', () => {
+  const leaves = Array.from({ length: 23 }, (_, i) => new TextEncoder().encode(`leaf ${i}`));
+
+  it('recomputes both roots of every prefix; a power-of-two prefix only from its seed', () => {
+    for (let n = 2; n <= leaves.length; n++) {
+      for (let m = 1; m < n; m++) {
+        const proof = consistencyProof(leaves.slice(0, n), m);
+        const [root1, root2] = [merkleRoot(leaves.slice(0, m)), merkleRoot(leaves.slice(0, n))];
+        const powerOfTwo = (m & (m - 1)) === 0;
+        expect(consistencyRoots(m, n, proof, root1)).toEqual({ root1, root2 });
+        if (powerOfTwo) expect(consistencyRoots(m, n, proof)).toBeUndefined();
+        else expect(consistencyRoots(m, n, proof)).toEqual({ root1, root2 });
+      }
+    }
+  });
+
+  it('gives the prefix root of the larger tree when a smaller tree was another', () => {
+    // Two trees sharing 2 leaves, then diverging: the proof of the larger fixes its own prefix of 3, not the other's.
+    const other = [...leaves.slice(0, 2), new TextEncoder().encode('rewritten')];
+    const roots = consistencyRoots(3, 7, consistencyProof(leaves.slice(0, 7), 3));
+    expect(roots?.root1).toEqual(merkleRoot(leaves.slice(0, 3)));
+    expect(roots?.root1).not.toEqual(merkleRoot(other));
+  });
+
+  it('is undefined for proofs of the wrong shape or sizes out of order', () => {
+    const proof = consistencyProof(leaves.slice(0, 7), 3);
+    expect(consistencyRoots(3, 7, proof.slice(1))).toBeUndefined();
+    expect(consistencyRoots(3, 7, [...proof, proof[0]!])).toBeUndefined();
+    expect(consistencyRoots(3, 3, [])).toBeUndefined();
+    expect(consistencyRoots(0, 7, proof)).toBeUndefined();
+    expect(consistencyRoots(3, 7, [new Uint8Array(31), ...proof.slice(1)])).toBeUndefined();
   });
 });

@@ -1,7 +1,8 @@
-import { bytesEqual, type CborValue, decodeCbor, encodeCbor, type PublicKey } from '@safety-net/core';
+import { bytesEqual, type CborValue, decodeCbor, encodeCbor, type PublicKey, toBase64Url } from '@safety-net/core';
 import * as z from 'zod';
 import type { TreeHead } from '../checkpoint/tree-head.js';
 import { auError } from '../errors.js';
+import { type ForkFinding, provenPrefixRoot } from '../fork/detect.js';
 import { decodeLogEntry, type LogEntry, logForm } from '../log/entry.js';
 import type { TransparencyLog } from '../log/transparency-log.js';
 import { verifyEntryInclusion, verifyTreeConsistency } from '../log/verify.js';
@@ -133,7 +134,8 @@ export interface VerifiedBundleItem {
  * Verifies a bundle offline (spec §5.6): every proof parses, its checkpoint passes `openCheckpoint` and is of the
  * bundle's origin, the audit path proves the entry (`ERR_AU_PROOF_INVALID`), each receipt verifies with the receipt
  * key against a checkpoint of the bundle (`ERR_AU_RECEIPT_INVALID`), each presentation's issuer part is the entry's
- * body, and each consistency proof verifies between its checkpoints. Other inconsistencies are
+ * body, and each consistency proof verifies between its checkpoints (one that reproduces the later root from another
+ * prefix root is `ERR_AU_FORK_DETECTED`, carrying the finding as `fork`, spec §5.8). Other inconsistencies are
  * `ERR_AU_BUNDLE_INVALID`.
  */
 export async function verifyProofBundle(
@@ -191,6 +193,7 @@ export async function verifyProofBundle(
   }
   for (const c of bundle.consistency ?? []) {
     const [from, to] = await Promise.all([open(c.from), open(c.to)]);
+    forkOfConsistency(bundle.origin, c, from, to);
     verifyTreeConsistency({
       size1: from.size,
       rootHash1: from.rootHash,
@@ -200,6 +203,29 @@ export async function verifyProofBundle(
     });
   }
   return proven;
+}
+
+/**
+ * A consistency proof between two signed checkpoints that reproduces the later root from a prefix root other than
+ * the earlier one proves a fork (spec §5.8): `ERR_AU_FORK_DETECTED`, carrying the finding as `fork`.
+ */
+function forkOfConsistency(
+  origin: string,
+  c: { readonly from: string; readonly to: string; readonly proof: readonly Uint8Array[] },
+  from: TreeHead,
+  to: TreeHead,
+): void {
+  if (from.size === 0 || from.size >= to.size) return;
+  const root = provenPrefixRoot(from.size, to.size, to.rootHash, { proof: c.proof }, from.rootHash);
+  if (!root || bytesEqual(root, from.rootHash)) return;
+  const fork: ForkFinding = {
+    origin,
+    kind: 'inconsistent',
+    a: c.from,
+    b: c.to,
+    hashes: [root, ...c.proof].map(toBase64Url),
+  };
+  throw Object.assign(auError('ERR_AU_FORK_DETECTED', `the log signed ${from.size} entries another way`), { fork });
 }
 
 /** Options of {@link buildProofBundle}. */

@@ -9,5 +9,11 @@ export {
   MAX_ENTRY_BYTES,
 } from './entry.js';
 export type { HashId, StoredHash } from './subtrees.js';
-export { type Sequenced, TransparencyLog, type TransparencyLogOptions } from './transparency-log.js';
+export {
+  type Sequenced,
+  TransparencyLog,
+  type TransparencyLogOptions,
+  type WorkflowBackfillOptions,
+  type WorkflowBackfillResult,
+} from './transparency-log.js';
 export { type EntryInclusion, type TreeConsistency, verifyEntryInclusion, verifyTreeConsistency } from './verify.js';

@@ -5,7 +5,7 @@ import { OriginSchema } from '../messages/common.js';
 import type { LogStore, WorkflowIndexRow } from '../store/log-store.js';
 import { encodeEntryBundle } from '../tiles/entry-bundle.js';
 import { hashLevelOf, TILE_WIDTH, type TileRef, tileWidthAt } from '../tiles/paths.js';
-import { encodeLogEntry, entryLeafHash, type LogEntry } from './entry.js';
+import { decodeLogEntry, encodeLogEntry, entryLeafHash, type LogEntry } from './entry.js';
 import { HashIndex } from './hash-index.js';
 import {
   appendHashes,
@@ -27,6 +27,34 @@ export interface TransparencyLogOptions {
   readonly signer: CheckpointSigner;
   /** Most entries sequenced in one transaction (default 1,024, 1 to 65,536). */
   readonly maxBatch?: number;
+  /**
+   * Default true: sequencing writes the workflow index rows of each batch (spec §6). False leaves the index to
+   * {@link TransparencyLog.backfillWorkflowIndex}, e.g. for a bulk import.
+   */
+  readonly workflowIndex?: boolean;
+}
+
+/** Options of {@link TransparencyLog.backfillWorkflowIndex}. */
+export interface WorkflowBackfillOptions {
+  /** Most entries indexed in one transaction (default 1,024, 1 to 65,536). */
+  readonly batch?: number;
+}
+
+/** What a backfill did: the entries it read and indexed, and the log's size when it finished. */
+export interface WorkflowBackfillResult {
+  readonly indexed: number;
+  readonly size: number;
+}
+
+/** The workflow index keys of stored leaf bytes. */
+const keysOfLeaf = (leaf: Uint8Array) => workflowKeys(decodeLogEntry(leaf));
+
+function batchSize(value: number | undefined, name: string): number {
+  const size = value ?? 1024;
+  if (!Number.isSafeInteger(size) || size < 1 || size > 65_536) {
+    throw auError('ERR_AU_CONFIG_INVALID', `${name}: 1 to 65,536`);
+  }
+  return size;
 }
 
 /** Where an entry landed. */
@@ -67,6 +95,7 @@ export class TransparencyLog {
   readonly #store: LogStore;
   readonly #signer: CheckpointSigner;
   readonly #maxBatch: number;
+  readonly #indexWorkflows: boolean;
   #waiting: Waiting[] = [];
   #flushing: Promise<void> | undefined;
 
@@ -74,14 +103,11 @@ export class TransparencyLog {
     if (!OriginSchema.safeParse(options.origin).success) {
       throw auError('ERR_AU_CONFIG_INVALID', 'origin: no spaces, no "+", 1 to 256 characters');
     }
-    const maxBatch = options.maxBatch ?? 1024;
-    if (!Number.isSafeInteger(maxBatch) || maxBatch < 1 || maxBatch > 65_536) {
-      throw auError('ERR_AU_CONFIG_INVALID', 'maxBatch: 1 to 65,536');
-    }
+    this.#maxBatch = batchSize(options.maxBatch, 'maxBatch');
     this.origin = options.origin;
     this.#store = options.store;
     this.#signer = options.signer;
-    this.#maxBatch = maxBatch;
+    this.#indexWorkflows = options.workflowIndex ?? true;
   }
 
   /**
@@ -145,7 +171,7 @@ export class TransparencyLog {
         }
         const index = oldSize + ordinal;
         entries.push(leaf.bytes);
-        for (const k of leaf.keys) workflows.push({ key: k, index });
+        if (this.#indexWorkflows) for (const k of leaf.keys) workflows.push({ key: k, index });
         newHashes.push(leafHash);
         out.push({ index, leafHash, added: true });
       });
@@ -220,6 +246,22 @@ export class TransparencyLog {
    */
   workflow(key: string, limit: number): Promise<readonly number[]> {
     return this.#store.workflow(key, limit);
+  }
+
+  /**
+   * Indexes the entries sequenced without the workflow index (before it existed, or with `workflowIndex` off), in
+   * transactions of at most `batch` entries, each recording its progress with its rows (spec §6). Stopped at any
+   * point, it resumes where the last committed step ended; run again, it only reads the entries added since. Entries
+   * added while it runs are read too: it returns once it has reached the log's size.
+   */
+  async backfillWorkflowIndex(options: WorkflowBackfillOptions = {}): Promise<WorkflowBackfillResult> {
+    const batch = batchSize(options.batch, 'batch');
+    let indexed = 0;
+    for (;;) {
+      const step = await this.#store.backfillWorkflows(keysOfLeaf, batch);
+      indexed += step.indexed;
+      if (step.next >= step.size) return { indexed, size: step.size };
+    }
   }
 
   /** The checkpoint signed at `size`, if the log signed one at that size. */

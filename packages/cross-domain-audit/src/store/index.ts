@@ -1,2 +1,10 @@
-export type { LogStore, SequencedBatch, SequencingTx, StoredTreeState, WorkflowIndexRow } from './log-store.js';
+export type {
+  LogStore,
+  SequencedBatch,
+  SequencingTx,
+  StoredTreeState,
+  WorkflowBackfillStep,
+  WorkflowIndexRow,
+  WorkflowKeysOf,
+} from './log-store.js';
 export { MemoryLogStore } from './memory-log-store.js';

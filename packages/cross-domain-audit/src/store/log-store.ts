@@ -27,6 +27,19 @@ export interface WorkflowIndexRow {
   readonly index: number;
 }
 
+/** The workflow index keys of one entry, from its leaf bytes (the log's `workflowKeys`). */
+export type WorkflowKeysOf = (entry: Uint8Array) => readonly string[];
+
+/** What one backfill step did: the entries it indexed, where the next step starts, and the log's size then. */
+export interface WorkflowBackfillStep {
+  /** Entries read and indexed by this step: `[next − indexed, next)`. */
+  readonly indexed: number;
+  /** The first entry not yet backfilled: the progress, recorded with the step's rows. */
+  readonly next: number;
+  /** The log's committed size when the step ran; the backfill is done when `next` reaches it. */
+  readonly size: number;
+}
+
 /** What a sequencing transaction may read and write; it sees the store as it is under the sequencing lock. */
 export interface SequencingTx {
   /** The committed state when the transaction began; undefined for an empty log. */
@@ -60,5 +73,11 @@ export interface LogStore {
   checkpointAt(size: number): Promise<string | undefined>;
   /** The indices of the entries indexed under `key` (a workflow id or a stitching ECT jti), ascending, at most `limit`. */
   workflow(key: string, limit: number): Promise<readonly number[]>;
+  /**
+   * One step of backfilling the workflow index (spec §6): indexes the entries from the recorded progress on, at
+   * most `limit` of them, under the keys `keysOf` gives, and records the new progress, in one transaction. Rows
+   * already held are kept as they are, so a step run again, or over entries sequencing indexed, changes nothing.
+   */
+  backfillWorkflows(keysOf: WorkflowKeysOf, limit: number): Promise<WorkflowBackfillStep>;
   close(): Promise<void>;
 }

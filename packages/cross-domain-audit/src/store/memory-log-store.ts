@@ -1,7 +1,14 @@
 import { auError } from '../errors.js';
 import { HashIndex } from '../log/hash-index.js';
 import type { HashId } from '../log/subtrees.js';
-import type { LogStore, SequencedBatch, SequencingTx, StoredTreeState } from './log-store.js';
+import type {
+  LogStore,
+  SequencedBatch,
+  SequencingTx,
+  StoredTreeState,
+  WorkflowBackfillStep,
+  WorkflowKeysOf,
+} from './log-store.js';
 
 const HASH = 32;
 
@@ -38,6 +45,8 @@ export class MemoryLogStore implements LogStore {
   readonly #indexes = new HashIndex();
   readonly #checkpoints = new Map<number, string>();
   readonly #workflows = new Map<string, number[]>();
+  /** The first entry the workflow index backfill has not read. */
+  #backfilled = 0;
   #state: StoredTreeState | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -72,14 +81,36 @@ export class MemoryLogStore implements LogStore {
       this.#levels[h.level] ??= new HashLevel();
       this.#levels[h.level]!.push(h.index, h.hash);
     }
-    // Indices only grow, so each key's list stays ascending.
-    for (const row of batch.workflows) {
-      const held = this.#workflows.get(row.key);
-      if (held) held.push(row.index);
-      else this.#workflows.set(row.key, [row.index]);
-    }
+    for (const row of batch.workflows) this.#index(row.key, row.index);
     this.#checkpoints.set(batch.state.size, batch.state.checkpoint);
     this.#state = batch.state;
+  }
+
+  /** Adds `index` under `key` once, keeping the key's list ascending (a backfill adds indices below the last). */
+  #index(key: string, index: number): void {
+    const held = this.#workflows.get(key);
+    if (!held) {
+      this.#workflows.set(key, [index]);
+      return;
+    }
+    let at = held.length;
+    while (at > 0 && held[at - 1]! > index) at--;
+    if (held[at - 1] !== index) held.splice(at, 0, index);
+  }
+
+  backfillWorkflows(keysOf: WorkflowKeysOf, limit: number): Promise<WorkflowBackfillStep> {
+    // In the sequencing queue, and applied only once every key is known: a throwing `keysOf` changes nothing.
+    const run = this.#queue.then(() => {
+      const size = this.#state?.size ?? 0;
+      const from = this.#backfilled;
+      const next = Math.min(size, from + limit);
+      const rows = this.#entries.slice(from, next).flatMap((entry, i) => keysOf(entry).map((key) => ({ key, i })));
+      for (const row of rows) this.#index(row.key, from + row.i);
+      this.#backfilled = next;
+      return { indexed: next - from, next, size };
+    });
+    this.#queue = run.catch(() => {});
+    return run;
   }
 
   async state(): Promise<StoredTreeState | undefined> {

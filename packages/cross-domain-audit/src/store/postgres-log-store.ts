@@ -2,7 +2,14 @@ import { inTransaction, type StoreFailure, storeCall, toBytea } from '@safety-ne
 import { type PgPool, type PgQueryable, runMigrations } from '@safety-net/core/postgres';
 import { auError } from '../errors.js';
 import type { HashId } from '../log/subtrees.js';
-import type { LogStore, SequencedBatch, SequencingTx, StoredTreeState } from './log-store.js';
+import type {
+  LogStore,
+  SequencedBatch,
+  SequencingTx,
+  StoredTreeState,
+  WorkflowBackfillStep,
+  WorkflowKeysOf,
+} from './log-store.js';
 
 const fail: StoreFailure = (detail, options) => auError('ERR_AU_STORE_FAILED', detail, options);
 const call = <T>(what: string, run: () => Promise<T>) => storeCall(fail, what, run);
@@ -15,6 +22,9 @@ const STEPS = [
    CREATE TABLE au_log_state (id INTEGER PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL);
    INSERT INTO au_log_state (id, size) VALUES (1, 0);`,
   `CREATE TABLE au_log_workflow (key TEXT NOT NULL, idx BIGINT NOT NULL, PRIMARY KEY (key, idx));`,
+  // The workflow index backfill's progress: entries sequenced before step 2 have no rows yet.
+  `CREATE TABLE au_log_workflow_backfill (id INTEGER PRIMARY KEY CHECK (id = 1), next BIGINT NOT NULL);
+   INSERT INTO au_log_workflow_backfill (id, next) VALUES (1, 0);`,
 ];
 
 /**
@@ -166,6 +176,33 @@ export class PostgresLogStore implements LogStore {
       ]);
       return (rows as { idx: string }[]).map((r) => Number(r.idx));
     });
+  }
+
+  backfillWorkflows(keysOf: WorkflowKeysOf, limit: number): Promise<WorkflowBackfillStep> {
+    return call('backfill', () =>
+      inTransaction(this.#pool, async (client) => {
+        // The progress row locked first: concurrent backfills take their steps one after the other.
+        const progress = await client.query('SELECT next FROM au_log_workflow_backfill WHERE id = 1 FOR UPDATE');
+        const from = Number((progress.rows[0] as { next: string }).next);
+        const size = (await latest(client))?.size ?? 0;
+        const next = Math.min(size, from + limit);
+        const { rows } = await client.query(
+          'SELECT idx, entry FROM au_log_entry WHERE idx >= $1 AND idx < $2 ORDER BY idx',
+          [from, next],
+        );
+        const found = (rows as { idx: string; entry: Buffer }[]).flatMap((r) =>
+          keysOf(bytes(r.entry)).map((key) => ({ key, index: Number(r.idx) })),
+        );
+        if (found.length > 0) {
+          await client.query(
+            'INSERT INTO au_log_workflow (key, idx) SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT DO NOTHING',
+            [found.map((w) => w.key), found.map((w) => w.index)],
+          );
+        }
+        await client.query('UPDATE au_log_workflow_backfill SET next = $1 WHERE id = 1', [next]);
+        return { indexed: next - from, next, size };
+      }),
+    );
   }
 
   /** The pool belongs to the caller, who ends it. */

@@ -2,7 +2,14 @@ import { type SqliteDatabase as Db, type SqliteStatement, toHex } from '@safety-
 import { auError } from '../errors.js';
 import { HashIndex } from '../log/hash-index.js';
 import type { HashId } from '../log/subtrees.js';
-import type { LogStore, SequencedBatch, SequencingTx, StoredTreeState } from './log-store.js';
+import type {
+  LogStore,
+  SequencedBatch,
+  SequencingTx,
+  StoredTreeState,
+  WorkflowBackfillStep,
+  WorkflowKeysOf,
+} from './log-store.js';
 import { SqliteBatchInsert } from './sqlite-batch-insert.js';
 import { openSqlite, sqliteCall } from './sqlite-open.js';
 
@@ -34,6 +41,19 @@ INSERT INTO au_log_dedupe_state (id, indexed) SELECT 1, count(*) FROM au_log_ent
 INSERT INTO au_log_schema (id, version) VALUES (1, 1);
 `;
 
+/**
+ * Version 2: the progress of backfilling the workflow index (spec §6), the first entry it has not read. A file of
+ * an earlier version may hold entries sequenced before the index was kept: its backfill starts from the first entry.
+ */
+const SCHEMA_2 = `
+CREATE TABLE au_log_workflow_backfill (id INTEGER PRIMARY KEY CHECK (id = 1), next INTEGER NOT NULL);
+INSERT INTO au_log_workflow_backfill (id, next) VALUES (1, 0);
+UPDATE au_log_schema SET version = 2 WHERE id = 1;
+`;
+
+/** The schema version this store writes. */
+const SCHEMA_VERSION = 2;
+
 /** Entries indexed by leaf hash in memory before a sequencer merges them into `au_log_dedupe` in one sorted pass. */
 const MERGE_EVERY = 65_536;
 
@@ -48,11 +68,14 @@ function migrate(db: Db): void {
     );
     const row = db.prepare('SELECT version FROM au_log_schema WHERE id = 1').get() as { version: number } | undefined;
     const version = row?.version ?? 0;
-    if (version > 1) throw auError('ERR_AU_STORE_FAILED', `schema version ${version} is newer than this store`);
-    if (version === 0) {
+    if (version > SCHEMA_VERSION) {
+      throw auError('ERR_AU_STORE_FAILED', `schema version ${version} is newer than this store`);
+    }
+    if (version < 1) {
       db.exec(SCHEMA_0);
       db.exec(SCHEMA_1);
     }
+    if (version < 2) db.exec(SCHEMA_2);
   }).immediate();
 }
 
@@ -93,7 +116,10 @@ export class SqliteLogStore implements LogStore {
     | 'latest'
     | 'putCheckpoint'
     | 'workflow'
-    | 'putWorkflow',
+    | 'putWorkflow'
+    | 'backfilled'
+    | 'addWorkflow'
+    | 'setBackfilled',
     SqliteStatement
   >;
   readonly #putEntries: SqliteBatchInsert;
@@ -132,6 +158,9 @@ export class SqliteLogStore implements LogStore {
       putCheckpoint: this.#db.prepare('INSERT INTO au_log_checkpoint (size, root, note) VALUES (?, ?, ?)'),
       workflow: this.#db.prepare('SELECT idx FROM au_log_workflow WHERE key = ? ORDER BY idx LIMIT ?'),
       putWorkflow: this.#db.prepare('INSERT INTO au_log_workflow (key, idx) VALUES (?, ?)'),
+      backfilled: this.#db.prepare('SELECT next FROM au_log_workflow_backfill WHERE id = 1'),
+      addWorkflow: this.#db.prepare('INSERT OR IGNORE INTO au_log_workflow (key, idx) VALUES (?, ?)'),
+      setBackfilled: this.#db.prepare('UPDATE au_log_workflow_backfill SET next = ? WHERE id = 1'),
     }));
     this.#putEntries = sqliteCall(
       'prepare',
@@ -253,6 +282,30 @@ export class SqliteLogStore implements LogStore {
     }[];
     const found = new Map(rows.map((r) => [r.hex, r.idx]));
     return leafHashes.map((h, i) => out[i] ?? found.get(toHex(h)));
+  }
+
+  backfillWorkflows(keysOf: WorkflowKeysOf, limit: number): Promise<WorkflowBackfillStep> {
+    // In the handle's queue, so it never runs inside a sequencing transaction of this handle; under the write lock
+    // (`immediate`) against other processes. The rows and the progress commit together, or neither.
+    const run = this.#queue.then(() =>
+      sqliteCall('backfill', () =>
+        this.#db
+          .transaction((): WorkflowBackfillStep => {
+            const size = this.#latest()?.size ?? 0;
+            const { next: from } = this.#sql.backfilled.get() as { next: number };
+            const next = Math.min(size, from + limit);
+            const rows = this.#sql.entries.all(from, next) as { entry: Buffer }[];
+            rows.forEach((row, i) => {
+              for (const key of keysOf(bytes(row.entry))) this.#sql.addWorkflow.run(key, from + i);
+            });
+            this.#sql.setBackfilled.run(next);
+            return { indexed: next - from, next, size };
+          })
+          .immediate(),
+      ),
+    );
+    this.#queue = run.catch(() => {});
+    return run;
   }
 
   async state(): Promise<StoredTreeState | undefined> {

@@ -87,6 +87,22 @@ export class TileLogClient {
   }
 
   /**
+   * What the tree of `head` says of its first `size1` entries: their root and the consistency proof from it to
+   * `head`, read from tiles and not checked against any smaller checkpoint, so that a forked log's tiles still yield
+   * them: fork detection (`detectFork`'s `prefix`, spec §5.8) checks that they reproduce `head`'s root.
+   */
+  async prefixOf(size1: number, head: TreeHead): Promise<{ root: Uint8Array; proof: Uint8Array[] }> {
+    if (!Number.isSafeInteger(size1) || size1 < 1 || size1 >= head.size) {
+      throw auError('ERR_AU_PROOF_INVALID', `no prefix of ${size1} in a tree of ${head.size}`);
+    }
+    const [root, ...proof] = await rangeHashes(this.#reader(head.size), [
+      [0, size1],
+      ...consistencyRanges(size1, head.size),
+    ]);
+    return { root: root!, proof };
+  }
+
+  /**
    * The leaf indices the log's workflow index holds for `key` (a workflow id or a stitching ECT jti, spec §5.5),
    * asked with the auditor's `authorization` header value (e.g. `Bearer <token>`). The index itself proves nothing:
    * read each entry with {@link entry}, which verifies it. An answer that is not an ascending array of indices is

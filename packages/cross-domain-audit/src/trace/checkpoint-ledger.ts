@@ -1,6 +1,6 @@
 import { bytesEqual, type Clock, isSafetyNetError } from '@safety-net/core';
 import { type VerifiedCheckpoint, verifyCheckpoint } from '../checkpoint/verify.js';
-import { detectFork, type ForkFinding } from '../fork/detect.js';
+import { detectFork, type ForkFinding, type PrefixOfLarger } from '../fork/detect.js';
 import { type CosignedCheckpoint, verifyCosigned, type WitnessPolicy } from '../witness/policy.js';
 
 /** Why a checkpoint met in a trace is not relied on (spec §6 step 4). */
@@ -15,7 +15,8 @@ export type CheckpointOutcome =
 
 /**
  * Every checkpoint a trace meets, per log: each is checked against its log's witness policy, and any two signed by
- * the log with the same size and different roots are kept as a fork (spec §5.8). A fork needs only the log's
+ * the log with the same size and different roots are kept as a fork (spec §5.8); so is a smaller one whose root is
+ * not the prefix root the larger tree's tiles prove ({@link compareSmaller}). A fork needs only the log's
  * signatures, so an unwitnessed checkpoint still counts towards one.
  */
 export class CheckpointLedger {
@@ -51,6 +52,31 @@ export class CheckpointLedger {
         return { ok: false, gap: { kind: 'checkpoint_unwitnessed', log: origin, code } };
       return { ok: false, gap: { kind: 'proof_failed', log: origin, code } };
     }
+  }
+
+  /**
+   * Compares the checkpoints met of sizes below `head`'s (a checkpoint of `origin` accepted, its note and size) with the prefix
+   * root the tree of `head` proves for each size (`prefixOf`, read from that tree's tiles), keeping each fork found.
+   * The gap when the tiles do not reproduce `head`'s root or cannot be read: `proof_failed` with its code.
+   */
+  async compareSmaller(
+    origin: string,
+    head: { readonly note: string; readonly size: number },
+    prefixOf: (size: number) => Promise<PrefixOfLarger>,
+  ): Promise<CheckpointGap | undefined> {
+    const held = this.seen.get(origin) ?? [];
+    const keys = this.policies.get(origin)!.log.keys;
+    for (const smaller of held.filter((h) => h.checkpoint.size > 0 && h.checkpoint.size < head.size)) {
+      try {
+        const prefix = await prefixOf(smaller.checkpoint.size);
+        const finding = detectFork(smaller.note, head.note, { keys, origin, prefix });
+        if (finding) this.found.push(finding);
+      } catch (e) {
+        // A tile that could not be fetched is no answer, as for the trace's other reads.
+        return { kind: 'proof_failed', log: origin, code: isSafetyNetError(e) ? e.code : 'ERR_INPUT_INVALID' };
+      }
+    }
+    return undefined;
   }
 
   private remember(origin: string, note: string, signed: VerifiedCheckpoint, policy: WitnessPolicy): void {

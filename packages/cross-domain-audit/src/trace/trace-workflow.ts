@@ -258,6 +258,12 @@ class Trace {
       openCheckpoint: async (note) => verifyCheckpoint(note, config.policy.log.keys, { origin }),
       fetch: fetcher,
     });
+    // Checkpoints held or met of smaller sizes: the tiles of `head` must prove their roots (§5.8).
+    const gap = await this.#ledger.compareSmaller(origin, { note: text, size }, (m) => client.prefixOf(m, head));
+    if (gap) {
+      this.missing.push(gap);
+      return undefined;
+    }
     return { config, client, head };
   }
 

@@ -3,6 +3,7 @@ import {
   type Clock,
   type CryptoBackend,
   epochSeconds,
+  fromBase64Url,
   fromUtf8,
   isSafetyNetError,
   systemClock,
@@ -12,12 +13,32 @@ import { readBody } from '@safety-net/core/internal';
 import { parseCheckpoint } from '../checkpoint/checkpoint-text.js';
 import { logVerifiers } from '../checkpoint/verify.js';
 import { auError } from '../errors.js';
+import { detectFork, type ForkFinding } from '../fork/detect.js';
 import { COSIGNATURE_V1, type NoteSigner, type NoteVerifier } from '../note/keys.js';
 import { parseNote } from '../note/note.js';
 import { checkNoteSignatures } from '../note/open.js';
 import { cosignatureLine } from './cosignature.js';
 import { MAX_ADD_CHECKPOINT_BYTES, parseAddCheckpoint } from './request.js';
 import type { WitnessStore } from './store.js';
+
+/**
+ * The fork a failed consistency proof shows, if any: one that reproduces the new checkpoint's root fixes the prefix
+ * root of the new tree, and that root is not the held one (spec §5.8). Undefined when the proof reproduces nothing.
+ */
+function forkOfProof(
+  held: string,
+  next: string,
+  proof: readonly Uint8Array[],
+  keys: readonly NoteVerifier[],
+  options: { origin: string; backend?: CryptoBackend | undefined },
+): ForkFinding | undefined {
+  try {
+    return detectFork(held, next, { ...options, keys, prefix: { proof } });
+  } catch (e) {
+    if (isSafetyNetError(e) && e.code === 'ERR_AU_PROOF_INVALID') return undefined;
+    throw e;
+  }
+}
 
 /** Media type of a 409 answer's body: the witness's size in decimal and a newline (C2SP `tlog-witness`). */
 export const TLOG_SIZE_MEDIA_TYPE = 'text/x.tlog.size';
@@ -105,8 +126,13 @@ export function witnessHandler(options: WitnessOptions): (request: Request) => P
             proof: request.proof,
           }));
     if (!consistent) {
-      const evidence = { origin, kind: 'inconsistent', a: held!.checkpoint, b: request.checkpoint } as const;
-      await store.keepEvidence({ ...evidence, proof: request.proof, at });
+      const fork = forkOfProof(held!.checkpoint, request.checkpoint, request.proof, verifiers, { origin, backend });
+      const evidence = { origin, a: held!.checkpoint, b: request.checkpoint, at } as const;
+      await store.keepEvidence(
+        fork?.hashes
+          ? { ...evidence, kind: 'different_size', proof: fork.hashes.map(fromBase64Url) }
+          : { ...evidence, kind: 'inconsistent', proof: request.proof },
+      );
       return json(422, 'ERR_AU_PROOF_INVALID');
     }
     if (!same) {

@@ -26,7 +26,7 @@ export class MemoryWitnessStore implements WitnessStore {
 
   async keepEvidence(evidence: WitnessEvidence): Promise<void> {
     this.#evidence.push(evidence);
-    if (evidence.kind === 'same_size') this.#halted.add(evidence.origin);
+    if (evidence.kind !== 'inconsistent') this.#halted.add(evidence.origin);
   }
 
   async evidence(origin: string): Promise<readonly WitnessEvidence[]> {

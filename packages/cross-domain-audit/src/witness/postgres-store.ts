@@ -83,7 +83,7 @@ export class PostgresWitnessStore implements WitnessStore {
           'INSERT INTO au_witness_evidence (origin, kind, a, b, proof, at) VALUES ($1, $2, $3, $4, $5, $6)',
           [e.origin, e.kind, e.a, e.b, toBytea(joinBytes(e.proof)), e.at],
         );
-        if (e.kind === 'same_size') {
+        if (e.kind !== 'inconsistent') {
           await client.query('INSERT INTO au_witness_halt (origin) VALUES ($1) ON CONFLICT DO NOTHING', [e.origin]);
         }
       }),

@@ -81,7 +81,7 @@ export class SqliteWitnessStore implements WitnessStore {
           joinBytes(e.proof),
           e.at,
         );
-        if (e.kind === 'same_size')
+        if (e.kind !== 'inconsistent')
           db.prepare('INSERT OR IGNORE INTO au_witness_halt (origin) VALUES (?)').run(e.origin);
       })(),
     );

@@ -9,13 +9,20 @@ export interface WitnessState {
 /** A request the witness kept as evidence (spec §5.3, §5.8). */
 export interface WitnessEvidence {
   readonly origin: string;
-  /** `same_size`: two signed checkpoints of one size with different roots; `inconsistent`: a proof that failed. */
-  readonly kind: 'same_size' | 'inconsistent';
+  /**
+   * A fork: `same_size`, two signed checkpoints of one size with different roots; `different_size`, a consistency
+   * proof from the held size that reproduces the new checkpoint's root from another prefix root than the held one.
+   * Not a fork: `inconsistent`, a proof that failed otherwise, which proves nothing against the log.
+   */
+  readonly kind: 'same_size' | 'different_size' | 'inconsistent';
   /** The checkpoint the witness held. */
   readonly a: string;
   /** The checkpoint it was asked to cosign. */
   readonly b: string;
-  /** The consistency proof of the request (empty for `same_size`). */
+  /**
+   * The consistency proof of the request (empty for `same_size`); for `different_size`, the hashes of Fork Evidence:
+   * the prefix root the proof fixes, then the proof.
+   */
   readonly proof: readonly Uint8Array[];
   /** When it was kept, seconds. */
   readonly at: number;
@@ -32,7 +39,7 @@ export type AdvanceResult = { readonly ok: true } | { readonly ok: false; readon
 export interface WitnessStore {
   latest(origin: string): Promise<WitnessState | undefined>;
   advance(origin: string, expected: WitnessState | undefined, next: WitnessState): Promise<AdvanceResult>;
-  /** Keeps evidence; `same_size` evidence also stops cosigning for the origin until {@link resume}. */
+  /** Keeps evidence; a fork (any kind but `inconsistent`) also stops cosigning for the origin until {@link resume}. */
   keepEvidence(evidence: WitnessEvidence): Promise<void>;
   evidence(origin: string): Promise<readonly WitnessEvidence[]>;
   /** True while cosigning for the origin is stopped by a fork. */

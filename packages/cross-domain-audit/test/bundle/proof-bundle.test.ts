@@ -1,12 +1,14 @@
 import {
   encodeCbor,
   fixedClock,
+  fromBase64Url,
   generateKey,
   isSafetyNetError,
   publicKeyOf,
   seededRandom,
   signSign1,
   utf8,
+  verifyConsistency,
 } from '@safety-net/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -18,6 +20,7 @@ import {
   verifyProofBundle,
 } from '../../src/bundle/proof-bundle.js';
 import { formatTlogProof, parseTlogProof } from '../../src/bundle/tlog-proof.js';
+import type { ForkFinding } from '../../src/fork/detect.js';
 import { encodeLogEntry, logForm } from '../../src/log/entry.js';
 import { TransparencyLog } from '../../src/log/transparency-log.js';
 import { ReceiptIssuer } from '../../src/receipt/receipt.js';
@@ -113,6 +116,24 @@ describe('proof bundles', () => {
       consistency: [{ ...bundle.consistency![0]!, proof: bundle.consistency![0]!.proof.slice(1) }],
     };
     expect(await codeOf(verify(broken))).toBe('ERR_AU_PROOF_INVALID');
+  });
+
+  it('reports a consistency proof that reproduces the later root from another prefix as a fork', async () => {
+    // The same log key signed another tree of 5 entries: the auditor holds its checkpoint.
+    const twin = testLog(new MemoryLogStore(), 4);
+    await twin.append([...Array.from({ length: 4 }, (_, i) => sampleEntry(i)), sampleEntry(99)]);
+    const held = (await twin.checkpoint())!;
+    const forked = await buildProofBundle(log, { indices: [1], policy, since: [held], openCheckpoint });
+    let error: unknown;
+    await verify(forked).catch((e) => {
+      error = e;
+    });
+    expect(error).toMatchObject({ code: 'ERR_AU_FORK_DETECTED', fork: { kind: 'inconsistent', a: held } });
+    // Its first hash is the served tree's own prefix of 5, and the proof takes it to the served root.
+    const [root, ...proof] = (error as { fork: ForkFinding }).fork.hashes!.map(fromBase64Url);
+    expect(root).toEqual(await log.rootAt(5));
+    const { size, rootHash } = await log.treeHead();
+    expect(verifyConsistency({ size1: 5, size2: size, root1: root!, root2: rootHash, proof })).toBe(true);
   });
 
   it('refuses a checkpoint the verifier does not accept, or of another log', async () => {

@@ -8,7 +8,9 @@ import {
   newEctClaims,
   publicKeyOf,
   seededRandom,
+  signJws,
   utf8,
+  verifyJws,
 } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -21,7 +23,10 @@ import {
   detectFork,
   forkEvidence,
   formatVerifierKey,
+  MemoryLogStore,
+  noteCheckpointSigner,
   noteVerifierOf,
+  TransparencyLog,
   verifyForkFinding,
 } from '../../src/index.js';
 import {
@@ -110,5 +115,87 @@ describe('fork detection (spec §5.8)', () => {
     expect(() => forkEvidence.parse({ ...sampleForkEvidenceClaims, kind: 'inconsistent' })).toThrow(
       code('ERR_CLAIMS_INVALID'),
     );
+  });
+});
+
+/** A log of the sample origin and key: the same log, as the party it is shown to sees it. */
+async function shownLog(shared: number, own: number, tag: string): Promise<TransparencyLog> {
+  const log = new TransparencyLog({
+    origin: SAMPLE_ORIGIN,
+    store: new MemoryLogStore(),
+    signer: noteCheckpointSigner(SAMPLE_LOG_SIGNER, SAMPLE_ORIGIN),
+  });
+  const entry = (text: string) => ({ kind: 'tombstone' as const, body: utf8(text) });
+  await log.append(Array.from({ length: shared }, (_, i) => entry(`shared ${i}`)));
+  await log.append(Array.from({ length: own }, (_, i) => entry(`${tag} ${i}`)));
+  return log;
+}
+
+describe('forks between checkpoints of different sizes, from a real forked log (spec §5.8)', () => {
+  it('a consistency proof of the larger tree fixes a prefix root other than the smaller checkpoint’s', async () => {
+    // One log key, two histories sharing 4 entries: 6 entries shown to one party, 11 to another.
+    const [one, other] = [await shownLog(4, 2, 'one'), await shownLog(4, 7, 'other')];
+    const [small, large] = [(await one.checkpoint())!, (await other.checkpoint())!];
+    const proof = await other.consistencyProof(6);
+    const finding = detectFork(small, large, { ...options, prefix: { proof } });
+    expect(finding).toMatchObject({ origin: SAMPLE_ORIGIN, kind: 'inconsistent', a: small, b: large });
+    // The prefix root the proof fixes is the larger tree's own first 6 entries.
+    expect(finding!.hashes![0]).toBe(Buffer.from(await other.rootAt(6)).toString('base64url'));
+    expect(finding!.hashes!.slice(1)).toEqual(proof.map((h) => Buffer.from(h).toString('base64url')));
+    expect(verifyForkFinding(finding!, { keys: KEYS })).toEqual(finding);
+    // Signed, in both forms, and checked again by whoever receives it.
+    const claims = { ...sampleForkEvidenceClaims, ...finding! };
+    for (const signed of [
+      forkEvidence.verify(forkEvidence.sign(claims, SAMPLE_AUDITOR_KEY), {
+        key: publicKeyOf(SAMPLE_AUDITOR_KEY),
+        clock,
+      }),
+      await verifyJws(forkEvidence, await signJws(forkEvidence, claims, SAMPLE_AUDITOR_KEY), {
+        key: publicKeyOf(SAMPLE_AUDITOR_KEY),
+        clock,
+      }),
+    ]) {
+      expect(signed.ok && verifyForkFinding(signed.claims, { keys: KEYS }).kind).toBe('inconsistent');
+    }
+    // The honest party's own proof from 6 to a later tree of its history finds nothing.
+    const grown = await shownLog(4, 9, 'one');
+    expect(
+      detectFork(small, (await grown.checkpoint())!, {
+        ...options,
+        prefix: { proof: await grown.consistencyProof(6) },
+      }),
+    ).toBeUndefined();
+  });
+
+  it('refuses a proof that does not reproduce the larger root: it proves nothing', async () => {
+    const [one, other] = [await shownLog(4, 5, 'one'), await shownLog(4, 7, 'other')];
+    const [small, large] = [(await (await shownLog(4, 2, 'one')).checkpoint())!, (await other.checkpoint())!];
+    // A proof of the other history (9 entries of the first), checked against the 11-entry root.
+    const foreign = await one.consistencyProof(6);
+    expect(() => detectFork(small, large, { ...options, prefix: { proof: foreign } })).toThrow(
+      code('ERR_AU_PROOF_INVALID'),
+    );
+    const finding = detectFork(small, large, { ...options, prefix: { proof: await other.consistencyProof(6) } })!;
+    const tampered = { ...finding, hashes: [finding.hashes![0]!, ...finding.hashes!.slice(2)] };
+    expect(() => verifyForkFinding(tampered, { keys: KEYS })).toThrow(code('ERR_AU_PROOF_INVALID'));
+    const agreeing = {
+      ...finding,
+      hashes: [
+        Buffer.from(await (await shownLog(4, 2, 'one')).rootAt(6)).toString('base64url'),
+        ...finding.hashes!.slice(1),
+      ],
+    };
+    expect(() => verifyForkFinding(agreeing, { keys: KEYS })).toThrow(code('ERR_AU_PROOF_INVALID'));
+  });
+
+  it('needs the prefix root when the smaller size is a power of two, which the proof does not fix', async () => {
+    const [one, other] = [await shownLog(4, 4, 'one'), await shownLog(4, 8, 'other')];
+    const [small, large] = [(await one.checkpoint())!, (await other.checkpoint())!];
+    const proof = await other.consistencyProof(8);
+    expect(() => detectFork(small, large, { ...options, prefix: { proof } })).toThrow(code('ERR_AU_PROOF_INVALID'));
+    const root = await other.rootAt(8);
+    const finding = detectFork(small, large, { ...options, prefix: { root, proof } });
+    expect(finding?.kind).toBe('inconsistent');
+    expect(verifyForkFinding(finding!, { keys: KEYS })).toEqual(finding);
   });
 });

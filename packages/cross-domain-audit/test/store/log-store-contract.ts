@@ -12,10 +12,12 @@ import {
 } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
 import type { LogEntry } from '../../src/log/entry.js';
-import { encodeLogEntry } from '../../src/log/entry.js';
+import { decodeLogEntry, encodeLogEntry } from '../../src/log/entry.js';
 import { TransparencyLog } from '../../src/log/transparency-log.js';
+import { workflowKeys } from '../../src/log/workflow-keys.js';
 import type { LogStore } from '../../src/store/log-store.js';
-import { ORIGIN, openCheckpoint, sampleEntry, testLog } from '../support/log-fixture.js';
+import { testCheckpointSigner } from '../support/checkpoint-signer.js';
+import { LOG_KEY, ORIGIN, openCheckpoint, sampleEntry, testLog } from '../support/log-fixture.js';
 
 /** How a store kind is opened: a fresh empty store, and (for durable stores) the same store opened again. */
 export interface StoreKind {
@@ -166,6 +168,62 @@ export function describeLogStoreContract(kind: StoreKind): void {
         expect(await store.workflow('entry 1', 100)).toEqual([]);
         expect(await store.workflow('wf-3', 100)).toEqual([]);
         await store.close();
+      },
+    );
+
+    it.skipIf(kind.skip)(
+      'backfills the workflow index in bounded steps, resumes after an interrupted step, and is idempotent',
+      async () => {
+        const { store, reopen } = await kind.fresh();
+        // A log written without the index: ten workflow records, two of them stitched, and one plain entry.
+        const unindexed = new TransparencyLog({
+          origin: ORIGIN,
+          store,
+          signer: testCheckpointSigner(LOG_KEY),
+          maxBatch: 4,
+          workflowIndex: false,
+        });
+        const records = Array.from({ length: 10 }, (_, i) =>
+          workflowEntry(`r${i}`, `wf-${i % 3}`, i === 5 ? ['ect-5'] : i === 8 ? ['ect-8', 'wf-0'] : []),
+        );
+        await unindexed.append([...records.slice(0, 6), sampleEntry(1), ...records.slice(6)]);
+        expect(await store.workflow('wf-0', 100)).toEqual([]);
+        // What the index must hold: each entry's keys as the log derives them, computed here entry by entry.
+        const expected = new Map<string, number[]>();
+        [...records.slice(0, 6), sampleEntry(1), ...records.slice(6)].forEach((entry, index) => {
+          for (const key of workflowKeys(entry)) expected.set(key, [...(expected.get(key) ?? []), index]);
+        });
+        expect([...expected.keys()].sort()).toEqual(['ect-5', 'ect-8', 'wf-0', 'wf-1', 'wf-2']);
+        const keysOf = (leaf: Uint8Array) => workflowKeys(decodeLogEntry(leaf));
+
+        expect(await store.backfillWorkflows(keysOf, 4)).toEqual({ indexed: 4, next: 4, size: 11 });
+        // The second step fails on its third entry (index 6), as a process stopped mid-step: nothing of it stays,
+        // neither the rows of entries 4 and 5 nor its progress.
+        let read = 0;
+        const failing = (leaf: Uint8Array) => {
+          if (++read === 3) throw new Error('stopped');
+          return keysOf(leaf);
+        };
+        await expect(store.backfillWorkflows(failing, 4)).rejects.toThrow();
+        expect(await store.workflow('ect-5', 100)).toEqual([]);
+        expect(await store.workflow('wf-1', 100)).toEqual([1]);
+
+        const resumed = reopen ? await reopen() : store;
+        const log = testLog(resumed, 4);
+        expect(await log.backfillWorkflowIndex({ batch: 4 })).toEqual({ indexed: 7, size: 11 });
+        for (const [key, indices] of expected) expect(await resumed.workflow(key, 100)).toEqual(indices);
+        expect(await resumed.workflow('entry 1', 100)).toEqual([]);
+
+        // Again: nothing to read. Entries then sequenced with the index are read by the next backfill, which adds
+        // no second row for them.
+        expect(await log.backfillWorkflowIndex()).toEqual({ indexed: 0, size: 11 });
+        await log.append([workflowEntry('r10', 'wf-0'), workflowEntry('r11', 'wf-9', ['ect-5'])]);
+        expect(await log.backfillWorkflowIndex({ batch: 1 })).toEqual({ indexed: 2, size: 13 });
+        expect(await resumed.workflow('wf-0', 100)).toEqual([...expected.get('wf-0')!, 11]);
+        expect(await resumed.workflow('ect-5', 100)).toEqual([5, 12]);
+        expect(await codeOf(log.backfillWorkflowIndex({ batch: 0 }))).toBe('ERR_AU_CONFIG_INVALID');
+        if (resumed !== store) await store.close();
+        await resumed.close();
       },
     );
 

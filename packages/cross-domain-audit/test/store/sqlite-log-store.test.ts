@@ -1,12 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isSafetyNetError, verifyInclusion } from '@safety-net/core';
+import { encodeCbor, generateKey, isSafetyNetError, seededRandom, signSign1, verifyInclusion } from '@safety-net/core';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeLogEntry, entryLeafHash } from '../../src/log/entry.js';
+import { TransparencyLog } from '../../src/log/transparency-log.js';
 import { SqliteLogStore } from '../../src/sqlite.js';
-import { sampleEntry, testLog } from '../support/log-fixture.js';
+import { testCheckpointSigner } from '../support/checkpoint-signer.js';
+import { LOG_KEY, ORIGIN, sampleEntry, testLog } from '../support/log-fixture.js';
+
+/** Signs the records whose `wid` the workflow index reads. */
+const LOG_SIGNER = generateKey('Ed25519', seededRandom('sqlite-log-backfill'));
 
 const dir = mkdtempSync(join(tmpdir(), 'au-sqlite-log-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,7 +29,7 @@ const count = (path: string, sql: string) => {
 
 /**
  * Rewrites a file into the unversioned layout of the first release, as its statements wrote it: the entry table
- * with a UNIQUE leaf hash, no dedupe tables, no schema version. The rows of every table are those it wrote.
+ * with a UNIQUE leaf hash, no dedupe tables, no backfill progress, no schema version. The rows of every table are those it wrote.
  */
 function toUnversioned(path: string): void {
   const db = new Database(path);
@@ -36,6 +41,7 @@ function toUnversioned(path: string): void {
     ALTER TABLE au_log_entry_0 RENAME TO au_log_entry;
     DROP TABLE au_log_dedupe;
     DROP TABLE au_log_dedupe_state;
+    DROP TABLE au_log_workflow_backfill;
     DROP TABLE au_log_schema;
     COMMIT;`);
   db.close();
@@ -54,7 +60,7 @@ describe('SqliteLogStore schema', () => {
 
     const store = new SqliteLogStore(path);
     const log = testLog(store, 16);
-    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(1);
+    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(2);
     expect(count(path, "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_autoindex_au_log_entry_1'")).toBe(0);
     expect(count(path, 'SELECT count(*) FROM au_log_dedupe')).toBe(40);
     expect(await log.treeHead()).toEqual(head);
@@ -80,11 +86,53 @@ describe('SqliteLogStore schema', () => {
     expect((await reopened.treeHead()).size).toBe(41);
   });
 
+  it('migrates a file of version 1: its entries, sequenced without index rows, are backfilled from the first', async () => {
+    const path = file();
+    const old = new TransparencyLog({
+      origin: ORIGIN,
+      store: new SqliteLogStore(path),
+      signer: testCheckpointSigner(LOG_KEY),
+      workflowIndex: false,
+    });
+    const record = (n: number) => ({
+      kind: 'eat' as const,
+      body: signSign1(
+        encodeCbor(
+          new Map<unknown, unknown>([
+            ['jti', `r${n}`],
+            ['wid', `wf-${n % 2}`],
+          ]) as never,
+        ),
+        LOG_SIGNER,
+        {
+          protectedHeader: { typ: 'application/sd-cwt' },
+        },
+      ),
+    });
+    await old.append(Array.from({ length: 5 }, (_, i) => record(i)));
+    const head = await old.treeHead();
+    // The layout of version 1: no backfill progress table.
+    const db = new Database(path);
+    db.exec('BEGIN; DROP TABLE au_log_workflow_backfill; UPDATE au_log_schema SET version = 1; COMMIT;');
+    db.close();
+
+    const store = new SqliteLogStore(path);
+    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(2);
+    expect(count(path, 'SELECT next FROM au_log_workflow_backfill')).toBe(0);
+    const log = testLog(store);
+    expect(await log.treeHead()).toEqual(head);
+    expect(await log.backfillWorkflowIndex({ batch: 2 })).toEqual({ indexed: 5, size: 5 });
+    expect(await log.workflow('wf-0', 10)).toEqual([0, 2, 4]);
+    expect(await log.workflow('wf-1', 10)).toEqual([1, 3]);
+    expect(count(path, 'SELECT next FROM au_log_workflow_backfill')).toBe(5);
+    await store.close();
+  });
+
   it('refuses tables of a newer schema', async () => {
     const path = file();
     await new SqliteLogStore(path).close();
     const db = new Database(path);
-    db.exec('UPDATE au_log_schema SET version = 2');
+    db.exec('UPDATE au_log_schema SET version = 3');
     db.close();
     let code: string | undefined;
     try {

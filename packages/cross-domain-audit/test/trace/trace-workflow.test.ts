@@ -1,4 +1,12 @@
-import { type CborValue, decodeCbor, encodeCbor, fixedClock, isSafetyNetError, Tagged } from '@safety-net/core';
+import {
+  type CborValue,
+  decodeCbor,
+  encodeCbor,
+  fixedClock,
+  isSafetyNetError,
+  Tagged,
+  toBase64Url,
+} from '@safety-net/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyForkFinding } from '../../src/fork/detect.js';
 import { entryLeafHash } from '../../src/log/entry.js';
@@ -285,6 +293,36 @@ describe('traceWorkflow across domains, each log over HTTP (spec §6)', () => {
     expect(t.forks[0]).toMatchObject({ origin: s.p.origin, kind: 'same_size', a: held, b: await s.p.log.checkpoint() });
     expect(verifyForkFinding(t.forks[0]!, { keys: [s.p.logVkey] })).toEqual(t.forks[0]);
     expect(t.missing).toEqual([]);
+  });
+
+  it('keeps a fork between sizes: a smaller checkpoint held whose root the served tree’s tiles do not prove', async () => {
+    const s = await scenario();
+    // The same log key signed a shorter tree whose first record is another: what the auditor was shown before.
+    const twin = new Domain('pharmacy');
+    await twin.log.append([{ kind: 'eat', body: twin.record({ ect: 'other', start: SAMPLE_NOW - 9, wid: 'wf-y' }) }]);
+    // The served log's checkpoint before one more record of another workflow, also held: consistent, no fork.
+    const honest = (await s.p.log.checkpoint())!;
+    await s.p.append([{ ect: 'ect-later', start: SAMPLE_NOW - 5, wid: 'wf-other' }]);
+    expect((await twin.log.treeHead()).size).toBeLessThan((await s.p.log.treeHead()).size);
+    await serve(s.h, s.p, s.i);
+    const held = (await twin.log.checkpoint())!;
+    const config = options(s.h, s.p, s.i);
+    const t = await traceWorkflow(WID, {
+      ...config,
+      logs: { ...config.logs, [s.p.origin]: { ...s.p.config, held: [honest, held] } },
+    });
+    expect(t.forks).toHaveLength(1);
+    expect(t.forks[0]).toMatchObject({
+      origin: s.p.origin,
+      kind: 'inconsistent',
+      a: held,
+      b: await s.p.log.checkpoint(),
+    });
+    // Its first hash is the root the served tree gives its first entries, then the proof to its root.
+    expect(t.forks[0]!.hashes![0]).toBe(toBase64Url(await s.p.log.rootAt(1)));
+    expect(verifyForkFinding(t.forks[0]!, { keys: [s.p.logVkey] })).toEqual(t.forks[0]);
+    expect(t.missing).toEqual([]);
+    expect(t.timeline).toHaveLength(4);
   });
 
   it('throws only for invalid options and limits', async () => {

@@ -1,4 +1,4 @@
-import { consistencyProof, fixedClock, utf8 } from '@safety-net/core';
+import { consistencyProof, fixedClock, toBase64Url, utf8 } from '@safety-net/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgTestSchemas, pgTestUrl } from '../../../../test-support/postgres.js';
 import {
@@ -10,6 +10,7 @@ import {
   noteVerifierOf,
   openNote,
   TLOG_SIZE_MEDIA_TYPE,
+  verifyForkFinding,
   type WitnessStore,
   witnessHandler,
 } from '../../src/index.js';
@@ -161,5 +162,24 @@ describe.each(stores)('the witness over HTTP on loopback (%s store)', (_name, ma
     await expect(addCheckpoint(url, { checkpoint: checkpointOf(10), oldSize: 0, proof })).rejects.toThrow(
       code('ERR_AU_WITNESS_CONFLICT'),
     );
+  });
+
+  it('keeps a proof that reproduces a larger root from another prefix as Fork Evidence, and stops cosigning', async () => {
+    // The log forked: a tree sharing 10 of the 12 entries the witness cosigned, then diverging, grown to 15.
+    const held = (await store.latest(ORIGIN))!;
+    expect(held.size).toBe(12);
+    const forked = [...leaves(10), ...Array.from({ length: 5 }, (_, i) => utf8(`forked ${i}`))];
+    const next = checkpointOf(15, forked);
+    // The log's own proof of that tree from size 12: it reproduces the new root, not the held one.
+    expect((await request(12, next, consistencyProof(forked, 12))).status).toBe(422);
+    const kept = (await store.evidence(ORIGIN)).filter((e) => e.kind === 'different_size');
+    expect(kept).toHaveLength(1);
+    const hashes = kept[0]!.proof.map(toBase64Url);
+    const finding = { origin: ORIGIN, kind: 'inconsistent' as const, a: held.checkpoint, b: next, hashes };
+    expect(verifyForkFinding(finding, { keys: [LOG_VKEY] })).toEqual(finding);
+    expect(await store.halted(ORIGIN)).toBe(true);
+    expect(await request(12, checkpointOf(13))).toMatchObject({ status: 403, text: '{"code":"ERR_AU_FORK_DETECTED"}' });
+    await store.resume(ORIGIN);
+    expect((await request(12, checkpointOf(13), consistencyProof(leaves(13), 12))).status).toBe(200);
   });
 });

@@ -2,7 +2,7 @@
  * Vectors of the signed notes, checkpoints, cosignatures and Fork Evidence of @safety-net/cross-domain-audit
  * (cross-domain-audit.md §5.2, §5.3, §5.8): `au-note-sign` and `au-note` from the published examples of
  * golang.org/x/mod/sumdb/note and C2SP `signed-note`, and from the package's sample log and witnesses; then the
- * `message-verify` vectors of `au-fork`.
+ * `message-verify` vectors of `au-fork`, and `au-fork` vectors checking Fork Evidence between sizes.
  */
 import { consistencyProof, merkleRoot, toBase64Url, utf8 } from '@safety-net/core';
 import {
@@ -369,7 +369,50 @@ function forkVectors(): Vector[] {
   ].map((c) => messageVerifyVector(PKG, c));
 }
 
+/**
+ * `au-fork` vectors of a fork between sizes: the sample log showed one party 3 entries whose last was rewritten and
+ * another the 6 entries of the sample tree. The honest consistency proof of the 6-entry tree from size 3 fixes the
+ * root of its own first 3 entries, which is not the root shown as size 3.
+ */
+function forkBetweenSizesVectors(): Vector[] {
+  const six = sampleEntries(6);
+  const small = sampleCheckpoint(3, 'rewritten');
+  const large = sampleCheckpoint(6);
+  const prefixRoot = merkleRoot(six.slice(0, 3));
+  const finding = (hashes: Uint8Array[], a = small) => ({
+    origin: SAMPLE_ORIGIN,
+    kind: 'inconsistent',
+    a,
+    b: large,
+    hashes: hashes.map(toBase64Url),
+    log_keys: [LOG_VKEY],
+  });
+  const fork = (id: string, description: string, input: object, expected: object) =>
+    au({ id, description, kind: 'au-fork', input, options: {}, expected });
+  return [
+    fork(
+      'fork-different-sizes',
+      `Fork Evidence between sizes 3 and 6: the proof reproduces the larger root from a prefix root the smaller checkpoint does not have (${SECTION} §5.8).`,
+      finding([prefixRoot, ...consistencyProof(six, 3)]),
+      { result: 'valid', kind: 'inconsistent' },
+    ),
+    fork(
+      'fork-different-sizes-unproven',
+      `The proof of another 6-entry tree does not reproduce the larger checkpoint's root: it proves nothing (${SECTION} §5.8).`,
+      // Another tree of 6 entries whose last differs: the same first 3, a proof to another root.
+      finding([prefixRoot, ...consistencyProof(sampleEntries(6, 'other'), 3)]),
+      { result: 'invalid', error: 'ERR_AU_PROOF_INVALID' },
+    ),
+    fork(
+      'fork-different-sizes-consistent',
+      `An honest smaller checkpoint whose root is the prefix root the proof fixes: no fork (${SECTION} §5.8).`,
+      finding([prefixRoot, ...consistencyProof(six, 3)], sampleCheckpoint(3)),
+      { result: 'invalid', error: 'ERR_AU_PROOF_INVALID' },
+    ),
+  ];
+}
+
 /** Every vector of the notes, checkpoints, cosignatures and Fork Evidence. */
 export function crossDomainAuditNoteVectors(): Vector[] {
-  return [...signVectors(), ...verifyVectors(), ...witnessVectors(), ...forkVectors()];
+  return [...signVectors(), ...verifyVectors(), ...witnessVectors(), ...forkVectors(), ...forkBetweenSizesVectors()];
 }

@@ -1,9 +1,22 @@
 /**
- * The `au-netting` and `au-rating` vectors of `cross-domain-audit.md` §13 (rows 41, 44, 45): net positions from
- * settlement receipts and the fewest transfers that settle them; items rated with a price table. The expected values
- * are worked out by hand below, not by the package.
+ * The `au-netting`, `au-rating` and `au-settlement` vectors of `cross-domain-audit.md` §13 (rows 41 to 45): net
+ * positions from settlement receipts and the fewest transfers that settle them; items rated with a price table;
+ * statements checked and periods settled. The expected values are worked out by hand below, not by the package.
  */
+import { toBase64Url } from '@safety-net/core';
 import {
+  buildStatement,
+  consumptionDigest,
+  countersignConsumption,
+  reconcile,
+  recordInclusion,
+  signConsumption,
+} from '@safety-net/cross-domain-audit';
+import {
+  ACCOUNTING_KEYS,
+  accountingKey,
+  SAMPLE_CONSUMER,
+  SAMPLE_PERIOD,
   sampleConsumptionClaims,
   sampleDisputeClaims,
   samplePriceTableClaims,
@@ -11,7 +24,7 @@ import {
   sampleStatementClaims,
 } from '@safety-net/cross-domain-audit/testing';
 import type { Vector } from '../../format.js';
-import { vector } from '../common.js';
+import { keysOf, nameOf, vector } from '../common.js';
 
 const receipt = (payer: string, payee: string, total: string, currency = 'EUR') => ({ payer, payee, total, currency });
 
@@ -112,6 +125,103 @@ function settlementVectors(): Vector[] {
   ];
 }
 
+/**
+ * Row 43: a statement of two records, the second of which the consumer says it never countersigned (`unknown`). It
+ * disputes it (`exclude`, `not_countersigned`, with the inclusion proof); the provider rejects the dispute with the
+ * record carrying both signatures, which defeats it; the record stays. Without that copy the rejection proves
+ * nothing and is refused.
+ */
+function disputeByProofVectors(): Vector[] {
+  const { provider } = ACCOUNTING_KEYS;
+  // An Ed25519 key of the consumer: its signature is deterministic, so the record's bytes are too (ECDSA's are not).
+  const consumer = accountingKey(SAMPLE_CONSUMER);
+  const first = sampleConsumptionClaims;
+  const second = {
+    ...first,
+    jti: 'cr-2026-03-0002',
+    items: [
+      { kind: 'api_calls' as const, quantity: '2997', api: 'chat.completions' },
+      { kind: 'cpu_seconds' as const, quantity: '3587.5' },
+    ],
+  };
+  const digests = [first, second].map(consumptionDigest);
+  const statement = buildStatement({
+    ...sampleStatementClaims,
+    table: samplePriceTableClaims,
+    period: SAMPLE_PERIOD,
+    records: [first, second],
+  });
+  const reconciliation = reconcile({
+    ...sampleReconciliationClaims,
+    statement,
+    statementRecords: digests,
+    own: [first],
+    table: samplePriceTableClaims,
+  });
+  const challenge = {
+    ...sampleDisputeClaims,
+    jti: 'dp-2026-03-0002',
+    record: digests[1]!,
+    reason: 'not_countersigned',
+    claim: 'exclude',
+    adjusted: undefined,
+    evidence: { inclusion: recordInclusion(digests, digests[1]!) },
+  };
+  const copy = countersignConsumption(signConsumption(second, provider), consumer);
+  const rejection = (evidence: object) => ({
+    ...challenge,
+    iss: challenge.aud,
+    aud: challenge.iss,
+    jti: `${challenge.jti}-reject`,
+    pred: [challenge.jti],
+    evidence,
+    answer: { to: challenge.jti, decision: 'reject' },
+  });
+  const settling = (evidence: object) => ({
+    statement,
+    records: [first, second],
+    table: samplePriceTableClaims,
+    reconciliation,
+    disputes: [challenge, rejection(evidence)],
+  });
+  const keyed = (id: string, description: string, input: object, expected: object): Vector => ({
+    ...auVector('au-settlement', id, description, input, expected),
+    keys: keysOf([provider, consumer], 'public') as unknown as Vector['keys'],
+    options: {
+      key_set: [nameOf(provider), nameOf(consumer)],
+      key_issuers: { [nameOf(provider)]: [nameOf(provider)], [nameOf(consumer)]: [nameOf(consumer)] },
+    },
+  });
+  return [
+    keyed(
+      'dispute-resolved-by-proof',
+      'An unknown record disputed as never countersigned, the dispute rejected with its countersigned copy: the record stays in the final lines (cross-domain-audit.md §8.5).',
+      settling({ record: toBase64Url(copy) }),
+      {
+        result: 'valid',
+        // Both records, EUR scale 2, half even: CPU 12.5 + 3,587.5 = 3,600 s × 0.12 / 3,600 = 0.12; calls 3 + 2,997
+        // = 3,000 × 0.50 / 1,000 = 1.50; input tokens 120,000 − 20,000 cache reads (priced apart) × 0.40 / 10⁶ =
+        // 0.04; output tokens 8,000 (reasoning unpriced, kept inside) × 1.60 / 10⁶ = 0.0128 → 0.01; cache reads
+        // 20,000 × 0.10 / 10⁶ = 0.002 → 0.00. Excluded, the second record would leave 0.05.
+        lines: [
+          { kind: 'cpu_seconds', quantity: '3600', amount: '0.12' },
+          { kind: 'api_calls', quantity: '3000', amount: '1.50' },
+          { kind: 'gen_ai.usage.input_tokens', model: 'gpt-4.1-mini', quantity: '100000', amount: '0.04' },
+          { kind: 'gen_ai.usage.output_tokens', model: 'gpt-4.1-mini', quantity: '8000', amount: '0.01' },
+          { kind: 'gen_ai.usage.cache_read.input_tokens', model: 'gpt-4.1-mini', quantity: '20000', amount: '0.00' },
+        ],
+        total: '1.67',
+      },
+    ),
+    keyed(
+      'dispute-rejected-without-proof',
+      'The same rejection without the countersigned record proves nothing and is refused (cross-domain-audit.md §8.5).',
+      settling({}),
+      { result: 'invalid', error: 'ERR_AU_DISPUTE_INVALID' },
+    ),
+  ];
+}
+
 export function crossDomainAuditSettlingVectors(): Vector[] {
   const [a, b, c] = ['https://a.example', 'https://b.example', 'https://c.example'];
   // a owes b 100.00, b owes c 30.00, c owes a 50.00: a −50, b +70, c −20 (exact, in shortest form); one group,
@@ -131,6 +241,7 @@ export function crossDomainAuditSettlingVectors(): Vector[] {
   return [
     ...ratingVectors(),
     ...settlementVectors(),
+    ...disputeByProofVectors(),
     auNetting(
       'netting-three-domains',
       'Three domains settle their receipts with two transfers (cross-domain-audit.md §8.6).',
