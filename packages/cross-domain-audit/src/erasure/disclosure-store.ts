@@ -77,7 +77,7 @@ export interface PendingErasure {
 
 /**
  * The durable side of the disclosure store (spec §7.2, §7.3): records, sealed disclosures, wrapped keys, holds,
- * pending erasures and erasure intents. Implementations: memory, SQLite (`./sqlite`).
+ * pending erasures and erasure intents. Implementations: memory, SQLite (`./sqlite`), PostgreSQL (`./postgres`).
  */
 export interface DisclosureStore {
   /** Stores a record, its disclosures and the wrapped keys of owners new to the store, in one transaction. */
@@ -97,9 +97,10 @@ export interface DisclosureStore {
   rewrap(keys: readonly WrappedKey[]): Promise<void>;
   /**
    * In one transaction: deletes the disclosures named, the owner's key and pending erasure when the intent names an
-   * owner, marks the disclosures erased, and records the intent.
+   * owner, marks the disclosures erased, and records the intent; resolves true. When one of the disclosures is no
+   * longer held (another instance destroyed it first), changes nothing and resolves false.
    */
-  destroy(intent: ErasureIntent): Promise<void>;
+  destroy(intent: ErasureIntent): Promise<boolean>;
   intents(): Promise<ErasureIntent[]>;
   completeIntent(id: string): Promise<void>;
   holds(): Promise<HoldRecord[]>;

@@ -120,6 +120,8 @@ export class Eraser {
       options,
       restricted.length === 0 ? subject : undefined,
     );
+    // Another instance destroyed some of these first: what is left, if anything, is read again.
+    if (!logged) return this.erase(subject, options);
     return { tombstone: logged, restricted: restricted.map((r) => r.index) };
   }
 
@@ -146,7 +148,11 @@ export class Eraser {
       destroyed.push(...sealed);
       entries.push(record.index);
     }
-    const logged = destroyed.length > 0 ? await this.#destroy(destroyed, entries, 'retention', {}) : undefined;
+    let logged: LoggedMessage | undefined;
+    if (destroyed.length > 0) {
+      logged = await this.#destroy(destroyed, entries, 'retention', {});
+      if (!logged) return this.runRetention(now);
+    }
     await this.#retryPending();
     return logged;
   }
@@ -233,7 +239,7 @@ export class Eraser {
     reason: TombstoneClaims['reason'],
     options: EraseOptions,
     owner?: string,
-  ): Promise<LoggedMessage> {
+  ): Promise<LoggedMessage | undefined> {
     const claims: TombstoneClaims = {
       iss: this.#o.issuer,
       iat: epochSeconds(this.#clock),
@@ -252,7 +258,7 @@ export class Eraser {
       destroyed: sealed.map((s) => ({ leafHash: s.leafHash, digest: s.digest })),
       tombstone: tombstone.sign(claims, this.#o.key),
     };
-    await this.#o.vault.store.destroy(intent);
+    if (!(await this.#o.vault.store.destroy(intent))) return undefined;
     return this.#complete(intent);
   }
 

@@ -68,6 +68,7 @@ export class MemoryDisclosureStore implements DisclosureStore {
   }
 
   async destroy(intent: ErasureIntent) {
+    if (intent.destroyed.some((d) => !this.#sealed.has(cell(d.leafHash, d.digest)))) return false;
     for (const d of intent.destroyed) {
       this.#sealed.delete(cell(d.leafHash, d.digest));
       this.#erased.add(cell(d.leafHash, d.digest));
@@ -77,6 +78,7 @@ export class MemoryDisclosureStore implements DisclosureStore {
       this.#pending.delete(intent.owner);
     }
     this.#intents.set(intent.id, { id: intent.id, destroyed: intent.destroyed, tombstone: intent.tombstone });
+    return true;
   }
 
   async intents() {

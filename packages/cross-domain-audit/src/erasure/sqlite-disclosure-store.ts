@@ -1,5 +1,6 @@
-import { fromBase64Url, type SqliteDatabase, toBase64Url } from '@safety-net/core';
+import type { SqliteDatabase } from '@safety-net/core';
 import { openSqlite, sqliteCall } from '../store/sqlite-open.js';
+import { intentBody, intentOf, type RecordRow, recordOf } from './disclosure-rows.js';
 import type {
   DisclosureStore,
   ErasureIntent,
@@ -29,16 +30,6 @@ CREATE TABLE IF NOT EXISTS au_sd_hold (issuer TEXT NOT NULL, hold TEXT NOT NULL,
 CREATE TABLE IF NOT EXISTS au_sd_pending (owner TEXT PRIMARY KEY, body TEXT NOT NULL);
 `;
 
-interface RecordRow {
-  leaf_hash: Uint8Array;
-  idx: number;
-  token: Uint8Array;
-  profiles: string;
-  wid: string;
-  stitches: string;
-  keep_until: number;
-  delete_at: number | null;
-}
 interface SealedRow {
   leaf_hash: Uint8Array;
   digest: string;
@@ -169,9 +160,12 @@ export class SqliteDisclosureStore implements DisclosureStore {
 
   async destroy(intent: ErasureIntent) {
     const db = this.#db;
-    sqliteCall('destroy', () =>
+    const done = sqliteCall('destroy', () =>
       db
         .transaction(() => {
+          // Another process destroyed some of them first: change nothing, the caller reads the store again.
+          const held = db.prepare('SELECT 1 FROM au_sd_sealed WHERE leaf_hash = ? AND digest = ?');
+          if (intent.destroyed.some((d) => held.get(d.leafHash, d.digest) === undefined)) return false;
           const del = db.prepare('DELETE FROM au_sd_sealed WHERE leaf_hash = ? AND digest = ?');
           const mark = db.prepare('INSERT OR IGNORE INTO au_sd_erased (leaf_hash, digest) VALUES (?, ?)');
           for (const d of intent.destroyed) {
@@ -182,17 +176,18 @@ export class SqliteDisclosureStore implements DisclosureStore {
             db.prepare('DELETE FROM au_sd_key WHERE owner = ?').run(intent.owner);
             db.prepare('DELETE FROM au_sd_pending WHERE owner = ?').run(intent.owner);
           }
-          // The owner is personal data: the intent row keeps only what the tombstone says.
-          const body = JSON.stringify({ destroyed: intent.destroyed.map((d) => [toBase64Url(d.leafHash), d.digest]) });
           db.prepare('INSERT INTO au_sd_intent (id, intent, tombstone) VALUES (?, ?, ?)').run(
             intent.id,
-            body,
+            intentBody(intent),
             intent.tombstone,
           );
+          return true;
         })
         .immediate(),
     );
+    if (!done) return false;
     this.#truncateWal();
+    return true;
   }
 
   async intents() {
@@ -201,14 +196,7 @@ export class SqliteDisclosureStore implements DisclosureStore {
       intent: string;
       tombstone: Uint8Array;
     }[];
-    return rows.map((r) => {
-      const { destroyed } = JSON.parse(r.intent) as { destroyed: [string, string][] };
-      return {
-        id: r.id,
-        destroyed: destroyed.map(([leaf, digest]) => ({ leafHash: fromBase64Url(leaf), digest })),
-        tombstone: bytes(r.tombstone),
-      };
-    });
+    return rows.map((r) => intentOf(r.id, r.intent, r.tombstone));
   }
 
   async completeIntent(id: string) {
@@ -271,17 +259,10 @@ export class SqliteDisclosureStore implements DisclosureStore {
     const ects = sqliteCall('ects', () =>
       this.#db.prepare('SELECT ect FROM au_sd_ect WHERE leaf_hash = ? ORDER BY ect').all(row.leaf_hash),
     ) as { ect: string }[];
-    return {
-      leafHash: bytes(row.leaf_hash),
-      index: row.idx,
-      token: bytes(row.token),
-      profiles: JSON.parse(row.profiles),
-      wid: row.wid,
-      ects: ects.map((e) => e.ect),
-      stitches: JSON.parse(row.stitches),
-      keepUntil: row.keep_until,
-      ...(row.delete_at === null ? {} : { deleteAt: row.delete_at }),
-    };
+    return recordOf(
+      row,
+      ects.map((e) => e.ect),
+    );
   }
 
   #sealed(sql: string, param: unknown): SealedDisclosure[] {
