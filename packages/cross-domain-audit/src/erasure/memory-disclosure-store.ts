@@ -2,8 +2,11 @@ import { toHex } from '@safety-net/core';
 import type {
   DisclosureStore,
   ErasureIntent,
+  ForwardedRequest,
   HoldRecord,
+  PeerAnswer,
   PendingErasure,
+  ReceivedRequest,
   SealedDisclosure,
   StoredRecord,
   WrappedKey,
@@ -20,6 +23,8 @@ export class MemoryDisclosureStore implements DisclosureStore {
   readonly #intents = new Map<string, ErasureIntent>();
   readonly #holds = new Map<string, HoldRecord>();
   readonly #pending = new Map<string, PendingErasure>();
+  readonly #forwarded = new Map<string, ForwardedRequest>();
+  readonly #received = new Map<string, ReceivedRequest>();
 
   async putRecord(record: StoredRecord, sealed: readonly SealedDisclosure[], keys: readonly WrappedKey[]) {
     this.#records.set(toHex(record.leafHash), record);
@@ -77,7 +82,8 @@ export class MemoryDisclosureStore implements DisclosureStore {
       this.#keys.delete(intent.owner);
       this.#pending.delete(intent.owner);
     }
-    this.#intents.set(intent.id, { id: intent.id, destroyed: intent.destroyed, tombstone: intent.tombstone });
+    const { owner: _, ...kept } = intent;
+    this.#intents.set(intent.id, kept);
     return true;
   }
 
@@ -107,6 +113,27 @@ export class MemoryDisclosureStore implements DisclosureStore {
 
   async putPending(pending: PendingErasure) {
     this.#pending.set(pending.owner, pending);
+  }
+
+  async putForwarded(requests: readonly ForwardedRequest[]) {
+    for (const r of requests) if (!this.#forwarded.has(r.jti)) this.#forwarded.set(r.jti, r);
+  }
+
+  async forwarded() {
+    return [...this.#forwarded.values()];
+  }
+
+  async answerForwarded(jti: string, answer: PeerAnswer) {
+    const held = this.#forwarded.get(jti);
+    if (held) this.#forwarded.set(jti, { ...held, answer });
+  }
+
+  async received(jti: string) {
+    return this.#received.get(jti);
+  }
+
+  async putReceived(request: ReceivedRequest) {
+    this.#received.set(request.jti, request);
   }
 
   async close() {}

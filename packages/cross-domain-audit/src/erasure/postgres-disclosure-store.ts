@@ -1,12 +1,23 @@
 import { inTransaction, type StoreFailure, storeCall, toBytea } from '@safety-net/core/internal';
 import { type PgPool, runMigrations } from '@safety-net/core/postgres';
 import { auError } from '../errors.js';
-import { intentBody, intentOf, type RecordRow, recordOf } from './disclosure-rows.js';
+import {
+  type ForwardedRow,
+  forwardedOf,
+  intentBody,
+  intentOf,
+  type RecordRow,
+  receivedOf,
+  recordOf,
+} from './disclosure-rows.js';
 import type {
   DisclosureStore,
   ErasureIntent,
+  ForwardedRequest,
   HoldRecord,
+  PeerAnswer,
   PendingErasure,
+  ReceivedRequest,
   SealedDisclosure,
   StoredRecord,
   WrappedKey,
@@ -30,7 +41,9 @@ const STEPS = [
    CREATE TABLE au_sd_key (owner TEXT PRIMARY KEY, kek TEXT NOT NULL, wrapped BYTEA NOT NULL);
    CREATE TABLE au_sd_intent (id TEXT PRIMARY KEY, intent TEXT NOT NULL, tombstone BYTEA NOT NULL);
    CREATE TABLE au_sd_hold (issuer TEXT NOT NULL, hold TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (issuer, hold));
-   CREATE TABLE au_sd_pending (owner TEXT PRIMARY KEY, body TEXT NOT NULL);`,
+   CREATE TABLE au_sd_pending (owner TEXT PRIMARY KEY, body TEXT NOT NULL);
+   CREATE TABLE au_sd_forwarded (jti TEXT PRIMARY KEY, peer TEXT NOT NULL, request BYTEA NOT NULL, answer TEXT);
+   CREATE TABLE au_sd_received (jti TEXT PRIMARY KEY, digest TEXT NOT NULL, answer TEXT NOT NULL);`,
 ];
 
 /** The tables whose deleted rows held keys, ciphertext or pseudonyms: vacuumed after every destruction. */
@@ -268,6 +281,50 @@ export class PostgresDisclosureStore implements DisclosureStore {
       `INSERT INTO au_sd_pending (owner, body) VALUES ($1, $2)
        ON CONFLICT (owner) DO UPDATE SET body = excluded.body`,
       [pending.owner, JSON.stringify(pending)],
+    );
+  }
+
+  putForwarded(requests: readonly ForwardedRequest[]): Promise<void> {
+    return storeCall(fail, 'put forwarded', () =>
+      inTransaction(this.#pool, async (c) => {
+        for (const r of requests) {
+          await c.query('INSERT INTO au_sd_forwarded (jti, peer, request) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+            r.jti,
+            r.peer,
+            toBytea(r.request),
+          ]);
+        }
+      }),
+    );
+  }
+
+  async forwarded() {
+    const rows = await this.#rows<ForwardedRow>('forwarded', 'SELECT * FROM au_sd_forwarded ORDER BY jti COLLATE "C"');
+    return rows.map(forwardedOf);
+  }
+
+  async answerForwarded(jti: string, answer: PeerAnswer) {
+    await this.#rows('answer forwarded', 'UPDATE au_sd_forwarded SET answer = $1 WHERE jti = $2', [
+      JSON.stringify(answer),
+      jti,
+    ]);
+  }
+
+  async received(jti: string) {
+    const [row] = await this.#rows<{ jti: string; digest: string; answer: string }>(
+      'received',
+      'SELECT * FROM au_sd_received WHERE jti = $1',
+      [jti],
+    );
+    return row && receivedOf(row);
+  }
+
+  async putReceived(request: ReceivedRequest) {
+    await this.#rows(
+      'put received',
+      `INSERT INTO au_sd_received (jti, digest, answer) VALUES ($1, $2, $3)
+       ON CONFLICT (jti) DO UPDATE SET digest = excluded.digest, answer = excluded.answer`,
+      [request.jti, request.digest, JSON.stringify(request.answer)],
     );
   }
 

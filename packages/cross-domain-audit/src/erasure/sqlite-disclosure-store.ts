@@ -1,11 +1,22 @@
 import type { SqliteDatabase } from '@safety-net/core';
 import { openSqlite, sqliteCall } from '../store/sqlite-open.js';
-import { intentBody, intentOf, type RecordRow, recordOf } from './disclosure-rows.js';
+import {
+  type ForwardedRow,
+  forwardedOf,
+  intentBody,
+  intentOf,
+  type RecordRow,
+  receivedOf,
+  recordOf,
+} from './disclosure-rows.js';
 import type {
   DisclosureStore,
   ErasureIntent,
+  ForwardedRequest,
   HoldRecord,
+  PeerAnswer,
   PendingErasure,
+  ReceivedRequest,
   SealedDisclosure,
   StoredRecord,
   WrappedKey,
@@ -28,6 +39,8 @@ CREATE TABLE IF NOT EXISTS au_sd_key (owner TEXT PRIMARY KEY, kek TEXT NOT NULL,
 CREATE TABLE IF NOT EXISTS au_sd_intent (id TEXT PRIMARY KEY, intent TEXT NOT NULL, tombstone BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS au_sd_hold (issuer TEXT NOT NULL, hold TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (issuer, hold));
 CREATE TABLE IF NOT EXISTS au_sd_pending (owner TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS au_sd_forwarded (jti TEXT PRIMARY KEY, peer TEXT NOT NULL, request BLOB NOT NULL, answer TEXT);
+CREATE TABLE IF NOT EXISTS au_sd_received (jti TEXT PRIMARY KEY, digest TEXT NOT NULL, answer TEXT NOT NULL);
 `;
 
 interface SealedRow {
@@ -240,6 +253,46 @@ export class SqliteDisclosureStore implements DisclosureStore {
       this.#db
         .prepare('INSERT OR REPLACE INTO au_sd_pending (owner, body) VALUES (?, ?)')
         .run(pending.owner, JSON.stringify(pending)),
+    );
+  }
+
+  async putForwarded(requests: readonly ForwardedRequest[]) {
+    const db = this.#db;
+    sqliteCall('put forwarded', () =>
+      db
+        .transaction(() => {
+          const put = db.prepare('INSERT OR IGNORE INTO au_sd_forwarded (jti, peer, request) VALUES (?, ?, ?)');
+          for (const r of requests) put.run(r.jti, r.peer, r.request);
+        })
+        .immediate(),
+    );
+  }
+
+  async forwarded() {
+    const rows = sqliteCall('forwarded', () =>
+      this.#db.prepare('SELECT * FROM au_sd_forwarded ORDER BY jti').all(),
+    ) as ForwardedRow[];
+    return rows.map(forwardedOf);
+  }
+
+  async answerForwarded(jti: string, answer: PeerAnswer) {
+    sqliteCall('answer forwarded', () =>
+      this.#db.prepare('UPDATE au_sd_forwarded SET answer = ? WHERE jti = ?').run(JSON.stringify(answer), jti),
+    );
+  }
+
+  async received(jti: string) {
+    const row = sqliteCall('received', () => this.#db.prepare('SELECT * FROM au_sd_received WHERE jti = ?').get(jti)) as
+      | { jti: string; digest: string; answer: string }
+      | undefined;
+    return row && receivedOf(row);
+  }
+
+  async putReceived(request: ReceivedRequest) {
+    sqliteCall('put received', () =>
+      this.#db
+        .prepare('INSERT OR REPLACE INTO au_sd_received (jti, digest, answer) VALUES (?, ?, ?)')
+        .run(request.jti, request.digest, JSON.stringify(request.answer)),
     );
   }
 
