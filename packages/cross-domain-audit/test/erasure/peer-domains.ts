@@ -9,6 +9,7 @@ import {
   DisclosureVault,
   type EatClaims,
   Eraser,
+  type EraserOptions,
   ErasureDesk,
   issueEat,
   logForm,
@@ -67,7 +68,11 @@ export class ErasureDomain {
   }
 
   /** Makes the eraser and the erasure desk, both knowing `peers` (served before, so that their endpoints are known). */
-  connect(peers: readonly ErasureDomain[], clock = fixedClock(SAMPLE_NOW * 1000)): void {
+  connect(
+    peers: readonly ErasureDomain[],
+    clock = fixedClock(SAMPLE_NOW * 1000),
+    holdIssuers: EraserOptions['holdIssuers'] = [],
+  ): void {
     const asPeers = peers.map((p) => p.asPeer);
     const receipts = new ReceiptIssuer({ origin: this.log.origin, key: this.key, clock });
     this.eraser = new Eraser({
@@ -79,6 +84,7 @@ export class ErasureDomain {
       clock,
       random: seededRandom(`erase/${this.name}/ids`),
       peers: asPeers,
+      holdIssuers,
     });
     const desk = new ErasureDesk({
       eraser: this.eraser,
