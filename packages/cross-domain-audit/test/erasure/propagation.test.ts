@@ -123,6 +123,23 @@ describe('an erasure propagated to peer domains over HTTP (spec §7.3 step 6)', 
     expect(await hospital.eraser.forward()).toEqual([]);
   });
 
+  it('forwards after a restart the requests of an erasure whose tombstone a stopped process never logged', async () => {
+    const { hospital, pharmacy, p } = await chain();
+    const add = hospital.log.add.bind(hospital.log);
+    hospital.log.add = () => Promise.reject(new Error('stopped'));
+    await expect(hospital.eraser.erase('alice')).rejects.toThrow('stopped');
+    hospital.log.add = add;
+    expect(await hospital.vault.store.forwarded()).toEqual([]);
+    expect(await pharmacy.vault.open(p.entry.leafHash, p.digest)).toEqual(p.disclosure);
+
+    const [logged] = await hospital.eraser.resume();
+    const [forwarded] = await hospital.vault.store.forwarded();
+    const sent = erasureRequest.verify(forwarded!.request, { key: publicKeyOf(hospital.key), clock });
+    expect(sent.ok && sent.claims.pred).toEqual([(await tombstoneAt(hospital, logged!.index)).jti]);
+    expect(forwarded!.answer).toMatchObject({ outcome: 'honoured' });
+    await expect(pharmacy.vault.open(p.entry.leafHash, p.digest)).rejects.toMatchObject({ code: 'ERR_AU_ERASED' });
+  });
+
   it('is deferred under the peer’s hold, with the hold named, and honoured once the hold is lifted', async () => {
     const { hospital, pharmacy, p } = await chain();
     await pharmacy.eraser.placeHold('case-7', { subjects: [subjectDigest('rx-alice')] }, 'court order 7');
