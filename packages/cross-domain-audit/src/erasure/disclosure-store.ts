@@ -120,7 +120,10 @@ export interface PendingErasure {
  * pending erasures, erasure intents, and the Erasure Requests forwarded and received. Implementations: memory, SQLite (`./sqlite`), PostgreSQL (`./postgres`).
  */
 export interface DisclosureStore {
-  /** Stores a record, its disclosures and the wrapped keys of owners new to the store, in one transaction. */
+  /**
+   * Stores a record, its disclosures and the wrapped keys of owners new to the store, in one transaction; when one of
+   * those owners has a key already (another instance stored it meanwhile), stores nothing: `ERR_AU_CONFLICT`.
+   */
   putRecord(record: StoredRecord, sealed: readonly SealedDisclosure[], keys: readonly WrappedKey[]): Promise<void>;
   record(leafHash: Uint8Array): Promise<StoredRecord | undefined>;
   /** Records auditing or stitched by an ECT. */

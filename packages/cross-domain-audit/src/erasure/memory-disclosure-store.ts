@@ -1,4 +1,5 @@
 import { toHex } from '@safety-net/core';
+import { auError } from '../errors.js';
 import type {
   DisclosureStore,
   ErasureIntent,
@@ -27,9 +28,11 @@ export class MemoryDisclosureStore implements DisclosureStore {
   readonly #received = new Map<string, ReceivedRequest>();
 
   async putRecord(record: StoredRecord, sealed: readonly SealedDisclosure[], keys: readonly WrappedKey[]) {
+    const made = keys.find((k) => this.#keys.has(k.owner));
+    if (made) throw auError('ERR_AU_CONFLICT', `a key of ${made.owner} was stored meanwhile`);
     this.#records.set(toHex(record.leafHash), record);
     for (const s of sealed) this.#sealed.set(cell(s.leafHash, s.digest), s);
-    for (const k of keys) if (!this.#keys.has(k.owner)) this.#keys.set(k.owner, k);
+    for (const k of keys) this.#keys.set(k.owner, k);
   }
 
   async record(leafHash: Uint8Array) {

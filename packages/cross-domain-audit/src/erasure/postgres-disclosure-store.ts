@@ -129,11 +129,12 @@ export class PostgresDisclosureStore implements DisclosureStore {
           );
         }
         for (const k of keys) {
-          await c.query('INSERT INTO au_sd_key (owner, kek, wrapped) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
-            k.owner,
-            k.kek,
-            toBytea(k.wrapped),
-          ]);
+          const put = await c.query(
+            'INSERT INTO au_sd_key (owner, kek, wrapped) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+            [k.owner, k.kek, toBytea(k.wrapped)],
+          );
+          // Another instance made this subject's key first: roll back, the vault seals under that key instead.
+          if (put.rowCount !== 1) throw auError('ERR_AU_CONFLICT', `a key of ${k.owner} was stored meanwhile`);
         }
       }),
     );

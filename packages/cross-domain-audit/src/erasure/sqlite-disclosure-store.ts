@@ -1,4 +1,5 @@
 import type { SqliteDatabase } from '@safety-net/core';
+import { auError } from '../errors.js';
 import { openSqlite, sqliteCall } from '../store/sqlite-open.js';
 import {
   type ForwardedRow,
@@ -93,7 +94,12 @@ export class SqliteDisclosureStore implements DisclosureStore {
           );
           for (const s of sealed) put.run(s.leafHash, s.digest, s.owner, s.path, s.element ? 1 : 0, s.box);
           const key = db.prepare('INSERT OR IGNORE INTO au_sd_key (owner, kek, wrapped) VALUES (?, ?, ?)');
-          for (const k of keys) key.run(k.owner, k.kek, k.wrapped);
+          for (const k of keys) {
+            // Another process made this subject's key first: roll back, the vault seals under that key instead.
+            if (key.run(k.owner, k.kek, k.wrapped).changes === 0) {
+              throw auError('ERR_AU_CONFLICT', `a key of ${k.owner} was stored meanwhile`);
+            }
+          }
         })
         .immediate(),
     );

@@ -214,6 +214,29 @@ describe.each(STORES)('retention (spec §7.4) on %s', (_name, makeStore) => {
 });
 
 describe.each(SHARED)('two instances on one %s store', (_name, instances) => {
+  it('store records of one new subject at once under one subject key, each disclosure opening', async () => {
+    const [first, second] = await instances();
+    const vaults = [first, second].map((store) => new DisclosureVault({ store, kek: KEK() }));
+    // Both instances connected, so that neither starts late.
+    await Promise.all([first.wrappedKeys(), second.wrappedKeys()]);
+    // Stored straight away, not after their appends, so that both instances look for Alice's key before either stores it.
+    const stored = ['au-eat-a', 'au-eat-b', 'au-eat-c', 'au-eat-d'].map((jti, i) => {
+      const issued = issueEat(record(jti, ['gdpr-art30']), EAT_SAMPLE_KEYS.domain, { random: seededRandom(jti) });
+      const entry = { index: i, leafHash: new Uint8Array(32).fill(i + 1) };
+      const [alice, other] = issued.disclosures.filter((d) => d.path === 'reg.subjects');
+      const subjects = new Map([
+        [alice!.digest, 'alice'],
+        [other!.digest, `other-${jti}`],
+      ]);
+      return { alice: alice!, entry, done: vaults[i % 2]!.storeEat(issued, { entry, subjects }) };
+    });
+    await Promise.all(stored.map((s) => s.done));
+    expect((await first.wrappedKeys()).filter((k) => k.owner === 'alice')).toHaveLength(1);
+    for (const { alice, entry } of stored) {
+      for (const vault of vaults) expect(await vault.open(entry.leafHash, alice.digest)).toEqual(alice.disclosure);
+    }
+  });
+
   it('erase one subject at once: exactly one destroys and logs a tombstone, the other finds nothing left', async () => {
     const [first, second] = await instances();
     const log = testLog(new MemoryLogStore());
