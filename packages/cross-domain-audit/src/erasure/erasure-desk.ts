@@ -29,14 +29,27 @@ export interface ErasureDeskOptions {
 export class ErasureDesk {
   readonly #o: ErasureDeskOptions;
   readonly #keys;
+  #serial: Promise<unknown> = Promise.resolve();
 
   constructor(options: ErasureDeskOptions) {
     this.#o = options;
     this.#keys = keySet(options.peers.map((p) => ({ key: p.key, issuers: [p.issuer] })));
   }
 
-  /** The answer to a signed Erasure Request; a refusal throws its typed error. */
-  async answer(request: Uint8Array): Promise<PeerAnswer> {
+  /**
+   * The answer to a signed Erasure Request; a refusal throws its typed error. Answers run one at a time, so a
+   * request delivered twice at once is answered once and then from the record.
+   */
+  answer(request: Uint8Array): Promise<PeerAnswer> {
+    const next = this.#serial.then(
+      () => this.#answer(request),
+      () => this.#answer(request),
+    );
+    this.#serial = next.catch(() => undefined);
+    return next;
+  }
+
+  async #answer(request: Uint8Array): Promise<PeerAnswer> {
     const store = this.#o.vault.store;
     const verified = erasureRequest.verify(request, {
       key: this.#keys,

@@ -35,6 +35,7 @@ export class ErasureDomain {
   readonly log: TransparencyLog;
   readonly vault: DisclosureVault;
   eraser!: Eraser;
+  desk!: ErasureDesk;
   #server: Awaited<ReturnType<typeof serveOnLoopback>> | undefined;
   #port = 0;
   #handle: (request: Request) => Promise<Response> = async () => new Response(null, { status: 404 });
@@ -86,14 +87,14 @@ export class ErasureDomain {
       peers: asPeers,
       holdIssuers,
     });
-    const desk = new ErasureDesk({
+    this.desk = new ErasureDesk({
       eraser: this.eraser,
       vault: this.vault,
       audience: this.issuer,
       peers: asPeers,
       clock,
     });
-    this.#handle = logHandler({ log: this.log, prefix: '/audit/main', erasureDesk: desk });
+    this.#handle = logHandler({ log: this.log, prefix: '/audit/main', erasureDesk: this.desk });
   }
 
   /** Where peers post Erasure Requests to this domain. */

@@ -105,6 +105,18 @@ describe('an erasure propagated to peer domains over HTTP (spec §7.3 step 6)', 
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual(sent!.answer);
     expect((await pharmacy.log.treeHead()).size).toBe(size);
+
+    // A request delivered twice at once, before either delivery is answered: one tombstone, one answer.
+    // (Straight to the desk: over HTTP the two deliveries may or may not overlap.)
+    const l = await pharmacy.record('ect-late', 'rx-late', [pharmacy.stitch('caused_by', hospital, 'ect-late')]);
+    const twice = erasureRequest.sign(
+      { ...sampleErasureRequestClaims, iss: hospital.issuer, aud: pharmacy.issuer, stitches: [{ ect: 'ect-late' }] },
+      hospital.key,
+    );
+    const answers = await Promise.all([pharmacy.desk.answer(twice), pharmacy.desk.answer(twice)]);
+    expect(answers[0]).toEqual({ outcome: 'honoured', tombstones: [size + 1] });
+    expect(answers[1]).toEqual(answers[0]);
+    await expect(pharmacy.vault.open(l.entry.leafHash, l.digest)).rejects.toMatchObject({ code: 'ERR_AU_ERASED' });
   });
 
   it('records a peer that is down as unanswered and sends again once it is back', async () => {
