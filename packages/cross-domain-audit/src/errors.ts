@@ -35,6 +35,8 @@ export const AU_ERRORS = defineErrorFamily({
     ERR_AU_LEGAL_HOLD: 'erasure is deferred by a legal hold',
     ERR_AU_RETENTION_ACTIVE: 'erasure is deferred by a retention duty',
     ERR_AU_DECRYPT_FAILED: 'the stored ciphertext fails authentication',
+    ERR_AU_NOT_STITCHED: 'the erasure request names a record not stitched to the requesting domain',
+    ERR_AU_HOLD_ISSUER_UNTRUSTED: 'the legal hold is not signed by a trusted hold issuer',
     ERR_AU_RECORD_DUPLICATE: 'the consumption record was already ingested',
     ERR_AU_CONFLICT: 'an id was reused with other content',
     ERR_AU_COUNTERSIGNATURE_MISSING: 'the consumption record lacks the consuming domain’s signature',

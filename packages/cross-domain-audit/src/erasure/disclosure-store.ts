@@ -55,6 +55,42 @@ export interface ErasureIntent {
   readonly destroyed: readonly { readonly leafHash: Uint8Array; readonly digest: string }[];
   /** The signed tombstone. */
   readonly tombstone: Uint8Array;
+  /** The signed Erasure Requests to forward to peer domains once the tombstone is logged (spec §7.3 step 6). */
+  readonly forward?: readonly ForwardedRequest[];
+}
+
+/**
+ * A peer domain's answer to an Erasure Request (spec §7.3): honoured with the indices of the tombstones it logged
+ * (none when nothing was left to destroy), deferred under a hold or retention minimum, or refused with a code; the
+ * requesting domain records `unanswered` while the peer cannot be reached.
+ */
+export type PeerAnswer =
+  | { readonly outcome: 'honoured'; readonly tombstones: readonly number[] }
+  | {
+      readonly outcome: 'deferred';
+      readonly code: 'ERR_AU_LEGAL_HOLD' | 'ERR_AU_RETENTION_ACTIVE';
+      /** The hold that defers it, when one does. */
+      readonly hold?: { readonly issuer: string; readonly hold: string };
+      readonly tombstones: readonly number[];
+    }
+  | { readonly outcome: 'refused'; readonly code: string }
+  | { readonly outcome: 'unanswered'; readonly detail: string };
+
+/** An Erasure Request this domain forwards to a peer, with the peer's latest answer. */
+export interface ForwardedRequest {
+  readonly jti: string;
+  /** The peer domain, as the stitches name it. */
+  readonly peer: string;
+  /** The signed Erasure Request. */
+  readonly request: Uint8Array;
+  readonly answer?: PeerAnswer;
+}
+
+/** An Erasure Request a peer sent this domain, by its jti: the SHA-256 of its bytes and the answer given. */
+export interface ReceivedRequest {
+  readonly jti: string;
+  readonly digest: string;
+  readonly answer: PeerAnswer;
 }
 
 /** A legal hold in force (spec §7.5). */
@@ -63,6 +99,8 @@ export interface HoldRecord {
   readonly issuer: string;
   /** The place's jti, which a lift names in `pred`. */
   readonly jti: string;
+  /** Seconds: the hold ends by itself then (a foreign hold's `exp`, spec §7.5). */
+  readonly expires?: number;
   readonly subjects: readonly string[];
   readonly entries: readonly number[];
   readonly workflows: readonly string[];
@@ -73,14 +111,19 @@ export interface PendingErasure {
   readonly owner: string;
   readonly basis?: string;
   readonly request?: string;
+  /** The peer domain that asked, when a peer's request is pending. */
+  readonly from?: string;
 }
 
 /**
  * The durable side of the disclosure store (spec §7.2, §7.3): records, sealed disclosures, wrapped keys, holds,
- * pending erasures and erasure intents. Implementations: memory, SQLite (`./sqlite`).
+ * pending erasures, erasure intents, and the Erasure Requests forwarded and received. Implementations: memory, SQLite (`./sqlite`), PostgreSQL (`./postgres`).
  */
 export interface DisclosureStore {
-  /** Stores a record, its disclosures and the wrapped keys of owners new to the store, in one transaction. */
+  /**
+   * Stores a record, its disclosures and the wrapped keys of owners new to the store, in one transaction; when one of
+   * those owners has a key already (another instance stored it meanwhile), stores nothing: `ERR_AU_CONFLICT`.
+   */
   putRecord(record: StoredRecord, sealed: readonly SealedDisclosure[], keys: readonly WrappedKey[]): Promise<void>;
   record(leafHash: Uint8Array): Promise<StoredRecord | undefined>;
   /** Records auditing or stitched by an ECT. */
@@ -97,9 +140,10 @@ export interface DisclosureStore {
   rewrap(keys: readonly WrappedKey[]): Promise<void>;
   /**
    * In one transaction: deletes the disclosures named, the owner's key and pending erasure when the intent names an
-   * owner, marks the disclosures erased, and records the intent.
+   * owner, marks the disclosures erased, and records the intent; resolves true. When one of the disclosures is no
+   * longer held (another instance destroyed it first), changes nothing and resolves false.
    */
-  destroy(intent: ErasureIntent): Promise<void>;
+  destroy(intent: ErasureIntent): Promise<boolean>;
   intents(): Promise<ErasureIntent[]>;
   completeIntent(id: string): Promise<void>;
   holds(): Promise<HoldRecord[]>;
@@ -107,5 +151,11 @@ export interface DisclosureStore {
   removeHold(hold: string, issuer: string): Promise<void>;
   pending(): Promise<PendingErasure[]>;
   putPending(pending: PendingErasure): Promise<void>;
+  /** Records requests to forward; a jti already recorded keeps its request and answer. */
+  putForwarded(requests: readonly ForwardedRequest[]): Promise<void>;
+  forwarded(): Promise<ForwardedRequest[]>;
+  answerForwarded(jti: string, answer: PeerAnswer): Promise<void>;
+  received(jti: string): Promise<ReceivedRequest | undefined>;
+  putReceived(request: ReceivedRequest): Promise<void>;
   close(): Promise<void>;
 }

@@ -2,7 +2,9 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import {
   type Clock,
   epochSeconds,
+  keySet,
   type PrivateKey,
+  type PublicKey,
   type RandomSource,
   snError,
   systemClock,
@@ -14,16 +16,25 @@ import {
 import { auError } from '../errors.js';
 import { logForm } from '../log/entry.js';
 import type { TransparencyLog } from '../log/transparency-log.js';
+import {
+  ERASURE_REQUEST_LIFETIME,
+  type ErasureStitch,
+  erasureRequest,
+  MAX_ERASURE_STITCHES,
+} from '../messages/erasure-request.js';
 import { type HoldScope, legalHold } from '../messages/legal-hold.js';
 import { type TombstoneClaims, tombstone } from '../messages/tombstone.js';
 import type { ReceiptIssuer } from '../receipt/receipt.js';
 import {
   DOMAIN_OWNER,
   type ErasureIntent,
+  type ForwardedRequest,
   type HoldRecord,
   type SealedDisclosure,
   type StoredRecord,
 } from './disclosure-store.js';
+import { sendForwarded } from './forward.js';
+import type { PeerDomain } from './peer-domain.js';
 import type { DisclosureVault } from './vault.js';
 
 /** Options of {@link Eraser}. */
@@ -38,6 +49,14 @@ export interface EraserOptions {
   readonly clock?: Clock;
   /** Message ids (default: the system's secure source). */
   readonly random?: RandomSource;
+  /** Peer domains an erasure propagates to (spec §7.3 step 6); stitches to other domains are not followed. */
+  readonly peers?: readonly PeerDomain[];
+  /** Seconds a forwarded Erasure Request stays valid (default 7 days, at most 30). */
+  readonly requestLifetime?: number;
+  /** Sends forwarded requests (default: the global `fetch`). */
+  readonly fetch?: typeof fetch;
+  /** Peer domains and regulators whose Legal Holds this domain obeys, each key for its own `iss` (spec §7.5). */
+  readonly holdIssuers?: readonly { readonly issuer: string; readonly key: PublicKey }[];
 }
 
 /** A message the eraser logged, with its entry index and COSE Receipt. */
@@ -53,6 +72,8 @@ export interface ErasureOutcome {
   readonly tombstone?: LoggedMessage;
   /** Entries kept under a retention minimum (spec §7.3 step 3), destroyed once it passes. */
   readonly restricted: readonly number[];
+  /** The Erasure Requests forwarded to peer domains, each with the answer recorded (spec §7.3 step 6). */
+  readonly forwarded: readonly ForwardedRequest[];
 }
 
 /** Options of one erasure. */
@@ -61,6 +82,8 @@ export interface EraseOptions {
   readonly basis?: string;
   /** The jti of the peer's Erasure Request this erasure answers. */
   readonly request?: string;
+  /** The peer domain (as stitches name it) that asked: the erasure is not forwarded back to it. */
+  readonly from?: string;
 }
 
 /** The workflow of tombstones (spec §7.3 decisions): a trace reads a log's erasures from its index under it. */
@@ -97,11 +120,15 @@ export class Eraser {
     const sealed = await store.disclosuresOf(subject);
     const records = await this.#records(sealed);
     const pending = { owner: subject, ...options };
-    if (this.#heldBy(await store.holds(), [subject], records)) {
-      await store.putPending(pending);
-      throw auError('ERR_AU_LEGAL_HOLD', 'a legal hold covers this subject or its records; the erasure is pending');
-    }
     const now = epochSeconds(this.#clock);
+    const hold = this.#heldBy(await store.holds(), [subject], records, now);
+    if (hold) {
+      await store.putPending(pending);
+      throw Object.assign(
+        auError('ERR_AU_LEGAL_HOLD', `hold ${hold.hold} of ${hold.issuer} covers this subject or its records`),
+        { hold: { issuer: hold.issuer, hold: hold.hold } },
+      );
+    }
     const restricted = records.filter((r) => r.keepUntil > now);
     const kept = new Set(restricted.map((r) => toHex(r.leafHash)));
     const destroyed = sealed.filter((s) => !kept.has(toHex(s.leafHash)));
@@ -111,16 +138,19 @@ export class Eraser {
         throw auError('ERR_AU_RETENTION_ACTIVE', 'a retention minimum keeps these records; the erasure is pending');
       }
     }
-    const entries = records.filter((r) => !kept.has(toHex(r.leafHash))).map((r) => r.index);
-    if (destroyed.length === 0) return { restricted: [] };
-    const logged = await this.#destroy(
+    const erased = records.filter((r) => !kept.has(toHex(r.leafHash)));
+    if (destroyed.length === 0) return { restricted: [], forwarded: [] };
+    const done = await this.#destroy(
       destroyed,
-      entries,
+      erased,
       'erasure',
       options,
       restricted.length === 0 ? subject : undefined,
     );
-    return { tombstone: logged, restricted: restricted.map((r) => r.index) };
+    // Another instance destroyed some of these first: what is left, if anything, is read again.
+    if (!done) return this.erase(subject, options);
+    const forwarded = done.forward.length > 0 ? await this.forward(done.forward.map((f) => f.jti)) : [];
+    return { tombstone: done.logged, restricted: restricted.map((r) => r.index), forwarded };
   }
 
   /**
@@ -132,21 +162,20 @@ export class Eraser {
     const store = this.#o.vault.store;
     const holds = await store.holds();
     const destroyed: SealedDisclosure[] = [];
-    const entries: number[] = [];
+    const due: StoredRecord[] = [];
     for (const record of await store.recordsDue(now)) {
       const sealed = await store.disclosures(record.leafHash);
-      if (
-        this.#heldBy(
-          holds,
-          sealed.map((s) => s.owner),
-          [record],
-        )
-      )
-        continue;
+      const owners = sealed.map((s) => s.owner);
+      if (this.#heldBy(holds, owners, [record], now)) continue;
       destroyed.push(...sealed);
-      entries.push(record.index);
+      due.push(record);
     }
-    const logged = destroyed.length > 0 ? await this.#destroy(destroyed, entries, 'retention', {}) : undefined;
+    let logged: LoggedMessage | undefined;
+    if (destroyed.length > 0) {
+      const done = await this.#destroy(destroyed, due, 'retention', {});
+      if (!done) return this.runRetention(now);
+      logged = done.logged;
+    }
     await this.#retryPending();
     return logged;
   }
@@ -209,17 +238,75 @@ export class Eraser {
     return logged;
   }
 
-  /** Logs every tombstone whose destruction committed but whose append did not (after a crash); returns them. */
+  /**
+   * Ingests a Legal Hold signed by a peer domain or a regulator (spec §7.5): verified with the key `holdIssuers`
+   * gives for its `iss` (`ERR_AU_HOLD_ISSUER_UNTRUSTED` when none does; a signature that fails is the core code), a
+   * place is in force at once and then logged here; a lift, which names that issuer's place in `pred`, is logged,
+   * then the hold ends and the erasures it kept pending run. A hold with `exp` stops covering anything then.
+   */
+  async ingestHold(message: Uint8Array): Promise<LoggedMessage> {
+    const verified = legalHold.verify(message, {
+      key: keySet((this.#o.holdIssuers ?? []).map((h) => ({ key: h.key, issuers: [h.issuer] }))),
+      clock: this.#clock,
+    });
+    if (!verified.ok) {
+      const code = verified.error.code;
+      if (code !== 'ERR_KEY_NOT_FOUND' && code !== 'ERR_KEY_UNTRUSTED') throw verified.error;
+      throw auError('ERR_AU_HOLD_ISSUER_UNTRUSTED', verified.error.message, { cause: verified.error });
+    }
+    const h = verified.claims;
+    const store = this.#o.vault.store;
+    if (h.action === 'place') {
+      await store.putHold({
+        hold: h.hold,
+        issuer: h.iss!,
+        jti: h.jti,
+        subjects: h.scope.subjects ?? [],
+        entries: h.scope.entries ?? [],
+        workflows: h.scope.workflows ?? [],
+        ...(h.exp === undefined ? {} : { expires: h.exp }),
+      });
+      return this.#log('hold', message);
+    }
+    const placed = (await store.holds()).find((p) => p.hold === h.hold && p.issuer === h.iss);
+    if (!placed || !h.pred.includes(placed.jti)) {
+      throw snError('ERR_INPUT_INVALID', `the lift names no hold ${h.hold} of ${h.iss} in force`);
+    }
+    const logged = await this.#log('hold', message);
+    await store.removeHold(h.hold, placed.issuer);
+    await this.#retryPending();
+    return logged;
+  }
+
+  /**
+   * Logs every tombstone whose destruction committed but whose append did not (after a crash), recording the
+   * Erasure Requests it forwards; returns the tombstones. Then sends what is still unsent.
+   */
   async resume(): Promise<LoggedMessage[]> {
     const out: LoggedMessage[] = [];
     for (const intent of await this.#o.vault.store.intents()) out.push(await this.#complete(intent));
+    await this.forward();
     return out;
   }
 
+  /**
+   * Sends the forwarded Erasure Requests that have no final answer yet (none recorded, `unanswered` or `deferred`),
+   * or only those of `jtis`, and records each peer's answer (spec §7.3 step 6). A deployment schedules it to retry
+   * after a peer was down.
+   */
+  async forward(jtis?: readonly string[]): Promise<ForwardedRequest[]> {
+    return sendForwarded(this.#o.vault.store, this.#o.peers ?? [], {
+      ...(jtis ? { only: jtis } : {}),
+      ...(this.#o.fetch ? { fetch: this.#o.fetch } : {}),
+    });
+  }
+
   async #retryPending(): Promise<void> {
-    for (const p of await this.#o.vault.store.pending()) {
+    const store = this.#o.vault.store;
+    for (const p of await store.pending()) {
       try {
-        await this.erase(p.owner, { basis: p.basis, request: p.request });
+        const outcome = await this.erase(p.owner, { basis: p.basis, request: p.request, from: p.from });
+        if (p.request && outcome.tombstone) await this.#settleReceived(p.request, outcome.tombstone.index);
       } catch (e) {
         const code = (e as { code?: string }).code;
         if (code !== 'ERR_AU_LEGAL_HOLD' && code !== 'ERR_AU_RETENTION_ACTIVE') throw e;
@@ -227,13 +314,25 @@ export class Eraser {
     }
   }
 
+  /** A peer's request deferred until now is honoured once nothing it asked for stays pending. */
+  async #settleReceived(jti: string, tombstoneIndex: number): Promise<void> {
+    const store = this.#o.vault.store;
+    const received = await store.received(jti);
+    if (received?.answer.outcome !== 'deferred') return;
+    const tombstones = [...received.answer.tombstones, tombstoneIndex];
+    const still = (await store.pending()).some((p) => p.request === jti);
+    const answer = still ? { ...received.answer, tombstones } : { outcome: 'honoured' as const, tombstones };
+    await store.putReceived({ ...received, answer });
+  }
+
   async #destroy(
     sealed: readonly SealedDisclosure[],
-    entries: readonly number[],
+    records: readonly StoredRecord[],
     reason: TombstoneClaims['reason'],
     options: EraseOptions,
     owner?: string,
-  ): Promise<LoggedMessage> {
+  ): Promise<{ logged: LoggedMessage; forward: readonly ForwardedRequest[] } | undefined> {
+    const entries = records.map((r) => r.index);
     const claims: TombstoneClaims = {
       iss: this.#o.issuer,
       iat: epochSeconds(this.#clock),
@@ -246,20 +345,66 @@ export class Eraser {
       ...(options.request ? { request: options.request } : {}),
       ...(options.basis ? { basis: options.basis } : {}),
     };
+    const forward = reason === 'erasure' ? this.#requests(records, claims.jti, options) : [];
     const intent: ErasureIntent = {
       id: claims.jti,
       ...(owner === undefined ? {} : { owner }),
       destroyed: sealed.map((s) => ({ leafHash: s.leafHash, digest: s.digest })),
       tombstone: tombstone.sign(claims, this.#o.key),
+      ...(forward.length > 0 ? { forward } : {}),
     };
-    await this.#o.vault.store.destroy(intent);
-    return this.#complete(intent);
+    if (!(await this.#o.vault.store.destroy(intent))) return undefined;
+    return { logged: await this.#complete(intent), forward };
+  }
+
+  /**
+   * One signed Erasure Request per configured peer the erased records are stitched to, the requesting peer
+   * excepted, naming the stitching ECTs and the peer's entries, never the subject (spec §7.3 step 6).
+   */
+  #requests(records: readonly StoredRecord[], tombstoneJti: string, options: EraseOptions): ForwardedRequest[] {
+    const byPeer = new Map<string, Map<string, ErasureStitch>>();
+    for (const r of records) {
+      for (const s of r.stitches) {
+        if (s.domain === options.from || !this.#o.peers?.some((p) => p.domain === s.domain)) continue;
+        const stitches = byPeer.get(s.domain) ?? new Map<string, ErasureStitch>();
+        stitches.set(`${s.ect} ${s.entry ?? ''}`, { ect: s.ect, ...(s.entry ? { entry: s.entry } : {}) });
+        byPeer.set(s.domain, stitches);
+      }
+    }
+    const iat = epochSeconds(this.#clock);
+    const lifetime = this.#o.requestLifetime ?? 7 * 86_400;
+    if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > ERASURE_REQUEST_LIFETIME) {
+      throw auError('ERR_AU_CONFIG_INVALID', 'requestLifetime is 1 s to 30 days');
+    }
+    return [...byPeer].flatMap(([domain, stitches]) => {
+      const peer = this.#o.peers!.find((p) => p.domain === domain)!;
+      const all = [...stitches.values()];
+      const out: ForwardedRequest[] = [];
+      for (let i = 0; i < all.length; i += MAX_ERASURE_STITCHES) {
+        const jti = this.#jti('au-erase-req');
+        const claims = {
+          iss: this.#o.issuer,
+          aud: peer.issuer,
+          iat,
+          exp: iat + lifetime,
+          jti,
+          wid: ERASURE_WORKFLOW,
+          pred: [tombstoneJti],
+          stitches: all.slice(i, i + MAX_ERASURE_STITCHES),
+          basis: options.basis ?? 'erasure',
+        };
+        out.push({ jti, peer: domain, request: erasureRequest.sign(claims, this.#o.key) });
+      }
+      return out;
+    });
   }
 
   async #complete(intent: ErasureIntent): Promise<LoggedMessage> {
+    const store = this.#o.vault.store;
     // The log is idempotent by leaf hash: a tombstone appended before a crash keeps its index.
     const logged = await this.#log('tombstone', intent.tombstone);
-    await this.#o.vault.store.completeIntent(intent.id);
+    if (intent.forward) await store.putForwarded(intent.forward);
+    await store.completeIntent(intent.id);
     return logged;
   }
 
@@ -281,12 +426,19 @@ export class Eraser {
     return records;
   }
 
-  #heldBy(holds: readonly HoldRecord[], owners: readonly string[], records: readonly StoredRecord[]): boolean {
+  /** The first hold in force at `now` that covers one of the owners or records. */
+  #heldBy(
+    holds: readonly HoldRecord[],
+    owners: readonly string[],
+    records: readonly StoredRecord[],
+    now: number,
+  ): HoldRecord | undefined {
     const digests = owners.filter((o) => o !== DOMAIN_OWNER).map(subjectDigest);
-    return holds.some(
+    return holds.find(
       (h) =>
-        digests.some((d) => h.subjects.includes(d)) ||
-        records.some((r) => h.entries.includes(r.index) || h.workflows.includes(r.wid)),
+        (h.expires === undefined || h.expires > now) &&
+        (digests.some((d) => h.subjects.includes(d)) ||
+          records.some((r) => h.entries.includes(r.index) || h.workflows.includes(r.wid))),
     );
   }
 

@@ -1,9 +1,13 @@
 import { toHex } from '@safety-net/core';
+import { auError } from '../errors.js';
 import type {
   DisclosureStore,
   ErasureIntent,
+  ForwardedRequest,
   HoldRecord,
+  PeerAnswer,
   PendingErasure,
+  ReceivedRequest,
   SealedDisclosure,
   StoredRecord,
   WrappedKey,
@@ -20,11 +24,15 @@ export class MemoryDisclosureStore implements DisclosureStore {
   readonly #intents = new Map<string, ErasureIntent>();
   readonly #holds = new Map<string, HoldRecord>();
   readonly #pending = new Map<string, PendingErasure>();
+  readonly #forwarded = new Map<string, ForwardedRequest>();
+  readonly #received = new Map<string, ReceivedRequest>();
 
   async putRecord(record: StoredRecord, sealed: readonly SealedDisclosure[], keys: readonly WrappedKey[]) {
+    const made = keys.find((k) => this.#keys.has(k.owner));
+    if (made) throw auError('ERR_AU_CONFLICT', `a key of ${made.owner} was stored meanwhile`);
     this.#records.set(toHex(record.leafHash), record);
     for (const s of sealed) this.#sealed.set(cell(s.leafHash, s.digest), s);
-    for (const k of keys) if (!this.#keys.has(k.owner)) this.#keys.set(k.owner, k);
+    for (const k of keys) this.#keys.set(k.owner, k);
   }
 
   async record(leafHash: Uint8Array) {
@@ -68,6 +76,7 @@ export class MemoryDisclosureStore implements DisclosureStore {
   }
 
   async destroy(intent: ErasureIntent) {
+    if (intent.destroyed.some((d) => !this.#sealed.has(cell(d.leafHash, d.digest)))) return false;
     for (const d of intent.destroyed) {
       this.#sealed.delete(cell(d.leafHash, d.digest));
       this.#erased.add(cell(d.leafHash, d.digest));
@@ -76,7 +85,9 @@ export class MemoryDisclosureStore implements DisclosureStore {
       this.#keys.delete(intent.owner);
       this.#pending.delete(intent.owner);
     }
-    this.#intents.set(intent.id, { id: intent.id, destroyed: intent.destroyed, tombstone: intent.tombstone });
+    const { owner: _, ...kept } = intent;
+    this.#intents.set(intent.id, kept);
+    return true;
   }
 
   async intents() {
@@ -105,6 +116,27 @@ export class MemoryDisclosureStore implements DisclosureStore {
 
   async putPending(pending: PendingErasure) {
     this.#pending.set(pending.owner, pending);
+  }
+
+  async putForwarded(requests: readonly ForwardedRequest[]) {
+    for (const r of requests) if (!this.#forwarded.has(r.jti)) this.#forwarded.set(r.jti, r);
+  }
+
+  async forwarded() {
+    return [...this.#forwarded.values()];
+  }
+
+  async answerForwarded(jti: string, answer: PeerAnswer) {
+    const held = this.#forwarded.get(jti);
+    if (held) this.#forwarded.set(jti, { ...held, answer });
+  }
+
+  async received(jti: string) {
+    return this.#received.get(jti);
+  }
+
+  async putReceived(request: ReceivedRequest) {
+    this.#received.set(request.jti, request);
   }
 
   async close() {}

@@ -1,10 +1,23 @@
-import { fromBase64Url, type SqliteDatabase, toBase64Url } from '@safety-net/core';
+import type { SqliteDatabase } from '@safety-net/core';
+import { auError } from '../errors.js';
 import { openSqlite, sqliteCall } from '../store/sqlite-open.js';
+import {
+  type ForwardedRow,
+  forwardedOf,
+  intentBody,
+  intentOf,
+  type RecordRow,
+  receivedOf,
+  recordOf,
+} from './disclosure-rows.js';
 import type {
   DisclosureStore,
   ErasureIntent,
+  ForwardedRequest,
   HoldRecord,
+  PeerAnswer,
   PendingErasure,
+  ReceivedRequest,
   SealedDisclosure,
   StoredRecord,
   WrappedKey,
@@ -27,18 +40,10 @@ CREATE TABLE IF NOT EXISTS au_sd_key (owner TEXT PRIMARY KEY, kek TEXT NOT NULL,
 CREATE TABLE IF NOT EXISTS au_sd_intent (id TEXT PRIMARY KEY, intent TEXT NOT NULL, tombstone BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS au_sd_hold (issuer TEXT NOT NULL, hold TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (issuer, hold));
 CREATE TABLE IF NOT EXISTS au_sd_pending (owner TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS au_sd_forwarded (jti TEXT PRIMARY KEY, peer TEXT NOT NULL, request BLOB NOT NULL, answer TEXT);
+CREATE TABLE IF NOT EXISTS au_sd_received (jti TEXT PRIMARY KEY, digest TEXT NOT NULL, answer TEXT NOT NULL);
 `;
 
-interface RecordRow {
-  leaf_hash: Uint8Array;
-  idx: number;
-  token: Uint8Array;
-  profiles: string;
-  wid: string;
-  stitches: string;
-  keep_until: number;
-  delete_at: number | null;
-}
 interface SealedRow {
   leaf_hash: Uint8Array;
   digest: string;
@@ -89,7 +94,12 @@ export class SqliteDisclosureStore implements DisclosureStore {
           );
           for (const s of sealed) put.run(s.leafHash, s.digest, s.owner, s.path, s.element ? 1 : 0, s.box);
           const key = db.prepare('INSERT OR IGNORE INTO au_sd_key (owner, kek, wrapped) VALUES (?, ?, ?)');
-          for (const k of keys) key.run(k.owner, k.kek, k.wrapped);
+          for (const k of keys) {
+            // Another process made this subject's key first: roll back, the vault seals under that key instead.
+            if (key.run(k.owner, k.kek, k.wrapped).changes === 0) {
+              throw auError('ERR_AU_CONFLICT', `a key of ${k.owner} was stored meanwhile`);
+            }
+          }
         })
         .immediate(),
     );
@@ -169,9 +179,12 @@ export class SqliteDisclosureStore implements DisclosureStore {
 
   async destroy(intent: ErasureIntent) {
     const db = this.#db;
-    sqliteCall('destroy', () =>
+    const done = sqliteCall('destroy', () =>
       db
         .transaction(() => {
+          // Another process destroyed some of them first: change nothing, the caller reads the store again.
+          const held = db.prepare('SELECT 1 FROM au_sd_sealed WHERE leaf_hash = ? AND digest = ?');
+          if (intent.destroyed.some((d) => held.get(d.leafHash, d.digest) === undefined)) return false;
           const del = db.prepare('DELETE FROM au_sd_sealed WHERE leaf_hash = ? AND digest = ?');
           const mark = db.prepare('INSERT OR IGNORE INTO au_sd_erased (leaf_hash, digest) VALUES (?, ?)');
           for (const d of intent.destroyed) {
@@ -182,17 +195,18 @@ export class SqliteDisclosureStore implements DisclosureStore {
             db.prepare('DELETE FROM au_sd_key WHERE owner = ?').run(intent.owner);
             db.prepare('DELETE FROM au_sd_pending WHERE owner = ?').run(intent.owner);
           }
-          // The owner is personal data: the intent row keeps only what the tombstone says.
-          const body = JSON.stringify({ destroyed: intent.destroyed.map((d) => [toBase64Url(d.leafHash), d.digest]) });
           db.prepare('INSERT INTO au_sd_intent (id, intent, tombstone) VALUES (?, ?, ?)').run(
             intent.id,
-            body,
+            intentBody(intent),
             intent.tombstone,
           );
+          return true;
         })
         .immediate(),
     );
+    if (!done) return false;
     this.#truncateWal();
+    return true;
   }
 
   async intents() {
@@ -201,14 +215,7 @@ export class SqliteDisclosureStore implements DisclosureStore {
       intent: string;
       tombstone: Uint8Array;
     }[];
-    return rows.map((r) => {
-      const { destroyed } = JSON.parse(r.intent) as { destroyed: [string, string][] };
-      return {
-        id: r.id,
-        destroyed: destroyed.map(([leaf, digest]) => ({ leafHash: fromBase64Url(leaf), digest })),
-        tombstone: bytes(r.tombstone),
-      };
-    });
+    return rows.map((r) => intentOf(r.id, r.intent, r.tombstone));
   }
 
   async completeIntent(id: string) {
@@ -255,6 +262,46 @@ export class SqliteDisclosureStore implements DisclosureStore {
     );
   }
 
+  async putForwarded(requests: readonly ForwardedRequest[]) {
+    const db = this.#db;
+    sqliteCall('put forwarded', () =>
+      db
+        .transaction(() => {
+          const put = db.prepare('INSERT OR IGNORE INTO au_sd_forwarded (jti, peer, request) VALUES (?, ?, ?)');
+          for (const r of requests) put.run(r.jti, r.peer, r.request);
+        })
+        .immediate(),
+    );
+  }
+
+  async forwarded() {
+    const rows = sqliteCall('forwarded', () =>
+      this.#db.prepare('SELECT * FROM au_sd_forwarded ORDER BY jti').all(),
+    ) as ForwardedRow[];
+    return rows.map(forwardedOf);
+  }
+
+  async answerForwarded(jti: string, answer: PeerAnswer) {
+    sqliteCall('answer forwarded', () =>
+      this.#db.prepare('UPDATE au_sd_forwarded SET answer = ? WHERE jti = ?').run(JSON.stringify(answer), jti),
+    );
+  }
+
+  async received(jti: string) {
+    const row = sqliteCall('received', () => this.#db.prepare('SELECT * FROM au_sd_received WHERE jti = ?').get(jti)) as
+      | { jti: string; digest: string; answer: string }
+      | undefined;
+    return row && receivedOf(row);
+  }
+
+  async putReceived(request: ReceivedRequest) {
+    sqliteCall('put received', () =>
+      this.#db
+        .prepare('INSERT OR REPLACE INTO au_sd_received (jti, digest, answer) VALUES (?, ?, ?)')
+        .run(request.jti, request.digest, JSON.stringify(request.answer)),
+    );
+  }
+
   async close() {
     if (this.#owned) sqliteCall('close', () => this.#db.close());
   }
@@ -271,17 +318,10 @@ export class SqliteDisclosureStore implements DisclosureStore {
     const ects = sqliteCall('ects', () =>
       this.#db.prepare('SELECT ect FROM au_sd_ect WHERE leaf_hash = ? ORDER BY ect').all(row.leaf_hash),
     ) as { ect: string }[];
-    return {
-      leafHash: bytes(row.leaf_hash),
-      index: row.idx,
-      token: bytes(row.token),
-      profiles: JSON.parse(row.profiles),
-      wid: row.wid,
-      ects: ects.map((e) => e.ect),
-      stitches: JSON.parse(row.stitches),
-      keepUntil: row.keep_until,
-      ...(row.delete_at === null ? {} : { deleteAt: row.delete_at }),
-    };
+    return recordOf(
+      row,
+      ects.map((e) => e.ect),
+    );
   }
 
   #sealed(sql: string, param: unknown): SealedDisclosure[] {

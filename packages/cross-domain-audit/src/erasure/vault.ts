@@ -1,4 +1,4 @@
-import { fromBase64Url, joinBytes, type RandomSource, systemRandom } from '@safety-net/core';
+import { fromBase64Url, isSafetyNetError, joinBytes, type RandomSource, systemRandom } from '@safety-net/core';
 import { auError } from '../errors.js';
 import type { Sequenced } from '../log/transparency-log.js';
 import { builtinProfiles, type ProfileSet } from '../profiles/registry.js';
@@ -67,50 +67,61 @@ export class DisclosureVault {
   /** Stores the disclosures of an issued EAT (SD-CWT) logged at `entry` (spec §7.2). */
   storeEat(issued: IssuedEat<Uint8Array>, options: StoreEatOptions): Promise<StoredRecord> {
     return this.#exclusive(async () => {
-      const { claims, retention } = issued;
-      const { leafHash, index } = options.entry;
-      const keys = new Map<string, Uint8Array>();
-      const fresh: { owner: string; wrapped: Uint8Array }[] = [];
-      for (const d of issued.disclosures) {
-        const owner = options.subjects.get(d.digest) ?? DOMAIN_OWNER;
-        if (keys.has(owner)) continue;
-        const held = await this.#key(owner);
-        if (held) {
-          keys.set(owner, held);
-          continue;
+      // A key another instance made meanwhile is read on the next attempt, and the disclosures sealed under it.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.#storeEat(issued, options);
+        } catch (e) {
+          if (attempt === 3 || !isSafetyNetError(e, 'ERR_AU_CONFLICT')) throw e;
         }
-        const key = this.#random.bytes(KEY_BYTES);
-        keys.set(owner, key);
-        fresh.push({ owner, wrapped: await this.#kek.wrap(key, owner) });
       }
-      const sealed: SealedDisclosure[] = issued.disclosures.map((d) => {
-        const owner = options.subjects.get(d.digest) ?? DOMAIN_OWNER;
-        const box = seal(keys.get(owner)!, d.disclosure, boxAd(leafHash, d.digest), this.#random);
-        return { leafHash, digest: d.digest, owner, path: d.path, element: d.element, box };
-      });
-      const maxDays = retention.maxDays ?? (this.#deleteAtMinimum ? retention.minDays : undefined);
-      const record: StoredRecord = {
-        leafHash,
-        index,
-        token: issued.token,
-        profiles: claims.reg.profiles,
-        wid: claims.wid,
-        ects: [claims.ect.jti, ...(claims.stitch ?? []).map((s) => s.ect)],
-        stitches: (claims.stitch ?? []).map((s) => ({
-          domain: s.domain,
-          ect: s.ect,
-          ...(s.entry ? { entry: s.entry } : {}),
-        })),
-        keepUntil: retention.basis === 'law' ? claims.iat + retention.minDays * DAY : 0,
-        ...(maxDays === undefined ? {} : { deleteAt: claims.iat + maxDays * DAY }),
-      };
-      await this.store.putRecord(
-        record,
-        sealed,
-        fresh.map((f) => ({ ...f, kek: this.#kek.id })),
-      );
-      return record;
     });
+  }
+
+  async #storeEat(issued: IssuedEat<Uint8Array>, options: StoreEatOptions): Promise<StoredRecord> {
+    const { claims, retention } = issued;
+    const { leafHash, index } = options.entry;
+    const keys = new Map<string, Uint8Array>();
+    const fresh: { owner: string; wrapped: Uint8Array }[] = [];
+    for (const d of issued.disclosures) {
+      const owner = options.subjects.get(d.digest) ?? DOMAIN_OWNER;
+      if (keys.has(owner)) continue;
+      const held = await this.#key(owner);
+      if (held) {
+        keys.set(owner, held);
+        continue;
+      }
+      const key = this.#random.bytes(KEY_BYTES);
+      keys.set(owner, key);
+      fresh.push({ owner, wrapped: await this.#kek.wrap(key, owner) });
+    }
+    const sealed: SealedDisclosure[] = issued.disclosures.map((d) => {
+      const owner = options.subjects.get(d.digest) ?? DOMAIN_OWNER;
+      const box = seal(keys.get(owner)!, d.disclosure, boxAd(leafHash, d.digest), this.#random);
+      return { leafHash, digest: d.digest, owner, path: d.path, element: d.element, box };
+    });
+    const maxDays = retention.maxDays ?? (this.#deleteAtMinimum ? retention.minDays : undefined);
+    const record: StoredRecord = {
+      leafHash,
+      index,
+      token: issued.token,
+      profiles: claims.reg.profiles,
+      wid: claims.wid,
+      ects: [claims.ect.jti, ...(claims.stitch ?? []).map((s) => s.ect)],
+      stitches: (claims.stitch ?? []).map((s) => ({
+        domain: s.domain,
+        ect: s.ect,
+        ...(s.entry ? { entry: s.entry } : {}),
+      })),
+      keepUntil: retention.basis === 'law' ? claims.iat + retention.minDays * DAY : 0,
+      ...(maxDays === undefined ? {} : { deleteAt: claims.iat + maxDays * DAY }),
+    };
+    await this.store.putRecord(
+      record,
+      sealed,
+      fresh.map((f) => ({ ...f, kek: this.#kek.id })),
+    );
+    return record;
   }
 
   /**

@@ -29,9 +29,12 @@ export const LegalHoldClaimsSchema = z
     action: z.enum(['place', 'lift']),
     scope: HoldScopeSchema,
     authority: z.string().max(1024),
+    /** A hold issued to other domains may end by itself; this domain's own holds end by a lift. */
+    exp: EpochSecondsSchema.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
+    if (c.exp !== undefined && c.exp <= c.iat) issue(ctx, 'exp', 'exp is not after iat');
     // A lift answers the place it lifts: the DAG then shows which hold ended, and by whose order.
     if (c.action === 'lift' && c.pred.length === 0) issue(ctx, 'pred', 'a lift names the place it lifts in pred');
   });
@@ -39,8 +42,9 @@ export const LegalHoldClaimsSchema = z
 export type LegalHoldClaims = z.infer<typeof LegalHoldClaimsSchema>;
 
 /**
- * The Legal Hold: placed or lifted by the log's domain on an authority's order; logged, so the existence and scope
- * of a hold are themselves auditable (spec §7.5).
+ * The Legal Hold: placed or lifted by the log's domain on an authority's order, or by a peer domain or a regulator
+ * whose key the domain trusts for holds; logged, so the existence and scope of a hold are themselves auditable
+ * (spec §7.5).
  */
 export const legalHold = defineMessageType<LegalHoldClaims>({
   name: 'au-hold',

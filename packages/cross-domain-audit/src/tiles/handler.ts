@@ -1,5 +1,6 @@
 import { encodeCbor, fromHex, isSafetyNetError, toHex } from '@safety-net/core';
 import { readBody } from '@safety-net/core/internal';
+import type { ErasureDesk } from '../erasure/erasure-desk.js';
 import { encodeLogEntry, entryLeafHash } from '../log/entry.js';
 import type { TransparencyLog } from '../log/transparency-log.js';
 import type { ReceiptIssuer } from '../receipt/receipt.js';
@@ -28,6 +29,8 @@ export interface LogHandlerOptions {
    * so that a reader can tell a workflow over it).
    */
   readonly maxWorkflowIndices?: number;
+  /** Answers peers' Erasure Requests at `POST <prefix>/erasure-request` (spec §7.3); not served without it. */
+  readonly erasureDesk?: Pick<ErasureDesk, 'answer'>;
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -39,8 +42,8 @@ const notFound = () => new Response('not found\n', { status: 404, headers: { 'co
 
 /**
  * The log's HTTP surface as a Web-standard `Request → Response` function (spec §5.4, §5.5): `checkpoint`, hash tiles
- * and entry bundles by their static paths, `add-entry` registration, `receipt/<leaf hash hex>` and, for auditors
- * that `authorizeAuditor` admits, the workflow index `wid/<id>`. Mount it in any
+ * and entry bundles by their static paths, `add-entry` registration, `receipt/<leaf hash hex>`, peers' Erasure
+ * Requests at `erasure-request` and, for auditors that `authorizeAuditor` admits, the workflow index `wid/<id>`. Mount it in any
  * server that speaks Fetch (Node, Deno, Bun, workers, core's adapters).
  *
  * @example
@@ -60,6 +63,10 @@ export function logHandler(options: LogHandlerOptions): (request: Request) => Pr
     if (rest === 'add-entry') {
       if (request.method !== 'POST') return new Response(null, { status: 405, headers: { allow: 'POST' } });
       return register(options, prefix, request);
+    }
+    if (rest === 'erasure-request' && options.erasureDesk) {
+      if (request.method !== 'POST') return new Response(null, { status: 405, headers: { allow: 'POST' } });
+      return answerErasure(options.erasureDesk, request);
     }
     if (!isGet) return new Response(null, { status: 405, headers: { allow: 'GET, HEAD' } });
     if (rest === 'checkpoint') {
@@ -158,6 +165,31 @@ async function register(options: LogHandlerOptions, prefix: string, request: Req
     return refusal(e);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** Statuses of an Erasure Request's refusals; any other code is `400`. */
+const ERASURE_REFUSALS: Record<string, number> = {
+  ERR_KEY_NOT_FOUND: 403,
+  ERR_KEY_UNTRUSTED: 403,
+  ERR_AU_CONFLICT: 409,
+  ERR_AU_NOT_STITCHED: 422,
+  ERR_INPUT_TOO_LARGE: 413,
+  ERR_AU_STORE_FAILED: 503,
+};
+
+/** `erasure-request`: honoured `200`, deferred `202`, refused with the status of its code. */
+async function answerErasure(desk: Pick<ErasureDesk, 'answer'>, request: Request): Promise<Response> {
+  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/cose') return json(415, { outcome: 'refused', code: 'ERR_INPUT_INVALID' });
+  try {
+    const body = await readBody(request, { max: 1_048_576, timeoutMs: 10_000 });
+    if (body === undefined) return json(408, { outcome: 'refused', code: 'ERR_INPUT_INVALID' });
+    const answer = await desk.answer(body);
+    return json(answer.outcome === 'honoured' ? 200 : 202, answer);
+  } catch (e) {
+    if (!isSafetyNetError(e)) throw e;
+    return json(ERASURE_REFUSALS[e.code] ?? 400, { outcome: 'refused', code: e.code });
   }
 }
 

@@ -1,6 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import {
   decodeCbor,
   fixedClock,
@@ -10,10 +8,11 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '@safety-net/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   builtinProfiles,
   bytesKeyEncryptionKey,
+  type DisclosureStore,
   DisclosureVault,
   type EatClaims,
   Eraser,
@@ -30,12 +29,11 @@ import {
 import { SqliteDisclosureStore } from '../../src/sqlite.js';
 import { EAT_SAMPLE_KEYS, erasureSampleKey, SAMPLE_NOW, sampleEatClaims } from '../../src/testing.js';
 import { testLog } from '../support/log-fixture.js';
+import { cleanup, closeAll, SHARED, STORES, sqliteFile } from './stores.js';
 
 const DAY = 86_400;
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+afterEach(cleanup);
+afterAll(closeAll);
 
 /** A GDPR-only record (no retention minimum in law) or one under SOX as well (seven years kept). */
 function record(jti: string, profiles: string[]): EatClaims {
@@ -50,15 +48,12 @@ function record(jti: string, profiles: string[]): EatClaims {
 const options = new WeakMap<Eraser, EraserOptions>();
 const eraserOptions = (e: Eraser) => options.get(e)!;
 
-async function setup(now = SAMPLE_NOW) {
-  const dir = mkdtempSync(join(tmpdir(), 'au-erase-'));
-  dirs.push(dir);
-  const file = join(dir, 'vault.db');
-  const store = new SqliteDisclosureStore(file);
-  const vault = new DisclosureVault({ store, kek: bytesKeyEncryptionKey('k1', new Uint8Array(32).fill(5)) });
-  const log = testLog(new MemoryLogStore());
+const KEK = () => bytesKeyEncryptionKey('k1', new Uint8Array(32).fill(5));
+
+async function setup(store: DisclosureStore, log = testLog(new MemoryLogStore())) {
+  const vault = new DisclosureVault({ store, kek: KEK() });
   const receiptKey = erasureSampleKey();
-  const clock = fixedClock(now * 1000);
+  const clock = fixedClock(SAMPLE_NOW * 1000);
   const receipts = new ReceiptIssuer({ origin: log.origin, key: receiptKey, clock });
   const eraser = new Eraser({ vault, log, receipts, key: receiptKey, issuer: 'audit.pharmacy.example', clock });
   const logEat = async (claims: EatClaims, pseudonyms: string[]) => {
@@ -71,12 +66,13 @@ async function setup(now = SAMPLE_NOW) {
     return { issued, entry };
   };
   options.set(eraser, { vault, log, receipts, key: receiptKey, issuer: 'audit.pharmacy.example', clock });
-  return { file, store, vault, log, eraser, logEat, receiptKey };
+  return { store, vault, log, eraser, logEat, receiptKey };
 }
 
-describe('erasure (spec §7.3)', () => {
+describe('erasure (spec §7.3) on SQLite', () => {
   it('destroys the subject key and disclosures, logs a tombstone with a receipt; nothing the log holds yields the value', async () => {
-    const { file, store, vault, log, eraser, logEat, receiptKey } = await setup();
+    const file = sqliteFile();
+    const { store, vault, log, eraser, logEat, receiptKey } = await setup(new SqliteDisclosureStore(file));
     const a = await logEat(record('au-eat-a', ['gdpr-art30']), ['alice', 'bob']);
     const b = await logEat(record('au-eat-b', ['gdpr-art30']), ['carol', 'dave']);
     const headBefore = await log.treeHead();
@@ -140,9 +136,11 @@ describe('erasure (spec §7.3)', () => {
     expect(haystack.includes(Buffer.from(utf8('bob')))).toBe(true);
     await store.close();
   });
+});
 
+describe.each(STORES)('erasure (spec §7.3) on %s', (_name, makeStore) => {
   it('defers under a legal hold (ERR_AU_LEGAL_HOLD) and erases when the hold is lifted', async () => {
-    const { vault, log, eraser, logEat } = await setup();
+    const { vault, log, eraser, logEat } = await setup(await makeStore());
     const a = await logEat(record('au-eat-a', ['gdpr-art30']), ['alice', 'bob']);
     const placed = await eraser.placeHold('case-1', { subjects: [subjectDigest('alice')] }, 'court order 1');
     expect(decodeCbor(await log.entry(placed.index))).toEqual([1, 'hold', expect.any(Uint8Array)]);
@@ -156,7 +154,7 @@ describe('erasure (spec §7.3)', () => {
   });
 
   it('defers a record under a law-based retention minimum (ERR_AU_RETENTION_ACTIVE)', async () => {
-    const { vault, eraser, logEat } = await setup();
+    const { vault, eraser, logEat } = await setup(await makeStore());
     // The EU AI Act keeps audit logs 183 days by law.
     const a = await logEat(record('au-eat-ai', ['gdpr-art30', 'eu-ai-act-art12']), ['alice', 'bob']);
     const rec = (await vault.store.record(a.entry.leafHash))!;
@@ -174,7 +172,7 @@ describe('erasure (spec §7.3)', () => {
   });
 
   it('logs on resume a tombstone whose append a stopped process never made', async () => {
-    const { vault, log, eraser, logEat } = await setup();
+    const { vault, log, eraser, logEat } = await setup(await makeStore());
     const a = await logEat(record('au-eat-a', ['gdpr-art30']), ['alice', 'bob']);
     const size = (await log.treeHead()).size;
     const add = log.add.bind(log);
@@ -190,9 +188,9 @@ describe('erasure (spec §7.3)', () => {
   });
 });
 
-describe('retention (spec §7.4)', () => {
+describe.each(STORES)('retention (spec §7.4) on %s', (_name, makeStore) => {
   it('destroys records past their deadline in one retention tombstone, skipping those under a hold', async () => {
-    const { vault, log, eraser, logEat } = await setup();
+    const { vault, log, eraser, logEat } = await setup(await makeStore());
     const a = await logEat(record('au-eat-a', ['gdpr-art30']), ['alice', 'bob']);
     const b = await logEat(record('au-eat-b', ['gdpr-art30']), ['carol', 'dave']);
     const rec = (await vault.store.record(a.entry.leafHash))!;
@@ -212,5 +210,47 @@ describe('retention (spec §7.4)', () => {
       code: 'ERR_AU_ERASED',
     });
     expect(await vault.open(b.entry.leafHash, b.issued.disclosures[0]!.digest)).toBeDefined();
+  });
+});
+
+describe.each(SHARED)('two instances on one %s store', (_name, instances) => {
+  it('store records of one new subject at once under one subject key, each disclosure opening', async () => {
+    const [first, second] = await instances();
+    const vaults = [first, second].map((store) => new DisclosureVault({ store, kek: KEK() }));
+    // Both instances connected, so that neither starts late.
+    await Promise.all([first.wrappedKeys(), second.wrappedKeys()]);
+    // Stored straight away, not after their appends, so that both instances look for Alice's key before either stores it.
+    const stored = ['au-eat-a', 'au-eat-b', 'au-eat-c', 'au-eat-d'].map((jti, i) => {
+      const issued = issueEat(record(jti, ['gdpr-art30']), EAT_SAMPLE_KEYS.domain, { random: seededRandom(jti) });
+      const entry = { index: i, leafHash: new Uint8Array(32).fill(i + 1) };
+      const [alice, other] = issued.disclosures.filter((d) => d.path === 'reg.subjects');
+      const subjects = new Map([
+        [alice!.digest, 'alice'],
+        [other!.digest, `other-${jti}`],
+      ]);
+      return { alice: alice!, entry, done: vaults[i % 2]!.storeEat(issued, { entry, subjects }) };
+    });
+    await Promise.all(stored.map((s) => s.done));
+    expect((await first.wrappedKeys()).filter((k) => k.owner === 'alice')).toHaveLength(1);
+    for (const { alice, entry } of stored) {
+      for (const vault of vaults) expect(await vault.open(entry.leafHash, alice.digest)).toEqual(alice.disclosure);
+    }
+  });
+
+  it('erase one subject at once: exactly one destroys and logs a tombstone, the other finds nothing left', async () => {
+    const [first, second] = await instances();
+    const log = testLog(new MemoryLogStore());
+    const a = await setup(first, log);
+    const b = await setup(second, log);
+    const eat = await a.logEat(record('au-eat-a', ['gdpr-art30']), ['alice', 'bob']);
+    const outcomes = await Promise.all([a.eraser.erase('alice'), b.eraser.erase('alice')]);
+    expect(outcomes.filter((o) => o.tombstone)).toHaveLength(1);
+    const kinds = [];
+    for (let i = 0; i < (await log.treeHead()).size; i++) kinds.push((decodeCbor(await log.entry(i)) as unknown[])[1]);
+    expect(kinds).toEqual(['eat', 'tombstone']);
+    await expect(b.vault.open(eat.entry.leafHash, eat.issued.disclosures[0]!.digest)).rejects.toMatchObject({
+      code: 'ERR_AU_ERASED',
+    });
+    expect(await a.store.intents()).toEqual([]);
   });
 });

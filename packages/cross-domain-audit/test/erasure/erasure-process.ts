@@ -17,8 +17,9 @@ const die = () => process.kill(process.pid, 'SIGKILL');
 class KilledStore extends SqliteDisclosureStore {
   override async destroy(intent: ErasureIntent) {
     if (point === 'before-destroy') die();
-    await super.destroy(intent);
+    const done = await super.destroy(intent);
     if (point === 'after-destroy') die();
+    return done;
   }
   override async completeIntent(id: string) {
     if (point === 'after-append') die();

@@ -44,7 +44,9 @@ describe('erasure wire forms', () => {
     refused(tombstone, { ...tomb, reason: 'forgotten' });
   });
 
-  it('refuses a hold scope with no member, and a lift that names no place', () => {
+  it('refuses a hold scope with no member, a lift that names no place, and an exp not after iat', () => {
+    refused(legalHold, { ...hold, exp: hold.iat });
+    expect(legalHold.parse({ ...hold, exp: hold.iat + 1 }).exp).toBe(hold.iat + 1);
     refused(legalHold, { ...hold, scope: {} });
     refused(legalHold, { ...hold, scope: { subjects: [] } });
     refused(legalHold, { ...lift, pred: [] });

@@ -1,19 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { decodeCbor, decodeSign1, seededRandom } from '@safety-net/core';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  builtinProfiles,
-  bytesKeyEncryptionKey,
-  type DisclosureStore,
-  DisclosureVault,
-  issueEat,
-  MemoryDisclosureStore,
-  sdCwtIssuedForm,
-} from '../../src/index.js';
-import { SqliteDisclosureStore } from '../../src/sqlite.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { builtinProfiles, bytesKeyEncryptionKey, DisclosureVault, issueEat, sdCwtIssuedForm } from '../../src/index.js';
 import { EAT_SAMPLE_KEYS, sampleEatClaims } from '../../src/testing.js';
+import { cleanup, closeAll, STORES } from './stores.js';
 
 const claims = {
   ...sampleEatClaims,
@@ -28,26 +17,12 @@ const kek = () => bytesKeyEncryptionKey('kek-1', new Uint8Array(32).fill(1), see
 const sdClaims = (presentation: Uint8Array) =>
   (decodeSign1(presentation).unprotectedHeader.get(17) ?? []) as Uint8Array[];
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+afterEach(cleanup);
+afterAll(closeAll);
 
-const stores: [string, () => DisclosureStore][] = [
-  ['memory', () => new MemoryDisclosureStore()],
-  [
-    'sqlite',
-    () => {
-      const dir = mkdtempSync(join(tmpdir(), 'au-vault-'));
-      dirs.push(dir);
-      return new SqliteDisclosureStore(join(dir, 'vault.db'));
-    },
-  ],
-];
-
-describe.each(stores)('disclosure vault on %s', (_name, makeStore) => {
+describe.each(STORES)('disclosure vault on %s', (_name, makeStore) => {
   const stored = async () => {
-    const store = makeStore();
+    const store = await makeStore();
     const vault = new DisclosureVault({ store, kek: kek(), random: seededRandom('vault') });
     await vault.storeEat(issued, { entry: { index: 3, leafHash }, subjects });
     return { store, vault };

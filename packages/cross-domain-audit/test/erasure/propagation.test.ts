@@ -1,0 +1,221 @@
+import { decodeCbor, fixedClock, generateKey, publicKeyOf, seededRandom, utf8 } from '@safety-net/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { erasureRequest, subjectDigest, tombstone } from '../../src/index.js';
+import { SAMPLE_NOW, sampleErasureRequestClaims } from '../../src/testing.js';
+import { ErasureDomain } from './peer-domains.js';
+
+const clock = fixedClock(SAMPLE_NOW * 1000);
+let served: ErasureDomain[] = [];
+afterEach(async () => {
+  await Promise.all(served.map((d) => d.close()));
+  served = [];
+});
+
+/** Hospital → pharmacy → lab: the hospital's record of Alice causes the pharmacy's, which causes the lab's. */
+async function chain() {
+  const [hospital, pharmacy, lab] = [
+    new ErasureDomain('hospital'),
+    new ErasureDomain('pharmacy'),
+    new ErasureDomain('lab'),
+  ];
+  served = [hospital, pharmacy, lab];
+  for (const d of served) await d.serve();
+  hospital.connect([pharmacy, lab]);
+  pharmacy.connect([hospital, lab]);
+  lab.connect([pharmacy, hospital]);
+  const h = await hospital.record('ect-rx', 'alice', [hospital.stitch('causes', pharmacy, 'ect-rx')]);
+  const p = await pharmacy.record('ect-dispense', 'rx-alice', [
+    pharmacy.stitch('caused_by', hospital, 'ect-rx'),
+    pharmacy.stitch('causes', lab, 'ect-test'),
+  ]);
+  const l = await lab.record('ect-test', 'lab-alice', [lab.stitch('caused_by', pharmacy, 'ect-test')]);
+  // A record of another subject in each domain, stitched to nothing: it must survive.
+  const other = await pharmacy.record('ect-other', 'rx-bob', []);
+  return { hospital, pharmacy, lab, h, p, l, other };
+}
+
+const entryKinds = async (d: ErasureDomain) => {
+  const kinds: string[] = [];
+  for (let i = 0; i < (await d.log.treeHead()).size; i++)
+    kinds.push((decodeCbor(await d.log.entry(i)) as [number, string])[1]);
+  return kinds;
+};
+
+/** The tombstone a domain logged at `index`, verified with its key. */
+async function tombstoneAt(d: ErasureDomain, index: number) {
+  const [, kind, body] = decodeCbor(await d.log.entry(index)) as [number, string, Uint8Array];
+  expect(kind).toBe('tombstone');
+  const verified = tombstone.verify(body, { key: publicKeyOf(d.key), clock });
+  if (!verified.ok) throw verified.error;
+  return verified.claims;
+}
+
+const post = (d: ErasureDomain, body: Uint8Array) =>
+  fetch(d.endpoint, { method: 'POST', headers: { 'content-type': 'application/cose' }, body });
+
+describe('an erasure propagated to peer domains over HTTP (spec §7.3 step 6)', () => {
+  it('reaches every domain along the stitches, each peer answering with its tombstone, recorded by the asker', async () => {
+    const { hospital, pharmacy, lab, h, p, l, other } = await chain();
+    const outcome = await hospital.eraser.erase('alice', { basis: 'gdpr-17-1-a' });
+
+    // The hospital asked the pharmacy only (the lab is not stitched to its record), naming the stitch, not Alice.
+    expect(outcome.forwarded.map((f) => [f.peer, f.answer?.outcome])).toEqual([['pharmacy.example', 'honoured']]);
+    const [sent] = outcome.forwarded;
+    const request = erasureRequest.verify(sent!.request, {
+      key: publicKeyOf(hospital.key),
+      clock,
+      audience: pharmacy.issuer,
+    });
+    expect(request.ok && request.claims).toMatchObject({
+      iss: hospital.issuer,
+      stitches: [{ ect: 'ect-rx' }],
+      basis: 'gdpr-17-1-a',
+      pred: [(await tombstoneAt(hospital, outcome.tombstone!.index)).jti],
+    });
+    expect(Buffer.from(sent!.request).includes(Buffer.from(utf8('alice')))).toBe(false);
+
+    // The pharmacy's answer names its tombstone, which answers that request.
+    const answer = sent!.answer as { outcome: 'honoured'; tombstones: number[] };
+    expect(answer.tombstones).toHaveLength(1);
+    const pharmacyTomb = await tombstoneAt(pharmacy, answer.tombstones[0]!);
+    expect(pharmacyTomb).toMatchObject({ request: sent!.jti, entries: [p.entry.index], basis: 'gdpr-17-1-a' });
+    expect(await hospital.vault.store.forwarded()).toEqual([{ ...sent, answer }]);
+
+    // The pharmacy forwarded to the lab, and not back to the hospital.
+    const fromPharmacy = await pharmacy.vault.store.forwarded();
+    expect(fromPharmacy.map((f) => [f.peer, f.answer?.outcome])).toEqual([['lab.example', 'honoured']]);
+    expect(await entryKinds(lab)).toEqual(['eat', 'tombstone']);
+    expect(await entryKinds(hospital)).toEqual(['eat', 'tombstone']);
+
+    for (const [d, r] of [
+      [hospital, h],
+      [pharmacy, p],
+      [lab, l],
+    ] as const) {
+      await expect(d.vault.open(r.entry.leafHash, r.digest)).rejects.toMatchObject({ code: 'ERR_AU_ERASED' });
+    }
+    expect(await pharmacy.vault.open(other.entry.leafHash, other.digest)).toEqual(other.disclosure);
+  });
+
+  it('answers the same request again with the same answer and no second tombstone (idempotent by jti)', async () => {
+    const { hospital, pharmacy } = await chain();
+    const [sent] = (await hospital.eraser.erase('alice')).forwarded;
+    const size = (await pharmacy.log.treeHead()).size;
+    const again = await post(pharmacy, sent!.request);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual(sent!.answer);
+    expect((await pharmacy.log.treeHead()).size).toBe(size);
+
+    // A request delivered twice at once, before either delivery is answered: one tombstone, one answer.
+    // (Straight to the desk: over HTTP the two deliveries may or may not overlap.)
+    const l = await pharmacy.record('ect-late', 'rx-late', [pharmacy.stitch('caused_by', hospital, 'ect-late')]);
+    const twice = erasureRequest.sign(
+      { ...sampleErasureRequestClaims, iss: hospital.issuer, aud: pharmacy.issuer, stitches: [{ ect: 'ect-late' }] },
+      hospital.key,
+    );
+    const answers = await Promise.all([pharmacy.desk.answer(twice), pharmacy.desk.answer(twice)]);
+    expect(answers[0]).toEqual({ outcome: 'honoured', tombstones: [size + 1] });
+    expect(answers[1]).toEqual(answers[0]);
+    await expect(pharmacy.vault.open(l.entry.leafHash, l.digest)).rejects.toMatchObject({ code: 'ERR_AU_ERASED' });
+  });
+
+  it('records a peer that is down as unanswered and sends again once it is back', async () => {
+    const { hospital, pharmacy, p } = await chain();
+    await pharmacy.close();
+    const outcome = await hospital.eraser.erase('alice');
+    expect(outcome.forwarded[0]!.answer).toMatchObject({ outcome: 'unanswered' });
+    expect((await hospital.vault.store.forwarded())[0]!.answer?.outcome).toBe('unanswered');
+    expect(await pharmacy.vault.open(p.entry.leafHash, p.digest)).toEqual(p.disclosure);
+
+    await pharmacy.serve();
+    const [retried] = await hospital.eraser.forward();
+    expect(retried!.answer).toMatchObject({ outcome: 'honoured', tombstones: [expect.any(Number)] });
+    await expect(pharmacy.vault.open(p.entry.leafHash, p.digest)).rejects.toMatchObject({ code: 'ERR_AU_ERASED' });
+    // Nothing is left to send.
+    expect(await hospital.eraser.forward()).toEqual([]);
+  });
+
+  it('forwards after a restart the requests of an erasure whose tombstone a stopped process never logged', async () => {
+    const { hospital, pharmacy, p } = await chain();
+    const add = hospital.log.add.bind(hospital.log);
+    hospital.log.add = () => Promise.reject(new Error('stopped'));
+    await expect(hospital.eraser.erase('alice')).rejects.toThrow('stopped');
+    hospital.log.add = add;
+    expect(await hospital.vault.store.forwarded()).toEqual([]);
+    expect(await pharmacy.vault.open(p.entry.leafHash, p.digest)).toEqual(p.disclosure);
+
+    const [logged] = await hospital.eraser.resume();
+    const [forwarded] = await hospital.vault.store.forwarded();
+    const sent = erasureRequest.verify(forwarded!.request, { key: publicKeyOf(hospital.key), clock });
+    expect(sent.ok && sent.claims.pred).toEqual([(await tombstoneAt(hospital, logged!.index)).jti]);
+    expect(forwarded!.answer).toMatchObject({ outcome: 'honoured' });
+    await expect(pharmacy.vault.open(p.entry.leafHash, p.digest)).rejects.toMatchObject({ code: 'ERR_AU_ERASED' });
+  });
+
+  it('is deferred under the peer’s hold, with the hold named, and honoured once the hold is lifted', async () => {
+    const { hospital, pharmacy, p } = await chain();
+    await pharmacy.eraser.placeHold('case-7', { subjects: [subjectDigest('rx-alice')] }, 'court order 7');
+    const [deferred] = (await hospital.eraser.erase('alice')).forwarded;
+    expect(deferred!.answer).toEqual({
+      outcome: 'deferred',
+      code: 'ERR_AU_LEGAL_HOLD',
+      hold: { issuer: pharmacy.issuer, hold: 'case-7' },
+      tombstones: [],
+    });
+    expect(await pharmacy.vault.open(p.entry.leafHash, p.digest)).toEqual(p.disclosure);
+
+    await pharmacy.eraser.liftHold('case-7', 'order lifted');
+    await expect(pharmacy.vault.open(p.entry.leafHash, p.digest)).rejects.toMatchObject({ code: 'ERR_AU_ERASED' });
+    const [honoured] = await hospital.eraser.forward();
+    const answer = honoured!.answer as { outcome: string; tombstones: number[] };
+    expect(answer.outcome).toBe('honoured');
+    expect(await tombstoneAt(pharmacy, answer.tombstones[0]!)).toMatchObject({ request: deferred!.jti });
+  });
+
+  it('records a refusal: a request naming a record not stitched to the asker is ERR_AU_NOT_STITCHED', async () => {
+    const { hospital, lab } = await chain();
+    // The hospital claims a stitch to the lab that the lab's records do not make back.
+    await hospital.record('ect-test', 'carol', [hospital.stitch('causes', lab, 'ect-test')]);
+    const [refused] = (await hospital.eraser.erase('carol')).forwarded;
+    expect(refused).toMatchObject({ peer: 'lab.example', answer: { outcome: 'refused', code: 'ERR_AU_NOT_STITCHED' } });
+    expect(await entryKinds(lab)).toEqual(['eat']);
+  });
+
+  it('refuses forged, unknown, misaddressed and jti-reusing requests with typed errors', async () => {
+    const { hospital, pharmacy, lab } = await chain();
+    const claims = {
+      ...sampleErasureRequestClaims,
+      iss: hospital.issuer,
+      aud: pharmacy.issuer,
+      stitches: [{ ect: 'ect-rx' }],
+    };
+    const size = (await pharmacy.log.treeHead()).size;
+    const refusal = async (response: Response) => [response.status, ((await response.json()) as { code: string }).code];
+
+    // Signed with another key under the hospital's kid: the signature fails.
+    const forger = { ...generateKey('Ed25519', seededRandom('forger')), kid: hospital.key.kid };
+    expect(await refusal(await post(pharmacy, erasureRequest.sign(claims, forger)))).toEqual([
+      400,
+      'ERR_COSE_BAD_SIGNATURE',
+    ]);
+    // A domain the pharmacy does not know.
+    const stranger = { ...generateKey('Ed25519', seededRandom('stranger')), kid: utf8('audit.stranger.example') };
+    const strangers = erasureRequest.sign({ ...claims, iss: 'audit.stranger.example' }, stranger);
+    expect(await refusal(await post(pharmacy, strangers))).toEqual([403, 'ERR_KEY_NOT_FOUND']);
+    // The hospital's genuine request to the pharmacy, replayed to the lab.
+    const genuine = erasureRequest.sign(claims, hospital.key);
+    expect(await refusal(await post(lab, genuine))).toEqual([400, 'ERR_CLAIMS_AUDIENCE']);
+    expect((await post(pharmacy, genuine)).status).toBe(200);
+    // Its jti again, with other content.
+    const reused = erasureRequest.sign({ ...claims, basis: 'another' }, hospital.key);
+    expect(await refusal(await post(pharmacy, reused))).toEqual([409, 'ERR_AU_CONFLICT']);
+    // Past its expiry.
+    const late = erasureRequest.sign(
+      { ...claims, jti: 'au-erase-req-late', iat: SAMPLE_NOW - 90_000, exp: SAMPLE_NOW - 3600 },
+      hospital.key,
+    );
+    expect(await refusal(await post(pharmacy, late))).toEqual([400, 'ERR_CLAIMS_EXPIRED']);
+    // Only the genuine request erased anything.
+    expect((await entryKinds(pharmacy)).slice(size)).toEqual(['tombstone']);
+  });
+});
