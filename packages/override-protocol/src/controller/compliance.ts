@@ -27,6 +27,23 @@ export interface ComplianceInput {
   readonly artefacts?: Artefacts;
 }
 
+/**
+ * The work view read at evidence time. A view that fails is reported and counts as none, so the check is `unknown`:
+ * the override never waits on its audit trail (spec §7.7).
+ */
+export async function readWork(
+  work: (() => Iterable<DagNode> | Promise<Iterable<DagNode>>) | undefined,
+  onError: ((error: unknown) => void) | undefined,
+): Promise<DagNode[] | undefined> {
+  if (work === undefined) return undefined;
+  try {
+    return [...(await work())];
+  } catch (e) {
+    onError?.(e);
+    return undefined;
+  }
+}
+
 /** The checks of spec §7.7 the control plane can decide, and the records they relied on (for `pred`). */
 export function complianceChecks(input: ComplianceInput): { checks: ComplianceCheck[]; relied: string[] } {
   const { signal } = input;
