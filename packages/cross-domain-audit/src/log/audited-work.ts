@@ -34,7 +34,7 @@ export interface AuditedWorkSource {
  * its first EAT's node; an erased record still counts (erasure destroys disclosures, never the leaf's facts).
  *
  * Reads are incremental: each `read()` verifies only the entries appended since the last one, and concurrent calls
- * run one after the other. An entry that does not verify stops the view there: `read()` rejects with its error, and
+ * run one after the other. The first verifies the whole log, so read once at start-up where answers must be prompt. An entry that does not verify stops the view there: `read()` rejects with its error, and
  * so does every later call, rather than pass over work it cannot vouch for.
  *
  * @example
