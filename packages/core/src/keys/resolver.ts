@@ -17,7 +17,8 @@ export interface KeyRequest {
   /**
    * The message's `typ`, protected by the signature being checked: the COSE `typ` (RFC 9596, text or a content
    * format number; the body's for a COSE_Sign), or the JOSE `typ` as RFC 7515 compares it (lower case, without
-   * `application/`). Absent when the message names none. It lets a resolver trust a key for some types only.
+   * `application/`); a message type's verifier names the type's own. Absent when the message names none. It lets a
+   * resolver trust a key for some message types only.
    */
   readonly typ?: string | number;
 }

@@ -4,6 +4,7 @@ import type { ComplianceCheck } from '../messages/compliance-evidence.js';
 import type { OverrideSignalClaims } from '../messages/override-signal.js';
 
 import { type Artefacts, artefactCheck } from './artefact-checks.js';
+import type { ControllerOptions } from './options.js';
 
 /** Actions after which the agent must issue no work ECT (spec §7.7). */
 const HALTING = new Set(['pause', 'stop', 'rollback', 'takeover']);
@@ -32,8 +33,8 @@ export interface ComplianceInput {
  * the override never waits on its audit trail (spec §7.7).
  */
 export async function readWork(
-  work: (() => Iterable<DagNode> | Promise<Iterable<DagNode>>) | undefined,
-  onError: ((error: unknown) => void) | undefined,
+  work: ControllerOptions['work'],
+  onError: ControllerOptions['onError'],
 ): Promise<DagNode[] | undefined> {
   if (work === undefined) return undefined;
   try {
