@@ -24,6 +24,12 @@ export function kidOf(headers: HeaderPair): Uint8Array | undefined {
   return kid instanceof Uint8Array ? kid : undefined;
 }
 
+/** The `typ` a protected bucket carries (text or uint once `checkHeaders` passed), for the key resolver. */
+export function protectedTyp(headers: HeaderPair): string | number | undefined {
+  const typ = headers.protectedHeader.get(HEADER.typ);
+  return typeof typ === 'string' || typeof typ === 'number' ? typ : undefined;
+}
+
 /** The algorithm a signer uses: the requested one, else the key's restriction, else the curve's natural one. */
 export function signingAlgorithm(key: Key, requested: unknown, profile: boolean): AlgorithmInfo {
   const alg = algorithmById(requested ?? key.alg ?? defaultAlgorithm(key.curve).id);

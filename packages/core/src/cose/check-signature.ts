@@ -18,18 +18,20 @@ export interface SignatureCheck {
 
 /**
  * Header rules, algorithm, key resolution and the signature itself for one signer, in that order. `headers` are
- * the signer's (the body's for COSE_Sign1); `tbs` builds the to-be-signed bytes only once the cheap checks passed.
+ * the signer's (the body's for COSE_Sign1); `tbs` builds the to-be-signed bytes only once the cheap checks passed;
+ * `typ` is the message's protected `typ` (the body's), handed to the key resolver.
  */
 export function checkSignature(
   headers: HeaderPair,
   signature: Uint8Array,
   tbs: () => Uint8Array,
   options: CoseVerifyOptions,
+  typ: string | number | undefined,
 ): SignatureCheck {
   checkHeaders(headers.protectedHeader, headers.unprotectedHeader, understoodLabels(options.understoodCrit));
   const alg = algorithmOf(headers, options.requireProtectedAlg ?? false);
   const kid = kidOf(headers);
-  const key = keyFor(options?.key, { kid, alg, issuer: options.issuer });
+  const key = keyFor(options?.key, { kid, alg, issuer: options.issuer, ...(typ === undefined ? {} : { typ }) });
   assertKeyFitsAlgorithm(key, alg, { profile: options.profile ?? false });
   if (!(options.backend ?? getBackend()).verify(alg, key, tbs(), signature)) throw snError('ERR_COSE_BAD_SIGNATURE');
   return { alg, key, kid };

@@ -1,6 +1,7 @@
 import type { CborValue } from '../cbor/index.js';
 import { isSafetyNetError, type SafetyNetError, snError } from '../errors/index.js';
 import { toHex } from '../util/bytes.js';
+import { protectedTyp } from './algorithm.js';
 import { checkSignature, effectivePayload, type SignatureCheck } from './check-signature.js';
 import { checkHeaders, understoodLabels } from './headers.js';
 import { signToBeSigned } from './sig-structure.js';
@@ -93,10 +94,11 @@ export function verifySign(input: Uint8Array | DecodedSign, options: SignVerifyO
   const decoded = input instanceof Uint8Array ? decodeSign(input, options) : input;
   checkHeaders(decoded.protectedHeader, decoded.unprotectedHeader, understoodLabels(options.understoodCrit));
   const payload = effectivePayload(decoded.payload, options);
+  const typ = protectedTyp(decoded);
   const outcomes = decoded.signatures.map((sig, index): SignatureOutcome => {
     const tbs = () => signToBeSigned(decoded.protectedBytes, sig.protectedBytes, payload, options.externalAad);
     try {
-      return { index, valid: true, ...checkSignature(sig, sig.signature, tbs, options) };
+      return { index, valid: true, ...checkSignature(sig, sig.signature, tbs, options, typ) };
     } catch (e) {
       if (requirement === 'all' || !isSafetyNetError(e)) throw e;
       return { index, valid: false, error: e };

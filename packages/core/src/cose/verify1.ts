@@ -1,3 +1,4 @@
+import { protectedTyp } from './algorithm.js';
 import { checkSignature, effectivePayload, type SignatureCheck } from './check-signature.js';
 import { scratchSign1ToBeSigned } from './sig-structure.js';
 import {
@@ -51,6 +52,7 @@ export function verifySign1(input: Uint8Array | DecodedSign1, options: CoseVerif
     decoded.signature,
     () => scratchSign1ToBeSigned(decoded.protectedBytes, payload, options.externalAad),
     options,
+    protectedTyp(decoded),
   );
   return { ...decoded, ...check, payload };
 }

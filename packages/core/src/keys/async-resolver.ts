@@ -32,7 +32,7 @@ const NEEDS_KEY = Symbol('needs key');
 
 function sameRequest(a: KeyRequest, b: KeyRequest): boolean {
   const kids = a.kid === undefined || b.kid === undefined ? a.kid === b.kid : bytesEqual(a.kid, b.kid);
-  return kids && a.alg === b.alg && a.issuer === b.issuer;
+  return kids && a.alg === b.alg && a.issuer === b.issuer && a.typ === b.typ;
 }
 
 /**

@@ -6,11 +6,21 @@ import { publicKeyOf } from './generate.js';
 import { coseKeyThumbprint, jwkThumbprint } from './thumbprint.js';
 import type { Key, PublicKey } from './types.js';
 
-/** What a verifier knows when it looks for a key: the message's kid, its algorithm, the expected issuer. */
+/**
+ * What a verifier knows when it looks for a key: the message's kid, its algorithm, the expected issuer and the
+ * message's type.
+ */
 export interface KeyRequest {
   readonly kid?: Uint8Array;
   readonly alg: AlgorithmInfo;
   readonly issuer?: string;
+  /**
+   * The message's `typ`, protected by the signature being checked: the COSE `typ` (RFC 9596, text or a content
+   * format number; the body's for a COSE_Sign), or the JOSE `typ` as RFC 7515 compares it (lower case, without
+   * `application/`); a message type's verifier names the type's own. Absent when the message names none. It lets a
+   * resolver trust a key for some message types only.
+   */
+  readonly typ?: string | number;
 }
 
 /**

@@ -241,7 +241,7 @@ export async function verifyJws<T extends object>(
     const claimed = (read.value as { iss?: unknown } | null | undefined)?.iss;
     const issuer = options.issuer ?? (typeof claimed === 'string' ? claimed : undefined);
     if (read.error && options.issuer === undefined && isKeyResolver(options.key)) throw read.error;
-    const key: PublicKey = await keyForAsync(options.key, { kid, alg: named, issuer });
+    const key: PublicKey = await keyForAsync(options.key, { kid, alg: named, issuer, typ: type.jws.typ });
     const alg = algorithmForKey(named, key);
     await checkJwsSignature(token, key, alg);
     if (read.error) throw read.error;

@@ -186,13 +186,19 @@ export function verifyMultiSigned<T extends object>(
       async (i, party) => {
         const sig = decoded.signatures[i]!;
         const tbs = () => signToBeSigned(decoded.protectedBytes, sig.protectedBytes, payload);
-        checkSignature(sig, sig.signature, tbs, {
-          key: party.key,
-          issuer: party.issuer,
-          requireProtectedAlg: true,
-          profile: true,
-          backend: options.backend,
-        });
+        checkSignature(
+          sig,
+          sig.signature,
+          tbs,
+          {
+            key: party.key,
+            issuer: party.issuer,
+            requireProtectedAlg: true,
+            profile: true,
+            backend: options.backend,
+          },
+          type.typ,
+        );
       },
       (party) => snError('ERR_COSE_NO_SIGNATURES', `no signature by ${party.issuer}`),
     );
@@ -250,7 +256,7 @@ export function verifyJwsGeneral<T extends object>(
       parties,
       async (i, party) => {
         const { alg: named, kid } = headers[i]!;
-        const key = keyFor(party.key, { kid, alg: named, issuer: party.issuer });
+        const key = keyFor(party.key, { kid, alg: named, issuer: party.issuer, typ: type.jws!.typ });
         const alg = algorithmForKey(named, key);
         try {
           await flattenedVerify({ payload, ...signatures[i]! }, await joseKey(key, alg), { algorithms: [alg.jose] });

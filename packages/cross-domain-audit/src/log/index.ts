@@ -1,3 +1,4 @@
+export { AuditedWork, type AuditedWorkOptions, type AuditedWorkSource } from './audited-work.js';
 export {
   decodeLogEntry,
   encodeLogEntry,

@@ -30,10 +30,7 @@ export function signJwt(payload: object, key: PrivateKey, header: { typ: string;
 }
 
 /** RFC 7515 §4.1.9: `typ` compares case-insensitively, and `application/` may be left out. */
-function sameTyp(a: string, b: string): boolean {
-  const strip = (t: string) => t.toLowerCase().replace(/^application\//, '');
-  return strip(a) === strip(b);
-}
+const comparableTyp = (typ: string) => typ.toLowerCase().replace(/^application\//, '');
 
 /** The issuer a payload names, read without trusting it, for a key resolver (the signature then binds the two). */
 function claimedIssuer(token: string): string | undefined {
@@ -56,7 +53,8 @@ function keyFor(token: string, key: Key | KeyResolver): Key {
     throw snError('ERR_JOSE_ALG_UNSUPPORTED', `alg ${String(header.alg)}`, { cause: e });
   }
   const kid = typeof header.kid === 'string' ? utf8(header.kid) : undefined;
-  return key.resolve({ kid, alg, issuer: claimedIssuer(token) });
+  const typ = typeof header.typ === 'string' ? comparableTyp(header.typ) : undefined;
+  return key.resolve({ kid, alg, issuer: claimedIssuer(token), ...(typ === undefined ? {} : { typ }) });
 }
 
 /**
@@ -66,7 +64,7 @@ function keyFor(token: string, key: Key | KeyResolver): Key {
 export async function verifyJwt(token: string, key: Key | KeyResolver, typ: string): Promise<Record<string, unknown>> {
   const { payload } = await verifyCompactJws(token, keyFor(token, key));
   const header = decodeJwsHeader(token);
-  if (typeof header.typ !== 'string' || !sameTyp(header.typ, typ)) {
+  if (typeof header.typ !== 'string' || comparableTyp(header.typ) !== comparableTyp(typ)) {
     throw snError('ERR_JOSE_TYP_MISMATCH', `typ ${String(header.typ)}, expected ${typ}`);
   }
   let parsed: unknown;

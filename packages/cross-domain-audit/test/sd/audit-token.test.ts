@@ -2,7 +2,17 @@
  * The Execution Audit Token with selective disclosure (spec §3.3, §3.4, §4.3): issued with the redactions its
  * profiles require, presented per auditor role, verified in both forms.
  */
-import { decodeCbor, decodeSign1, fixedClock, publicKeyOf, Simple, seededRandom } from '@safety-net/core';
+import {
+  decodeCbor,
+  decodeSign1,
+  fixedClock,
+  type KeyRequest,
+  type KeyResolver,
+  publicKeyOf,
+  Simple,
+  seededRandom,
+  singleKey,
+} from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
 import {
   issueEat,
@@ -172,6 +182,20 @@ describe('the JOSE form', () => {
     expect(r.ok && r.claims.reg.subjects).toEqual([]);
     const officer = await verifyEatJwt(await presentEatJwt(issued, { role: 'privacy_officer' }), { key, clock });
     expect(officer.ok && officer.claims).toEqual(sampleHumanEatClaims);
+  });
+
+  it('hands a key resolver the token’s typ, as RFC 7515 compares it (core.md §5.7)', async () => {
+    const issued = await issueEatJwt(sampleEatClaims, EAT_SAMPLE_KEYS.domain, { random: random() });
+    const asked: KeyRequest[] = [];
+    const resolver: KeyResolver = {
+      resolve: (r) => {
+        asked.push(r);
+        return singleKey(key).resolve(r);
+      },
+    };
+    const r = await verifyEatJwt(await presentEatJwt(issued, { role: 'privacy_officer' }), { key: resolver, clock });
+    expect(r.ok).toBe(true);
+    expect(asked.map((a) => a.typ)).toEqual(['au-eat+sd-jwt']);
   });
 
   it('key-binds with a KB-JWT whose sd_hash covers the presentation', async () => {

@@ -4,6 +4,7 @@ import type { ComplianceCheck } from '../messages/compliance-evidence.js';
 import type { OverrideSignalClaims } from '../messages/override-signal.js';
 
 import { type Artefacts, artefactCheck } from './artefact-checks.js';
+import type { ControllerOptions } from './options.js';
 
 /** Actions after which the agent must issue no work ECT (spec §7.7). */
 const HALTING = new Set(['pause', 'stop', 'rollback', 'takeover']);
@@ -25,6 +26,23 @@ export interface ComplianceInput {
   readonly work?: Iterable<DagNode>;
   /** The BETs, Hand-offs and Rollback Completes received for the agent and the signal (none: those checks unknown). */
   readonly artefacts?: Artefacts;
+}
+
+/**
+ * The work view read at evidence time. A view that fails is reported and counts as none, so the check is `unknown`:
+ * the override never waits on its audit trail (spec §7.7).
+ */
+export async function readWork(
+  work: ControllerOptions['work'],
+  onError: ControllerOptions['onError'],
+): Promise<DagNode[] | undefined> {
+  if (work === undefined) return undefined;
+  try {
+    return [...(await work())];
+  } catch (e) {
+    onError?.(e);
+    return undefined;
+  }
 }
 
 /** The checks of spec §7.7 the control plane can decide, and the records they relied on (for `pred`). */

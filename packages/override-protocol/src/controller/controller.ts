@@ -30,7 +30,7 @@ import { type OverrideSignalClaims, overrideSignal } from '../messages/override-
 import type { Artefacts } from './artefact-checks.js';
 import { type SubmittedArtefact, takeArtefact } from './artefacts.js';
 import { AttemptDeadlines } from './attempt-deadline.js';
-import { complianceChecks } from './compliance.js';
+import { complianceChecks, readWork } from './compliance.js';
 import { DagRecordingStore } from './dag-recording.js';
 import { claimsOf } from './decode.js';
 import { escalate } from './escalation.js';
@@ -522,8 +522,7 @@ export class OverrideController {
   /** After the deadline plus skew: evidence per agent, then escalation where it is due (spec §7.7, §11). */
   async #settle(t: Tracked): Promise<void> {
     const outcomes: AgentOutcome[] = [];
-    const work = this.#options.work?.();
-    const workList = work === undefined ? undefined : [...work];
+    const workList = await readWork(this.#options.work, this.#options.onError);
     for (const [agent, state] of t.states) {
       if (state.state === 'settled') continue;
       const acks = t.acks.get(agent) ?? [];

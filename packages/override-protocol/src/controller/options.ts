@@ -41,10 +41,11 @@ export interface ControllerOptions {
   /** Most HTTP pushes in flight at once (default 256, spec §4.11). */
   readonly concurrency?: number;
   /**
-   * The work ECTs the rest of the system saw (e.g. an `EctDag`), read at evidence time for the
-   * `no_ect_after_halt` check; without it that check is `unknown`.
+   * The work ECTs the rest of the system saw (e.g. an `EctDag`, or an audit log's `AuditedWork`), read at evidence
+   * time for the `no_ect_after_halt` check; without it, or when it fails (reported to `onError`), that check is
+   * `unknown`.
    */
-  readonly work?: () => Iterable<DagNode>;
+  readonly work?: () => Iterable<DagNode> | Promise<Iterable<DagNode>>;
   /**
    * Whose BETs and rollback records `submit` trusts, for the `bet_under_profile` and `rollback_complete` checks
    * (spec §7.7); without them those records are refused and the checks stay `unknown`.

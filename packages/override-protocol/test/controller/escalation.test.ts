@@ -1,5 +1,5 @@
 import { circuitAnnouncement } from '@safety-net/cascade-prevention';
-import { decodeCbor, decodeSign1, EctDag, publicKeyOf, singleKey } from '@safety-net/core';
+import { decodeCbor, decodeSign1, EctDag, ect, publicKeyOf, singleKey } from '@safety-net/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acceptRevocation } from '../../src/authority/intake.js';
 import { Revocations } from '../../src/authority/revocations.js';
@@ -129,17 +129,27 @@ describe('retries, compliance evidence and escalation (spec §7.6, §7.7, §11)'
     expect(records[3]).toMatchObject({ domain: 'ward-3', targets: [agents[0]!.id, agents[1]!.id] });
     expect(isolated.map(([, b]) => b)).toEqual([bad.escalations[3], bad.escalations[3]]);
 
-    // The revocation reached the peer's resolver: the silent agent's key is refused from the deadline on.
+    // The revocation reached the peer's resolver: the silent agent's work is refused from the deadline on, while
+    // the acknowledgements a halted agent still signs verify (spec §8.3).
     const resolver = revokingResolver(singleKey(publicKeyOf(agentKey(2))), peerRevocations, time.clock);
-    const someAck = (await store.acks(issued.jti)).find((a) => a.agent === agents[0]!.id)!;
-    const forgedByBad = acknowledgement.sign(
-      { ...claimsOf(acknowledgement, someAck.bytes), iss: silent.id },
-      agentKey(2),
-    );
-    const refused = acknowledgement.verify(forgedByBad, { key: resolver, clock: time.clock });
+    const work = {
+      iss: silent.id,
+      aud: agents[0]!.id,
+      iat: Math.floor(time.clock.now() / 1000),
+      exp: Math.floor(time.clock.now() / 1000) + 300,
+      jti: 'task-after-revocation',
+      wid: 'wf-ward-3',
+      exec_act: 'pharmacy.dispense',
+      pred: [],
+    };
+    const refused = ect.verify(ect.sign(work, agentKey(2)), { key: resolver, clock: time.clock });
     expect(refused.ok || refused.error.code).toBe('ERR_OV_KEY_REVOKED');
     const earlier = revokingResolver(singleKey(publicKeyOf(agentKey(2))), peerRevocations, { now: () => NOW * 1000 });
-    expect(acknowledgement.verify(forgedByBad, { key: earlier, clock: { now: () => NOW * 1000 } }).ok).toBe(true);
+    const before = { ...work, iat: NOW, exp: NOW + 300 };
+    expect(ect.verify(ect.sign(before, agentKey(2)), { key: earlier, clock: { now: () => NOW * 1000 } }).ok).toBe(true);
+    const someAck = (await store.acks(issued.jti)).find((a) => a.agent === agents[0]!.id)!;
+    const ackOfBad = acknowledgement.sign({ ...claimsOf(acknowledgement, someAck.bytes), iss: silent.id }, agentKey(2));
+    expect(acknowledgement.verify(ackOfBad, { key: resolver, clock: time.clock }).ok).toBe(true);
     expect((await store.records('escalation', { agent: silent.id })).length).toBe(4);
     expect((await store.deliveries(issued.jti)).map((d) => d.state)).toEqual(['settled', 'settled', 'settled']);
     await controller.close();
