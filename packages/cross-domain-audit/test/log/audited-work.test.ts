@@ -61,6 +61,7 @@ function counting(store: LogStore): { store: LogStore; ranges: [number, number][
     indexOf: (leafHash) => store.indexOf(leafHash),
     checkpointAt: (size) => store.checkpointAt(size),
     workflow: (key, limit) => store.workflow(key, limit),
+    backfillWorkflows: (keysOf, limit) => store.backfillWorkflows(keysOf, limit),
     close: () => store.close(),
   };
   return { store: counted, ranges };
