@@ -26,7 +26,10 @@ export interface MonitorConstraintOptions {
   readonly agent: string;
   /** The key(s) of whoever may sign the profiles of `constrain` signals (the agent's operator). */
   readonly profileKey: PublicKey | KeySet | KeyResolver;
-  /** The clock profiles are verified at and the monitor's windows run on. */
+  /**
+   * The clock profiles are verified at and the monitor's windows run on: the guard's, so that the past actions it
+   * hands a monitor fall in its windows at their own times.
+   */
   readonly clock?: Clock;
   /** For the task ids of actions that name none. */
   readonly random?: RandomSource;
