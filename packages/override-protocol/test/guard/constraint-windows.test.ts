@@ -91,6 +91,22 @@ describe('a profile put in force counts what ran before it (spec §8.1)', () => 
     expect(await codeOf(next(guard))).toBe('ERR_BV_ACTION_BLOCKED');
   });
 
+  it('a lift back to a profile that no longer verifies pauses the agent rather than run unconstrained', async () => {
+    const clock = fixedClock(NOW * 1000);
+    const profiles = fixedClock(NOW * 1000); // the clock the profiles are verified at
+    const { guard, store } = await openGuard({
+      clock,
+      constrain: monitorConstraint({ agent: SAMPLE_AGENT, profileKey: publicKeyOf(operatorKey), clock: profiles }),
+    });
+    await guard.receive(constrain('c1', 1, 60));
+    await guard.receive(constrain('c2', 2, 50));
+    profiles.advance(2 * 86_400_000); // c1's profile has expired
+    const lifted = await guard.receive(release('r', 3, ['c2']));
+    expect(lifted.claims).toMatchObject({ status: 'complied', state: { mode: 'paused' } });
+    expect(await codeOf(next(guard))).toBe('ERR_OV_PAUSED');
+    expect((await store.load()).holds.find((h) => h.jti === 'c1')?.unenforced).toBe(true);
+  });
+
   it('a restarted guard counts what ran before the restart (SQLite store reopened)', async () => {
     const file = join(dir, 'restart.db');
     const clock = fixedClock(NOW * 1000);
