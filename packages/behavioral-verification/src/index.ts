@@ -26,7 +26,7 @@ export {
   isActionRefused,
   type RefusalCode,
 } from './monitor/guard.js';
-export { Monitor, type MonitorOptions } from './monitor/monitor.js';
+export { Monitor, type MonitorOptions, type PastAction } from './monitor/monitor.js';
 export {
   type ObservationInput,
   type ObservationInputIn,

@@ -54,6 +54,21 @@ export interface MonitorOptions {
    * in), e.g. to sign it as an Observation. An error it throws is what the guard rejects with.
    */
   readonly onOutcome?: (outcome: GuardOutcome) => void;
+  /**
+   * Actions that ran before this monitor took effect, oldest first: its rate and budget windows count them at their
+   * times, as if it had been in force, so that a profile replacing another grants no fresh allowance. Nothing else
+   * reads them (no verdict, drift detector, task memory or DAG). A malformed one is `ERR_INPUT_INVALID`.
+   */
+  readonly past?: Iterable<PastAction>;
+}
+
+/** An action that ran before a monitor took effect, with what its rate and budget windows need of it. */
+export interface PastAction {
+  readonly exec_act: string;
+  /** When it ran, in milliseconds since the epoch. */
+  readonly time_ms: number;
+  /** Its parameters: the budgets that name one count its value when numeric. */
+  readonly params?: Readonly<Record<string, unknown>>;
 }
 
 const DEFAULT_MAX_TRACKED = 100_000;
@@ -135,6 +150,7 @@ export class Monitor {
     );
     this.lastSeen = rules.drift.numeric.map(() => undefined);
     this.mix = rules.drift.mix.map((m) => new MixDivergence(m));
+    for (const p of options.past ?? []) this.countPast(p);
   }
 
   /**
@@ -405,6 +421,26 @@ export class Monitor {
     return w;
   }
 
+  /** Counts an action that ran before the monitor took effect in the windows it falls in (times never go back). */
+  private countPast(p: PastAction): void {
+    if (typeof p?.exec_act !== 'string' || p.exec_act.length === 0 || !Number.isFinite(p.time_ms) || p.time_ms < 0) {
+      throw snError('ERR_INPUT_INVALID', 'a past action needs an exec_act and a time_ms ≥ 0');
+    }
+    const t = Math.max(this.latest, p.time_ms);
+    this.latest = t;
+    this.countInWindows(p.params ?? {}, t, this.profile.applicable(p.exec_act));
+  }
+
+  /** Adds an action at `t` to the rate and budget windows of the rules that apply to it. */
+  private countInWindows(params: Readonly<Record<string, unknown>>, t: number, app: Applicable): void {
+    for (const i of app.rates) this.rate(i).add(t);
+    for (const i of app.budgets) {
+      const raw = params[this.profile.rules.budgets[i]!.param];
+      const value = raw === undefined ? undefined : budgetValue(raw);
+      if (value !== undefined) this.budget(i).add(t, value);
+    }
+  }
+
   private commit(obs: ObservationInput, t: number, app: Applicable): void {
     if (!this.knows(obs.jti)) {
       // Only a DAG the caller gave is extended (its size is theirs to bound); the monitor's own memory is bounded.
@@ -421,12 +457,7 @@ export class Monitor {
       this.tasks.add(obs.jti, obs.exec_act, this.walksAncestors ? obs.pred : NO_PRED);
     }
     this.latest = t;
-    for (const i of app.rates) this.rate(i).add(t);
-    for (const i of app.budgets) {
-      const raw = obs.params[this.profile.rules.budgets[i]!.param];
-      const value = raw === undefined ? undefined : budgetValue(raw);
-      if (value !== undefined) this.budget(i).add(t, value);
-    }
+    this.countInWindows(obs.params, t, app);
     this.stepDrift(obs, t, app, true);
   }
 }

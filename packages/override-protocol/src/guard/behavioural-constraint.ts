@@ -5,6 +5,7 @@ import {
   Monitor,
   type MonitorOptions,
   type ObservationInputIn,
+  type PastAction,
   profileDigest,
 } from '@safety-net/behavioral-verification';
 import {
@@ -25,7 +26,10 @@ export interface MonitorConstraintOptions {
   readonly agent: string;
   /** The key(s) of whoever may sign the profiles of `constrain` signals (the agent's operator). */
   readonly profileKey: PublicKey | KeySet | KeyResolver;
-  /** The clock profiles are verified at and the monitor's windows run on. */
+  /**
+   * The clock profiles are verified at and the monitor's windows run on: the guard's, so that the past actions it
+   * hands a monitor fall in its windows at their own times.
+   */
   readonly clock?: Clock;
   /** For the task ids of actions that name none. */
   readonly random?: RandomSource;
@@ -33,15 +37,16 @@ export interface MonitorConstraintOptions {
    * Options of the monitor made for each constraint (its ECT DAG — pass the agent's own so that sequence rules see
    * what ran before —, limits, `onOutcome`); it always enforces.
    */
-  readonly monitor?: Omit<MonitorOptions, 'mode' | 'clock'>;
+  readonly monitor?: Omit<MonitorOptions, 'mode' | 'clock' | 'past'>;
   /** Called with each profile as it takes effect, e.g. to report its digest. */
   readonly onProfile?: (profile: BehavioralProfileClaims) => void;
 }
 
 /**
  * The guard's `constrain` option backed by `@safety-net/behavioral-verification` (spec §3.2, §8.1): a `constrain`
- * signal's Behavioral Profile is verified, compiled and put in force at once in a monitor of its own, through
- * which every action of the constrained scope then runs (`Monitor.guard`). An action the profile blocks, or holds
+ * signal's Behavioral Profile is verified, compiled and put in force at once in a monitor of its own, whose rate and
+ * budget windows count the actions the guard hands it as `past`, and through which every action of the constrained
+ * scope then runs (`Monitor.guard`). An action the profile blocks, or holds
  * for approval, is refused with the monitor's own refusal (`ERR_BV_ACTION_BLOCKED`, `ERR_BV_APPROVAL_REQUIRED`,
  * with the verdict), and never runs. A profile that does not verify, names another agent or does not compile makes
  * the guard pause itself (`ERR_OV_CONSTRAINT_INVALID`).
@@ -51,9 +56,11 @@ export interface MonitorConstraintOptions {
  * const guard = await OverrideGuard.open({ ...options, constrain: monitorConstraint({ agent, profileKey }) });
  * ```
  */
-export function monitorConstraint(options: MonitorConstraintOptions): (profile: Uint8Array) => ConstraintCheck {
+export function monitorConstraint(
+  options: MonitorConstraintOptions,
+): (profile: Uint8Array, past?: readonly PastAction[]) => ConstraintCheck {
   const random = options.random ?? systemRandom;
-  return (bytes) => {
+  return (bytes, past = []) => {
     const result = behavioralProfile.verify(bytes, { key: options.profileKey, clock: options.clock });
     if (!result.ok) throw result.error;
     if (result.claims.sub !== options.agent) {
@@ -62,6 +69,7 @@ export function monitorConstraint(options: MonitorConstraintOptions): (profile: 
     const monitor = new Monitor(compileProfile(result.claims.rules), {
       ...options.monitor,
       mode: 'enforce',
+      past,
       ...(options.clock ? { clock: options.clock } : {}),
     });
     options.onProfile?.(result.claims);

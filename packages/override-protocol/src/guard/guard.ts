@@ -26,6 +26,7 @@ import { heartbeat } from '../messages/heartbeat.js';
 import { keyRevocation } from '../messages/key-revocation.js';
 import { lease } from '../messages/lease.js';
 import { LIFTING_ACTIONS, type OverrideSignalClaims, overrideSignal, type Scope } from '../messages/override-signal.js';
+import { ActionHistory, longestWindow } from './action-history.js';
 import { approvalRuleFor } from './approval-gate.js';
 import { ApprovalGates } from './approvals.js';
 import { claimsOf, storeCall, typOf } from './decode.js';
@@ -106,6 +107,8 @@ export class OverrideGuard {
   readonly #holds = new Map<string, Hold>();
   readonly #waiting: WaitingLift[] = [];
   readonly #constraints = new Map<string, ConstraintCheck>();
+  /** What ran recently, for the windows of a profile put in force later (spec §8.1). */
+  readonly #history = new ActionHistory();
   readonly #inFlight = new InFlightActions();
   /** Places the agent has run actions in, for the default scope check. */
   readonly #places = { workflows: new Set<string>(), tasks: new Set<string>() };
@@ -167,17 +170,11 @@ export class OverrideGuard {
     guard.#waiting.push(...state.waiting);
     for (const o of state.orders) guard.#signals.raise(o.ctl, o.order);
     if (state.policy === undefined) await guard.#commit({ policy: policyBytes });
+    guard.#history.restore(state.actions ?? []);
     for (const hold of guard.#active()) {
       if (hold.kind === 'constrain' && !hold.unenforced) {
-        const compiled = guard.#compile(guard.#profileOf(hold.jti));
-        if (typeof compiled === 'function') guard.#constraints.set(hold.jti, compiled);
-        else {
-          // A profile that no longer compiles (expired while the agent was down) pauses it, as on receipt (§8.6):
-          // a constraint hold without its monitor would let every action through.
-          const paused: Hold = { ...hold, unenforced: true };
-          guard.#holds.set(hold.jti, paused);
-          await guard.#commit({ holds: [paused] });
-        }
+        const paused = guard.#enforce(hold);
+        if (paused) await guard.#commit({ holds: [paused] });
       }
       // Nothing ran before the restart finished: a stop that was waiting for its steps has halted.
       if (hold.halted_at === undefined && hold.kind !== 'pause' && hold.kind !== 'constrain') await guard.#halted(hold);
@@ -253,7 +250,10 @@ export class OverrideGuard {
     const aborted = new Promise<never>((_, reject) =>
       controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }),
     );
-    const work = async () => fn(controller.signal, approved);
+    const work = async () => {
+      this.#ran(approved);
+      return fn(controller.signal, approved);
+    };
     const constraint = this.#constraintAt(place(approved));
     try {
       return await Promise.race([constraint ? constraint(approved, work) : work(), aborted]);
@@ -443,7 +443,7 @@ export class OverrideGuard {
     if (!hold.lifted) {
       if (kind === 'pause') hold = { ...hold, halted_at: now };
       else if (kind === 'constrain') {
-        const compiled = this.#compile((signal.action.params as { profile: string }).profile);
+        const compiled = this.#compile((signal.action.params as { profile: string }).profile, hold);
         if (typeof compiled !== 'function') failure = compiled;
         else {
           // A constraint only narrows (spec §8.1): a wider profile is refused and the one in force stays.
@@ -482,14 +482,49 @@ export class OverrideGuard {
     return answer;
   }
 
-  /** Compiles a constraint's profile, or says why it cannot be enforced: the agent then pauses (spec §8.6). */
-  #compile(profile: string): ConstraintCheck | { code: string; reason: string } {
+  /**
+   * Compiles the profile of a constraint hold, its windows counting what ran in its scope (spec §8.1), or says why
+   * it cannot be enforced: the agent then pauses (spec §8.6).
+   */
+  #compile(profile: string, hold: Hold): ConstraintCheck | { code: string; reason: string } {
     try {
       if (!this.#options.constrain) throw new Error('the agent has no monitor to enforce a profile');
-      return this.#options.constrain(fromBase64Url(profile));
+      return this.#options.constrain(
+        fromBase64Url(profile),
+        this.#history.pastFor((at) => covers(hold, at)),
+      );
     } catch (e) {
       return { code: 'ERR_OV_CONSTRAINT_INVALID', reason: e instanceof Error ? e.message.slice(0, 1024) : 'invalid' };
     }
+  }
+
+  /**
+   * Puts a stored constraint hold's profile in force again (at a restart, or when a lift makes it judge again) with a
+   * monitor that counts what ran; one that no longer compiles (it expired meanwhile) pauses the agent, as on receipt
+   * (§8.6): a constraint hold without its monitor would let every action through. Returns that paused hold, to
+   * persist.
+   */
+  #enforce(hold: Hold): Hold | undefined {
+    const compiled = this.#compile(this.#profileOf(hold.jti), hold);
+    if (typeof compiled === 'function') {
+      this.#constraints.set(hold.jti, compiled);
+      return undefined;
+    }
+    const paused: Hold = { ...hold, unenforced: true };
+    this.#holds.set(hold.jti, paused);
+    return paused;
+  }
+
+  /**
+   * Records an action that starts while a profile with rate or budget rules is enforced, so that a profile put in
+   * force later counts it (spec §8.1). The write starts before the action runs, which is not kept waiting for it.
+   */
+  #ran(action: GuardAction): void {
+    let horizon = 0;
+    for (const check of this.#constraints.values()) {
+      if (check.rules) horizon = Math.max(horizon, longestWindow(check.rules));
+    }
+    if (horizon > 0) this.#write(this.#history.add(action, readClock(this.#clock), horizon));
   }
 
   /**
@@ -617,14 +652,20 @@ export class OverrideGuard {
     if (hold.safe_state === 'pause' || this.#inFlight.coveredBy(hold).length === 0) hold = { ...hold, halted_at: now };
     else this.#startGrace(hold, now + held.claims.ttl);
     this.#holds.set(hold.jti, hold);
-    const record = lapse.record;
     this.#gates.abortBlocked();
-    // A failing store has already made the guard refuse all work; the hold stays in force in memory.
-    const write: Promise<void> = this.#commit({ holds: [hold], lease: record })
+    this.#write({ holds: [hold], lease: lapse.record });
+    return true;
+  }
+
+  /**
+   * Persists a change without waiting for it (`close` does). A failing store has already made the guard refuse all
+   * work; what changed stays in force in memory.
+   */
+  #write(change: StateChange): void {
+    const write: Promise<void> = this.#commit(change)
       .catch(() => {})
       .finally(() => this.#background.delete(write));
     this.#background.add(write);
-    return true;
   }
 
   /** Waits for the store writes timers started. */
@@ -660,6 +701,16 @@ export class OverrideGuard {
       if (timer !== undefined) this.#timers.clear(timer);
       this.#graceTimers.delete(h.jti);
     }
+    // A constraint a lifted one had replaced judges again: with a monitor that counts what ran meanwhile.
+    const paused: Hold[] = [];
+    for (const h of this.#active()) {
+      const replaced = lifted.some(
+        (l) => l.kind === 'constrain' && compareOrder(h.order, l.order) < 0 && scopesMeet(h.scope, l.scope),
+      );
+      if (h.kind !== 'constrain' || h.unenforced || !replaced) continue;
+      const hold = this.#enforce(h);
+      if (hold) paused.push(hold);
+    }
     const waiting = missing.map((hold): WaitingLift => ({ hold, lift: signal.jti, ctl: signal.ctl, order, action }));
     this.#waiting.push(...waiting);
     const raised = this.#signals.raise(signal.ctl, order);
@@ -667,7 +718,7 @@ export class OverrideGuard {
       signal,
       bytes,
       { status: missing.length === 0 ? 'complied' : 'received' },
-      { holds: lifted, addWaiting: waiting, order: raised },
+      { holds: [...lifted, ...paused], addWaiting: waiting, order: raised },
     );
   }
 

@@ -1,3 +1,4 @@
+export { MAX_RECENT_ACTIONS } from './action-history.js';
 export {
   type ApprovalOptions,
   checkDecision,
@@ -24,6 +25,7 @@ export type {
   OverrideStateStore,
   PendingApproval,
   ProcessedSignal,
+  RecentAction,
   StateChange,
   WaitingLift,
 } from './state-store.js';

@@ -5,6 +5,7 @@ import type {
   OverrideStateStore,
   PendingApproval,
   ProcessedSignal,
+  RecentAction,
   StateChange,
   WaitingLift,
 } from './state-store.js';
@@ -23,6 +24,7 @@ export class MemoryStateStore implements OverrideStateStore {
   readonly #orders = new Map<string, GuardState['orders'][number]>();
   readonly #revocations = new Map<string, GuardState['revocations'][number]>();
   readonly #approvals = new Map<string, PendingApproval>();
+  readonly #actions = new Map<number, RecentAction>();
   #policy: Uint8Array | undefined;
   #lease: LeaseRecord | undefined;
 
@@ -36,6 +38,7 @@ export class MemoryStateStore implements OverrideStateStore {
       revocations: [...this.#revocations.values()],
       ...(this.#lease ? { lease: this.#lease } : {}),
       approvals: [...this.#approvals.values()],
+      actions: [...this.#actions.values()],
     };
   }
 
@@ -53,6 +56,15 @@ export class MemoryStateStore implements OverrideStateStore {
     if (change.lease) this.#lease = change.lease;
     if (change.approval) this.#approvals.set(change.approval.jti, change.approval);
     if (change.closeApproval !== undefined) this.#approvals.delete(change.closeApproval);
+    if (change.addAction) this.#actions.set(change.addAction.seq, change.addAction);
+    const before = change.forgetActionsBefore;
+    // Added in `seq` order, which a Map keeps: the forgotten are the first ones.
+    if (before !== undefined) {
+      for (const seq of this.#actions.keys()) {
+        if (seq >= before) break;
+        this.#actions.delete(seq);
+      }
+    }
   }
 
   async close(): Promise<void> {}

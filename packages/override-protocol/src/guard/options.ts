@@ -1,4 +1,4 @@
-import type { Rules } from '@safety-net/behavioral-verification';
+import type { PastAction, Rules } from '@safety-net/behavioral-verification';
 import type { Clock, KeyResolver, PrivateKey, PublicKey, RandomSource } from '@safety-net/core';
 import { optionChecks } from '@safety-net/core/internal';
 import { ovError } from '../errors.js';
@@ -68,8 +68,10 @@ export interface GuardOptions {
   /**
    * Compiles a `constrain` signal's profile (COSE_Sign1 bytes) into a check run before each action; throws when
    * the profile does not verify or compile. Without it, the guard cannot enforce a constraint and pauses instead.
+   * `past` are the actions the constraint's scope ran before it takes effect, oldest first, which its rate and
+   * budget windows must count so that a narrowing grants no fresh allowance (spec §8.1).
    */
-  readonly constrain?: (profile: Uint8Array) => ConstraintCheck;
+  readonly constrain?: (profile: Uint8Array, past: readonly PastAction[]) => ConstraintCheck;
   /** Called with every acknowledgement the guard signs after answering the signal (a stop's final `complied`). */
   readonly onAcknowledgement?: (ack: Uint8Array) => void;
   /** The dead-man's switch (spec §9): with it, the agent works only under a live lease of this control plane. */

@@ -37,6 +37,22 @@ export interface PendingApproval {
   readonly decisions: readonly Uint8Array[];
 }
 
+/**
+ * An action that ran while a profile with rate or budget rules was enforced, with what those windows need of it
+ * (spec §8.1): a profile put in force later counts it.
+ */
+export interface RecentAction {
+  /** Its place in the order the guard recorded actions. */
+  readonly seq: number;
+  readonly name: string;
+  /** Wall-clock milliseconds when it started. */
+  readonly time_ms: number;
+  readonly task?: string;
+  readonly workflow?: string;
+  /** Its numeric parameters only. */
+  readonly params?: Readonly<Record<string, number | string>>;
+}
+
 /** Everything a guard keeps across restarts (spec §8.5). */
 export interface GuardState {
   readonly signals: readonly ProcessedSignal[];
@@ -48,6 +64,8 @@ export interface GuardState {
   readonly revocations: readonly { readonly kid: string; readonly revoked_at: number }[];
   readonly lease?: LeaseRecord;
   readonly approvals: readonly PendingApproval[];
+  /** The recent actions of §8.1, in any order (a store that keeps none gives none). */
+  readonly actions?: readonly RecentAction[];
 }
 
 /** One change of the guard's state, written in one transaction. */
@@ -71,6 +89,10 @@ export interface StateChange {
   readonly approval?: PendingApproval;
   /** An approval request that is no longer waiting (decided or timed out), by `jti`. */
   readonly closeApproval?: string;
+  /** An action recorded for the windows of profiles put in force later (spec §8.1). */
+  readonly addAction?: RecentAction;
+  /** Recent actions forgotten: every one whose `seq` is lower. */
+  readonly forgetActionsBefore?: number;
 }
 
 /**

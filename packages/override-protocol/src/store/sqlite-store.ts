@@ -7,6 +7,7 @@ import type {
   LeaseRecord,
   OverrideStateStore,
   PendingApproval,
+  RecentAction,
   StateChange,
   WaitingLift,
 } from '../guard/state-store.js';
@@ -26,6 +27,7 @@ CREATE TABLE IF NOT EXISTS ov_lease (
   id INTEGER PRIMARY KEY CHECK (id = 1), bytes BLOB NOT NULL, received_at INTEGER NOT NULL, unreported_lapse INTEGER
 );
 CREATE TABLE IF NOT EXISTS ov_approval (jti TEXT PRIMARY KEY, request BLOB NOT NULL, decisions TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ov_action (seq INTEGER PRIMARY KEY, body TEXT NOT NULL);
 `;
 
 interface LeaseRow {
@@ -127,6 +129,9 @@ export class SqliteStateStore implements OverrideStateStore {
             decisions: (JSON.parse(r.decisions) as string[]).map(fromBase64Url),
           }),
         ),
+        actions: (all('SELECT body FROM ov_action') as { body: string }[]).map(
+          (r) => JSON.parse(r.body) as RecentAction,
+        ),
       };
     });
   }
@@ -177,6 +182,12 @@ export class SqliteStateStore implements OverrideStateStore {
           );
         }
         if (change.closeApproval) db.prepare('DELETE FROM ov_approval WHERE jti = ?').run(change.closeApproval);
+        const act = change.addAction;
+        if (act)
+          db.prepare('INSERT OR REPLACE INTO ov_action (seq, body) VALUES (?, ?)').run(act.seq, JSON.stringify(act));
+        if (change.forgetActionsBefore !== undefined) {
+          db.prepare('DELETE FROM ov_action WHERE seq < ?').run(change.forgetActionsBefore);
+        }
       })(),
     );
   }

@@ -61,7 +61,13 @@ const changes: StateChange[] = [
     lease: { bytes: new Uint8Array([8]), received_at: 2_000, unreported_lapse: 40 },
     approval: { jti: 'apr-2', request: new Uint8Array([6]), decisions: [new Uint8Array([1]), new Uint8Array([2])] },
   },
-  { closeApproval: 'apr-1', holds: [{ ...stop, jti: 'lapse:l1', kind: 'lapse', safe_state: 'stop', lapsed_at: 40 }] },
+  {
+    closeApproval: 'apr-1',
+    holds: [{ ...stop, jti: 'lapse:l1', kind: 'lapse', safe_state: 'stop', lapsed_at: 40 }],
+    addAction: { seq: 0, name: 'pay', time_ms: 1_000 },
+  },
+  { addAction: { seq: 1, name: 'pay', time_ms: 2_000, task: 't', workflow: 'w', params: { amount: '2.5', n: 3 } } },
+  { addAction: { seq: 2, name: 'read', time_ms: 3_000 }, forgetActionsBefore: 1 },
 ];
 const sorted = (s: GuardState) => ({ ...s, waiting: [...s.waiting].sort((a, b) => a.hold.localeCompare(b.hold)) });
 
@@ -69,7 +75,15 @@ describe.each(stores)('OverrideStateStore contract: $name', ({ open, reopen }) =
   it('starts empty and holds exactly what the changes say, the latest acknowledgement winning', async () => {
     const store = open();
     const empty = await store.load();
-    expect(empty).toEqual({ signals: [], holds: [], waiting: [], orders: [], revocations: [], approvals: [] });
+    expect(empty).toEqual({
+      signals: [],
+      holds: [],
+      waiting: [],
+      orders: [],
+      revocations: [],
+      approvals: [],
+      actions: [],
+    });
     let expected = empty;
     for (const change of changes) {
       await store.commit(change);
@@ -86,6 +100,11 @@ describe.each(stores)('OverrideStateStore contract: $name', ({ open, reopen }) =
       { jti: 'apr-2', request: new Uint8Array([6]), decisions: [new Uint8Array([1]), new Uint8Array([2])] },
     ]);
     expect(loaded.waiting.map((w) => w.hold)).toEqual(['p8']);
+    // The recent actions of spec §8.1, whole, those before the cut forgotten.
+    expect([...loaded.actions!].sort((a, b) => a.seq - b.seq)).toEqual([
+      { seq: 1, name: 'pay', time_ms: 2_000, task: 't', workflow: 'w', params: { amount: '2.5', n: 3 } },
+      { seq: 2, name: 'read', time_ms: 3_000 },
+    ]);
     if (reopen) {
       await store.close();
       const again = reopen(store);

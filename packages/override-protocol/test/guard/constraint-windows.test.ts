@@ -1,0 +1,164 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { behavioralProfile, isActionRefused } from '@safety-net/behavioral-verification';
+import { fixedClock, publicKeyOf, toBase64Url } from '@safety-net/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ActionHistory } from '../../src/guard/action-history.js';
+import { MemoryStateStore, monitorConstraint, type OverrideGuard, type OverrideStateStore } from '../../src/index.js';
+import { SqliteStateStore } from '../../src/sqlite.js';
+import { SAMPLE_AGENT, SAMPLE_KEYS, sampleKey } from '../../src/testing.js';
+import { codeOf, NOW, openGuard, signal } from './world.js';
+
+type FixedClock = ReturnType<typeof fixedClock>;
+
+const operatorKey = sampleKey('ward-3-operator', 'P-256');
+const dir = mkdtempSync(join(tmpdir(), 'ov-windows-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A signed profile allowing every action, at most `max` pharmacy actions per `windowMs`. */
+function rateProfile(max: number, windowMs = 60_000): string {
+  const claims = behavioralProfile.parse({
+    iss: 'spiffe://example.org/ward-3-operator',
+    sub: SAMPLE_AGENT,
+    iat: NOW - 3600,
+    exp: NOW + 86_400,
+    pid: `rate-${max}`,
+    ver: 1,
+    rules: {
+      actions: { unlisted: 'allow' },
+      rates: [{ id: 'pharmacy-rate', action: 'pharmacy.*', max, window_ms: windowMs }],
+    },
+  });
+  return toBase64Url(behavioralProfile.sign(claims, operatorKey));
+}
+const constrain = (jti: string, seq: number, max: number, windowMs?: number) =>
+  signal(jti, seq, 'constrain', { action: { name: 'constrain', params: { profile: rateProfile(max, windowMs) } } });
+const release = (jti: string, seq: number, lifts: string[]) =>
+  signal(
+    jti,
+    seq,
+    'release',
+    { iss: 'mailto:olu@example.org', role: 'safety_officer', lifts },
+    SAMPLE_KEYS.safetyOfficer,
+  );
+
+/** A guard whose monitors run on its own clock. */
+async function monitored(clock: FixedClock, store: OverrideStateStore = new MemoryStateStore()) {
+  const constrain = monitorConstraint({ agent: SAMPLE_AGENT, profileKey: publicKeyOf(operatorKey), clock });
+  return openGuard({ clock, store, constrain });
+}
+
+let n = 0;
+/** Runs `count` pharmacy actions, `stepMs` apart; all must run. */
+async function dispense(guard: OverrideGuard, clock: FixedClock, count: number, stepMs = 100): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await guard.run({ name: 'pharmacy.dispense', task: `t${++n}` }, async () => 'ran');
+    clock.advance(stepMs);
+  }
+}
+const next = (guard: OverrideGuard) => guard.run({ name: 'pharmacy.dispense', task: `t${++n}` }, async () => 'ran');
+
+describe('a profile put in force counts what ran before it (spec §8.1)', () => {
+  it('a stricter profile grants no fresh allowance: 90 of 100 per minute leave none of 50 per minute', async () => {
+    const clock = fixedClock(NOW * 1000);
+    const { guard } = await monitored(clock);
+    expect((await guard.receive(constrain('c1', 1, 100))).claims.status).toBe('complied');
+    await dispense(guard, clock, 90); // 9 s
+    expect((await guard.receive(constrain('c2', 2, 50))).claims.status).toBe('complied');
+    const refused = await next(guard).catch((e) => e);
+    expect(isActionRefused(refused)).toBe(true);
+    expect(refused.verdict.violations.map((v: { rule: string; class: string }) => [v.rule, v.class])).toEqual([
+      ['pharmacy-rate', 'rate_exceeded'],
+    ]);
+    // The actions leave the new window at their own times: 60 s after the 41st, one more runs, and only one.
+    clock.set(NOW * 1000 + 40 * 100 + 60_000);
+    expect(await next(guard)).toBe('ran');
+    expect(await codeOf(next(guard))).toBe('ERR_BV_ACTION_BLOCKED');
+  });
+
+  it('a lift puts the older profile back in force counting what ran under the newer one', async () => {
+    const clock = fixedClock(NOW * 1000);
+    const { guard } = await monitored(clock);
+    await guard.receive(constrain('c1', 1, 60));
+    await dispense(guard, clock, 10);
+    await guard.receive(constrain('c2', 2, 50));
+    await dispense(guard, clock, 40); // c2 counts the 10 that ran under c1: it is at its limit
+    expect(await codeOf(next(guard))).toBe('ERR_BV_ACTION_BLOCKED');
+    expect((await guard.receive(release('r', 3, ['c2']))).claims.status).toBe('complied');
+    // c1 judges again, with the 50 that ran in its minute: 10 more, not 50.
+    await dispense(guard, clock, 10);
+    expect(await codeOf(next(guard))).toBe('ERR_BV_ACTION_BLOCKED');
+  });
+
+  it('a lift back to a profile that no longer verifies pauses the agent rather than run unconstrained', async () => {
+    const clock = fixedClock(NOW * 1000);
+    const profiles = fixedClock(NOW * 1000); // the clock the profiles are verified at
+    const { guard, store } = await openGuard({
+      clock,
+      constrain: monitorConstraint({ agent: SAMPLE_AGENT, profileKey: publicKeyOf(operatorKey), clock: profiles }),
+    });
+    await guard.receive(constrain('c1', 1, 60));
+    await guard.receive(constrain('c2', 2, 50));
+    profiles.advance(2 * 86_400_000); // c1's profile has expired
+    const lifted = await guard.receive(release('r', 3, ['c2']));
+    expect(lifted.claims).toMatchObject({ status: 'complied', state: { mode: 'paused' } });
+    expect(await codeOf(next(guard))).toBe('ERR_OV_PAUSED');
+    expect((await store.load()).holds.find((h) => h.jti === 'c1')?.unenforced).toBe(true);
+  });
+
+  it('a restarted guard counts what ran before the restart (SQLite store reopened)', async () => {
+    const file = join(dir, 'restart.db');
+    const clock = fixedClock(NOW * 1000);
+    const first = await monitored(clock, new SqliteStateStore(file));
+    await first.guard.receive(constrain('c1', 1, 50));
+    await dispense(first.guard, clock, 40);
+    await first.guard.close();
+
+    const second = await monitored(clock, new SqliteStateStore(file));
+    await dispense(second.guard, clock, 10);
+    expect(await codeOf(next(second.guard))).toBe('ERR_BV_ACTION_BLOCKED');
+    await second.guard.close();
+  });
+
+  it('counts only what ran in the constraint’s scope', async () => {
+    const clock = fixedClock(NOW * 1000);
+    const { guard } = await monitored(clock);
+    await guard.receive(constrain('c1', 1, 10));
+    await guard.run({ name: 'pharmacy.dispense', workflow: 'wf-a' }, async () => 'ran');
+    await dispense(guard, clock, 9); // no workflow: outside wf-a
+    const inWorkflow = signal('c2', 2, 'constrain', {
+      action: { name: 'constrain', params: { profile: rateProfile(2) } },
+      scope: { kind: 'workflow', target: 'wf-a', propagate: false },
+    });
+    expect((await guard.receive(inWorkflow)).claims.status).toBe('complied');
+    const inA = () => guard.run({ name: 'pharmacy.dispense', workflow: 'wf-a' }, async () => 'ran');
+    expect(await inA()).toBe('ran');
+    expect(await codeOf(inA())).toBe('ERR_BV_ACTION_BLOCKED');
+  });
+
+  it('keeps a bounded history: the actions within the longest enforced window', async () => {
+    const clock = fixedClock(NOW * 1000);
+    const store = new MemoryStateStore();
+    const { guard } = await monitored(clock, store);
+    await guard.receive(constrain('c1', 1, 100, 1000));
+    await dispense(guard, clock, 5000, 50); // 250 s of actions, 20 a second
+    const kept = (await store.load()).actions!;
+    expect(kept).toHaveLength(20);
+    expect(Math.min(...kept.map((a) => a.time_ms))).toBeGreaterThan(NOW * 1000 + 250_000 - 1000 - 50);
+  });
+
+  it('keeps at most its maximum of actions, oldest forgotten first, whatever the window', () => {
+    const history = new ActionHistory(100);
+    let forget: number | undefined;
+    for (let i = 0; i < 1000; i++) {
+      forget = history.add({ name: 'a', params: { amount: 2, note: 'not a number' } }, i, Infinity).forgetActionsBefore;
+    }
+    expect(history.size).toBe(100);
+    expect(forget).toBe(900);
+    const past = history.pastFor(() => true);
+    expect(past.map((p) => p.time_ms)).toEqual(Array.from({ length: 100 }, (_, i) => 900 + i));
+    // Only the numeric parameters are kept.
+    expect(past[0]).toEqual({ exec_act: 'a', time_ms: 900, params: { amount: 2 } });
+  });
+});
