@@ -1,6 +1,9 @@
+import { bet } from '@safety-net/behavioral-verification';
+import { CASCADE_MESSAGE_TYPES } from '@safety-net/cascade-prevention';
 import type { DagNode } from '@safety-net/core';
 import type { AcknowledgementClaims } from '../messages/acknowledgement.js';
 import type { ComplianceCheck } from '../messages/compliance-evidence.js';
+import { OVERRIDE_MESSAGE_TYPES } from '../messages/index.js';
 import type { OverrideSignalClaims } from '../messages/override-signal.js';
 
 import { type Artefacts, artefactCheck } from './artefact-checks.js';
@@ -8,9 +11,14 @@ import type { ControllerOptions } from './options.js';
 
 /** Actions after which the agent must issue no work ECT (spec §7.7). */
 const HALTING = new Set(['pause', 'stop', 'rollback', 'takeover']);
-/** Records of the override and of rollback, and BETs, are not work (spec §7.7, §8.3). */
-const isWork = (execAct: string) =>
-  !execAct.startsWith('ov.') && !execAct.startsWith('cp.') && execAct !== 'bv.bet.issue';
+/**
+ * Records of the override and of rollback, and BETs, are not work (spec §7.7, §8.3): exactly the `exec_act` of those
+ * message types, not a prefix, so that work an agent names `ov.something` is still work.
+ */
+const NOT_WORK: ReadonlySet<string> = new Set(
+  [...OVERRIDE_MESSAGE_TYPES, ...CASCADE_MESSAGE_TYPES, bet].flatMap((t) => (t.dag ? [t.dag.execAct] : [])),
+);
+const isWork = (execAct: string) => !NOT_WORK.has(execAct);
 
 /** What compliance is judged from for one agent. */
 export interface ComplianceInput {
