@@ -313,6 +313,37 @@ describe.each(STORES)(
       expect(await opens(shared.entry.leafHash, carer!)).toEqual(carer!.disclosure);
     });
 
+    it('defers a resolved request under a hold on the named subject, never reopening it to the other subject', async () => {
+      const { hospital, pharmacy, shared } = await twoSubjects();
+      const [dave, carer] = shared.subjects;
+      await pharmacy.eraser.placeHold('case-9', { subjects: [subjectDigest('rx-dave')] }, 'court order 9');
+      const [sent] = (await hospital.eraser.erase('dave')).forwarded;
+      expect(sent!.answer).toMatchObject({ code: 'ERR_AU_SUBJECT_AMBIGUOUS' });
+
+      const held = {
+        outcome: 'deferred',
+        code: 'ERR_AU_LEGAL_HOLD',
+        hold: { issuer: pharmacy.issuer, hold: 'case-9' },
+      };
+      expect(await pharmacy.desk.resolve(sent!.jti, 'rx-dave')).toEqual({ ...held, tombstones: [] });
+      await expect(pharmacy.desk.resolve(sent!.jti, 'rx-carer')).rejects.toMatchObject({ code: 'ERR_INPUT_INVALID' });
+      // Asked again, it is worked out for the named subject only: still held, nothing erased.
+      const size = (await pharmacy.log.treeHead()).size;
+      expect((await hospital.eraser.forward()).map((f) => f.answer)).toEqual([{ ...held, tombstones: [] }]);
+      expect((await pharmacy.log.treeHead()).size).toBe(size);
+      expect(await pharmacy.vault.open(shared.entry.leafHash, dave!.digest)).toEqual(dave!.disclosure);
+
+      await pharmacy.eraser.liftHold('case-9', 'order lifted');
+      await expect(pharmacy.vault.open(shared.entry.leafHash, dave!.digest)).rejects.toMatchObject({
+        code: 'ERR_AU_ERASED',
+      });
+      expect(await pharmacy.vault.open(shared.entry.leafHash, carer!.digest)).toEqual(carer!.disclosure);
+      const [honoured] = await hospital.eraser.forward();
+      const answer = honoured!.answer as { outcome: string; tombstones: number[] };
+      expect(answer).toEqual({ outcome: 'honoured', tombstones: [size + 1] });
+      expect(await tombstoneAt(pharmacy, size + 1)).toMatchObject({ request: sent!.jti });
+    });
+
     it('keeps the single-subject path: a request whose records hold one subject is honoured at once', async () => {
       const { hospital, pharmacy, p } = await chain(await makeStore());
       const [sent] = (await hospital.eraser.erase('alice')).forwarded;
