@@ -36,6 +36,7 @@ export const AU_ERRORS = defineErrorFamily({
     ERR_AU_RETENTION_ACTIVE: 'erasure is deferred by a retention duty',
     ERR_AU_DECRYPT_FAILED: 'the stored ciphertext fails authentication',
     ERR_AU_NOT_STITCHED: 'the erasure request names a record not stitched to the requesting domain',
+    ERR_AU_SUBJECT_AMBIGUOUS: 'the erasure request names records of more than one subject; the operator names it',
     ERR_AU_HOLD_ISSUER_UNTRUSTED: 'the legal hold is not signed by a trusted hold issuer',
     ERR_AU_RECORD_DUPLICATE: 'the consumption record was already ingested',
     ERR_AU_CONFLICT: 'an id was reused with other content',

@@ -1,5 +1,12 @@
 import { fromBase64Url, toBase64Url } from '@safety-net/core';
-import type { ErasureIntent, ForwardedRequest, PeerAnswer, ReceivedRequest, StoredRecord } from './disclosure-store.js';
+import type {
+  AmbiguousRequest,
+  ErasureIntent,
+  ForwardedRequest,
+  PeerAnswer,
+  ReceivedRequest,
+  StoredRecord,
+} from './disclosure-store.js';
 
 /** A record row as the SQL stores keep it: JSON columns, and integers a driver may return as text (`BIGINT`). */
 export interface RecordRow {
@@ -73,8 +80,14 @@ export function forwardedOf(row: ForwardedRow): ForwardedRequest {
   };
 }
 
-export const receivedOf = (row: { jti: string; digest: string; answer: string }): ReceivedRequest => ({
-  jti: row.jti,
-  digest: row.digest,
-  answer: JSON.parse(row.answer) as PeerAnswer,
-});
+/**
+ * The `answer` column of a received request: the answer's JSON, with the ambiguous request's details beside it
+ * under `ambiguous` (kept in the one column, so that stores made before them need no new column).
+ */
+export const receivedAnswer = (request: ReceivedRequest): string =>
+  JSON.stringify(request.ambiguous ? { ...request.answer, ambiguous: request.ambiguous } : request.answer);
+
+export function receivedOf(row: { jti: string; digest: string; answer: string }): ReceivedRequest {
+  const { ambiguous, ...answer } = JSON.parse(row.answer) as PeerAnswer & { ambiguous?: AmbiguousRequest };
+  return { jti: row.jti, digest: row.digest, answer: answer as PeerAnswer, ...(ambiguous ? { ambiguous } : {}) };
+}

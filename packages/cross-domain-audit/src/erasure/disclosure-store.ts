@@ -61,14 +61,15 @@ export interface ErasureIntent {
 
 /**
  * A peer domain's answer to an Erasure Request (spec §7.3): honoured with the indices of the tombstones it logged
- * (none when nothing was left to destroy), deferred under a hold or retention minimum, or refused with a code; the
+ * (none when nothing was left to destroy), deferred under a hold or retention minimum or until its operator names
+ * the subject of records holding several, or refused with a code; the
  * requesting domain records `unanswered` while the peer cannot be reached.
  */
 export type PeerAnswer =
   | { readonly outcome: 'honoured'; readonly tombstones: readonly number[] }
   | {
       readonly outcome: 'deferred';
-      readonly code: 'ERR_AU_LEGAL_HOLD' | 'ERR_AU_RETENTION_ACTIVE';
+      readonly code: 'ERR_AU_LEGAL_HOLD' | 'ERR_AU_RETENTION_ACTIVE' | 'ERR_AU_SUBJECT_AMBIGUOUS';
       /** The hold that defers it, when one does. */
       readonly hold?: { readonly issuer: string; readonly hold: string };
       readonly tombstones: readonly number[];
@@ -86,11 +87,27 @@ export interface ForwardedRequest {
   readonly answer?: PeerAnswer;
 }
 
+/**
+ * A peer's Erasure Request whose records hold more than one subject (spec §7.3, `ERR_AU_SUBJECT_AMBIGUOUS`): what the
+ * operator's naming of the subject needs. Names no subject.
+ */
+export interface AmbiguousRequest {
+  /** The leaf hashes (base64url) of the records the request names. */
+  readonly records: readonly string[];
+  readonly basis: string;
+  /** The peer domain that asked. */
+  readonly from: string;
+  /** The operator named the subject: the request is no longer worked out from its records. */
+  readonly resolved?: true;
+}
+
 /** An Erasure Request a peer sent this domain, by its jti: the SHA-256 of its bytes and the answer given. */
 export interface ReceivedRequest {
   readonly jti: string;
   readonly digest: string;
   readonly answer: PeerAnswer;
+  /** Present when its records hold more than one subject. */
+  readonly ambiguous?: AmbiguousRequest;
 }
 
 /** A legal hold in force (spec §7.5). */

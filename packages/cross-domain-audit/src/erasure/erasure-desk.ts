@@ -1,9 +1,9 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { type Clock, keySet, systemClock, toBase64Url } from '@safety-net/core';
+import { type Clock, keySet, snError, systemClock, toBase64Url } from '@safety-net/core';
 import { auError } from '../errors.js';
 import { type ErasureRequestClaims, erasureRequest } from '../messages/erasure-request.js';
-import { DOMAIN_OWNER, type PeerAnswer, type StoredRecord } from './disclosure-store.js';
-import type { Eraser } from './eraser.js';
+import { DOMAIN_OWNER, type PeerAnswer, type ReceivedRequest, type StoredRecord } from './disclosure-store.js';
+import type { EraseOptions, Eraser } from './eraser.js';
 import type { PeerDomain } from './peer-domain.js';
 import type { DisclosureVault } from './vault.js';
 
@@ -19,12 +19,15 @@ export interface ErasureDeskOptions {
   readonly clock?: Clock;
 }
 
+type Deferred = Extract<PeerAnswer, { outcome: 'deferred' }>;
+
 /**
  * Answers peers' Erasure Requests (spec §7.3 step 6): verifies the request (a configured peer's key for its `iss`,
  * `aud` this domain, not expired), checks that every stitch it names is a record of this domain stitched to that
- * peer (`ERR_AU_NOT_STITCHED`), erases every subject of those records, and answers honoured (with the tombstones
- * logged) or deferred (with the hold, or the retention minimum). The answer is kept by `jti`: the same request again
- * gets it again; another request reusing the `jti` is `ERR_AU_CONFLICT`.
+ * peer (`ERR_AU_NOT_STITCHED`), erases the subject of those records when they hold exactly one, and answers honoured
+ * (with the tombstones logged) or deferred (with the hold, the retention minimum, or `ERR_AU_SUBJECT_AMBIGUOUS` until
+ * the operator names the subject with {@link ErasureDesk.resolve}). The answer is kept by `jti`: the same request
+ * again gets it again; another request reusing the `jti` is `ERR_AU_CONFLICT`.
  */
 export class ErasureDesk {
   readonly #o: ErasureDeskOptions;
@@ -41,10 +44,21 @@ export class ErasureDesk {
    * request delivered twice at once is answered once and then from the record.
    */
   answer(request: Uint8Array): Promise<PeerAnswer> {
-    const next = this.#serial.then(
-      () => this.#answer(request),
-      () => this.#answer(request),
-    );
+    return this.#oneAtATime(() => this.#answer(request));
+  }
+
+  /**
+   * The operator's step for a request deferred with `ERR_AU_SUBJECT_AMBIGUOUS` (spec §7.3): erases `subject` (this
+   * domain's pseudonym, which the request's records must hold) as the request asks, and records and returns the
+   * request's answer, which the asker learns on its next `forward()`. `ERR_INPUT_INVALID` when no request `jti`
+   * awaits its subject, or its records hold no `subject`.
+   */
+  resolve(jti: string, subject: string): Promise<PeerAnswer> {
+    return this.#oneAtATime(() => this.#resolve(jti, subject));
+  }
+
+  #oneAtATime(run: () => Promise<PeerAnswer>): Promise<PeerAnswer> {
+    const next = this.#serial.then(run, run);
     this.#serial = next.catch(() => undefined);
     return next;
   }
@@ -62,10 +76,51 @@ export class ErasureDesk {
     const held = await store.received(claims.jti);
     if (held && held.digest !== digest) throw auError('ERR_AU_CONFLICT', `request ${claims.jti} was answered before`);
     if (held && held.answer.outcome !== 'deferred') return held.answer;
+    // Only the operator settles which subject an ambiguous request is about; once named, the erasures pending for
+    // it are retried, never the records' other subjects.
+    if (held?.ambiguous && !held.ambiguous.resolved) return held.answer;
     const peer = this.#o.peers.find((p) => p.issuer === claims.iss)!;
+    const options = { basis: claims.basis, request: claims.jti, from: peer.domain };
+    const before = held?.answer as Deferred | undefined;
+    if (held?.ambiguous) {
+      const owners = (await store.pending()).filter((p) => p.request === claims.jti).map((p) => p.owner);
+      return this.#record(held, await this.#erase(owners, options, before));
+    }
     const records = await this.#stitched(claims, peer.domain);
-    const answer = await this.#erase(records, claims, peer.domain, held?.answer);
-    await store.putReceived({ jti: claims.jti, digest, answer });
+    const subjects = new Set<string>();
+    for (const r of records) {
+      for (const s of await store.disclosures(r.leafHash)) if (s.owner !== DOMAIN_OWNER) subjects.add(s.owner);
+    }
+    if (subjects.size > 1) {
+      const answer: Deferred = { outcome: 'deferred', code: 'ERR_AU_SUBJECT_AMBIGUOUS', tombstones: [] };
+      const ambiguous = {
+        records: records.map((r) => toBase64Url(r.leafHash)),
+        basis: claims.basis,
+        from: peer.domain,
+      };
+      return this.#record({ jti: claims.jti, digest, ambiguous }, answer);
+    }
+    return this.#record({ jti: claims.jti, digest }, await this.#erase([...subjects], options, before));
+  }
+
+  async #resolve(jti: string, subject: string): Promise<PeerAnswer> {
+    const store = this.#o.vault.store;
+    const held = await store.received(jti);
+    const ambiguous = held?.ambiguous;
+    if (!held || !ambiguous || ambiguous.resolved)
+      throw snError('ERR_INPUT_INVALID', `no request ${jti} awaits its subject`);
+    const records = new Set(ambiguous.records);
+    const sealed = subject === DOMAIN_OWNER ? [] : await store.disclosuresOf(subject);
+    if (!sealed.some((s) => records.has(toBase64Url(s.leafHash)))) {
+      throw snError('ERR_INPUT_INVALID', `the records request ${jti} names hold no such subject`);
+    }
+    const options = { basis: ambiguous.basis, request: jti, from: ambiguous.from };
+    const answer = await this.#erase([subject], options, undefined);
+    return this.#record({ ...held, ambiguous: { ...ambiguous, resolved: true } }, answer);
+  }
+
+  async #record(request: Omit<ReceivedRequest, 'answer'>, answer: PeerAnswer): Promise<PeerAnswer> {
+    await this.#o.vault.store.putReceived({ ...request, answer });
     return answer;
   }
 
@@ -86,22 +141,13 @@ export class ErasureDesk {
     return [...found.values()];
   }
 
-  async #erase(
-    records: readonly StoredRecord[],
-    claims: ErasureRequestClaims,
-    from: string,
-    before: PeerAnswer | undefined,
-  ): Promise<PeerAnswer> {
-    const subjects = new Set<string>();
-    for (const r of records) {
-      for (const s of await this.#o.vault.store.disclosures(r.leafHash))
-        if (s.owner !== DOMAIN_OWNER) subjects.add(s.owner);
-    }
-    const tombstones = before?.outcome === 'deferred' ? [...before.tombstones] : [];
-    let deferred: Extract<PeerAnswer, { outcome: 'deferred' }> | undefined;
+  /** Erases each subject for the request, adding to the tombstones of an earlier deferred answer. */
+  async #erase(subjects: readonly string[], options: Required<EraseOptions>, before: Deferred | undefined) {
+    const tombstones = before ? [...before.tombstones] : [];
+    let deferred: Deferred | undefined;
     for (const subject of subjects) {
       try {
-        const outcome = await this.#o.eraser.erase(subject, { basis: claims.basis, request: claims.jti, from });
+        const outcome = await this.#o.eraser.erase(subject, options);
         if (outcome.tombstone) tombstones.push(outcome.tombstone.index);
       } catch (e) {
         const { code, hold } = e as { code?: string; hold?: { issuer: string; hold: string } };
@@ -109,6 +155,6 @@ export class ErasureDesk {
         deferred ??= { outcome: 'deferred', code, tombstones: [], ...(hold ? { hold } : {}) };
       }
     }
-    return deferred ? { ...deferred, tombstones } : { outcome: 'honoured', tombstones };
+    return deferred ? { ...deferred, tombstones } : ({ outcome: 'honoured', tombstones } as const);
   }
 }

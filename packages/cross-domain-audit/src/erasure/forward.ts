@@ -57,6 +57,13 @@ async function ask(endpoint: string, request: Uint8Array, options: SendForwarded
   }
 }
 
+type DeferredCode = Extract<PeerAnswer, { outcome: 'deferred' }>['code'];
+const DEFERRED_CODES: readonly DeferredCode[] = [
+  'ERR_AU_LEGAL_HOLD',
+  'ERR_AU_RETENTION_ACTIVE',
+  'ERR_AU_SUBJECT_AMBIGUOUS',
+];
+
 /** A peer's answer as the spec shapes it; anything else is recorded `unanswered`, and asked again. */
 function answerOf(text: string | undefined, status: number): PeerAnswer {
   const a = JSON.parse(text ?? 'null') as Record<string, unknown> | null;
@@ -67,14 +74,14 @@ function answerOf(text: string | undefined, status: number): PeerAnswer {
   if (
     status === 202 &&
     a?.outcome === 'deferred' &&
-    (a.code === 'ERR_AU_LEGAL_HOLD' || a.code === 'ERR_AU_RETENTION_ACTIVE') &&
+    DEFERRED_CODES.includes(a.code as DeferredCode) &&
     indices(a.tombstones)
   ) {
     const hold = a.hold as { issuer?: unknown; hold?: unknown } | undefined;
     const held = typeof hold?.issuer === 'string' && typeof hold.hold === 'string';
     return {
       outcome: 'deferred',
-      code: a.code,
+      code: a.code as DeferredCode,
       tombstones: a.tombstones,
       ...(held ? { hold: { issuer: hold.issuer as string, hold: hold.hold as string } } : {}),
     };

@@ -1,4 +1,5 @@
 export {
+  type AmbiguousRequest,
   type DisclosureStore,
   DOMAIN_OWNER,
   type ErasureIntent,

@@ -7,6 +7,7 @@ import {
   intentBody,
   intentOf,
   type RecordRow,
+  receivedAnswer,
   receivedOf,
   recordOf,
 } from './disclosure-rows.js';
@@ -325,7 +326,7 @@ export class PostgresDisclosureStore implements DisclosureStore {
       'put received',
       `INSERT INTO au_sd_received (jti, digest, answer) VALUES ($1, $2, $3)
        ON CONFLICT (jti) DO UPDATE SET digest = excluded.digest, answer = excluded.answer`,
-      [request.jti, request.digest, JSON.stringify(request.answer)],
+      [request.jti, request.digest, receivedAnswer(request)],
     );
   }
 

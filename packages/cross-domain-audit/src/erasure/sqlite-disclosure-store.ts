@@ -7,6 +7,7 @@ import {
   intentBody,
   intentOf,
   type RecordRow,
+  receivedAnswer,
   receivedOf,
   recordOf,
 } from './disclosure-rows.js';
@@ -298,7 +299,7 @@ export class SqliteDisclosureStore implements DisclosureStore {
     sqliteCall('put received', () =>
       this.#db
         .prepare('INSERT OR REPLACE INTO au_sd_received (jti, digest, answer) VALUES (?, ?, ?)')
-        .run(request.jti, request.digest, JSON.stringify(request.answer)),
+        .run(request.jti, request.digest, receivedAnswer(request)),
     );
   }
 

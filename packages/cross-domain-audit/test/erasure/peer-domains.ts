@@ -106,8 +106,12 @@ export class ErasureDomain {
     await this.#server?.close();
   }
 
-  /** Logs a record of one subject (`pseudonym`) with `stitches`, its disclosures kept in the vault. */
-  async record(ect: string, pseudonym: string, stitches: readonly Stitch[]) {
+  /**
+   * Logs a record of one subject (`pseudonym`), or of each of `pseudonym`'s subjects (at most two), with `stitches`,
+   * its disclosures kept in the vault; returns the first subject's disclosure and every subject's.
+   */
+  async record(ect: string, pseudonym: string | readonly string[], stitches: readonly Stitch[]) {
+    const pseudonyms = typeof pseudonym === 'string' ? [pseudonym] : pseudonym;
     const { stitch: _, ...unstitched } = sampleEatClaims;
     const claims: EatClaims = {
       ...unstitched,
@@ -118,15 +122,16 @@ export class ErasureDomain {
       reg: {
         ...sampleEatClaims.reg,
         profiles: [sampleEatClaims.reg.profiles[0]!],
-        subjects: [sampleEatClaims.reg.subjects![0]!],
+        subjects: sampleEatClaims.reg.subjects!.slice(0, pseudonyms.length),
       },
       ...(stitches.length > 0 ? { stitch: [...stitches] } : {}),
     };
     const issued = issueEat(claims, EAT_SAMPLE_KEYS.domain, { random: seededRandom(claims.jti) });
     const entry = await this.log.add({ kind: 'eat', body: logForm(issued.token) });
-    const [subject] = issued.disclosures.filter((d) => d.path === 'reg.subjects');
-    await this.vault.storeEat(issued, { entry, subjects: new Map([[subject!.digest, pseudonym]]) });
-    return { entry, digest: subject!.digest, disclosure: subject!.disclosure };
+    const subjects = issued.disclosures.filter((d) => d.path === 'reg.subjects');
+    await this.vault.storeEat(issued, { entry, subjects: new Map(subjects.map((s, i) => [s.digest, pseudonyms[i]!])) });
+    const [first] = subjects;
+    return { entry, digest: first!.digest, disclosure: first!.disclosure, subjects };
   }
 
   stitch(rel: Stitch['rel'], peer: ErasureDomain, ect: string): Stitch {

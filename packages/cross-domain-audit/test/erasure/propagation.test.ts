@@ -1,21 +1,27 @@
 import { decodeCbor, fixedClock, generateKey, publicKeyOf, seededRandom, utf8 } from '@safety-net/core';
-import { afterEach, describe, expect, it } from 'vitest';
-import { erasureRequest, subjectDigest, tombstone } from '../../src/index.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { type DisclosureStore, erasureRequest, subjectDigest, tombstone } from '../../src/index.js';
 import { SAMPLE_NOW, sampleErasureRequestClaims } from '../../src/testing.js';
 import { ErasureDomain } from './peer-domains.js';
+import { cleanup, closeAll, STORES } from './stores.js';
 
 const clock = fixedClock(SAMPLE_NOW * 1000);
 let served: ErasureDomain[] = [];
 afterEach(async () => {
   await Promise.all(served.map((d) => d.close()));
   served = [];
+  cleanup();
 });
+afterAll(closeAll);
 
-/** Hospital → pharmacy → lab: the hospital's record of Alice causes the pharmacy's, which causes the lab's. */
-async function chain() {
+/**
+ * Hospital → pharmacy → lab: the hospital's record of Alice causes the pharmacy's, which causes the lab's. The
+ * pharmacy keeps its disclosures in `pharmacyStore` (default: memory).
+ */
+async function chain(pharmacyStore?: DisclosureStore) {
   const [hospital, pharmacy, lab] = [
     new ErasureDomain('hospital'),
-    new ErasureDomain('pharmacy'),
+    new ErasureDomain('pharmacy', pharmacyStore),
     new ErasureDomain('lab'),
   ];
   served = [hospital, pharmacy, lab];
@@ -219,3 +225,130 @@ describe('an erasure propagated to peer domains over HTTP (spec §7.3 step 6)', 
     expect((await entryKinds(pharmacy)).slice(size)).toEqual(['tombstone']);
   });
 });
+
+describe.each(STORES)(
+  'a peer’s request for a record of two subjects, pharmacy on %s (spec §7.3, peer step 4)',
+  (_n, makeStore) => {
+    /**
+     * The hospital's record of Dave causes two pharmacy records, stitched by two ECTs: one of Dave alone, one of Dave
+     * and his carer (which causes the lab's record of Dave). Which of the two is the request's subject the pharmacy
+     * cannot tell from the request.
+     */
+    async function twoSubjects() {
+      const domains = await chain(await makeStore());
+      const { hospital, pharmacy, lab } = domains;
+      await hospital.record('ect-visit', 'dave', [
+        hospital.stitch('causes', pharmacy, 'ect-visit'),
+        hospital.stitch('causes', pharmacy, 'ect-solo'),
+      ]);
+      const solo = await pharmacy.record('ect-solo', 'rx-dave', [pharmacy.stitch('caused_by', hospital, 'ect-solo')]);
+      const shared = await pharmacy.record(
+        'ect-visit',
+        ['rx-dave', 'rx-carer'],
+        [pharmacy.stitch('caused_by', hospital, 'ect-visit'), pharmacy.stitch('causes', lab, 'ect-visit-test')],
+      );
+      const labDave = await lab.record('ect-visit-test', 'lab-dave', [
+        lab.stitch('caused_by', pharmacy, 'ect-visit-test'),
+      ]);
+      return { ...domains, solo, shared, labDave };
+    }
+
+    it('erases nothing, answers 202 ERR_AU_SUBJECT_AMBIGUOUS, and erases only the subject the operator names', async () => {
+      const { hospital, pharmacy, lab, solo, shared, labDave } = await twoSubjects();
+      const [dave, carer] = shared.subjects;
+      const opens = (leafHash: Uint8Array, d: { digest: string }) => pharmacy.vault.open(leafHash, d.digest);
+      const pharmacySize = (await pharmacy.log.treeHead()).size;
+
+      const outcome = await hospital.eraser.erase('dave');
+      const [sent] = outcome.forwarded;
+      const ambiguous = { outcome: 'deferred', code: 'ERR_AU_SUBJECT_AMBIGUOUS', tombstones: [] };
+      expect(sent).toMatchObject({ peer: pharmacy.domain, answer: ambiguous });
+      // Over the wire: 202 and nothing but the answer (no record, no subject).
+      const again = await post(pharmacy, sent!.request);
+      expect(again.status).toBe(202);
+      expect(await again.json()).toEqual(ambiguous);
+
+      // Neither subject of the shared record, nor the single-subject record of the same request, was erased;
+      // nothing was logged or forwarded to the lab.
+      expect(await opens(shared.entry.leafHash, dave!)).toEqual(dave!.disclosure);
+      expect(await opens(shared.entry.leafHash, carer!)).toEqual(carer!.disclosure);
+      expect(await opens(solo.entry.leafHash, solo)).toEqual(solo.disclosure);
+      expect((await pharmacy.log.treeHead()).size).toBe(pharmacySize);
+      expect(await pharmacy.vault.store.forwarded()).toEqual([]);
+      // Asked again, the request stays deferred: only the operator settles it.
+      expect((await hospital.eraser.forward()).map((f) => f.answer)).toEqual([ambiguous]);
+      expect((await pharmacy.log.treeHead()).size).toBe(pharmacySize);
+
+      // The operator may name only a subject the request's records hold, and only for a request awaiting one.
+      await expect(pharmacy.desk.resolve(sent!.jti, 'rx-bob')).rejects.toMatchObject({ code: 'ERR_INPUT_INVALID' });
+      await expect(pharmacy.desk.resolve('au-erase-req-none', 'rx-dave')).rejects.toMatchObject({
+        code: 'ERR_INPUT_INVALID',
+      });
+      expect((await pharmacy.log.treeHead()).size).toBe(pharmacySize);
+
+      const resolved = await pharmacy.desk.resolve(sent!.jti, 'rx-dave');
+      expect(resolved).toEqual({ outcome: 'honoured', tombstones: [pharmacySize] });
+      const tomb = await tombstoneAt(pharmacy, pharmacySize);
+      expect(tomb).toMatchObject({ request: sent!.jti, pred: [sent!.jti] });
+      expect(tomb.destroyed.sort()).toEqual([dave!.digest, solo.digest].sort());
+      expect(tomb.entries).toEqual([solo.entry.index, shared.entry.index].sort((a, b) => a - b));
+      expect((await pharmacy.log.treeHead()).size).toBe(pharmacySize + 1);
+      await expect(opens(shared.entry.leafHash, dave!)).rejects.toMatchObject({ code: 'ERR_AU_ERASED' });
+      await expect(opens(solo.entry.leafHash, solo)).rejects.toMatchObject({ code: 'ERR_AU_ERASED' });
+      // The carer asked for nothing: their disclosure still opens.
+      expect(await opens(shared.entry.leafHash, carer!)).toEqual(carer!.disclosure);
+
+      // What was erased is forwarded on (to the lab, not back to the hospital).
+      const fromPharmacy = await pharmacy.vault.store.forwarded();
+      expect(fromPharmacy.map((f) => [f.peer, f.answer?.outcome])).toEqual([['lab.example', 'honoured']]);
+      await expect(lab.vault.open(labDave.entry.leafHash, labDave.digest)).rejects.toMatchObject({
+        code: 'ERR_AU_ERASED',
+      });
+
+      // The hospital learns it on its next forward; the request is settled, so nothing awaits the operator.
+      const [honoured] = await hospital.eraser.forward();
+      expect(honoured).toMatchObject({ jti: sent!.jti, answer: { outcome: 'honoured', tombstones: [pharmacySize] } });
+      expect(await hospital.eraser.forward()).toEqual([]);
+      await expect(pharmacy.desk.resolve(sent!.jti, 'rx-carer')).rejects.toMatchObject({ code: 'ERR_INPUT_INVALID' });
+      expect(await opens(shared.entry.leafHash, carer!)).toEqual(carer!.disclosure);
+    });
+
+    it('defers a resolved request under a hold on the named subject, never reopening it to the other subject', async () => {
+      const { hospital, pharmacy, shared } = await twoSubjects();
+      const [dave, carer] = shared.subjects;
+      await pharmacy.eraser.placeHold('case-9', { subjects: [subjectDigest('rx-dave')] }, 'court order 9');
+      const [sent] = (await hospital.eraser.erase('dave')).forwarded;
+      expect(sent!.answer).toMatchObject({ code: 'ERR_AU_SUBJECT_AMBIGUOUS' });
+
+      const held = {
+        outcome: 'deferred',
+        code: 'ERR_AU_LEGAL_HOLD',
+        hold: { issuer: pharmacy.issuer, hold: 'case-9' },
+      };
+      expect(await pharmacy.desk.resolve(sent!.jti, 'rx-dave')).toEqual({ ...held, tombstones: [] });
+      await expect(pharmacy.desk.resolve(sent!.jti, 'rx-carer')).rejects.toMatchObject({ code: 'ERR_INPUT_INVALID' });
+      // Asked again, it is worked out for the named subject only: still held, nothing erased.
+      const size = (await pharmacy.log.treeHead()).size;
+      expect((await hospital.eraser.forward()).map((f) => f.answer)).toEqual([{ ...held, tombstones: [] }]);
+      expect((await pharmacy.log.treeHead()).size).toBe(size);
+      expect(await pharmacy.vault.open(shared.entry.leafHash, dave!.digest)).toEqual(dave!.disclosure);
+
+      await pharmacy.eraser.liftHold('case-9', 'order lifted');
+      await expect(pharmacy.vault.open(shared.entry.leafHash, dave!.digest)).rejects.toMatchObject({
+        code: 'ERR_AU_ERASED',
+      });
+      expect(await pharmacy.vault.open(shared.entry.leafHash, carer!.digest)).toEqual(carer!.disclosure);
+      const [honoured] = await hospital.eraser.forward();
+      const answer = honoured!.answer as { outcome: string; tombstones: number[] };
+      expect(answer).toEqual({ outcome: 'honoured', tombstones: [size + 1] });
+      expect(await tombstoneAt(pharmacy, size + 1)).toMatchObject({ request: sent!.jti });
+    });
+
+    it('keeps the single-subject path: a request whose records hold one subject is honoured at once', async () => {
+      const { hospital, pharmacy, p } = await chain(await makeStore());
+      const [sent] = (await hospital.eraser.erase('alice')).forwarded;
+      expect(sent!.answer).toMatchObject({ outcome: 'honoured', tombstones: [expect.any(Number)] });
+      await expect(pharmacy.vault.open(p.entry.leafHash, p.digest)).rejects.toMatchObject({ code: 'ERR_AU_ERASED' });
+    });
+  },
+);
