@@ -8,8 +8,12 @@ import { DEFAULT_LONG_POLL_WAIT, MAX_LONG_POLL_BYTES, MAX_LONG_POLL_WAIT } from 
 import { SseParser } from './sse-parser.js';
 import { sleep, systemTimers } from './timers.js';
 
-/** What a puller hands messages to: the agent's guard. */
-export type PullTarget = Pick<OverrideGuard, 'receive' | 'acceptPolicy' | 'acceptRevocation'>;
+/**
+ * What a puller hands messages to: the agent's guard. A guard with a dead-man's switch also takes the `ov-lease`
+ * events (`acceptLease`) and signs the heartbeats posted to `heartbeats` (`heartbeat`).
+ */
+export type PullTarget = Pick<OverrideGuard, 'receive' | 'acceptPolicy' | 'acceptRevocation'> &
+  Partial<Pick<OverrideGuard, 'acceptLease' | 'heartbeat'>>;
 
 /** Options of {@link pullSignals}. */
 export interface PullOptions {
@@ -27,8 +31,9 @@ export interface PullOptions {
   /** Long-poll wait, seconds: 1 to 60, default 25. */
   readonly wait?: number;
   /**
-   * Handlers of registry names the guard does not take itself (`ov-lease`, `ov-approval-decision`), or replacing
-   * its own (`ov-signal`, `ov-policy`, `ov-revocation`). An event with no handler is reported to `onError`.
+   * Handlers of registry names the guard does not take itself (`ov-approval-decision`), or replacing its own
+   * (`ov-signal`, `ov-policy`, `ov-revocation`, and `ov-lease` when it has `acceptLease`). An event with no handler
+   * is reported to `onError`.
    */
   readonly handlers?: Readonly<Record<string, (bytes: Uint8Array) => Promise<void>>>;
   /** Every failure: transport (`ERR_OV_DELIVERY_FAILED`), bad input and what the guard refused. Pulling goes on. */
@@ -41,7 +46,7 @@ export interface PullOptions {
 
 /**
  * Pulls an agent's events from its control plane (spec §7.2, §7.3) until `signal` aborts, feeding each to the
- * guard and posting every signal's acknowledgement to `acks`. Over Server-Sent Events it reconnects with
+ * guard (leases too, spec §9) and posting every signal's acknowledgement to `acks`. Over Server-Sent Events it reconnects with
  * `Last-Event-ID` after the server's `retry:` time, so a stream cut mid-event loses nothing (the parser dispatches
  * only at the blank line); over long-poll it asks again after the last position it processed. Failures are
  * reported to `onError` and never end the loop; it resolves with the last position processed.
@@ -78,6 +83,8 @@ class Puller {
       'ov-signal': async (bytes) => this.#acknowledge((await guard.receive(bytes)).ack),
       'ov-policy': (bytes) => guard.acceptPolicy(bytes),
       'ov-revocation': (bytes) => guard.acceptRevocation(bytes),
+      // The same path as a pushed lease (`POST E/lease`): the guard's lease keeper (spec §9).
+      ...(guard.acceptLease ? { 'ov-lease': (bytes: Uint8Array) => guard.acceptLease!(bytes) } : {}),
       ...options.handlers,
     };
   }

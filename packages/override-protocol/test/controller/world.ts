@@ -137,3 +137,15 @@ export async function until(check: () => boolean | Promise<boolean>, what = 'con
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/** A real guard of agent `i` on the test's manual time, working under the sample control plane's leases. */
+export function leasedGuard(time: ManualTime, i = 1) {
+  return openGuard({
+    agent: agentId(i),
+    key: agentKey(i),
+    domains: [DOMAIN],
+    clock: time.clock,
+    timers: time.timers,
+    lease: { ctl: SAMPLE_CTL, key: ctlPublic, monotonic: () => time.clock.now() },
+  });
+}
