@@ -66,7 +66,11 @@ function startPulling(
     onPosition: (p) => positions.push(p),
     ...options,
   });
-  return { positions, errors, stop: () => (stop.abort(), done) };
+  const end = () => {
+    stop.abort();
+    return done;
+  };
+  return { positions, errors, stop: end };
 }
 
 describe.each(['sse', 'long-poll'] as const)(
