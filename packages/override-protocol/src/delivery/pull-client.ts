@@ -4,6 +4,7 @@ import { ovError } from '../errors.js';
 import type { OverrideGuard } from '../guard/guard.js';
 import type { GuardTimers } from '../guard/options.js';
 import { SSE_RETRY_MS } from './event-stream.js';
+import { type HeartbeatSource, postHeartbeats } from './heartbeats.js';
 import { DEFAULT_LONG_POLL_WAIT, MAX_LONG_POLL_BYTES, MAX_LONG_POLL_WAIT } from './long-poll.js';
 import { SseParser } from './sse-parser.js';
 import { sleep, systemTimers } from './timers.js';
@@ -21,6 +22,12 @@ export interface PullOptions {
   readonly url: string | URL;
   /** Where acknowledgements go, `C/acks` (spec §7.2). */
   readonly acks: string | URL;
+  /**
+   * Where heartbeats go, `C/heartbeats` (spec §9): with it, the guard's signed Heartbeat is posted at once and then
+   * every `ttl` / 3 of its lease, and each answering Lease handed to the guard. Needs a guard with a dead-man's
+   * switch (`heartbeat`, `acceptLease`).
+   */
+  readonly heartbeats?: string | URL;
   readonly guard: PullTarget;
   /** Server-Sent Events (default) or long-poll. */
   readonly transport?: 'sse' | 'long-poll';
@@ -46,7 +53,8 @@ export interface PullOptions {
 
 /**
  * Pulls an agent's events from its control plane (spec §7.2, §7.3) until `signal` aborts, feeding each to the
- * guard (leases too, spec §9) and posting every signal's acknowledgement to `acks`. Over Server-Sent Events it reconnects with
+ * guard (leases too, spec §9) and posting every signal's acknowledgement to `acks` — and, with `heartbeats`, the
+ * guard's heartbeats on its renewal schedule, so that its dead-man's switch works behind NAT. Over Server-Sent Events it reconnects with
  * `Last-Event-ID` after the server's `retry:` time, so a stream cut mid-event loses nothing (the parser dispatches
  * only at the blank line); over long-poll it asks again after the last position it processed. Failures are
  * reported to `onError` and never end the loop; it resolves with the last position processed.
@@ -64,8 +72,25 @@ export async function pullSignals(options: PullOptions): Promise<number> {
   }
   const after = options.after ?? 0;
   if (!Number.isSafeInteger(after) || after < 0) throw ovError('ERR_OV_CONFIG_INVALID', 'after must be a position');
+  const { guard, heartbeats } = options;
+  if (heartbeats !== undefined && (typeof guard.heartbeat !== 'function' || typeof guard.acceptLease !== 'function')) {
+    throw ovError('ERR_OV_CONFIG_INVALID', 'heartbeats need a guard with a dead-man’s switch');
+  }
   const puller = new Puller(options);
-  return options.transport === 'long-poll' ? puller.longPoll(after, wait) : puller.sse(after);
+  const beating =
+    heartbeats === undefined
+      ? undefined
+      : postHeartbeats({
+          url: heartbeats,
+          guard: guard as HeartbeatSource,
+          signal: options.signal,
+          fetch: options.fetch ?? fetch,
+          timers: options.timers ?? systemTimers,
+          onError: (e) => options.onError?.(e),
+        });
+  const position = await (options.transport === 'long-poll' ? puller.longPoll(after, wait) : puller.sse(after));
+  await beating;
+  return position;
 }
 
 class Puller {

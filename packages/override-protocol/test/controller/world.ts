@@ -71,9 +71,9 @@ export class ManualTime {
 }
 
 /** A Web-standard handler served on loopback by node:http; resolves to its origin and a close function. */
-export async function serve(handler: (request: Request) => Promise<Response> | Response) {
+export async function serve(handler: (request: Request) => Promise<Response> | Response, port = 0) {
   const server = createAdaptorServer({ fetch: handler });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const close = () =>
     new Promise<void>((resolve) => {
