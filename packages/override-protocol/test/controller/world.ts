@@ -129,9 +129,9 @@ export function makeController(time: ManualTime, options: Partial<ControllerOpti
 
 export const ctlPublic = publicKeyOf(SAMPLE_KEYS.ctl);
 
-/** Polls `check` on real time until it holds (network work between manual-time steps), or fails after 10 s. */
-export async function until(check: () => boolean | Promise<boolean>, what = 'condition'): Promise<void> {
-  const end = Date.now() + 10_000;
+/** Polls `check` on real time until it holds (network work between manual-time steps), or fails after `ms`. */
+export async function until(check: () => boolean | Promise<boolean>, what = 'condition', ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
