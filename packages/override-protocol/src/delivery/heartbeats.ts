@@ -32,9 +32,10 @@ export interface HeartbeatLoopOptions {
 /**
  * The pulling agent's side of the renewals (spec §4.5, §9): posts the guard's signed Heartbeat to `C/heartbeats` at
  * once and then every `ttl` / 3 of the lease that answered the last one, and hands each answering Lease to the
- * guard (the one the stream also brings: the second copy is a no-op). The guard puts `lapsed_at` in its heartbeats while a lapse is unreported, so the first one a control plane
- * that came back receives tells it. A failed post is reported and retried after 1 s, doubling up to the renewal
- * interval; nothing ends the loop but `signal`.
+ * guard (the stream brings the same bytes: the second copy is a no-op). The guard puts `lapsed_at` in its
+ * heartbeats while a lapse is unreported, so the first one a control plane that came back receives tells it. A
+ * failed post is reported and retried after 1 s, doubling up to the renewal interval; nothing ends the loop but
+ * `signal`.
  */
 export async function postHeartbeats(options: HeartbeatLoopOptions): Promise<void> {
   const { signal, timers } = options;

@@ -54,10 +54,11 @@ export interface PullOptions {
 /**
  * Pulls an agent's events from its control plane (spec §7.2, §7.3) until `signal` aborts, feeding each to the
  * guard (leases too, spec §9) and posting every signal's acknowledgement to `acks` — and, with `heartbeats`, the
- * guard's heartbeats on its renewal schedule, so that its dead-man's switch works behind NAT. Over Server-Sent Events it reconnects with
- * `Last-Event-ID` after the server's `retry:` time, so a stream cut mid-event loses nothing (the parser dispatches
- * only at the blank line); over long-poll it asks again after the last position it processed. Failures are
- * reported to `onError` and never end the loop; it resolves with the last position processed.
+ * guard's heartbeats on its renewal schedule, so that its dead-man's switch works behind NAT. Over Server-Sent
+ * Events it reconnects with `Last-Event-ID` after the server's `retry:` time, so a stream cut mid-event loses
+ * nothing (the parser dispatches only at the blank line); over long-poll it asks again after the last position it
+ * processed. Failures are reported to `onError` and never end the loop; it resolves with the last position
+ * processed.
  *
  * @example
  * ```ts

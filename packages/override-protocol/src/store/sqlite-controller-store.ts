@@ -261,7 +261,8 @@ export class SqliteControllerStore implements ControllerStore {
         const db = this.#db;
         const { changes } = db
           .prepare(
-            "INSERT INTO ov_ctl_record (jti, kind, agent, signal, iat, bytes) VALUES (?, 'lease', ?, NULL, ?, ?) ON CONFLICT DO NOTHING",
+            `INSERT INTO ov_ctl_record (jti, kind, agent, signal, iat, bytes) VALUES (?, 'lease', ?, NULL, ?, ?)
+             ON CONFLICT DO NOTHING`,
           )
           .run(r.jti, r.agent, r.iat, r.bytes);
         if (changes === 0) return undefined;
