@@ -38,6 +38,7 @@ import { type LeaseGrant, LeaseIssuer } from './leases.js';
 import { type ControllerOptions, checkControllerOptions } from './options.js';
 import { outboxOf } from './outbox.js';
 import { type AttemptResult, type InProcessAgent, pushInProcess, pushOverHttp } from './push.js';
+import { registrationOf, storedAgentOf } from './registration-record.js';
 import { type AgentRegistration, AgentRegistry } from './registry.js';
 import { retryDelay } from './retry.js';
 import { Semaphore } from './semaphore.js';
@@ -142,9 +143,16 @@ export class OverrideController {
     return outboxOf(this.#options.store);
   }
 
-  /** Adds an agent the control plane can address, or replaces what it knew of it (spec §7.5). */
-  registerAgent(agent: AgentRegistration): void {
+  /**
+   * Adds an agent the control plane can address, or replaces what it knew of it (spec §7.5), and records the
+   * registration in the store, so that a restarted control plane knows the agent again at {@link resume}. Resolves
+   * once it is stored; a store failure is also reported to `onError`.
+   */
+  registerAgent(agent: AgentRegistration): Promise<void> {
     this.#registry.register(agent);
+    const stored = this.#options.store.addAgent(storedAgentOf(agent));
+    stored.catch((e: unknown) => this.#options.onError?.(e));
+    return stored;
   }
 
   /**
@@ -348,11 +356,15 @@ export class OverrideController {
   }
 
   /**
-   * Claims the deliveries no live instance holds — this one's after a restart, or a dead instance's once its claims
-   * expired (spec §10) — and goes on with them: resending, waiting for acknowledgements, signing evidence. Call it
-   * at start-up (and periodically when several instances share a store). Resolves to the number of deliveries taken.
+   * Takes back the agents registered in the store, then claims the deliveries no live instance holds — this one's
+   * after a restart, or a dead instance's once its claims expired (spec §10) — and goes on with them: resending,
+   * waiting for acknowledgements, signing evidence. Call it at start-up, before {@link startLeases} (and
+   * periodically when several instances share a store). Resolves to the number of deliveries taken.
    */
   async resume(): Promise<number> {
+    for (const stored of await this.#options.store.agents()) {
+      if (this.#registry.get(stored.id) === undefined) this.#registry.register(registrationOf(stored));
+    }
     const taken = await this.#options.store.claimDeliveries(this.#claim(), readClock(this.#clock), 100_000);
     const bySignal = new Map<string, Delivery[]>();
     for (const d of taken) bySignal.set(d.signal, [...(bySignal.get(d.signal) ?? []), d]);

@@ -75,6 +75,12 @@ export class DagRecordingStore implements ControllerStore {
     this.#add(TYPES[record.kind], record.bytes);
   }
 
+  async addLease(record: StoredRecord) {
+    const position = await this.#store.addLease(record);
+    if (position !== undefined) this.#add(lease, record.bytes);
+    return position;
+  }
+
   takeOrder = () => this.#store.takeOrder();
   signal = (jti: string) => this.#store.signal(jti);
   outboxAfter = (...args: Parameters<ControllerStore['outboxAfter']>) => this.#store.outboxAfter(...args);
@@ -86,6 +92,8 @@ export class DagRecordingStore implements ControllerStore {
   records = (...args: Parameters<ControllerStore['records']>) => this.#store.records(...args);
   prune = (...args: Parameters<ControllerStore['prune']>) => this.#store.prune(...args);
   close = () => this.#store.close();
+  addAgent = (...args: Parameters<ControllerStore['addAgent']>) => this.#store.addAgent(...args);
+  agents = () => this.#store.agents();
 
   #add<T extends DagLinkClaims & object>(type: MessageType<T>, bytes: Uint8Array): void {
     try {

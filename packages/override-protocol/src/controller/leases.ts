@@ -144,7 +144,8 @@ export class LeaseIssuer {
       policy: this.#grant.policy,
     };
     const bytes = lease.sign(claims, ctx.key);
-    await ctx.store.addRecord({ kind: 'lease', jti: claims.jti, agent, iat, bytes });
+    // Recorded with its place in the agent's outbox, for an agent that pulls (spec §7.2).
+    await ctx.store.addLease({ kind: 'lease', jti: claims.jti, agent, iat, bytes });
     return bytes;
   }
 
@@ -152,7 +153,7 @@ export class LeaseIssuer {
     const local = this.#ctx.inProcess(agent);
     if (local?.acceptLease) return local.acceptLease(bytes);
     const endpoint = this.#ctx.registry.get(agent)?.endpoint;
-    // A pull-only agent gets its lease as the answer to its heartbeat (`POST C/heartbeats`).
+    // A pull-only agent reads its lease from its outbox, or has it as the answer to its heartbeat.
     if (endpoint === undefined) return;
     let response: Response;
     try {

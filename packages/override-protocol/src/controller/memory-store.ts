@@ -13,6 +13,7 @@ import {
   type RecordedSignal,
   type RecordKind,
   type StoredAck,
+  type StoredAgent,
   type StoredRecord,
   type StoredSignal,
 } from './store.js';
@@ -35,6 +36,7 @@ export class MemoryControllerStore implements ControllerStore {
   readonly #agentsOf = new Map<string, string[]>();
   readonly #acksOf = new Map<string, StoredAck[]>();
   readonly #records = new Map<string, StoredRecord>();
+  readonly #agents = new Map<string, StoredAgent>();
   readonly #notifier = new OutboxNotifier();
 
   /** `epoch`: the epoch of a new counter (spec §6); default 1. */
@@ -154,6 +156,29 @@ export class MemoryControllerStore implements ControllerStore {
         (filter.signal === undefined || r.signal === filter.signal) &&
         (filter.agent === undefined || r.agent === filter.agent),
     );
+  }
+
+  async addLease(record: StoredRecord): Promise<number | undefined> {
+    if (this.#records.has(record.jti)) return undefined;
+    this.#records.set(record.jti, record);
+    const outbox = this.#outbox.get(record.agent) ?? [];
+    // Appended first: the next position is computed from the newest entry, which may be the superseded lease.
+    const position = (outbox.at(-1)?.position ?? 0) + 1;
+    outbox.push({ position, name: 'ov-lease', bytes: record.bytes });
+    this.#outbox.set(
+      record.agent,
+      outbox.filter((e) => e.name !== 'ov-lease' || e.position === position),
+    );
+    this.#notifier.notify(record.agent);
+    return position;
+  }
+
+  async addAgent(agent: StoredAgent): Promise<void> {
+    this.#agents.set(agent.id, agent);
+  }
+
+  async agents(): Promise<StoredAgent[]> {
+    return [...this.#agents.values()];
   }
 
   async prune({ before }: { before: number }): Promise<Pruned> {

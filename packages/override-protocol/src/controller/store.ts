@@ -111,6 +111,12 @@ export interface StoredRecord {
   readonly bytes: Uint8Array;
 }
 
+/** A registered agent as the store keeps it (spec §10): its id and its registration's encoding. */
+export interface StoredAgent {
+  readonly id: string;
+  readonly bytes: Uint8Array;
+}
+
 /** What {@link ControllerStore.prune} removed. */
 export interface Pruned {
   /** Outbox entries, each with its delivery. */
@@ -159,6 +165,16 @@ export interface ControllerStore {
   /** Records a signed record; the same `jti` again is a no-op. */
   addRecord(record: StoredRecord): Promise<void>;
   records(kind: RecordKind, filter?: { signal?: string; agent?: string }): Promise<StoredRecord[]>;
+  /**
+   * Records a Lease (a record of kind `lease`) and appends it to its agent's outbox as `ov-lease` (spec §7.2), in
+   * one transaction, then removes the agent's older `ov-lease` entries: a superseded lease is of no use to an agent
+   * that pulls. Resolves to the lease's outbox position. The same `jti` again records and appends nothing.
+   */
+  addLease(record: StoredRecord): Promise<number | undefined>;
+  /** Records an agent's registration, replacing the one stored under its id. */
+  addAgent(agent: StoredAgent): Promise<void>;
+  /** Every stored registration, by id: what a restarted control plane knows again without re-registering. */
+  agents(): Promise<StoredAgent[]>;
   /**
    * Retention (spec §10): for each signal whose `exp` is before `before` (seconds) and whose every delivery is
    * settled, removes its acknowledgements and its outbox entries with their deliveries — except the newest entry of

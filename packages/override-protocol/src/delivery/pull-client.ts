@@ -4,12 +4,17 @@ import { ovError } from '../errors.js';
 import type { OverrideGuard } from '../guard/guard.js';
 import type { GuardTimers } from '../guard/options.js';
 import { SSE_RETRY_MS } from './event-stream.js';
+import { type HeartbeatSource, postHeartbeats } from './heartbeats.js';
 import { DEFAULT_LONG_POLL_WAIT, MAX_LONG_POLL_BYTES, MAX_LONG_POLL_WAIT } from './long-poll.js';
 import { SseParser } from './sse-parser.js';
 import { sleep, systemTimers } from './timers.js';
 
-/** What a puller hands messages to: the agent's guard. */
-export type PullTarget = Pick<OverrideGuard, 'receive' | 'acceptPolicy' | 'acceptRevocation'>;
+/**
+ * What a puller hands messages to: the agent's guard. A guard with a dead-man's switch also takes the `ov-lease`
+ * events (`acceptLease`) and signs the heartbeats posted to `heartbeats` (`heartbeat`).
+ */
+export type PullTarget = Pick<OverrideGuard, 'receive' | 'acceptPolicy' | 'acceptRevocation'> &
+  Partial<Pick<OverrideGuard, 'acceptLease' | 'heartbeat'>>;
 
 /** Options of {@link pullSignals}. */
 export interface PullOptions {
@@ -17,6 +22,12 @@ export interface PullOptions {
   readonly url: string | URL;
   /** Where acknowledgements go, `C/acks` (spec §7.2). */
   readonly acks: string | URL;
+  /**
+   * Where heartbeats go, `C/heartbeats` (spec §9): with it, the guard's signed Heartbeat is posted at once and then
+   * every `ttl` / 3 of its lease, and each answering Lease handed to the guard. Needs a guard with a dead-man's
+   * switch (`heartbeat`, `acceptLease`).
+   */
+  readonly heartbeats?: string | URL;
   readonly guard: PullTarget;
   /** Server-Sent Events (default) or long-poll. */
   readonly transport?: 'sse' | 'long-poll';
@@ -27,8 +38,9 @@ export interface PullOptions {
   /** Long-poll wait, seconds: 1 to 60, default 25. */
   readonly wait?: number;
   /**
-   * Handlers of registry names the guard does not take itself (`ov-lease`, `ov-approval-decision`), or replacing
-   * its own (`ov-signal`, `ov-policy`, `ov-revocation`). An event with no handler is reported to `onError`.
+   * Handlers of registry names the guard does not take itself (`ov-approval-decision`), or replacing its own
+   * (`ov-signal`, `ov-policy`, `ov-revocation`, and `ov-lease` when it has `acceptLease`). An event with no handler
+   * is reported to `onError`.
    */
   readonly handlers?: Readonly<Record<string, (bytes: Uint8Array) => Promise<void>>>;
   /** Every failure: transport (`ERR_OV_DELIVERY_FAILED`), bad input and what the guard refused. Pulling goes on. */
@@ -41,10 +53,12 @@ export interface PullOptions {
 
 /**
  * Pulls an agent's events from its control plane (spec §7.2, §7.3) until `signal` aborts, feeding each to the
- * guard and posting every signal's acknowledgement to `acks`. Over Server-Sent Events it reconnects with
- * `Last-Event-ID` after the server's `retry:` time, so a stream cut mid-event loses nothing (the parser dispatches
- * only at the blank line); over long-poll it asks again after the last position it processed. Failures are
- * reported to `onError` and never end the loop; it resolves with the last position processed.
+ * guard (leases too, spec §9) and posting every signal's acknowledgement to `acks` — and, with `heartbeats`, the
+ * guard's heartbeats on its renewal schedule, so that its dead-man's switch works behind NAT. Over Server-Sent
+ * Events it reconnects with `Last-Event-ID` after the server's `retry:` time, so a stream cut mid-event loses
+ * nothing (the parser dispatches only at the blank line); over long-poll it asks again after the last position it
+ * processed. Failures are reported to `onError` and never end the loop; it resolves with the last position
+ * processed.
  *
  * @example
  * ```ts
@@ -59,8 +73,25 @@ export async function pullSignals(options: PullOptions): Promise<number> {
   }
   const after = options.after ?? 0;
   if (!Number.isSafeInteger(after) || after < 0) throw ovError('ERR_OV_CONFIG_INVALID', 'after must be a position');
+  const { guard, heartbeats } = options;
+  if (heartbeats !== undefined && (typeof guard.heartbeat !== 'function' || typeof guard.acceptLease !== 'function')) {
+    throw ovError('ERR_OV_CONFIG_INVALID', 'heartbeats need a guard with a dead-man’s switch');
+  }
   const puller = new Puller(options);
-  return options.transport === 'long-poll' ? puller.longPoll(after, wait) : puller.sse(after);
+  const beating =
+    heartbeats === undefined
+      ? undefined
+      : postHeartbeats({
+          url: heartbeats,
+          guard: guard as HeartbeatSource,
+          signal: options.signal,
+          fetch: options.fetch ?? fetch,
+          timers: options.timers ?? systemTimers,
+          onError: (e) => options.onError?.(e),
+        });
+  const position = await (options.transport === 'long-poll' ? puller.longPoll(after, wait) : puller.sse(after));
+  await beating;
+  return position;
 }
 
 class Puller {
@@ -78,6 +109,8 @@ class Puller {
       'ov-signal': async (bytes) => this.#acknowledge((await guard.receive(bytes)).ack),
       'ov-policy': (bytes) => guard.acceptPolicy(bytes),
       'ov-revocation': (bytes) => guard.acceptRevocation(bytes),
+      // The same path as a pushed lease (`POST E/lease`): the guard's lease keeper (spec §9).
+      ...(guard.acceptLease ? { 'ov-lease': (bytes: Uint8Array) => guard.acceptLease!(bytes) } : {}),
       ...options.handlers,
     };
   }

@@ -23,6 +23,7 @@ const STEPS = [
      jti TEXT PRIMARY KEY, seq BIGSERIAL, kind TEXT NOT NULL, agent TEXT NOT NULL, signal TEXT, iat BIGINT NOT NULL,
      bytes BYTEA NOT NULL
    );`,
+  'CREATE TABLE ov_ctl_agent (id TEXT PRIMARY KEY, bytes BYTEA NOT NULL);',
 ];
 
 /**

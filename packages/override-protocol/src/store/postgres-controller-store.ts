@@ -13,6 +13,7 @@ import {
   type RecordedSignal,
   type RecordKind,
   type StoredAck,
+  type StoredAgent,
   type StoredRecord,
   type StoredSignal,
 } from '../controller/store.js';
@@ -196,6 +197,50 @@ export class PostgresControllerStore implements ControllerStore {
       ),
     );
     return (rows as RecordRow[]).map((r) => recordOf(r, unk));
+  }
+
+  async addLease(r: StoredRecord): Promise<number | undefined> {
+    const position = await call('addLease', () =>
+      inTransaction(this.#pool, async (client) => {
+        const inserted = await client.query(
+          `INSERT INTO ov_ctl_record (jti, kind, agent, signal, iat, bytes) VALUES ($1, 'lease', $2, NULL, $3, $4)
+           ON CONFLICT (jti) DO NOTHING`,
+          [k(r.jti), k(r.agent), r.iat, toBytea(r.bytes)],
+        );
+        if (inserted.rowCount === 0) return undefined;
+        // The counter's lock, as issue takes it: outbox positions are computed one transaction at a time.
+        await client.query('SELECT seq FROM ov_ctl_counter WHERE id = 1 FOR UPDATE');
+        // Settled from the start: a lease is not resent or claimed as a signal's delivery is.
+        const { rows } = await client.query(
+          `INSERT INTO ov_ctl_outbox (agent, position, name, jti, bytes, state)
+           VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM ov_ctl_outbox WHERE agent = $1), 'ov-lease', $2, $3,
+                   'settled') RETURNING position`,
+          [k(r.agent), k(r.jti), toBytea(r.bytes)],
+        );
+        const at = Number((rows[0] as { position: string }).position);
+        await client.query(`DELETE FROM ov_ctl_outbox WHERE agent = $1 AND name = 'ov-lease' AND position < $2`, [
+          k(r.agent),
+          at,
+        ]);
+        return at;
+      }),
+    );
+    if (position !== undefined) this.#notifier.notify(r.agent);
+    return position;
+  }
+
+  async addAgent(agent: StoredAgent): Promise<void> {
+    await call('addAgent', () =>
+      this.#pool.query(
+        'INSERT INTO ov_ctl_agent (id, bytes) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET bytes = EXCLUDED.bytes',
+        [k(agent.id), toBytea(agent.bytes)],
+      ),
+    );
+  }
+
+  async agents(): Promise<StoredAgent[]> {
+    const { rows } = await call('agents', () => this.#pool.query('SELECT id, bytes FROM ov_ctl_agent ORDER BY id'));
+    return (rows as { id: string; bytes: Uint8Array }[]).map((r) => ({ id: unk(r.id), bytes: plain(r.bytes) }));
   }
 
   prune({ before }: { before: number }): Promise<Pruned> {

@@ -13,6 +13,7 @@ import {
   type RecordedSignal,
   type RecordKind,
   type StoredAck,
+  type StoredAgent,
   type StoredRecord,
   type StoredSignal,
 } from '../controller/store.js';
@@ -51,6 +52,7 @@ CREATE INDEX IF NOT EXISTS ov_ctl_ack_signal ON ov_ctl_ack (signal);
 CREATE TABLE IF NOT EXISTS ov_ctl_record (
   jti TEXT PRIMARY KEY, kind TEXT NOT NULL, agent TEXT NOT NULL, signal TEXT, iat INTEGER NOT NULL, bytes BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS ov_ctl_agent (id TEXT PRIMARY KEY, bytes BLOB NOT NULL);
 `;
 
 /** Every driver failure becomes `ERR_OV_STORE_FAILED`, keeping the driver's error as the cause. */
@@ -256,6 +258,48 @@ export class SqliteControllerStore implements ControllerStore {
         .all(kind, filter.signal ?? null, filter.signal ?? null, filter.agent ?? null, filter.agent ?? null),
     );
     return (rows as RecordRow[]).map((r) => recordOf(r));
+  }
+
+  async addLease(r: StoredRecord): Promise<number | undefined> {
+    const position = guard('addLease', () =>
+      this.#tx(() => {
+        const db = this.#db;
+        const { changes } = db
+          .prepare(
+            `INSERT INTO ov_ctl_record (jti, kind, agent, signal, iat, bytes) VALUES (?, 'lease', ?, NULL, ?, ?)
+             ON CONFLICT DO NOTHING`,
+          )
+          .run(r.jti, r.agent, r.iat, r.bytes);
+        if (changes === 0) return undefined;
+        // Settled from the start: a lease is not resent or claimed as a signal's delivery is.
+        const { at } = db
+          .prepare(
+            `INSERT INTO ov_ctl_outbox (agent, position, name, jti, bytes, state)
+             VALUES (?, (SELECT COALESCE(MAX(position), 0) + 1 FROM ov_ctl_outbox WHERE agent = ?), 'ov-lease', ?, ?,
+                     'settled') RETURNING position AS at`,
+          )
+          .get(r.agent, r.agent, r.jti, r.bytes) as { at: number };
+        db.prepare("DELETE FROM ov_ctl_outbox WHERE agent = ? AND name = 'ov-lease' AND position < ?").run(r.agent, at);
+        return at;
+      }),
+    );
+    if (position !== undefined) this.#notifier.notify(r.agent);
+    return position;
+  }
+
+  async addAgent(agent: StoredAgent): Promise<void> {
+    guard('addAgent', () =>
+      this.#db
+        .prepare(
+          'INSERT INTO ov_ctl_agent (id, bytes) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET bytes = excluded.bytes',
+        )
+        .run(agent.id, agent.bytes),
+    );
+  }
+
+  async agents(): Promise<StoredAgent[]> {
+    const rows = guard('agents', () => this.#db.prepare('SELECT id, bytes FROM ov_ctl_agent ORDER BY rowid').all());
+    return (rows as { id: string; bytes: Uint8Array }[]).map((r) => ({ id: r.id, bytes: plain(r.bytes) }));
   }
 
   async prune({ before }: { before: number }): Promise<Pruned> {

@@ -1,16 +1,15 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { publicKeyOf } from '@safety-net/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startScript } from '../../../../test-support/child-process.js';
 import { OverrideController } from '../../src/controller/controller.js';
 import { SqliteControllerStore } from '../../src/sqlite.js';
 import { SAMPLE_CTL, SAMPLE_KEYS } from '../../src/testing.js';
 import { agentKey, NOW, servedAgent, until } from './world.js';
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const script = fileURLToPath(new URL('./controller-process.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'ov-ctl-kill-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,19 +23,11 @@ describe('a control plane killed (SIGKILL) while an agent is not answering', () 
     );
     const offset = Date.now() - NOW * 1000;
     const clock = { now: () => Date.now() - offset };
-    const args = ['--conditions=source', '--import', 'tsx', script, file, agent.endpoint, String(offset)];
-    const child = spawn(process.execPath, args, { cwd: repoRoot });
-    let err = '';
-    child.stderr.on('data', (d) => (err += d));
-    const jti = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (d) => resolve(String(d).trim()));
-      child.on('exit', () => reject(new Error(`the control plane exited before issuing: ${err}`)));
-    });
+    const child = startScript(script, ['resend', file, String(offset), agent.endpoint]);
+    const jti = await child.firstOutput;
     // It was resending (Emergency: every 250 ms) when it was killed.
     await until(() => agent.requests() >= 3, 'resends before the kill');
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_, signal) => resolve(signal)));
-    child.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
+    expect(await child.kill()).toBe('SIGKILL');
     const before = agent.requests();
     await new Promise((r) => setTimeout(r, 700)); // its 500 ms claims expire; nobody resends meanwhile
     expect(agent.requests()).toBe(before);

@@ -5,24 +5,22 @@ import { MemoryControllerStore } from '../../src/controller/memory-store.js';
 import { OVERRIDE_PATH, overrideEndpoint } from '../../src/endpoint/index.js';
 import { heartbeat, type LeaseClaims, lease } from '../../src/index.js';
 import { SAMPLE_CTL, SAMPLE_KEYS } from '../../src/testing.js';
-import { openGuard } from '../guard/world.js';
-import { agentId, agentKey, ctlPublic, emergencyStop, ManualTime, makeController, NOW, serve, until } from './world.js';
+import {
+  agentId,
+  agentKey,
+  ctlPublic,
+  emergencyStop,
+  leasedGuard,
+  ManualTime,
+  makeController,
+  NOW,
+  serve,
+  until,
+} from './world.js';
 
 const POLICY = { pid: 'ward-3', ver: 4 };
 const leaseOf = (bytes: Uint8Array): LeaseClaims =>
   lease.parse(lease.fromCbor(decodeCbor(decodeSign1(bytes).payload!) as never));
-
-/** A real guard of agent 1 on the test's manual time, working under the sample control plane's leases. */
-async function leasedGuard(time: ManualTime) {
-  return openGuard({
-    agent: agentId(1),
-    key: agentKey(1),
-    domains: ['ward-3'],
-    clock: time.clock,
-    timers: time.timers,
-    lease: { ctl: SAMPLE_CTL, key: ctlPublic, monotonic: () => time.clock.now() },
-  });
-}
 
 describe('leases granted by the controller (spec §4.5, §9, §10)', () => {
   it('grants each agent a lease at once and renews it every ttl / 3 on the injected timer, recording each', async () => {

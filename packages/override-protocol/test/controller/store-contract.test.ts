@@ -220,6 +220,55 @@ describe.each(stores)('ControllerStore contract: $name', ({ make, skip }) => {
     await store.close();
   });
 
+  it('records a lease in its agent’s outbox, in order with signals, keeping only the newest lease', async () => {
+    const store = await make();
+    const lease = (jti: string, agent = 'a') => ({
+      kind: 'lease' as const,
+      jti,
+      agent,
+      iat: 7,
+      bytes: new Uint8Array([3, jti.length]),
+    });
+    const abort = new AbortController();
+    const woken = store.waitForOutbox('a', 0, abort.signal);
+    expect(await store.addLease(lease('l1'))).toBe(1);
+    await woken; // a lease wakes a waiting reader as a signal does
+    await store.issue(signal('s1', ['a']), claim);
+    expect(await store.outboxAfter('a', 0, 10)).toMatchObject([
+      { position: 1, name: 'ov-lease' },
+      { position: 2, name: 'ov-signal' },
+    ]);
+    // The newest entry is a lease: the next one takes the next position and supersedes it.
+    expect(await store.addLease(lease('l2'))).toBe(3);
+    expect(await store.addLease(lease('l3'))).toBe(4);
+    expect(await store.addLease(lease('l3'))).toBeUndefined(); // the same jti again: nothing
+    expect(await store.addLease(lease('m1', 'b'))).toBe(1);
+    expect(await store.outboxAfter('a', 0, 10)).toEqual([
+      { position: 2, name: 'ov-signal', bytes: new Uint8Array([1, 7]) },
+      { position: 4, name: 'ov-lease', bytes: lease('l3').bytes },
+    ]);
+    expect((await store.records('lease', { agent: 'a' })).map((r) => r.jti)).toEqual(['l1', 'l2', 'l3']);
+    // A lease is no delivery: nothing to claim, resend or settle; and a prune keeps it as the newest entry.
+    expect((await store.claimDeliveries(claim, 0, 10)).map((d) => d.signal)).toEqual(['s1']);
+    expect((await store.deliveries('s1')).map((d) => d.position)).toEqual([2]);
+    await store.issue(signal('s2', ['a']), claim);
+    expect((await store.deliveries('s2')).map((d) => d.position)).toEqual([5]);
+    await store.close();
+  });
+
+  it('keeps agent registrations by id, the newest one for each', async () => {
+    const store = await make();
+    expect(await store.agents()).toEqual([]);
+    await store.addAgent({ id: 'a', bytes: new Uint8Array([1]) });
+    await store.addAgent({ id: 'b', bytes: new Uint8Array([2]) });
+    await store.addAgent({ id: 'a', bytes: new Uint8Array([3]) });
+    expect((await store.agents()).sort((x, y) => x.id.localeCompare(y.id))).toEqual([
+      { id: 'a', bytes: new Uint8Array([3]) },
+      { id: 'b', bytes: new Uint8Array([2]) },
+    ]);
+    await store.close();
+  });
+
   it('wakes a reader waiting on an agent’s outbox when a signal for it is recorded', async () => {
     const store = await make();
     const abort = new AbortController();

@@ -71,9 +71,9 @@ export class ManualTime {
 }
 
 /** A Web-standard handler served on loopback by node:http; resolves to its origin and a close function. */
-export async function serve(handler: (request: Request) => Promise<Response> | Response) {
+export async function serve(handler: (request: Request) => Promise<Response> | Response, port = 0) {
   const server = createAdaptorServer({ fetch: handler });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const close = () =>
     new Promise<void>((resolve) => {
@@ -129,11 +129,23 @@ export function makeController(time: ManualTime, options: Partial<ControllerOpti
 
 export const ctlPublic = publicKeyOf(SAMPLE_KEYS.ctl);
 
-/** Polls `check` on real time until it holds (network work between manual-time steps), or fails after 10 s. */
-export async function until(check: () => boolean | Promise<boolean>, what = 'condition'): Promise<void> {
-  const end = Date.now() + 10_000;
+/** Polls `check` on real time until it holds (network work between manual-time steps), or fails after `ms`. */
+export async function until(check: () => boolean | Promise<boolean>, what = 'condition', ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/** A real guard of agent `i` on the test's manual time, working under the sample control plane's leases. */
+export function leasedGuard(time: ManualTime, i = 1) {
+  return openGuard({
+    agent: agentId(i),
+    key: agentKey(i),
+    domains: [DOMAIN],
+    clock: time.clock,
+    timers: time.timers,
+    lease: { ctl: SAMPLE_CTL, key: ctlPublic, monotonic: () => time.clock.now() },
+  });
 }

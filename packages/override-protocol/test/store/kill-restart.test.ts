@@ -1,16 +1,15 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeCbor, decodeSign1, fixedClock } from '@safety-net/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startScript } from '../../../../test-support/child-process.js';
 import { approvalDecision, approvalRequest, heartbeat } from '../../src/index.js';
 import { SqliteStateStore } from '../../src/sqlite.js';
 import { SAMPLE_KEYS, sampleLeaseClaims } from '../../src/testing.js';
 import { codeOf, leaseOptions, NOW, openGuard } from '../guard/world.js';
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const script = fileURLToPath(new URL('./agent-process.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'ov-kill-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,23 +17,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Runs the agent process on a fresh SQLite file until it reports, then SIGKILLs it; answers its file and output. */
 async function runAndKill(scenario: string): Promise<{ file: string; output: string }> {
   const file = join(dir, `${scenario}.db`);
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script, file, scenario], {
-    cwd: repoRoot,
-  });
-  let err = '';
-  let output = '';
-  child.stderr.on('data', (d) => (err += d));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d) => {
-      output += d;
-      resolve();
-    });
-    child.on('exit', () => reject(new Error(`agent exited before answering: ${err}`)));
-  });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_, signal) => resolve(signal)));
-  child.kill('SIGKILL');
-  expect(await exited).toBe('SIGKILL');
-  return { file, output: output.trim() };
+  const agent = startScript(script, [file, scenario]);
+  const output = await agent.firstOutput;
+  expect(await agent.kill()).toBe('SIGKILL');
+  return { file, output };
 }
 
 describe('an agent killed (SIGKILL) and restarted over its SQLite store (spec §8.5)', () => {
