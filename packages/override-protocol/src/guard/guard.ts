@@ -412,6 +412,7 @@ export class OverrideGuard {
     this.#lease?.stop();
     this.#gates.close();
     if (this.#flushTimer !== undefined) this.#timers.clear(this.#flushTimer);
+    this.#flushTimer = undefined;
     this.#flush();
     await this.#settled();
     await this.#options.store.close();
