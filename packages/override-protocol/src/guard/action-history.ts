@@ -6,6 +6,13 @@ import type { RecentAction, StateChange } from './state-store.js';
 /** Most recent actions a guard keeps for the windows of a profile put in force (spec §8.1). */
 export const MAX_RECENT_ACTIONS = 100_000;
 
+/**
+ * How long a recorded action may wait to be written (spec §8.5): one store transaction, one disk sync, per interval
+ * rather than per action. Short beside any rate window, so a restart under-counts little; long beside a sync (a few
+ * milliseconds), so the bookkeeping stays a small share of the agent's time however fast it acts.
+ */
+export const ACTION_FLUSH_MS = 100;
+
 /** The longest window of a profile's rate and budget rules: without limit for a budget without one; 0 for none. */
 export function longestWindow(rules: Rules): number {
   let longest = 0;
@@ -30,12 +37,17 @@ function numericParams(params: GuardAction['params']): RecentAction['params'] {
 /**
  * The actions that ran while a profile with rate or budget rules was enforced, oldest first, so that a profile put
  * in force later counts them in its windows as if it had been in force (spec §8.1). Bounded: an action is kept while
- * it lies within the longest window of the enforced profiles, and at most {@link MAX_RECENT_ACTIONS} of them.
+ * it lies within the longest window of the enforced profiles, and at most {@link MAX_RECENT_ACTIONS} of them. What
+ * the store has not been given yet waits for {@link ActionHistory.take}, so that many actions cost one write.
  */
 export class ActionHistory {
   #actions: RecentAction[] = [];
   #head = 0;
   #next = 0;
+  /** Recorded since the last `take`, oldest first. */
+  #unwritten: RecentAction[] = [];
+  /** The newest cut since the last `take`: every action with a lower `seq` is forgotten. */
+  #forget: number | undefined;
 
   constructor(private readonly max = MAX_RECENT_ACTIONS) {}
 
@@ -50,11 +62,16 @@ export class ActionHistory {
     return this.#actions.length - this.#head;
   }
 
+  /** Whether actions were recorded or forgotten since the last `take`. */
+  get unwritten(): boolean {
+    return this.#unwritten.length > 0 || this.#forget !== undefined;
+  }
+
   /**
    * Records an action that starts at `timeMs`, and forgets those that have left a window of `horizonMs` (or are
-   * past the most kept): the change that persists both.
+   * past the most kept); both reach the store with the next `take`.
    */
-  add(action: GuardAction, timeMs: number, horizonMs: number): StateChange {
+  add(action: GuardAction, timeMs: number, horizonMs: number): void {
     const params = numericParams(action.params);
     const recent: RecentAction = {
       seq: this.#next++,
@@ -65,6 +82,7 @@ export class ActionHistory {
       ...(params ? { params } : {}),
     };
     this.#actions.push(recent);
+    this.#unwritten.push(recent);
     const before = this.#head;
     const start = timeMs - horizonMs;
     while (this.size > this.max || (this.size > 0 && this.#actions[this.#head]!.time_ms <= start)) this.#head++;
@@ -72,8 +90,22 @@ export class ActionHistory {
       this.#actions = this.#actions.slice(this.#head);
       this.#head = 0;
     }
-    const forget = this.#head === before ? {} : { forgetActionsBefore: this.#actions[this.#head]?.seq ?? this.#next };
-    return { addAction: recent, ...forget };
+    if (this.#head !== before) this.#forget = this.#actions[this.#head]?.seq ?? this.#next;
+  }
+
+  /**
+   * The change that persists what was recorded and forgotten since the last call, in one transaction: the cut is the
+   * newest, so it applies after every action added here, and actions it already cut are not written at all.
+   */
+  take(): Pick<StateChange, 'addActions' | 'forgetActionsBefore'> {
+    const cut = this.#forget;
+    const added = cut === undefined ? this.#unwritten : this.#unwritten.filter((a) => a.seq >= cut);
+    this.#unwritten = [];
+    this.#forget = undefined;
+    return {
+      ...(added.length > 0 ? { addActions: added } : {}),
+      ...(cut !== undefined ? { forgetActionsBefore: cut } : {}),
+    };
   }
 
   /** The kept actions at the places `covered` accepts, as a monitor counts them. */

@@ -26,7 +26,7 @@ import { heartbeat } from '../messages/heartbeat.js';
 import { keyRevocation } from '../messages/key-revocation.js';
 import { lease } from '../messages/lease.js';
 import { LIFTING_ACTIONS, type OverrideSignalClaims, overrideSignal, type Scope } from '../messages/override-signal.js';
-import { ActionHistory, longestWindow } from './action-history.js';
+import { ACTION_FLUSH_MS, ActionHistory, longestWindow } from './action-history.js';
 import { approvalRuleFor } from './approval-gate.js';
 import { ApprovalGates } from './approvals.js';
 import { claimsOf, storeCall, typOf } from './decode.js';
@@ -109,6 +109,8 @@ export class OverrideGuard {
   readonly #constraints = new Map<string, ConstraintCheck>();
   /** What ran recently, for the windows of a profile put in force later (spec §8.1). */
   readonly #history = new ActionHistory();
+  /** The timer that writes the actions recorded since the last write (spec §8.5), while one is due. */
+  #flushTimer: unknown;
   readonly #inFlight = new InFlightActions();
   /** Places the agent has run actions in, for the default scope check. */
   readonly #places = { workflows: new Set<string>(), tasks: new Set<string>() };
@@ -403,12 +405,15 @@ export class OverrideGuard {
     return this.#handoffs.get(task);
   }
 
-  /** Stops the timers, waits for the writes they started, and closes the store. */
+  /** Stops the timers, writes the actions recorded since the last write, waits for the writes and closes the store. */
   async close(): Promise<void> {
     for (const handle of this.#graceTimers.values()) this.#timers.clear(handle);
     this.#graceTimers.clear();
     this.#lease?.stop();
     this.#gates.close();
+    if (this.#flushTimer !== undefined) this.#timers.clear(this.#flushTimer);
+    this.#flushTimer = undefined;
+    this.#flush();
     await this.#settled();
     await this.#options.store.close();
   }
@@ -517,14 +522,25 @@ export class OverrideGuard {
 
   /**
    * Records an action that starts while a profile with rate or budget rules is enforced, so that a profile put in
-   * force later counts it (spec §8.1). The write starts before the action runs, which is not kept waiting for it.
+   * force later counts it (spec §8.1). It is written with the next state change, or at the latest
+   * {@link ACTION_FLUSH_MS} later with the others recorded meanwhile: one transaction for them all (spec §8.5).
    */
   #ran(action: GuardAction): void {
     let horizon = 0;
     for (const check of this.#constraints.values()) {
       if (check.rules) horizon = Math.max(horizon, longestWindow(check.rules));
     }
-    if (horizon > 0) this.#write(this.#history.add(action, readClock(this.#clock), horizon));
+    if (horizon === 0) return;
+    this.#history.add(action, readClock(this.#clock), horizon);
+    this.#flushTimer ??= this.#timers.set(ACTION_FLUSH_MS, () => {
+      this.#flushTimer = undefined;
+      this.#flush();
+    });
+  }
+
+  /** Writes the actions recorded since the last write, without waiting (`close` does). */
+  #flush(): void {
+    if (this.#history.unwritten) this.#write({});
   }
 
   /**
@@ -858,10 +874,15 @@ export class OverrideGuard {
     return { ack, claims, duplicate: false };
   }
 
-  /** Persists a change; a failing store leaves the in-memory effect in force and the guard refusing all work. */
+  /**
+   * Persists a change; a failing store leaves the in-memory effect in force and the guard refusing all work. The
+   * actions recorded since the last write go with it, so the store never holds a change without the actions that ran
+   * before it: a restart sees the history as of its last state change at least.
+   */
   async #commit(change: StateChange): Promise<void> {
+    const actions = this.#history.take();
     try {
-      await storeCall(() => this.#options.store.commit(change));
+      await storeCall(() => this.#options.store.commit({ ...change, ...actions }));
     } catch (e) {
       this.#storeFailure = e as SafetyNetError;
       throw e;

@@ -56,7 +56,7 @@ export class MemoryStateStore implements OverrideStateStore {
     if (change.lease) this.#lease = change.lease;
     if (change.approval) this.#approvals.set(change.approval.jti, change.approval);
     if (change.closeApproval !== undefined) this.#approvals.delete(change.closeApproval);
-    if (change.addAction) this.#actions.set(change.addAction.seq, change.addAction);
+    for (const a of change.addActions ?? []) this.#actions.set(a.seq, a);
     const before = change.forgetActionsBefore;
     // Added in `seq` order, which a Map keeps: the forgotten are the first ones.
     if (before !== undefined) {

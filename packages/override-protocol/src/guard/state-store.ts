@@ -89,9 +89,9 @@ export interface StateChange {
   readonly approval?: PendingApproval;
   /** An approval request that is no longer waiting (decided or timed out), by `jti`. */
   readonly closeApproval?: string;
-  /** An action recorded for the windows of profiles put in force later (spec §8.1). */
-  readonly addAction?: RecentAction;
-  /** Recent actions forgotten: every one whose `seq` is lower. */
+  /** Actions recorded for the windows of profiles put in force later (spec §8.1), in the order they started. */
+  readonly addActions?: readonly RecentAction[];
+  /** Recent actions forgotten: every one whose `seq` is lower, those this change adds included. */
   readonly forgetActionsBefore?: number;
 }
 

@@ -182,9 +182,8 @@ export class SqliteStateStore implements OverrideStateStore {
           );
         }
         if (change.closeApproval) db.prepare('DELETE FROM ov_approval WHERE jti = ?').run(change.closeApproval);
-        const act = change.addAction;
-        if (act)
-          db.prepare('INSERT OR REPLACE INTO ov_action (seq, body) VALUES (?, ?)').run(act.seq, JSON.stringify(act));
+        const act = db.prepare('INSERT OR REPLACE INTO ov_action (seq, body) VALUES (?, ?)');
+        for (const a of change.addActions ?? []) act.run(a.seq, JSON.stringify(a));
         if (change.forgetActionsBefore !== undefined) {
           db.prepare('DELETE FROM ov_action WHERE seq < ?').run(change.forgetActionsBefore);
         }

@@ -5,7 +5,13 @@ import { behavioralProfile, isActionRefused } from '@safety-net/behavioral-verif
 import { fixedClock, publicKeyOf, toBase64Url } from '@safety-net/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ActionHistory } from '../../src/guard/action-history.js';
-import { MemoryStateStore, monitorConstraint, type OverrideGuard, type OverrideStateStore } from '../../src/index.js';
+import {
+  MemoryStateStore,
+  monitorConstraint,
+  type OverrideGuard,
+  type OverrideStateStore,
+  type StateChange,
+} from '../../src/index.js';
 import { SqliteStateStore } from '../../src/sqlite.js';
 import { SAMPLE_AGENT, SAMPLE_KEYS, sampleKey } from '../../src/testing.js';
 import { codeOf, NOW, openGuard, signal } from './world.js';
@@ -143,6 +149,7 @@ describe('a profile put in force counts what ran before it (spec §8.1)', () => 
     const { guard } = await monitored(clock, store);
     await guard.receive(constrain('c1', 1, 100, 1000));
     await dispense(guard, clock, 5000, 50); // 250 s of actions, 20 a second
+    await guard.close(); // writes what is recorded since the last write
     const kept = (await store.load()).actions!;
     expect(kept).toHaveLength(20);
     expect(Math.min(...kept.map((a) => a.time_ms))).toBeGreaterThan(NOW * 1000 + 250_000 - 1000 - 50);
@@ -150,15 +157,111 @@ describe('a profile put in force counts what ran before it (spec §8.1)', () => 
 
   it('keeps at most its maximum of actions, oldest forgotten first, whatever the window', () => {
     const history = new ActionHistory(100);
-    let forget: number | undefined;
-    for (let i = 0; i < 1000; i++) {
-      forget = history.add({ name: 'a', params: { amount: 2, note: 'not a number' } }, i, Infinity).forgetActionsBefore;
-    }
+    for (let i = 0; i < 1000; i++) history.add({ name: 'a', params: { amount: 2, note: 'not a number' } }, i, Infinity);
     expect(history.size).toBe(100);
-    expect(forget).toBe(900);
+    // One change for all of them: the cut, and only the actions it keeps.
+    const change = history.take();
+    expect(change.forgetActionsBefore).toBe(900);
+    expect(change.addActions?.map((a) => a.seq)).toEqual(Array.from({ length: 100 }, (_, i) => 900 + i));
+    expect(history.unwritten).toBe(false);
+    expect(history.take()).toEqual({});
     const past = history.pastFor(() => true);
     expect(past.map((p) => p.time_ms)).toEqual(Array.from({ length: 100 }, (_, i) => 900 + i));
     // Only the numeric parameters are kept.
     expect(past[0]).toEqual({ exec_act: 'a', time_ms: 900, params: { amount: 2 } });
+  });
+});
+
+/** A store that records the changes committed to it, and fails every commit once told to. */
+class RecordingStore implements OverrideStateStore {
+  readonly commits: StateChange[] = [];
+  failing = false;
+
+  constructor(private readonly inner: OverrideStateStore) {}
+
+  load() {
+    return this.inner.load();
+  }
+
+  async commit(change: StateChange): Promise<void> {
+    if (this.failing) throw new Error('disk full');
+    this.commits.push(change);
+    await this.inner.commit(change);
+  }
+
+  close() {
+    return this.inner.close();
+  }
+}
+
+/** Lets the writes a timer started finish. */
+const writesDone = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('the recent actions are written in batches (spec §8.5)', () => {
+  const file = (name: string) => join(dir, `${name}.db`);
+  async function constrained(name: string) {
+    const clock = fixedClock(NOW * 1000);
+    const store = new RecordingStore(new SqliteStateStore(file(name)));
+    const opened = await monitored(clock, store);
+    await opened.guard.receive(constrain('c1', 1, 1000));
+    store.commits.length = 0;
+    return { ...opened, clock, store };
+  }
+  const storedActions = async (name: string) => {
+    const reopened = new SqliteStateStore(file(name));
+    const actions = (await reopened.load()).actions!;
+    await reopened.close();
+    return [...actions].sort((a, b) => a.seq - b.seq);
+  };
+
+  it('N actions within one interval cost one commit, after which a reopened SQLite store holds all N', async () => {
+    const { guard, clock, store, timers } = await constrained('batch');
+    await dispense(guard, clock, 50, 1);
+    expect(store.commits).toEqual([]);
+    expect([...timers.pending.values()].map((t) => t.ms)).toEqual([100]);
+    timers.fireAll();
+    await writesDone();
+    expect(store.commits).toHaveLength(1);
+    expect(store.commits[0]!.addActions).toHaveLength(50);
+    const stored = await storedActions('batch');
+    expect(stored.map((a) => a.time_ms)).toEqual(Array.from({ length: 50 }, (_, i) => NOW * 1000 + i));
+    expect(stored.every((a) => a.name === 'pharmacy.dispense')).toBe(true);
+    // Nothing new recorded: nothing more is written.
+    timers.fireAll();
+    await writesDone();
+    expect(store.commits).toHaveLength(1);
+    await guard.close();
+  });
+
+  it('close writes the actions recorded since the last write', async () => {
+    const { guard, clock, store } = await constrained('close');
+    await dispense(guard, clock, 30, 1);
+    expect(store.commits).toEqual([]);
+    await guard.close();
+    expect(store.commits).toHaveLength(1);
+    expect(await storedActions('close')).toHaveLength(30);
+  });
+
+  it('a state change written at once carries the actions that ran before it', async () => {
+    const { guard, clock, store } = await constrained('carried');
+    await dispense(guard, clock, 3, 1);
+    await guard.receive(signal('p1', 2, 'pause'));
+    expect(store.commits).toHaveLength(1);
+    // Read as a restart would, the guard not closed: the pause, and the actions that ran before it.
+    expect(await storedActions('carried')).toHaveLength(3);
+    const reopened = new SqliteStateStore(file('carried'));
+    expect((await reopened.load()).holds.map((h) => h.jti).sort()).toEqual(['c1', 'p1']);
+    await reopened.close();
+    await guard.close();
+  });
+
+  it('a store failure on a write makes the guard refuse the next action with ERR_OV_STORE_FAILED', async () => {
+    const { guard, clock, store, timers } = await constrained('failing');
+    await dispense(guard, clock, 5, 1);
+    store.failing = true;
+    timers.fireAll();
+    await writesDone();
+    expect(await codeOf(next(guard))).toBe('ERR_OV_STORE_FAILED');
+    expect(guard.mode()).toBe('stopped');
   });
 });

@@ -64,10 +64,17 @@ const changes: StateChange[] = [
   {
     closeApproval: 'apr-1',
     holds: [{ ...stop, jti: 'lapse:l1', kind: 'lapse', safe_state: 'stop', lapsed_at: 40 }],
-    addAction: { seq: 0, name: 'pay', time_ms: 1_000 },
+    addActions: [{ seq: 0, name: 'pay', time_ms: 1_000 }],
   },
-  { addAction: { seq: 1, name: 'pay', time_ms: 2_000, task: 't', workflow: 'w', params: { amount: '2.5', n: 3 } } },
-  { addAction: { seq: 2, name: 'read', time_ms: 3_000 }, forgetActionsBefore: 1 },
+  // A batch whose cut falls inside it: the cut applies after the batch's own actions.
+  {
+    addActions: [
+      { seq: 1, name: 'pay', time_ms: 2_000 },
+      { seq: 2, name: 'read', time_ms: 3_000 },
+    ],
+    forgetActionsBefore: 2,
+  },
+  { addActions: [{ seq: 3, name: 'pay', time_ms: 4_000, task: 't', workflow: 'w', params: { amount: '2.5', n: 3 } }] },
 ];
 const sorted = (s: GuardState) => ({ ...s, waiting: [...s.waiting].sort((a, b) => a.hold.localeCompare(b.hold)) });
 
@@ -102,8 +109,8 @@ describe.each(stores)('OverrideStateStore contract: $name', ({ open, reopen }) =
     expect(loaded.waiting.map((w) => w.hold)).toEqual(['p8']);
     // The recent actions of spec §8.1, whole, those before the cut forgotten.
     expect([...loaded.actions!].sort((a, b) => a.seq - b.seq)).toEqual([
-      { seq: 1, name: 'pay', time_ms: 2_000, task: 't', workflow: 'w', params: { amount: '2.5', n: 3 } },
       { seq: 2, name: 'read', time_ms: 3_000 },
+      { seq: 3, name: 'pay', time_ms: 4_000, task: 't', workflow: 'w', params: { amount: '2.5', n: 3 } },
     ]);
     if (reopen) {
       await store.close();

@@ -21,7 +21,7 @@ export function applyChange(state: GuardState, change: StateChange): GuardState 
     approvals: replace(state.approvals, change.approval ? [change.approval] : [], (a) => a.jti).filter(
       (a) => a.jti !== change.closeApproval,
     ),
-    actions: replace(state.actions ?? [], change.addAction ? [change.addAction] : [], (a) => String(a.seq)).filter(
+    actions: replace(state.actions ?? [], change.addActions, (a) => String(a.seq)).filter(
       (a) => change.forgetActionsBefore === undefined || a.seq >= change.forgetActionsBefore,
     ),
   };
