@@ -14,6 +14,9 @@ function afterHalt(execAct: string) {
     iss: SAMPLE_AGENT,
     exec_act: execAct,
     pred: [],
+    ect_ext: undefined,
+    payload: undefined,
+    position: 0,
   };
   const input = { signal: sampleSignalClaims, agent: SAMPLE_AGENT, acks: [sampleAckClaims], skew: 30, work: [node] };
   return complianceChecks(input).checks.find((c) => c.kind === 'no_ect_after_halt');
