@@ -13,8 +13,8 @@ import {
   type StateChange,
 } from '../../src/index.js';
 import { SqliteStateStore } from '../../src/sqlite.js';
-import { SAMPLE_AGENT, SAMPLE_KEYS, sampleKey } from '../../src/testing.js';
-import { codeOf, NOW, openGuard, signal } from './world.js';
+import { SAMPLE_AGENT, sampleKey } from '../../src/testing.js';
+import { codeOf, NOW, openGuard, release, signal } from './world.js';
 
 type FixedClock = ReturnType<typeof fixedClock>;
 
@@ -40,14 +40,6 @@ function rateProfile(max: number, windowMs = 60_000): string {
 }
 const constrain = (jti: string, seq: number, max: number, windowMs?: number) =>
   signal(jti, seq, 'constrain', { action: { name: 'constrain', params: { profile: rateProfile(max, windowMs) } } });
-const release = (jti: string, seq: number, lifts: string[]) =>
-  signal(
-    jti,
-    seq,
-    'release',
-    { iss: 'mailto:olu@example.org', role: 'safety_officer', lifts },
-    SAMPLE_KEYS.safetyOfficer,
-  );
 
 /** A guard whose monitors run on its own clock. */
 async function monitored(clock: FixedClock, store: OverrideStateStore = new MemoryStateStore()) {

@@ -4,7 +4,7 @@ import { decodeCbor, decodeSign1, fixedClock, fromBase64Url, publicKeyOf, toBase
 import { describe, expect, it } from 'vitest';
 import { acknowledgement, monitorConstraint } from '../../src/index.js';
 import { SAMPLE_AGENT, SAMPLE_KEYS, sampleKey } from '../../src/testing.js';
-import { codeOf, NOW, openGuard, signal } from './world.js';
+import { codeOf, NOW, openGuard, release, signal } from './world.js';
 
 const operatorKey = sampleKey('ward-3-operator', 'P-256');
 
@@ -128,14 +128,6 @@ describe('constrain, enforced by a behavioural monitor (spec §3.2, §8.1)', () 
 });
 
 describe('a constrain only narrows (spec §8.1)', () => {
-  const release = (jti: string, seq: number, lifts: string[]) =>
-    signal(
-      jti,
-      seq,
-      'release',
-      { iss: 'mailto:olu@example.org', role: 'safety_officer', lifts },
-      SAMPLE_KEYS.safetyOfficer,
-    );
   const capped = (cap: number) => profile(SAMPLE_AGENT, operatorKey, cap);
 
   it('takes a narrower profile, refuses a wider one and keeps the one in force; a release lifts back', async () => {

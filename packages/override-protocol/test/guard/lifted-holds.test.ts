@@ -2,18 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Answer } from '../../src/guard/guard.js';
 import { MemoryStateStore } from '../../src/guard/memory-store.js';
 import { SqliteStateStore } from '../../src/sqlite.js';
-import { SAMPLE_KEYS } from '../../src/testing.js';
-import { openGuard, signal } from './world.js';
-
-/** A release by the safety officer, whom the sample policy allows to release. */
-const release = (jti: string, seq: number, lifts: string[]) =>
-  signal(
-    jti,
-    seq,
-    'release',
-    { iss: 'mailto:olu@example.org', role: 'safety_officer', lifts },
-    SAMPLE_KEYS.safetyOfficer,
-  );
+import { openGuard, release, signal } from './world.js';
 
 /** The code a signal was refused with, thrown or in a `refused` acknowledgement, or the acknowledgement's status. */
 async function codeOf(answer: Promise<Answer>): Promise<string> {

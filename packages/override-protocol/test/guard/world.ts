@@ -62,6 +62,17 @@ export function signal(
   return overrideSignal.sign(signalClaims(jti, seq, name, overrides), key);
 }
 
+/** A release of `lifts` by the safety officer, whom the sample policy allows to release. */
+export function release(jti: string, seq: number, lifts: string[]): Uint8Array {
+  return signal(
+    jti,
+    seq,
+    'release',
+    { iss: 'mailto:olu@example.org', role: 'safety_officer', lifts },
+    SAMPLE_KEYS.safetyOfficer,
+  );
+}
+
 /** A Lease of the sample control plane for the sample agent (30 s, safe state stop), varied by `overrides`. */
 export function leaseOf(overrides: Partial<LeaseClaims> = {}): Uint8Array {
   const iat = overrides.iat ?? NOW;
