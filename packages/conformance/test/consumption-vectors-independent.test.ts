@@ -26,7 +26,12 @@ function partsOf(coseHex: string) {
     signatures: signatures.map(([prot, , signature]) => {
       const bucket = cbor.decode(prot!) as Map<number, unknown>;
       const data = encoder.encode(['Signature', Buffer.from(bodyProt), Buffer.from(prot!), Buffer.alloc(0), payload]);
-      return { alg: bucket.get(1), kid: Buffer.from(bucket.get(4) as Uint8Array).toString(), data, signature };
+      return {
+        alg: bucket.get(1),
+        kid: Buffer.from(bucket.get(4) as Uint8Array).toString(),
+        data,
+        signature: signature!,
+      };
     }),
   };
 }
