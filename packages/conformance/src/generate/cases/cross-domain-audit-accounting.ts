@@ -24,14 +24,13 @@ import {
   sampleStatementClaims as stmt,
 } from '@safety-net/cross-domain-audit/testing';
 import type { Vector } from '../../format.js';
-import { invalid, KEYS, vector } from '../common.js';
+import { invalid, KEYS } from '../common.js';
 import { claimsRefused, type MessageCase, messageVerifyVector, type ValidMessage, validPairs } from '../messages.js';
 import {
   contentDigest,
   countersignedRecord,
   meteredRecord,
-  recordKeys,
-  recordVerifier,
+  recordVector,
 } from './cross-domain-audit-consumption-record.js';
 
 const { ed25519, p256 } = KEYS;
@@ -124,18 +123,14 @@ function refusals(): MessageCase[] {
 /** Rows 37 and 38: the countersigned record (its content digest) and the same record before countersigning. */
 function twoSignerVectors(): Vector[] {
   const record = countersignedRecord();
-  const twoSigners = (id: string, description: string, cose: Uint8Array, expected: object): Vector => ({
-    ...vector({
+  const twoSigners = (id: string, description: string, cose: Uint8Array, expected: object): Vector =>
+    recordVector({
       id,
       description,
       kind: 'message-verify',
-      keys: recordKeys(),
       input: { type: consumptionRecord.name, cose_hex: toHex(cose) },
-      options: recordVerifier(),
       expected,
-    }),
-    package: 'cross-domain-audit',
-  });
+    });
   return [
     twoSigners(
       'consumption-two-signers',

@@ -12,12 +12,13 @@ import {
   SAMPLE_CONSUMER,
   sampleConsumptionClaims,
 } from '@safety-net/cross-domain-audit/testing';
-import { keysOf, nameOf } from '../common.js';
+import type { Vector } from '../../format.js';
+import { keysOf, nameOf, vector } from '../common.js';
 
 /** The metering domain's key (Ed25519). */
-export const meterKey = ACCOUNTING_KEYS.provider;
+const meterKey = ACCOUNTING_KEYS.provider;
 // An Ed25519 key of the consumer: its signature is deterministic, so the record's bytes are too (ECDSA's are not).
-export const consumerKey = accountingKey(SAMPLE_CONSUMER);
+const consumerKey = accountingKey(SAMPLE_CONSUMER);
 
 /** The record as the metering domain signs it: a COSE_Sign with its one signature, before countersigning. */
 export function meteredRecord(): Uint8Array {
@@ -38,11 +39,26 @@ export function contentDigest(record: Uint8Array): string {
     .digest('base64url');
 }
 
-/** The two parties' public keys, as a vector's `keys`. */
-export const recordKeys = () => keysOf([meterKey, consumerKey], 'public');
-
-/** Verifier options trusting both parties, each key bound to its own domain as issuer (§8.1). */
-export const recordVerifier = () => ({
-  key_set: [nameOf(meterKey), nameOf(consumerKey)],
-  key_issuers: { [nameOf(meterKey)]: [nameOf(meterKey)], [nameOf(consumerKey)]: [nameOf(consumerKey)] },
-});
+/**
+ * A vector of the record's package whose verifier trusts both parties, each key bound to its own domain as issuer
+ * (§8.1): the keys of the metering and the consuming domain, public.
+ */
+export function recordVector(v: {
+  id: string;
+  description: string;
+  kind: string;
+  input: object;
+  expected: object;
+}): Vector {
+  return {
+    ...vector({
+      ...v,
+      keys: keysOf([meterKey, consumerKey], 'public'),
+      options: {
+        key_set: [nameOf(meterKey), nameOf(consumerKey)],
+        key_issuers: { [nameOf(meterKey)]: [nameOf(meterKey)], [nameOf(consumerKey)]: [nameOf(consumerKey)] },
+      },
+    }),
+    package: 'cross-domain-audit',
+  };
+}

@@ -7,29 +7,10 @@
 import { toHex } from '@safety-net/core';
 import { samplePriceTableClaims } from '@safety-net/cross-domain-audit/testing';
 import type { Vector } from '../../format.js';
-import { vector } from '../common.js';
-import {
-  contentDigest,
-  countersignedRecord,
-  recordKeys,
-  recordVerifier,
-} from './cross-domain-audit-consumption-record.js';
+import { contentDigest, countersignedRecord, recordVector } from './cross-domain-audit-consumption-record.js';
 
-function ratingVector(id: string, description: string, input: object, expected: object): Vector {
-  return {
-    ...vector({
-      id,
-      description,
-      kind: 'au-rating',
-      keys: recordKeys(),
-      input,
-      // Each party's key is bound to its domain as issuer: the ledger verifies both signatures (§8.1).
-      options: recordVerifier(),
-      expected,
-    }),
-    package: 'cross-domain-audit',
-  };
-}
+const ratingVector = (id: string, description: string, input: object, expected: object): Vector =>
+  recordVector({ id, description, kind: 'au-rating', input, expected });
 
 export function crossDomainAuditIngestionVectors(): Vector[] {
   const record = countersignedRecord();
