@@ -276,6 +276,35 @@ export function describeLogStoreContract(kind: StoreKind): void {
       },
     );
 
+    it.skipIf(kind.skip)(
+      'a backfill running while the log appends with the index skips nothing and ends in step',
+      async () => {
+        const { store } = await kind.fresh();
+        const records = Array.from({ length: 40 }, (_, i) => workflowEntry(`r${i}`, `wf-${i % 4}`));
+        await new TransparencyLog({
+          origin: ORIGIN,
+          store,
+          signer: testCheckpointSigner(LOG_KEY),
+          workflowIndex: false,
+        }).append(records.slice(0, 20));
+        const log = testLog(store, 2);
+        // Steps of one entry against batches of two: their transactions interleave on the progress.
+        await Promise.all([log.backfillWorkflowIndex({ batch: 1 }), ...records.slice(20).map((r) => log.append([r]))]);
+        await log.backfillWorkflowIndex();
+        // Appends may be sequenced in any order: what each index must be found under is read from its entry.
+        const expected = new Map<string, number[]>();
+        for (const [index, leaf] of (await store.entries(0, 40)).entries()) {
+          for (const key of workflowKeys(decodeLogEntry(leaf)))
+            expected.set(key, [...(expected.get(key) ?? []), index]);
+        }
+        expect([...expected.values()].flat().sort((x, y) => x - y)).toEqual([...Array(40).keys()]);
+        for (const [key, indices] of expected) expect(await store.workflow(key, 100)).toEqual(indices);
+        await log.append([workflowEntry('r40', 'wf-0')]);
+        expect(await log.backfillWorkflowIndex()).toEqual({ indexed: 0, size: 41 });
+        await store.close();
+      },
+    );
+
     it.skipIf(kind.skip)('reports what it does not hold as ERR_AU_STORE_FAILED', async () => {
       const { store } = await kind.fresh();
       await testLog(store).append([sampleEntry(1), sampleEntry(2)]);
