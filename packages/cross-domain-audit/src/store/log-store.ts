@@ -21,7 +21,7 @@ export interface SequencedBatch {
   /**
    * Whether `workflows` holds every row of the batch's entries (the log keeps the index). When it does and the
    * backfill progress equals `first` (the index was in step), the store moves the progress to the batch's end in
-   * the same transaction, so that a backfill never reads entries sequencing indexed (spec §6).
+   * the same transaction, so that a log indexed from its first entry never has entries to backfill (spec §6).
    */
   readonly indexed: boolean;
   readonly state: StoredTreeState;

@@ -162,7 +162,7 @@ export class SqliteLogStore implements LogStore {
       backfilled: this.#db.prepare('SELECT next FROM au_log_workflow_backfill WHERE id = 1'),
       addWorkflow: this.#db.prepare('INSERT OR IGNORE INTO au_log_workflow (key, idx) VALUES (?, ?)'),
       setBackfilled: this.#db.prepare('UPDATE au_log_workflow_backfill SET next = ? WHERE id = 1'),
-      // Sequencing keeps an index that is in step in step: the progress moves only from the batch's first entry.
+      // Sequencing with the index moves the progress only from the batch's first entry (the index was in step).
       keepBackfilled: this.#db.prepare('UPDATE au_log_workflow_backfill SET next = ? WHERE id = 1 AND next = ?'),
     }));
     this.#putEntries = sqliteCall(
