@@ -11,6 +11,7 @@ import { expectedOf, Hex, JsonObject, KeySelection, Label } from '../format.js';
 import { type VectorContext, VectorMismatch } from './context.js';
 import { defineKind } from './kind.js';
 import { attempt, bytesOf, compareOutcome } from './outcome.js';
+import { partyVerifier } from './party-signed.js';
 
 const Message = z.union([z.object({ cose_hex: Hex }).strict(), z.object({ jws: z.string().min(1) }).strict()]);
 
@@ -38,12 +39,15 @@ const MessageVerify = z
         understood_crit: z.array(Label).optional(),
       })
       .strict(),
+    // A message one party signs gives alg and kid_hex; one several parties sign gives signers and digest.
     expected: expectedOf({
       format: z.enum(['cose', 'jws']),
       typ: z.string(),
-      alg: z.number().int(),
-      kid_hex: Hex.nullable(),
+      alg: z.number().int().optional(),
+      kid_hex: Hex.nullable().optional(),
       claims: JsonObject,
+      signers: z.array(z.string()).optional(),
+      digest: z.string().optional(),
     }),
   })
   .strict();
@@ -58,9 +62,16 @@ async function verifyOne(
   ctx: VectorContext,
 ): Promise<Record<string, unknown>> {
   const type = ctx.registry.byName(typeName);
+  const bytes = message.cose_hex === undefined ? undefined : fromHex(message.cose_hex);
+  const byParties = bytes && partyVerifier(typeName, bytes);
+  if (byParties) {
+    const { key, clock, backend, ...others } = options;
+    if (Object.values(others).some((o) => o !== undefined)) throw new VectorMismatch('party-signed: key options only');
+    return { ...(await byParties(bytes, { keys: key, clock: clock!, backend: backend! })) };
+  }
   let result: VerifyResult<object>;
-  if (message.cose_hex !== undefined) {
-    result = await type.verifyAsync(fromHex(message.cose_hex), options);
+  if (bytes !== undefined) {
+    result = await type.verifyAsync(bytes, options);
   } else {
     if (options.externalAad || options.detachedPayload || options.understoodCrit) {
       throw new VectorMismatch('external_aad_hex, detached_payload_hex and understood_crit apply to COSE only');
@@ -103,5 +114,11 @@ export const messageVerify = defineKind('message-verify', MessageVerify, async (
     );
     if (!got.ok) throw new VectorMismatch(`before[${i}] must be valid, got ${got.error.code}`);
   }
-  compareOutcome(expected, await attempt(() => verifyOne(input, input.type, verifyOptions, ctx)));
+  const got = await attempt(() => verifyOne(input, input.type, verifyOptions, ctx));
+  // Every output the verification gives must be expected, so that a vector never tests less than it says.
+  if (got.ok && expected.result === 'valid') {
+    const missing = Object.keys(got.value).filter((name) => !Object.hasOwn(expected, name));
+    if (missing.length > 0) throw new VectorMismatch(`expected lacks ${missing.join(', ')}`);
+  }
+  compareOutcome(expected, got);
 });

@@ -1,6 +1,7 @@
 import {
   addSignature,
   type Clock,
+  type CryptoBackend,
   coseKeyThumbprint,
   encodeCbor,
   type JwsGeneral,
@@ -66,6 +67,8 @@ export interface ConsumptionVerifyOptions {
   clock?: Clock;
   /** Default true: a record without the consumer's signature is `ERR_AU_COUNTERSIGNATURE_MISSING`. */
   requireCountersignature?: boolean;
+  /** The crypto backend the COSE signatures are checked with (core's default otherwise). */
+  backend?: CryptoBackend;
 }
 
 /** A verified consumption record: its claims, content digest and whether the consumer countersigned it. */
@@ -84,6 +87,7 @@ export async function verifyConsumption(
 ): Promise<ConsumptionVerifyResult> {
   const verifyOptions: MultiVerifyOptions<ConsumptionClaims> = {
     clock: options.clock,
+    backend: options.backend,
     parties: (c) => [
       { issuer: c.iss, key: options.keys },
       { issuer: c.consumer, key: options.keys, optional: true },

@@ -186,6 +186,7 @@ export class TransparencyLog {
         leafHashes: newHashes,
         hashes,
         workflows,
+        indexed: this.#indexWorkflows,
         state: { size, rootHash: root, checkpoint },
       });
       return out;

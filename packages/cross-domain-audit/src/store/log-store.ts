@@ -18,6 +18,12 @@ export interface SequencedBatch {
   readonly hashes: readonly StoredHash[];
   /** The workflow index rows of the batch's entries (spec §5.5): each key with an entry's index. */
   readonly workflows: readonly WorkflowIndexRow[];
+  /**
+   * Whether `workflows` holds every row of the batch's entries (the log keeps the index). When it does and the
+   * backfill progress equals `first` (the index was in step), the store moves the progress to the batch's end in
+   * the same transaction, so that a log indexed from its first entry never has entries to backfill (spec §6).
+   */
+  readonly indexed: boolean;
   readonly state: StoredTreeState;
 }
 

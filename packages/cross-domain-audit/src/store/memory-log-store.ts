@@ -82,6 +82,7 @@ export class MemoryLogStore implements LogStore {
       this.#levels[h.level]!.push(h.index, h.hash);
     }
     for (const row of batch.workflows) this.#index(row.key, row.index);
+    if (batch.indexed && this.#backfilled === batch.first) this.#backfilled = batch.state.size;
     this.#checkpoints.set(batch.state.size, batch.state.checkpoint);
     this.#state = batch.state;
   }

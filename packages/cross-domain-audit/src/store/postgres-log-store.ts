@@ -225,6 +225,14 @@ async function write(db: PgQueryable, batch: SequencedBatch, size: number): Prom
       batch.workflows.map((w) => w.index),
     ]);
   }
+  if (batch.indexed) {
+    // An index in step stays in step: the progress moves only from the batch's first entry (a backfill that holds
+    // the row is waited for, and the condition read again once it commits).
+    await db.query('UPDATE au_log_workflow_backfill SET next = $1 WHERE id = 1 AND next = $2', [
+      batch.state.size,
+      batch.first,
+    ]);
+  }
   await db.query('INSERT INTO au_log_checkpoint (size, root, note) VALUES ($1, $2, $3)', [
     batch.state.size,
     toBytea(batch.state.rootHash),

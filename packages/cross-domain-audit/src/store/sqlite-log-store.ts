@@ -119,7 +119,8 @@ export class SqliteLogStore implements LogStore {
     | 'putWorkflow'
     | 'backfilled'
     | 'addWorkflow'
-    | 'setBackfilled',
+    | 'setBackfilled'
+    | 'keepBackfilled',
     SqliteStatement
   >;
   readonly #putEntries: SqliteBatchInsert;
@@ -161,6 +162,8 @@ export class SqliteLogStore implements LogStore {
       backfilled: this.#db.prepare('SELECT next FROM au_log_workflow_backfill WHERE id = 1'),
       addWorkflow: this.#db.prepare('INSERT OR IGNORE INTO au_log_workflow (key, idx) VALUES (?, ?)'),
       setBackfilled: this.#db.prepare('UPDATE au_log_workflow_backfill SET next = ? WHERE id = 1'),
+      // Sequencing with the index moves the progress only from the batch's first entry (the index was in step).
+      keepBackfilled: this.#db.prepare('UPDATE au_log_workflow_backfill SET next = ? WHERE id = 1 AND next = ?'),
     }));
     this.#putEntries = sqliteCall(
       'prepare',
@@ -217,6 +220,7 @@ export class SqliteLogStore implements LogStore {
     // Level 0 is the entries' own leaf_hash column: one row fewer per entry.
     this.#putHashes.run(batch.hashes.flatMap((h) => (h.level > 0 ? [h.level, h.index, h.hash] : [])));
     for (const row of batch.workflows) this.#sql.putWorkflow.run(row.key, row.index);
+    if (batch.indexed) this.#sql.keepBackfilled.run(batch.state.size, batch.first);
     this.#sql.putCheckpoint.run(batch.state.size, batch.state.rootHash, batch.state.checkpoint);
     if (batch.state.size - this.#tailFrom < MERGE_EVERY) return false;
     this.#sql.merge.run(this.#tailFrom);

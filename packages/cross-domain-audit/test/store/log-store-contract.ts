@@ -214,16 +214,94 @@ export function describeLogStoreContract(kind: StoreKind): void {
         for (const [key, indices] of expected) expect(await resumed.workflow(key, 100)).toEqual(indices);
         expect(await resumed.workflow('entry 1', 100)).toEqual([]);
 
-        // Again: nothing to read. Entries then sequenced with the index are read by the next backfill, which adds
-        // no second row for them.
+        // Again: nothing to read. The index is now in step, so entries then sequenced with it keep it in step: the
+        // next backfill reads nothing either.
         expect(await log.backfillWorkflowIndex()).toEqual({ indexed: 0, size: 11 });
         await log.append([workflowEntry('r10', 'wf-0'), workflowEntry('r11', 'wf-9', ['ect-5'])]);
-        expect(await log.backfillWorkflowIndex({ batch: 1 })).toEqual({ indexed: 2, size: 13 });
+        expect(await log.backfillWorkflowIndex({ batch: 1 })).toEqual({ indexed: 0, size: 13 });
         expect(await resumed.workflow('wf-0', 100)).toEqual([...expected.get('wf-0')!, 11]);
         expect(await resumed.workflow('ect-5', 100)).toEqual([5, 12]);
         expect(await codeOf(log.backfillWorkflowIndex({ batch: 0 }))).toBe('ERR_AU_CONFIG_INVALID');
         if (resumed !== store) await store.close();
         await resumed.close();
+      },
+    );
+
+    it.skipIf(kind.skip)(
+      'sequencing keeps an index in step: a log always indexed needs a backfill that reads nothing',
+      async () => {
+        const { store, reopen } = await kind.fresh();
+        const log = testLog(store, 3);
+        const records = Array.from({ length: 8 }, (_, i) =>
+          workflowEntry(`r${i}`, `wf-${i % 2}`, i === 4 ? ['ect-4'] : []),
+        );
+        await log.append(records.slice(0, 5));
+        await log.append([sampleEntry(1), ...records.slice(5)]);
+        // Each batch moved the progress with its rows, in its transaction: durable stores hold it after a reopen.
+        const again = reopen ? await reopen() : store;
+        const keysOf = (leaf: Uint8Array) => workflowKeys(decodeLogEntry(leaf));
+        expect(await again.backfillWorkflows(keysOf, 100)).toEqual({ indexed: 0, next: 9, size: 9 });
+        expect(await testLog(again).backfillWorkflowIndex()).toEqual({ indexed: 0, size: 9 });
+        expect(await again.workflow('wf-0', 100)).toEqual([0, 2, 4, 7]);
+        expect(await again.workflow('ect-4', 100)).toEqual([4]);
+        if (again !== store) await store.close();
+        await again.close();
+      },
+    );
+
+    it.skipIf(kind.skip)(
+      'sequencing does not move the progress over entries sequenced without the index: the backfill reads them',
+      async () => {
+        const { store } = await kind.fresh();
+        const withIndex = (workflowIndex: boolean) =>
+          new TransparencyLog({ origin: ORIGIN, store, signer: testCheckpointSigner(LOG_KEY), workflowIndex });
+        const records = Array.from({ length: 10 }, (_, i) => workflowEntry(`r${i}`, `wf-${i % 2}`));
+        // Indexed (0–3, in step), then a bulk import without the index (4–6), then indexed again (7–9).
+        await withIndex(true).append(records.slice(0, 4));
+        await withIndex(false).append(records.slice(4, 7));
+        const log = withIndex(true);
+        await log.append(records.slice(7));
+        expect(await store.workflow('wf-0', 100)).toEqual([0, 2, 8]);
+        expect(await store.workflow('wf-1', 100)).toEqual([1, 3, 7, 9]);
+        // The progress stayed at the first unindexed entry: the backfill reads from 4 to the end, entries 7–9 again
+        // (their rows are kept as they are), and the index then holds every entry once.
+        expect(await log.backfillWorkflowIndex({ batch: 2 })).toEqual({ indexed: 6, size: 10 });
+        expect(await store.workflow('wf-0', 100)).toEqual([0, 2, 4, 6, 8]);
+        expect(await store.workflow('wf-1', 100)).toEqual([1, 3, 5, 7, 9]);
+        // In step again: what is sequenced next is not read.
+        await log.append([workflowEntry('r10', 'wf-0')]);
+        expect(await log.backfillWorkflowIndex()).toEqual({ indexed: 0, size: 11 });
+        expect(await store.workflow('wf-0', 100)).toEqual([0, 2, 4, 6, 8, 10]);
+        await store.close();
+      },
+    );
+
+    it.skipIf(kind.skip)(
+      'a backfill running while the log appends with the index skips nothing and ends in step',
+      async () => {
+        const { store } = await kind.fresh();
+        const records = Array.from({ length: 40 }, (_, i) => workflowEntry(`r${i}`, `wf-${i % 4}`));
+        await new TransparencyLog({
+          origin: ORIGIN,
+          store,
+          signer: testCheckpointSigner(LOG_KEY),
+          workflowIndex: false,
+        }).append(records.slice(0, 20));
+        const log = testLog(store, 2);
+        // Steps of one entry against batches of two: their transactions interleave on the progress.
+        await Promise.all([log.backfillWorkflowIndex({ batch: 1 }), ...records.slice(20).map((r) => log.append([r]))]);
+        await log.backfillWorkflowIndex();
+        // Appends may be sequenced in any order: what each index must be found under is read from its entry.
+        const expected = new Map<string, number[]>();
+        for (const [index, leaf] of (await store.entries(0, 40)).entries()) {
+          for (const key of workflowKeys(decodeLogEntry(leaf)))
+            expected.set(key, [...(expected.get(key) ?? []), index]);
+        }
+        expect([...expected.values()].flat().sort((x, y) => x - y)).toEqual([...Array(40).keys()]);
+        for (const [key, indices] of expected) expect(await store.workflow(key, 100)).toEqual(indices);
+        await log.append([workflowEntry('r40', 'wf-0')]);
+        expect(await log.backfillWorkflowIndex()).toEqual({ indexed: 0, size: 41 });
+        await store.close();
       },
     );
 

@@ -1,10 +1,10 @@
 /**
  * `message-verify` vectors for the accounting message types of @safety-net/cross-domain-audit (spec §8): each valid
- * in COSE and in JWT form, from the package's samples, and the refusals their claim rules add. The COSE_Sign forms
- * with two signers are covered by the package's own tests.
+ * in COSE and in JWT form, from the package's samples, and the refusals their claim rules add; and the Consumption
+ * Record as its two parties sign it (COSE_Sign, rows 37 and 38 of §13).
  */
 
-import type { AnyMessageType } from '@safety-net/core';
+import { type AnyMessageType, toHex } from '@safety-net/core';
 import {
   consumptionRecord,
   dispute,
@@ -24,8 +24,14 @@ import {
   sampleStatementClaims as stmt,
 } from '@safety-net/cross-domain-audit/testing';
 import type { Vector } from '../../format.js';
-import { KEYS } from '../common.js';
+import { invalid, KEYS } from '../common.js';
 import { claimsRefused, type MessageCase, messageVerifyVector, type ValidMessage, validPairs } from '../messages.js';
+import {
+  contentDigest,
+  countersignedRecord,
+  meteredRecord,
+  recordVector,
+} from './cross-domain-audit-consumption-record.js';
 
 const { ed25519, p256 } = KEYS;
 const SECTION = 'cross-domain-audit.md §8';
@@ -114,7 +120,45 @@ function refusals(): MessageCase[] {
   ];
 }
 
-/** `message-verify` vectors of the accounting message types, in both wire forms. */
+/** Rows 37 and 38: the countersigned record (its content digest) and the same record before countersigning. */
+function twoSignerVectors(): Vector[] {
+  const record = countersignedRecord();
+  const twoSigners = (id: string, description: string, cose: Uint8Array, expected: object): Vector =>
+    recordVector({
+      id,
+      description,
+      kind: 'message-verify',
+      input: { type: consumptionRecord.name, cose_hex: toHex(cose) },
+      expected,
+    });
+  return [
+    twoSigners(
+      'consumption-two-signers',
+      'A Consumption Record signed by the metering domain and countersigned by the consuming domain (COSE_Sign): both signatures verify under keys bound to iss and consumer, and its content digest is SHA-256 of the payload (cross-domain-audit.md §8.1).',
+      record,
+      {
+        result: 'valid',
+        format: 'cose',
+        typ: 'application/au-consumption+cwt',
+        claims: consumption,
+        // The metering domain first, then the consumer: the parties whose signatures verified.
+        signers: [consumption.iss, consumption.consumer],
+        digest: contentDigest(record),
+      },
+    ),
+    twoSigners(
+      'consumption-no-countersignature',
+      "The same record with the metering domain's signature only: a verifier requires the consumer's too (cross-domain-audit.md §8.1).",
+      meteredRecord(),
+      invalid('ERR_AU_COUNTERSIGNATURE_MISSING'),
+    ),
+  ];
+}
+
+/** `message-verify` vectors of the accounting message types, in both wire forms, and the two-signer record. */
 export function crossDomainAuditAccountingVectors(): Vector[] {
-  return [...validCases(), ...refusals()].map((c) => messageVerifyVector('cross-domain-audit', c));
+  return [
+    ...[...validCases(), ...refusals()].map((c) => messageVerifyVector('cross-domain-audit', c)),
+    ...twoSignerVectors(),
+  ];
 }

@@ -1,61 +1,19 @@
 /**
  * The `au-rating` vectors of `cross-domain-audit.md` §13 that start from signed records (rows 39 and 40): the
  * sample Consumption Record countersigned (the record of row 37) ingested twice, and its CloudEvents export. The
- * expected values are worked out below from the spec, not by the package: the content digest is hashed here from
- * the signed payload, the rating and the events are written out by hand.
+ * expected values are worked out from the spec, not by the package: the content digest is hashed from the signed
+ * payload (`contentDigest`), the rating and the events are written out by hand below.
  */
-import { createHash } from 'node:crypto';
-import { decodeCbor, Tagged, toHex } from '@safety-net/core';
-import { countersignConsumption, signConsumption } from '@safety-net/cross-domain-audit';
-import {
-  ACCOUNTING_KEYS,
-  accountingKey,
-  SAMPLE_CONSUMER,
-  sampleConsumptionClaims,
-  samplePriceTableClaims,
-} from '@safety-net/cross-domain-audit/testing';
+import { toHex } from '@safety-net/core';
+import { samplePriceTableClaims } from '@safety-net/cross-domain-audit/testing';
 import type { Vector } from '../../format.js';
-import { keysOf, nameOf, vector } from '../common.js';
+import { contentDigest, countersignedRecord, recordVector } from './cross-domain-audit-consumption-record.js';
 
-const { provider } = ACCOUNTING_KEYS;
-// An Ed25519 key of the consumer: its signature is deterministic, so the record's bytes are too (ECDSA's are not).
-const consumer = accountingKey(SAMPLE_CONSUMER);
-
-/** The record of row 37: signed by the metering domain, countersigned by the consumer (COSE_Sign). */
-function countersigned(): Uint8Array {
-  return countersignConsumption(signConsumption(sampleConsumptionClaims, provider), consumer);
-}
-
-/** The content digest (§8.1): SHA-256 of the signed payload bytes, the deterministic CBOR claims map. */
-function contentDigest(record: Uint8Array): string {
-  const sign = decodeCbor(record);
-  const payload = (sign instanceof Tagged ? sign.value : sign) as unknown[];
-  return createHash('sha256')
-    .update(payload[2] as Uint8Array)
-    .digest('base64url');
-}
-
-function ratingVector(id: string, description: string, input: object, expected: object): Vector {
-  return {
-    ...vector({
-      id,
-      description,
-      kind: 'au-rating',
-      keys: keysOf([provider, consumer], 'public'),
-      input,
-      // Each party's key is bound to its domain as issuer: the ledger verifies both signatures (§8.1).
-      options: {
-        key_set: [nameOf(provider), nameOf(consumer)],
-        key_issuers: { [nameOf(provider)]: [nameOf(provider)], [nameOf(consumer)]: [nameOf(consumer)] },
-      },
-      expected,
-    }),
-    package: 'cross-domain-audit',
-  };
-}
+const ratingVector = (id: string, description: string, input: object, expected: object): Vector =>
+  recordVector({ id, description, kind: 'au-rating', input, expected });
 
 export function crossDomainAuditIngestionVectors(): Vector[] {
-  const record = countersigned();
+  const record = countersignedRecord();
   const digest = contentDigest(record);
   // One hour of a triage agent: the sample record's agent, workflow and ECT.
   const attribution = {
