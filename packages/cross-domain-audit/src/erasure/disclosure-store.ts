@@ -149,8 +149,11 @@ export interface DisclosureStore {
   recordsDue(now: number): Promise<StoredRecord[]>;
   disclosures(leafHash: Uint8Array): Promise<SealedDisclosure[]>;
   disclosuresOf(owner: string): Promise<SealedDisclosure[]>;
-  /** True when the disclosure was destroyed by an erasure or retention run. */
-  erased(leafHash: Uint8Array, digest: string): Promise<boolean>;
+  /**
+   * True when the disclosure was destroyed by an erasure or retention run; without a digest, when any disclosure of
+   * the record was (a peer's request must not take a partly erased record's remaining subject for the one it means).
+   */
+  erased(leafHash: Uint8Array, digest?: string): Promise<boolean>;
   wrappedKey(owner: string): Promise<WrappedKey | undefined>;
   wrappedKeys(): Promise<WrappedKey[]>;
   /** Replaces wrapped keys (a rotation) in one transaction; a key destroyed meanwhile stays destroyed. */

@@ -88,10 +88,14 @@ export class ErasureDesk {
     }
     const records = await this.#stitched(claims, peer.domain);
     const subjects = new Set<string>();
+    let partlyErased = false;
     for (const r of records) {
       for (const s of await store.disclosures(r.leafHash)) if (s.owner !== DOMAIN_OWNER) subjects.add(s.owner);
+      partlyErased ||= await store.erased(r.leafHash);
     }
-    if (subjects.size > 1) {
+    // A record that lost a subject to an earlier erasure may have held the one this request means: the subject left
+    // in it is not known to be that one.
+    if (subjects.size > 1 || (subjects.size === 1 && partlyErased)) {
       const answer: Deferred = { outcome: 'deferred', code: 'ERR_AU_SUBJECT_AMBIGUOUS', tombstones: [] };
       const ambiguous = {
         records: records.map((r) => toBase64Url(r.leafHash)),

@@ -59,8 +59,11 @@ export class MemoryDisclosureStore implements DisclosureStore {
     return [...this.#sealed.values()].filter((s) => s.owner === owner);
   }
 
-  async erased(leafHash: Uint8Array, digest: string) {
-    return this.#erased.has(cell(leafHash, digest));
+  async erased(leafHash: Uint8Array, digest?: string) {
+    if (digest !== undefined) return this.#erased.has(cell(leafHash, digest));
+    const prefix = cell(leafHash, '');
+    for (const c of this.#erased) if (c.startsWith(prefix)) return true;
+    return false;
   }
 
   async wrappedKey(owner: string) {

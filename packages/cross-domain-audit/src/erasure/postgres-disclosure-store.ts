@@ -171,11 +171,14 @@ export class PostgresDisclosureStore implements DisclosureStore {
     return this.#sealed('SELECT * FROM au_sd_sealed WHERE owner = $1 ORDER BY leaf_hash, digest COLLATE "C"', owner);
   }
 
-  async erased(leafHash: Uint8Array, digest: string) {
-    const rows = await this.#rows('erased', 'SELECT 1 FROM au_sd_erased WHERE leaf_hash = $1 AND digest = $2', [
-      toBytea(leafHash),
-      digest,
-    ]);
+  async erased(leafHash: Uint8Array, digest?: string) {
+    const rows =
+      digest === undefined
+        ? await this.#rows('erased', 'SELECT 1 FROM au_sd_erased WHERE leaf_hash = $1 LIMIT 1', [toBytea(leafHash)])
+        : await this.#rows('erased', 'SELECT 1 FROM au_sd_erased WHERE leaf_hash = $1 AND digest = $2', [
+            toBytea(leafHash),
+            digest,
+          ]);
     return rows.length > 0;
   }
 

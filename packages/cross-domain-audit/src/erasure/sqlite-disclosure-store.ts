@@ -144,9 +144,11 @@ export class SqliteDisclosureStore implements DisclosureStore {
     return this.#sealed('SELECT * FROM au_sd_sealed WHERE owner = ? ORDER BY leaf_hash, digest', owner);
   }
 
-  async erased(leafHash: Uint8Array, digest: string) {
+  async erased(leafHash: Uint8Array, digest?: string) {
     const row = sqliteCall('erased', () =>
-      this.#db.prepare('SELECT 1 FROM au_sd_erased WHERE leaf_hash = ? AND digest = ?').get(leafHash, digest),
+      digest === undefined
+        ? this.#db.prepare('SELECT 1 FROM au_sd_erased WHERE leaf_hash = ? LIMIT 1').get(leafHash)
+        : this.#db.prepare('SELECT 1 FROM au_sd_erased WHERE leaf_hash = ? AND digest = ?').get(leafHash, digest),
     );
     return row !== undefined;
   }

@@ -311,6 +311,13 @@ describe.each(STORES)(
       expect(await hospital.eraser.forward()).toEqual([]);
       await expect(pharmacy.desk.resolve(sent!.jti, 'rx-carer')).rejects.toMatchObject({ code: 'ERR_INPUT_INVALID' });
       expect(await opens(shared.entry.leafHash, carer!)).toEqual(carer!.disclosure);
+
+      // A later request naming the shared record, which has lost Dave, must not take the carer left in it for its
+      // subject: it is deferred as ambiguous, and the carer's disclosure still opens.
+      await hospital.record('ect-revisit', 'dave', [hospital.stitch('causes', pharmacy, 'ect-visit')]);
+      const [later] = (await hospital.eraser.erase('dave')).forwarded;
+      expect(later).toMatchObject({ peer: pharmacy.domain, answer: ambiguous });
+      expect(await opens(shared.entry.leafHash, carer!)).toEqual(carer!.disclosure);
     });
 
     it('defers a resolved request under a hold on the named subject, never reopening it to the other subject', async () => {
