@@ -20,6 +20,8 @@ export class MemoryDisclosureStore implements DisclosureStore {
   readonly #records = new Map<string, StoredRecord>();
   readonly #sealed = new Map<string, SealedDisclosure>();
   readonly #erased = new Set<string>();
+  /** The records (leaf hash, hex) that lost any disclosure: asked once per record of a peer's request. */
+  readonly #erasedRecords = new Set<string>();
   readonly #keys = new Map<string, WrappedKey>();
   readonly #intents = new Map<string, ErasureIntent>();
   readonly #holds = new Map<string, HoldRecord>();
@@ -60,10 +62,7 @@ export class MemoryDisclosureStore implements DisclosureStore {
   }
 
   async erased(leafHash: Uint8Array, digest?: string) {
-    if (digest !== undefined) return this.#erased.has(cell(leafHash, digest));
-    const prefix = cell(leafHash, '');
-    for (const c of this.#erased) if (c.startsWith(prefix)) return true;
-    return false;
+    return digest === undefined ? this.#erasedRecords.has(toHex(leafHash)) : this.#erased.has(cell(leafHash, digest));
   }
 
   async wrappedKey(owner: string) {
@@ -83,6 +82,7 @@ export class MemoryDisclosureStore implements DisclosureStore {
     for (const d of intent.destroyed) {
       this.#sealed.delete(cell(d.leafHash, d.digest));
       this.#erased.add(cell(d.leafHash, d.digest));
+      this.#erasedRecords.add(toHex(d.leafHash));
     }
     if (intent.owner !== undefined) {
       this.#keys.delete(intent.owner);
