@@ -10,6 +10,25 @@ import { agentId, agentKey, leasedGuard, ManualTime, makeController, NOW, serve,
 import { openGuard } from '../guard/world.js';
 
 const POLICY = { pid: 'ward-3', ver: 4 };
+
+/** Agent 1 pulling from the control plane at `base`, posting its heartbeats there, failures into `errors`. */
+function pullWithHeartbeats(
+  base: string,
+  guard: Parameters<typeof pullSignals>[0]['guard'],
+  signal: AbortSignal,
+  time: ManualTime,
+  errors: SafetyNetError[],
+) {
+  return pullSignals({
+    url: `${base}/agents/${encodeURIComponent(agentId(1))}/events`,
+    acks: `${base}/acks`,
+    heartbeats: `${base}/heartbeats`,
+    guard,
+    signal,
+    timers: time.timers,
+    onError: (e) => errors.push(e),
+  });
+}
 describe('heartbeats from the pull client (spec §4.5, §9)', () => {
   it('keeps a pulling guard’s lease, lapses when the controller goes, and reports the lapse to the one that comes back', async () => {
     const time = new ManualTime(NOW * 1000);
@@ -27,15 +46,7 @@ describe('heartbeats from the pull client (spec §4.5, §9)', () => {
 
     first.startLeases({ ttl: 6, safeState: 'pause', policy: POLICY });
     const stop = new AbortController();
-    const pulling = pullSignals({
-      url: `${base}/agents/${encodeURIComponent(agentId(1))}/events`,
-      acks: `${base}/acks`,
-      heartbeats: `${base}/heartbeats`,
-      guard,
-      signal: stop.signal,
-      timers: time.timers,
-      onError: (e) => errors.push(e),
-    });
+    const pulling = pullWithHeartbeats(base, guard, stop.signal, time, errors);
     try {
       // The first heartbeat goes at once; its answer names it.
       await until(async () => (await heartbeats()).length === 1, 'the first heartbeat');
@@ -125,15 +136,7 @@ describe('heartbeats from the pull client (spec §4.5, §9)', () => {
     const errors: SafetyNetError[] = [];
     const stop = new AbortController();
     const base = `${http.origin}/ctl`;
-    const pulling = pullSignals({
-      url: `${base}/agents/${encodeURIComponent(agentId(1))}/events`,
-      acks: `${base}/acks`,
-      heartbeats: `${base}/heartbeats`,
-      guard,
-      signal: stop.signal,
-      timers: time.timers,
-      onError: (e) => errors.push(e),
-    });
+    const pulling = pullWithHeartbeats(base, guard, stop.signal, time, errors);
     try {
       await until(() => errors.length === 1, 'the first refusal');
       expect(errors[0]).toMatchObject({ code: 'ERR_OV_DELIVERY_FAILED' });
