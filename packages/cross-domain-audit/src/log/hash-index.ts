@@ -23,6 +23,11 @@ export class HashIndex {
     return this.#size;
   }
 
+  /** The keys (views, valid until the next `put`) in the order they were first put. */
+  *keys(): Generator<Uint8Array> {
+    for (let at = 0; at < this.#size * HASH; at += HASH) yield this.#keys.subarray(at, at + HASH);
+  }
+
   /** The ordinal of `hash`, or undefined when it was never put. */
   get(hash: Uint8Array): number | undefined {
     const ordinal = this.#slots[this.#find(hash)]!;

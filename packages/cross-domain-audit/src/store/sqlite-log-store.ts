@@ -1,7 +1,8 @@
-import { type SqliteDatabase as Db, type SqliteStatement, toHex } from '@safety-net/core';
+import { type SqliteDatabase as Db, merkleRootFromLeafHashes, type SqliteStatement, toHex } from '@safety-net/core';
 import { auError } from '../errors.js';
 import { HashIndex } from '../log/hash-index.js';
 import type { HashId } from '../log/subtrees.js';
+import { LeafFilter } from './leaf-filter.js';
 import type {
   LogStore,
   SequencedBatch,
@@ -53,6 +54,13 @@ UPDATE au_log_schema SET version = 2 WHERE id = 1;
 
 /** The schema version this store writes. */
 const SCHEMA_VERSION = 2;
+
+/**
+ * The lowest level of interior hash stored: a tile's height, so every tile is stored as it is served. The hashes of
+ * levels 1–7 (127 of every 128 interior hashes) are recomputed from at most 128 leaf hashes when read: writing them
+ * cost an append more than writing its entries. Rows of those levels in files of earlier versions are never read.
+ */
+const LOWEST_STORED_LEVEL = 8;
 
 /** Entries indexed by leaf hash in memory before a sequencer merges them into `au_log_dedupe` in one sorted pass. */
 const MERGE_EVERY = 65_536;
@@ -129,6 +137,12 @@ export class SqliteLogStore implements LogStore {
   /** Leaf hashes of the entries from `#tailFrom` on (the ordinal in the index is the offset): those not yet merged. */
   #tail = new HashIndex();
   #tailFrom = 0;
+  /**
+   * The leaf hashes of the entries below `#filterTo`, all merged: built when first needed, extended as merges come.
+   * Only the hashes it may hold are looked up in `au_log_dedupe`, which otherwise cost an append a query per batch.
+   */
+  #filter: LeafFilter | undefined;
+  #filterTo = 0;
 
   /** `database`: a file path (`':memory:'` for a private in-memory database) or an open better-sqlite3 handle. */
   constructor(database: string | Db) {
@@ -203,6 +217,14 @@ export class SqliteLogStore implements LogStore {
         throw e;
       }
       if (merged) {
+        // The merged hashes join the filter from memory, not read back: a merge by this handle is seen in full.
+        const tailWhole = this.#tailFrom + this.#tail.size === pending!.first;
+        if (!this.#filter && this.#tailFrom === 0) this.#filter = new LeafFilter();
+        if (this.#filter && this.#filterTo === this.#tailFrom && tailWhole) {
+          for (const h of this.#tail.keys()) this.#filter.add(h);
+          for (const h of pending!.leafHashes) this.#filter.add(h);
+          this.#filterTo = pending!.state.size;
+        }
         this.#tail = new HashIndex();
         this.#tailFrom = pending!.state.size;
       } else if (pending && pending.first === this.#tailFrom + this.#tail.size) {
@@ -217,8 +239,10 @@ export class SqliteLogStore implements LogStore {
   /** Writes the batch; true when it also merged the unmerged leaf hashes into `au_log_dedupe`. */
   #write(batch: SequencedBatch): boolean {
     this.#putEntries.run(batch.entries.flatMap((entry, i) => [batch.first + i, batch.leafHashes[i], entry]));
-    // Level 0 is the entries' own leaf_hash column: one row fewer per entry.
-    this.#putHashes.run(batch.hashes.flatMap((h) => (h.level > 0 ? [h.level, h.index, h.hash] : [])));
+    // Level 0 is the entries' own leaf_hash column; levels below LOWEST_STORED_LEVEL are recomputed when read.
+    this.#putHashes.run(
+      batch.hashes.flatMap((h) => (h.level >= LOWEST_STORED_LEVEL ? [h.level, h.index, h.hash] : [])),
+    );
     for (const row of batch.workflows) this.#sql.putWorkflow.run(row.key, row.index);
     if (batch.indexed) this.#sql.keepBackfilled.run(batch.state.size, batch.first);
     this.#sql.putCheckpoint.run(batch.state.size, batch.state.rootHash, batch.state.checkpoint);
@@ -262,6 +286,8 @@ export class SqliteLogStore implements LogStore {
   #hashes(ids: readonly HashId[]): Uint8Array[] {
     return sqliteCall('hashes', () =>
       ids.map((id) => {
+        if (id.level > 0 && id.level < LOWEST_STORED_LEVEL)
+          return this.#recomputed(id.level, id.index, id.index + 1)[0]!;
         const row = (id.level === 0 ? this.#sql.leafHash.get(id.index) : this.#sql.hash.get(id.level, id.index)) as
           | { hash: Buffer }
           | undefined;
@@ -271,6 +297,19 @@ export class SqliteLogStore implements LogStore {
     );
   }
 
+  /** The hashes of level `level` (1 to 7) from `from` to `to`, each the root of its 2^`level` leaf hashes. */
+  #recomputed(level: number, from: number, to: number): Uint8Array[] {
+    const width = 2 ** level;
+    const rows = this.#sql.leafHashRange.all(from * width, to * width) as { hash: Buffer }[];
+    if (rows.length !== (to - from) * width) {
+      throw auError('ERR_AU_STORE_FAILED', `hashes ${level}/${from}..${to} are not complete`);
+    }
+    const leaves = rows.map((r) => bytes(r.hash));
+    const out: Uint8Array[] = [];
+    for (let at = 0; at < leaves.length; at += width) out.push(merkleRootFromLeafHashes(leaves.slice(at, at + width)));
+    return out;
+  }
+
   #indexesOf(leafHashes: readonly Uint8Array[]): Array<number | undefined> {
     sqliteCall('indexesOf', () => this.#catchUp());
     const out = leafHashes.map((h) => {
@@ -278,7 +317,8 @@ export class SqliteLogStore implements LogStore {
       return ordinal === undefined ? undefined : this.#tailFrom + ordinal;
     });
     if (this.#tailFrom === 0) return out;
-    const missing = leafHashes.flatMap((h, i) => (out[i] === undefined ? [toHex(h)] : []));
+    const merged = sqliteCall('indexesOf', () => this.#merged());
+    const missing = leafHashes.flatMap((h, i) => (out[i] === undefined && merged.mayHave(h) ? [toHex(h)] : []));
     if (missing.length === 0) return out;
     const rows = sqliteCall('indexesOf', () => this.#sql.indexesOf.all(JSON.stringify(missing))) as {
       idx: number;
@@ -286,6 +326,23 @@ export class SqliteLogStore implements LogStore {
     }[];
     const found = new Map(rows.map((r) => [r.hex, r.idx]));
     return leafHashes.map((h, i) => out[i] ?? found.get(toHex(h)));
+  }
+
+  /**
+   * The filter of the merged leaf hashes (the entries below `#tailFrom`), brought up to them: read whole when first
+   * needed, then extended by what other handles merged.
+   */
+  #merged(): LeafFilter {
+    if (!this.#filter || this.#filterTo > this.#tailFrom) {
+      this.#filter = new LeafFilter();
+      this.#filterTo = 0;
+    }
+    for (let from = this.#filterTo; from < this.#tailFrom; from += MERGE_EVERY) {
+      const to = Math.min(this.#tailFrom, from + MERGE_EVERY);
+      for (const row of this.#sql.leafHashRange.all(from, to) as { hash: Buffer }[]) this.#filter.add(row.hash);
+      this.#filterTo = to;
+    }
+    return this.#filter;
   }
 
   backfillWorkflows(keysOf: WorkflowKeysOf, limit: number): Promise<WorkflowBackfillStep> {
@@ -321,6 +378,8 @@ export class SqliteLogStore implements LogStore {
   }
 
   async hashRange(level: number, from: number, to: number): Promise<readonly Uint8Array[]> {
+    if (level > 0 && level < LOWEST_STORED_LEVEL)
+      return sqliteCall('hashRange', () => this.#recomputed(level, from, to));
     const rows = sqliteCall('hashRange', () =>
       level === 0 ? this.#sql.leafHashRange.all(from, to) : this.#sql.hashRange.all(level, from, to),
     ) as { hash: Buffer }[];

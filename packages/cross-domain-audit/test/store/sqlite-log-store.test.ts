@@ -1,7 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeCbor, generateKey, isSafetyNetError, seededRandom, signSign1, verifyInclusion } from '@safety-net/core';
+import {
+  encodeCbor,
+  generateKey,
+  inclusionProof,
+  isSafetyNetError,
+  merkleRoot,
+  seededRandom,
+  signSign1,
+  verifyInclusion,
+} from '@safety-net/core';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeLogEntry, entryLeafHash } from '../../src/log/entry.js';
@@ -46,6 +55,37 @@ function toUnversioned(path: string): void {
     COMMIT;`);
   db.close();
 }
+
+describe('SqliteLogStore hashes', () => {
+  it('stores interior hashes from level 8 up and recomputes the lower ones from the leaf hashes, as core does', async () => {
+    const path = file();
+    const store = new SqliteLogStore(path);
+    const log = testLog(store, 100);
+    const leaves = Array.from({ length: 700 }, (_, i) => encodeLogEntry(sampleEntry(i)));
+    await log.append(Array.from({ length: 700 }, (_, i) => sampleEntry(i)));
+    // 700 leaves complete two subtrees of 256 (level 8) and one of 512 (level 9); nothing lower is written.
+    expect(count(path, 'SELECT count(*) FROM au_log_hash WHERE level < 8')).toBe(0);
+    expect(count(path, 'SELECT count(*) FROM au_log_hash')).toBe(3);
+    for (const [index, size] of [
+      [0, 700],
+      [255, 700],
+      [256, 700],
+      [699, 700],
+      [130, 131],
+      [3, 513],
+    ] as const) {
+      expect(await log.inclusionProof(index, size)).toEqual(inclusionProof(leaves.slice(0, size), index));
+    }
+    expect(await log.rootAt(700)).toEqual(merkleRoot(leaves));
+    expect(await log.rootAt(389)).toEqual(merkleRoot(leaves.slice(0, 389)));
+    // A level-3 range (8 leaves each) and a level-8 one, read as tiles would be.
+    const level3 = await store.hashRange(3, 2, 5);
+    expect(level3).toEqual([2, 3, 4].map((i) => merkleRoot(leaves.slice(8 * i, 8 * i + 8))));
+    expect(await store.hashRange(8, 0, 2)).toEqual([0, 1].map((i) => merkleRoot(leaves.slice(256 * i, 256 * i + 256))));
+    await expect(store.hashRange(3, 87, 88)).rejects.toMatchObject({ code: 'ERR_AU_STORE_FAILED' });
+    await store.close();
+  });
+});
 
 describe('SqliteLogStore schema', () => {
   it('migrates a file of the unversioned layout: same tree, every entry found, duplicates still skipped', async () => {
@@ -172,9 +212,12 @@ describe('SqliteLogStore schema', () => {
       [total, true],
       [70_000, false],
     ]);
-    const mine = await log.append([sampleEntry(total), sampleEntry(total + 1)]);
+    // This handle finds what it merged itself (its filter took the merged hashes from memory) and what it did not.
+    const mine = await log.append([sampleEntry(total), sampleEntry(5), sampleEntry(65_535), sampleEntry(total + 1)]);
     expect(mine.map((s) => [s.index, s.added])).toEqual([
       [total, false],
+      [5, false],
+      [65_535, false],
       [total + 1, true],
     ]);
     await store.close();
