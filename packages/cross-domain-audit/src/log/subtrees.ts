@@ -1,4 +1,5 @@
 import { merkleNodeHash, sha256 } from '@safety-net/core';
+import type { RangeCache } from './range-cache.js';
 
 /**
  * A complete, aligned subtree: the 2^`level` leaves from `index` · 2^`level`. The log stores the hash of every such
@@ -26,12 +27,27 @@ export function rangePieces(from: number, to: number): HashId[] {
   const pieces: HashId[] = [];
   let at = from;
   while (at < to) {
-    let level = 0;
-    while ((at / 2 ** (level + 1)) % 1 === 0 && at + 2 ** (level + 1) <= to) level++;
-    pieces.push({ level, index: at / 2 ** level });
-    at += 2 ** level;
+    // The largest subtree that starts at `at` (aligned to its size) and ends by `to`.
+    const level = Math.min(alignmentOf(at), floorLog2(to - at));
+    const width = 2 ** level;
+    pieces.push({ level, index: at / width });
+    at += width;
   }
   return pieces;
+}
+
+const WORD = 2 ** 32;
+
+/** The exponent of the largest power of two dividing `n` (a safe integer; 53 for 0), by 32-bit words. */
+function alignmentOf(n: number): number {
+  if (n === 0) return 53;
+  const low = n >>> 0;
+  return low === 0 ? 32 + alignmentOf(Math.floor(n / WORD)) : 31 - Math.clz32(low & -low);
+}
+
+/** ⌊log2 n⌋ of a safe integer n ≥ 1, by 32-bit words. */
+function floorLog2(n: number): number {
+  return n < WORD ? 31 - Math.clz32(n) : 32 + floorLog2(Math.floor(n / WORD));
 }
 
 /** The hash of a range from the hashes of its pieces: H(p0, H(p1, … pk)). */
@@ -82,15 +98,23 @@ export function consistencyRanges(size1: number, size2: number): Array<[number, 
   return ranges.reverse();
 }
 
-/** The hashes of `ranges`, reading every piece they need in one call. */
-export async function rangeHashes(read: HashReader, ranges: ReadonlyArray<[number, number]>): Promise<Uint8Array[]> {
-  const pieces = ranges.map(([from, to]) => rangePieces(from, to));
+/** The hashes of `ranges`, reading every piece they need in one call; `cache` keeps those of several pieces. */
+export async function rangeHashes(
+  read: HashReader,
+  ranges: ReadonlyArray<[number, number]>,
+  cache?: RangeCache,
+): Promise<Uint8Array[]> {
+  const known = ranges.map(([from, to]) => cache?.get(from, to));
+  const pieces = ranges.map(([from, to], i) => (known[i] ? [] : rangePieces(from, to)));
   const hashes = await read(pieces.flat());
   let at = 0;
-  return pieces.map((p) => {
-    const own = hashes.slice(at, at + p.length);
+  return pieces.map((p, i) => {
+    const cached = known[i];
+    if (cached) return cached;
+    const hash = foldPieces(hashes.slice(at, at + p.length));
     at += p.length;
-    return foldPieces(own);
+    if (p.length > 1) cache?.set(ranges[i]![0], ranges[i]![1], hash);
+    return hash;
   });
 }
 

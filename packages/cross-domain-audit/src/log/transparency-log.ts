@@ -7,6 +7,7 @@ import { encodeEntryBundle } from '../tiles/entry-bundle.js';
 import { hashLevelOf, TILE_WIDTH, type TileRef, tileWidthAt } from '../tiles/paths.js';
 import { decodeLogEntry, encodeLogEntry, entryLeafHash, type LogEntry } from './entry.js';
 import { HashIndex } from './hash-index.js';
+import { RangeCache } from './range-cache.js';
 import {
   appendHashes,
   consistencyRanges,
@@ -217,7 +218,7 @@ export class TransparencyLog {
     if (!Number.isSafeInteger(index) || index < 0 || index >= n) {
       throw snError('ERR_INPUT_INVALID', `entry ${index} of a tree of ${n}`);
     }
-    return rangeHashes(this.#read, inclusionRanges(index, n));
+    return rangeHashes(this.#read, inclusionRanges(index, n), this.#ranges);
   }
 
   /** The consistency proof from the tree of `size1` entries to that of `size2` (default: the latest). */
@@ -227,7 +228,7 @@ export class TransparencyLog {
     if (!Number.isSafeInteger(size1) || size1 < 1 || size1 > n) {
       throw snError('ERR_INPUT_INVALID', `prefix of ${size1} in a tree of ${n}`);
     }
-    return rangeHashes(this.#read, consistencyRanges(size1, n));
+    return rangeHashes(this.#read, consistencyRanges(size1, n), this.#ranges);
   }
 
   /** The entry bytes (the leaf) at `index`. */
@@ -289,6 +290,8 @@ export class TransparencyLog {
   }
 
   readonly #read: HashReader = (ids) => this.#store.hashes(ids);
+  /** The right edges that proofs against recent tree heads share. */
+  readonly #ranges = new RangeCache();
 
   async #size(): Promise<number> {
     return (await this.#store.state())?.size ?? 0;

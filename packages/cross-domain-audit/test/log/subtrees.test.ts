@@ -11,7 +11,7 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readSharedJson, SHARED_MISSING, sharedPath } from '../../../../test-support/shared.js';
-import { consistencyRanges, inclusionRanges, rangeHashes, rootAt } from '../../src/log/subtrees.js';
+import { consistencyRanges, inclusionRanges, rangeHashes, rangePieces, rootAt } from '../../src/log/subtrees.js';
 import { hashTree } from '../support/hash-tree.js';
 
 interface ReferenceTree {
@@ -106,5 +106,36 @@ describe('the stored-hash tree against core', () => {
     reads = 0;
     await rangeHashes(counting, consistencyRanges(33_333, n));
     expect(reads).toBeLessThanOrEqual(2 * 17);
+  });
+});
+
+describe('rangePieces', () => {
+  /** The definition, one level at a time: grow while `at` stays aligned and the piece stays inside the range. */
+  function reference(from: number, to: number): { level: number; index: number }[] {
+    const pieces = [];
+    let at = from;
+    while (at < to) {
+      let level = 0;
+      while (at % 2 ** (level + 1) === 0 && at + 2 ** (level + 1) <= to) level++;
+      pieces.push({ level, index: at / 2 ** level });
+      at += 2 ** level;
+    }
+    return pieces;
+  }
+
+  it('splits any range into the largest aligned subtrees, up to indices of 2^52', () => {
+    const index = fc.oneof(fc.nat(5_000), fc.integer({ min: 0, max: 2 ** 52 }));
+    fc.assert(
+      fc.property(index, fc.nat(70_000), (from, length) => {
+        expect(rangePieces(from, from + length)).toEqual(reference(from, from + length));
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(rangePieces(2 ** 40, 2 ** 41)).toEqual([{ level: 40, index: 1 }]);
+    expect(rangePieces(0, 2 ** 52 + 3)).toEqual([
+      { level: 52, index: 0 },
+      { level: 1, index: 2 ** 51 },
+      { level: 0, index: 2 ** 52 + 2 },
+    ]);
   });
 });

@@ -69,6 +69,25 @@ describe('the transparency log', () => {
     );
   });
 
+  it('gives the same proofs again from its cache of right edges, unharmed by what a caller does to the last ones', async () => {
+    const log = testLog(new MemoryLogStore(), 7);
+    const n = 1_000;
+    await log.append(Array.from({ length: n }, (_, i) => sampleEntry(i)));
+    const leaves = Array.from({ length: n }, (_, i) => encodeLogEntry(sampleEntry(i)));
+    const first = await log.inclusionProof(3);
+    // [512, 1000) is folded from several stored pieces: the proof's last hash came through the cache.
+    expect(first.at(-1)).toEqual(merkleRoot(leaves.slice(512)));
+    for (const hash of first) hash.fill(0);
+    const again = await log.inclusionProof(3);
+    expect(again.at(-1)).toEqual(merkleRoot(leaves.slice(512)));
+    const consistency = await log.consistencyProof(300);
+    for (const hash of consistency) hash.fill(0);
+    const { rootHash } = await log.treeHead();
+    const rootHash1 = merkleRoot(leaves.slice(0, 300));
+    const proof = await log.consistencyProof(300);
+    expect(() => verifyTreeConsistency({ size1: 300, rootHash1, size2: n, rootHash2: rootHash, proof })).not.toThrow();
+  });
+
   it('refuses bad options and out-of-range questions with typed errors', async () => {
     const store = new MemoryLogStore();
     const signer = async () => '';
