@@ -42,18 +42,35 @@ const FRONTS = new Map(
  * kind or an entry over {@link MAX_ENTRY_BYTES}.
  */
 export function encodeLogEntry(entry: LogEntry): Uint8Array {
-  const front = FRONTS.get(entry.kind);
-  if (!front) throw auError('ERR_AU_ENTRY_INVALID', `unknown entry kind ${String(entry.kind)}`);
-  if (!(entry.body instanceof Uint8Array)) throw auError('ERR_AU_ENTRY_INVALID', 'the entry body is not bytes');
-  // Assembled from its parts, each in its deterministic encoding (what encodeCbor gives, tests compare): every
-  // append runs through here.
-  const head = cborHead(2, entry.body.length);
-  const bytes = new Uint8Array(front.length + head.length + entry.body.length);
-  checkEntrySize(bytes.length);
-  bytes.set(front);
-  bytes.set(head, front.length);
-  bytes.set(entry.body, front.length + head.length);
-  return bytes;
+  return encodeLogEntries([entry])[0]!;
+}
+
+/**
+ * {@link encodeLogEntry} of each entry, as views into one buffer: an append encodes its batch with one allocation,
+ * where one per entry cost more than the entry's hashing. All entries are checked before any is written.
+ */
+export function encodeLogEntries(entries: readonly LogEntry[]): Uint8Array[] {
+  // Assembled from their parts, each in its deterministic encoding (what encodeCbor gives, tests compare).
+  let total = 0;
+  const parts = entries.map((entry) => {
+    const front = FRONTS.get(entry.kind);
+    if (!front) throw auError('ERR_AU_ENTRY_INVALID', `unknown entry kind ${String(entry.kind)}`);
+    if (!(entry.body instanceof Uint8Array)) throw auError('ERR_AU_ENTRY_INVALID', 'the entry body is not bytes');
+    const head = cborHead(2, entry.body.length);
+    const length = front.length + head.length + entry.body.length;
+    checkEntrySize(length);
+    total += length;
+    return { front, head, body: entry.body, length };
+  });
+  const buffer = new Uint8Array(total);
+  let at = 0;
+  return parts.map(({ front, head, body, length }) => {
+    buffer.set(front, at);
+    buffer.set(head, at + front.length);
+    buffer.set(body, at + front.length + head.length);
+    at += length;
+    return buffer.subarray(at - length, at);
+  });
 }
 
 /** Decodes leaf bytes; anything but the exact deterministic encoding of a known entry is `ERR_AU_ENTRY_INVALID`. */

@@ -5,7 +5,7 @@ import { OriginSchema } from '../messages/common.js';
 import type { LogStore, WorkflowIndexRow } from '../store/log-store.js';
 import { encodeEntryBundle } from '../tiles/entry-bundle.js';
 import { hashLevelOf, TILE_WIDTH, type TileRef, tileWidthAt } from '../tiles/paths.js';
-import { decodeLogEntry, encodeLogEntry, entryLeafHash, type LogEntry } from './entry.js';
+import { decodeLogEntry, encodeLogEntries, encodeLogEntry, entryLeafHash, type LogEntry } from './entry.js';
 import { HashIndex } from './hash-index.js';
 import { RangeCache } from './range-cache.js';
 import {
@@ -130,7 +130,8 @@ export class TransparencyLog {
 
   /** Sequences `entries` now, in batches of at most `maxBatch`, each under its own checkpoint; in order. */
   async append(entries: readonly LogEntry[]): Promise<Sequenced[]> {
-    const leaves = entries.map((entry) => ({ bytes: encodeLogEntry(entry), keys: workflowKeys(entry) }));
+    const bytes = encodeLogEntries(entries);
+    const leaves = entries.map((entry, i) => ({ bytes: bytes[i]!, keys: workflowKeys(entry) }));
     const out: Sequenced[] = [];
     for (let at = 0; at < leaves.length; at += this.#maxBatch) {
       out.push(...(await this.#sequence(leaves.slice(at, at + this.#maxBatch))));
