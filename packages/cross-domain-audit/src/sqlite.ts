@@ -8,5 +8,5 @@
 export type { SqliteDatabase, SqliteStatement, SqliteTransaction } from '@safety-net/core';
 export { SqliteLedgerStore } from './accounting/sqlite-ledger-store.js';
 export { SqliteDisclosureStore } from './erasure/sqlite-disclosure-store.js';
-export { SqliteLogStore } from './store/sqlite-log-store.js';
+export { SqliteLogStore, type SqliteLogStoreOptions } from './store/sqlite-log-store.js';
 export { SqliteWitnessStore } from './witness/sqlite-store.js';

@@ -1,4 +1,4 @@
-import { type SqliteDatabase as Db, merkleRootFromLeafHashes, type SqliteStatement, toHex } from '@safety-net/core';
+import { type SqliteDatabase as Db, merkleRootFromLeafHashes, type SqliteStatement } from '@safety-net/core';
 import { auError } from '../errors.js';
 import { HashIndex } from '../log/hash-index.js';
 import type { HashId } from '../log/subtrees.js';
@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS au_log_workflow (key TEXT NOT NULL, idx INTEGER NOT N
 /**
  * Version 1: the leaf hashes lose their UNIQUE index, whose random inserts (a page written per entry of a batch once
  * the index outgrows the cache) cost an append several times its other writes. Entries are found by leaf hash
- * through `au_log_dedupe`, filled in sorted passes of {@link MERGE_EVERY} entries (each page written once per pass),
+ * through `au_log_dedupe`, filled in sorted passes of `mergeEvery` entries (each page written once per pass),
  * and through the leaf hashes of the entries after `indexed`, which each handle holds in memory.
  */
 const SCHEMA_1 = `
@@ -52,8 +52,25 @@ INSERT INTO au_log_workflow_backfill (id, next) VALUES (1, 0);
 UPDATE au_log_schema SET version = 2 WHERE id = 1;
 `;
 
+/**
+ * Version 3: the dedupe table is a set of sorted runs, one per merge, kept few by merging runs as a binary counter
+ * carries (each entry is rewritten O(log n) times): one table every merge rewrote whole cost an append O(n). The
+ * table of version 2 becomes run 1, covering the entries it indexed.
+ */
+const SCHEMA_3 = `
+CREATE TABLE au_log_dedupe_3 (
+  run INTEGER NOT NULL, leaf_hash BLOB NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY (run, leaf_hash)
+) WITHOUT ROWID;
+INSERT INTO au_log_dedupe_3 (run, leaf_hash, idx) SELECT 1, leaf_hash, idx FROM au_log_dedupe ORDER BY leaf_hash;
+DROP TABLE au_log_dedupe;
+ALTER TABLE au_log_dedupe_3 RENAME TO au_log_dedupe;
+CREATE TABLE au_log_dedupe_run (run INTEGER PRIMARY KEY, first INTEGER NOT NULL, next INTEGER NOT NULL);
+INSERT INTO au_log_dedupe_run (run, first, next) SELECT 1, 0, indexed FROM au_log_dedupe_state WHERE indexed > 0;
+UPDATE au_log_schema SET version = 3 WHERE id = 1;
+`;
+
 /** The schema version this store writes. */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 /**
  * The lowest level of interior hash stored: a tile's height, so every tile is stored as it is served. The hashes of
@@ -62,8 +79,24 @@ const SCHEMA_VERSION = 2;
  */
 const LOWEST_STORED_LEVEL = 8;
 
-/** Entries indexed by leaf hash in memory before a sequencer merges them into `au_log_dedupe` in one sorted pass. */
+/** Entries indexed by leaf hash in memory before a sequencer merges them into `au_log_dedupe` as one sorted run. */
 const MERGE_EVERY = 65_536;
+
+/** Options of {@link SqliteLogStore}. */
+export interface SqliteLogStoreOptions {
+  /**
+   * Entries whose leaf hashes a handle holds in memory (32 bytes each, and their index) before the sequencer merges
+   * them into the dedupe table as one sorted run (default 65,536; 1 to 16,777,216). Fewer: less memory per handle,
+   * more runs to merge.
+   */
+  readonly mergeEvery?: number;
+}
+
+interface Run {
+  run: number;
+  first: number;
+  next: number;
+}
 
 /**
  * Brings the log's tables to the current schema in one write transaction, so processes opening the file at once
@@ -84,6 +117,7 @@ function migrate(db: Db): void {
       db.exec(SCHEMA_1);
     }
     if (version < 2) db.exec(SCHEMA_2);
+    if (version < 3) db.exec(SCHEMA_3);
   }).immediate();
 }
 
@@ -112,13 +146,18 @@ export class SqliteLogStore implements LogStore {
   readonly #sql: Record<
     | 'hash'
     | 'leafHash'
-    | 'indexesOf'
     | 'hashRange'
     | 'leafHashRange'
     | 'entries'
     | 'indexed'
     | 'leafHashesFrom'
-    | 'merge'
+    | 'runs'
+    | 'findMerged'
+    | 'mergeTail'
+    | 'mergeRuns'
+    | 'putRun'
+    | 'dropRunRows'
+    | 'dropRun'
     | 'setIndexed'
     | 'checkpointAt'
     | 'latest'
@@ -144,8 +183,15 @@ export class SqliteLogStore implements LogStore {
   #filter: LeafFilter | undefined;
   #filterTo = 0;
 
+  readonly #mergeEvery: number;
+
   /** `database`: a file path (`':memory:'` for a private in-memory database) or an open better-sqlite3 handle. */
-  constructor(database: string | Db) {
+  constructor(database: string | Db, options: SqliteLogStoreOptions = {}) {
+    const mergeEvery = options.mergeEvery ?? MERGE_EVERY;
+    if (!Number.isSafeInteger(mergeEvery) || mergeEvery < 1 || mergeEvery > 2 ** 24) {
+      throw auError('ERR_AU_CONFIG_INVALID', 'mergeEvery: 1 to 16,777,216');
+    }
+    this.#mergeEvery = mergeEvery;
     this.#db = openSqlite(database, migrate, [
       // Several processes may share the file: wait for the sequencer that holds the write lock rather than fail.
       'busy_timeout = 10000',
@@ -158,15 +204,23 @@ export class SqliteLogStore implements LogStore {
       ),
       hashRange: this.#db.prepare('SELECT hash FROM au_log_hash WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx'),
       entries: this.#db.prepare('SELECT entry FROM au_log_entry WHERE idx >= ? AND idx < ? ORDER BY idx'),
-      // One statement for a whole batch: the leaf hashes travel as a JSON array of hex strings.
-      indexesOf: this.#db.prepare(
-        'SELECT d.idx, lower(hex(d.leaf_hash)) AS hex FROM json_each(?) AS j JOIN au_log_dedupe AS d ON d.leaf_hash = unhex(j.value)',
-      ),
+
       indexed: this.#db.prepare('SELECT indexed FROM au_log_dedupe_state WHERE id = 1'),
       leafHashesFrom: this.#db.prepare('SELECT leaf_hash AS hash FROM au_log_entry WHERE idx >= ? ORDER BY idx'),
-      merge: this.#db.prepare(
-        'INSERT INTO au_log_dedupe (leaf_hash, idx) SELECT leaf_hash, idx FROM au_log_entry WHERE idx >= ? ORDER BY leaf_hash',
+      runs: this.#db.prepare('SELECT run, first, next FROM au_log_dedupe_run ORDER BY first'),
+      // One seek per run, in the primary key.
+      findMerged: this.#db.prepare(
+        'SELECT idx FROM au_log_dedupe WHERE run IN (SELECT run FROM au_log_dedupe_run) AND leaf_hash = ?',
       ),
+      mergeTail: this.#db.prepare(
+        'INSERT INTO au_log_dedupe (run, leaf_hash, idx) SELECT ?, leaf_hash, idx FROM au_log_entry WHERE idx >= ? ORDER BY leaf_hash',
+      ),
+      mergeRuns: this.#db.prepare(
+        'INSERT INTO au_log_dedupe (run, leaf_hash, idx) SELECT ?, leaf_hash, idx FROM au_log_dedupe WHERE run IN (?, ?) ORDER BY leaf_hash',
+      ),
+      putRun: this.#db.prepare('INSERT INTO au_log_dedupe_run (run, first, next) VALUES (?, ?, ?)'),
+      dropRunRows: this.#db.prepare('DELETE FROM au_log_dedupe WHERE run = ?'),
+      dropRun: this.#db.prepare('DELETE FROM au_log_dedupe_run WHERE run = ?'),
       setIndexed: this.#db.prepare('UPDATE au_log_dedupe_state SET indexed = ? WHERE id = 1'),
       checkpointAt: this.#db.prepare('SELECT note FROM au_log_checkpoint WHERE size = ?'),
       latest: this.#db.prepare('SELECT size, root, note FROM au_log_checkpoint ORDER BY size DESC LIMIT 1'),
@@ -246,8 +300,27 @@ export class SqliteLogStore implements LogStore {
     for (const row of batch.workflows) this.#sql.putWorkflow.run(row.key, row.index);
     if (batch.indexed) this.#sql.keepBackfilled.run(batch.state.size, batch.first);
     this.#sql.putCheckpoint.run(batch.state.size, batch.state.rootHash, batch.state.checkpoint);
-    if (batch.state.size - this.#tailFrom < MERGE_EVERY) return false;
-    this.#sql.merge.run(this.#tailFrom);
+    if (batch.state.size - this.#tailFrom < this.#mergeEvery) return false;
+    const runs = this.#sql.runs.all() as Run[];
+    let last = runs.reduce((max, r) => Math.max(max, r.run), 0);
+    const tail = { run: ++last, first: this.#tailFrom, next: batch.state.size };
+    this.#sql.mergeTail.run(tail.run, tail.first);
+    this.#sql.putRun.run(tail.run, tail.first, tail.next);
+    runs.push(tail);
+    // As a binary counter carries: two neighbouring runs become one while the older is no larger than the newer.
+    while (runs.length >= 2) {
+      const newer = runs[runs.length - 1]!;
+      const older = runs[runs.length - 2]!;
+      if (older.next - older.first > newer.next - newer.first) break;
+      const merged = { run: ++last, first: older.first, next: newer.next };
+      this.#sql.mergeRuns.run(merged.run, older.run, newer.run);
+      for (const r of [older, newer]) {
+        this.#sql.dropRunRows.run(r.run);
+        this.#sql.dropRun.run(r.run);
+      }
+      this.#sql.putRun.run(merged.run, merged.first, merged.next);
+      runs.splice(runs.length - 2, 2, merged);
+    }
     this.#sql.setIndexed.run(batch.state.size);
     return true;
   }
@@ -318,14 +391,13 @@ export class SqliteLogStore implements LogStore {
     });
     if (this.#tailFrom === 0) return out;
     const merged = sqliteCall('indexesOf', () => this.#merged());
-    const missing = leafHashes.flatMap((h, i) => (out[i] === undefined && merged.mayHave(h) ? [toHex(h)] : []));
-    if (missing.length === 0) return out;
-    const rows = sqliteCall('indexesOf', () => this.#sql.indexesOf.all(JSON.stringify(missing))) as {
-      idx: number;
-      hex: string;
-    }[];
-    const found = new Map(rows.map((r) => [r.hex, r.idx]));
-    return leafHashes.map((h, i) => out[i] ?? found.get(toHex(h)));
+    // Only what the filter may hold is looked up, run by run.
+    return sqliteCall('indexesOf', () =>
+      leafHashes.map((h, i) => {
+        if (out[i] !== undefined || !merged.mayHave(h)) return out[i];
+        return (this.#sql.findMerged.get(h) as { idx: number } | undefined)?.idx;
+      }),
+    );
   }
 
   /**

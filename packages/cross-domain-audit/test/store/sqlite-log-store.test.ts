@@ -49,6 +49,7 @@ function toUnversioned(path: string): void {
     DROP TABLE au_log_entry;
     ALTER TABLE au_log_entry_0 RENAME TO au_log_entry;
     DROP TABLE au_log_dedupe;
+    DROP TABLE au_log_dedupe_run;
     DROP TABLE au_log_dedupe_state;
     DROP TABLE au_log_workflow_backfill;
     DROP TABLE au_log_schema;
@@ -87,7 +88,93 @@ describe('SqliteLogStore hashes', () => {
   });
 });
 
+/** Rewrites a file's dedupe runs into the single table of version 2, as its statements wrote it. */
+function toVersion2(path: string): void {
+  const db = new Database(path);
+  db.exec(`
+    BEGIN;
+    CREATE TABLE au_log_dedupe_2 (leaf_hash BLOB PRIMARY KEY, idx INTEGER NOT NULL) WITHOUT ROWID;
+    INSERT INTO au_log_dedupe_2 SELECT leaf_hash, idx FROM au_log_dedupe ORDER BY leaf_hash;
+    DROP TABLE au_log_dedupe;
+    ALTER TABLE au_log_dedupe_2 RENAME TO au_log_dedupe;
+    DROP TABLE au_log_dedupe_run;
+    UPDATE au_log_schema SET version = 2;
+    COMMIT;`);
+  db.close();
+}
+
+const runSizes = (path: string) => {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare('SELECT next - first FROM au_log_dedupe_run ORDER BY first').pluck().all() as number[];
+  } finally {
+    db.close();
+  }
+};
+
+describe('SqliteLogStore dedupe runs', () => {
+  it('merges each batch of leaf hashes as a run and runs as a binary counter carries; every entry stays found', async () => {
+    const path = file();
+    const store = new SqliteLogStore(path, { mergeEvery: 16 });
+    const log = testLog(store, 16);
+    const sizes: number[][] = [];
+    for (let b = 0; b < 8; b++) {
+      await log.append(Array.from({ length: 16 }, (_, i) => sampleEntry(16 * b + i)));
+      sizes.push(runSizes(path));
+    }
+    expect(sizes).toEqual([[16], [32], [32, 16], [64], [64, 16], [64, 32], [64, 32, 16], [128]]);
+    // The rows of merged runs are gone: one row per entry.
+    expect(count(path, 'SELECT count(*) FROM au_log_dedupe')).toBe(128);
+    const fresh = testLog(new SqliteLogStore(path, { mergeEvery: 16 }), 16);
+    for (let i = 0; i < 128; i += 9) {
+      const hash = entryLeafHash(encodeLogEntry(sampleEntry(i)));
+      expect(await log.indexOf(hash)).toBe(i);
+      expect(await fresh.indexOf(hash)).toBe(i);
+    }
+    const again = await fresh.append([sampleEntry(0), sampleEntry(127), sampleEntry(128), sampleEntry(64)]);
+    expect(again.map((s) => [s.index, s.added])).toEqual([
+      [0, false],
+      [127, false],
+      [128, true],
+      [64, false],
+    ]);
+    await store.close();
+  });
+
+  it('refuses a merge size out of range', () => {
+    for (const mergeEvery of [0, -1, 1.5, 2 ** 24 + 1]) {
+      expect(() => new SqliteLogStore(':memory:', { mergeEvery })).toThrow(
+        expect.objectContaining({ code: 'ERR_AU_CONFIG_INVALID' }),
+      );
+    }
+  });
+});
+
 describe('SqliteLogStore schema', () => {
+  it('migrates a file of version 2: its dedupe table becomes the first run, and later merges carry from it', async () => {
+    const path = file();
+    const old = testLog(new SqliteLogStore(path, { mergeEvery: 32 }), 16);
+    await old.append(Array.from({ length: 80 }, (_, i) => sampleEntry(i)));
+    toVersion2(path);
+    expect(count(path, 'SELECT count(*) FROM au_log_dedupe')).toBe(64);
+
+    const store = new SqliteLogStore(path, { mergeEvery: 32 });
+    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(3);
+    expect(runSizes(path)).toEqual([64]);
+    const log = testLog(store, 16);
+    for (let i = 0; i < 80; i += 7) expect(await log.indexOf(entryLeafHash(encodeLogEntry(sampleEntry(i))))).toBe(i);
+    await log.append(Array.from({ length: 48 }, (_, i) => sampleEntry(80 + i)));
+    // A run of 32 (entries 64–95), then another, which carries twice: 32 + 32, then 64 + 64.
+    expect(runSizes(path)).toEqual([128]);
+    const again = await log.append([sampleEntry(3), sampleEntry(100), sampleEntry(200)]);
+    expect(again.map((s) => [s.index, s.added])).toEqual([
+      [3, false],
+      [100, false],
+      [128, true],
+    ]);
+    await store.close();
+  });
+
   it('migrates a file of the unversioned layout: same tree, every entry found, duplicates still skipped', async () => {
     const path = file();
     const old = testLog(new SqliteLogStore(path), 16);
@@ -100,7 +187,7 @@ describe('SqliteLogStore schema', () => {
 
     const store = new SqliteLogStore(path);
     const log = testLog(store, 16);
-    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(2);
+    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(3);
     expect(count(path, "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_autoindex_au_log_entry_1'")).toBe(0);
     expect(count(path, 'SELECT count(*) FROM au_log_dedupe')).toBe(40);
     expect(await log.treeHead()).toEqual(head);
@@ -152,12 +239,13 @@ describe('SqliteLogStore schema', () => {
     await old.append(Array.from({ length: 5 }, (_, i) => record(i)));
     const head = await old.treeHead();
     // The layout of version 1: no backfill progress table.
+    toVersion2(path);
     const db = new Database(path);
     db.exec('BEGIN; DROP TABLE au_log_workflow_backfill; UPDATE au_log_schema SET version = 1; COMMIT;');
     db.close();
 
     const store = new SqliteLogStore(path);
-    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(2);
+    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(3);
     expect(count(path, 'SELECT next FROM au_log_workflow_backfill')).toBe(0);
     const log = testLog(store);
     expect(await log.treeHead()).toEqual(head);
@@ -172,7 +260,7 @@ describe('SqliteLogStore schema', () => {
     const path = file();
     await new SqliteLogStore(path).close();
     const db = new Database(path);
-    db.exec('UPDATE au_log_schema SET version = 3');
+    db.exec('UPDATE au_log_schema SET version = 4');
     db.close();
     let code: string | undefined;
     try {
