@@ -13,7 +13,8 @@ export interface ReadBodyOptions {
  * Reads an HTTP body from a peer that may misbehave, up to `max` bytes. A declared (`Content-Length`) or actual size
  * beyond it is `ERR_INPUT_TOO_LARGE`, refused without reading the rest; a stream that fails (a connection reset, a
  * body shorter than its `Content-Length`) is `ERR_INPUT_INVALID`. With `timeoutMs`, a body that has not arrived whole
- * by then — a slow drip included — is cancelled and read as `undefined`, so that the caller can answer `408`.
+ * by then — a slow drip included — is read as `undefined`, so that the caller can answer `408`: a streamed body is
+ * cancelled, one of declared length (read whole) abandoned to the server, which closes the connection it left.
  */
 export function readBody(
   message: Request | Response,
@@ -23,8 +24,10 @@ export function readBody(
 export function readBody(message: Request | Response, options: ReadBodyOptions): Promise<Uint8Array>;
 export async function readBody(message: Request | Response, options: ReadBodyOptions): Promise<Uint8Array | undefined> {
   const { max, timeoutMs } = options;
-  const declared = Number(message.headers.get('content-length') ?? 0);
+  const length = message.headers.get('content-length');
+  const declared = Number(length ?? 0);
   if (declared > max) throw snError('ERR_INPUT_TOO_LARGE', `body of ${declared} bytes`);
+  if (length !== null && /^\d+$/.test(length)) return readDeclared(message, max, timeoutMs);
   if (!message.body) return new Uint8Array();
   const reader = message.body.getReader();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -59,6 +62,41 @@ export async function readBody(message: Request | Response, options: ReadBodyOpt
     clearTimeout(timer);
   }
   return joinBytes(chunks);
+}
+
+/**
+ * A body whose length is declared within the limit, read whole with `arrayBuffer()`: the HTTP framing holds it to
+ * that length, and servers such as @hono/node-server answer `arrayBuffer()` from the socket's bytes without building
+ * the Request and stream that reading `body` needs. At the timeout the read is abandoned rather than cancelled (a
+ * body being read whole cannot be): the server closes a connection whose body was left unread.
+ */
+async function readDeclared(
+  message: Request | Response,
+  max: number,
+  timeoutMs: number | undefined,
+): Promise<Uint8Array | undefined> {
+  const read = message.arrayBuffer().then(
+    (buffer) => new Uint8Array(buffer),
+    (e: unknown) => {
+      throw snError('ERR_INPUT_INVALID', 'body could not be read', { cause: e });
+    },
+  );
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const body =
+      timeoutMs === undefined
+        ? await read
+        : await Promise.race([
+            read,
+            new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs))),
+          ]);
+    if (body === undefined) read.catch(() => {});
+    // A message built in process may carry more than it declares.
+    else if (body.length > max) throw snError('ERR_INPUT_TOO_LARGE', `body over ${max} bytes`);
+    return body;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The media type of a message, without parameters and in lower case (`application/cose`), or undefined. */

@@ -38,8 +38,13 @@ export function seededRandom(seed: string | Uint8Array): RandomSource {
   };
 }
 
-/** A random RFC 9562 version-4 UUID string from `random`. */
+/**
+ * A random RFC 9562 version-4 UUID string from `random`; from {@link systemRandom}, the platform's own
+ * `crypto.randomUUID()` where it has one (the same kind of UUID, without a call into Web Crypto per id).
+ */
 export function randomUuid(random: RandomSource = systemRandom): string {
+  if (random === systemRandom && typeof globalThis.crypto?.randomUUID === 'function')
+    return globalThis.crypto.randomUUID();
   const b = random.bytes(16);
   b[6] = (b[6]! & 0x0f) | 0x40;
   b[8] = (b[8]! & 0x3f) | 0x80;

@@ -161,6 +161,36 @@ describe('readBody on streams', () => {
     expect(state.cancelled).toBe(true);
   });
 
+  /** `message` whose `body` must not be touched: a body of declared length is read whole. */
+  const wholeOnly = <T extends Request | Response>(message: T): T =>
+    new Proxy(message, {
+      get: (target, key) => {
+        if (key === 'body') throw new Error('body read as a stream');
+        const value = Reflect.get(target, key, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+
+  it('reads a body of declared length whole, without its stream', async () => {
+    const request = new Request('http://x/', { method: 'POST', body: 'abc', headers: { 'content-length': '3' } });
+    expect(new TextDecoder().decode(await readBody(wholeOnly(request), { max: 3 }))).toBe('abc');
+    const empty = new Response(null, { headers: { 'content-length': '0' } });
+    expect((await readBody(wholeOnly(empty), { max: 0 })).length).toBe(0);
+  });
+
+  it('refuses a message built in process that carries more than it declares, past the limit', async () => {
+    const response = new Response('x'.repeat(101), { headers: { 'content-length': '3' } });
+    expect(await outcome(readBody(wholeOnly(response), { max: 100 }))).toBe('ERR_INPUT_TOO_LARGE');
+  });
+
+  it('reads a stalled body of declared length as undefined at the timeout, and a failing one as unreadable', async () => {
+    const stalled = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(new Uint8Array([1])) });
+    const late = new Response(stalled, { headers: { 'content-length': '10' } });
+    expect(await outcome(readBody(wholeOnly(late), { max: 100, timeoutMs: 30 }))).toBe('late');
+    const failing = new Response(trickle(10, 5).stream, { headers: { 'content-length': '10' } });
+    expect(await outcome(readBody(wholeOnly(failing), { max: 100, timeoutMs: 1000 }))).toBe('ERR_INPUT_INVALID');
+  });
+
   it('refuses a declared size over the limit whatever the body', async () => {
     const response = new Response('x', { headers: { 'content-length': '101' } });
     expect(await outcome(readBody(response, { max: 100 }))).toBe('ERR_INPUT_TOO_LARGE');

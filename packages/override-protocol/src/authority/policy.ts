@@ -30,6 +30,8 @@ export class HeldPolicy {
   readonly bytes: Uint8Array;
   readonly keys: KeySet;
   readonly #byThumbprint: ReadonlyMap<string, OperatorKey>;
+  /** The same entries by key object: the key set resolves to these objects, so most lookups need no thumbprint. */
+  readonly #byKey: ReadonlyMap<PublicKey, OperatorKey>;
 
   constructor(claims: AuthorityPolicyClaims, bytes: Uint8Array) {
     this.claims = claims;
@@ -49,6 +51,7 @@ export class HeldPolicy {
       }
     }
     this.#byThumbprint = new Map(entries.map((e) => [e.kids.at(-1)!, e]));
+    this.#byKey = new Map(entries.map((e) => [e.key, e]));
     try {
       this.keys = keySet(entries.map((e) => ({ key: e.key })));
     } catch (e) {
@@ -58,7 +61,7 @@ export class HeldPolicy {
 
   /** The operator key a signature verified under. */
   operatorKey(key: PublicKey): OperatorKey | undefined {
-    return this.#byThumbprint.get(toBase64Url(coseKeyThumbprint(key)));
+    return this.#byKey.get(key) ?? this.#byThumbprint.get(toBase64Url(coseKeyThumbprint(key)));
   }
 
   /** Whether the policy has expired at `now` (seconds): then it still judges restrictive signals only (spec §5.1). */

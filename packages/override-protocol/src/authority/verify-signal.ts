@@ -12,6 +12,10 @@ import { checkClaims } from '@safety-net/core/internal';
 import { type GeneralJws, isCoseSign, MAX_SIGNAL_SIGNERS } from '../messages/cosigned-signal.js';
 import { type OverrideSignalClaims, overrideSignal } from '../messages/override-signal.js';
 import type { HeldPolicy, OperatorKey } from './policy.js';
+import { rememberingBackend } from './remembered-signatures.js';
+
+/** One per process: the guards it hosts share what they verified. */
+const backend = rememberingBackend();
 
 /** A signal whose signature(s) verified under operator keys of the held policy. */
 export interface VerifiedSignal {
@@ -28,7 +32,7 @@ export interface VerifiedSignal {
  */
 export function verifySignal(bytes: Uint8Array, policy: HeldPolicy, clock?: Clock): VerifiedSignal {
   if (isCoseSign(bytes)) return verifyCoseSign(bytes, policy, clock);
-  const result = overrideSignal.verify(bytes, { key: policy.keys, clock });
+  const result = overrideSignal.verify(bytes, { key: policy.keys, clock, backend });
   if (!result.ok) throw result.error;
   // The key set holds the policy's keys only, so the key that verified is one of them.
   return { claims: result.claims, signers: [policy.operatorKey(result.key)!] };
@@ -47,6 +51,7 @@ function verifyCoseSign(bytes: Uint8Array, policy: HeldPolicy, clock?: Clock): V
     require: { atLeast: 1 },
     requireProtectedAlg: true,
     profile: true,
+    backend,
   });
   const claims = overrideSignal.parse(overrideSignal.fromCbor(decodeCbor(verified.payload)));
   checkClaims(claims, overrideSignal.claimOptions({ clock }));

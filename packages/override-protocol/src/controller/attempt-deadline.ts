@@ -1,7 +1,7 @@
 import type { GuardTimers } from '../guard/options.js';
 
 interface Window {
-  readonly controllers: Set<AbortController>;
+  readonly cancels: Set<() => void>;
   readonly timer: unknown;
   open: boolean;
 }
@@ -11,7 +11,7 @@ interface Window {
  * start in the same turn of the event loop (a fan-out's first attempts, all started at once) share one deadline,
  * which fires for all of them. A push that starts in a later turn (a resend, a push that waited for a slot) opens a
  * deadline of its own, so no attempt gets less than its timeout less the time of the turn it started in. Each push
- * keeps its own `AbortController`: a signal shared by every request would collect one listener per request.
+ * hands in its own way to cancel the request (a shared `AbortSignal` would collect one listener per request).
  */
 export class AttemptDeadlines {
   readonly #timers: GuardTimers;
@@ -23,26 +23,25 @@ export class AttemptDeadlines {
     this.#timeoutMs = timeoutMs;
   }
 
-  /** The abort signal of an attempt starting now, and the function that ends the attempt. */
-  start(): { signal: AbortSignal; end(): void } {
+  /**
+   * Starts an attempt that `cancel` (a function of its own) cancels when its deadline passes; returns the function
+   * that ends it.
+   */
+  start(cancel: () => void): () => void {
     const window = this.#current ?? this.#open();
-    const controller = new AbortController();
-    window.controllers.add(controller);
-    return {
-      signal: controller.signal,
-      end: () => {
-        window.controllers.delete(controller);
-        if (!window.open && window.controllers.size === 0) this.#timers.clear(window.timer);
-      },
+    window.cancels.add(cancel);
+    return () => {
+      window.cancels.delete(cancel);
+      if (!window.open && window.cancels.size === 0) this.#timers.clear(window.timer);
     };
   }
 
   #open(): Window {
-    const controllers = new Set<AbortController>();
+    const cancels = new Set<() => void>();
     const window: Window = {
-      controllers,
+      cancels,
       timer: this.#timers.set(this.#timeoutMs, () => {
-        for (const c of controllers) c.abort();
+        for (const cancel of [...cancels]) cancel();
       }),
       open: true,
     };
@@ -51,7 +50,7 @@ export class AttemptDeadlines {
     queueMicrotask(() => {
       window.open = false;
       if (this.#current === window) this.#current = undefined;
-      if (controllers.size === 0) this.#timers.clear(window.timer);
+      if (cancels.size === 0) this.#timers.clear(window.timer);
     });
     return window;
   }

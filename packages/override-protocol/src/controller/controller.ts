@@ -37,6 +37,7 @@ import { escalate } from './escalation.js';
 import { type LeaseGrant, LeaseIssuer } from './leases.js';
 import { type ControllerOptions, checkControllerOptions } from './options.js';
 import { outboxOf } from './outbox.js';
+import { fetchPost, nodePost, type Post } from './post.js';
 import { type AttemptResult, type InProcessAgent, pushInProcess, pushOverHttp } from './push.js';
 import { registrationOf, storedAgentOf } from './registration-record.js';
 import { type AgentRegistration, AgentRegistry } from './registry.js';
@@ -109,7 +110,8 @@ export class OverrideController {
   readonly #clock: Clock;
   readonly #random: RandomSource;
   readonly #timers: GuardTimers;
-  readonly #fetch: typeof fetch;
+  readonly #post: Post;
+  readonly #closePost: (() => void) | undefined;
   readonly #instance: string;
   readonly #skew: number;
   readonly #registry = new AgentRegistry();
@@ -131,7 +133,9 @@ export class OverrideController {
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? systemRandom;
     this.#timers = options.timers ?? systemTimers;
-    this.#fetch = options.fetch ?? globalThis.fetch;
+    const node = options.fetch === undefined ? nodePost() : undefined;
+    this.#post = node?.post ?? fetchPost(options.fetch ?? globalThis.fetch);
+    this.#closePost = node?.close;
     this.#instance = options.instance ?? randomUuid(this.#random);
     this.#skew = options.skew ?? 30;
     this.#pushes = new Semaphore(options.concurrency ?? 256);
@@ -318,7 +322,7 @@ export class OverrideController {
         store: this.#options.store,
         registry: this.#registry,
         inProcess: (agent) => this.#inProcess.get(agent),
-        fetch: this.#fetch,
+        post: this.#post,
         clock: this.#clock,
         random: this.#random,
         timers: this.#timers,
@@ -394,6 +398,7 @@ export class OverrideController {
       wake();
     }
     this.#sleeping.clear();
+    this.#closePost?.();
   }
 
   // ---- issuing -------------------------------------------------------------------------------------------------
@@ -498,7 +503,8 @@ export class OverrideController {
     if (local) return () => pushInProcess(local, bytes);
     const endpoint = this.#registry.get(agent)?.endpoint;
     if (endpoint === undefined) return undefined;
-    return () => this.#pushes.run(() => pushOverHttp(this.#fetch, endpoint, bytes, this.#deadlines));
+    const signals = `${endpoint.replace(/\/$/, '')}/signals`;
+    return () => this.#pushes.run(() => pushOverHttp(this.#post, signals, bytes, this.#deadlines));
   }
 
   #noteAck(t: Tracked, agent: string, ack: AcknowledgementClaims): void {

@@ -6,6 +6,7 @@ import { type HeartbeatClaims, heartbeat } from '../messages/heartbeat.js';
 import { type LeaseClaims, lease, MAX_LEASE_TTL, MIN_LEASE_TTL, type SafeState } from '../messages/lease.js';
 import { overrideSignal } from '../messages/override-signal.js';
 import { claimsOf } from './decode.js';
+import type { Post } from './post.js';
 import type { AgentRegistry } from './registry.js';
 import type { ControllerStore } from './store.js';
 
@@ -31,7 +32,8 @@ export interface LeaseContext {
   readonly store: ControllerStore;
   readonly registry: AgentRegistry;
   readonly inProcess: (agent: string) => Partial<LeaseTaker> | undefined;
-  readonly fetch: typeof fetch;
+  /** How pushes go over HTTP (the controller's). */
+  readonly post: Post;
   readonly clock: Clock;
   readonly random: RandomSource;
   readonly timers: GuardTimers;
@@ -155,21 +157,17 @@ export class LeaseIssuer {
     const endpoint = this.#ctx.registry.get(agent)?.endpoint;
     // A pull-only agent reads its lease from its outbox, or has it as the answer to its heartbeat.
     if (endpoint === undefined) return;
-    let response: Response;
+    const url = `${endpoint.replace(/\/$/, '')}/lease`;
+    let status: number;
     try {
-      response = await this.#ctx.fetch(`${endpoint.replace(/\/$/, '')}/lease`, {
-        method: 'POST',
-        body: bytes,
-        headers: { 'content-type': 'application/cose' },
-        signal: AbortSignal.timeout(this.#ctx.attemptTimeoutMs),
-      });
+      ({ status } = await this.#ctx.post(url, bytes, (cancel) => {
+        const timer = setTimeout(cancel, this.#ctx.attemptTimeoutMs);
+        return () => clearTimeout(timer);
+      }));
     } catch (e) {
       throw ovError('ERR_OV_DELIVERY_FAILED', `the lease for ${agent} could not be pushed`, { cause: e });
     }
-    await response.body?.cancel();
-    if (response.status !== 204) {
-      throw ovError('ERR_OV_DELIVERY_FAILED', `the lease for ${agent} was answered ${response.status}`);
-    }
+    if (status !== 204) throw ovError('ERR_OV_DELIVERY_FAILED', `the lease for ${agent} was answered ${status}`);
   }
 
   /** The highest order issued to the agent: noted as signals are issued, else read once from its outbox. */

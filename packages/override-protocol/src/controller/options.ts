@@ -24,7 +24,10 @@ export interface ControllerOptions {
   readonly random?: RandomSource;
   /** Timers for retries, per-attempt timeouts and deadlines, injectable so that tests need not wait. */
   readonly timers?: GuardTimers;
-  /** The `fetch` HTTP push uses. Default: the global one. */
+  /**
+   * The `fetch` HTTP pushes use. Default: node:http and node:https where the runtime has them (connections kept
+   * alive, no Request and Response objects per push), else the global `fetch`. Redirects are not followed.
+   */
   readonly fetch?: typeof fetch;
   /** Verification skew in seconds (default 30): evidence is signed at `deadline` + skew (spec §7.7). */
   readonly skew?: number;

@@ -1,5 +1,6 @@
 import type { Answer } from '../guard/guard.js';
 import type { AttemptDeadlines } from './attempt-deadline.js';
+import type { Post, Posted } from './post.js';
 
 /** A guard in the same runtime, as `connect` takes it (spec §7.4): the same bytes, no HTTP. */
 export interface InProcessAgent {
@@ -22,34 +23,34 @@ const TRANSIENT = new Set(['ERR_OV_STORE_FAILED']);
 
 /** One push of the signal to an agent's override endpoint, `POST E/signals` (spec §7.1). */
 export async function pushOverHttp(
-  fetcher: typeof fetch,
-  endpoint: string,
+  post: Post,
+  signals: string,
   bytes: Uint8Array,
   deadlines: AttemptDeadlines,
 ): Promise<AttemptResult> {
-  const attempt = deadlines.start();
+  let answer: Posted;
   try {
-    const response = await fetcher(`${endpoint.replace(/\/$/, '')}/signals`, {
-      method: 'POST',
-      body: bytes as Uint8Array<ArrayBuffer>,
-      headers: { 'content-type': 'application/cose' },
-      signal: attempt.signal,
-    });
-    const type = response.headers.get('content-type') ?? '';
-    // 200 with the acknowledgement, 403 with the signed refusal: both are acknowledgements.
-    if ((response.status === 200 || response.status === 403) && type.startsWith('application/cose')) {
-      return { kind: 'ack', bytes: new Uint8Array(await response.arrayBuffer()) };
-    }
-    if (response.status >= 400 && response.status < 500 && type.startsWith('application/json')) {
-      const { code } = (await response.json()) as { code?: unknown };
-      if (typeof code === 'string' && /^ERR_[A-Z0-9_]{1,64}$/.test(code)) return { kind: 'refused', code };
-    }
-    await response.body?.cancel();
-    return { kind: 'unanswered' };
+    answer = await post(signals, bytes, (cancel) => deadlines.start(cancel));
   } catch {
     return { kind: 'unanswered' };
-  } finally {
-    attempt.end();
+  }
+  const { status, type, body } = answer;
+  // 200 with the acknowledgement, 403 with the signed refusal: both are acknowledgements.
+  if ((status === 200 || status === 403) && type.startsWith('application/cose')) return { kind: 'ack', bytes: body };
+  if (status >= 400 && status < 500 && type.startsWith('application/json')) {
+    const code = codeIn(body);
+    if (code !== undefined) return { kind: 'refused', code };
+  }
+  return { kind: 'unanswered' };
+}
+
+/** The `code` of a JSON error body (`{"code": "ERR_…"}`), if it is one. */
+function codeIn(body: Uint8Array): string | undefined {
+  try {
+    const { code } = JSON.parse(new TextDecoder().decode(body)) as { code?: unknown };
+    return typeof code === 'string' && /^ERR_[A-Z0-9_]{1,64}$/.test(code) ? code : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,0 +1,65 @@
+import {
+  type AlgorithmInfo,
+  bytesEqual,
+  type CryptoBackend,
+  getBackend,
+  type PublicKey,
+  toBase64Url,
+} from '@safety-net/core';
+import { BoundedMap } from '@safety-net/core/internal';
+
+/** What a remembered signature verified under and over. */
+interface Verified {
+  readonly alg: AlgorithmInfo;
+  readonly curve: string;
+  readonly x: Uint8Array;
+  readonly y: Uint8Array | undefined;
+  readonly data: Uint8Array;
+}
+
+/** How many verified signatures a process remembers: a fan-out's signal needs one. */
+export const REMEMBERED_SIGNATURES = 256;
+
+/** Byte strings both absent or both present and equal (a malformed key part never matches). */
+const sameBytes = (a: Uint8Array | undefined, b: unknown) =>
+  a === undefined ? b === undefined : b instanceof Uint8Array && bytesEqual(a, b);
+
+/**
+ * The runtime's crypto backend, remembering the signatures that verified. Agents hosted in one process receive the
+ * same signal bytes from one fan-out, and whether a signature verifies depends on the algorithm, the key and the
+ * bytes alone: the first guard checks it, the others find the same algorithm, key material, bytes and signature
+ * remembered. Everything else — decoding, the key each guard resolves from its own policy, the claim and time checks
+ * — still runs for every guard. Only signatures that verified are remembered, the latest {@link
+ * REMEMBERED_SIGNATURES} of them, each with copies of what it was checked against. `inner` is the backend that
+ * verifies (default: the runtime's, as chosen when each call is made).
+ */
+export function rememberingBackend(
+  inner: () => CryptoBackend = getBackend,
+  capacity = REMEMBERED_SIGNATURES,
+): CryptoBackend {
+  const verified = new BoundedMap<string, Verified>(capacity);
+  return {
+    get name() {
+      return inner().name;
+    },
+    sign: (alg, key, data) => inner().sign(alg, key, data),
+    verify(alg: AlgorithmInfo, key: PublicKey, data: Uint8Array, signature: Uint8Array): boolean {
+      const id = toBase64Url(signature);
+      const seen = verified.get(id);
+      if (
+        seen !== undefined &&
+        seen.alg === alg &&
+        seen.curve === key.curve &&
+        sameBytes(seen.x, key.x) &&
+        sameBytes(seen.y, key.y) &&
+        bytesEqual(seen.data, data)
+      ) {
+        return true;
+      }
+      if (!inner().verify(alg, key, data, signature)) return false;
+      // Copies: `data` may be a scratch buffer the next message is encoded into.
+      verified.set(id, { alg, curve: key.curve, x: key.x.slice(), y: key.y?.slice(), data: data.slice() });
+      return true;
+    },
+  };
+}
