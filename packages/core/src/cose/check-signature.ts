@@ -30,7 +30,9 @@ export function checkSignature(
 ): SignatureCheck {
   checkHeaders(headers.protectedHeader, headers.unprotectedHeader, understoodLabels(options.understoodCrit));
   const alg = algorithmOf(headers, options.requireProtectedAlg ?? false);
-  const kid = kidOf(headers);
+  // A copy: the kid is handed to the resolver and the caller, and the headers may be shared or views into the
+  // message (see `decodeSign1Transient`).
+  const kid = kidOf(headers)?.slice();
   const key = keyFor(options?.key, { kid, alg, issuer: options.issuer, ...(typ === undefined ? {} : { typ }) });
   assertKeyFitsAlgorithm(key, alg, { profile: options.profile ?? false });
   if (!(options.backend ?? getBackend()).verify(alg, key, tbs(), signature)) throw snError('ERR_COSE_BAD_SIGNATURE');

@@ -4,7 +4,7 @@ import { algorithmOf } from '../cose/algorithm.js';
 import { HEADER, type HeaderParams } from '../cose/headers.js';
 import { signSign1 } from '../cose/sign1.js';
 import type { CoseVerifyOptions } from '../cose/verify-options.js';
-import { decodeSign1, verifySign1 } from '../cose/verify1.js';
+import { decodeSign1Transient, verifySign1 } from '../cose/verify1.js';
 import type { CryptoBackend } from '../crypto/backend.js';
 import { snError } from '../errors/index.js';
 import { withAsyncKey } from '../keys/async-resolver.js';
@@ -183,7 +183,7 @@ export class MessageType<T extends object> {
   }
 
   #verifyUpToReplay(bytes: Uint8Array, options: MessageVerifyOptions): { verified: Verified<T>; now: number } {
-    const decoded = decodeSign1(bytes, { decode: options.decode });
+    const decoded = decodeSign1Transient(bytes, { decode: options.decode });
     algorithmOf(decoded, true);
     const typ = decoded.protectedHeader.get(HEADER.typ);
     if (typ === undefined) throw snError('ERR_COSE_TYP_MISSING');
