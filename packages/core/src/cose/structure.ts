@@ -77,17 +77,20 @@ export function readHeaderPair(items: CborValue[], decode?: DecodeOptions, trans
     ? decodeProtectedShared(protectedBytes, decode)
     : decodeProtected(protectedBytes, decode);
   const unprotectedHeader = asHeaderMap(items[1], 'unprotected');
-  for (const map of [protectedHeader, unprotectedHeader]) {
-    const kid = map.get(HEADER.kid);
-    if (kid instanceof Uint8Array && kid.length > MAX_KID_BYTES) {
-      throw snError('ERR_COSE_HEADER_TOO_LARGE', `kid longer than ${MAX_KID_BYTES} bytes`);
-    }
-  }
+  checkKidSize(protectedHeader);
+  checkKidSize(unprotectedHeader);
   return {
     protectedBytes: protectedHeader.size === 0 ? new Uint8Array(0) : protectedBytes,
     protectedHeader,
     unprotectedHeader,
   };
+}
+
+function checkKidSize(map: HeaderMap): void {
+  const kid = map.get(HEADER.kid);
+  if (kid instanceof Uint8Array && kid.length > MAX_KID_BYTES) {
+    throw snError('ERR_COSE_HEADER_TOO_LARGE', `kid longer than ${MAX_KID_BYTES} bytes`);
+  }
 }
 
 /** Reads a payload slot: a bstr, or nil for a detached payload. */

@@ -41,12 +41,10 @@ export function decodeSign1Transient(bytes: Uint8Array, options: CoseDecodeOptio
 
 function readSign1(bytes: Uint8Array, options: CoseDecodeOptions, transient: boolean): DecodedSign1 {
   const { items, tagged } = decodeCoseArray(bytes, COSE_SIGN1_TAG, 4, options, transient);
-  return {
-    ...readHeaderPair(items, options.decode, transient),
-    tagged,
-    payload: readPayload(items[2]),
-    signature: readSignature(items[3]),
-  };
+  const { protectedBytes, protectedHeader, unprotectedHeader } = readHeaderPair(items, options.decode, transient);
+  const payload = readPayload(items[2]);
+  const signature = readSignature(items[3]);
+  return { protectedBytes, protectedHeader, unprotectedHeader, tagged, payload, signature };
 }
 
 /**
@@ -67,5 +65,7 @@ export function verifySign1(input: Uint8Array | DecodedSign1, options: CoseVerif
     options,
     protectedTyp(decoded),
   );
-  return { ...decoded, ...check, payload };
+  const { protectedBytes, protectedHeader, unprotectedHeader, tagged, signature } = decoded;
+  const { alg, key, kid } = check;
+  return { protectedBytes, protectedHeader, unprotectedHeader, tagged, payload, signature, alg, key, kid };
 }

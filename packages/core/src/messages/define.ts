@@ -80,6 +80,7 @@ export class MessageType<T extends object> {
   /** How messages of the type appear in the ECT DAG, if they are nodes of it. */
   readonly dag: DagNodeDeclaration<T> | undefined;
   readonly #layout: ClaimsLayout;
+  readonly #timeDefaults: readonly (readonly [keyof TimeOptions, number | undefined])[];
 
   constructor(definition: MessageTypeDefinition<T>) {
     this.name = definition.name;
@@ -89,6 +90,7 @@ export class MessageType<T extends object> {
     this.jws = jws === false ? undefined : { ...jws, typ: jws.typ ?? `${definition.name}+jwt` };
     this.schema = definition.schema;
     this.timeDefaults = definition.timeDefaults ?? {};
+    this.#timeDefaults = Object.entries(this.timeDefaults) as [keyof TimeOptions, number | undefined][];
     this.dag = definition.dag;
     this.#layout = new ClaimsLayout(definition.labels as Record<string, ClaimLabel>, this.name);
   }
@@ -96,8 +98,8 @@ export class MessageType<T extends object> {
   /** The claim checks with this type's time defaults filled in where the caller left them out. */
   claimOptions<O extends ClaimCheckOptions>(options: O): O {
     const merged = { ...options };
-    for (const [k, v] of Object.entries(this.timeDefaults)) {
-      if (merged[k as keyof TimeOptions] === undefined) (merged as Record<string, unknown>)[k] = v;
+    for (const [k, v] of this.#timeDefaults) {
+      if (merged[k] === undefined) merged[k] = v;
     }
     return merged;
   }

@@ -39,12 +39,35 @@ function compile(schema: Schema): FastParser | undefined {
   return checks.length === 0 ? base : withChecks(base, checks);
 }
 
+/** zod's own checks that call no user code, so cannot re-enter a parser while it runs them. */
+const BUILT_IN_CHECKS: ReadonlySet<string> = new Set([
+  'min_length',
+  'max_length',
+  'length_equals',
+  'string_format',
+  'number_format',
+  'greater_than',
+  'less_than',
+  'multiple_of',
+]);
+
 /** Runs zod's checks on the parsed value as zod does after a parse without issues; any issue defers. */
 function withChecks(base: FastParser, checks: readonly Check[]): FastParser {
+  // zod's checks read and write a payload; with built-in checks only, one payload serves every call.
+  const builtIn = (c: Check) =>
+    BUILT_IN_CHECKS.has(c._zod.def.check) && !(c as unknown as Schema)._zod.traits.has('$ZodCustomStringFormat');
+  const shared = checks.every(builtIn) ? { value: null, issues: [] } : undefined;
   return (input) => {
     const value = base(input);
     if (value === DEFER) return DEFER;
-    const payload = { value, issues: [] as unknown[] };
+    let payload: { value: unknown; issues: unknown[] };
+    if (shared) {
+      payload = shared;
+      payload.value = value;
+      payload.issues.length = 0;
+    } else {
+      payload = { value, issues: [] };
+    }
     for (const check of checks) {
       const when = check._zod.def.when;
       if (when && !when(payload as never)) continue;
