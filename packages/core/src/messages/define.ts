@@ -199,7 +199,16 @@ export class MessageType<T extends object> {
     // A resolver may need the issuer, and only the claims can name it: claims that do not decode are reported as
     // what they are, not as a key that could not be trusted for no issuer.
     if (claimsMap?.error && options.issuer === undefined && isKeyResolver(options.key)) throw claimsMap.error;
-    const result = verifySign1(decoded, { ...options, issuer, requireProtectedAlg: true, profile: true });
+    const result = verifySign1(decoded, {
+      key: options.key,
+      issuer,
+      externalAad: options.externalAad,
+      detachedPayload: options.detachedPayload,
+      understoodCrit: options.understoodCrit,
+      backend: options.backend,
+      requireProtectedAlg: true,
+      profile: true,
+    });
     if (claimsMap?.error) throw claimsMap.error;
     const claims = this.parse(this.fromCbor(claimsMap!.value as CborValue));
     const now = checkClaims(claims, options);

@@ -41,8 +41,10 @@ export function checkTimes(claims: TimeClaims, now: number, options: TimeOptions
  * with `<` or `>` must be checked so: NaN makes every comparison false, and a check that never fails.
  */
 export function checkSeconds(v: unknown, name: string): number {
-  return checkNumber(v, name, { min: 0, max: Number.POSITIVE_INFINITY });
+  return checkNumber(v, name, SECONDS);
 }
+
+const SECONDS = { min: 0, max: Number.POSITIVE_INFINITY } as const;
 
 /** Checks that `aud` (string or array) names one of the `expected` audiences. */
 export function checkAudience(aud: unknown, expected: string | readonly string[]): void {
