@@ -278,8 +278,9 @@ class Decoder {
     this.maps++;
     const map: CborMap = new Map();
     const rawIsCanonical = !this.allowIndefinite && !this.allowNonShortest;
-    const starts: number[] = [];
-    const ends: number[] = [];
+    // Sized up front for a definite-length map, so that recording each key's range never regrows them.
+    const starts: number[] = count < 0 ? [] : new Array(count);
+    const ends: number[] = count < 0 ? [] : new Array(count);
     let encoded: Uint8Array[] | undefined;
     let sorted = true;
     let prevBuf = this.buf;
@@ -305,8 +306,8 @@ class Decoder {
           sorted = false;
         }
       }
-      starts.push(keyStart);
-      ends.push(keyEnd);
+      starts[n] = keyStart;
+      ends[n] = keyEnd;
       prevBuf = keyBuf;
       // A JS Map stores the key -0 as 0, so -0.0 is kept as a CborFloat: the key stays apart from 0 (core.md §3.2).
       map.set(Object.is(key, -0) ? new CborFloat(-0) : key, this.item(depth));

@@ -64,7 +64,7 @@ function withChecks(base: FastParser, checks: readonly Check[]): FastParser {
     if (shared) {
       payload = shared;
       payload.value = value;
-      payload.issues.length = 0;
+      if (payload.issues.length !== 0) payload.issues.length = 0;
     } else {
       payload = { value, issues: [] };
     }
