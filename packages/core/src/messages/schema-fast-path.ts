@@ -182,12 +182,15 @@ function compileObject(def: Record<string, unknown>): FastParser | undefined {
       for (const key in v) if (!keys.has(key)) return DEFER;
     }
     const out: Record<string, unknown> = {};
-    for (const { key, parse, optional } of fields) {
-      if (!(key in v)) {
+    for (let i = 0; i < fields.length; i++) {
+      const { key, parse, optional } = fields[i]!;
+      const raw = v[key];
+      // zod tells a key's presence with `in`; only a key that reads undefined can be absent.
+      if (raw === undefined && !(key in v)) {
         if (optional) continue;
         return DEFER;
       }
-      const value = parse(v[key]);
+      const value = parse(raw);
       if (value === DEFER) return DEFER;
       out[key] = value;
     }
