@@ -148,10 +148,12 @@ export class MessageType<T extends object> {
 
   /** Verifies a COSE_Sign1 of this type. Never throws for bad input: failures come back as `{ ok: false, error }`. */
   verify(bytes: Uint8Array, verifyOptions: MessageVerifyOptions): VerifyResult<T> {
-    const options = this.claimOptions(verifyOptions);
+    // The type's time defaults are handed to the claim checks rather than merged into a copy of the options: the
+    // copy cost more than any claim check. Missing options are a typed error further on, never a TypeError here.
+    const options: MessageVerifyOptions = verifyOptions ?? {};
     return settle(() => {
       const { verified, now } = this.#verifyUpToReplay(bytes, options);
-      const entry = replayEntry(verified.claims, options);
+      const entry = replayEntry(verified.claims, options, this.timeDefaults);
       if (entry) {
         const accepted = options.replay!.remember(entry.jti, entry.expiresAt, now);
         if (typeof accepted !== 'boolean')
@@ -212,7 +214,7 @@ export class MessageType<T extends object> {
     });
     if (claimsMap?.error) throw claimsMap.error;
     const claims = this.parse(this.fromCbor(claimsMap!.value as CborValue));
-    const now = checkClaims(claims, options);
+    const now = checkClaims(claims, options, this.timeDefaults);
     return {
       verified: { claims, format: 'cose', typ: this.typ, alg: result.alg, key: result.key, kid: result.kid },
       now,

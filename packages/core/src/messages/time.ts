@@ -23,10 +23,10 @@ export interface TimeClaims {
  * number ≥ 0 is `ERR_INPUT_INVALID`: NaN or Infinity would turn the checks off.
  */
 export function checkTimes(claims: TimeClaims, now: number, options: TimeOptions = {}): void {
+  const given = options.clockSkewSeconds;
+  // The default needs no check; null, as undefined, means the default.
   const skew =
-    options.clockSkewSeconds === undefined
-      ? DEFAULT_CLOCK_SKEW_SECONDS
-      : checkSeconds(options.clockSkewSeconds, 'clockSkewSeconds');
+    given === undefined || given === null ? DEFAULT_CLOCK_SKEW_SECONDS : checkSeconds(given, 'clockSkewSeconds');
   if (options.maxAgeSeconds !== undefined) checkSeconds(options.maxAgeSeconds, 'maxAgeSeconds');
   if (claims.exp !== undefined && now > claims.exp + skew) throw snError('ERR_CLAIMS_EXPIRED', `exp ${claims.exp}`);
   if (claims.nbf !== undefined && now + skew < claims.nbf)
