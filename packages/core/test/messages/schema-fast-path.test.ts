@@ -30,7 +30,7 @@ const ectFields = {
 
 describe('the fast path of claims parsing', () => {
   it('accepts exactly what zod accepts for ECT claims, with zod’s result (property)', () => {
-    expect(assertFastPathMatchesZod(EctClaimsSchema, nearlyValid(ectFields), 1000)).toBeGreaterThan(100);
+    expect(assertFastPathMatchesZod(EctClaimsSchema, nearlyValid(ectFields), 1000)).toBeGreaterThan(40);
   });
 
   it('holds for the ECT message schema, exp after iat included (property)', () => {
@@ -71,7 +71,7 @@ describe('the fast path of claims parsing', () => {
       rec: fc.dictionary(fc.string({ maxLength: 3 }), fc.oneof(fc.integer(), fc.constant('x')), { maxKeys: 3 }),
       strip: fc.record({ x: fc.integer() }, { requiredKeys: [] }).chain((o) => fc.constant({ ...o, y: 1 })),
     };
-    expect(assertFastPathMatchesZod(classic, nearlyValid(classicFields), 2000)).toBeGreaterThan(20);
+    expect(assertFastPathMatchesZod(classic, nearlyValid(classicFields), 2000)).toBeGreaterThan(15);
     const mini = zm.strictObject({ a: zm.optional(zm.array(zm.string().check(zm.minLength(1)))) });
     expect(assertFastPathMatchesZod(mini, nearlyValid({ a: fc.array(fc.string({ maxLength: 2 })) }))).toBeGreaterThan(
       50,

@@ -27,7 +27,7 @@ function mixed(...samples: Record<string, unknown>[]): fc.Arbitrary<Record<strin
 // The guard's hot path parses signal claims with core's fast parser; zod stays the judge of what is valid.
 describe('the fast claims parser on override messages', () => {
   it('accepts exactly the signals zod accepts, with zod’s result (property)', () => {
-    expect(assertFastPathMatchesZod(OverrideSignalClaimsSchema, mixed(sampleSignalClaims))).toBeGreaterThan(50);
+    expect(assertFastPathMatchesZod(OverrideSignalClaimsSchema, mixed(sampleSignalClaims))).toBeGreaterThan(20);
     const acrossClaims = mixed(sampleSignalClaims, sampleReleaseClaims);
     expect(assertFastPathMatchesZod(OverrideSignalClaimsSchema, acrossClaims, 2000)).toBeGreaterThan(5);
   });
