@@ -10,6 +10,7 @@ export { checkHeaders, decodeProtected, encodeProtected } from './cose/headers.j
 export { checkLimit } from './dag/options.js';
 export { mediaTypeOf, type ReadBodyOptions, readBody } from './http/read-body.js';
 export { assertFresh, checkClaims, replayEntry } from './messages/claims-checks.js';
+export { DEFER, type FastParser, fastParser } from './messages/schema-fast-path.js';
 export { checkSeconds } from './messages/time.js';
 export { fromTextKey, toTextKey } from './postgres/text-key.js';
 export { coreStoreFailure, inTransaction, type StoreFailure, storeCall, toBytea } from './postgres/transaction.js';

@@ -25,12 +25,25 @@ import { readUtf8 } from './utf8.js';
  * ```
  */
 export function decodeCbor(bytes: Uint8Array, options: DecodeOptions = {}): CborValue {
+  return decodeWith(bytes, options, false);
+}
+
+/**
+ * {@link decodeCbor} with byte strings as views into `bytes` instead of copies: for a structure that is taken apart
+ * and dropped within one call (a COSE message being verified), where copying a payload costs an allocation outside
+ * the JavaScript heap. Nothing decoded so may outlive the call or reach a caller.
+ */
+export function decodeCborViews(bytes: Uint8Array, options: DecodeOptions = {}): CborValue {
+  return decodeWith(bytes, options, true);
+}
+
+function decodeWith(bytes: Uint8Array, options: DecodeOptions, views: boolean): CborValue {
   if (!(bytes instanceof Uint8Array)) throw snError('ERR_INPUT_INVALID', 'decodeCbor expects a Uint8Array');
   const maxBytes = limit(options.maxBytes, DEFAULT_DECODE_LIMITS.maxBytes, 'maxBytes');
   if (bytes.length > maxBytes) throw snError('ERR_CBOR_TOO_LARGE', `${bytes.length} bytes, limit ${maxBytes}`);
   // A subclass such as Node's Buffer would make slice() return views into the caller's memory.
   const input = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-  const decoder = new Decoder(input, options);
+  const decoder = new Decoder(input, options, views);
   const value = decoder.item(0);
   if (decoder.pos !== bytes.length) {
     throw snError('ERR_CBOR_TRAILING_BYTES', `${bytes.length - decoder.pos} bytes after the data item`);
@@ -62,6 +75,7 @@ class Decoder {
   constructor(
     private readonly buf: Uint8Array,
     options: DecodeOptions,
+    private readonly views: boolean,
   ) {
     this.end = buf.length;
     this.maxDepth = limit(options.maxDepth, DEFAULT_DECODE_LIMITS.maxDepth, 'maxDepth', MAX_DEPTH_CEILING);
@@ -192,7 +206,7 @@ class Decoder {
     this.need(length);
     const start = this.pos;
     this.pos += length;
-    return this.buf.slice(start, this.pos);
+    return this.views ? this.buf.subarray(start, this.pos) : this.buf.slice(start, this.pos);
   }
 
   private textString(length: number): string {
@@ -264,8 +278,9 @@ class Decoder {
     this.maps++;
     const map: CborMap = new Map();
     const rawIsCanonical = !this.allowIndefinite && !this.allowNonShortest;
-    const starts: number[] = [];
-    const ends: number[] = [];
+    // Sized up front for a definite-length map, so that recording each key's range never regrows them.
+    const starts: number[] = count < 0 ? [] : new Array(count);
+    const ends: number[] = count < 0 ? [] : new Array(count);
     let encoded: Uint8Array[] | undefined;
     let sorted = true;
     let prevBuf = this.buf;
@@ -291,8 +306,8 @@ class Decoder {
           sorted = false;
         }
       }
-      starts.push(keyStart);
-      ends.push(keyEnd);
+      starts[n] = keyStart;
+      ends[n] = keyEnd;
       prevBuf = keyBuf;
       // A JS Map stores the key -0 as 0, so -0.0 is kept as a CborFloat: the key stays apart from 0 (core.md §3.2).
       map.set(Object.is(key, -0) ? new CborFloat(-0) : key, this.item(depth));

@@ -48,24 +48,51 @@ export function writeUtf8(s: string, buf: Uint8Array, pos: number): number {
   return p - pos;
 }
 
+/** Longest ASCII text looked up among the strings read before. */
+const RECALLED = 64;
+/** Strings read before, by a hash of their bytes (one per slot, the latest wins). */
+const recalled: (string | undefined)[] = new Array(512).fill(undefined);
+
 /**
  * The string of the UTF-8 bytes `buf[start, end)`, or undefined when they are not valid UTF-8. Pure ASCII is
- * read directly; anything else is validated by the platform's fatal decoder.
+ * read directly; anything else is validated by the platform's fatal decoder. Messages repeat the same short texts
+ * (claim names, issuers, enumerated values) message after message, so short ASCII text that matches a string read
+ * before is that string again, with nothing decoded or allocated.
  */
 export function readUtf8(buf: Uint8Array, start: number, end: number): string | undefined {
-  if (end - start <= SHORT_DECODE) {
-    let s = '';
+  const length = end - start;
+  if (length <= RECALLED) {
+    let hash = length;
     let i = start;
     for (; i < end; i++) {
       const b = buf[i]!;
       if (b >= 0x80) break;
-      s += String.fromCharCode(b);
+      hash = (Math.imul(hash, 31) + b) | 0;
     }
-    if (i === end) return s;
+    if (i === end) {
+      const slot = (hash ^ (hash >>> 9)) & (recalled.length - 1);
+      const known = recalled[slot];
+      if (known !== undefined && sameAscii(known, buf, start, end)) return known;
+      const text = length <= SHORT_DECODE ? asciiString(buf, start, end) : decoder.decode(buf.subarray(start, end));
+      recalled[slot] = text;
+      return text;
+    }
   }
   try {
     return decoder.decode(buf.subarray(start, end));
   } catch {
     return undefined;
   }
+}
+
+function sameAscii(text: string, buf: Uint8Array, start: number, end: number): boolean {
+  if (text.length !== end - start) return false;
+  for (let i = start; i < end; i++) if (text.charCodeAt(i - start) !== buf[i]) return false;
+  return true;
+}
+
+function asciiString(buf: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i++) s += String.fromCharCode(buf[i]!);
+  return s;
 }

@@ -30,8 +30,11 @@ export function checkSignature(
 ): SignatureCheck {
   checkHeaders(headers.protectedHeader, headers.unprotectedHeader, understoodLabels(options.understoodCrit));
   const alg = algorithmOf(headers, options.requireProtectedAlg ?? false);
-  const kid = kidOf(headers);
-  const key = keyFor(options?.key, { kid, alg, issuer: options.issuer, ...(typ === undefined ? {} : { typ }) });
+  // A copy: the kid is handed to the resolver and the caller, and the headers may be shared or views into the
+  // message (see `decodeSign1Transient`).
+  const kid = kidOf(headers)?.slice();
+  const issuer = options.issuer;
+  const key = keyFor(options.key, typ === undefined ? { kid, alg, issuer } : { kid, alg, issuer, typ });
   assertKeyFitsAlgorithm(key, alg, { profile: options.profile ?? false });
   if (!(options.backend ?? getBackend()).verify(alg, key, tbs(), signature)) throw snError('ERR_COSE_BAD_SIGNATURE');
   return { alg, key, kid };

@@ -104,6 +104,23 @@ export function decodeProtected(bytes: Uint8Array, options?: DecodeOptions): Hea
   return asHeaderMap(value, 'protected');
 }
 
+/** The protected bucket decoded last by {@link decodeProtectedShared}: its bytes (a copy) and its map. */
+let lastProtected: { bytes: Uint8Array; map: HeaderMap } | undefined;
+
+/**
+ * {@link decodeProtected} for a verifier that only reads the map and lets none of it reach a caller: messages of one
+ * signer and type carry the same bucket over and over, so the map decoded last is handed out again for the same
+ * bytes. Only under the default decoding limits, under which that map was decoded.
+ */
+export function decodeProtectedShared(bytes: Uint8Array, options?: DecodeOptions): HeaderMap {
+  if (options !== undefined) return decodeProtected(bytes, options);
+  const last = lastProtected;
+  if (last !== undefined && bytesEqual(bytes, last.bytes)) return last.map;
+  const map = decodeProtected(bytes);
+  lastProtected = { bytes: bytes.slice(), map };
+  return map;
+}
+
 /** Checks that a decoded value is a header bucket. */
 export function asHeaderMap(value: unknown, bucket: string): HeaderMap {
   if (!(value instanceof Map)) throw snError('ERR_COSE_MALFORMED', `${bucket} header is not a map`);

@@ -1,7 +1,8 @@
+import { decodeCborViews } from '../cbor/decode.js';
 import { type CborValue, type DecodeOptions, decodeCbor, Tagged } from '../cbor/index.js';
 import { snError } from '../errors/index.js';
 import { MAX_KID_BYTES } from '../keys/validate.js';
-import { asHeaderMap, decodeProtected, HEADER, type HeaderMap } from './headers.js';
+import { asHeaderMap, decodeProtected, decodeProtectedShared, HEADER, type HeaderMap } from './headers.js';
 
 /** CBOR tags of the COSE signature structures (RFC 9052 §2). */
 export const COSE_SIGN1_TAG = 18;
@@ -25,14 +26,18 @@ export interface HeaderPair {
   readonly unprotectedHeader: HeaderMap;
 }
 
-/** Decodes bytes into the array inside an (optional) COSE tag, enforcing the tag policy. */
+/**
+ * Decodes bytes into the array inside an (optional) COSE tag, enforcing the tag policy. `transient`: byte strings
+ * are views into `bytes` (see `decodeCborViews`).
+ */
 export function decodeCoseArray(
   bytes: Uint8Array,
   expectedTag: number,
   length: number,
   options: CoseDecodeOptions = {},
+  transient = false,
 ): { items: CborValue[]; tagged: boolean } {
-  let value = decodeCbor(bytes, options.decode);
+  let value = (transient ? decodeCborViews : decodeCbor)(bytes, options.decode);
   let tagged = false;
   if (value instanceof Tagged) {
     if (value.tag !== expectedTag)
@@ -60,26 +65,32 @@ export const MAX_PROTECTED_HEADER_BYTES = 16_384;
  * Reads `[protected bstr, unprotected map]` from the front of a COSE array. The size limits come first: a
  * protected bucket over {@link MAX_PROTECTED_HEADER_BYTES}, or a `kid` longer than any trusted key's can be
  * (`MAX_KID_BYTES`, §5.4), is `ERR_COSE_HEADER_TOO_LARGE` before a header is interpreted or a key looked up.
+ * `transient`: the protected map may be shared with earlier calls (see `decodeProtectedShared`).
  */
-export function readHeaderPair(items: CborValue[], decode?: DecodeOptions): HeaderPair {
+export function readHeaderPair(items: CborValue[], decode?: DecodeOptions, transient = false): HeaderPair {
   const protectedBytes = items[0];
   if (!(protectedBytes instanceof Uint8Array)) throw snError('ERR_COSE_MALFORMED', 'protected header is not a bstr');
   if (protectedBytes.length > MAX_PROTECTED_HEADER_BYTES) {
     throw snError('ERR_COSE_HEADER_TOO_LARGE', `protected bucket over ${MAX_PROTECTED_HEADER_BYTES} bytes`);
   }
-  const protectedHeader = decodeProtected(protectedBytes, decode);
+  const protectedHeader = transient
+    ? decodeProtectedShared(protectedBytes, decode)
+    : decodeProtected(protectedBytes, decode);
   const unprotectedHeader = asHeaderMap(items[1], 'unprotected');
-  for (const map of [protectedHeader, unprotectedHeader]) {
-    const kid = map.get(HEADER.kid);
-    if (kid instanceof Uint8Array && kid.length > MAX_KID_BYTES) {
-      throw snError('ERR_COSE_HEADER_TOO_LARGE', `kid longer than ${MAX_KID_BYTES} bytes`);
-    }
-  }
+  checkKidSize(protectedHeader);
+  checkKidSize(unprotectedHeader);
   return {
     protectedBytes: protectedHeader.size === 0 ? new Uint8Array(0) : protectedBytes,
     protectedHeader,
     unprotectedHeader,
   };
+}
+
+function checkKidSize(map: HeaderMap): void {
+  const kid = map.get(HEADER.kid);
+  if (kid instanceof Uint8Array && kid.length > MAX_KID_BYTES) {
+    throw snError('ERR_COSE_HEADER_TOO_LARGE', `kid longer than ${MAX_KID_BYTES} bytes`);
+  }
 }
 
 /** Reads a payload slot: a bstr, or nil for a detached payload. */

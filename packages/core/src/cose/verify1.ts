@@ -27,13 +27,24 @@ export interface VerifiedSign1 extends DecodedSign1, SignatureCheck {
 
 /** Decodes a COSE_Sign1 (tagged or not, per `options.tag`) without verifying it. */
 export function decodeSign1(bytes: Uint8Array, options: CoseDecodeOptions = {}): DecodedSign1 {
-  const { items, tagged } = decodeCoseArray(bytes, COSE_SIGN1_TAG, 4, options);
-  return {
-    ...readHeaderPair(items, options.decode),
-    tagged,
-    payload: readPayload(items[2]),
-    signature: readSignature(items[3]),
-  };
+  return readSign1(bytes, options, false);
+}
+
+/**
+ * {@link decodeSign1} for a message that is verified within one call and dropped: its byte strings are views into
+ * `bytes` and its protected map may be shared with earlier calls, so nothing of it may be modified or reach a
+ * caller (a message type's verification hands out only what it derives: claims, algorithm, key, a copy of the kid).
+ */
+export function decodeSign1Transient(bytes: Uint8Array, options: CoseDecodeOptions = {}): DecodedSign1 {
+  return readSign1(bytes, options, true);
+}
+
+function readSign1(bytes: Uint8Array, options: CoseDecodeOptions, transient: boolean): DecodedSign1 {
+  const { items, tagged } = decodeCoseArray(bytes, COSE_SIGN1_TAG, 4, options, transient);
+  const { protectedBytes, protectedHeader, unprotectedHeader } = readHeaderPair(items, options.decode, transient);
+  const payload = readPayload(items[2]);
+  const signature = readSignature(items[3]);
+  return { protectedBytes, protectedHeader, unprotectedHeader, tagged, payload, signature };
 }
 
 /**
@@ -54,5 +65,7 @@ export function verifySign1(input: Uint8Array | DecodedSign1, options: CoseVerif
     options,
     protectedTyp(decoded),
   );
-  return { ...decoded, ...check, payload };
+  const { protectedBytes, protectedHeader, unprotectedHeader, tagged, signature } = decoded;
+  const { alg, key, kid } = check;
+  return { protectedBytes, protectedHeader, unprotectedHeader, tagged, payload, signature, alg, key, kid };
 }

@@ -4,7 +4,7 @@ import { algorithmOf } from '../cose/algorithm.js';
 import { HEADER, type HeaderParams } from '../cose/headers.js';
 import { signSign1 } from '../cose/sign1.js';
 import type { CoseVerifyOptions } from '../cose/verify-options.js';
-import { decodeSign1, verifySign1 } from '../cose/verify1.js';
+import { decodeSign1Transient, verifySign1 } from '../cose/verify1.js';
 import type { CryptoBackend } from '../crypto/backend.js';
 import { snError } from '../errors/index.js';
 import { withAsyncKey } from '../keys/async-resolver.js';
@@ -95,10 +95,13 @@ export class MessageType<T extends object> {
 
   /** The claim checks with this type's time defaults filled in where the caller left them out. */
   claimOptions<O extends ClaimCheckOptions>(options: O): O {
+    // Each time option by name, rather than in a loop over the defaults: a store under a name known here is one of
+    // the cheap steps of every verification, one under a computed key is not.
+    const { clockSkewSeconds, maxAgeSeconds } = this.timeDefaults;
     const merged = { ...options };
-    for (const [k, v] of Object.entries(this.timeDefaults)) {
-      if (merged[k as keyof TimeOptions] === undefined) (merged as Record<string, unknown>)[k] = v;
-    }
+    if (clockSkewSeconds !== undefined && merged.clockSkewSeconds === undefined)
+      merged.clockSkewSeconds = clockSkewSeconds;
+    if (maxAgeSeconds !== undefined && merged.maxAgeSeconds === undefined) merged.maxAgeSeconds = maxAgeSeconds;
     return merged;
   }
 
@@ -145,10 +148,12 @@ export class MessageType<T extends object> {
 
   /** Verifies a COSE_Sign1 of this type. Never throws for bad input: failures come back as `{ ok: false, error }`. */
   verify(bytes: Uint8Array, verifyOptions: MessageVerifyOptions): VerifyResult<T> {
-    const options = this.claimOptions(verifyOptions);
+    // The type's time defaults are handed to the claim checks rather than merged into a copy of the options: the
+    // copy cost more than any claim check. Missing options are a typed error further on, never a TypeError here.
+    const options: MessageVerifyOptions = verifyOptions ?? {};
     return settle(() => {
       const { verified, now } = this.#verifyUpToReplay(bytes, options);
-      const entry = replayEntry(verified.claims, options);
+      const entry = replayEntry(verified.claims, options, this.timeDefaults);
       if (entry) {
         const accepted = options.replay!.remember(entry.jti, entry.expiresAt, now);
         if (typeof accepted !== 'boolean')
@@ -183,7 +188,7 @@ export class MessageType<T extends object> {
   }
 
   #verifyUpToReplay(bytes: Uint8Array, options: MessageVerifyOptions): { verified: Verified<T>; now: number } {
-    const decoded = decodeSign1(bytes, { decode: options.decode });
+    const decoded = decodeSign1Transient(bytes, { decode: options.decode });
     algorithmOf(decoded, true);
     const typ = decoded.protectedHeader.get(HEADER.typ);
     if (typ === undefined) throw snError('ERR_COSE_TYP_MISSING');
@@ -197,10 +202,19 @@ export class MessageType<T extends object> {
     // A resolver may need the issuer, and only the claims can name it: claims that do not decode are reported as
     // what they are, not as a key that could not be trusted for no issuer.
     if (claimsMap?.error && options.issuer === undefined && isKeyResolver(options.key)) throw claimsMap.error;
-    const result = verifySign1(decoded, { ...options, issuer, requireProtectedAlg: true, profile: true });
+    const result = verifySign1(decoded, {
+      key: options.key,
+      issuer,
+      externalAad: options.externalAad,
+      detachedPayload: options.detachedPayload,
+      understoodCrit: options.understoodCrit,
+      backend: options.backend,
+      requireProtectedAlg: true,
+      profile: true,
+    });
     if (claimsMap?.error) throw claimsMap.error;
     const claims = this.parse(this.fromCbor(claimsMap!.value as CborValue));
-    const now = checkClaims(claims, options);
+    const now = checkClaims(claims, options, this.timeDefaults);
     return {
       verified: { claims, format: 'cose', typ: this.typ, alg: result.alg, key: result.key, kid: result.kid },
       now,

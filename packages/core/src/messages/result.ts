@@ -27,10 +27,15 @@ export function attempt<V>(f: () => V): { value?: V; error?: unknown } {
   }
 }
 
+/** The success result of a verification, built field by field: this is every verification's last step. */
+function ok<T>(v: Verified<T>): VerifyResult<T> {
+  return { ok: true, claims: v.claims, format: v.format, typ: v.typ, alg: v.alg, key: v.key, kid: v.kid };
+}
+
 /** Runs a verification, turning Safety Net errors into `{ ok: false }`; anything else is a bug and propagates. */
 export function settle<T>(run: () => Verified<T>): VerifyResult<T> {
   try {
-    return { ok: true, ...run() };
+    return ok(run());
   } catch (e) {
     if (isSafetyNetError(e)) return { ok: false, error: e };
     throw e;
@@ -40,7 +45,7 @@ export function settle<T>(run: () => Verified<T>): VerifyResult<T> {
 /** {@link settle} for asynchronous verifications. */
 export async function settleAsync<T>(run: () => Promise<Verified<T>>): Promise<VerifyResult<T>> {
   try {
-    return { ok: true, ...(await run()) };
+    return ok(await run());
   } catch (e) {
     if (isSafetyNetError(e)) return { ok: false, error: e };
     throw e;

@@ -23,7 +23,10 @@ export interface TimeClaims {
  * number ≥ 0 is `ERR_INPUT_INVALID`: NaN or Infinity would turn the checks off.
  */
 export function checkTimes(claims: TimeClaims, now: number, options: TimeOptions = {}): void {
-  const skew = checkSeconds(options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS, 'clockSkewSeconds');
+  const given = options.clockSkewSeconds;
+  // The default needs no check; null, as undefined, means the default.
+  const skew =
+    given === undefined || given === null ? DEFAULT_CLOCK_SKEW_SECONDS : checkSeconds(given, 'clockSkewSeconds');
   if (options.maxAgeSeconds !== undefined) checkSeconds(options.maxAgeSeconds, 'maxAgeSeconds');
   if (claims.exp !== undefined && now > claims.exp + skew) throw snError('ERR_CLAIMS_EXPIRED', `exp ${claims.exp}`);
   if (claims.nbf !== undefined && now + skew < claims.nbf)
@@ -41,8 +44,10 @@ export function checkTimes(claims: TimeClaims, now: number, options: TimeOptions
  * with `<` or `>` must be checked so: NaN makes every comparison false, and a check that never fails.
  */
 export function checkSeconds(v: unknown, name: string): number {
-  return checkNumber(v, name, { min: 0, max: Number.POSITIVE_INFINITY });
+  return checkNumber(v, name, SECONDS);
 }
+
+const SECONDS = { min: 0, max: Number.POSITIVE_INFINITY } as const;
 
 /** Checks that `aud` (string or array) names one of the `expected` audiences. */
 export function checkAudience(aud: unknown, expected: string | readonly string[]): void {

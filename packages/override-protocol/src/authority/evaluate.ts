@@ -34,6 +34,13 @@ function covers(g: Grant, s: OverrideSignalClaims, liftsEmergencyHold: boolean):
   );
 }
 
+/** Whether a signer's key is revoked for this signal (spec §5.5). */
+function revoked(s: OperatorKey, signal: OverrideSignalClaims, context: AuthorityContext, lifting: boolean): boolean {
+  const at = context.revocations.revokedAt(s.kids);
+  // A stolen key could back-date a lift, so lifts by a revoked key are refused whatever their iat.
+  return at !== undefined && (lifting || signal.iat >= at);
+}
+
 /**
  * Judges a verified signal against the agent's current policy (spec §5.2–§5.5): its `iss` must be a signer acting
  * in a role it holds, and some grant must cover it and be signed by at least its quorum of distinct operators
@@ -49,13 +56,10 @@ export function authorizeSignal(
   context: AuthorityContext,
 ): Authorisation {
   const lifting = LIFTING_ACTIONS.has(signal.action.name);
-  // A stolen key could back-date a lift, so lifts by a revoked key are refused whatever their iat (spec §5.5).
-  const revoked = (s: OperatorKey) => {
-    const at = context.revocations.revokedAt(s.kids);
-    return at !== undefined && (lifting || signal.iat >= at);
-  };
-  const counted = signers.filter((s) => !revoked(s));
-  const refused = signers.find((s) => revoked(s) && (counted.length === 0 || s.operator === signal.iss));
+  const counted = signers.filter((s) => !revoked(s, signal, context, lifting));
+  const refused = signers.find(
+    (s) => revoked(s, signal, context, lifting) && (counted.length === 0 || s.operator === signal.iss),
+  );
   if (refused) throw ovError('ERR_OV_KEY_REVOKED', `a key of ${refused.operator} is revoked`);
   if (lifting && context.policy.expired(context.now)) {
     throw ovError('ERR_OV_POLICY_INVALID', 'the authority policy has expired: it no longer authorises lifts');
