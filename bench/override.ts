@@ -46,8 +46,14 @@ const POLICY = authorityPolicy.sign(samplePolicyClaims, SAMPLE_KEYS.authority);
 export function overrideVerifyGroup(): BenchGroup {
   const policy = new HeldPolicy(samplePolicyClaims, POLICY);
   const revocations = new Revocations();
-  const bytes = overrideSignal.sign(sampleSignalClaims, SAMPLE_KEYS.safetyOfficer);
+  // 512 distinct signals, twice the 256 verified signatures a process remembers: every operation checks its signature,
+  // as a guard does for each signal it is sent (the remembering only spares guards sharing a process the same one).
+  const signals = Array.from({ length: 512 }, (_, i) =>
+    overrideSignal.sign({ ...sampleSignalClaims, jti: `${sampleSignalClaims.jti}-${i}` }, SAMPLE_KEYS.safetyOfficer),
+  );
+  let next = 0;
   const pipeline = () => {
+    const bytes = signals[next++ % signals.length]!;
     const { claims, signers } = verifySignal(bytes, policy, clock);
     checkActionDigest(claims);
     return authorizeSignal(claims, signers, { policy, revocations, now: SAMPLE_NOW });
