@@ -27,14 +27,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 const file = () => join(dir, `log-${files++}.db`);
 
-const count = (path: string, sql: string) => {
+/** The first column of every row `sql` selects, read from the file by a handle of its own. */
+const column = (path: string, sql: string): unknown[] => {
   const db = new Database(path, { readonly: true });
   try {
-    return db.prepare(sql).pluck().get() as number;
+    return db.prepare(sql).pluck().all();
   } finally {
     db.close();
   }
 };
+
+const count = (path: string, sql: string) => column(path, sql)[0] as number;
 
 /**
  * Rewrites a file into the unversioned layout of the first release, as its statements wrote it: the entry table
@@ -103,14 +106,8 @@ function toVersion2(path: string): void {
   db.close();
 }
 
-const runSizes = (path: string) => {
-  const db = new Database(path, { readonly: true });
-  try {
-    return db.prepare('SELECT next - first FROM au_log_dedupe_run ORDER BY first').pluck().all() as number[];
-  } finally {
-    db.close();
-  }
-};
+const runSizes = (path: string) =>
+  column(path, 'SELECT next - first FROM au_log_dedupe_run ORDER BY first') as number[];
 
 describe('SqliteLogStore dedupe runs', () => {
   it('merges each batch of leaf hashes as a run and runs as a binary counter carries; every entry stays found', async () => {
