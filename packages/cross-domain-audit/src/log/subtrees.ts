@@ -98,24 +98,52 @@ export function consistencyRanges(size1: number, size2: number): Array<[number, 
   return ranges.reverse();
 }
 
-/** The hashes of `ranges`, reading every piece they need in one call; `cache` keeps those of several pieces. */
+/**
+ * The hashes of `ranges`, reading every piece they need in one call; `cache` keeps those of several pieces. Most
+ * ranges of a proof are one complete subtree, read as it is stored: no cache lookup, no fold.
+ */
 export async function rangeHashes(
   read: HashReader,
   ranges: ReadonlyArray<[number, number]>,
   cache?: RangeCache,
 ): Promise<Uint8Array[]> {
-  const known = ranges.map(([from, to]) => cache?.get(from, to));
-  const pieces = ranges.map(([from, to], i) => (known[i] ? [] : rangePieces(from, to)));
-  const hashes = await read(pieces.flat());
+  const ids: HashId[] = [];
+  // Per range: its cached hash, or how many of the pieces read it folds.
+  const plan: Array<Uint8Array | number> = [];
+  for (const [from, to] of ranges) {
+    const single = subtreeOf(from, to);
+    if (single !== undefined) {
+      ids.push(single);
+      plan.push(1);
+      continue;
+    }
+    const cached = cache?.get(from, to);
+    if (cached !== undefined) {
+      plan.push(cached);
+      continue;
+    }
+    const pieces = rangePieces(from, to);
+    for (const p of pieces) ids.push(p);
+    plan.push(pieces.length);
+  }
+  const hashes = await read(ids);
   let at = 0;
-  return pieces.map((p, i) => {
-    const cached = known[i];
-    if (cached) return cached;
-    const hash = foldPieces(hashes.slice(at, at + p.length));
-    at += p.length;
-    if (p.length > 1) cache?.set(ranges[i]![0], ranges[i]![1], hash);
+  return plan.map((step, i) => {
+    if (typeof step !== 'number') return step;
+    at += step;
+    if (step === 1) return hashes[at - 1]!;
+    const hash = foldPieces(hashes.slice(at - step, at));
+    cache?.set(ranges[i]![0], ranges[i]![1], hash);
     return hash;
   });
+}
+
+/** The stored subtree that is exactly the leaves [from, to), if there is one (its width a power of two it is aligned to). */
+function subtreeOf(from: number, to: number): HashId | undefined {
+  const width = to - from;
+  if (width < 1) return undefined;
+  const level = floorLog2(width);
+  return 2 ** level === width && from % width === 0 ? { level, index: from / width } : undefined;
 }
 
 const EMPTY_ROOT = sha256(new Uint8Array(0));
