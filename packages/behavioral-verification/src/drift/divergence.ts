@@ -52,6 +52,12 @@ export class MixDivergence {
   private readonly counts: Int32Array;
   /** `term(i, counts[i])` of each category: a step computes only the one or two terms it changes. */
   private readonly terms: Float64Array;
+  /**
+   * `term(i, counts[i] + 1)` and `term(i, counts[i] − 1)` of each category once computed, NaN until then: a count
+   * that goes up and back down (the usual in a steady mix) finds its term again instead of taking two logarithms.
+   */
+  private readonly above: Float64Array;
+  private readonly below: Float64Array;
   private readonly ring: Int32Array;
   private readonly threshold: number;
   private head = 0;
@@ -82,6 +88,8 @@ export class MixDivergence {
     this.category = mixCategories(baseline);
     this.counts = new Int32Array(names.length + 1);
     this.terms = new Float64Array(names.length + 1);
+    this.above = new Float64Array(names.length + 1);
+    this.below = new Float64Array(names.length + 1);
     this.ring = new Int32Array(window);
     this.threshold = threshold;
     this.restart();
@@ -106,10 +114,13 @@ export class MixDivergence {
     if (this.trial !== c) {
       let sum = this.sum;
       if (evicted !== c) {
-        this.trialAdded = this.term(c, this.counts[c]! + 1);
+        this.trialAdded = this.above[c]!;
+        if (Number.isNaN(this.trialAdded)) this.trialAdded = this.above[c] = this.term(c, this.counts[c]! + 1);
         sum += this.trialAdded - this.terms[c]!;
         if (evicted >= 0) {
-          this.trialEvicted = this.term(evicted, this.counts[evicted]! - 1);
+          this.trialEvicted = this.below[evicted]!;
+          if (Number.isNaN(this.trialEvicted))
+            this.trialEvicted = this.below[evicted] = this.term(evicted, this.counts[evicted]! - 1);
           sum += this.trialEvicted - this.terms[evicted]!;
         }
       }
@@ -132,12 +143,16 @@ export class MixDivergence {
       return alarm;
     }
     if (evicted !== c) {
+      this.below[c] = this.terms[c]!;
       this.terms[c] = this.trialAdded;
-      if (evicted >= 0) {
-        this.counts[evicted]!--;
-        this.terms[evicted] = this.trialEvicted;
-      }
+      this.above[c] = Number.NaN;
       this.counts[c]!++;
+      if (evicted >= 0) {
+        this.above[evicted] = this.terms[evicted]!;
+        this.terms[evicted] = this.trialEvicted;
+        this.below[evicted] = Number.NaN;
+        this.counts[evicted]!--;
+      }
     }
     this.ring[this.head] = c;
     this.head = (this.head + 1) % window;
@@ -158,6 +173,8 @@ export class MixDivergence {
   /** Recomputes every term from the counts, and the sum. */
   private restart(): void {
     for (let i = 0; i < this.p.length; i++) this.terms[i] = this.term(i, this.counts[i]!);
+    this.above.fill(Number.NaN);
+    this.below.fill(Number.NaN);
     this.sum = this.termSum();
   }
 
