@@ -9,7 +9,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { getBackend } from '@safety-net/core';
 import { type BundleSize, ectBundleSize } from './bundle.js';
-import { caseFilter, GROUP_NODE_FLAGS, GROUPS, groupProcesses } from './groups.js';
+import { caseFilter, GROUPS, groupNodeFlags, groupProcesses } from './groups.js';
 import { type CaseResult, combine } from './harness.js';
 import type { MemoryResult } from './memory.js';
 import { computeRatios, formatMemory, formatReport } from './report.js';
@@ -44,7 +44,7 @@ console.log(
  */
 function measureInChild(group: string): Promise<Record<string, CaseResult | MemoryResult>> {
   const script = fileURLToPath(new URL('./group-process.ts', import.meta.url));
-  const child = spawn(process.execPath, [...process.execArgv, ...GROUP_NODE_FLAGS, script, group, ...filters], {
+  const child = spawn(process.execPath, [...process.execArgv, ...groupNodeFlags(group), script, group, ...filters], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
