@@ -1,7 +1,8 @@
 /**
  * Tasks per chunk of the ring. V8 moves an array past about 128 KB to its large-object space, where each growth
  * maps fresh pages: pushing onto one ring array of 50,000 tasks cost about 60 ns a task, a chunked ring a few. A
- * chunk of 2,048 tasks (three references each) stays a regular object, its growth overshoot included.
+ * chunk of 2,048 tasks (three references each) stays a regular object, its growth overshoot included. Only the first
+ * chunk grows by pushing: a ring that filled it is busy, and each later chunk is made whole, copied by no growth.
  */
 const CHUNK_BITS = 11;
 const CHUNK = 1 << CHUNK_BITS;
@@ -64,21 +65,27 @@ export class TaskMemory {
     let slot: number;
     if (this.size < this.capacity) {
       slot = this.size++;
-      if ((slot & (CHUNK - 1)) === 0) this.chunks.push([]);
-      this.chunks[slot >> CHUNK_BITS]!.push(jti, act, pred);
+      if ((slot & (CHUNK - 1)) === 0) this.chunks.push(slot === 0 ? [] : new Array(3 * CHUNK));
+      if (slot < CHUNK) this.chunks[0]!.push(jti, act, pred);
+      else this.set(slot, jti, act, pred);
       if (slot >= this.fingerprints.length || 2 * (slot + 1) > this.mask + 1) this.grow(slot + 1);
     } else {
       slot = this.next;
       this.next = slot + 1 === this.capacity ? 0 : slot + 1;
       this.unindex(slot);
-      const chunk = this.chunks[slot >> CHUNK_BITS]!;
-      const k = 3 * (slot & (CHUNK - 1));
-      chunk[k] = jti;
-      chunk[k + 1] = act;
-      chunk[k + 2] = pred;
+      this.set(slot, jti, act, pred);
     }
     this.fingerprints[slot] = fp;
     this.insert(fp, slot);
+  }
+
+  /** Puts a task in `slot`, whose chunk exists. */
+  private set(slot: number, jti: string, act: string, pred: readonly string[]): void {
+    const chunk = this.chunks[slot >> CHUNK_BITS]!;
+    const k = 3 * (slot & (CHUNK - 1));
+    chunk[k] = jti;
+    chunk[k + 1] = act;
+    chunk[k + 2] = pred;
   }
 
   /** Field `field` of `slot`: 0 its id, 1 its action, 2 its predecessors. */
@@ -119,7 +126,11 @@ export class TaskMemory {
     index[2 * hole + 1] = 0;
   }
 
-  /** Room for `count` tasks: the index at most half full, the fingerprints doubled, up to the capacity. */
+  /**
+   * Room for `count` tasks: the fingerprints doubled, up to the capacity; the index at most half full, grown four
+   * times over, up to what the capacity needs. Fourfold growth moves a third of the entries doubling moves (the
+   * moves were most of the cost of a new task), for an index up to twice the size it needs meanwhile.
+   */
   private grow(count: number): void {
     const slots = Math.min(this.capacity, Math.max(16, this.fingerprints.length * 2, count));
     if (slots > this.fingerprints.length) {
@@ -128,7 +139,8 @@ export class TaskMemory {
       this.fingerprints = fingerprints;
     }
     let buckets = Math.max(32, this.mask + 1);
-    while (buckets < 2 * count) buckets *= 2;
+    const most = 2 ** Math.ceil(Math.log2(2 * this.capacity));
+    while (buckets < 2 * count) buckets = Math.min(4 * buckets, most);
     if (buckets === this.mask + 1) return;
     const old = this.index;
     this.index = new Int32Array(2 * buckets);

@@ -204,6 +204,20 @@ describe('Monitor.guard', () => {
     await expect(monitor.guard({ ...call('tool.exec'), pred: ['s'] }, run)).resolves.toBe(1);
   });
 
+  it('a call without predecessors gives the listener a list of its own: filling it changes no later call', async () => {
+    const seen: string[][] = [];
+    const monitor = new Monitor(compileProfile({ actions: { unlisted: 'allow' } }), {
+      clock: fixedClock(T0),
+      onOutcome: ({ observation }) => {
+        seen.push([...observation.pred]);
+        observation.pred.push('planted');
+      },
+    });
+    await monitor.guard(call('tool.a'), () => 1);
+    await monitor.guard(call('tool.b'), () => 1);
+    expect(seen).toEqual([[], []]);
+  });
+
   it('a clock that goes back gives a latency of 0, not a negative one', async () => {
     const { clock, monitor, outcomes } = setup();
     await monitor.guard(call('tool.search'), () => {

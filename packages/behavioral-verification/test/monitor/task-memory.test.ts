@@ -55,6 +55,23 @@ describe('TaskMemory', () => {
     expect(memory.has('task-249999')).toBe(true);
   });
 
+  it('keeps every field of every task across chunks, the one grown by pushing and those made whole, and reuse', () => {
+    // 5,000 tasks: two full chunks and part of a third; the index's last growth is capped by the capacity.
+    const memory = new TaskMemory(5_000);
+    const check = (from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        const slot = memory.slotOf(`t${i}`);
+        expect(memory.actAt(slot)).toBe(`a${i}`);
+        expect(memory.predAt(slot)).toEqual([`p${i}`]);
+      }
+    };
+    for (let i = 0; i < 5_000; i++) memory.add(`t${i}`, `a${i}`, [`p${i}`]);
+    check(0, 5_000);
+    for (let i = 5_000; i < 12_000; i++) memory.add(`t${i}`, `a${i}`, [`p${i}`]);
+    check(7_000, 12_000);
+    for (let i = 0; i < 7_000; i += 7) expect(memory.has(`t${i}`)).toBe(false);
+  });
+
   it('holds nothing at capacity 0', () => {
     const memory = new TaskMemory(0);
     memory.add('a', 'x', []);
