@@ -56,11 +56,12 @@ const entryOf = (r: AgentRecord): LogEntry => ({ kind: 'ect', body: utf8(JSON.st
  * One case's inputs, from its own stream of records (so the two cases of a pair process the same records): before
  * each timed batch the harness calls `prepare(n)`, which builds the next n batches with `make` outside the timing,
  * and each operation takes the next one. Every record is distinct, and every batch is used once: a log finds a
- * record it holds already and does not write it again.
+ * record it holds already and does not write it again. A batch taken is let go, as a caller's would be, so that
+ * no case's collections mark the inputs another case, or an earlier round, has used.
  */
 function batches<T>(make: (records: AgentRecord[]) => T) {
   let n = 0;
-  let ready: T[] = [];
+  let ready: Array<T | undefined> = [];
   let taken = 0;
   return {
     prepare(operations: number) {
@@ -68,8 +69,10 @@ function batches<T>(make: (records: AgentRecord[]) => T) {
       taken = 0;
     },
     take(): T {
-      if (taken === ready.length) throw new Error('bench batches were not prepared');
-      return ready[taken++]!;
+      const batch = ready[taken];
+      if (batch === undefined) throw new Error('bench batches were not prepared');
+      ready[taken++] = undefined;
+      return batch;
     },
   };
 }
