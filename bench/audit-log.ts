@@ -2,7 +2,10 @@
  * The transparency log of @safety-net/cross-domain-audit: appends in memory beside the Agent Governance SDK's
  * hash-chained audit log over the same records; durable batched appends to SQLite beside better-sqlite3 inserting
  * the same leaf bytes in the same batches; inclusion and consistency proofs (generated and verified) in trees of
- * 1 000 and 1 000 000 entries. One operation of an append case is a batch of {@link BATCH} records.
+ * 1 000 and 1 000 000 entries. One operation of an append case is a batch of {@link BATCH} records. An append
+ * case's inputs are built untimed, before each timed batch of operations (the peer's SQLite leaves already
+ * encoded: our log encodes its entries as part of an append), from a stream of the case's own, so the two cases of
+ * a pair take the same records in the same batches.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,28 +42,55 @@ function checkpointSigner() {
   };
 }
 
-/** The same stream of records for every case: an agent's action, its decision, a sequence number. */
-function records() {
+/** Record `n` of the stream every case draws from: an agent's action, its decision, a sequence number. */
+function record(n: number) {
+  return { agentId: 'agent-7', action: `tool.call ${n}`, decision: 'allow' as const };
+}
+
+type AgentRecord = ReturnType<typeof record>;
+
+/** The entry our log is given for a record: its JSON as the body of an `ect` entry. */
+const entryOf = (r: AgentRecord): LogEntry => ({ kind: 'ect', body: utf8(JSON.stringify(r)) });
+
+/**
+ * One case's inputs, from its own stream of records (so the two cases of a pair process the same records): before
+ * each timed batch the harness calls `prepare(n)`, which builds the next n batches with `make` outside the timing,
+ * and each operation takes the next one. Every record is distinct, and every batch is used once: a log finds a
+ * record it holds already and does not write it again. A batch taken is let go, as a caller's would be, so that
+ * no case's collections mark the inputs another case, or an earlier round, has used.
+ */
+function batches<T>(make: (records: AgentRecord[]) => T) {
   let n = 0;
-  return () => {
-    const record = { agentId: 'agent-7', action: `tool.call ${n++}`, decision: 'allow' as const };
-    const entry: LogEntry = { kind: 'ect', body: utf8(JSON.stringify(record)) };
-    return { record, entry };
+  let ready: Array<T | undefined> = [];
+  let taken = 0;
+  return {
+    prepare(operations: number) {
+      ready = Array.from({ length: operations }, () => make(Array.from({ length: BATCH }, () => record(n++))));
+      taken = 0;
+    },
+    take(): T {
+      const batch = ready[taken];
+      if (batch === undefined) throw new Error('bench batches were not prepared');
+      ready[taken++] = undefined;
+      return batch;
+    },
   };
 }
 
 async function appendGroup(): Promise<BenchGroup> {
   const signer = checkpointSigner();
-  const next = records();
   const fresh = () => new TransparencyLog({ origin: ORIGIN, store: new MemoryLogStore(), signer, maxBatch: BATCH });
   let ours = fresh();
   let agt = new AuditLogger({ maxEntries: BATCH * RESET_EVERY });
   let ourOps = 0;
   let agtOps = 0;
+  const ourInputs = batches((records) => records.map(entryOf));
+  const agtInputs = batches((records) => records);
   // Setup check: both logs take a batch, and ours is a tree of exactly those entries.
-  const first = Array.from({ length: BATCH }, () => next());
-  await ours.append(first.map((r) => r.entry));
-  for (const r of first) agt.log(r.record);
+  ourInputs.prepare(1);
+  agtInputs.prepare(1);
+  await ours.append(ourInputs.take());
+  for (const r of agtInputs.take()) agt.log(r);
   if ((await ours.treeHead()).size !== BATCH || agt.length !== BATCH || !agt.verify()) {
     throw new Error('bench logs are not set up');
   }
@@ -70,20 +100,20 @@ async function appendGroup(): Promise<BenchGroup> {
       {
         name: 'audit.log.append',
         async: true,
+        prepare: ourInputs.prepare,
         run: () => {
           if (++ourOps % RESET_EVERY === 0) ours = fresh();
-          const batch: LogEntry[] = [];
-          for (let i = 0; i < BATCH; i++) batch.push(next().entry);
-          return ours.append(batch);
+          return ours.append(ourInputs.take());
         },
       },
       {
         name: 'agt.audit.append',
         async: true,
+        prepare: agtInputs.prepare,
         run: async () => {
           if (++agtOps % RESET_EVERY === 0) agt = new AuditLogger({ maxEntries: BATCH * RESET_EVERY });
           let last: unknown;
-          for (let i = 0; i < BATCH; i++) last = agt.log(next().record);
+          for (const r of agtInputs.take()) last = agt.log(r);
           return last;
         },
       },
@@ -94,7 +124,6 @@ async function appendGroup(): Promise<BenchGroup> {
 async function sqliteGroup(): Promise<BenchGroup> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-audit-log-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const next = records();
   const ours = new TransparencyLog({
     origin: ORIGIN,
     store: new SqliteLogStore(join(dir, 'log.db')),
@@ -111,28 +140,29 @@ async function sqliteGroup(): Promise<BenchGroup> {
   const insertBatch = raw.transaction((leaves: Uint8Array[]) => {
     for (const leaf of leaves) insert.run(rawSize++, leaf);
   });
-  await ours.append([next().entry]);
-  insertBatch([encodeLogEntry(next().entry)]);
-  if ((await ours.treeHead()).size !== 1 || rawSize !== 1) throw new Error('bench stores are not set up');
+  // Our log encodes its entries itself (that is part of an append); the peer is given the encoded leaves.
+  const ourInputs = batches((records) => records.map(entryOf));
+  const rawInputs = batches((records) => records.map((r) => encodeLogEntry(entryOf(r))));
+  ourInputs.prepare(1);
+  rawInputs.prepare(1);
+  await ours.append(ourInputs.take());
+  insertBatch(rawInputs.take());
+  if ((await ours.treeHead()).size !== BATCH || rawSize !== BATCH) throw new Error('bench stores are not set up');
   return {
     title: `durable batched append to SQLite, ${BATCH} records per operation`,
     cases: [
       {
         name: 'audit.log.append.sqlite',
         async: true,
-        run: () => {
-          const batch: LogEntry[] = [];
-          for (let i = 0; i < BATCH; i++) batch.push(next().entry);
-          return ours.append(batch);
-        },
+        prepare: ourInputs.prepare,
+        run: () => ours.append(ourInputs.take()),
       },
       {
         name: 'sqlite.insert.raw',
         async: false,
+        prepare: rawInputs.prepare,
         run: () => {
-          const leaves: Uint8Array[] = [];
-          for (let i = 0; i < BATCH; i++) leaves.push(encodeLogEntry(next().entry));
-          insertBatch(leaves);
+          insertBatch(rawInputs.take());
           return rawSize;
         },
       },
@@ -142,7 +172,7 @@ async function sqliteGroup(): Promise<BenchGroup> {
 
 /** A log of `size` entries in memory, built in batches of 65 536 (one checkpoint each). */
 async function logOf(size: number) {
-  const next = records();
+  let n = 0;
   const log = new TransparencyLog({
     origin: ORIGIN,
     store: new MemoryLogStore(),
@@ -150,7 +180,7 @@ async function logOf(size: number) {
     maxBatch: 65_536,
   });
   for (let at = 0; at < size; at += 65_536) {
-    await log.append(Array.from({ length: Math.min(65_536, size - at) }, () => next().entry));
+    await log.append(Array.from({ length: Math.min(65_536, size - at) }, () => entryOf(record(n++))));
   }
   return log;
 }

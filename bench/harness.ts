@@ -9,6 +9,11 @@ export interface BenchCase {
   /** One operation. For async cases the returned promise is awaited before the next operation starts. */
   readonly run: () => unknown;
   readonly async: boolean;
+  /**
+   * Called untimed before each timed batch with its number of operations: a case whose operations use up their
+   * inputs (appends of distinct records) builds them here, so that building them is not timed as the operation.
+   */
+  readonly prepare?: (operations: number) => void;
 }
 
 /** How long to warm up and time each case. */
@@ -122,6 +127,7 @@ async function warmUp(c: BenchCase, options: HarnessOptions): Promise<number> {
   let spent = 0;
   let rate = 0;
   while (spent < options.warmupMs) {
+    c.prepare?.(batch);
     const ms = (await timeBatch(c, batch)).wallMs;
     spent += ms;
     if (ms > 0) rate = batch / ms;
@@ -222,6 +228,7 @@ export async function measureGroup(
   for (let round = 0; round < options.rounds; round++) {
     for (let k = 0; k < cases.length; k++) {
       const i = (k + round) % cases.length;
+      cases[i]!.prepare?.(batches[i]!);
       fullGc();
       rounds[i]!.push(await timeBatch(cases[i]!, batches[i]!));
     }

@@ -53,9 +53,9 @@ UPDATE au_log_schema SET version = 2 WHERE id = 1;
 `;
 
 /**
- * Version 3: the dedupe table is a set of sorted runs, one per merge, kept few by merging runs as a binary counter
- * carries (each entry is rewritten O(log n) times): one table every merge rewrote whole cost an append O(n). The
- * table of version 2 becomes run 1, covering the entries it indexed.
+ * Version 3: the dedupe table is a set of sorted runs, one per merge, kept few by merging the newest runs as a
+ * counter carries (each entry is rewritten O(log n) times): one table every merge rewrote whole cost an append O(n).
+ * The table of version 2 becomes run 1, covering the entries it indexed.
  */
 const SCHEMA_3 = `
 CREATE TABLE au_log_dedupe_3 (
@@ -81,6 +81,13 @@ const LOWEST_STORED_LEVEL = 8;
 
 /** Entries indexed by leaf hash in memory before a sequencer merges them into `au_log_dedupe` as one sorted run. */
 const MERGE_EVERY = 65_536;
+
+/**
+ * Runs merged into one at a time: runs merge as the digits of a base-4 counter carry, so an entry is rewritten
+ * log4(n / mergeEvery) times, half as often as by pairs, whose rewrites cost an append as much as its entries did.
+ * Lookups seek up to three runs per size instead of one, but only for the few leaf hashes the filter may hold.
+ */
+const MERGE_WIDTH = 4;
 
 /** Options of {@link SqliteLogStore}. */
 export interface SqliteLogStoreOptions {
@@ -215,12 +222,13 @@ export class SqliteLogStore implements LogStore {
       mergeTail: this.#db.prepare(
         'INSERT INTO au_log_dedupe (run, leaf_hash, idx) SELECT ?, leaf_hash, idx FROM au_log_entry WHERE idx >= ? ORDER BY leaf_hash',
       ),
+      // Run numbers grow with the entries a run covers, so the newest runs are a range of numbers.
       mergeRuns: this.#db.prepare(
-        'INSERT INTO au_log_dedupe (run, leaf_hash, idx) SELECT ?, leaf_hash, idx FROM au_log_dedupe WHERE run IN (?, ?) ORDER BY leaf_hash',
+        'INSERT INTO au_log_dedupe (run, leaf_hash, idx) SELECT ?, leaf_hash, idx FROM au_log_dedupe WHERE run BETWEEN ? AND ? ORDER BY leaf_hash',
       ),
       putRun: this.#db.prepare('INSERT INTO au_log_dedupe_run (run, first, next) VALUES (?, ?, ?)'),
-      dropRunRows: this.#db.prepare('DELETE FROM au_log_dedupe WHERE run = ?'),
-      dropRun: this.#db.prepare('DELETE FROM au_log_dedupe_run WHERE run = ?'),
+      dropRunRows: this.#db.prepare('DELETE FROM au_log_dedupe WHERE run BETWEEN ? AND ?'),
+      dropRun: this.#db.prepare('DELETE FROM au_log_dedupe_run WHERE run BETWEEN ? AND ?'),
       setIndexed: this.#db.prepare('UPDATE au_log_dedupe_state SET indexed = ? WHERE id = 1'),
       checkpointAt: this.#db.prepare('SELECT note FROM au_log_checkpoint WHERE size = ?'),
       latest: this.#db.prepare('SELECT size, root, note FROM au_log_checkpoint ORDER BY size DESC LIMIT 1'),
@@ -307,19 +315,17 @@ export class SqliteLogStore implements LogStore {
     this.#sql.mergeTail.run(tail.run, tail.first);
     this.#sql.putRun.run(tail.run, tail.first, tail.next);
     runs.push(tail);
-    // As a binary counter carries: two neighbouring runs become one while the older is no larger than the newer.
-    while (runs.length >= 2) {
-      const newer = runs[runs.length - 1]!;
-      const older = runs[runs.length - 2]!;
-      if (older.next - older.first > newer.next - newer.first) break;
-      const merged = { run: ++last, first: older.first, next: newer.next };
-      this.#sql.mergeRuns.run(merged.run, older.run, newer.run);
-      for (const r of [older, newer]) {
-        this.#sql.dropRunRows.run(r.run);
-        this.#sql.dropRun.run(r.run);
-      }
+    // As a base-4 counter carries: the newest runs become one while the oldest of them is no larger than the newest.
+    while (runs.length >= MERGE_WIDTH) {
+      const newest = runs[runs.length - 1]!;
+      const oldest = runs[runs.length - MERGE_WIDTH]!;
+      if (oldest.next - oldest.first > newest.next - newest.first) break;
+      const merged = { run: ++last, first: oldest.first, next: newest.next };
+      this.#sql.mergeRuns.run(merged.run, oldest.run, newest.run);
+      this.#sql.dropRunRows.run(oldest.run, newest.run);
+      this.#sql.dropRun.run(oldest.run, newest.run);
       this.#sql.putRun.run(merged.run, merged.first, merged.next);
-      runs.splice(runs.length - 2, 2, merged);
+      runs.splice(runs.length - MERGE_WIDTH, MERGE_WIDTH, merged);
     }
     this.#sql.setIndexed.run(batch.state.size);
     return true;

@@ -110,29 +110,46 @@ const runSizes = (path: string) =>
   column(path, 'SELECT next - first FROM au_log_dedupe_run ORDER BY first') as number[];
 
 describe('SqliteLogStore dedupe runs', () => {
-  it('merges each batch of leaf hashes as a run and runs as a binary counter carries; every entry stays found', async () => {
+  it('merges each batch of leaf hashes as a run and runs as a base-4 counter carries; every entry stays found', async () => {
     const path = file();
     const store = new SqliteLogStore(path, { mergeEvery: 16 });
     const log = testLog(store, 16);
     const sizes: number[][] = [];
-    for (let b = 0; b < 8; b++) {
+    for (let b = 0; b < 16; b++) {
       await log.append(Array.from({ length: 16 }, (_, i) => sampleEntry(16 * b + i)));
       sizes.push(runSizes(path));
     }
-    expect(sizes).toEqual([[16], [32], [32, 16], [64], [64, 16], [64, 32], [64, 32, 16], [128]]);
+    expect(sizes).toEqual([
+      [16],
+      [16, 16],
+      [16, 16, 16],
+      [64],
+      [64, 16],
+      [64, 16, 16],
+      [64, 16, 16, 16],
+      [64, 64],
+      [64, 64, 16],
+      [64, 64, 16, 16],
+      [64, 64, 16, 16, 16],
+      [64, 64, 64],
+      [64, 64, 64, 16],
+      [64, 64, 64, 16, 16],
+      [64, 64, 64, 16, 16, 16],
+      [256],
+    ]);
     // The rows of merged runs are gone: one row per entry.
-    expect(count(path, 'SELECT count(*) FROM au_log_dedupe')).toBe(128);
+    expect(count(path, 'SELECT count(*) FROM au_log_dedupe')).toBe(256);
     const fresh = testLog(new SqliteLogStore(path, { mergeEvery: 16 }), 16);
-    for (let i = 0; i < 128; i += 9) {
+    for (let i = 0; i < 256; i += 9) {
       const hash = entryLeafHash(encodeLogEntry(sampleEntry(i)));
       expect(await log.indexOf(hash)).toBe(i);
       expect(await fresh.indexOf(hash)).toBe(i);
     }
-    const again = await fresh.append([sampleEntry(0), sampleEntry(127), sampleEntry(128), sampleEntry(64)]);
+    const again = await fresh.append([sampleEntry(0), sampleEntry(255), sampleEntry(256), sampleEntry(64)]);
     expect(again.map((s) => [s.index, s.added])).toEqual([
       [0, false],
-      [127, false],
-      [128, true],
+      [255, false],
+      [256, true],
       [64, false],
     ]);
     await store.close();
@@ -151,17 +168,17 @@ describe('SqliteLogStore schema', () => {
   it('migrates a file of version 2: its dedupe table becomes the first run, and later merges carry from it', async () => {
     const path = file();
     const old = testLog(new SqliteLogStore(path, { mergeEvery: 32 }), 16);
-    await old.append(Array.from({ length: 80 }, (_, i) => sampleEntry(i)));
+    await old.append(Array.from({ length: 48 }, (_, i) => sampleEntry(i)));
     toVersion2(path);
-    expect(count(path, 'SELECT count(*) FROM au_log_dedupe')).toBe(64);
+    expect(count(path, 'SELECT count(*) FROM au_log_dedupe')).toBe(32);
 
     const store = new SqliteLogStore(path, { mergeEvery: 32 });
     expect(count(path, 'SELECT version FROM au_log_schema')).toBe(3);
-    expect(runSizes(path)).toEqual([64]);
+    expect(runSizes(path)).toEqual([32]);
     const log = testLog(store, 16);
-    for (let i = 0; i < 80; i += 7) expect(await log.indexOf(entryLeafHash(encodeLogEntry(sampleEntry(i))))).toBe(i);
-    await log.append(Array.from({ length: 48 }, (_, i) => sampleEntry(80 + i)));
-    // A run of 32 (entries 64–95), then another, which carries twice: 32 + 32, then 64 + 64.
+    for (let i = 0; i < 48; i += 7) expect(await log.indexOf(entryLeafHash(encodeLogEntry(sampleEntry(i))))).toBe(i);
+    await log.append(Array.from({ length: 80 }, (_, i) => sampleEntry(48 + i)));
+    // Runs of 32 (entries 32–63, 64–95, 96–127) follow it, and the fourth run carries: 32 + 32 + 32 + 32.
     expect(runSizes(path)).toEqual([128]);
     const again = await log.append([sampleEntry(3), sampleEntry(100), sampleEntry(200)]);
     expect(again.map((s) => [s.index, s.added])).toEqual([
