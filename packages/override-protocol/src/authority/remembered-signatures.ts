@@ -4,6 +4,7 @@ import {
   type CryptoBackend,
   getBackend,
   type PublicKey,
+  sha256,
   toBase64Url,
 } from '@safety-net/core';
 import { BoundedMap } from '@safety-net/core/internal';
@@ -14,7 +15,11 @@ interface Verified {
   readonly curve: string;
   readonly x: Uint8Array;
   readonly y: Uint8Array | undefined;
-  readonly data: Uint8Array;
+  /**
+   * SHA-256 of the signed bytes, not a copy of them: a typed array over 64 bytes lives off V8's heap, and making
+   * one (2–4 µs) cost more than the rest of a lookup; the digest is 32 bytes on the heap, and a hit hashes anew.
+   */
+  readonly digest: Uint8Array;
 }
 
 /** How many verified signatures a process remembers: a fan-out's signal needs one. */
@@ -30,8 +35,8 @@ const sameBytes = (a: Uint8Array | undefined, b: unknown) =>
  * bytes alone: the first guard checks it, the others find the same algorithm, key material, bytes and signature
  * remembered. Everything else — decoding, the key each guard resolves from its own policy, the claim and time checks
  * — still runs for every guard. Only signatures that verified are remembered, the latest {@link
- * REMEMBERED_SIGNATURES} of them, each with copies of what it was checked against. `inner` is the backend that
- * verifies (default: the runtime's, as chosen when each call is made).
+ * REMEMBERED_SIGNATURES} of them, each with a copy of the key it was checked against and the SHA-256 of the bytes.
+ * `inner` is the backend that verifies (default: the runtime's, as chosen when each call is made).
  */
 export function rememberingBackend(
   inner: () => CryptoBackend = getBackend,
@@ -52,13 +57,13 @@ export function rememberingBackend(
         seen.curve === key.curve &&
         sameBytes(seen.x, key.x) &&
         sameBytes(seen.y, key.y) &&
-        bytesEqual(seen.data, data)
+        bytesEqual(seen.digest, sha256(data))
       ) {
         return true;
       }
       if (!inner().verify(alg, key, data, signature)) return false;
-      // Copies: `data` may be a scratch buffer the next message is encoded into.
-      verified.set(id, { alg, curve: key.curve, x: key.x.slice(), y: key.y?.slice(), data: data.slice() });
+      // Copies and a digest: `data` may be a scratch buffer the next message is encoded into.
+      verified.set(id, { alg, curve: key.curve, x: key.x.slice(), y: key.y?.slice(), digest: sha256(data) });
       return true;
     },
   };

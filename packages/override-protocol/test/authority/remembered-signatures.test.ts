@@ -67,7 +67,7 @@ describe('rememberingBackend: a signature verified once per process', () => {
     expect(calls.verify).toBe(5);
   });
 
-  it('keeps copies: bytes changed after the check in a reused buffer are checked anew', () => {
+  it('keeps copies and a digest: bytes changed after the check in a reused buffer are checked anew', () => {
     const { backend: inner, calls } = counting();
     const backend = rememberingBackend(() => inner);
     const { data, signature, key } = signed('halt');
