@@ -16,7 +16,7 @@ import {
   refusal,
 } from './guard.js';
 import type { ObservationInput, ObservationInputIn } from './observation-input.js';
-import { readObservation } from './read-observation.js';
+import { NO_TEXTS, readObservation } from './read-observation.js';
 import { TaskMemory } from './task-memory.js';
 import { decide, type JsonValue, type Verdict, type Violation } from './verdict.js';
 import { BudgetWindow, budgetValue, RateWindow } from './windows.js';
@@ -79,8 +79,6 @@ interface Task {
   /** The task's predecessors when an ancestor rule may walk them; else empty. */
   readonly pred: readonly string[];
 }
-
-const NO_PRED: readonly string[] = Object.freeze([]);
 
 /**
  * The runtime monitor: judges each observation against a compiled profile, synchronously, keeping the streaming
@@ -458,7 +456,7 @@ export class Monitor {
           pred: obs.pred,
         });
       }
-      this.tasks.add(obs.jti, obs.exec_act, this.walksAncestors ? obs.pred : NO_PRED);
+      this.tasks.add(obs.jti, obs.exec_act, this.walksAncestors ? obs.pred : NO_TEXTS);
     }
     this.latest = t;
     this.countInWindows(obs.params, t, app);

@@ -12,8 +12,11 @@ const MAX_PARAMS = 256;
  */
 const NOTHING_INHERITED: object = Object.freeze(Object.create(null));
 
-/** The copy of every empty list: most actions have no predecessors, and a frozen list needs no copy of its own. */
-const EMPTY = Object.freeze<string[]>([]) as string[];
+/**
+ * The copy of every empty list read, and the monitor's "no predecessors": most actions have none, and a frozen list
+ * needs no copy of its own.
+ */
+export const NO_TEXTS = Object.freeze<string[]>([]) as string[];
 
 /**
  * Reads untrusted input as an observation, with exactly the rules of `ObservationInputSchema`, and copies it out
@@ -74,7 +77,7 @@ function texts(v: unknown, maxItems: number, maxLength: number, what: string): s
   if (!Array.isArray(v)) fail(what);
   const n = v.length; // read once: a proxy's length could change between reads
   if (n > maxItems) fail(what);
-  if (n === 0) return EMPTY;
+  if (n === 0) return NO_TEXTS;
   const out: string[] = new Array(n);
   for (let i = 0; i < n; i++) out[i] = text(v[i], maxLength, what);
   return out;

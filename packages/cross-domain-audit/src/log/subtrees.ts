@@ -138,7 +138,7 @@ export async function rangeHashes(
   });
 }
 
-/** The stored subtree that is exactly the leaves [from, to), if there is one (its width a power of two it is aligned to). */
+/** The stored subtree that is exactly the leaves [from, to), if any: a power-of-two width that divides `from`. */
 function subtreeOf(from: number, to: number): HashId | undefined {
   const width = to - from;
   if (width < 1) return undefined;
