@@ -216,8 +216,11 @@ describe('hostile bytes only ever give ERR_CBOR_* errors', () => {
   });
 });
 
-/** The same data item held differently: integers as number/bigint/bignum tag, maps as Map/object, reordered. */
-function reshape(v: CborValue): CborValue {
+/**
+ * The same data item held differently: integers as number/bigint/bignum tag, maps as Map/object, reordered. A float
+ * -0 becomes the number -0, except as a map key: a JavaScript Map stores the key -0 as 0, another data item.
+ */
+function reshape(v: CborValue, asKey = false): CborValue {
   if (typeof v === 'number') return Number.isSafeInteger(v) && !Object.is(v, -0) ? BigInt(v) : new CborFloat(v);
   if (typeof v === 'bigint') {
     if (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(v);
@@ -230,11 +233,14 @@ function reshape(v: CborValue): CborValue {
       Uint8Array.from(hex.match(/../g)!, (h) => Number.parseInt(h, 16)),
     );
   }
-  if (v instanceof CborFloat) return Number.isInteger(v.value) && !Object.is(v.value, -0) ? v : v.value;
+  if (v instanceof CborFloat) {
+    const negativeZero = Object.is(v.value, -0);
+    return (Number.isInteger(v.value) && !negativeZero) || (negativeZero && asKey) ? v : v.value;
+  }
   if (v instanceof Tagged) return new Tagged(typeof v.tag === 'number' ? BigInt(v.tag) : v.tag, reshape(v.value));
   if (Array.isArray(v)) return v.map(reshape);
   if (v instanceof Map) {
-    const entries = [...v].reverse().map(([k, e]) => [reshape(k), reshape(e)] as [CborValue, CborValue]);
+    const entries = [...v].reverse().map(([k, e]) => [reshape(k, true), reshape(e)] as [CborValue, CborValue]);
     if (entries.every(([k]) => typeof k === 'string' && k !== '__proto__')) {
       return Object.fromEntries(entries) as { [key: string]: CborValue };
     }
