@@ -238,7 +238,7 @@ function reshape(v: CborValue, asKey = false): CborValue {
     return (Number.isInteger(v.value) && !negativeZero) || (negativeZero && asKey) ? v : v.value;
   }
   if (v instanceof Tagged) return new Tagged(typeof v.tag === 'number' ? BigInt(v.tag) : v.tag, reshape(v.value));
-  if (Array.isArray(v)) return v.map(reshape);
+  if (Array.isArray(v)) return v.map((e) => reshape(e));
   if (v instanceof Map) {
     const entries = [...v].reverse().map(([k, e]) => [reshape(k, true), reshape(e)] as [CborValue, CborValue]);
     if (entries.every(([k]) => typeof k === 'string' && k !== '__proto__')) {
