@@ -1,6 +1,7 @@
 import { auError } from '../errors.js';
 import { HashIndex } from '../log/hash-index.js';
 import type { HashId } from '../log/subtrees.js';
+import { HashTiles } from './hash-tiles.js';
 import type {
   LogStore,
   SequencedBatch,
@@ -10,36 +11,12 @@ import type {
   WorkflowKeysOf,
 } from './log-store.js';
 
-const HASH = 32;
-
-/** One level's hashes back to back in a growing buffer: two million hashes are 64 MB, not two million objects. */
-class HashLevel {
-  #buf = new Uint8Array(HASH * 64);
-  count = 0;
-
-  push(index: number, hash: Uint8Array): void {
-    if (index !== this.count) throw auError('ERR_AU_STORE_FAILED', `hash ${index} written out of order`);
-    if ((this.count + 1) * HASH > this.#buf.length) {
-      const grown = new Uint8Array(this.#buf.length * 2);
-      grown.set(this.#buf);
-      this.#buf = grown;
-    }
-    this.#buf.set(hash, this.count * HASH);
-    this.count++;
-  }
-
-  get(index: number): Uint8Array {
-    if (index >= this.count) throw auError('ERR_AU_STORE_FAILED', `hash ${index} is not stored`);
-    return this.#buf.slice(index * HASH, (index + 1) * HASH);
-  }
-}
-
 /**
  * A log store in memory, for tests, benchmarks and logs that need no durability. Sequencing transactions run one
  * at a time; a batch becomes visible whole, when its transaction resolves.
  */
 export class MemoryLogStore implements LogStore {
-  readonly #levels: HashLevel[] = [];
+  readonly #hashes = new HashTiles();
   readonly #entries: Uint8Array[] = [];
   /** Leaf hash → entry index: entries are unique, so an entry's ordinal in the index is its index. */
   readonly #indexes = new HashIndex();
@@ -77,10 +54,7 @@ export class MemoryLogStore implements LogStore {
       }
       this.#entries.push(entry);
     });
-    for (const h of batch.hashes) {
-      this.#levels[h.level] ??= new HashLevel();
-      this.#levels[h.level]!.push(h.index, h.hash);
-    }
+    for (const h of batch.hashes) this.#hashes.push(h.level, h.index, h.hash);
     for (const row of batch.workflows) this.#index(row.key, row.index);
     if (batch.indexed && this.#backfilled === batch.first) this.#backfilled = batch.state.size;
     this.#checkpoints.set(batch.state.size, batch.state.checkpoint);
@@ -119,11 +93,7 @@ export class MemoryLogStore implements LogStore {
   }
 
   async hashes(ids: readonly HashId[]): Promise<readonly Uint8Array[]> {
-    return ids.map((id) => {
-      const level = this.#levels[id.level];
-      if (!level) throw auError('ERR_AU_STORE_FAILED', `hash ${id.level}/${id.index} is not stored`);
-      return level.get(id.index);
-    });
+    return this.#hashes.read(ids);
   }
 
   async hashRange(level: number, from: number, to: number): Promise<readonly Uint8Array[]> {
