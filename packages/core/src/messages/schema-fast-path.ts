@@ -114,6 +114,8 @@ function compileType(schema: Schema, def: Record<string, unknown>): FastParser |
       const parse = fastParser(def.element as Schema);
       return parse && compileArray(parse);
     }
+    case 'tuple':
+      return compileTuple(def);
     case 'object':
       return compileObject(def);
     case 'record':
@@ -145,6 +147,28 @@ function compileArray(parse: FastParser): FastParser {
     const out = new Array(v.length);
     for (let i = 0; i < v.length; i++) {
       const item = parse(v[i]);
+      if (item === DEFER) return DEFER;
+      out[i] = item;
+    }
+    return out;
+  };
+}
+
+/**
+ * A tuple of required items and no rest: an array of exactly that length, item by item. Optional items and rest
+ * elements, whose lengths zod judges item by item, are not mirrored.
+ */
+function compileTuple(def: Record<string, unknown>): FastParser | undefined {
+  const items = def.items as Schema[];
+  if (def.rest != null || items.some((item) => item._zod.optin !== undefined)) return undefined;
+  const parsers = items.map((item) => fastParser(item));
+  if (parsers.some((p) => p === undefined)) return undefined;
+  const parse = parsers as FastParser[];
+  return (v) => {
+    if (!Array.isArray(v) || v.length !== parse.length) return DEFER;
+    const out = new Array(parse.length);
+    for (let i = 0; i < parse.length; i++) {
+      const item = parse[i]!(v[i]);
       if (item === DEFER) return DEFER;
       out[i] = item;
     }

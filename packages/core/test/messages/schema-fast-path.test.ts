@@ -52,6 +52,7 @@ describe('the fast path of claims parsing', () => {
         arr: z.array(z.number()).min(1).max(2),
         rec: z.record(z.string(), z.number()),
         strip: z.object({ x: z.number() }),
+        tup: z.tuple([z.number().int(), z.string()]),
       })
       .strict()
       .superRefine((v, ctx) => {
@@ -70,6 +71,7 @@ describe('the fast path of claims parsing', () => {
       arr: fc.array(fc.integer(), { maxLength: 3 }),
       rec: fc.dictionary(fc.string({ maxLength: 3 }), fc.oneof(fc.integer(), fc.constant('x')), { maxKeys: 3 }),
       strip: fc.record({ x: fc.integer() }, { requiredKeys: [] }).chain((o) => fc.constant({ ...o, y: 1 })),
+      tup: mostly(fc.tuple(fc.integer(), fc.string()), [1], [1, 'a', 2], [1.5, 'a'], ['a', 1], { 0: 1, 1: 'a' }),
     };
     expect(assertFastPathMatchesZod(classic, nearlyValid(classicFields), 2000)).toBeGreaterThan(15);
     const mini = zm.strictObject({ a: zm.optional(zm.array(zm.string().check(zm.minLength(1)))) });
@@ -84,6 +86,8 @@ describe('the fast path of claims parsing', () => {
     expect(fastParser(z.object({ x: z.number().default(1) }))).toBeUndefined();
     expect(fastParser(z.object({}).passthrough())).toBeUndefined();
     expect(fastParser(z.coerce.number())).toBeUndefined();
+    expect(fastParser(z.tuple([z.number()], z.string()))).toBeUndefined();
+    expect(fastParser(z.tuple([z.number(), z.number().optional()]))).toBeUndefined();
   });
 
   it('leaves input with a __proto__ key or symbol keys to zod', () => {
