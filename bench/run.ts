@@ -1,7 +1,8 @@
 /**
  * `pnpm bench`: runs every case, prints the table of rates and ratios, and writes bench/results.json.
  * Arguments, if any, are substrings of case names: only matching cases run, and results.json is left alone.
- * `--processes=N` measures every timed group in N processes (default 3) and reports the median of their medians.
+ * `--processes=N` measures every timed group in N processes (default: see `groupProcesses`) and reports the median of
+ * their medians.
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -16,8 +17,10 @@ import { computeRatios, formatMemory, formatReport } from './report.js';
 
 const PROCESSES_FLAG = /^--processes=(\d+)$/;
 const args = process.argv.slice(2);
-const processes = Number(args.map((a) => PROCESSES_FLAG.exec(a)?.[1]).find((n) => n !== undefined) ?? 3);
-if (!(processes >= 1)) throw new Error('--processes must be a whole number ≥ 1');
+const flag = args.map((a) => PROCESSES_FLAG.exec(a)?.[1]).find((n) => n !== undefined);
+const processes = flag === undefined ? undefined : Number(flag);
+if (processes !== undefined && !(processes >= 1)) throw new Error('--processes must be a whole number ≥ 1');
+const processesOf = Object.fromEntries(Object.keys(GROUPS).map((g) => [g, groupProcesses(g, processes)]));
 const filters = args.filter((a) => !PROCESSES_FLAG.test(a));
 
 const environment = {
@@ -29,12 +32,12 @@ const environment = {
   backend: getBackend().name,
   /** 1-minute load average at the start: above the core count, other processes competed for the CPU. */
   load: Number(loadavg()[0]!.toFixed(2)),
-  /** Processes each timed group was measured in. */
-  processes,
+  /** Processes each group was measured in. */
+  processes: processesOf,
   date: new Date().toISOString(),
 };
 console.log(
-  `node ${environment.node} on ${environment.cpu} (${environment.cores} cores, load ${environment.load}), backend ${environment.backend}, ${processes} processes per group\n`,
+  `node ${environment.node} on ${environment.cpu} (${environment.cores} cores, load ${environment.load}), backend ${environment.backend}, ${processes ?? '3 or 5'} processes per timed group\n`,
 );
 
 /**
@@ -65,9 +68,9 @@ function measureInChild(group: string): Promise<Record<string, CaseResult | Memo
 const perProcess: Record<string, CaseResult[]> = {};
 const memory: Record<string, MemoryResult> = {};
 const started = performance.now();
-for (let pass = 0; pass < processes; pass++) {
+for (let pass = 0; pass < Math.max(...Object.values(processesOf)); pass++) {
   for (const group of Object.keys(GROUPS)) {
-    if (pass >= groupProcesses(group, processes)) continue;
+    if (pass >= processesOf[group]!) continue;
     for (const [name, r] of Object.entries(await measureInChild(group))) {
       if ('bytes' in r) memory[name] = r;
       else perProcess[name] = [...(perProcess[name] ?? []), r];
