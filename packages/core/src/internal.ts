@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 
+export { cborHeadLength, writeCborHead } from './cbor/encode.js';
 export { signingAlgorithm } from './cose/algorithm.js';
 export { checkSignature } from './cose/check-signature.js';
 export { checkHeaders, decodeProtected, encodeProtected } from './cose/headers.js';

@@ -10,13 +10,26 @@ export const MERKLE_HASH_LENGTH = 32;
 const nodeInput = new Uint8Array(1 + 2 * MERKLE_HASH_LENGTH);
 const LEAF_SCRATCH = 4096;
 const leafInput = new Uint8Array(LEAF_SCRATCH);
+/** The prefixes of `leafInput` by length, each made once: a view per leaf cost as much as the copy into it. */
+const leafInputs: Array<Uint8Array | undefined> = new Array(LEAF_SCRATCH).fill(undefined);
 
 /** RFC 9162 §2.1.1 leaf hash: SHA-256(0x00 || leaf). The prefix keeps leaves and interior nodes apart. */
 export function merkleLeafHash(leaf: Uint8Array): Uint8Array {
-  const input = leaf.length < LEAF_SCRATCH ? leafInput.subarray(0, leaf.length + 1) : new Uint8Array(leaf.length + 1);
+  const input = leafInputOf(leaf.length + 1);
   input[0] = 0;
   input.set(leaf, 1);
   return sha256(input);
+}
+
+/** An input of `n` bytes: the scratch's prefix of that length, else a buffer of its own. */
+function leafInputOf(n: number): Uint8Array {
+  if (n > LEAF_SCRATCH) return new Uint8Array(n);
+  let input = leafInputs[n - 1];
+  if (input === undefined) {
+    input = leafInput.subarray(0, n);
+    leafInputs[n - 1] = input;
+  }
+  return input;
 }
 
 /** RFC 9162 §2.1.1 interior node hash: SHA-256(0x01 || left || right). */

@@ -1,4 +1,5 @@
 import { bytesEqual, cborHead, decodeCbor, encodeCbor, merkleLeafHash, Tagged, utf8 } from '@safety-net/core';
+import { cborHeadLength, writeCborHead } from '@safety-net/core/internal';
 import { auError } from '../errors.js';
 
 /** Kinds of log entry (spec §5.1), in the order of the entry CDDL. */
@@ -50,27 +51,33 @@ export function encodeLogEntry(entry: LogEntry): Uint8Array {
  * where one per entry cost more than the entry's hashing. All entries are checked before any is written.
  */
 export function encodeLogEntries(entries: readonly LogEntry[]): Uint8Array[] {
-  // Assembled from their parts, each in its deterministic encoding (what encodeCbor gives, tests compare).
+  // Assembled from their parts, each in its deterministic encoding (what encodeCbor gives, tests compare); sized in
+  // a first pass, so that no entry needs an object of its own before it is written.
   let total = 0;
-  const parts = entries.map((entry) => {
-    const front = FRONTS.get(entry.kind);
-    if (!front) throw auError('ERR_AU_ENTRY_INVALID', `unknown entry kind ${String(entry.kind)}`);
-    if (!(entry.body instanceof Uint8Array)) throw auError('ERR_AU_ENTRY_INVALID', 'the entry body is not bytes');
-    const head = cborHead(2, entry.body.length);
-    const length = front.length + head.length + entry.body.length;
-    checkEntrySize(length);
-    total += length;
-    return { front, head, body: entry.body, length };
-  });
+  for (const entry of entries) total += entryLength(entry);
   const buffer = new Uint8Array(total);
+  const out = new Array<Uint8Array>(entries.length);
   let at = 0;
-  return parts.map(({ front, head, body, length }) => {
+  for (let i = 0; i < entries.length; i++) {
+    const { kind, body } = entries[i]!;
+    const front = FRONTS.get(kind)!;
     buffer.set(front, at);
-    buffer.set(head, at + front.length);
-    buffer.set(body, at + front.length + head.length);
-    at += length;
-    return buffer.subarray(at - length, at);
-  });
+    const start = writeCborHead(buffer, at + front.length, 2, body.length);
+    buffer.set(body, start);
+    out[i] = buffer.subarray(at, start + body.length);
+    at = start + body.length;
+  }
+  return out;
+}
+
+/** The length of an entry's leaf bytes; `ERR_AU_ENTRY_INVALID` for an entry that cannot be encoded. */
+function entryLength(entry: LogEntry): number {
+  const front = FRONTS.get(entry.kind);
+  if (!front) throw auError('ERR_AU_ENTRY_INVALID', `unknown entry kind ${String(entry.kind)}`);
+  if (!(entry.body instanceof Uint8Array)) throw auError('ERR_AU_ENTRY_INVALID', 'the entry body is not bytes');
+  const length = front.length + cborHeadLength(entry.body.length) + entry.body.length;
+  checkEntrySize(length);
+  return length;
 }
 
 /** Decodes leaf bytes; anything but the exact deterministic encoding of a known entry is `ERR_AU_ENTRY_INVALID`. */

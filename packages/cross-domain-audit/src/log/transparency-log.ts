@@ -66,14 +66,15 @@ export interface Sequenced {
   readonly added: boolean;
 }
 
-/** An entry's leaf bytes and its workflow index keys. */
-interface Leaf {
-  readonly bytes: Uint8Array;
-  readonly keys: readonly string[];
+/** A batch's leaf bytes and, in the same order, each one's workflow index keys. */
+interface Leaves {
+  readonly bytes: readonly Uint8Array[];
+  readonly keys: ReadonlyArray<readonly string[]>;
 }
 
 interface Waiting {
-  readonly leaf: Leaf;
+  readonly bytes: Uint8Array;
+  readonly keys: readonly string[];
   readonly resolve: (s: Sequenced) => void;
   readonly reject: (e: unknown) => void;
 }
@@ -123,7 +124,7 @@ export class TransparencyLog {
       return Promise.reject(e);
     }
     return new Promise((resolve, reject) => {
-      this.#waiting.push({ leaf: { bytes: leaf, keys: workflowKeys(entry) }, resolve, reject });
+      this.#waiting.push({ bytes: leaf, keys: workflowKeys(entry), resolve, reject });
       this.#flushing ??= this.#flush();
     });
   }
@@ -131,10 +132,11 @@ export class TransparencyLog {
   /** Sequences `entries` now, in batches of at most `maxBatch`, each under its own checkpoint; in order. */
   async append(entries: readonly LogEntry[]): Promise<Sequenced[]> {
     const bytes = encodeLogEntries(entries);
-    const leaves = entries.map((entry, i) => ({ bytes: bytes[i]!, keys: workflowKeys(entry) }));
+    const keys = entries.map(workflowKeys);
     const out: Sequenced[] = [];
-    for (let at = 0; at < leaves.length; at += this.#maxBatch) {
-      out.push(...(await this.#sequence(leaves.slice(at, at + this.#maxBatch))));
+    for (let at = 0; at < entries.length; at += this.#maxBatch) {
+      const to = at + this.#maxBatch;
+      out.push(...(await this.#sequence({ bytes: bytes.slice(at, to), keys: keys.slice(at, to) })));
     }
     return out;
   }
@@ -143,7 +145,7 @@ export class TransparencyLog {
     while (this.#waiting.length > 0) {
       const batch = this.#waiting.splice(0, this.#maxBatch);
       try {
-        const done = await this.#sequence(batch.map((w) => w.leaf));
+        const done = await this.#sequence({ bytes: batch.map((w) => w.bytes), keys: batch.map((w) => w.keys) });
         for (const [i, w] of batch.entries()) w.resolve(done[i]!);
       } catch (e) {
         for (const w of batch) w.reject(e);
@@ -152,31 +154,31 @@ export class TransparencyLog {
     this.#flushing = undefined;
   }
 
-  #sequence(leaves: readonly Leaf[]): Promise<Sequenced[]> {
-    const leafHashes = leaves.map((l) => entryLeafHash(l.bytes));
+  #sequence(leaves: Leaves): Promise<Sequenced[]> {
+    const leafHashes = leaves.bytes.map(entryLeafHash);
     return this.#store.sequence(async (tx) => {
       const oldSize = tx.state?.size ?? 0;
       const known = await tx.indexesOf(leafHashes);
       // The batch's new leaf hashes, numbered as `entries`: a second copy within the batch finds the first.
-      const fresh = new HashIndex(leaves.length);
+      const fresh = new HashIndex(leafHashes.length);
       const out: Sequenced[] = [];
       const entries: Uint8Array[] = [];
       const newHashes: Uint8Array[] = [];
       const workflows: WorkflowIndexRow[] = [];
-      leaves.forEach((leaf, i) => {
+      for (let i = 0; i < leafHashes.length; i++) {
         const leafHash = leafHashes[i]!;
         const stored = known[i];
         const ordinal = stored === undefined ? fresh.put(leafHash) : -1;
         if (ordinal < entries.length) {
           out.push({ index: stored ?? oldSize + ordinal, leafHash, added: false });
-          return;
+          continue;
         }
         const index = oldSize + ordinal;
-        entries.push(leaf.bytes);
-        if (this.#indexWorkflows) for (const k of leaf.keys) workflows.push({ key: k, index });
+        entries.push(leaves.bytes[i]!);
+        if (this.#indexWorkflows) for (const key of leaves.keys[i]!) workflows.push({ key, index });
         newHashes.push(leafHash);
         out.push({ index, leafHash, added: true });
-      });
+      }
       if (entries.length === 0) return out;
       const frontier = await tx.hashes(rangePieces(0, oldSize));
       const { hashes, root } = appendHashes(oldSize, frontier, newHashes);

@@ -23,14 +23,17 @@ function claimsOf(body: Uint8Array): Map<unknown, unknown> | undefined {
   }
 }
 
+/** The keys of every entry that has none: most entries of a batch, which need no list of their own. */
+const NO_KEYS: readonly string[] = Object.freeze([]);
+
 /**
  * The keys under which the workflow index (spec §5.5, §6) finds an entry: the message's `wid` and the `ect` of each
  * of its stitches (the stitching identifier a peer looks it up by), each once. An entry whose body is not a signed
  * message with such claims has none; signatures are not checked here, since readers verify what the index points to.
  */
-export function workflowKeys(entry: LogEntry): string[] {
+export function workflowKeys(entry: LogEntry): readonly string[] {
   const claims = claimsOf(entry.body);
-  if (!claims) return [];
+  if (!claims) return NO_KEYS;
   const keys = new Set<string>();
   const wid = claims.get('wid');
   if (isKey(wid)) keys.add(wid);

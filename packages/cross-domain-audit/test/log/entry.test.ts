@@ -13,7 +13,14 @@ import {
   verifySign1,
 } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
-import { decodeLogEntry, encodeLogEntry, LOG_ENTRY_KINDS, logForm, MAX_ENTRY_BYTES } from '../../src/log/entry.js';
+import {
+  decodeLogEntry,
+  encodeLogEntries,
+  encodeLogEntry,
+  LOG_ENTRY_KINDS,
+  logForm,
+  MAX_ENTRY_BYTES,
+} from '../../src/log/entry.js';
 
 const key = generateKey('Ed25519', seededRandom('entry-key'));
 const other = generateKey('Ed25519', seededRandom('entry-key-2'));
@@ -30,6 +37,26 @@ describe('log entries (spec §5.1)', () => {
     expect(Buffer.from(encodeLogEntry({ kind: 'eat', body: Uint8Array.of(1, 2) })).toString('hex')).toBe(
       '830163656174420102',
     );
+  });
+
+  it('encode a batch into one buffer as each would be alone, at every body length where the CBOR head grows', () => {
+    const lengths = [0, 23, 24, 255, 256, 1000, MAX_ENTRY_BYTES - 12];
+    const entries = lengths.map((n, i) => ({
+      kind: LOG_ENTRY_KINDS[i % LOG_ENTRY_KINDS.length]!,
+      body: Uint8Array.from({ length: n }, (_, j) => (i + j) & 0xff),
+    }));
+    const batch = encodeLogEntries(entries);
+    expect(batch).toHaveLength(entries.length);
+    for (const [i, e] of entries.entries()) {
+      expect(batch[i]).toEqual(encodeCbor([1, e.kind, e.body]));
+      expect(decodeLogEntry(batch[i]!)).toEqual(e);
+    }
+    expect(batch[1]!.buffer).toBe(batch[0]!.buffer);
+    // One bad entry anywhere refuses the whole batch.
+    expect(() => encodeLogEntries([...entries, { kind: 'eat', body: 'x' as never }])).toThrow(
+      code('ERR_AU_ENTRY_INVALID'),
+    );
+    expect(encodeLogEntries([])).toEqual([]);
   });
 
   it('refuses unknown kinds, other versions, non-deterministic encodings and oversized entries', () => {
