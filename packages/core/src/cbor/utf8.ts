@@ -50,7 +50,7 @@ export function writeUtf8(s: string, buf: Uint8Array, pos: number): number {
 
 /** Longest ASCII text looked up among the strings read before. */
 const RECALLED = 64;
-/** Strings read before, by a hash of their bytes (one per slot, the latest wins). */
+/** Strings read before, by a hash of their bytes: two per hash, in adjacent slots. */
 const recalled: (string | undefined)[] = new Array(512).fill(undefined);
 
 /**
@@ -70,10 +70,15 @@ export function readUtf8(buf: Uint8Array, start: number, end: number): string | 
       hash = (Math.imul(hash, 31) + b) | 0;
     }
     if (i === end) {
-      const slot = (hash ^ (hash >>> 9)) & (recalled.length - 1);
-      const known = recalled[slot];
-      if (known !== undefined && sameAscii(known, buf, start, end)) return known;
+      // Two slots per hash, the latest string first: two texts of one message that share a hash (one in a few
+      // hundred) both stay recalled instead of pushing each other out, message after message.
+      const slot = (hash ^ (hash >>> 9)) & (recalled.length - 2);
+      const latest = recalled[slot];
+      if (latest !== undefined && sameAscii(latest, buf, start, end)) return latest;
+      const before = recalled[slot + 1];
+      if (before !== undefined && sameAscii(before, buf, start, end)) return before;
       const text = length <= SHORT_DECODE ? asciiString(buf, start, end) : decoder.decode(buf.subarray(start, end));
+      recalled[slot + 1] = latest;
       recalled[slot] = text;
       return text;
     }

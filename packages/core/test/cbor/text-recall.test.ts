@@ -23,4 +23,13 @@ describe('decoding text the decoder has read before', () => {
       expect(decodeCbor(encodeCbor(text))).toBe(text);
     }
   });
+
+  it('tells apart texts that share a hash, two or three of them taking turns', () => {
+    // Three texts with one hash of the recall table, and two with another.
+    const sharing = ['mailto:olu@example.org', 'level', 'role-am', 'task-dispense-3', 'ward-3'];
+    for (let round = 0; round < 3; round++) {
+      for (const text of sharing) expect(decodeCbor(encodeCbor(text))).toBe(text);
+      for (const text of sharing.toReversed()) expect(decodeCbor(encodeCbor(text))).toBe(text);
+    }
+  });
 });
