@@ -8,12 +8,17 @@ import {
 } from '@safety-net/core';
 import { BoundedMap } from '@safety-net/core/internal';
 
-/** What a remembered signature verified under and over. */
-interface Verified {
-  readonly alg: AlgorithmInfo;
+/** A copy of a key's material: signatures remembered one after another under one key share it. */
+interface KeyCopy {
   readonly curve: string;
   readonly x: Uint8Array;
   readonly y: Uint8Array | undefined;
+}
+
+/** What a remembered signature verified under and over. */
+interface Verified {
+  readonly alg: AlgorithmInfo;
+  readonly key: KeyCopy;
   /**
    * SHA-256 of the signed bytes, not a copy of them: a typed array over 64 bytes lives off V8's heap, and making
    * one (2–4 µs) cost more than the rest of a lookup; the digest is 32 bytes on the heap, and a hit hashes anew.
@@ -37,6 +42,9 @@ const slotOf = (signature: Uint8Array) =>
 const sameBytes = (a: Uint8Array | undefined, b: unknown) =>
   a === undefined ? b === undefined : b instanceof Uint8Array && bytesEqual(a, b);
 
+const sameKey = (copy: KeyCopy, key: PublicKey) =>
+  copy.curve === key.curve && sameBytes(copy.x, key.x) && sameBytes(copy.y, key.y);
+
 /**
  * The runtime's crypto backend, remembering the signatures that verified. Agents hosted in one process receive the
  * same signal bytes from one fan-out, and whether a signature verifies depends on the algorithm, the key and the
@@ -52,6 +60,7 @@ export function rememberingBackend(
   capacity = REMEMBERED_SIGNATURES,
 ): CryptoBackend {
   const verified = new BoundedMap<number, Verified>(capacity);
+  let lastKey: KeyCopy | undefined;
   return {
     get name() {
       return inner().name;
@@ -64,9 +73,7 @@ export function rememberingBackend(
         seen !== undefined &&
         bytesEqual(seen.signature, signature) &&
         seen.alg === alg &&
-        seen.curve === key.curve &&
-        sameBytes(seen.x, key.x) &&
-        sameBytes(seen.y, key.y) &&
+        sameKey(seen.key, key) &&
         bytesEqual(seen.digest, sha256(data))
       ) {
         return true;
@@ -74,14 +81,10 @@ export function rememberingBackend(
       if (!inner().verify(alg, key, data, signature)) return false;
       // Copies and a digest: `data` may be a scratch buffer the next message is encoded into, and `signature` a view
       // into the message.
-      verified.set(slot, {
-        alg,
-        curve: key.curve,
-        x: key.x.slice(),
-        y: key.y?.slice(),
-        digest: sha256(data),
-        signature: signature.slice(),
-      });
+      if (lastKey === undefined || !sameKey(lastKey, key)) {
+        lastKey = { curve: key.curve, x: key.x.slice(), y: key.y?.slice() };
+      }
+      verified.set(slot, { alg, key: lastKey, digest: sha256(data), signature: signature.slice() });
       return true;
     },
   };

@@ -103,6 +103,21 @@ describe('rememberingBackend: a signature verified once per process', () => {
     expect(calls.verify).toBe(2);
   });
 
+  it('remembers each signature with the key material it was checked under, when a key object changes after', () => {
+    const { backend: inner, calls } = counting();
+    const backend = rememberingBackend(() => inner);
+    const first = signed('first');
+    const second = signed('second', SAMPLE_KEYS.safetyOfficer);
+    const reused = { ...first.key, x: first.key.x.slice() };
+    expect(backend.verify(EDDSA, reused, first.data, first.signature)).toBe(true);
+    reused.x.set(second.key.x);
+    expect(backend.verify(EDDSA, reused, second.data, second.signature)).toBe(true);
+    expect(backend.verify(EDDSA, first.key, first.data, first.signature)).toBe(true);
+    expect(backend.verify(EDDSA, second.key, second.data, second.signature)).toBe(true);
+    expect(backend.verify(EDDSA, reused, first.data, first.signature)).toBe(false);
+    expect(calls.verify).toBe(3);
+  });
+
   it('remembers at most its capacity, forgetting the oldest', () => {
     const { backend: inner, calls } = counting();
     const backend = rememberingBackend(() => inner, 1);
