@@ -1,6 +1,6 @@
 import { canonicalJson, sha256, toBase64Url } from '@safety-net/core';
 import { ovError } from '../errors.js';
-import { ActionNameSchema } from './common.js';
+import { ActionNameSchema, hasNoMembers } from './common.js';
 
 const OVERRIDE_ACTIONS: ReadonlySet<string> = new Set(ActionNameSchema.options);
 /**
@@ -31,13 +31,6 @@ export function actionDigest(action: { readonly name: string; readonly params: o
 
 function digestOf(name: string, params: object): string {
   return toBase64Url(sha256(canonicalJson({ name, params })));
-}
-
-/** True for parameters whose RFC 8785 form is `{}`: a plain object without members and without `toJSON`. */
-function hasNoMembers(params: object): boolean {
-  if (typeof params !== 'object' || params === null || Object.getPrototypeOf(params) !== Object.prototype) return false;
-  for (const _ in params) return false;
-  return typeof (params as { toJSON?: unknown }).toJSON !== 'function';
 }
 
 /**
