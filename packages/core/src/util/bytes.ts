@@ -1,20 +1,14 @@
 import { snError } from '../errors/index.js';
 
-const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const textEncoder = new TextEncoder();
 const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Lower-case hex of `bytes`. */
 export function toHex(bytes: Uint8Array): string {
-  // Gathered as codes and made into a string at once, as base64url is: a key set looks up every kid it is asked for
-  // by its hex, and concatenation allocates a string per byte.
-  const codes: number[] = new Array(bytes.length * 2);
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    codes[2 * i] = HEX_CODES[b >> 4]!;
-    codes[2 * i + 1] = HEX_CODES[b & 15]!;
-  }
-  return fromCharCodes(codes);
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!];
+  return out;
 }
 
 /** Bytes of a hex string (either case, whitespace ignored); `ERR_INPUT_INVALID` when it is not hex. */
