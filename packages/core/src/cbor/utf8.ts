@@ -50,7 +50,7 @@ export function writeUtf8(s: string, buf: Uint8Array, pos: number): number {
 
 /** Longest ASCII text looked up among the strings read before. */
 const RECALLED = 64;
-/** Strings read before, by a hash of their bytes (one per slot, the latest wins). */
+/** Strings read before, by a hash of their bytes: two per hash, in adjacent slots. */
 const recalled: (string | undefined)[] = new Array(512).fill(undefined);
 
 /**
@@ -60,20 +60,18 @@ const recalled: (string | undefined)[] = new Array(512).fill(undefined);
  * before is that string again, with nothing decoded or allocated.
  */
 export function readUtf8(buf: Uint8Array, start: number, end: number): string | undefined {
-  const length = end - start;
-  if (length <= RECALLED) {
-    let hash = length;
-    let i = start;
-    for (; i < end; i++) {
-      const b = buf[i]!;
-      if (b >= 0x80) break;
-      hash = (Math.imul(hash, 31) + b) | 0;
-    }
-    if (i === end) {
-      const slot = (hash ^ (hash >>> 9)) & (recalled.length - 1);
-      const known = recalled[slot];
-      if (known !== undefined && sameAscii(known, buf, start, end)) return known;
-      const text = length <= SHORT_DECODE ? asciiString(buf, start, end) : decoder.decode(buf.subarray(start, end));
+  if (end - start <= RECALLED) {
+    // Two slots per hash, the latest string first: two texts of one message that share a hash (one in a few
+    // hundred) both stay recalled instead of pushing each other out, message after message.
+    const slot = recallSlot(buf, start, end);
+    const latest = recalled[slot];
+    if (latest !== undefined && sameAscii(latest, buf, start, end)) return latest;
+    const before = recalled[slot + 1];
+    if (before !== undefined && sameAscii(before, buf, start, end)) return before;
+    if (isAscii(buf, start, end)) {
+      const text =
+        end - start <= SHORT_DECODE ? asciiString(buf, start, end) : decoder.decode(buf.subarray(start, end));
+      recalled[slot + 1] = latest;
       recalled[slot] = text;
       return text;
     }
@@ -83,6 +81,26 @@ export function readUtf8(buf: Uint8Array, start: number, end: number): string | 
   } catch {
     return undefined;
   }
+}
+
+/** Bytes hashed at each end of a text to find its slot. */
+const HASHED_ENDS = 4;
+
+/**
+ * The first of the two slots of `buf[start, end)` in the recall table, from its length and the bytes at its ends:
+ * texts of one length differ at their ends (ids, names), and a recalled text is compared in full anyway.
+ */
+function recallSlot(buf: Uint8Array, start: number, end: number): number {
+  let hash = end - start;
+  const head = Math.min(end, start + HASHED_ENDS);
+  for (let i = start; i < head; i++) hash = (Math.imul(hash, 31) + buf[i]!) | 0;
+  for (let i = Math.max(head, end - HASHED_ENDS); i < end; i++) hash = (Math.imul(hash, 31) + buf[i]!) | 0;
+  return (hash ^ (hash >>> 9)) & (recalled.length - 2);
+}
+
+function isAscii(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i]! >= 0x80) return false;
+  return true;
 }
 
 function sameAscii(text: string, buf: Uint8Array, start: number, end: number): boolean {

@@ -69,11 +69,11 @@ function cborToJson(value: CborValue, depth: number): unknown {
   if (Array.isArray(value)) return value.map((v) => cborToJson(v, depth + 1));
   if (value instanceof Map) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of value) {
+    value.forEach((v, k) => {
       if (typeof k !== 'string') throw snError('ERR_CLAIMS_INVALID', 'extension map key is not text');
       if (k === '__proto__') throw snError('ERR_CLAIMS_INVALID', 'reserved key');
       out[k] = cborToJson(v, depth + 1);
-    }
+    });
     return out;
   }
   if (value instanceof CborFloat) return value.value;

@@ -67,11 +67,12 @@ export class ClaimsLayout {
   fromCbor(value: CborValue): unknown {
     if (!(value instanceof Map)) throw snError('ERR_CLAIMS_INVALID', 'claims are not a CBOR map');
     const out: Record<string, unknown> = {};
-    for (const [label, v] of value) {
-      const entry = typeof label === 'number' || typeof label === 'string' ? this.#byLabel.get(label) : undefined;
+    const byLabel = this.#byLabel;
+    value.forEach((v, label) => {
+      const entry = typeof label === 'number' || typeof label === 'string' ? byLabel.get(label) : undefined;
       if (!entry) throw snError('ERR_CLAIMS_INVALID', `unknown claim label ${String(label)}`);
       out[entry.name] = entry.codec ? entry.codec.fromCbor(v) : v;
-    }
+    });
     return out;
   }
 

@@ -53,29 +53,100 @@ const BUILT_IN_CHECKS: ReadonlySet<string> = new Set([
 
 /** Runs zod's checks on the parsed value as zod does after a parse without issues; any issue defers. */
 function withChecks(base: FastParser, checks: readonly Check[]): FastParser {
-  // zod's checks read and write a payload; with built-in checks only, one payload serves every call.
-  const builtIn = (c: Check) =>
-    BUILT_IN_CHECKS.has(c._zod.def.check) && !(c as unknown as Schema)._zod.traits.has('$ZodCustomStringFormat');
-  const shared = checks.every(builtIn) ? { value: null, issues: [] } : undefined;
+  if (!checks.every(isBuiltIn)) return withZodChecks(base, checks);
+  // Built-in checks neither change the value nor call user code: each one is a test of the value alone.
+  const tests = checks.map(testOf);
   return (input) => {
     const value = base(input);
     if (value === DEFER) return DEFER;
-    let payload: { value: unknown; issues: unknown[] };
-    if (shared) {
-      payload = shared;
-      payload.value = value;
-      if (payload.issues.length !== 0) payload.issues.length = 0;
-    } else {
-      payload = { value, issues: [] };
-    }
-    for (const check of checks) {
-      const when = check._zod.def.when;
-      if (when && !when(payload as never)) continue;
-      const result = check._zod.check(payload as never);
-      if (result instanceof Promise || payload.issues.length > 0) return DEFER;
-    }
+    for (let i = 0; i < tests.length; i++) if (!tests[i]!(value)) return DEFER;
+    return value;
+  };
+}
+
+const isBuiltIn = (c: Check) =>
+  BUILT_IN_CHECKS.has(c._zod.def.check) && !(c as unknown as Schema)._zod.traits.has('$ZodCustomStringFormat');
+
+/** Checks that may change the value or call user code (refinements): zod's order, on one payload per call. */
+function withZodChecks(base: FastParser, checks: readonly Check[]): FastParser {
+  return (input) => {
+    const value = base(input);
+    if (value === DEFER) return DEFER;
+    const payload = { value, issues: [] };
+    for (const check of checks) if (!runs(check, payload)) return DEFER;
     return payload.value;
   };
+}
+
+/** Runs one of zod's checks (unless its `when` says not to); false when it found an issue or went asynchronous. */
+function runs(check: Check, payload: { value: unknown; issues: unknown[] }): boolean {
+  const when = check._zod.def.when;
+  if (when && !when(payload as never)) return true;
+  const result = check._zod.check(payload as never);
+  return !(result instanceof Promise) && payload.issues.length === 0;
+}
+
+type Test = (value: unknown) => boolean;
+
+/**
+ * Whether a value passes a built-in check: a plain comparison where its passing means zod's check passes too, and
+ * zod's check itself for the rest. A call through zod's payload costs several times the comparison, and a claims
+ * schema runs dozens of these.
+ */
+function testOf(check: Check): Test {
+  // Built-in checks call no user code, so cannot re-enter: one payload serves every call.
+  const payload = { value: null as unknown, issues: [] as unknown[] };
+  const zod: Test = (value) => {
+    payload.value = value;
+    if (payload.issues.length !== 0) payload.issues.length = 0;
+    return runs(check, payload);
+  };
+  const passes = surePass(check);
+  return passes ? (value) => passes(value) || zod(value) : zod;
+}
+
+/**
+ * A test that holds only for values zod's check surely passes (false says nothing). zod measures a string's length
+ * in code points near the bounds (below twice a minimum, above a maximum); a length in UTF-16 units is never below
+ * it, and never above twice it.
+ */
+function surePass(check: Check): Test | undefined {
+  const def = check._zod.def as z.core.$ZodCheckDef & Record<string, unknown>;
+  switch (def.check) {
+    case 'min_length': {
+      const min = def.minimum as number;
+      return (v) => (typeof v === 'string' ? v.length >= 2 * min : Array.isArray(v) && v.length >= min);
+    }
+    case 'max_length': {
+      const max = def.maximum as number;
+      return (v) => (typeof v === 'string' || Array.isArray(v)) && v.length <= max;
+    }
+    case 'greater_than':
+    case 'less_than':
+      return typeof def.value === 'number'
+        ? beyond(def.value, def.check === 'greater_than', def.inclusive === true)
+        : undefined;
+    case 'number_format':
+      // Whole numbers within the safe range are all that format admits.
+      return def.format === 'safeint' ? Number.isSafeInteger : undefined;
+    case 'string_format': {
+      // zod's regex check is its pattern's test from index 0; other formats (e.g. URLs) may test more than a pattern.
+      const pattern = def.pattern;
+      const regex = (check as unknown as Schema)._zod.traits.has('$ZodCheckRegex');
+      if (!(regex && pattern instanceof RegExp)) return undefined;
+      return (v) => {
+        pattern.lastIndex = 0;
+        return typeof v === 'string' && pattern.test(v);
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** zod's comparison of a number with a bound it must lie above (or below), the bound itself included or not. */
+function beyond(bound: number, above: boolean, inclusive: boolean): Test {
+  return (v) => typeof v === 'number' && ((above ? v > bound : v < bound) || (inclusive && v === bound));
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

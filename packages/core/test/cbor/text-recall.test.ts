@@ -23,4 +23,14 @@ describe('decoding text the decoder has read before', () => {
       expect(decodeCbor(encodeCbor(text))).toBe(text);
     }
   });
+
+  it('tells apart texts that share a hash, two or three of them taking turns', () => {
+    // Three texts with one hash of the recall table, two with another, and three that differ only in the middle.
+    const sharing = ['level', 'role-am', 'role-an', 'task-dispense-3', 'role'];
+    sharing.push('spiffe://a.example/x', 'spiffe://b.example/x', 'spiffe://c.example/x');
+    for (let round = 0; round < 3; round++) {
+      for (const text of sharing) expect(decodeCbor(encodeCbor(text))).toBe(text);
+      for (const text of sharing.toReversed()) expect(decodeCbor(encodeCbor(text))).toBe(text);
+    }
+  });
 });

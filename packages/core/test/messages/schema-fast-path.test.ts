@@ -80,6 +80,35 @@ describe('the fast path of claims parsing', () => {
     );
   });
 
+  it('agrees with zod at the bounds of its checks: code points against UTF-16 units, numbers at the bound (property)', () => {
+    // Lengths near the bounds in units and in code points apart (an astral character is two units, a lone
+    // surrogate one), numbers on, beside and far from each bound, a stateful pattern.
+    const text = fc.array(fc.constantFrom('a', '\u{1f600}', '\ud800'), { maxLength: 9 }).map((parts) => parts.join(''));
+    const number = fc.oneof(
+      fc.integer({ min: -2, max: 7 }),
+      fc.constantFrom(1.5, 4.5, -0, 2 ** 31, 2 ** 53, -(2 ** 53), Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER),
+    );
+    const cases: [z.ZodType, fc.Arbitrary<unknown>][] = [
+      [z.string().min(1), text],
+      [z.string().min(3), text],
+      [z.string().max(3), text],
+      [z.string().length(2), text],
+      [z.string().min(2).max(4), text],
+      [z.array(z.number()).min(1).max(2), fc.array(fc.integer(), { maxLength: 3 })],
+      [z.number().gt(1), number],
+      [z.number().gte(1), number],
+      [z.number().lt(5), number],
+      [z.number().lte(5), number],
+      [z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), number],
+      [z.int32(), number],
+      [z.string().regex(/a/g), fc.constantFrom('a', 'ba', 'b', 'aa', '')],
+      [z.email(), fc.constantFrom('a@example.org', 'a@', 'x')],
+    ];
+    for (const [i, [schema, values]] of cases.entries()) {
+      expect(assertFastPathMatchesZod(schema, values, 300), `case ${i}`).toBeGreaterThan(0);
+    }
+  });
+
   it('leaves schemas with kinds it does not mirror to zod', () => {
     expect(fastParser(z.object({ d: z.date() }))).toBeUndefined();
     expect(fastParser(z.object({ t: z.string().transform((s) => s.length) }))).toBeUndefined();

@@ -22,16 +22,28 @@ export interface Authorisation {
   readonly operators: readonly string[];
 }
 
+/** The targets of a grant that names none. */
+const ANY_TARGET: readonly string[] = ['*'];
+
 /** Whether a grant covers what the signal asks, its role aside (spec §5.2 steps 1–3, §5.3). */
 function covers(g: Grant, s: OverrideSignalClaims, liftsEmergencyHold: boolean): boolean {
   return (
     g.levels.includes(s.level) &&
     g.actions.includes(s.action.name) &&
     g.scopes.includes(s.scope.kind) &&
-    (g.targets ?? ['*']).some((p) => matchesTarget(p, s.scope.target)) &&
+    (g.targets ?? ANY_TARGET).some((p) => matchesTarget(p, s.scope.target)) &&
     (!s.scope.propagate || g.propagate === true) &&
     (!liftsEmergencyHold || g.levels.includes('emergency'))
   );
+}
+
+/** The distinct operators among `signers` holding one of the grant's roles, in the order they signed. */
+function operatorsFor(grant: Grant, signers: readonly OperatorKey[]): string[] {
+  const operators: string[] = [];
+  for (const s of signers) {
+    if (!operators.includes(s.operator) && grant.roles.some((r) => s.roles.has(r))) operators.push(s.operator);
+  }
+  return operators;
 }
 
 /** Whether a signer's key is revoked for this signal (spec §5.5). */
@@ -57,9 +69,10 @@ export function authorizeSignal(
 ): Authorisation {
   const lifting = LIFTING_ACTIONS.has(signal.action.name);
   const counted = signers.filter((s) => !revoked(s, signal, context, lifting));
-  const refused = signers.find(
-    (s) => revoked(s, signal, context, lifting) && (counted.length === 0 || s.operator === signal.iss),
-  );
+  // Only when a signer is revoked is there one to refuse.
+  const refused =
+    counted.length < signers.length &&
+    signers.find((s) => !counted.includes(s) && (counted.length === 0 || s.operator === signal.iss));
   if (refused) throw ovError('ERR_OV_KEY_REVOKED', `a key of ${refused.operator} is revoked`);
   if (lifting && context.policy.expired(context.now)) {
     throw ovError('ERR_OV_POLICY_INVALID', 'the authority policy has expired: it no longer authorises lifts');
@@ -74,9 +87,7 @@ export function authorizeSignal(
     throw ovError('ERR_OV_UNAUTHORIZED', `no grant lets ${signal.role} ${signal.action.name} at ${signal.level}`);
   }
   for (const grant of grants) {
-    const operators = [
-      ...new Set(counted.filter((s) => grant.roles.some((r) => s.roles.has(r))).map((s) => s.operator)),
-    ];
+    const operators = operatorsFor(grant, counted);
     if (operators.length >= (grant.quorum ?? 1)) return { grant, operators };
   }
   throw ovError('ERR_OV_QUORUM', `fewer distinct authorised operators signed than the grant's quorum`);

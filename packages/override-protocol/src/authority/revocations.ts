@@ -19,8 +19,12 @@ export class Revocations {
 
   /** When the first of `kids` that is revoked was revoked, if any is. */
   revokedAt(kids: readonly string[]): number | undefined {
-    const times = kids.map((k) => this.#revokedAt.get(k)).filter((t) => t !== undefined);
-    return times.length === 0 ? undefined : Math.min(...times);
+    let first: number | undefined;
+    for (const kid of kids) {
+      const at = this.#revokedAt.get(kid);
+      if (at !== undefined) first = first === undefined ? at : Math.min(first, at);
+    }
+    return first;
   }
 
   /** Every revocation, for the store. */

@@ -1,5 +1,13 @@
 import { canonicalJson, sha256, toBase64Url } from '@safety-net/core';
 import { ovError } from '../errors.js';
+import { ActionNameSchema, hasNoMembers } from './common.js';
+
+const OVERRIDE_ACTIONS: ReadonlySet<string> = new Set(ActionNameSchema.options);
+/**
+ * Digests of the override actions without parameters, by name: pause, stop, resume and release never take any, and
+ * a guard checks the digest of every signal it is sent, so these few are hashed once rather than once a signal.
+ */
+const withoutParams = new Map<string, string>();
 
 /**
  * The action digest of spec §4.2: SHA-256 of the RFC 8785 form of an action (`{ name, params }`), as unpadded
@@ -11,7 +19,18 @@ import { ovError } from '../errors.js';
  * ```
  */
 export function actionDigest(action: { readonly name: string; readonly params: object }): string {
-  return toBase64Url(sha256(canonicalJson({ name: action.name, params: action.params })));
+  const { name, params } = action;
+  if (!OVERRIDE_ACTIONS.has(name) || !hasNoMembers(params)) return digestOf(name, params);
+  let digest = withoutParams.get(name);
+  if (digest === undefined) {
+    digest = digestOf(name, params);
+    withoutParams.set(name, digest);
+  }
+  return digest;
+}
+
+function digestOf(name: string, params: object): string {
+  return toBase64Url(sha256(canonicalJson({ name, params })));
 }
 
 /**

@@ -38,6 +38,13 @@ export const ParamsSchema = z.record(z.string(), z.unknown()).refine((p) => isJs
   message: 'parameters are not JSON with integer numbers, at most 16 deep',
 });
 
+/** True for parameters whose RFC 8785 form is `{}`: a plain object without members and without `toJSON`. */
+export function hasNoMembers(params: object): boolean {
+  if (typeof params !== 'object' || params === null || Object.getPrototypeOf(params) !== Object.prototype) return false;
+  for (const _ in params) return false;
+  return typeof (params as { toJSON?: unknown }).toJSON !== 'function';
+}
+
 /** A tool call an Approval Request gates or a Hand-off lists as pending (`action-call`, spec §4.6). */
 export const ActionCallSchema = z.object({ name: z.string().min(1).max(256), params: ParamsSchema }).strict();
 /** A tool call. */

@@ -1,4 +1,5 @@
 import { publicKeyOf, toBase64Url, utf8 } from '@safety-net/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   acceptPolicy,
@@ -217,5 +218,24 @@ describe('target patterns', () => {
     expect(matchesTarget('a*a', 'a')).toBe(false);
     expect(matchesTarget('a.c', 'abc')).toBe(false);
     expect(matchesTarget('ward-3', 'ward-3')).toBe(true);
+  });
+
+  it('matches exactly what the pattern as a regular expression matches (property)', () => {
+    const asRegExp = (pattern: string) =>
+      new RegExp(
+        `^${pattern
+          .split('*')
+          .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+        's',
+      );
+    const text = (chars: string[], maxLength: number) =>
+      fc.array(fc.constantFrom(...chars), { maxLength }).map((c) => c.join(''));
+    fc.assert(
+      fc.property(text(['a', 'b', '.', '*'], 7), text(['a', 'b', '.', '\n'], 8), (pattern, target) => {
+        expect(matchesTarget(pattern, target)).toBe(asRegExp(pattern).test(target));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

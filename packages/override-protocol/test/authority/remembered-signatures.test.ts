@@ -67,6 +67,32 @@ describe('rememberingBackend: a signature verified once per process', () => {
     expect(calls.verify).toBe(5);
   });
 
+  it('tells apart signatures that share their leading bytes: only the one that verified is remembered', () => {
+    const { backend: inner, calls } = counting();
+    const backend = rememberingBackend(() => inner);
+    const { data, signature, key } = signed('halt');
+    expect(backend.verify(EDDSA, key, data, signature)).toBe(true);
+    const forged = signature.slice();
+    forged[forged.length - 1]! ^= 1;
+    expect(backend.verify(EDDSA, key, data, forged)).toBe(false);
+    expect(backend.verify(EDDSA, key, data, signature)).toBe(true);
+    expect(calls.verify).toBe(2);
+  });
+
+  it('keeps the later of two verified signatures that share their leading bytes', () => {
+    let checks = 0;
+    const accepting: CryptoBackend = { name: 'noble', sign: () => new Uint8Array(64), verify: () => ++checks > 0 };
+    const backend = rememberingBackend(() => accepting);
+    const { data, key } = signed('halt');
+    const first = new Uint8Array(64).fill(7);
+    const second = first.slice();
+    second[63] = 8;
+    for (const signature of [first, second, second, first, first]) {
+      expect(backend.verify(EDDSA, key, data, signature)).toBe(true);
+    }
+    expect(checks).toBe(3);
+  });
+
   it('keeps copies and a digest: bytes changed after the check in a reused buffer are checked anew', () => {
     const { backend: inner, calls } = counting();
     const backend = rememberingBackend(() => inner);
@@ -75,6 +101,21 @@ describe('rememberingBackend: a signature verified once per process', () => {
     data[data.length - 1]! ^= 1;
     expect(backend.verify(EDDSA, key, data, signature)).toBe(false);
     expect(calls.verify).toBe(2);
+  });
+
+  it('remembers each signature with the key material it was checked under, when a key object changes after', () => {
+    const { backend: inner, calls } = counting();
+    const backend = rememberingBackend(() => inner);
+    const first = signed('first');
+    const second = signed('second', SAMPLE_KEYS.safetyOfficer);
+    const reused = { ...first.key, x: first.key.x.slice() };
+    expect(backend.verify(EDDSA, reused, first.data, first.signature)).toBe(true);
+    reused.x.set(second.key.x);
+    expect(backend.verify(EDDSA, reused, second.data, second.signature)).toBe(true);
+    expect(backend.verify(EDDSA, first.key, first.data, first.signature)).toBe(true);
+    expect(backend.verify(EDDSA, second.key, second.data, second.signature)).toBe(true);
+    expect(backend.verify(EDDSA, reused, first.data, first.signature)).toBe(false);
+    expect(calls.verify).toBe(3);
   });
 
   it('remembers at most its capacity, forgetting the oldest', () => {

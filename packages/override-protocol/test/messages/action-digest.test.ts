@@ -1,7 +1,8 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { canonicalJson, fromUtf8, toHex } from '@safety-net/core';
+import { canonicalJson, fromUtf8, toBase64Url, toHex } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
 import { actionDigest, checkActionDigest } from '../../src/messages/action-digest.js';
+import { ActionNameSchema } from '../../src/messages/common.js';
 
 const text = (value: unknown) => fromUtf8(canonicalJson(value));
 
@@ -89,6 +90,28 @@ describe('actionDigest (spec §4.2)', () => {
     expect(actionDigest({ name: 'dispense', params: { nested: { a: [1, 2], b: 1 }, drug: 'x', units: 5 } })).not.toBe(
       a,
     );
+  });
+
+  it('gives the digest of the canonical form for every action without parameters, however the params look', () => {
+    const hashed = (name: string, params: object) => toBase64Url(sha256(canonicalJson({ name, params })));
+    const inherited = Object.create({ units: 5 }) as object;
+    const withToJson = { toJSON: () => ({ units: 5 }) };
+    const lookalikes: object[] = [
+      {},
+      Object.create(null),
+      inherited,
+      withToJson,
+      [],
+      new Date(0),
+      { units: undefined },
+    ];
+    for (const name of [...ActionNameSchema.options, 'pharmacy.dispense']) {
+      for (const params of lookalikes) {
+        expect(actionDigest({ name, params }), `${name} ${JSON.stringify(params)}`).toBe(hashed(name, params));
+        expect(actionDigest({ name, params }), `${name} again`).toBe(hashed(name, params));
+      }
+    }
+    expect(actionDigest({ name: 'stop', params: withToJson })).not.toBe(actionDigest({ name: 'stop', params: {} }));
   });
 
   it('refuses a mismatching act_digest with ERR_OV_ACTION_DIGEST', () => {
