@@ -51,16 +51,28 @@ export function encodeLogEntry(entry: LogEntry): Uint8Array {
  * where one per entry cost more than the entry's hashing. All entries are checked before any is written.
  */
 export function encodeLogEntries(entries: readonly LogEntry[]): Uint8Array[] {
-  // Assembled from their parts, each in its deterministic encoding (what encodeCbor gives, tests compare); sized in
-  // a first pass, so that no entry needs an object of its own before it is written.
+  // Assembled from their parts, each in its deterministic encoding (what encodeCbor gives, tests compare). Each entry
+  // is read once, in the first pass, which checks and sizes it: what is written is what was checked.
+  const fronts = new Array<Uint8Array>(entries.length);
+  const bodies = new Array<Uint8Array>(entries.length);
   let total = 0;
-  for (const entry of entries) total += entryLength(entry);
+  for (let i = 0; i < entries.length; i++) {
+    const { kind, body } = entries[i]!;
+    const front = FRONTS.get(kind);
+    if (!front) throw auError('ERR_AU_ENTRY_INVALID', `unknown entry kind ${String(kind)}`);
+    if (!(body instanceof Uint8Array)) throw auError('ERR_AU_ENTRY_INVALID', 'the entry body is not bytes');
+    const length = front.length + cborHeadLength(body.length) + body.length;
+    checkEntrySize(length);
+    total += length;
+    fronts[i] = front;
+    bodies[i] = body;
+  }
   const buffer = new Uint8Array(total);
   const out = new Array<Uint8Array>(entries.length);
   let at = 0;
   for (let i = 0; i < entries.length; i++) {
-    const { kind, body } = entries[i]!;
-    const front = FRONTS.get(kind)!;
+    const front = fronts[i]!;
+    const body = bodies[i]!;
     buffer.set(front, at);
     const start = writeCborHead(buffer, at + front.length, 2, body.length);
     buffer.set(body, start);
@@ -68,16 +80,6 @@ export function encodeLogEntries(entries: readonly LogEntry[]): Uint8Array[] {
     at = start + body.length;
   }
   return out;
-}
-
-/** The length of an entry's leaf bytes; `ERR_AU_ENTRY_INVALID` for an entry that cannot be encoded. */
-function entryLength(entry: LogEntry): number {
-  const front = FRONTS.get(entry.kind);
-  if (!front) throw auError('ERR_AU_ENTRY_INVALID', `unknown entry kind ${String(entry.kind)}`);
-  if (!(entry.body instanceof Uint8Array)) throw auError('ERR_AU_ENTRY_INVALID', 'the entry body is not bytes');
-  const length = front.length + cborHeadLength(entry.body.length) + entry.body.length;
-  checkEntrySize(length);
-  return length;
 }
 
 /** Decodes leaf bytes; anything but the exact deterministic encoding of a known entry is `ERR_AU_ENTRY_INVALID`. */

@@ -59,6 +59,20 @@ describe('log entries (spec §5.1)', () => {
     expect(encodeLogEntries([])).toEqual([]);
   });
 
+  it('writes what it checked: an entry whose fields change between reads is read once', () => {
+    let reads = 0;
+    const shifty = {
+      kind: 'ect' as const,
+      // Bytes when first read, then a body far over the limit.
+      get body() {
+        return ++reads === 1 ? utf8('checked') : new Uint8Array(MAX_ENTRY_BYTES * 2);
+      },
+    };
+    const [leaf] = encodeLogEntries([shifty]);
+    expect(reads).toBe(1);
+    expect(decodeLogEntry(leaf!)).toEqual({ kind: 'ect', body: utf8('checked') });
+  });
+
   it('refuses unknown kinds, other versions, non-deterministic encodings and oversized entries', () => {
     expect(() => encodeLogEntry({ kind: 'erasure' as never, body: new Uint8Array() })).toThrow(
       code('ERR_AU_ENTRY_INVALID'),
