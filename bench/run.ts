@@ -37,7 +37,7 @@ const environment = {
   date: new Date().toISOString(),
 };
 console.log(
-  `node ${environment.node} on ${environment.cpu} (${environment.cores} cores, load ${environment.load}), backend ${environment.backend}, ${processes ?? '3 or 5'} processes per timed group\n`,
+  `node ${environment.node} on ${environment.cpu} (${environment.cores} cores, load ${environment.load}), backend ${environment.backend}, ${[...new Set(Object.values(processesOf))].sort().join(' / ')} processes per group\n`,
 );
 
 /**
