@@ -28,6 +28,11 @@ export class HashIndex {
     for (let at = 0; at < this.#size * HASH; at += HASH) yield this.#keys.subarray(at, at + HASH);
   }
 
+  /** The keys back to back in the order they were first put (a view, valid until the next `put`). */
+  packed(): Uint8Array {
+    return this.#keys.subarray(0, this.#size * HASH);
+  }
+
   /** The ordinal of `hash`, or undefined when it was never put. */
   get(hash: Uint8Array): number | undefined {
     const ordinal = this.#slots[this.#find(hash)]!;

@@ -1,7 +1,13 @@
-import { type SqliteDatabase as Db, merkleRootFromLeafHashes, type SqliteStatement } from '@safety-net/core';
+import {
+  bytesEqual,
+  concatBytes,
+  type SqliteDatabase as Db,
+  merkleRootFromLeafHashes,
+  type SqliteStatement,
+} from '@safety-net/core';
 import { auError } from '../errors.js';
 import { HashIndex } from '../log/hash-index.js';
-import type { HashId } from '../log/subtrees.js';
+import { type HashId, rangePieces } from '../log/subtrees.js';
 import { LeafFilter } from './leaf-filter.js';
 import type {
   LogStore,
@@ -12,65 +18,10 @@ import type {
   WorkflowKeysOf,
 } from './log-store.js';
 import { SqliteBatchInsert } from './sqlite-batch-insert.js';
+import { SqliteDedupeRuns, sortedItems } from './sqlite-dedupe-runs.js';
+import { SqliteEntryBundles } from './sqlite-entry-bundles.js';
+import { migrateLog } from './sqlite-log-schema.js';
 import { openSqlite, sqliteCall } from './sqlite-open.js';
-
-/** The tables as first shipped: an existing file without a schema version holds these. */
-const SCHEMA_0 = `
-CREATE TABLE IF NOT EXISTS au_log_entry (idx INTEGER PRIMARY KEY, leaf_hash BLOB NOT NULL UNIQUE, entry BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS au_log_hash (
-  level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS au_log_checkpoint (size INTEGER PRIMARY KEY, root BLOB NOT NULL, note TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS au_log_workflow (key TEXT NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY (key, idx)) WITHOUT ROWID;
-`;
-
-/**
- * Version 1: the leaf hashes lose their UNIQUE index, whose random inserts (a page written per entry of a batch once
- * the index outgrows the cache) cost an append several times its other writes. Entries are found by leaf hash
- * through `au_log_dedupe`, filled in sorted passes of `mergeEvery` entries (each page written once per pass),
- * and through the leaf hashes of the entries after `indexed`, which each handle holds in memory.
- */
-const SCHEMA_1 = `
-CREATE TABLE au_log_entry_1 (idx INTEGER PRIMARY KEY, leaf_hash BLOB NOT NULL, entry BLOB NOT NULL);
-INSERT INTO au_log_entry_1 (idx, leaf_hash, entry) SELECT idx, leaf_hash, entry FROM au_log_entry;
-DROP TABLE au_log_entry;
-ALTER TABLE au_log_entry_1 RENAME TO au_log_entry;
-CREATE TABLE au_log_dedupe (leaf_hash BLOB PRIMARY KEY, idx INTEGER NOT NULL) WITHOUT ROWID;
-INSERT INTO au_log_dedupe (leaf_hash, idx) SELECT leaf_hash, idx FROM au_log_entry ORDER BY leaf_hash;
-CREATE TABLE au_log_dedupe_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed INTEGER NOT NULL);
-INSERT INTO au_log_dedupe_state (id, indexed) SELECT 1, count(*) FROM au_log_entry;
-INSERT INTO au_log_schema (id, version) VALUES (1, 1);
-`;
-
-/**
- * Version 2: the progress of backfilling the workflow index (spec §6), the first entry it has not read. A file of
- * an earlier version may hold entries sequenced before the index was kept: its backfill starts from the first entry.
- */
-const SCHEMA_2 = `
-CREATE TABLE au_log_workflow_backfill (id INTEGER PRIMARY KEY CHECK (id = 1), next INTEGER NOT NULL);
-INSERT INTO au_log_workflow_backfill (id, next) VALUES (1, 0);
-UPDATE au_log_schema SET version = 2 WHERE id = 1;
-`;
-
-/**
- * Version 3: the dedupe table is a set of sorted runs, one per merge, kept few by merging the newest runs as a
- * counter carries (each entry is rewritten O(log n) times): one table every merge rewrote whole cost an append O(n).
- * The table of version 2 becomes run 1, covering the entries it indexed.
- */
-const SCHEMA_3 = `
-CREATE TABLE au_log_dedupe_3 (
-  run INTEGER NOT NULL, leaf_hash BLOB NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY (run, leaf_hash)
-) WITHOUT ROWID;
-INSERT INTO au_log_dedupe_3 (run, leaf_hash, idx) SELECT 1, leaf_hash, idx FROM au_log_dedupe ORDER BY leaf_hash;
-DROP TABLE au_log_dedupe;
-ALTER TABLE au_log_dedupe_3 RENAME TO au_log_dedupe;
-CREATE TABLE au_log_dedupe_run (run INTEGER PRIMARY KEY, first INTEGER NOT NULL, next INTEGER NOT NULL);
-INSERT INTO au_log_dedupe_run (run, first, next) SELECT 1, 0, indexed FROM au_log_dedupe_state WHERE indexed > 0;
-UPDATE au_log_schema SET version = 3 WHERE id = 1;
-`;
-
-/** The schema version this store writes. */
-const SCHEMA_VERSION = 3;
 
 /**
  * The lowest level of interior hash stored: a tile's height, so every tile is stored as it is served. The hashes of
@@ -105,27 +56,29 @@ interface Run {
   next: number;
 }
 
+const EMPTY = new Uint8Array(0);
+
+/** A hash's place as one number (exact: a tree of 2^47 leaves has 48 levels, fewer than 64). */
+const edgeKey = (id: HashId) => id.index * 64 + id.level;
+
 /**
- * Brings the log's tables to the current schema in one write transaction, so processes opening the file at once
- * migrate it once. The version is the log's own row, not the file's `user_version`: the handle may hold other tables.
+ * The right edge of the tree after `batch`: each of its complete subtrees was either completed by the batch or, lying
+ * wholly before it, on the edge before it.
  */
-function migrate(db: Db): void {
-  db.transaction(() => {
-    db.exec(
-      'CREATE TABLE IF NOT EXISTS au_log_schema (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)',
-    );
-    const row = db.prepare('SELECT version FROM au_log_schema WHERE id = 1').get() as { version: number } | undefined;
-    const version = row?.version ?? 0;
-    if (version > SCHEMA_VERSION) {
-      throw auError('ERR_AU_STORE_FAILED', `schema version ${version} is newer than this store`);
-    }
-    if (version < 1) {
-      db.exec(SCHEMA_0);
-      db.exec(SCHEMA_1);
-    }
-    if (version < 2) db.exec(SCHEMA_2);
-    if (version < 3) db.exec(SCHEMA_3);
-  }).immediate();
+function rightEdge(batch: SequencedBatch, before: ReadonlyMap<number, Uint8Array>): Map<number, Uint8Array> {
+  const edge = new Map<number, Uint8Array>();
+  for (const piece of rangePieces(0, batch.state.size)) {
+    const key = edgeKey(piece);
+    const lastLeaf = (piece.index + 1) * 2 ** piece.level - 1;
+    const hash =
+      lastLeaf < batch.first
+        ? before.get(key)
+        : piece.level === 0
+          ? batch.leafHashes[piece.index - batch.first]
+          : batch.hashes.find((h) => h.level === piece.level && h.index === piece.index)?.hash;
+    if (hash) edge.set(key, hash);
+  }
+  return edge;
 }
 
 const bytes = (b: Buffer | Uint8Array) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -152,18 +105,10 @@ export class SqliteLogStore implements LogStore {
   readonly #db: Db;
   readonly #sql: Record<
     | 'hash'
-    | 'leafHash'
     | 'hashRange'
-    | 'leafHashRange'
-    | 'entries'
     | 'indexed'
-    | 'leafHashesFrom'
     | 'runs'
-    | 'findMerged'
-    | 'mergeTail'
-    | 'mergeRuns'
     | 'putRun'
-    | 'dropRunRows'
     | 'dropRun'
     | 'setIndexed'
     | 'checkpointAt'
@@ -174,10 +119,12 @@ export class SqliteLogStore implements LogStore {
     | 'backfilled'
     | 'addWorkflow'
     | 'setBackfilled'
-    | 'keepBackfilled',
+    | 'keepBackfilled'
+    | 'pinBackfilled',
     SqliteStatement
   >;
-  readonly #putEntries: SqliteBatchInsert;
+  readonly #bundles: SqliteEntryBundles;
+  readonly #runs: SqliteDedupeRuns;
   readonly #putHashes: SqliteBatchInsert;
   #queue: Promise<unknown> = Promise.resolve();
   /** Leaf hashes of the entries from `#tailFrom` on (the ordinal in the index is the offset): those not yet merged. */
@@ -191,6 +138,11 @@ export class SqliteLogStore implements LogStore {
   #filterTo = 0;
 
   readonly #mergeEvery: number;
+  /**
+   * The hashes of the right edge of the tree this handle last wrote (the next batch's first read). Stored hashes
+   * never change, so these stay true whatever other handles append since.
+   */
+  #edge = new Map<number, Uint8Array>();
 
   /** `database`: a file path (`':memory:'` for a private in-memory database) or an open better-sqlite3 handle. */
   constructor(database: string | Db, options: SqliteLogStoreOptions = {}) {
@@ -199,35 +151,17 @@ export class SqliteLogStore implements LogStore {
       throw auError('ERR_AU_CONFIG_INVALID', 'mergeEvery: 1 to 16,777,216');
     }
     this.#mergeEvery = mergeEvery;
-    this.#db = openSqlite(database, migrate, [
+    this.#db = openSqlite(database, migrateLog, [
       // Several processes may share the file: wait for the sequencer that holds the write lock rather than fail.
       'busy_timeout = 10000',
     ]);
     this.#sql = sqliteCall('prepare', () => ({
       hash: this.#db.prepare('SELECT hash FROM au_log_hash WHERE level = ? AND idx = ?'),
-      leafHash: this.#db.prepare('SELECT leaf_hash AS hash FROM au_log_entry WHERE idx = ?'),
-      leafHashRange: this.#db.prepare(
-        'SELECT leaf_hash AS hash FROM au_log_entry WHERE idx >= ? AND idx < ? ORDER BY idx',
-      ),
       hashRange: this.#db.prepare('SELECT hash FROM au_log_hash WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx'),
-      entries: this.#db.prepare('SELECT entry FROM au_log_entry WHERE idx >= ? AND idx < ? ORDER BY idx'),
-
       indexed: this.#db.prepare('SELECT indexed FROM au_log_dedupe_state WHERE id = 1'),
-      leafHashesFrom: this.#db.prepare('SELECT leaf_hash AS hash FROM au_log_entry WHERE idx >= ? ORDER BY idx'),
       runs: this.#db.prepare('SELECT run, first, next FROM au_log_dedupe_run ORDER BY first'),
-      // One seek per run, in the primary key.
-      findMerged: this.#db.prepare(
-        'SELECT idx FROM au_log_dedupe WHERE run IN (SELECT run FROM au_log_dedupe_run) AND leaf_hash = ?',
-      ),
-      mergeTail: this.#db.prepare(
-        'INSERT INTO au_log_dedupe (run, leaf_hash, idx) SELECT ?, leaf_hash, idx FROM au_log_entry WHERE idx >= ? ORDER BY leaf_hash',
-      ),
       // Run numbers grow with the entries a run covers, so the newest runs are a range of numbers.
-      mergeRuns: this.#db.prepare(
-        'INSERT INTO au_log_dedupe (run, leaf_hash, idx) SELECT ?, leaf_hash, idx FROM au_log_dedupe WHERE run BETWEEN ? AND ? ORDER BY leaf_hash',
-      ),
       putRun: this.#db.prepare('INSERT INTO au_log_dedupe_run (run, first, next) VALUES (?, ?, ?)'),
-      dropRunRows: this.#db.prepare('DELETE FROM au_log_dedupe WHERE run BETWEEN ? AND ?'),
       dropRun: this.#db.prepare('DELETE FROM au_log_dedupe_run WHERE run BETWEEN ? AND ?'),
       setIndexed: this.#db.prepare('UPDATE au_log_dedupe_state SET indexed = ? WHERE id = 1'),
       checkpointAt: this.#db.prepare('SELECT note FROM au_log_checkpoint WHERE size = ?'),
@@ -238,13 +172,14 @@ export class SqliteLogStore implements LogStore {
       backfilled: this.#db.prepare('SELECT next FROM au_log_workflow_backfill WHERE id = 1'),
       addWorkflow: this.#db.prepare('INSERT OR IGNORE INTO au_log_workflow (key, idx) VALUES (?, ?)'),
       setBackfilled: this.#db.prepare('UPDATE au_log_workflow_backfill SET next = ? WHERE id = 1'),
-      // Sequencing with the index moves the progress only from the batch's first entry (the index was in step).
-      keepBackfilled: this.#db.prepare('UPDATE au_log_workflow_backfill SET next = ? WHERE id = 1 AND next = ?'),
+      // The progress is NULL while the index is in step with the log, so a batch that keeps it in step writes nothing.
+      // Sequencing with the index puts it in step when it was at the batch's first entry.
+      keepBackfilled: this.#db.prepare('UPDATE au_log_workflow_backfill SET next = NULL WHERE id = 1 AND next = ?'),
+      // Sequencing without it leaves the index at the batch's first entry, if it was in step.
+      pinBackfilled: this.#db.prepare('UPDATE au_log_workflow_backfill SET next = ? WHERE id = 1 AND next IS NULL'),
     }));
-    this.#putEntries = sqliteCall(
-      'prepare',
-      () => new SqliteBatchInsert(this.#db, 'au_log_entry', ['idx', 'leaf_hash', 'entry']),
-    );
+    this.#bundles = sqliteCall('prepare', () => new SqliteEntryBundles(this.#db));
+    this.#runs = sqliteCall('prepare', () => new SqliteDedupeRuns(this.#db));
     this.#putHashes = sqliteCall(
       'prepare',
       () => new SqliteBatchInsert(this.#db, 'au_log_hash', ['level', 'idx', 'hash']),
@@ -278,6 +213,7 @@ export class SqliteLogStore implements LogStore {
         sqliteCall('rollback', () => this.#db.exec('ROLLBACK'));
         throw e;
       }
+      if (pending) this.#edge = rightEdge(pending, this.#edge);
       if (merged) {
         // The merged hashes join the filter from memory, not read back: a merge by this handle is seen in full.
         const tailWhole = this.#tailFrom + this.#tail.size === pending!.first;
@@ -298,21 +234,26 @@ export class SqliteLogStore implements LogStore {
     return run;
   }
 
-  /** Writes the batch; true when it also merged the unmerged leaf hashes into `au_log_dedupe`. */
+  /** Writes the batch; true when it also merged the unmerged leaf hashes into the dedupe runs. */
   #write(batch: SequencedBatch): boolean {
-    this.#putEntries.run(batch.entries.flatMap((entry, i) => [batch.first + i, batch.leafHashes[i], entry]));
-    // Level 0 is the entries' own leaf_hash column; levels below LOWEST_STORED_LEVEL are recomputed when read.
+    // The runs are written from the leaf hashes this handle holds: all of those before the batch.
+    if (this.#tailFrom + this.#tail.size !== batch.first) this.#catchUp();
+    if (this.#tailFrom + this.#tail.size !== batch.first) {
+      throw auError('ERR_AU_STORE_FAILED', `the log does not end at entry ${batch.first}`);
+    }
+    this.#bundles.write(batch.first, batch.entries, batch.leafHashes);
+    // Level 0 is the bundles' leaf hashes; levels below LOWEST_STORED_LEVEL are recomputed when read.
     this.#putHashes.run(
       batch.hashes.flatMap((h) => (h.level >= LOWEST_STORED_LEVEL ? [h.level, h.index, h.hash] : [])),
     );
     for (const row of batch.workflows) this.#sql.putWorkflow.run(row.key, row.index);
-    if (batch.indexed) this.#sql.keepBackfilled.run(batch.state.size, batch.first);
+    (batch.indexed ? this.#sql.keepBackfilled : this.#sql.pinBackfilled).run(batch.first);
     this.#sql.putCheckpoint.run(batch.state.size, batch.state.rootHash, batch.state.checkpoint);
     if (batch.state.size - this.#tailFrom < this.#mergeEvery) return false;
     const runs = this.#sql.runs.all() as Run[];
     let last = runs.reduce((max, r) => Math.max(max, r.run), 0);
     const tail = { run: ++last, first: this.#tailFrom, next: batch.state.size };
-    this.#sql.mergeTail.run(tail.run, tail.first);
+    this.#runs.write(tail.run, sortedItems(tail.first, concatBytes(this.#tail.packed(), ...batch.leafHashes)));
     this.#sql.putRun.run(tail.run, tail.first, tail.next);
     runs.push(tail);
     // As a base-4 counter carries: the newest runs become one while the oldest of them is no larger than the newest.
@@ -321,8 +262,12 @@ export class SqliteLogStore implements LogStore {
       const oldest = runs[runs.length - MERGE_WIDTH]!;
       if (oldest.next - oldest.first > newest.next - newest.first) break;
       const merged = { run: ++last, first: oldest.first, next: newest.next };
-      this.#sql.mergeRuns.run(merged.run, oldest.run, newest.run);
-      this.#sql.dropRunRows.run(oldest.run, newest.run);
+      const from = runs.slice(-MERGE_WIDTH);
+      this.#runs.merge(
+        merged.run,
+        from.map((r) => r.run),
+      );
+      this.#runs.drop(oldest.run, newest.run);
       this.#sql.dropRun.run(oldest.run, newest.run);
       this.#sql.putRun.run(merged.run, merged.first, merged.next);
       runs.splice(runs.length - MERGE_WIDTH, MERGE_WIDTH, merged);
@@ -341,11 +286,8 @@ export class SqliteLogStore implements LogStore {
       this.#tail = new HashIndex();
       this.#tailFrom = indexed;
     }
-    const rows = this.#sql.leafHashesFrom.all(this.#tailFrom + this.#tail.size) as { hash: Buffer }[];
-    this.#remember(
-      this.#tailFrom + this.#tail.size,
-      rows.map((r) => bytes(r.hash)),
-    );
+    const from = this.#tailFrom + this.#tail.size;
+    this.#remember(from, this.#bundles.leafHashes(from, Number.MAX_SAFE_INTEGER));
   }
 
   /** Adds the leaf hashes of the entries from `first`, the next one the tail lacks. */
@@ -365,13 +307,16 @@ export class SqliteLogStore implements LogStore {
   #hashes(ids: readonly HashId[]): Uint8Array[] {
     return sqliteCall('hashes', () =>
       ids.map((id) => {
+        const edge = this.#edge.get(edgeKey(id));
+        if (edge) return edge;
         if (id.level > 0 && id.level < LOWEST_STORED_LEVEL)
           return this.#recomputed(id.level, id.index, id.index + 1)[0]!;
-        const row = (id.level === 0 ? this.#sql.leafHash.get(id.index) : this.#sql.hash.get(id.level, id.index)) as
-          | { hash: Buffer }
-          | undefined;
-        if (!row) throw auError('ERR_AU_STORE_FAILED', `hash ${id.level}/${id.index} is not stored`);
-        return bytes(row.hash);
+        const hash =
+          id.level === 0
+            ? this.#bundles.leafHashes(id.index, id.index + 1)[0]
+            : (this.#sql.hash.get(id.level, id.index) as { hash: Buffer } | undefined)?.hash;
+        if (!hash) throw auError('ERR_AU_STORE_FAILED', `hash ${id.level}/${id.index} is not stored`);
+        return bytes(hash);
       }),
     );
   }
@@ -379,11 +324,10 @@ export class SqliteLogStore implements LogStore {
   /** The hashes of level `level` (1 to 7) from `from` to `to`, each the root of its 2^`level` leaf hashes. */
   #recomputed(level: number, from: number, to: number): Uint8Array[] {
     const width = 2 ** level;
-    const rows = this.#sql.leafHashRange.all(from * width, to * width) as { hash: Buffer }[];
-    if (rows.length !== (to - from) * width) {
+    const leaves = this.#bundles.leafHashes(from * width, to * width);
+    if (leaves.length !== (to - from) * width) {
       throw auError('ERR_AU_STORE_FAILED', `hashes ${level}/${from}..${to} are not complete`);
     }
-    const leaves = rows.map((r) => bytes(r.hash));
     const out: Uint8Array[] = [];
     for (let at = 0; at < leaves.length; at += width) out.push(merkleRootFromLeafHashes(leaves.slice(at, at + width)));
     return out;
@@ -398,10 +342,14 @@ export class SqliteLogStore implements LogStore {
     if (this.#tailFrom === 0) return out;
     const merged = sqliteCall('indexesOf', () => this.#merged());
     // Only what the filter may hold is looked up, run by run.
+    let runs: number[] | undefined;
     return sqliteCall('indexesOf', () =>
       leafHashes.map((h, i) => {
         if (out[i] !== undefined || !merged.mayHave(h)) return out[i];
-        return (this.#sql.findMerged.get(h) as { idx: number } | undefined)?.idx;
+        runs ??= (this.#sql.runs.all() as Run[]).map((r) => r.run);
+        return this.#runs.find(runs, h, (index) =>
+          bytesEqual(this.#bundles.leafHashes(index, index + 1)[0] ?? EMPTY, h),
+        );
       }),
     );
   }
@@ -417,7 +365,7 @@ export class SqliteLogStore implements LogStore {
     }
     for (let from = this.#filterTo; from < this.#tailFrom; from += MERGE_EVERY) {
       const to = Math.min(this.#tailFrom, from + MERGE_EVERY);
-      for (const row of this.#sql.leafHashRange.all(from, to) as { hash: Buffer }[]) this.#filter.add(row.hash);
+      for (const hash of this.#bundles.leafHashes(from, to)) this.#filter.add(hash);
       this.#filterTo = to;
     }
     return this.#filter;
@@ -431,11 +379,10 @@ export class SqliteLogStore implements LogStore {
         this.#db
           .transaction((): WorkflowBackfillStep => {
             const size = this.#latest()?.size ?? 0;
-            const { next: from } = this.#sql.backfilled.get() as { next: number };
+            const from = (this.#sql.backfilled.get() as { next: number | null }).next ?? size;
             const next = Math.min(size, from + limit);
-            const rows = this.#sql.entries.all(from, next) as { entry: Buffer }[];
-            rows.forEach((row, i) => {
-              for (const key of keysOf(bytes(row.entry))) this.#sql.addWorkflow.run(key, from + i);
+            this.#bundles.entries(from, next).forEach((entry, i) => {
+              for (const key of keysOf(entry)) this.#sql.addWorkflow.run(key, from + i);
             });
             this.#sql.setBackfilled.run(next);
             return { indexed: next - from, next, size };
@@ -458,17 +405,19 @@ export class SqliteLogStore implements LogStore {
   async hashRange(level: number, from: number, to: number): Promise<readonly Uint8Array[]> {
     if (level > 0 && level < LOWEST_STORED_LEVEL)
       return sqliteCall('hashRange', () => this.#recomputed(level, from, to));
-    const rows = sqliteCall('hashRange', () =>
-      level === 0 ? this.#sql.leafHashRange.all(from, to) : this.#sql.hashRange.all(level, from, to),
-    ) as { hash: Buffer }[];
-    if (rows.length !== to - from) throw auError('ERR_AU_STORE_FAILED', `hashes ${level}/${from}..${to} not stored`);
-    return rows.map((r) => bytes(r.hash));
+    const hashes = sqliteCall('hashRange', () =>
+      level === 0
+        ? this.#bundles.leafHashes(from, to)
+        : (this.#sql.hashRange.all(level, from, to) as { hash: Buffer }[]).map((r) => bytes(r.hash)),
+    );
+    if (hashes.length !== to - from) throw auError('ERR_AU_STORE_FAILED', `hashes ${level}/${from}..${to} not stored`);
+    return hashes;
   }
 
   async entries(from: number, to: number): Promise<readonly Uint8Array[]> {
-    const rows = sqliteCall('entries', () => this.#sql.entries.all(from, to)) as { entry: Buffer }[];
-    if (rows.length !== to - from) throw auError('ERR_AU_STORE_FAILED', `entries ${from}..${to} not stored`);
-    return rows.map((r) => bytes(r.entry));
+    const entries = sqliteCall('entries', () => this.#bundles.entries(from, to));
+    if (entries.length !== to - from) throw auError('ERR_AU_STORE_FAILED', `entries ${from}..${to} not stored`);
+    return entries;
   }
 
   async indexOf(leafHash: Uint8Array): Promise<number | undefined> {

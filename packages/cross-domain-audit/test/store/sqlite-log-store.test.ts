@@ -16,6 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { encodeLogEntry, entryLeafHash } from '../../src/log/entry.js';
 import { TransparencyLog } from '../../src/log/transparency-log.js';
 import { SqliteLogStore } from '../../src/sqlite.js';
+import { decodeEntryBundle } from '../../src/tiles/entry-bundle.js';
 import { testCheckpointSigner } from '../support/checkpoint-signer.js';
 import { LOG_KEY, ORIGIN, sampleEntry, testLog } from '../support/log-fixture.js';
 
@@ -40,10 +41,64 @@ const column = (path: string, sql: string): unknown[] => {
 const count = (path: string, sql: string) => column(path, sql)[0] as number;
 
 /**
+ * Rewrites a file into the layout of version 3, as its statements wrote it: a row per entry (with its leaf hash), a
+ * row per entry of each dedupe run, and the workflow index's progress a number.
+ */
+function toVersion3(path: string): void {
+  const db = new Database(path);
+  const bundles = db.prepare('SELECT bundle, leaf_hashes, entries FROM au_log_bundle ORDER BY bundle').all() as {
+    bundle: number;
+    leaf_hashes: Buffer;
+    entries: Buffer;
+  }[];
+  const leafHashes = bundles.flatMap((b) =>
+    Array.from({ length: b.leaf_hashes.length / 32 }, (_, i) => b.leaf_hashes.subarray(32 * i, 32 * i + 32)),
+  );
+  const entries = bundles.flatMap((b) => decodeEntryBundle(b.entries, b.leaf_hashes.length / 32));
+  const items = db.prepare('SELECT run, items FROM au_log_dedupe_block ORDER BY run, first').all() as {
+    run: number;
+    items: Buffer;
+  }[];
+  const size = (db.prepare('SELECT max(size) AS size FROM au_log_checkpoint').get() as { size: number | null }).size;
+  db.transaction(() => {
+    db.exec(`
+      CREATE TABLE au_log_entry (idx INTEGER PRIMARY KEY, leaf_hash BLOB NOT NULL, entry BLOB NOT NULL);
+      CREATE TABLE au_log_dedupe (
+        run INTEGER NOT NULL, leaf_hash BLOB NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY (run, leaf_hash)
+      ) WITHOUT ROWID;
+      CREATE TABLE au_log_workflow_backfill_3 (id INTEGER PRIMARY KEY CHECK (id = 1), next INTEGER NOT NULL);`);
+    const entry = db.prepare('INSERT INTO au_log_entry (idx, leaf_hash, entry) VALUES (?, ?, ?)');
+    for (const [i, e] of entries.entries()) entry.run(i, leafHashes[i], e);
+    const dedupe = db.prepare('INSERT INTO au_log_dedupe (run, leaf_hash, idx) VALUES (?, ?, ?)');
+    for (const { run, items: block } of items) {
+      for (let at = 0; at < block.length; at += 16) {
+        const index = block.readUIntBE(at + 10, 6);
+        dedupe.run(run, leafHashes[index], index);
+      }
+    }
+    db.prepare(
+      'INSERT INTO au_log_workflow_backfill_3 (id, next) SELECT id, coalesce(next, ?) FROM au_log_workflow_backfill',
+    ).run(size ?? 0);
+    db.exec(`
+      DROP TABLE au_log_bundle;
+      DROP TABLE au_log_dedupe_block;
+      DROP TABLE au_log_workflow_backfill;
+      ALTER TABLE au_log_workflow_backfill_3 RENAME TO au_log_workflow_backfill;
+      UPDATE au_log_schema SET version = 3;`);
+  })();
+  db.close();
+}
+
+/** The items of the dedupe runs (16 bytes each). */
+const dedupeItems = (path: string) =>
+  count(path, 'SELECT coalesce(sum(length(items)), 0) / 16 FROM au_log_dedupe_block');
+
+/**
  * Rewrites a file into the unversioned layout of the first release, as its statements wrote it: the entry table
  * with a UNIQUE leaf hash, no dedupe tables, no backfill progress, no schema version. The rows of every table are those it wrote.
  */
 function toUnversioned(path: string): void {
+  toVersion3(path);
   const db = new Database(path);
   db.exec(`
     BEGIN;
@@ -93,6 +148,7 @@ describe('SqliteLogStore hashes', () => {
 
 /** Rewrites a file's dedupe runs into the single table of version 2, as its statements wrote it. */
 function toVersion2(path: string): void {
+  toVersion3(path);
   const db = new Database(path);
   db.exec(`
     BEGIN;
@@ -137,8 +193,8 @@ describe('SqliteLogStore dedupe runs', () => {
       [64, 64, 64, 16, 16, 16],
       [256],
     ]);
-    // The rows of merged runs are gone: one row per entry.
-    expect(count(path, 'SELECT count(*) FROM au_log_dedupe')).toBe(256);
+    // The items of merged runs are gone: one item per entry.
+    expect(dedupeItems(path)).toBe(256);
     const fresh = testLog(new SqliteLogStore(path, { mergeEvery: 16 }), 16);
     for (let i = 0; i < 256; i += 9) {
       const hash = entryLeafHash(encodeLogEntry(sampleEntry(i)));
@@ -173,7 +229,8 @@ describe('SqliteLogStore schema', () => {
     expect(count(path, 'SELECT count(*) FROM au_log_dedupe')).toBe(32);
 
     const store = new SqliteLogStore(path, { mergeEvery: 32 });
-    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(3);
+    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(4);
+    expect(dedupeItems(path)).toBe(32);
     expect(runSizes(path)).toEqual([32]);
     const log = testLog(store, 16);
     for (let i = 0; i < 48; i += 7) expect(await log.indexOf(entryLeafHash(encodeLogEntry(sampleEntry(i))))).toBe(i);
@@ -201,9 +258,9 @@ describe('SqliteLogStore schema', () => {
 
     const store = new SqliteLogStore(path);
     const log = testLog(store, 16);
-    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(3);
-    expect(count(path, "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_autoindex_au_log_entry_1'")).toBe(0);
-    expect(count(path, 'SELECT count(*) FROM au_log_dedupe')).toBe(40);
+    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(4);
+    expect(count(path, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'au_log_entry%'")).toBe(0);
+    expect(dedupeItems(path)).toBe(40);
     expect(await log.treeHead()).toEqual(head);
     expect(await log.checkpoint()).toBe(checkpoint);
     for (let i = 0; i < 40; i++) {
@@ -259,7 +316,7 @@ describe('SqliteLogStore schema', () => {
     db.close();
 
     const store = new SqliteLogStore(path);
-    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(3);
+    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(4);
     expect(count(path, 'SELECT next FROM au_log_workflow_backfill')).toBe(0);
     const log = testLog(store);
     expect(await log.treeHead()).toEqual(head);
@@ -270,11 +327,63 @@ describe('SqliteLogStore schema', () => {
     await store.close();
   });
 
+  it('migrates a file of version 3: entries into bundles, runs into blocks; the same tree, proofs and lookups', async () => {
+    const path = file();
+    const old = testLog(new SqliteLogStore(path, { mergeEvery: 100 }), 70);
+    await old.append(Array.from({ length: 300 }, (_, i) => sampleEntry(i)));
+    const head = await old.treeHead();
+    const proof = await old.inclusionProof(261);
+    toVersion3(path);
+    expect(count(path, 'SELECT count(*) FROM au_log_entry')).toBe(300);
+    expect(count(path, 'SELECT count(*) FROM au_log_dedupe')).toBe(280);
+
+    const store = new SqliteLogStore(path, { mergeEvery: 100 });
+    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(4);
+    expect(column(path, 'SELECT length(leaf_hashes) / 32 FROM au_log_bundle ORDER BY bundle')).toEqual([256, 44]);
+    expect(dedupeItems(path)).toBe(280);
+    const log = testLog(store, 70);
+    expect(await log.treeHead()).toEqual(head);
+    expect(await log.inclusionProof(261)).toEqual(proof);
+    expect(await log.entry(299)).toEqual(encodeLogEntry(sampleEntry(299)));
+    for (const i of [0, 139, 140, 255, 256, 279, 280, 299]) {
+      expect(await log.indexOf(entryLeafHash(encodeLogEntry(sampleEntry(i))))).toBe(i);
+    }
+    const again = await log.append([sampleEntry(5), sampleEntry(300), sampleEntry(290)]);
+    expect(again.map((s) => [s.index, s.added])).toEqual([
+      [5, false],
+      [300, true],
+      [290, false],
+    ]);
+    await store.close();
+  });
+
+  it('keeps the workflow index progress NULL while in step, and where sequencing without the index began', async () => {
+    const path = file();
+    const progress = () => column(path, 'SELECT next FROM au_log_workflow_backfill')[0];
+    const indexed = testLog(new SqliteLogStore(path), 16);
+    await indexed.append([0, 1, 2].map((n) => sampleEntry(n)));
+    expect(progress()).toBeNull();
+    const unindexed = new TransparencyLog({
+      origin: ORIGIN,
+      store: new SqliteLogStore(path),
+      signer: testCheckpointSigner(LOG_KEY),
+      workflowIndex: false,
+    });
+    await unindexed.append([3, 4].map((n) => sampleEntry(n)));
+    await unindexed.append([5, 6].map((n) => sampleEntry(n)));
+    expect(progress()).toBe(3);
+    expect(await indexed.backfillWorkflowIndex({ batch: 10 })).toEqual({ indexed: 4, size: 7 });
+    expect(progress()).toBe(7);
+    await indexed.append([sampleEntry(7)]);
+    expect(progress()).toBeNull();
+    expect(await indexed.backfillWorkflowIndex({ batch: 10 })).toEqual({ indexed: 0, size: 8 });
+  });
+
   it('refuses tables of a newer schema', async () => {
     const path = file();
     await new SqliteLogStore(path).close();
     const db = new Database(path);
-    db.exec('UPDATE au_log_schema SET version = 4');
+    db.exec('UPDATE au_log_schema SET version = 5');
     db.close();
     let code: string | undefined;
     try {
@@ -296,9 +405,9 @@ describe('SqliteLogStore schema', () => {
     for (let at = 0; at < total; at += 4096) {
       await log.append(Array.from({ length: Math.min(4096, total - at) }, (_, i) => sampleEntry(at + i)));
     }
-    // The merge ran in the batch that reached 65,536 entries (the 16th of 4,096): those are in au_log_dedupe.
+    // The merge ran in the batch that reached 65,536 entries (the 16th of 4,096): those are in the dedupe runs.
     expect(count(path, 'SELECT indexed FROM au_log_dedupe_state')).toBe(65_536);
-    expect(count(path, 'SELECT count(*) FROM au_log_dedupe')).toBe(65_536);
+    expect(dedupeItems(path)).toBe(65_536);
     const fresh = testLog(new SqliteLogStore(path));
     for (const i of [0, 1, 40_000, 65_535, 65_536, 70_535]) {
       const hash = entryLeafHash(encodeLogEntry(sampleEntry(i)));

@@ -1,0 +1,108 @@
+import { seededRandom } from '@safety-net/core';
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ITEM, packItems, SqliteDedupeRuns, sortedItems } from '../../src/store/sqlite-dedupe-runs.js';
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+/** The items of `hashes` (of entries from `first`) as a plain sort on the whole hash would order them. */
+function expectedItems(first: number, hashes: readonly Uint8Array[]): Uint8Array {
+  const order = hashes.map((_, i) => i).sort((a, b) => Buffer.compare(hashes[a]!, hashes[b]!));
+  return packItems(
+    order.map((i) => hashes[i]!),
+    order.map((i) => first + i),
+  );
+}
+
+/** Distinct 32-byte hashes; `shared` of them begin with the same 10 bytes (or the same 2, when `short`). */
+function hashesWithSharedPrefix(count: number, shared: number, seed: string, prefix = 10): Uint8Array[] {
+  const random = seededRandom(seed);
+  const common = random.bytes(prefix);
+  return Array.from({ length: count }, (_, i) => {
+    const h = random.bytes(32);
+    if (i < shared) h.set(common);
+    // Distinct whatever the random bytes: the index in the last four bytes.
+    new DataView(h.buffer, h.byteOffset).setUint32(28, i);
+    return h;
+  });
+}
+
+const openRuns = () => {
+  const db = new Database(':memory:');
+  db.exec(
+    'CREATE TABLE au_log_dedupe_block (run INTEGER NOT NULL, first BLOB NOT NULL, items BLOB NOT NULL, PRIMARY KEY (run, first))',
+  );
+  return { db, runs: new SqliteDedupeRuns(db) };
+};
+
+describe('sortedItems', () => {
+  it('orders items as a plain sort on the whole hash does, however many hashes share their first bytes', () => {
+    const hash = fc.uint8Array({ minLength: 32, maxLength: 32 });
+    // Hashes drawn from a few first bytes, so buckets hold several and the insertion and full sorts both run.
+    const clustered = fc.tuple(fc.constantFrom(0, 1, 255), hash).map(([b, h]) => {
+      h[0] = b;
+      h[1] = b;
+      return h;
+    });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(hash, clustered), { maxLength: 200 }), fc.nat(2 ** 40), (hashes, first) => {
+        const distinct = [...new Map(hashes.map((h) => [hex(h), h])).values()];
+        expect(sortedItems(first, Buffer.concat(distinct))).toEqual(expectedItems(first, distinct));
+      }),
+    );
+  });
+
+  it('sorts a bucket of more than the insertion sort takes', () => {
+    const hashes = hashesWithSharedPrefix(300, 300, 'bucket', 2);
+    expect(sortedItems(7, Buffer.concat(hashes))).toEqual(expectedItems(7, hashes));
+  });
+});
+
+describe('SqliteDedupeRuns', () => {
+  it('finds every hash of a run, and of a merge of runs, among items that share their whole prefix', () => {
+    const { runs } = openRuns();
+    // 600 hashes, 300 of them with one prefix: more than a block, and the block holding them is never split.
+    const hashes = hashesWithSharedPrefix(600, 300, 'runs');
+    const isAt = (h: Uint8Array) => (index: number) => hex(hashes[index]!) === hex(h);
+    runs.write(1, sortedItems(0, Buffer.concat(hashes.slice(0, 200))));
+    runs.write(2, sortedItems(200, Buffer.concat(hashes.slice(200, 450))));
+    runs.write(3, sortedItems(450, Buffer.concat(hashes.slice(450))));
+    expect(hashes.map((h) => runs.find([1, 2, 3], h, isAt(h)))).toEqual(hashes.map((_, i) => i));
+    runs.merge(4, [1, 2, 3]);
+    runs.drop(1, 3);
+    expect(hashes.map((h) => runs.find([4], h, isAt(h)))).toEqual(hashes.map((_, i) => i));
+    expect(runs.find([1, 2, 3], hashes[0]!, isAt(hashes[0]!))).toBeUndefined();
+    const absent = hashesWithSharedPrefix(601, 301, 'runs')[600]!;
+    expect(runs.find([4], absent, isAt(absent))).toBeUndefined();
+  });
+
+  it('writes a merge in the order of the whole sorted union, no prefix straddling two blocks', () => {
+    const { db, runs } = openRuns();
+    const hashes = hashesWithSharedPrefix(2000, 700, 'merge');
+    const cuts = [0, 300, 1100, 2000];
+    for (let r = 0; r < 3; r++) {
+      runs.write(r + 1, sortedItems(cuts[r]!, Buffer.concat(hashes.slice(cuts[r], cuts[r + 1]))));
+    }
+    runs.merge(9, [1, 2, 3]);
+    const blocks = db.prepare('SELECT first, items FROM au_log_dedupe_block WHERE run = 9 ORDER BY first').all() as {
+      first: Buffer;
+      items: Buffer;
+    }[];
+    const merged = Buffer.concat(blocks.map((b) => b.items));
+    // Items sharing a prefix may come in any order among themselves: compare prefixes, then the set of indexes.
+    const expected = expectedItems(0, hashes);
+    const prefixes = (items: Uint8Array) =>
+      Array.from({ length: items.length / ITEM }, (_, k) => hex(items.subarray(k * ITEM, k * ITEM + 10)));
+    expect(prefixes(merged)).toEqual(prefixes(expected));
+    const indexes = (items: Buffer) =>
+      Array.from({ length: items.length / ITEM }, (_, k) => items.readUIntBE(k * ITEM + 10, 6)).sort((a, b) => a - b);
+    expect(indexes(merged)).toEqual(hashes.map((_, i) => i));
+    for (let b = 1; b < blocks.length; b++) {
+      const last = blocks[b - 1]!.items;
+      expect(hex(blocks[b]!.first)).not.toBe(hex(last.subarray(last.length - ITEM, last.length - ITEM + 10)));
+      expect(hex(blocks[b]!.first)).toBe(hex(blocks[b]!.items.subarray(0, 10)));
+    }
+    expect(blocks.some((b) => b.items.length > 256 * ITEM)).toBe(true);
+  });
+});
