@@ -1,9 +1,22 @@
 import { concatBytes, type SqliteDatabase, type SqliteStatement } from '@safety-net/core';
 import { auError } from '../errors.js';
+import type { StoredHash } from '../log/subtrees.js';
 import { decodeEntryBundle, encodeEntryBundle } from '../tiles/entry-bundle.js';
 import { TILE_WIDTH } from '../tiles/paths.js';
 
 const HASH = 32;
+/** The level of a bundle's own root: 2^8 = 256 leaves. */
+const BUNDLE_LEVEL = 8;
+
+/** The bundle whose last leaf completes the subtree `level`/`index` (level 8 or more). */
+const completedBy = (level: number, index: number) => (index + 1) * 2 ** (level - BUNDLE_LEVEL) - 1;
+
+/** How many subtree hashes (of levels 8, 9, …) the last leaf of `bundle` completes: one more than its trailing ones. */
+function spineLength(bundle: number): number {
+  let n = 1;
+  for (let b = bundle + 1; b % 2 === 0; b /= 2) n++;
+  return n;
+}
 
 interface BundleRow {
   bundle: number;
@@ -14,9 +27,11 @@ interface BundleRow {
 const bytes = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
 /**
- * The log's entries and leaf hashes as `tlog-tiles` serves them (spec §5.7): one row per 256 entries holding their
- * level-0 tile (the leaf hashes back to back) and their entry bundle. A batch writes a row per bundle it touches,
- * not per entry; the one partial bundle at the end of the log is rewritten whole as it fills.
+ * The log's entries and hashes as `tlog-tiles` serves them (spec §5.7): one row per 256 entries holding their
+ * level-0 tile (the leaf hashes back to back), their entry bundle and, once the bundle is complete, its **spine**:
+ * the hashes of levels 8 and up that its last leaf completes (level 8 + j for j up to the trailing ones of the bundle
+ * number). A batch writes a row per bundle it touches, not per entry or hash; the one partial bundle at the end of
+ * the log is rewritten whole as it fills. Levels 1–7 are not stored: they are recomputed from the leaf hashes.
  */
 export class SqliteEntryBundles {
   readonly #insert: SqliteStatement;
@@ -24,10 +39,12 @@ export class SqliteEntryBundles {
   readonly #one: SqliteStatement;
   readonly #hashes: SqliteStatement;
   readonly #entries: SqliteStatement;
+  readonly #spine: SqliteStatement;
 
   constructor(db: SqliteDatabase) {
-    this.#insert = db.prepare('INSERT INTO au_log_bundle (bundle, leaf_hashes, entries) VALUES (?, ?, ?)');
-    this.#update = db.prepare('UPDATE au_log_bundle SET leaf_hashes = ?, entries = ? WHERE bundle = ?');
+    this.#insert = db.prepare('INSERT INTO au_log_bundle (bundle, spine, leaf_hashes, entries) VALUES (?, ?, ?, ?)');
+    this.#update = db.prepare('UPDATE au_log_bundle SET spine = ?, leaf_hashes = ?, entries = ? WHERE bundle = ?');
+    this.#spine = db.prepare('SELECT spine FROM au_log_bundle WHERE bundle = ?');
     this.#one = db.prepare('SELECT leaf_hashes, entries FROM au_log_bundle WHERE bundle = ?');
     this.#hashes = db.prepare(
       'SELECT bundle, leaf_hashes FROM au_log_bundle WHERE bundle >= ? AND bundle < ? ORDER BY bundle',
@@ -37,8 +54,24 @@ export class SqliteEntryBundles {
     );
   }
 
-  /** Writes the entries from index `first` (the log's size) and their leaf hashes. */
-  write(first: number, entries: readonly Uint8Array[], leafHashes: readonly Uint8Array[]): void {
+  /**
+   * Writes the entries from index `first` (the log's size), their leaf hashes, and the hashes of levels 8 and up
+   * among `completed` (those the batch completes).
+   */
+  write(
+    first: number,
+    entries: readonly Uint8Array[],
+    leafHashes: readonly Uint8Array[],
+    completed: readonly StoredHash[],
+  ): void {
+    const spines = new Map<number, Uint8Array[]>();
+    for (const h of completed) {
+      if (h.level < BUNDLE_LEVEL) continue;
+      const bundle = completedBy(h.level, h.index);
+      const spine = spines.get(bundle) ?? [];
+      spine[h.level - BUNDLE_LEVEL] = h.hash;
+      spines.set(bundle, spine);
+    }
     for (let at = 0; at < entries.length; ) {
       const index = first + at;
       const bundle = Math.floor(index / TILE_WIDTH);
@@ -46,17 +79,34 @@ export class SqliteEntryBundles {
       const to = Math.min(entries.length, at + TILE_WIDTH - offset);
       const hashes = concatBytes(...leafHashes.slice(at, to));
       const bundled = encodeEntryBundle(entries.slice(at, to));
+      const spine = offset + to - at === TILE_WIDTH ? this.#spineOf(bundle, spines.get(bundle) ?? []) : null;
       if (offset === 0) {
-        this.#insert.run(bundle, hashes, bundled);
+        this.#insert.run(bundle, spine, hashes, bundled);
       } else {
         const row = this.#one.get(bundle) as { leaf_hashes: Buffer; entries: Buffer } | undefined;
         if (row?.leaf_hashes.length !== offset * HASH) {
           throw auError('ERR_AU_STORE_FAILED', `entry bundle ${bundle} does not end at entry ${index}`);
         }
-        this.#update.run(concatBytes(row.leaf_hashes, hashes), concatBytes(row.entries, bundled), bundle);
+        this.#update.run(spine, concatBytes(row.leaf_hashes, hashes), concatBytes(row.entries, bundled), bundle);
       }
       at = to;
     }
+  }
+
+  /** The hash of the subtree `level`/`index` (level 8 or more), if its last bundle is stored complete. */
+  hash(level: number, index: number): Uint8Array | undefined {
+    const row = this.#spine.get(completedBy(level, index)) as { spine: Buffer | null } | undefined;
+    const at = (level - BUNDLE_LEVEL) * HASH;
+    return row?.spine && at < row.spine.length ? bytes(row.spine).subarray(at, at + HASH) : undefined;
+  }
+
+  /** The spine of a complete bundle: every hash its last leaf completes, or the batch is not the log's. */
+  #spineOf(bundle: number, hashes: readonly Uint8Array[]): Uint8Array {
+    const length = spineLength(bundle);
+    if (hashes.length !== length || hashes.includes(undefined as never)) {
+      throw auError('ERR_AU_STORE_FAILED', `bundle ${bundle} completes ${length} subtrees, the batch names others`);
+    }
+    return concatBytes(...hashes);
   }
 
   /** The leaf hashes of the entries from `from` up to (at most) `to`: fewer when the log ends before `to`. */

@@ -1,5 +1,6 @@
 import type { SqliteDatabase as Db } from '@safety-net/core';
 import { auError } from '../errors.js';
+import type { StoredHash } from '../log/subtrees.js';
 import { packItems, SqliteDedupeRuns } from './sqlite-dedupe-runs.js';
 import { SqliteEntryBundles } from './sqlite-entry-bundles.js';
 
@@ -59,13 +60,15 @@ UPDATE au_log_schema SET version = 3 WHERE id = 1;
 `;
 
 /**
- * Version 4: entries and their leaf hashes in bundles of 256, one row each (`au_log_bundle`, §5.7), instead of a
- * row per entry; the dedupe runs in blocks of about 256 items of 16 bytes (`au_log_dedupe_block`) instead of a row
+ * Version 4: entries, their leaf hashes and the hashes of levels 8 and up their last leaf completes in bundles of
+ * 256, one row each (`au_log_bundle`, §5.7), instead of a row per entry and per hash; the dedupe runs in blocks of about 256 items of 16 bytes (`au_log_dedupe_block`) instead of a row
  * per entry; the workflow index's progress NULL while it is in step with the log. An append writes a row per bundle
  * and a merge a row per block, where a row per entry cost more than the bytes did, and nothing for the progress.
  */
 const SCHEMA_4 = `
-CREATE TABLE au_log_bundle (bundle INTEGER PRIMARY KEY, leaf_hashes BLOB NOT NULL, entries BLOB NOT NULL);
+CREATE TABLE au_log_bundle (
+  bundle INTEGER PRIMARY KEY, spine BLOB, leaf_hashes BLOB NOT NULL, entries BLOB NOT NULL
+);
 CREATE TABLE au_log_dedupe_block (
   run INTEGER NOT NULL, first BLOB NOT NULL, items BLOB NOT NULL, PRIMARY KEY (run, first)
 );
@@ -82,6 +85,15 @@ const MIGRATE_ROWS = 65_536;
 function toVersion4(db: Db): void {
   db.exec(SCHEMA_4);
   const bundles = new SqliteEntryBundles(db);
+  const stored = db.prepare(
+    'SELECT level, idx AS "index", hash FROM au_log_hash WHERE level = ? AND idx >= ? AND idx < ?',
+  );
+  // The hashes of levels 8 and up whose last leaf is among `count` entries from `first`.
+  const completedAmong = (first: number, count: number) =>
+    Array.from({ length: 40 }, (_, l) => l + 8).flatMap((level) => {
+      const width = 2 ** level;
+      return stored.all(level, Math.ceil((first + 1) / width) - 1, Math.floor((first + count) / width)) as StoredHash[];
+    });
   const entries = db.prepare(
     `SELECT idx, leaf_hash, entry FROM au_log_entry WHERE idx >= ? ORDER BY idx LIMIT ${MIGRATE_ROWS}`,
   );
@@ -95,6 +107,7 @@ function toVersion4(db: Db): void {
       next,
       rows.map((r) => r.entry),
       rows.map((r) => r.leaf_hash),
+      completedAmong(next, rows.length),
     );
     next += rows.length;
   }
@@ -118,7 +131,11 @@ function toVersion4(db: Db): void {
       rows = rows.length < MIGRATE_ROWS ? [] : (after.all(run, rows.at(-1)!.leaf_hash) as DedupeRow[]);
     }
   }
-  db.exec('DROP TABLE au_log_entry; DROP TABLE au_log_dedupe; UPDATE au_log_schema SET version = 4 WHERE id = 1;');
+  db.exec(`
+    DROP TABLE au_log_entry;
+    DROP TABLE au_log_dedupe;
+    DROP TABLE au_log_hash;
+    UPDATE au_log_schema SET version = 4 WHERE id = 1;`);
 }
 
 interface DedupeRow {

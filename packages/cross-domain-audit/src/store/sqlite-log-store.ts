@@ -17,20 +17,19 @@ import type {
   WorkflowBackfillStep,
   WorkflowKeysOf,
 } from './log-store.js';
-import { SqliteBatchInsert } from './sqlite-batch-insert.js';
 import { SqliteDedupeRuns, sortedItems } from './sqlite-dedupe-runs.js';
 import { SqliteEntryBundles } from './sqlite-entry-bundles.js';
 import { migrateLog } from './sqlite-log-schema.js';
 import { openSqlite, sqliteCall } from './sqlite-open.js';
 
 /**
- * The lowest level of interior hash stored: a tile's height, so every tile is stored as it is served. The hashes of
- * levels 1–7 (127 of every 128 interior hashes) are recomputed from at most 128 leaf hashes when read: writing them
- * cost an append more than writing its entries. Rows of those levels in files of earlier versions are never read.
+ * The lowest level of interior hash stored (in the bundles' spines): a tile's height, so every tile is stored as it
+ * is served. The hashes of levels 1–7 (127 of every 128 interior hashes) are recomputed from at most 128 leaf hashes
+ * when read: writing them cost an append more than writing its entries.
  */
 const LOWEST_STORED_LEVEL = 8;
 
-/** Entries indexed by leaf hash in memory before a sequencer merges them into `au_log_dedupe` as one sorted run. */
+/** Entries indexed by leaf hash in memory before a sequencer merges them into the dedupe runs as one sorted run. */
 const MERGE_EVERY = 65_536;
 
 /**
@@ -104,8 +103,6 @@ interface CheckpointRow {
 export class SqliteLogStore implements LogStore {
   readonly #db: Db;
   readonly #sql: Record<
-    | 'hash'
-    | 'hashRange'
     | 'indexed'
     | 'runs'
     | 'putRun'
@@ -125,7 +122,6 @@ export class SqliteLogStore implements LogStore {
   >;
   readonly #bundles: SqliteEntryBundles;
   readonly #runs: SqliteDedupeRuns;
-  readonly #putHashes: SqliteBatchInsert;
   #queue: Promise<unknown> = Promise.resolve();
   /** Leaf hashes of the entries from `#tailFrom` on (the ordinal in the index is the offset): those not yet merged. */
   #tail = new HashIndex();
@@ -156,8 +152,6 @@ export class SqliteLogStore implements LogStore {
       'busy_timeout = 10000',
     ]);
     this.#sql = sqliteCall('prepare', () => ({
-      hash: this.#db.prepare('SELECT hash FROM au_log_hash WHERE level = ? AND idx = ?'),
-      hashRange: this.#db.prepare('SELECT hash FROM au_log_hash WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx'),
       indexed: this.#db.prepare('SELECT indexed FROM au_log_dedupe_state WHERE id = 1'),
       runs: this.#db.prepare('SELECT run, first, next FROM au_log_dedupe_run ORDER BY first'),
       // Run numbers grow with the entries a run covers, so the newest runs are a range of numbers.
@@ -180,10 +174,6 @@ export class SqliteLogStore implements LogStore {
     }));
     this.#bundles = sqliteCall('prepare', () => new SqliteEntryBundles(this.#db));
     this.#runs = sqliteCall('prepare', () => new SqliteDedupeRuns(this.#db));
-    this.#putHashes = sqliteCall(
-      'prepare',
-      () => new SqliteBatchInsert(this.#db, 'au_log_hash', ['level', 'idx', 'hash']),
-    );
   }
 
   sequence<T>(work: (tx: SequencingTx) => Promise<T>): Promise<T> {
@@ -197,7 +187,7 @@ export class SqliteLogStore implements LogStore {
         out = await work({
           state,
           hashes: async (ids) => this.#hashes(ids),
-          indexesOf: async (hashes) => this.#indexesOf(hashes),
+          indexesOf: async (hashes) => this.#indexesOf(hashes, state?.size ?? 0),
           write: async (batch) => {
             if (batch.first !== (state?.size ?? 0)) throw auError('ERR_AU_STORE_FAILED', 'batch out of sequence');
             pending = batch;
@@ -237,15 +227,11 @@ export class SqliteLogStore implements LogStore {
   /** Writes the batch; true when it also merged the unmerged leaf hashes into the dedupe runs. */
   #write(batch: SequencedBatch): boolean {
     // The runs are written from the leaf hashes this handle holds: all of those before the batch.
-    if (this.#tailFrom + this.#tail.size !== batch.first) this.#catchUp();
+    this.#catchUp(batch.first);
     if (this.#tailFrom + this.#tail.size !== batch.first) {
       throw auError('ERR_AU_STORE_FAILED', `the log does not end at entry ${batch.first}`);
     }
-    this.#bundles.write(batch.first, batch.entries, batch.leafHashes);
-    // Level 0 is the bundles' leaf hashes; levels below LOWEST_STORED_LEVEL are recomputed when read.
-    this.#putHashes.run(
-      batch.hashes.flatMap((h) => (h.level >= LOWEST_STORED_LEVEL ? [h.level, h.index, h.hash] : [])),
-    );
+    this.#bundles.write(batch.first, batch.entries, batch.leafHashes, batch.hashes);
     for (const row of batch.workflows) this.#sql.putWorkflow.run(row.key, row.index);
     (batch.indexed ? this.#sql.keepBackfilled : this.#sql.pinBackfilled).run(batch.first);
     this.#sql.putCheckpoint.run(batch.state.size, batch.state.rootHash, batch.state.checkpoint);
@@ -277,10 +263,12 @@ export class SqliteLogStore implements LogStore {
   }
 
   /**
-   * Brings the in-memory leaf hashes up to the stored entries: what this handle has not seen, appended by another
-   * process or before it opened the file, and nothing at all after another process merged them.
+   * Brings the in-memory leaf hashes up to the log of `size` entries: what this handle has not seen, appended by
+   * another process or before it opened the file, and nothing at all after another process merged them.
    */
-  #catchUp(): void {
+  #catchUp(size: number): void {
+    // The log has grown only if someone appended, so a handle holding every leaf hash up to `size` is in step.
+    if (this.#tailFrom + this.#tail.size === size) return;
     const { indexed } = this.#sql.indexed.get() as { indexed: number };
     if (indexed !== this.#tailFrom) {
       this.#tail = new HashIndex();
@@ -312,11 +300,9 @@ export class SqliteLogStore implements LogStore {
         if (id.level > 0 && id.level < LOWEST_STORED_LEVEL)
           return this.#recomputed(id.level, id.index, id.index + 1)[0]!;
         const hash =
-          id.level === 0
-            ? this.#bundles.leafHashes(id.index, id.index + 1)[0]
-            : (this.#sql.hash.get(id.level, id.index) as { hash: Buffer } | undefined)?.hash;
+          id.level === 0 ? this.#bundles.leafHashes(id.index, id.index + 1)[0] : this.#bundles.hash(id.level, id.index);
         if (!hash) throw auError('ERR_AU_STORE_FAILED', `hash ${id.level}/${id.index} is not stored`);
-        return bytes(hash);
+        return hash;
       }),
     );
   }
@@ -333,8 +319,9 @@ export class SqliteLogStore implements LogStore {
     return out;
   }
 
-  #indexesOf(leafHashes: readonly Uint8Array[]): Array<number | undefined> {
-    sqliteCall('indexesOf', () => this.#catchUp());
+  /** The indexes of the entries with these leaf hashes in the log of `size` entries. */
+  #indexesOf(leafHashes: readonly Uint8Array[], size: number): Array<number | undefined> {
+    sqliteCall('indexesOf', () => this.#catchUp(size));
     const out = leafHashes.map((h) => {
       const ordinal = this.#tail.get(h);
       return ordinal === undefined ? undefined : this.#tailFrom + ordinal;
@@ -408,7 +395,9 @@ export class SqliteLogStore implements LogStore {
     const hashes = sqliteCall('hashRange', () =>
       level === 0
         ? this.#bundles.leafHashes(from, to)
-        : (this.#sql.hashRange.all(level, from, to) as { hash: Buffer }[]).map((r) => bytes(r.hash)),
+        : Array.from({ length: Math.max(0, to - from) }, (_, i) => this.#bundles.hash(level, from + i)).filter(
+            (h) => h !== undefined,
+          ),
     );
     if (hashes.length !== to - from) throw auError('ERR_AU_STORE_FAILED', `hashes ${level}/${from}..${to} not stored`);
     return hashes;
@@ -421,7 +410,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   async indexOf(leafHash: Uint8Array): Promise<number | undefined> {
-    return this.#indexesOf([leafHash])[0];
+    return this.#indexesOf([leafHash], this.#latest()?.size ?? 0)[0];
   }
 
   async checkpointAt(size: number): Promise<string | undefined> {

@@ -46,8 +46,9 @@ const count = (path: string, sql: string) => column(path, sql)[0] as number;
  */
 function toVersion3(path: string): void {
   const db = new Database(path);
-  const bundles = db.prepare('SELECT bundle, leaf_hashes, entries FROM au_log_bundle ORDER BY bundle').all() as {
+  const bundles = db.prepare('SELECT bundle, spine, leaf_hashes, entries FROM au_log_bundle ORDER BY bundle').all() as {
     bundle: number;
+    spine: Buffer | null;
     leaf_hashes: Buffer;
     entries: Buffer;
   }[];
@@ -67,6 +68,16 @@ function toVersion3(path: string): void {
         run INTEGER NOT NULL, leaf_hash BLOB NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY (run, leaf_hash)
       ) WITHOUT ROWID;
       CREATE TABLE au_log_workflow_backfill_3 (id INTEGER PRIMARY KEY CHECK (id = 1), next INTEGER NOT NULL);`);
+    // A spine's hash j is that of level 8 + j whose last leaf is the bundle's.
+    db.exec(`CREATE TABLE au_log_hash (
+      level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)
+    ) WITHOUT ROWID;`);
+    const hash = db.prepare('INSERT INTO au_log_hash (level, idx, hash) VALUES (?, ?, ?)');
+    for (const { bundle, spine } of bundles) {
+      for (let j = 0; spine && j < spine.length / 32; j++) {
+        hash.run(8 + j, (bundle + 1) / 2 ** j - 1, spine.subarray(32 * j, 32 * j + 32));
+      }
+    }
     const entry = db.prepare('INSERT INTO au_log_entry (idx, leaf_hash, entry) VALUES (?, ?, ?)');
     for (const [i, e] of entries.entries()) entry.run(i, leafHashes[i], e);
     const dedupe = db.prepare('INSERT INTO au_log_dedupe (run, leaf_hash, idx) VALUES (?, ?, ?)');
@@ -122,9 +133,9 @@ describe('SqliteLogStore hashes', () => {
     const log = testLog(store, 100);
     const leaves = Array.from({ length: 700 }, (_, i) => encodeLogEntry(sampleEntry(i)));
     await log.append(Array.from({ length: 700 }, (_, i) => sampleEntry(i)));
-    // 700 leaves complete two subtrees of 256 (level 8) and one of 512 (level 9); nothing lower is written.
-    expect(count(path, 'SELECT count(*) FROM au_log_hash WHERE level < 8')).toBe(0);
-    expect(count(path, 'SELECT count(*) FROM au_log_hash')).toBe(3);
+    // 700 leaves complete two subtrees of 256 (level 8) and one of 512 (level 9), the spines of bundles 0 and 1;
+    // nothing lower is written, and the partial bundle 2 has no spine yet.
+    expect(column(path, 'SELECT length(spine) / 32 FROM au_log_bundle ORDER BY bundle')).toEqual([1, 2, null]);
     for (const [index, size] of [
       [0, 700],
       [255, 700],
@@ -330,29 +341,34 @@ describe('SqliteLogStore schema', () => {
   it('migrates a file of version 3: entries into bundles, runs into blocks; the same tree, proofs and lookups', async () => {
     const path = file();
     const old = testLog(new SqliteLogStore(path, { mergeEvery: 100 }), 70);
-    await old.append(Array.from({ length: 300 }, (_, i) => sampleEntry(i)));
+    await old.append(Array.from({ length: 600 }, (_, i) => sampleEntry(i)));
     const head = await old.treeHead();
-    const proof = await old.inclusionProof(261);
+    const proofs = [await old.inclusionProof(261), await old.inclusionProof(599), await old.consistencyProof(512)];
     toVersion3(path);
-    expect(count(path, 'SELECT count(*) FROM au_log_entry')).toBe(300);
-    expect(count(path, 'SELECT count(*) FROM au_log_dedupe')).toBe(280);
+    expect(count(path, 'SELECT count(*) FROM au_log_entry')).toBe(600);
+    expect(count(path, 'SELECT count(*) FROM au_log_dedupe')).toBe(560);
+    expect(count(path, 'SELECT count(*) FROM au_log_hash')).toBe(3);
 
     const store = new SqliteLogStore(path, { mergeEvery: 100 });
     expect(count(path, 'SELECT version FROM au_log_schema')).toBe(4);
-    expect(column(path, 'SELECT length(leaf_hashes) / 32 FROM au_log_bundle ORDER BY bundle')).toEqual([256, 44]);
-    expect(dedupeItems(path)).toBe(280);
+    expect(column(path, 'SELECT length(leaf_hashes) / 32 FROM au_log_bundle ORDER BY bundle')).toEqual([256, 256, 88]);
+    expect(column(path, 'SELECT length(spine) / 32 FROM au_log_bundle ORDER BY bundle')).toEqual([1, 2, null]);
+    expect(count(path, "SELECT count(*) FROM sqlite_master WHERE name = 'au_log_hash'")).toBe(0);
+    expect(dedupeItems(path)).toBe(560);
     const log = testLog(store, 70);
     expect(await log.treeHead()).toEqual(head);
-    expect(await log.inclusionProof(261)).toEqual(proof);
+    expect([await log.inclusionProof(261), await log.inclusionProof(599), await log.consistencyProof(512)]).toEqual(
+      proofs,
+    );
     expect(await log.entry(299)).toEqual(encodeLogEntry(sampleEntry(299)));
-    for (const i of [0, 139, 140, 255, 256, 279, 280, 299]) {
+    for (const i of [0, 139, 140, 255, 256, 279, 280, 559, 560, 599]) {
       expect(await log.indexOf(entryLeafHash(encodeLogEntry(sampleEntry(i))))).toBe(i);
     }
-    const again = await log.append([sampleEntry(5), sampleEntry(300), sampleEntry(290)]);
+    const again = await log.append([sampleEntry(5), sampleEntry(600), sampleEntry(590)]);
     expect(again.map((s) => [s.index, s.added])).toEqual([
       [5, false],
-      [300, true],
-      [290, false],
+      [600, true],
+      [590, false],
     ]);
     await store.close();
   });
