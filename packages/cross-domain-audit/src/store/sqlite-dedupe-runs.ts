@@ -173,9 +173,10 @@ export class SqliteDedupeRuns {
 
   constructor(db: SqliteDatabase) {
     this.#put = db.prepare('INSERT INTO au_log_dedupe_block (run, first, items) VALUES (?, ?, ?)');
-    this.#seek = db.prepare(
-      'SELECT items FROM au_log_dedupe_block WHERE run = ? AND first <= ? ORDER BY first DESC LIMIT 1',
-    );
+    // The one block of each run (`au_log_dedupe_run`) that could hold the prefix, in one call.
+    this.#seek = db.prepare(`SELECT (
+      SELECT items FROM au_log_dedupe_block b WHERE b.run = r.run AND b.first <= ? ORDER BY b.first DESC LIMIT 1
+    ) AS items FROM au_log_dedupe_run r`);
     this.#from = db.prepare(
       `SELECT first, items FROM au_log_dedupe_block WHERE run = ? ORDER BY first LIMIT ${READ_BLOCKS}`,
     );
@@ -216,15 +217,13 @@ export class SqliteDedupeRuns {
   }
 
   /**
-   * The index of the entry with leaf hash `hash` in one of `runs`: of the items sharing its prefix, the one whose
+   * The index of the entry with leaf hash `hash` in one of the runs: of the items sharing its prefix, the one whose
    * entry's leaf hash `isAt` confirms.
    */
-  find(runs: readonly number[], hash: Uint8Array, isAt: (index: number) => boolean): number | undefined {
+  find(hash: Uint8Array, isAt: (index: number) => boolean): number | undefined {
     const prefix = hash.subarray(0, PREFIX);
-    for (const run of runs) {
-      const row = this.#seek.get(run, prefix) as { items: Buffer } | undefined;
-      if (!row) continue;
-      const { items } = row;
+    for (const { items } of this.#seek.all(prefix) as { items: Buffer | null }[]) {
+      if (!items) continue;
       let lo = 0;
       let hi = items.length / ITEM;
       while (lo < hi) {

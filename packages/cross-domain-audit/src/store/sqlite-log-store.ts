@@ -328,15 +328,11 @@ export class SqliteLogStore implements LogStore {
     });
     if (this.#tailFrom === 0) return out;
     const merged = sqliteCall('indexesOf', () => this.#merged());
-    // Only what the filter may hold is looked up, run by run.
-    let runs: number[] | undefined;
+    // Only what the filter may hold is looked up in the runs.
     return sqliteCall('indexesOf', () =>
       leafHashes.map((h, i) => {
         if (out[i] !== undefined || !merged.mayHave(h)) return out[i];
-        runs ??= (this.#sql.runs.all() as Run[]).map((r) => r.run);
-        return this.#runs.find(runs, h, (index) =>
-          bytesEqual(this.#bundles.leafHashes(index, index + 1)[0] ?? EMPTY, h),
-        );
+        return this.#runs.find(h, (index) => bytesEqual(this.#bundles.leafHashes(index, index + 1)[0] ?? EMPTY, h));
       }),
     );
   }
