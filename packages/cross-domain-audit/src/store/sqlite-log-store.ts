@@ -103,6 +103,9 @@ interface CheckpointRow {
 export class SqliteLogStore implements LogStore {
   readonly #db: Db;
   readonly #sql: Record<
+    | 'begin'
+    | 'commit'
+    | 'rollback'
     | 'indexed'
     | 'runs'
     | 'putRun'
@@ -154,6 +157,10 @@ export class SqliteLogStore implements LogStore {
     this.#sql = sqliteCall('prepare', () => ({
       indexed: this.#db.prepare('SELECT indexed FROM au_log_dedupe_state WHERE id = 1'),
       runs: this.#db.prepare('SELECT run, first, next FROM au_log_dedupe_run ORDER BY first'),
+      // Prepared once: `exec` would parse them again for every batch.
+      begin: this.#db.prepare('BEGIN IMMEDIATE'),
+      commit: this.#db.prepare('COMMIT'),
+      rollback: this.#db.prepare('ROLLBACK'),
       // Run numbers grow with the entries a run covers, so the newest runs are a range of numbers.
       putRun: this.#db.prepare('INSERT INTO au_log_dedupe_run (run, first, next) VALUES (?, ?, ?)'),
       dropRun: this.#db.prepare('DELETE FROM au_log_dedupe_run WHERE run BETWEEN ? AND ?'),
@@ -178,7 +185,7 @@ export class SqliteLogStore implements LogStore {
 
   sequence<T>(work: (tx: SequencingTx) => Promise<T>): Promise<T> {
     const run = this.#queue.then(async () => {
-      sqliteCall('begin', () => this.#db.exec('BEGIN IMMEDIATE'));
+      sqliteCall('begin', () => this.#sql.begin.run());
       let pending: SequencedBatch | undefined;
       let merged = false;
       let out: T;
@@ -196,11 +203,11 @@ export class SqliteLogStore implements LogStore {
         // Written and committed in one synchronous step: nothing else on this handle runs in between.
         merged = sqliteCall('commit', () => {
           const done = pending !== undefined && this.#write(pending);
-          this.#db.exec('COMMIT');
+          this.#sql.commit.run();
           return done;
         });
       } catch (e) {
-        sqliteCall('rollback', () => this.#db.exec('ROLLBACK'));
+        sqliteCall('rollback', () => this.#sql.rollback.run());
         throw e;
       }
       if (pending) this.#edge = rightEdge(pending, this.#edge);
