@@ -1,14 +1,18 @@
 const HASH = 32;
+/** Numbers per slot: the key's ordinal + 1 and its probe start. */
+const SLOT = 2;
 
 /**
  * SHA-256 hashes numbered in the order they were first put, looked up without building a string or an object per
  * hash: the keys lie back to back in one buffer and an open-addressed table of their numbers is probed from the
  * hash's own first bytes (already uniform). A log's dedupe index is one of these per store and one per batch, and
- * a Map of string keys cost an append more than its hashing did.
+ * a Map of string keys cost an append more than its hashing did. Each slot also keeps its key's probe start, so that
+ * a probe passing other keys, and a rehash, compare and place numbers without reading the keys (in a store's index of
+ * thousands of keys, each such read of a key was a cache miss).
  */
 export class HashIndex {
   #keys: Uint8Array;
-  /** Ordinal + 1 of the key in each slot, 0 for an empty slot; at most half full. */
+  /** Per slot, ordinal + 1 of its key (0 for an empty slot) and the key's probe start; at most half full. */
   #slots: Int32Array;
   #size = 0;
 
@@ -16,7 +20,7 @@ export class HashIndex {
   constructor(capacity = 64) {
     const keys = 2 ** Math.ceil(Math.log2(Math.max(capacity, 8)));
     this.#keys = new Uint8Array(HASH * keys);
-    this.#slots = new Int32Array(keys * 2);
+    this.#slots = new Int32Array(keys * 2 * SLOT);
   }
 
   get size(): number {
@@ -35,14 +39,15 @@ export class HashIndex {
 
   /** The ordinal of `hash`, or undefined when it was never put. */
   get(hash: Uint8Array): number | undefined {
-    const ordinal = this.#slots[this.#find(hash)]!;
+    const ordinal = this.#slots[this.#find(hash, startOf(hash, 0))]!;
     return ordinal === 0 ? undefined : ordinal - 1;
   }
 
   /** The ordinal of `hash`: its first one when it was put before, else `size` (and the index grows by one). */
   put(hash: Uint8Array): number {
     if (hash.length !== HASH) throw new RangeError('a hash of 32 bytes');
-    const slot = this.#find(hash);
+    const start = startOf(hash, 0);
+    const slot = this.#find(hash, start);
     const found = this.#slots[slot]!;
     if (found !== 0) return found - 1;
     const ordinal = this.#size++;
@@ -53,18 +58,18 @@ export class HashIndex {
     }
     this.#keys.set(hash, ordinal * HASH);
     this.#slots[slot] = ordinal + 1;
-    if (this.#size * 2 > this.#slots.length) this.#rehash();
+    this.#slots[slot + 1] = start;
+    if (this.#size * 2 * SLOT > this.#slots.length) this.#rehash();
     return ordinal;
   }
 
-  /** The slot holding `hash`, or the empty slot where it would go. */
-  #find(hash: Uint8Array): number {
-    const mask = this.#slots.length - 1;
-    let slot = startOf(hash, 0) & mask;
-    for (;;) {
-      const ordinal = this.#slots[slot]!;
-      if (ordinal === 0 || this.#equals(ordinal - 1, hash)) return slot;
-      slot = (slot + 1) & mask;
+  /** Where the slot holding `hash` starts in `#slots`, or where the empty slot it would go in starts. */
+  #find(hash: Uint8Array, start: number): number {
+    const slots = this.#slots;
+    const mask = (slots.length >>> 1) - 1;
+    for (let i = start & mask; ; i = (i + 1) & mask) {
+      const ordinal = slots[i * SLOT]!;
+      if (ordinal === 0 || (slots[i * SLOT + 1] === start && this.#equals(ordinal - 1, hash))) return i * SLOT;
     }
   }
 
@@ -76,12 +81,16 @@ export class HashIndex {
   }
 
   #rehash(): void {
-    const slots = new Int32Array(this.#slots.length * 2);
-    const mask = slots.length - 1;
-    for (let ordinal = 0; ordinal < this.#size; ordinal++) {
-      let slot = startOf(this.#keys, ordinal * HASH) & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = ordinal + 1;
+    const old = this.#slots;
+    const slots = new Int32Array(old.length * 2);
+    const mask = (slots.length >>> 1) - 1;
+    for (let from = 0; from < old.length; from += SLOT) {
+      const start = old[from + 1]!;
+      if (old[from] === 0) continue;
+      let i = start & mask;
+      while (slots[i * SLOT] !== 0) i = (i + 1) & mask;
+      slots[i * SLOT] = old[from]!;
+      slots[i * SLOT + 1] = start;
     }
     this.#slots = slots;
   }

@@ -133,6 +133,8 @@ export class TransparencyLog {
   async append(entries: readonly LogEntry[]): Promise<Sequenced[]> {
     const bytes = encodeLogEntries(entries);
     const keys = entries.map(workflowKeys);
+    // One batch (the usual case) is sequenced as it is, without copies of its lists.
+    if (entries.length > 0 && entries.length <= this.#maxBatch) return this.#sequence({ bytes, keys });
     const out: Sequenced[] = [];
     for (let at = 0; at < entries.length; at += this.#maxBatch) {
       const to = at + this.#maxBatch;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HashIndex } from '../../src/log/hash-index.js';
 
@@ -33,6 +34,40 @@ describe('HashIndex', () => {
     const c = new Uint8Array(32);
     c[30] = 1;
     expect(index.get(c)).toBeUndefined();
+  });
+
+  it('numbers keys as a Map of their hex does, when many share their probe bytes or only their low bits', () => {
+    // Probe starts that are equal (the slot's stored start matches, the keys must be compared), or that differ only
+    // above the bits a table of this size uses (same first slot, different stored start), through many rehashes.
+    const prefix = fc.constantFrom(
+      [0, 0, 0, 0],
+      [0, 0, 0, 0x40],
+      [0, 0, 0x80, 0x00],
+      [1, 0, 0, 0x7f],
+      [1, 0, 0, 0xff],
+      [0xff, 0xff, 0xff, 0xff],
+    );
+    const key = fc
+      .tuple(prefix, fc.nat(40))
+      .map(([head, tail]) => Uint8Array.from({ length: 32 }, (_, i) => (i < 4 ? head[i]! : i === 31 ? tail : 0)));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), key), { maxLength: 400 }), (ops) => {
+        const index = new HashIndex(8);
+        const reference = new Map<string, number>();
+        for (const [put, k] of ops) {
+          const hex = Buffer.from(k).toString('hex');
+          if (put) {
+            const expected = reference.get(hex) ?? reference.size;
+            reference.set(hex, expected);
+            expect(index.put(k)).toBe(expected);
+          } else {
+            expect(index.get(k)).toBe(reference.get(hex));
+          }
+        }
+        expect(index.size).toBe(reference.size);
+        for (const [hex, ordinal] of reference) expect(index.get(Buffer.from(hex, 'hex'))).toBe(ordinal);
+      }),
+    );
   });
 
   it('holds its capacity without growing and keeps working past it', () => {

@@ -69,6 +69,22 @@ describe('the transparency log', () => {
     );
   });
 
+  it('tells where each entry landed alike whether an append is one batch or several, repeats included', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.nat(12), { maxLength: 30 }), fc.integer({ min: 1, max: 9 }), async (ns, batch) => {
+        const entries = ns.map((n) => sampleEntry(n));
+        const whole = await testLog(new MemoryLogStore(), 64).append(entries);
+        const split = await testLog(new MemoryLogStore(), batch).append(entries);
+        expect(split).toEqual(whole);
+        const first = new Map<number, number>();
+        for (const n of ns) if (!first.has(n)) first.set(n, first.size);
+        expect(whole.map((s) => s.index)).toEqual(ns.map((n) => first.get(n)));
+        expect(whole.map((s) => s.added)).toEqual(ns.map((n, i) => ns.indexOf(n) === i));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
   it('gives the same proofs again from its cache of right edges, unharmed by what a caller does to the last ones', async () => {
     const log = testLog(new MemoryLogStore(), 7);
     const n = 1_000;
