@@ -26,6 +26,15 @@ interface BundleRow {
 
 const bytes = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
+/** The entries of a bundle row, as many as its leaf hashes; a row that does not hold them is a damaged store. */
+function bundleEntries(row: BundleRow): Uint8Array[] {
+  try {
+    return decodeEntryBundle(bytes(row.entries!), row.leaf_hashes.length / HASH);
+  } catch (e) {
+    throw auError('ERR_AU_STORE_FAILED', `bundle ${row.bundle} holds a broken entry bundle`, { cause: e });
+  }
+}
+
 /**
  * The log's entries and hashes as `tlog-tiles` serves them (spec §5.7): one row per 256 entries holding their
  * level-0 tile (the leaf hashes back to back), their entry bundle and, once the bundle is complete, its **spine**:
@@ -123,7 +132,7 @@ export class SqliteEntryBundles {
   entries(from: number, to: number): Uint8Array[] {
     const out: Uint8Array[] = [];
     this.#read(this.#entries, from, to, (row, start, end) => {
-      out.push(...decodeEntryBundle(bytes(row.entries!), row.leaf_hashes.length / HASH).slice(start, end));
+      out.push(...bundleEntries(row).slice(start, end));
     });
     return out;
   }
@@ -140,6 +149,9 @@ export class SqliteEntryBundles {
   ): void {
     let next = from;
     for (const row of query.all(Math.floor(from / TILE_WIDTH), Math.ceil(to / TILE_WIDTH)) as BundleRow[]) {
+      if (row.leaf_hashes.length % HASH !== 0 || row.leaf_hashes.length > TILE_WIDTH * HASH) {
+        throw auError('ERR_AU_STORE_FAILED', `bundle ${row.bundle} holds a broken level-0 tile`);
+      }
       const base = row.bundle * TILE_WIDTH;
       if (base > next) return;
       const end = Math.min(to - base, row.leaf_hashes.length / HASH);

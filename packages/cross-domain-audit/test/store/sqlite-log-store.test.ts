@@ -395,6 +395,29 @@ describe('SqliteLogStore schema', () => {
     expect(await indexed.backfillWorkflowIndex({ batch: 10 })).toEqual({ indexed: 0, size: 8 });
   });
 
+  it('answers a damaged bundle row with a typed error, never a crash or a wrong entry', async () => {
+    const path = file();
+    const log = testLog(new SqliteLogStore(path), 300);
+    await log.append(Array.from({ length: 300 }, (_, i) => sampleEntry(i)));
+    const db = new Database(path);
+    // Bundle 0 loses the end of its last entry; bundle 1 a byte of a leaf hash.
+    db.exec(`
+      UPDATE au_log_bundle SET entries = substr(entries, 1, length(entries) - 3) WHERE bundle = 0;
+      UPDATE au_log_bundle SET leaf_hashes = substr(leaf_hashes, 1, length(leaf_hashes) - 1) WHERE bundle = 1;`);
+    db.close();
+    const store = new SqliteLogStore(path);
+    const damaged = testLog(store);
+    const codeOf = (p: Promise<unknown>) =>
+      p.then(
+        () => 'resolved',
+        (e) => (isSafetyNetError(e) ? e.code : String(e)),
+      );
+    expect(await codeOf(damaged.entry(3))).toBe('ERR_AU_STORE_FAILED');
+    expect(await codeOf(damaged.entry(280))).toBe('ERR_AU_STORE_FAILED');
+    expect(await codeOf(store.hashRange(0, 256, 300))).toBe('ERR_AU_STORE_FAILED');
+    await store.close();
+  });
+
   it('refuses tables of a newer schema', async () => {
     const path = file();
     await new SqliteLogStore(path).close();
