@@ -20,7 +20,7 @@ interface BlockRow {
 }
 
 /** Unsigned byte order of the first `length` bytes at `a[i..]` and `b[j..]` (that of SQLite's BLOB comparison). */
-function compareBytes(a: Uint8Array, i: number, b: Uint8Array, j: number, length: number): number {
+function compareAt(a: Uint8Array, i: number, b: Uint8Array, j: number, length: number): number {
   for (let k = 0; k < length; k++) {
     const d = a[i + k]! - b[j + k]!;
     if (d !== 0) return d;
@@ -71,7 +71,7 @@ export function sortedItems(first: number, leafHashes: Uint8Array): Uint8Array {
   const next = starts.slice(0, BUCKETS);
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[next[bucketOf(i)]!++] = i;
-  const compare = (a: number, b: number) => compareBytes(leafHashes, a * HASH, leafHashes, b * HASH, HASH);
+  const compare = (a: number, b: number) => compareAt(leafHashes, a * HASH, leafHashes, b * HASH, HASH);
   for (let b = 0; b < BUCKETS; b++) {
     const start = starts[b]!;
     const end = starts[b + 1]!;
@@ -111,7 +111,7 @@ class BlockWriter {
   ) {}
 
   push(items: Uint8Array, at: number): void {
-    if (this.#at >= BLOCK_ITEMS * ITEM && compareBytes(items, at, this.#block, this.#at - ITEM, PREFIX) !== 0) {
+    if (this.#at >= BLOCK_ITEMS * ITEM && compareAt(items, at, this.#block, this.#at - ITEM, PREFIX) !== 0) {
       this.flush();
     }
     if (this.#at === this.#block.length) {
@@ -202,7 +202,7 @@ export class SqliteDedupeRuns {
     for (;;) {
       let least: RunReader | undefined;
       for (const r of readers) {
-        if (!r.done && (!least || compareBytes(r.items, r.at, least.items, least.at, PREFIX) < 0)) least = r;
+        if (!r.done && (!least || compareAt(r.items, r.at, least.items, least.at, PREFIX) < 0)) least = r;
       }
       if (!least) break;
       out.push(least.items, least.at);
@@ -228,10 +228,10 @@ export class SqliteDedupeRuns {
       let hi = items.length / ITEM;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (compareBytes(items, mid * ITEM, prefix, 0, PREFIX) < 0) lo = mid + 1;
+        if (compareAt(items, mid * ITEM, prefix, 0, PREFIX) < 0) lo = mid + 1;
         else hi = mid;
       }
-      for (let at = lo * ITEM; at < items.length && compareBytes(items, at, prefix, 0, PREFIX) === 0; at += ITEM) {
+      for (let at = lo * ITEM; at < items.length && compareAt(items, at, prefix, 0, PREFIX) === 0; at += ITEM) {
         const index = readIndex(items, at + PREFIX);
         if (isAt(index)) return index;
       }

@@ -1,12 +1,17 @@
-import { concatBytes, type SqliteDatabase, type SqliteStatement } from '@safety-net/core';
+import { concatBytes, joinBytes, type SqliteDatabase, type SqliteStatement } from '@safety-net/core';
 import { auError } from '../errors.js';
 import type { StoredHash } from '../log/subtrees.js';
 import { decodeEntryBundle, encodeEntryBundle } from '../tiles/entry-bundle.js';
 import { TILE_WIDTH } from '../tiles/paths.js';
+import { bytesOf } from './sqlite-open.js';
 
 const HASH = 32;
-/** The level of a bundle's own root: 2^8 = 256 leaves. */
-const BUNDLE_LEVEL = 8;
+/**
+ * The level of a bundle's own root (2^8 = 256 leaves), and the lowest level of interior hash stored: a tile's height,
+ * so every tile is stored as it is served. The hashes of levels 1–7 (127 of every 128 interior hashes) are recomputed
+ * from at most 128 leaf hashes when read: writing them cost an append more than writing its entries.
+ */
+export const BUNDLE_LEVEL = 8;
 
 /** The bundle whose last leaf completes the subtree `level`/`index` (level 8 or more). */
 const completedBy = (level: number, index: number) => (index + 1) * 2 ** (level - BUNDLE_LEVEL) - 1;
@@ -24,12 +29,10 @@ interface BundleRow {
   entries?: Buffer;
 }
 
-const bytes = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-
 /** The entries of a bundle row, as many as its leaf hashes; a row that does not hold them is a damaged store. */
 function bundleEntries(row: BundleRow): Uint8Array[] {
   try {
-    return decodeEntryBundle(bytes(row.entries!), row.leaf_hashes.length / HASH);
+    return decodeEntryBundle(bytesOf(row.entries!), row.leaf_hashes.length / HASH);
   } catch (e) {
     throw auError('ERR_AU_STORE_FAILED', `bundle ${row.bundle} holds a broken entry bundle`, { cause: e });
   }
@@ -86,7 +89,7 @@ export class SqliteEntryBundles {
       const bundle = Math.floor(index / TILE_WIDTH);
       const offset = index % TILE_WIDTH;
       const to = Math.min(entries.length, at + TILE_WIDTH - offset);
-      const hashes = concatBytes(...leafHashes.slice(at, to));
+      const hashes = joinBytes(leafHashes.slice(at, to));
       const bundled = encodeEntryBundle(entries.slice(at, to));
       const spine = offset + to - at === TILE_WIDTH ? this.#spineOf(bundle, spines.get(bundle) ?? []) : null;
       if (offset === 0) {
@@ -106,7 +109,7 @@ export class SqliteEntryBundles {
   hash(level: number, index: number): Uint8Array | undefined {
     const row = this.#spine.get(completedBy(level, index)) as { spine: Buffer | null } | undefined;
     const at = (level - BUNDLE_LEVEL) * HASH;
-    return row?.spine && at < row.spine.length ? bytes(row.spine).subarray(at, at + HASH) : undefined;
+    return row?.spine && at < row.spine.length ? bytesOf(row.spine).subarray(at, at + HASH) : undefined;
   }
 
   /** The spine of a complete bundle: every hash its last leaf completes, or the batch is not the log's. */
@@ -115,14 +118,14 @@ export class SqliteEntryBundles {
     if (hashes.length !== length || hashes.includes(undefined as never)) {
       throw auError('ERR_AU_STORE_FAILED', `bundle ${bundle} completes ${length} subtrees, the batch names others`);
     }
-    return concatBytes(...hashes);
+    return joinBytes(hashes);
   }
 
   /** The leaf hashes of the entries from `from` up to (at most) `to`: fewer when the log ends before `to`. */
   leafHashes(from: number, to: number): Uint8Array[] {
     const out: Uint8Array[] = [];
     this.#read(this.#hashes, from, to, (row, start, end) => {
-      const tile = bytes(row.leaf_hashes);
+      const tile = bytesOf(row.leaf_hashes);
       for (let i = start; i < end; i++) out.push(tile.subarray(i * HASH, (i + 1) * HASH));
     });
     return out;

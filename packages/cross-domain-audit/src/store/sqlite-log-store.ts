@@ -18,16 +18,9 @@ import type {
   WorkflowKeysOf,
 } from './log-store.js';
 import { SqliteDedupeRuns, sortedItems } from './sqlite-dedupe-runs.js';
-import { SqliteEntryBundles } from './sqlite-entry-bundles.js';
+import { BUNDLE_LEVEL, SqliteEntryBundles } from './sqlite-entry-bundles.js';
 import { migrateLog } from './sqlite-log-schema.js';
-import { openSqlite, sqliteCall } from './sqlite-open.js';
-
-/**
- * The lowest level of interior hash stored (in the bundles' spines): a tile's height, so every tile is stored as it
- * is served. The hashes of levels 1–7 (127 of every 128 interior hashes) are recomputed from at most 128 leaf hashes
- * when read: writing them cost an append more than writing its entries.
- */
-const LOWEST_STORED_LEVEL = 8;
+import { bytesOf, openSqlite, sqliteCall } from './sqlite-open.js';
 
 /** Entries indexed by leaf hash in memory before a sequencer merges them into the dedupe runs as one sorted run. */
 const MERGE_EVERY = 65_536;
@@ -79,8 +72,6 @@ function rightEdge(batch: SequencedBatch, before: ReadonlyMap<number, Uint8Array
   }
   return edge;
 }
-
-const bytes = (b: Buffer | Uint8Array) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
 interface CheckpointRow {
   size: number;
@@ -296,7 +287,7 @@ export class SqliteLogStore implements LogStore {
 
   #latest(): StoredTreeState | undefined {
     const row = sqliteCall('state', () => this.#sql.latest.get()) as CheckpointRow | undefined;
-    return row && { size: row.size, rootHash: bytes(row.root), checkpoint: row.note };
+    return row && { size: row.size, rootHash: bytesOf(row.root), checkpoint: row.note };
   }
 
   #hashes(ids: readonly HashId[]): Uint8Array[] {
@@ -304,8 +295,7 @@ export class SqliteLogStore implements LogStore {
       ids.map((id) => {
         const edge = this.#edge.get(edgeKey(id));
         if (edge) return edge;
-        if (id.level > 0 && id.level < LOWEST_STORED_LEVEL)
-          return this.#recomputed(id.level, id.index, id.index + 1)[0]!;
+        if (id.level > 0 && id.level < BUNDLE_LEVEL) return this.#recomputed(id.level, id.index, id.index + 1)[0]!;
         const hash =
           id.level === 0 ? this.#bundles.leafHashes(id.index, id.index + 1)[0] : this.#bundles.hash(id.level, id.index);
         if (!hash) throw auError('ERR_AU_STORE_FAILED', `hash ${id.level}/${id.index} is not stored`);
@@ -393,8 +383,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   async hashRange(level: number, from: number, to: number): Promise<readonly Uint8Array[]> {
-    if (level > 0 && level < LOWEST_STORED_LEVEL)
-      return sqliteCall('hashRange', () => this.#recomputed(level, from, to));
+    if (level > 0 && level < BUNDLE_LEVEL) return sqliteCall('hashRange', () => this.#recomputed(level, from, to));
     const hashes = sqliteCall('hashRange', () =>
       level === 0
         ? this.#bundles.leafHashes(from, to)

@@ -2,6 +2,9 @@ import { isSafetyNetError, type SqliteDatabase } from '@safety-net/core';
 import Database from 'better-sqlite3';
 import { auError } from '../errors.js';
 
+/** A driver's `Buffer` as a plain view of the same bytes. */
+export const bytesOf = (b: Uint8Array): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
 /** Every driver failure becomes `ERR_AU_STORE_FAILED`, keeping the driver's error as the cause. */
 export function sqliteCall<T>(what: string, run: () => T): T {
   try {
