@@ -1,16 +1,19 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { merkleLeafHash, merkleRoot, toHex, verifyConsistency } from '@safety-net/core';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeLogEntry } from '../../src/log/entry.js';
 import { SqliteLogStore } from '../../src/sqlite.js';
 import { openCheckpoint, sampleEntry, testLog } from '../support/log-fixture.js';
+import { toVersion3 } from '../support/sqlite-version-3.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const script = fileURLToPath(new URL('./appender-process.ts', import.meta.url));
+const migrator = fileURLToPath(new URL('./migrate-process.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'au-log-kill-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -76,4 +79,88 @@ describe('SQLite appender killed mid-batch (SIGKILL) and restarted', () => {
     ).toBe(true);
     await reopened.close();
   }, 60_000);
+});
+
+/** Starts the migrating opener on `file`; SIGKILLs it `killAfterMs` after it says it is opening (never, if undefined). */
+function openThenKill(file: string, killAfterMs?: number) {
+  return new Promise<{ openedMs?: number; signal: NodeJS.Signals | null }>((resolve) => {
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', migrator, file], {
+      cwd: repoRoot,
+    });
+    let openedMs: number | undefined;
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (killAfterMs !== undefined && out.startsWith('opening\n') && !child.killed) {
+        setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      }
+      const opened = /opened (\d+)/.exec(out);
+      if (opened) openedMs = Number(opened[1]);
+    });
+    child.on('exit', (_code, signal) => resolve({ openedMs, signal }));
+  });
+}
+
+/** The log's tables, views and indexes with their SQL, read by a handle of its own. */
+const tables = (file: string) => {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name").all();
+  } finally {
+    db.close();
+  }
+};
+
+describe('SQLite log killed (SIGKILL) while it migrates a file of version 3', () => {
+  it('leaves the file as it was or wholly migrated; reopened, it has the same tree, entries and lookups', async () => {
+    // Enough entries that the migration takes about a second, so that kills land inside it.
+    const n = 120_000;
+    const source = join(dir, 'v3.db');
+    const built = new SqliteLogStore(source);
+    const log = testLog(built, 4096);
+    for (let at = 0; at < n; at += 4096) {
+      await log.append(Array.from({ length: Math.min(4096, n - at) }, (_, i) => sampleEntry(at + i, 'v3')));
+    }
+    const head = await log.treeHead();
+    const proof = await log.inclusionProof(77_777);
+    await built.close();
+    toVersion3(source);
+    const original = tables(source);
+
+    // A migration run to its end, in a process of its own: how long it takes, and the tables it leaves.
+    const whole = join(dir, 'whole.db');
+    copyFileSync(source, whole);
+    const { openedMs } = await openThenKill(whole);
+    expect(openedMs).toBeGreaterThan(0);
+    const migrated = tables(whole);
+
+    let interrupted = 0;
+    for (const fraction of [0.1, 0.4, 0.7]) {
+      const file = join(dir, `killed-${fraction}.db`);
+      copyFileSync(source, file);
+      const run = await openThenKill(file, Math.round(openedMs! * fraction));
+      expect(run.signal).toBe('SIGKILL');
+      if (run.openedMs === undefined) interrupted++;
+      // Before any store touches it: the layout of version 3 or that of the finished migration, nothing between.
+      expect([original, migrated]).toContainEqual(tables(file));
+      const store = new SqliteLogStore(file);
+      const reopened = testLog(store, 4096);
+      expect(await reopened.treeHead()).toEqual(head);
+      expect(await reopened.inclusionProof(77_777)).toEqual(proof);
+      for (const i of [0, 4095, 65_536, 119_999]) {
+        const entry = encodeLogEntry(sampleEntry(i, 'v3'));
+        expect(await reopened.entry(i)).toEqual(entry);
+        expect(await store.indexOf(merkleLeafHash(entry))).toBe(i);
+      }
+      const again = await reopened.append([sampleEntry(9, 'v3'), sampleEntry(n, 'v3')]);
+      expect(again.map((s) => [s.index, s.added])).toEqual([
+        [9, false],
+        [n, true],
+      ]);
+      await store.close();
+      expect(tables(file)).toEqual(migrated);
+    }
+    // At least one kill landed before the migration committed (the others may have landed after it).
+    expect(interrupted).toBeGreaterThan(0);
+  }, 120_000);
 });
