@@ -1,6 +1,7 @@
 import { auError } from '../errors.js';
 import { HashIndex } from '../log/hash-index.js';
 import type { HashId } from '../log/subtrees.js';
+import { EntryChunks } from './entry-chunks.js';
 import { HashTiles } from './hash-tiles.js';
 import type {
   LogStore,
@@ -17,7 +18,7 @@ import type {
  */
 export class MemoryLogStore implements LogStore {
   readonly #hashes = new HashTiles();
-  readonly #entries: Uint8Array[] = [];
+  readonly #entries = new EntryChunks();
   /** Leaf hash → entry index: entries are unique, so an entry's ordinal in the index is its index. */
   readonly #indexes = new HashIndex();
   readonly #checkpoints = new Map<number, string>();
@@ -103,8 +104,8 @@ export class MemoryLogStore implements LogStore {
   }
 
   async entries(from: number, to: number): Promise<readonly Uint8Array[]> {
-    if (from < 0 || to > this.#entries.length || from > to) {
-      throw auError('ERR_AU_STORE_FAILED', `entries ${from}..${to} of ${this.#entries.length}`);
+    if (from < 0 || to > this.#entries.size || from > to) {
+      throw auError('ERR_AU_STORE_FAILED', `entries ${from}..${to} of ${this.#entries.size}`);
     }
     return this.#entries.slice(from, to);
   }
