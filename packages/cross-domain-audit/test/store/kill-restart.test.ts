@@ -88,10 +88,13 @@ function openThenKill(file: string, killAfterMs?: number) {
       cwd: repoRoot,
     });
     let openedMs: number | undefined;
+    let armed = false;
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
-      if (killAfterMs !== undefined && out.startsWith('opening\n') && !child.killed) {
+      // One timer, armed when the child says it is opening (a later chunk of output must not arm another).
+      if (killAfterMs !== undefined && !armed && out.startsWith('opening\n')) {
+        armed = true;
         setTimeout(() => child.kill('SIGKILL'), killAfterMs);
       }
       const opened = /opened (\d+)/.exec(out);
