@@ -1,6 +1,7 @@
 import {
   bytesEqual,
   type Clock,
+  DEFAULT_CLOCK_SKEW_SECONDS,
   fromBase64Url,
   isSafetyNetError,
   type RandomSource,
@@ -16,6 +17,7 @@ import { acceptPolicy, acceptRevocation } from '../authority/intake.js';
 import { HeldPolicy } from '../authority/policy.js';
 import { Revocations } from '../authority/revocations.js';
 import { verifySignal } from '../authority/verify-signal.js';
+import { systemTimers } from '../delivery/timers.js';
 import { ovError } from '../errors.js';
 import { type AcknowledgementClaims, acknowledgement, type InFlight } from '../messages/acknowledgement.js';
 import { checkActionDigest } from '../messages/action-digest.js';
@@ -67,10 +69,11 @@ export const MAX_WAITING_LIFTS = 10_000;
 /** The codes of §5 that a guard answers with a signed `refused` acknowledgement rather than an error. */
 const REFUSALS = new Set(['ERR_OV_UNAUTHORIZED', 'ERR_OV_QUORUM', 'ERR_OV_KEY_REVOKED', 'ERR_OV_POLICY_INVALID']);
 
-const systemTimers: GuardTimers = {
-  set: (ms, run) => setTimeout(run, ms),
-  clear: (h) => clearTimeout(h as never),
-};
+/** Signal records below which the guard does not look for records to forget (spec §8.5). */
+const FORGET_FLOOR = 64;
+
+/** The last second a signal verifies (spec §4.11): its `exp` plus the skew every verification allows. */
+const verifiesUntil = (signal: OverrideSignalClaims) => signal.exp + DEFAULT_CLOCK_SKEW_SECONDS;
 
 /** What the guard answered to a signal. */
 export interface Answer {
@@ -115,6 +118,10 @@ export class OverrideGuard {
   /** Places the agent has run actions in, for the default scope check. */
   readonly #places = { workflows: new Set<string>(), tasks: new Set<string>() };
   readonly #graceTimers = new Map<string, unknown>();
+  /** The timers that end waiting lifts at their `exp`, by lift (spec §6.3). */
+  readonly #liftTimers = new Map<string, unknown>();
+  /** How many signal records there are when the guard next looks for records to forget (spec §8.5). */
+  #forgetAt = 0;
   readonly #lease: LeaseKeeper | undefined;
   /** Before its first lease an agent with a dead-man's switch is in lapse (spec §9). */
   #unleased = false;
@@ -166,7 +173,7 @@ export class OverrideGuard {
       policy,
       new Revocations([...(policy.claims.revoked ?? []), ...state.revocations]),
     );
-    for (const s of state.signals) guard.#signals.remember(s);
+    for (const s of state.signals) guard.#signals.remember(s, verifiesUntil(claimsOf(overrideSignal, s.bytes)));
     // A store written before lifted holds were dropped may still hold some.
     for (const h of state.holds) if (retained(h)) guard.#holds.set(h.jti, h);
     guard.#waiting.push(...state.waiting);
@@ -190,6 +197,11 @@ export class OverrideGuard {
       } else guard.#unleased = true;
     }
     guard.#gates.restore(state.approvals);
+    // A lift that waited while the agent was down ends now if its exp has passed.
+    for (const lift of new Set(state.waiting.map((w) => w.lift))) {
+      const record = guard.#signals.get(lift);
+      if (record) await guard.#watchLift(lift, claimsOf(overrideSignal, record.bytes).exp);
+    }
     return guard;
   }
 
@@ -407,8 +419,9 @@ export class OverrideGuard {
 
   /** Stops the timers, writes the actions recorded since the last write, waits for the writes and closes the store. */
   async close(): Promise<void> {
-    for (const handle of this.#graceTimers.values()) this.#timers.clear(handle);
+    for (const handle of [...this.#graceTimers.values(), ...this.#liftTimers.values()]) this.#timers.clear(handle);
     this.#graceTimers.clear();
+    this.#liftTimers.clear();
     this.#lease?.stop();
     this.#gates.close();
     if (this.#flushTimer !== undefined) this.#timers.clear(this.#flushTimer);
@@ -678,10 +691,13 @@ export class OverrideGuard {
    * work; what changed stays in force in memory.
    */
   #write(change: StateChange): void {
-    const write: Promise<void> = this.#commit(change)
-      .catch(() => {})
-      .finally(() => this.#background.delete(write));
-    this.#background.add(write);
+    this.#inBackground(this.#commit(change));
+  }
+
+  /** Work a timer started, which `close` waits for; its failure has already made the guard refuse all work. */
+  #inBackground(work: Promise<void>): void {
+    const tracked: Promise<void> = work.catch(() => {}).finally(() => this.#background.delete(tracked));
+    this.#background.add(tracked);
   }
 
   /** Waits for the store writes timers started. */
@@ -730,12 +746,52 @@ export class OverrideGuard {
     const waiting = missing.map((hold): WaitingLift => ({ hold, lift: signal.jti, ctl: signal.ctl, order, action }));
     this.#waiting.push(...waiting);
     const raised = this.#signals.raise(signal.ctl, order);
-    return this.#answer(
+    const answer = await this.#answer(
       signal,
       bytes,
       { status: missing.length === 0 ? 'complied' : 'received' },
       { holds: [...lifted, ...paused], addWaiting: waiting, order: raised },
     );
+    if (missing.length > 0) await this.#watchLift(signal.jti, signal.exp);
+    return answer;
+  }
+
+  /**
+   * Ends a lift's wait at its `exp` (spec §6.3): a hold it names still missing then, it cannot comply and waits no
+   * more, so the hold takes effect if it comes. At once when `exp` has passed.
+   */
+  async #watchLift(lift: string, exp: number): Promise<void> {
+    const ms = exp * 1000 - readClock(this.#clock);
+    if (ms <= 0) return this.#endWait(lift);
+    this.#liftTimers.set(
+      lift,
+      this.#timers.set(ms, () => {
+        this.#liftTimers.delete(lift);
+        // A timer may fire before the clock says exp (another clock, or one set back): then it waits again.
+        this.#inBackground(this.#watchLift(lift, exp));
+      }),
+    );
+  }
+
+  /** The lift's final `cannot_comply`, naming the holds it still waits for; nothing when it waits for none. */
+  async #endWait(lift: string): Promise<void> {
+    const missing = this.#waiting.filter((w) => w.lift === lift);
+    const record = this.#signals.get(lift);
+    if (missing.length === 0 || !record) return;
+    const names = missing.map((w) => w.hold).join(', ');
+    const final = this.#signAck(claimsOf(overrideSignal, record.bytes), {
+      status: 'cannot_comply',
+      code: 'ERR_OV_STALE',
+      reason:
+        names.length <= 960 ? `still missing at the lift's exp: ${names}` : `${missing.length} holds still missing`,
+    });
+    this.#signals.remember({ ...record, ack: final });
+    this.#waiting.splice(0, this.#waiting.length, ...this.#waiting.filter((w) => w.lift !== lift));
+    await this.#commit({
+      signal: { ...record, ack: final },
+      removeWaiting: missing.map((w) => ({ hold: w.hold, lift })),
+    });
+    this.#options.onAcknowledgement?.(final);
   }
 
   /**
@@ -760,6 +816,9 @@ export class OverrideGuard {
     // A failed lift no longer waits for the other holds it named: they take effect when they come (restrictive).
     const others = failed ? this.#waiting.filter((x) => x.lift === w.lift) : [];
     this.#waiting.splice(0, this.#waiting.length, ...this.#waiting.filter((x) => !others.includes(x)));
+    const timer = this.#liftTimers.get(w.lift);
+    if (timer !== undefined) this.#timers.clear(timer);
+    this.#liftTimers.delete(w.lift);
     await this.#commit({ signal: { ...record, ack: final }, removeWaiting: others });
     this.#options.onAcknowledgement?.(final);
   }
@@ -869,9 +928,23 @@ export class OverrideGuard {
     const claims = this.#ackClaims(signal, outcome);
     const ack = acknowledgement.sign(claims, this.#options.key);
     const record: ProcessedSignal = { jti: signal.jti, bytes, ctl: signal.ctl, order: [signal.epoch, signal.seq], ack };
-    this.#signals.remember(record);
-    await this.#commit({ ...change, signal: record });
+    this.#signals.remember(record, verifiesUntil(signal));
+    const forgotten = this.#forgettable();
+    this.#signals.forget(forgotten);
+    await this.#commit({ ...change, signal: record, ...(forgotten.length > 0 ? { forgetSignals: forgotten } : {}) });
     return { ack, claims, duplicate: false };
+  }
+
+  /**
+   * The records to forget (spec §8.5): those of signals that no longer verify, unless a hold in force or a waiting
+   * lift is theirs. Looked for each time the records have doubled since, so each record costs the search O(1).
+   */
+  #forgettable(): string[] {
+    if (this.#signals.size < this.#forgetAt) return [];
+    const lifts = new Set(this.#waiting.map((w) => w.lift));
+    const gone = this.#signals.expired(this.#now(), (jti) => this.#holds.has(jti) || lifts.has(jti));
+    this.#forgetAt = Math.max(FORGET_FLOOR, 2 * (this.#signals.size - gone.length));
+    return gone;
   }
 
   /**

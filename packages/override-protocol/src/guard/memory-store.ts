@@ -44,6 +44,7 @@ export class MemoryStateStore implements OverrideStateStore {
 
   async commit(change: StateChange): Promise<void> {
     if (change.signal) this.#signals.set(change.signal.jti, change.signal);
+    for (const jti of change.forgetSignals ?? []) this.#signals.delete(jti);
     for (const h of change.holds ?? []) {
       if (retained(h)) this.#holds.set(h.jti, h);
       else this.#holds.delete(h.jti);

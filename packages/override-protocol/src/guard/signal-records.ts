@@ -4,12 +4,15 @@ import type { ProcessedSignal } from './state-store.js';
 
 /**
  * The signals a guard has processed, by `jti` and by order, and the highest order applied per control plane: its
- * replay memory (spec §6.4) and what lifts are compared with (§6.3).
+ * replay memory (spec §6.4) and what lifts are compared with (§6.3). A record is kept until its signal can no
+ * longer verify, then for as long as a hold or a waiting lift needs it (§8.5).
  */
 export class SignalRecords {
   readonly #byJti = new Map<string, ProcessedSignal>();
   readonly #byOrder = new Map<string, string>();
   readonly #highest = new Map<string, Order>();
+  /** The last second each recorded signal can verify: its `exp` plus the skew. */
+  readonly #verifiesUntil = new Map<string, number>();
 
   get(jti: string): ProcessedSignal | undefined {
     return this.#byJti.get(jti);
@@ -19,10 +22,34 @@ export class SignalRecords {
     return this.#byJti.has(jti);
   }
 
-  /** Records a processed signal, or the newer acknowledgement of one. */
-  remember(s: ProcessedSignal): void {
+  get size(): number {
+    return this.#byJti.size;
+  }
+
+  /** Records a processed signal that verifies until `verifiesUntil` (seconds), or the newer acknowledgement of one. */
+  remember(s: ProcessedSignal, verifiesUntil?: number): void {
     this.#byJti.set(s.jti, s);
     this.#byOrder.set(orderKey(s.ctl, s.order), s.jti);
+    if (verifiesUntil !== undefined) this.#verifiesUntil.set(s.jti, verifiesUntil);
+  }
+
+  /** The records whose signals no longer verify at `now` (seconds) and that `needed` does not claim. */
+  expired(now: number, needed: (jti: string) => boolean): string[] {
+    const out: string[] = [];
+    for (const [jti, until] of this.#verifiesUntil) if (now > until && !needed(jti)) out.push(jti);
+    return out;
+  }
+
+  /** Drops records: their replay memory and their orders, not the highest order of their control planes. */
+  forget(jtis: readonly string[]): void {
+    for (const jti of jtis) {
+      const s = this.#byJti.get(jti);
+      if (s === undefined) continue;
+      this.#byJti.delete(jti);
+      this.#verifiesUntil.delete(jti);
+      const key = orderKey(s.ctl, s.order);
+      if (this.#byOrder.get(key) === jti) this.#byOrder.delete(key);
+    }
   }
 
   /** The `jti` of the signal that holds an order of a control plane, if one does. */

@@ -73,6 +73,11 @@ export interface StateChange {
   /** A signal processed, or a new acknowledgement for one already recorded. */
   readonly signal?: ProcessedSignal;
   /**
+   * Signal records forgotten, by `jti` (spec §8.5): their signals no longer verify, and no hold in force or waiting
+   * lift is theirs.
+   */
+  readonly forgetSignals?: readonly string[];
+  /**
    * Holds created or changed (lifted, halted), whole. A lifted hold is deleted rather than kept, except a lapse
    * hold (spec §8.5): its signal's record is what a later lift naming it is judged by.
    */

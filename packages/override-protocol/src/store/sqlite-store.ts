@@ -147,6 +147,8 @@ export class SqliteStateStore implements OverrideStateStore {
               'ON CONFLICT (jti) DO UPDATE SET ack = excluded.ack',
           ).run(s.jti, s.bytes, s.ctl, s.order[0], s.order[1], s.ack);
         }
+        const forget = db.prepare('DELETE FROM ov_signal WHERE jti = ?');
+        for (const jti of change.forgetSignals ?? []) forget.run(jti);
         const hold = db.prepare('INSERT OR REPLACE INTO ov_hold (jti, body) VALUES (?, ?)');
         const drop = db.prepare('DELETE FROM ov_hold WHERE jti = ?');
         for (const h of change.holds ?? []) {

@@ -63,12 +63,17 @@ export function signal(
 }
 
 /** A release of `lifts` by the safety officer, whom the sample policy allows to release. */
-export function release(jti: string, seq: number, lifts: string[]): Uint8Array {
+export function release(
+  jti: string,
+  seq: number,
+  lifts: string[],
+  overrides: Partial<OverrideSignalClaims> = {},
+): Uint8Array {
   return signal(
     jti,
     seq,
     'release',
-    { iss: 'mailto:olu@example.org', role: 'safety_officer', lifts },
+    { iss: 'mailto:olu@example.org', role: 'safety_officer', lifts, ...overrides },
     SAMPLE_KEYS.safetyOfficer,
   );
 }

@@ -75,6 +75,11 @@ const changes: StateChange[] = [
     forgetActionsBefore: 2,
   },
   { addActions: [{ seq: 3, name: 'pay', time_ms: 4_000, task: 't', workflow: 'w', params: { amount: '2.5', n: 3 } }] },
+  // A record forgotten in the change that records the next signal (spec §8.5); a jti never recorded is no error.
+  {
+    signal: { jti: 's2', bytes: new Uint8Array([5]), ctl: 'ctl', order: [1, 7], ack: new Uint8Array([6]) },
+    forgetSignals: ['s1', 'never-seen'],
+  },
 ];
 const sorted = (s: GuardState) => ({ ...s, waiting: [...s.waiting].sort((a, b) => a.hold.localeCompare(b.hold)) });
 
@@ -95,13 +100,13 @@ describe.each(stores)('OverrideStateStore contract: $name', ({ open, reopen }) =
     for (const change of changes) {
       await store.commit(change);
       expected = applyChange(expected, change);
+      if (change === changes[1]) expect((await store.load()).signals[0]!.ack).toEqual(new Uint8Array([4]));
     }
     const loaded = await store.load();
     expect(sorted(loaded)).toEqual(sorted(expected));
-    expect(loaded.signals[0]!.ack).toEqual(new Uint8Array([4]));
-    // The stop was lifted: dropped, while its signal's record stays (spec §8.5).
+    // The stop was lifted: dropped, and its signal's record forgotten later (spec §8.5).
     expect(loaded.holds.map((h) => h.jti)).toEqual(['lapse:l1']);
-    expect(loaded.signals.map((x) => x.jti)).toEqual(['s1']);
+    expect(loaded.signals.map((x) => [x.jti, x.ack])).toEqual([['s2', new Uint8Array([6])]]);
     expect(loaded.lease).toEqual({ bytes: new Uint8Array([8]), received_at: 2_000, unreported_lapse: 40 });
     expect(loaded.approvals).toEqual([
       { jti: 'apr-2', request: new Uint8Array([6]), decisions: [new Uint8Array([1]), new Uint8Array([2])] },

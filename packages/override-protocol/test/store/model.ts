@@ -10,7 +10,9 @@ export function applyChange(state: GuardState, change: StateChange): GuardState 
   const removed = new Set((change.removeWaiting ?? []).map((w) => `${w.hold}\n${w.lift}`));
   const waitKey = (w: { hold: string; lift: string }) => `${w.hold}\n${w.lift}`;
   return {
-    signals: replace(state.signals, change.signal ? [change.signal] : [], (s) => s.jti),
+    signals: replace(state.signals, change.signal ? [change.signal] : [], (s) => s.jti).filter(
+      (s) => !change.forgetSignals?.includes(s.jti),
+    ),
     // A lifted hold is dropped, except a lapse hold (spec §8.5).
     holds: replace(state.holds, change.holds, (h) => h.jti).filter((h) => !h.lifted || h.kind === 'lapse'),
     waiting: replace(state.waiting, change.addWaiting, waitKey).filter((w) => !removed.has(waitKey(w))),
