@@ -62,7 +62,9 @@ export interface GuardOptions {
   readonly domains?: readonly string[];
   /**
    * Whether the agent is in a workflow or task scope (spec §7.5): it holds a task of the workflow, or runs the task.
-   * Default: a workflow or task of an action it has run since it started.
+   * Default: a workflow or task of an action it has run since it started. The default remembers every such id and
+   * never forgets one (forgetting a workflow would refuse its stop as out of scope): an agent that runs an unbounded
+   * number of workflows passes its own, answering from where it keeps its tasks.
    */
   readonly inScope?: (scope: Scope) => boolean;
   /**
