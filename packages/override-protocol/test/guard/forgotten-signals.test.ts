@@ -1,32 +1,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeCbor, decodeSign1 } from '@safety-net/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Answer } from '../../src/guard/guard.js';
+import { claimsOf } from '../../src/guard/decode.js';
 import { MemoryStateStore } from '../../src/guard/memory-store.js';
 import { acknowledgement, type OverrideSignalClaims } from '../../src/index.js';
 import { SqliteStateStore } from '../../src/sqlite.js';
-import { NOW, openGuard, release, signal } from './world.js';
+import { answerOf, NOW, openGuard, release, signal } from './world.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ov-forget-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The code a signal was refused with, thrown or in a `refused` acknowledgement, or the acknowledgement's status. */
-async function codeOf(answer: Promise<Answer>): Promise<string> {
-  try {
-    const { claims } = await answer;
-    return claims.code ?? claims.status;
-  } catch (e) {
-    return (e as { code: string }).code;
-  }
-}
-
 /** Times of a signal issued at `at` (seconds) that verifies for a minute: until `at + 60` plus the 30 s skew. */
 const issuedAt = (at: number): Partial<OverrideSignalClaims> => ({ iat: at, deadline: at + 30, exp: at + 60 });
 
-const ackOf = (bytes: Uint8Array) =>
-  acknowledgement.parse(acknowledgement.fromCbor(decodeCbor(decodeSign1(bytes).payload!)));
+const ackOf = (bytes: Uint8Array) => claimsOf(acknowledgement, bytes);
 
 describe('signal records are forgotten once nothing needs them (spec §8.5)', () => {
   it('keeps a bounded number of records over many signals, in memory and in SQLite', async () => {
@@ -45,13 +33,13 @@ describe('signal records are forgotten once nothing needs them (spec §8.5)', ()
       for (let i = 291; i < 300; i++) expect(kept).toEqual(expect.arrayContaining([`p${i}`, `r${i}`]));
       expect(kept.length).toBeLessThanOrEqual(64);
       // A forgotten signal replayed is refused as expired, as it was before it was forgotten.
-      expect(await codeOf(guard.receive(signal('p0', 1, 'pause', issuedAt(NOW))))).toBe('ERR_CLAIMS_EXPIRED');
+      expect(await answerOf(guard.receive(signal('p0', 1, 'pause', issuedAt(NOW))))).toBe('ERR_CLAIMS_EXPIRED');
       // One still remembered is still judged by its record: a resume older than the pause it names is stale, and an
       // order a remembered signal holds is still a conflict.
       const stale = signal('r-old', 9, 'resume', { epoch: 0, lifts: ['p299'], ...issuedAt(at) });
-      expect(await codeOf(guard.receive(stale))).toBe('ERR_OV_STALE');
+      expect(await answerOf(guard.receive(stale))).toBe('ERR_OV_STALE');
       const reused = signal('r-reused', 597, 'resume', { lifts: ['p299'], ...issuedAt(at) });
-      expect(await codeOf(guard.receive(reused))).toBe('ERR_OV_CONFLICT');
+      expect(await answerOf(guard.receive(reused))).toBe('ERR_OV_CONFLICT');
       await guard.close();
     }
   });

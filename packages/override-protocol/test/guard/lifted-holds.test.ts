@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Answer } from '../../src/guard/guard.js';
 import { MemoryStateStore } from '../../src/guard/memory-store.js';
 import { SqliteStateStore } from '../../src/sqlite.js';
-import { openGuard, release, signal } from './world.js';
-
-/** The code a signal was refused with, thrown or in a `refused` acknowledgement, or the acknowledgement's status. */
-async function codeOf(answer: Promise<Answer>): Promise<string> {
-  try {
-    const { claims } = await answer;
-    return claims.code ?? claims.status;
-  } catch (e) {
-    return (e as { code: string }).code;
-  }
-}
+import { answerOf, openGuard, release, signal } from './world.js';
 
 describe('lifted holds are dropped, their order rules kept (spec §6.3, §8.5)', () => {
   it('keeps no hold after many pause and resume cycles, in memory or in SQLite', async () => {
@@ -39,10 +28,10 @@ describe('lifted holds are dropped, their order rules kept (spec §6.3, §8.5)',
     await guard.receive(signal('r', 6, 'resume', { lifts: ['p'] }));
     expect((await store.load()).holds).toEqual([]);
     // A resume older than the pause it names is still stale, a release cannot lift a pause.
-    expect(await codeOf(guard.receive(signal('r-old', 4, 'resume', { lifts: ['p'] })))).toBe('ERR_OV_STALE');
-    expect(await codeOf(guard.receive(release('x', 7, ['p'])))).toBe('ERR_OV_LIFT_MISMATCH');
+    expect(await answerOf(guard.receive(signal('r-old', 4, 'resume', { lifts: ['p'] })))).toBe('ERR_OV_STALE');
+    expect(await answerOf(guard.receive(release('x', 7, ['p'])))).toBe('ERR_OV_LIFT_MISMATCH');
     // A lift is not a hold.
-    expect(await codeOf(guard.receive(signal('r2', 8, 'resume', { lifts: ['r'] })))).toBe('ERR_OV_LIFT_MISMATCH');
+    expect(await answerOf(guard.receive(signal('r2', 8, 'resume', { lifts: ['r'] })))).toBe('ERR_OV_LIFT_MISMATCH');
     // A newer resume naming it again complies and changes nothing.
     const again = await guard.receive(signal('r3', 9, 'resume', { lifts: ['p'] }));
     expect(again.claims.status).toBe('complied');
@@ -51,7 +40,9 @@ describe('lifted holds are dropped, their order rules kept (spec §6.3, §8.5)',
 
     // After a restart, rebuilt from the store's signal records.
     const reopened = await openGuard({ store });
-    expect(await codeOf(reopened.guard.receive(signal('r-old2', 3, 'resume', { lifts: ['p'] })))).toBe('ERR_OV_STALE');
+    expect(await answerOf(reopened.guard.receive(signal('r-old2', 3, 'resume', { lifts: ['p'] })))).toBe(
+      'ERR_OV_STALE',
+    );
     await reopened.guard.close();
   });
 
@@ -62,7 +53,7 @@ describe('lifted holds are dropped, their order rules kept (spec §6.3, §8.5)',
     const pause = await guard.receive(signal('p', 5, 'pause'));
     expect(pause.claims.state.mode).toBe('running');
     expect((await store.load()).holds).toEqual([]);
-    expect(await codeOf(guard.receive(signal('r-old', 4, 'resume', { lifts: ['p'] })))).toBe('ERR_OV_STALE');
+    expect(await answerOf(guard.receive(signal('r-old', 4, 'resume', { lifts: ['p'] })))).toBe('ERR_OV_STALE');
     await guard.close();
   });
 
@@ -71,7 +62,7 @@ describe('lifted holds are dropped, their order rules kept (spec §6.3, §8.5)',
     // The supervisor may not issue an Emergency stop under the sample policy: refused, recorded, no hold.
     const refused = await guard.receive(signal('s', 5, 'stop', { level: 'emergency', category: 0 }));
     expect(refused.claims.status).toBe('refused');
-    expect(await codeOf(guard.receive(release('x', 6, ['s'])))).toBe('ERR_OV_LIFT_MISMATCH');
+    expect(await answerOf(guard.receive(release('x', 6, ['s'])))).toBe('ERR_OV_LIFT_MISMATCH');
     await guard.close();
   });
 });

@@ -1,5 +1,5 @@
 import { fixedClock, publicKeyOf, seededRandom } from '@safety-net/core';
-import { OverrideGuard } from '../../src/guard/guard.js';
+import { type Answer, OverrideGuard } from '../../src/guard/guard.js';
 import { MemoryStateStore } from '../../src/guard/memory-store.js';
 import type { GuardOptions } from '../../src/guard/options.js';
 import type { OverrideStateStore } from '../../src/guard/state-store.js';
@@ -151,6 +151,16 @@ export function deferred<T = void>() {
     reject = rej;
   });
   return { promise, resolve, reject };
+}
+
+/** The code a signal was refused with, thrown or in a `refused` acknowledgement, or the acknowledgement's status. */
+export async function answerOf(answer: Promise<Answer>): Promise<string> {
+  try {
+    const { claims } = await answer;
+    return claims.code ?? claims.status;
+  } catch (e) {
+    return (e as { code: string }).code;
+  }
 }
 
 /** The code of what `promise` rejects with, or 'ok'. */
