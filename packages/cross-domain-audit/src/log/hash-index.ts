@@ -1,3 +1,5 @@
+import { grown } from './grown.js';
+
 const HASH = 32;
 /** Numbers per slot: the key's ordinal + 1 and its probe start. */
 const SLOT = 2;
@@ -51,11 +53,7 @@ export class HashIndex {
     const found = this.#slots[slot]!;
     if (found !== 0) return found - 1;
     const ordinal = this.#size++;
-    if (this.#size * HASH > this.#keys.length) {
-      const grown = new Uint8Array(this.#keys.length * 2);
-      grown.set(this.#keys);
-      this.#keys = grown;
-    }
+    if (this.#size * HASH > this.#keys.length) this.#keys = grown(this.#keys, this.#size * HASH);
     this.#keys.set(hash, ordinal * HASH);
     this.#slots[slot] = ordinal + 1;
     this.#slots[slot + 1] = start;

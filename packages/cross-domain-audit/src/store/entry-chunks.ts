@@ -1,3 +1,5 @@
+import { grown } from '../log/grown.js';
+
 /** Bytes per chunk: an entry (at most 65,535 bytes) always fits in a fresh one. */
 const CHUNK = 2 ** 18;
 /** Numbers per entry in `#where`: its chunk, its start and its end in that chunk. */
@@ -27,11 +29,7 @@ export class EntryChunks {
     }
     const chunk = this.#chunks.length - 1;
     this.#chunks[chunk]!.set(entry, this.#used);
-    if (WHERE * (this.#size + 1) > this.#where.length) {
-      const grown = new Uint32Array(this.#where.length * 2);
-      grown.set(this.#where);
-      this.#where = grown;
-    }
+    if (WHERE * (this.#size + 1) > this.#where.length) this.#where = grown(this.#where, WHERE * (this.#size + 1));
     const at = WHERE * this.#size++;
     this.#where[at] = chunk;
     this.#where[at + 1] = this.#used;

@@ -1,4 +1,5 @@
 import { auError } from '../errors.js';
+import { grown } from '../log/grown.js';
 import type { HashId } from '../log/subtrees.js';
 
 const HASH = 32;
@@ -30,11 +31,7 @@ export class HashTiles {
     const at = offsetOf(level, index);
     const row = Math.floor(level / HEIGHT);
     let buf = this.#rows[row] ?? new Uint8Array(SLOT);
-    if (at + HASH > buf.length) {
-      const grown = new Uint8Array(Math.max(buf.length * 2, at - (at % SLOT) + SLOT));
-      grown.set(buf);
-      buf = grown;
-    }
+    if (at + HASH > buf.length) buf = grown(buf, at - (at % SLOT) + SLOT);
     this.#rows[row] = buf;
     buf.set(hash, at);
     this.#counts[level] = index + 1;

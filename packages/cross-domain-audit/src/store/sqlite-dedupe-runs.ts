@@ -1,4 +1,5 @@
 import type { SqliteDatabase, SqliteStatement } from '@safety-net/core';
+import { grown } from '../log/grown.js';
 
 const HASH = 32;
 /** Bytes of a leaf hash an item keeps: a lookup confirms a match against the entry's own leaf hash. */
@@ -114,11 +115,7 @@ class BlockWriter {
     if (this.#at >= BLOCK_ITEMS * ITEM && compareAt(items, at, this.#block, this.#at - ITEM, PREFIX) !== 0) {
       this.flush();
     }
-    if (this.#at === this.#block.length) {
-      const grown = new Uint8Array(this.#block.length * 2);
-      grown.set(this.#block);
-      this.#block = grown;
-    }
+    if (this.#at === this.#block.length) this.#block = grown(this.#block, this.#at + ITEM);
     copy(items, at, this.#block, this.#at, ITEM);
     this.#at += ITEM;
   }
