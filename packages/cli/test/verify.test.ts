@@ -12,7 +12,7 @@ import {
   utf8,
 } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
-import { readSharedJson, SHARED_MISSING, sharedPath } from '../../../test-support/shared.js';
+import { readSharedJson, sharedPath, sharedTitle } from '../../../test-support/shared.js';
 import { ectClaims, expectFailure, expectUsage, jwkFiles, NOW, run, testKey } from './helpers.js';
 
 const key = testKey('Ed25519');
@@ -117,7 +117,10 @@ describe('safety-net verify (generic)', () => {
   });
 
   it.skipIf(!sharedPath('external-vectors/cose-wg/eddsa-examples/eddsa-sig-01.json'))(
-    `verifies the COSE WG example eddsa-sig-01 ${sharedPath('external-vectors') ? '' : SHARED_MISSING}`,
+    sharedTitle(
+      'verifies the COSE WG example eddsa-sig-01',
+      'external-vectors/cose-wg/eddsa-examples/eddsa-sig-01.json',
+    ),
     async () => {
       const example = readSharedJson<{ input: { sign0: { key: { x_hex: string } } }; output: { cbor: string } }>(
         'external-vectors/cose-wg/eddsa-examples/eddsa-sig-01.json',

@@ -1,7 +1,7 @@
 import * as core from '@safety-net/core';
 import { fromHex, toHex } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
-import { readSharedJson, SHARED_MISSING, sharedPath } from '../../../../test-support/shared.js';
+import { describeShared } from '../../../../test-support/shared.js';
 import * as bv from '../../src/index.js';
 
 // The Merkle tree is core's; this package re-exports it and keeps its own error code for proofs outside the tree.
@@ -38,9 +38,8 @@ interface ReferenceTree {
 
 const VECTORS = 'external-vectors/merkle/rfc9162-reference-tree.json';
 
-describe.skipIf(!sharedPath(VECTORS))(`RFC 9162 reference tree through this package (${SHARED_MISSING})`, () => {
+describeShared<ReferenceTree>('RFC 9162 reference tree through this package', VECTORS, (tree) => {
   it('produces the published audit paths and consistency proofs', () => {
-    const tree = readSharedJson<ReferenceTree>(VECTORS);
     const leaves = tree.leaves_hex.map(fromHex);
     for (const v of tree.inclusion) {
       expect(bv.inclusionProof(leaves.slice(0, v.size), v.index).map(toHex)).toEqual(v.path_hex);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SHARED_MISSING, sharedPath } from '../../../../test-support/shared.js';
+import { sharedPath, sharedTitle } from '../../../../test-support/shared.js';
 import {
   CborFloat,
   type CborValue,
@@ -84,7 +84,7 @@ function joinedChunks(diagnostic: string): string {
   return `h'${[...chunked[1]!.matchAll(/h'([0-9a-f]*)'/g)].map((m) => m[1]).join('')}'`;
 }
 
-describe.skipIf(!path)(path ? 'RFC 8949 Appendix A' : SHARED_MISSING, () => {
+describe.skipIf(!path)(sharedTitle('RFC 8949 Appendix A', 'external-vectors/cbor/appendix_a.json'), () => {
   const entries = path ? loadEntries(path) : [];
 
   it('has all 82 entries', () => {

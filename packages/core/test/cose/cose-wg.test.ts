@@ -21,7 +21,7 @@ import {
   verifySign1,
 } from '@safety-net/core';
 import { describe, expect, it } from 'vitest';
-import { readSharedJson, SHARED_MISSING, sharedPath } from '../../../../test-support/shared.js';
+import { readSharedJson, sharedPath, sharedTitle } from '../../../../test-support/shared.js';
 
 // The COSE working group's examples (cose-wg/Examples): every pass vector verifies under both backends, our
 // Sig_structure equals their ToBeSign intermediate, EdDSA vectors are reproduced byte for byte by our signer, and
@@ -94,7 +94,7 @@ const files = dir
     )
   : [];
 
-describe.skipIf(!dir)(`COSE WG examples ${dir ? '' : SHARED_MISSING}`, () => {
+describe.skipIf(!dir)(sharedTitle('COSE WG examples', 'external-vectors/cose-wg'), () => {
   it('has the vectors', () => expect(files.length).toBeGreaterThanOrEqual(25));
 
   for (const backendName of ['noble', 'node'] as const) {

@@ -12,7 +12,7 @@ import {
 } from '@safety-net/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readSharedJson, SHARED_MISSING, sharedPath } from '../../../../test-support/shared.js';
+import { describeShared } from '../../../../test-support/shared.js';
 
 interface ReferenceTree {
   leaves_hex: string[];
@@ -22,8 +22,7 @@ interface ReferenceTree {
 
 const VECTORS = 'external-vectors/merkle/rfc9162-reference-tree.json';
 
-describe.skipIf(!sharedPath(VECTORS))(`RFC 9162 reference tree (${SHARED_MISSING})`, () => {
-  const tree = readSharedJson<ReferenceTree>(VECTORS);
+describeShared<ReferenceTree>('RFC 9162 reference tree', VECTORS, (tree) => {
   const leaves = tree.leaves_hex.map(fromHex);
 
   it('reproduces the root of every prefix of the 8-leaf tree', () => {

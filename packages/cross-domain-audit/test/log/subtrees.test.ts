@@ -10,7 +10,7 @@ import {
 } from '@safety-net/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readSharedJson, SHARED_MISSING, sharedPath } from '../../../../test-support/shared.js';
+import { describeShared } from '../../../../test-support/shared.js';
 import { consistencyRanges, inclusionRanges, rangeHashes, rangePieces, rootAt } from '../../src/log/subtrees.js';
 import { hashTree } from '../support/hash-tree.js';
 
@@ -23,8 +23,7 @@ interface ReferenceTree {
 
 const VECTORS = 'external-vectors/merkle/rfc9162-reference-tree.json';
 
-describe.skipIf(!sharedPath(VECTORS))(`the stored-hash tree on the RFC 9162 reference tree (${SHARED_MISSING})`, () => {
-  const ref = readSharedJson<ReferenceTree>(VECTORS);
+describeShared<ReferenceTree>('the stored-hash tree on the RFC 9162 reference tree', VECTORS, (ref) => {
   const leafHashes = ref.leaves_hex.map((h) => merkleLeafHash(fromHex(h)));
   // One leaf per batch: every size of the reference tree is a tree head of ours.
   const tree = hashTree(
