@@ -29,7 +29,7 @@ export function rangePieces(from: number, to: number): HashId[] {
   while (at < to) {
     // The largest subtree that starts at `at` (aligned to its size) and ends by `to`.
     const level = Math.min(alignmentOf(at), floorLog2(to - at));
-    const width = 2 ** level;
+    const width = powerOfTwo(level);
     pieces.push({ level, index: at / width });
     at += width;
   }
@@ -37,6 +37,11 @@ export function rangePieces(from: number, to: number): HashId[] {
 }
 
 const WORD = 2 ** 32;
+
+/** 2^`level` for 0 ≤ level ≤ 53, by a shift below 2^31: `2 **` of a variable is a call, and proofs ask per hash. */
+function powerOfTwo(level: number): number {
+  return level < 31 ? 1 << level : 2 ** level;
+}
 
 /** The exponent of the largest power of two dividing `n` (a safe integer; 53 for 0), by 32-bit words. */
 function alignmentOf(n: number): number {
@@ -143,7 +148,7 @@ function subtreeOf(from: number, to: number): HashId | undefined {
   const width = to - from;
   if (width < 1) return undefined;
   const level = floorLog2(width);
-  return 2 ** level === width && from % width === 0 ? { level, index: from / width } : undefined;
+  return powerOfTwo(level) === width && from % width === 0 ? { level, index: from / width } : undefined;
 }
 
 const EMPTY_ROOT = sha256(new Uint8Array(0));
