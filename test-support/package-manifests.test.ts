@@ -42,6 +42,17 @@ describe.each(manifests)('packages/$dir/package.json', ({ dir, pkg }) => {
     for (const field of ['main', 'module', 'types']) expect(pkg[field] ?? '').not.toContain('/src/');
   });
 
+  it('documents every public entry point in the API documentation', () => {
+    // TypeDoc reads src/index.ts unless the package's typedoc.json lists its entry points; `./internal` is for
+    // sibling packages only.
+    const config = join(root, 'packages', dir, 'typedoc.json');
+    const documented = existsSync(config) ? JSON.parse(readFileSync(config, 'utf8')).entryPoints : ['src/index.ts'];
+    const sources = Object.entries(exportsMap)
+      .filter(([subpath]) => subpath !== './package.json' && subpath !== './internal')
+      .map(([, entry]) => ((entry as Record<string, string>).source ?? '').replace(/^\.\//, ''));
+    expect([...documented].sort()).toEqual(sources.sort());
+  });
+
   it.skipIf(pkg.private)('carries the metadata npm provenance and deduplication need', () => {
     expect(pkg.repository).toMatchObject({ type: 'git', directory: `packages/${dir}` });
     expect(pkg.repository.url).toMatch(/^git\+https:\/\/github\.com\/.+\.git$/);

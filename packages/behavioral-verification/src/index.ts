@@ -18,6 +18,7 @@ export * from './harness/index.js';
 export * from './merkle/index.js';
 export * from './messages/index.js';
 export { type Applicable, CompiledProfile, compileProfile } from './monitor/compile.js';
+export type { ActionMatcher } from './rules/pattern.js';
 export {
   type ActionRefusedError,
   type GuardAction,

@@ -10,3 +10,4 @@ export { PostgresLedger } from './postgres/ledger.js';
 export { runMigrations, type SchemaMigrations } from './postgres/migrate.js';
 export type { PgPool, PgPoolClient, PgQueryable, PgResult } from './postgres/pool.js';
 export { PostgresReplayCache } from './postgres/replay-cache.js';
+export type { StoreFailure } from './postgres/transaction.js';

@@ -46,7 +46,7 @@ export function mixCategories(baseline: Readonly<Record<string, number>>): (acti
  * ```
  */
 export class MixDivergence {
-  /** The category of an action name (see {@link mixCategories}). */
+  /** The category of an action name: its position among the baseline's names, or one past them for any other. */
   readonly category: (action: string) => number;
   private readonly p: Float64Array;
   private readonly counts: Int32Array;

@@ -63,8 +63,9 @@ export function parseSignatureLine(line: string): NoteSignature {
 }
 
 /**
- * Parses a signed note strictly (spec §5.2): valid UTF-8, at most 64 KiB and 32 signatures, the text as
- * {@link checkNoteText} wants it, an empty line, then one or more signature lines each ending in a newline.
+ * Parses a signed note strictly (spec §5.2): valid UTF-8, at most 64 KiB and 32 signatures, the text (one or more
+ * non-empty lines, each ending in a newline, no control character but the newline), an empty line, then one or more
+ * signature lines each ending in a newline.
  * Signatures are not checked here (see `openNote`). `ERR_AU_NOTE_MALFORMED` for anything else.
  */
 export function parseNote(input: string | Uint8Array): Note {

@@ -1,3 +1,4 @@
+export type { CheckpointGap } from './checkpoint-ledger.js';
 export type { DisclosureRequest, DisclosureSource } from './disclosures.js';
 export {
   type RecordRef,

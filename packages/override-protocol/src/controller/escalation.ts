@@ -8,8 +8,8 @@ import type { OverrideSignalClaims } from '../messages/override-signal.js';
 import type { AgentRegistry } from './registry.js';
 import type { ControllerStore } from './store.js';
 
-/** Where a sink may be slow or fail: each is awaited, and a throw fails its step (spec §11). */
-type Sink<A extends unknown[]> = (...args: A) => Promise<void> | void;
+/** Where an escalation step hands its record on: awaited, so it may be slow; a throw fails the step (spec §11). */
+export type EscalationSink<A extends unknown[]> = (...args: A) => Promise<void> | void;
 
 /** What escalation tells the people who must know (the `notify` step). */
 export interface EscalationNotice {
@@ -25,13 +25,13 @@ export interface EscalationNotice {
 export interface EscalationOptions {
   /** The steps per level, in order. Defaults: the table of spec §11. */
   readonly steps?: Partial<Record<Level, readonly EscalationStep[]>>;
-  readonly notify?: Sink<[notice: EscalationNotice]>;
+  readonly notify?: EscalationSink<[notice: EscalationNotice]>;
   /** Sends a Circuit State Announcement (`forced_open`) to one peer. */
-  readonly announce?: Sink<[peer: string, announcement: Uint8Array]>;
+  readonly announce?: EscalationSink<[peer: string, announcement: Uint8Array]>;
   /** The key resolvers' sinks a Key Revocation is handed to, e.g. a peer's `Revocations` behind `revokingResolver`. */
-  readonly revoke?: readonly Sink<[revocation: Uint8Array]>[];
+  readonly revoke?: readonly EscalationSink<[revocation: Uint8Array]>[];
   /** Sends the `domain_isolated` Escalation Record to one peer hosting the domain. */
-  readonly isolate?: Sink<[peer: string, record: Uint8Array]>;
+  readonly isolate?: EscalationSink<[peer: string, record: Uint8Array]>;
 }
 
 /** Spec §11's defaults. An Advisory signal whose evidence is not compliant leads to `notify` only. */

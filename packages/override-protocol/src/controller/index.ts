@@ -1,7 +1,12 @@
 export type { ArtefactKind, ArtefactVerifiers, SubmittedArtefact } from './artefacts.js';
 export { type AgentOutcome, type IssuedSignal, OverrideController } from './controller.js';
 export type { RecordDag } from './dag-recording.js';
-export { DEFAULT_ESCALATION, type EscalationNotice, type EscalationOptions } from './escalation.js';
+export {
+  DEFAULT_ESCALATION,
+  type EscalationNotice,
+  type EscalationOptions,
+  type EscalationSink,
+} from './escalation.js';
 export { type ControlPlaneHandlerOptions, controlPlaneHandler } from './handler.js';
 export type { LeaseGrant } from './leases.js';
 export { MemoryControllerStore } from './memory-store.js';
@@ -23,6 +28,7 @@ export type {
   RecordedSignal,
   RecordKind,
   StoredAck,
+  StoredAgent,
   StoredRecord,
   StoredSignal,
 } from './store.js';

@@ -2,6 +2,7 @@ export { MAX_RECENT_ACTIONS } from './action-history.js';
 export {
   type ApprovalOptions,
   checkDecision,
+  type CountedDecision,
   DEFAULT_APPROVAL_TIMEOUT,
   type GateOutcome,
   gateOutcome,
