@@ -18,7 +18,6 @@ export * from './harness/index.js';
 export * from './merkle/index.js';
 export * from './messages/index.js';
 export { type Applicable, CompiledProfile, compileProfile } from './monitor/compile.js';
-export type { ActionMatcher } from './rules/pattern.js';
 export {
   type ActionRefusedError,
   type GuardAction,
@@ -42,6 +41,7 @@ export type { Decision, JsonValue, Verdict, Violation } from './monitor/verdict.
 export type { ReadonlyDeep } from './readonly-deep.js';
 export { compareDecimal, type Decimal, formatDecimal, MAX_DECIMAL_CHARS, parseDecimal } from './rules/decimal.js';
 export { parseRules } from './rules/parse.js';
+export type { ActionMatcher } from './rules/pattern.js';
 export { compileSafeRegex, MAX_REGEX_INPUT, MAX_REGEX_SOURCE, MAX_UNBOUNDED_QUANTIFIERS } from './rules/safe-regex.js';
 export {
   ActionPatternSchema,

@@ -1,8 +1,8 @@
 export { MAX_RECENT_ACTIONS } from './action-history.js';
 export {
   type ApprovalOptions,
-  checkDecision,
   type CountedDecision,
+  checkDecision,
   DEFAULT_APPROVAL_TIMEOUT,
   type GateOutcome,
   gateOutcome,
