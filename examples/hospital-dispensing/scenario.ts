@@ -270,6 +270,8 @@ export interface Run2Report {
   readonly timeline: TimelineEntry[];
   /** From issuing the Emergency stop to the escalation's last step: the faulty agent contained, measured. */
   readonly signalToHaltMs: number;
+  /** How far off the stop's deadline was when it was issued (a second, less the time it took to issue it). */
+  readonly deadlineInMs: number;
   /** Pushes of the stop the faulty agent swallowed (resent every 250 ms until the deadline). */
   readonly attempts: number;
   readonly verdict: string;
@@ -314,10 +316,14 @@ export async function runFaultyRobot(): Promise<Run2Report> {
     })) as { reports: Record<string, unknown>[] };
     log(`robot dispenses a dose nobody ordered; its report is taken by: ${accepted(before.reports)}`);
 
-    // Signals carry whole seconds: issued at the start of one, a deadline of iat + 1 gives the robot a full second.
-    await new Promise((resolve) => setTimeout(resolve, 1000 - (systemClock.now() % 1000)));
+    // Signals carry whole seconds: issued as one begins, a deadline of iat + 1 gives the robot a full second. The
+    // second is chosen before the wait, since a timer may fire a millisecond early, in the second before.
+    const iat = epochSeconds(systemClock) + 1;
+    while (systemClock.now() < iat * 1000) {
+      await new Promise((resolve) => setTimeout(resolve, iat * 1000 - systemClock.now()));
+    }
     const haltStart = performance.now();
-    const iat = epochSeconds(systemClock);
+    const deadlineInMs = (iat + 1) * 1000 - systemClock.now();
     const issued = await ward.controller.issue(
       {
         jti: 'ov-sig-estop-dispensing',
@@ -375,6 +381,7 @@ export async function runFaultyRobot(): Promise<Run2Report> {
     return {
       timeline: entries,
       signalToHaltMs,
+      deadlineInMs,
       attempts: delivery!.attempts,
       verdict: evidence.claims.verdict,
       failedCheck: { kind: failed.kind, ...(failed.code ? { code: failed.code } : {}) },
