@@ -19,10 +19,10 @@ const PAGE = 500;
 
 /**
  * A {@link Ledger} in PostgreSQL, shared by every instance that opens a pool on the same database and schema. Run
- * `migrate(pool)` first. Entries are checked as {@link index.MemoryLedger | MemoryLedger} checks them; records come back frozen, with
- * fresh bytes. An append is one transaction that takes the next `seq` from a one-row counter under its row lock:
- * appends from all instances are serialised, `seq` stays dense (0, 1, 2, … with no gap after a refused duplicate)
- * and a `jti` held by any instance is `ERR_LEDGER_DUPLICATE`. Claims are stored as their JSON text, so a
+ * `migrate(pool)` first. Entries are checked as {@link index.MemoryLedger | MemoryLedger} checks them; records come
+ * back frozen, with fresh bytes. An append is one transaction that takes the next `seq` from a one-row counter under
+ * its row lock: appends from all instances are serialised, `seq` stays dense (0, 1, 2, … with no gap after a refused
+ * duplicate) and a `jti` held by any instance is `ERR_LEDGER_DUPLICATE`. Claims are stored as their JSON text, so a
  * `"__proto__"` member and key order survive. Database failures are `ERR_STORE_FAILED`.
  *
  * @example
