@@ -41,14 +41,14 @@ export class HashIndex {
 
   /** The ordinal of `hash`, or undefined when it was never put. */
   get(hash: Uint8Array): number | undefined {
-    const ordinal = this.#slots[this.#find(hash, startOf(hash, 0))]!;
+    const ordinal = this.#slots[this.#find(hash, probeStart(hash))]!;
     return ordinal === 0 ? undefined : ordinal - 1;
   }
 
   /** The ordinal of `hash`: its first one when it was put before, else `size` (and the index grows by one). */
   put(hash: Uint8Array): number {
     if (hash.length !== HASH) throw new RangeError('a hash of 32 bytes');
-    const start = startOf(hash, 0);
+    const start = probeStart(hash);
     const slot = this.#find(hash, start);
     const found = this.#slots[slot]!;
     if (found !== 0) return found - 1;
@@ -94,7 +94,7 @@ export class HashIndex {
   }
 }
 
-/** The first four bytes of the hash at `at`, as a non-negative 31-bit probe start. */
-function startOf(bytes: Uint8Array, at: number): number {
-  return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) & 0x7fff_ffff;
+/** The first four bytes of a hash, as a non-negative 31-bit probe start (SHA-256 bytes are uniform already). */
+export function probeStart(hash: Uint8Array): number {
+  return (hash[0]! | (hash[1]! << 8) | (hash[2]! << 16) | (hash[3]! << 24)) & 0x7fff_ffff;
 }

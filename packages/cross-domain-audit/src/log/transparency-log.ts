@@ -5,8 +5,8 @@ import { OriginSchema } from '../messages/common.js';
 import type { LogStore, WorkflowIndexRow } from '../store/log-store.js';
 import { encodeEntryBundle } from '../tiles/entry-bundle.js';
 import { hashLevelOf, TILE_WIDTH, type TileRef, tileWidthAt } from '../tiles/paths.js';
+import { firstCopies } from './batch-copies.js';
 import { decodeLogEntry, encodeLogEntries, encodeLogEntry, entryLeafHash, type LogEntry } from './entry.js';
-import { HashIndex } from './hash-index.js';
 import { RangeCache } from './range-cache.js';
 import {
   appendHashes,
@@ -161,8 +161,8 @@ export class TransparencyLog {
     return this.#store.sequence(async (tx) => {
       const oldSize = tx.state?.size ?? 0;
       const known = await tx.indexesOf(leafHashes);
-      // The batch's new leaf hashes, numbered as `entries`: a second copy within the batch finds the first.
-      const fresh = new HashIndex(leafHashes.length);
+      // A second copy within the batch takes the index of the first.
+      const copies = firstCopies(leafHashes);
       const out: Sequenced[] = [];
       const entries: Uint8Array[] = [];
       const newHashes: Uint8Array[] = [];
@@ -170,12 +170,12 @@ export class TransparencyLog {
       for (let i = 0; i < leafHashes.length; i++) {
         const leafHash = leafHashes[i]!;
         const stored = known[i];
-        const ordinal = stored === undefined ? fresh.put(leafHash) : -1;
-        if (ordinal < entries.length) {
-          out.push({ index: stored ?? oldSize + ordinal, leafHash, added: false });
+        const first = copies[i]!;
+        if (stored !== undefined || first !== i) {
+          out.push({ index: stored ?? out[first]!.index, leafHash, added: false });
           continue;
         }
-        const index = oldSize + ordinal;
+        const index = oldSize + entries.length;
         entries.push(leaves.bytes[i]!);
         if (this.#indexWorkflows) for (const key of leaves.keys[i]!) workflows.push({ key, index });
         newHashes.push(leafHash);
