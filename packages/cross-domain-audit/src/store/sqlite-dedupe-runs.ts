@@ -7,8 +7,8 @@ const PREFIX = 10;
 /** An item of a run: a leaf hash's first {@link PREFIX} bytes, then its entry's index as a big-endian uint48. */
 export const ITEM = 16;
 /** Items per block (more when a prefix's items would straddle two): a block is one row, a run n / 256 of them. */
-const BLOCK_ITEMS = 256;
-/** Blocks a merge reads from each of its runs at a time: its memory is bounded whatever the runs' sizes. */
+export const BLOCK_ITEMS = 256;
+/** Most blocks a merge reads from each of its runs at a time: its memory is bounded whatever the runs' sizes. */
 const READ_BLOCKS = 64;
 /** Buckets of a run's first sorting pass: one per value of a hash's first two bytes. */
 const BUCKETS = 65_536;
@@ -127,15 +127,28 @@ class BlockWriter {
   }
 }
 
-/** A run read in order, {@link READ_BLOCKS} blocks at a time. */
+/** A run read in order, `pageBlocks` blocks at a time, from its first item or from the first after a prefix. */
 class RunReader {
   items: Uint8Array = new Uint8Array(0);
   at = 0;
   #after: Buffer | undefined;
   #more = true;
 
-  constructor(readonly read: (after: Buffer | undefined) => BlockRow[]) {
-    this.#refill();
+  constructor(
+    readonly read: (after: Buffer | undefined, blocks: number) => BlockRow[],
+    readonly pageBlocks: number,
+    resume?: { block: BlockRow | undefined; after: Uint8Array },
+  ) {
+    if (!resume) {
+      this.#refill();
+      return;
+    }
+    // The block that may hold the prefix (the last with a first prefix no greater) is read on its own, and its items
+    // up to the prefix are passed over; the blocks after it hold greater prefixes only.
+    this.#after = resume.block?.first ?? Buffer.from(resume.after);
+    if (resume.block) this.items = resume.block.items;
+    else this.#refill();
+    while (!this.done && compareAt(this.items, this.at, resume.after, 0, PREFIX) <= 0) this.advance();
   }
 
   get done(): boolean {
@@ -148,9 +161,9 @@ class RunReader {
   }
 
   #refill(): void {
-    const rows = this.read(this.#after);
-    this.#more = rows.length === READ_BLOCKS;
-    this.#after = rows.at(-1)?.first;
+    const rows = this.read(this.#after, this.pageBlocks);
+    this.#more = rows.length === this.pageBlocks;
+    this.#after = rows.at(-1)?.first ?? this.#after;
     this.items = Buffer.concat(rows.map((r) => r.items));
     this.at = 0;
   }
@@ -166,6 +179,8 @@ export class SqliteDedupeRuns {
   readonly #seek: SqliteStatement;
   readonly #from: SqliteStatement;
   readonly #after: SqliteStatement;
+  readonly #at: SqliteStatement;
+  readonly #last: SqliteStatement;
   readonly #drop: SqliteStatement;
 
   constructor(db: SqliteDatabase) {
@@ -174,12 +189,14 @@ export class SqliteDedupeRuns {
     this.#seek = db.prepare(`SELECT (
       SELECT items FROM au_log_dedupe_block b WHERE b.run = r.run AND b.first <= ? ORDER BY b.first DESC LIMIT 1
     ) AS items FROM au_log_dedupe_run r`);
-    this.#from = db.prepare(
-      `SELECT first, items FROM au_log_dedupe_block WHERE run = ? ORDER BY first LIMIT ${READ_BLOCKS}`,
-    );
+    this.#from = db.prepare('SELECT first, items FROM au_log_dedupe_block WHERE run = ? ORDER BY first LIMIT ?');
     this.#after = db.prepare(
-      `SELECT first, items FROM au_log_dedupe_block WHERE run = ? AND first > ? ORDER BY first LIMIT ${READ_BLOCKS}`,
+      'SELECT first, items FROM au_log_dedupe_block WHERE run = ? AND first > ? ORDER BY first LIMIT ?',
     );
+    this.#at = db.prepare(
+      'SELECT first, items FROM au_log_dedupe_block WHERE run = ? AND first <= ? ORDER BY first DESC LIMIT 1',
+    );
+    this.#last = db.prepare('SELECT items FROM au_log_dedupe_block WHERE run = ? ORDER BY first DESC LIMIT 1');
     this.#drop = db.prepare('DELETE FROM au_log_dedupe_block WHERE run BETWEEN ? AND ?');
   }
 
@@ -190,22 +207,42 @@ export class SqliteDedupeRuns {
     out.flush();
   }
 
-  /** Writes the items of `runs` as run `run`, in one sorted pass over them. */
-  merge(run: number, runs: readonly number[]): void {
+  /**
+   * One slice of the merge of `runs` into run `run` (spec §5.7): from the first item after the last that run `run`
+   * holds, as committed, at least `items` items in the order of the sorted union, ending between two prefixes so that
+   * no prefix straddles two blocks. True when the merge is complete.
+   */
+  mergeSlice(run: number, runs: readonly number[], items: number): boolean {
+    const last = (this.#last.get(run) as { items: Buffer } | undefined)?.items;
+    const after = last?.subarray(last.length - ITEM, last.length - ITEM + PREFIX);
+    const pageBlocks = Math.min(READ_BLOCKS, Math.ceil(items / BLOCK_ITEMS / runs.length) + 1);
     const readers = runs.map(
-      (from) => new RunReader((after) => (after ? this.#after.all(from, after) : this.#from.all(from)) as BlockRow[]),
+      (from) =>
+        new RunReader(
+          (page, blocks) => (page ? this.#after.all(from, page, blocks) : this.#from.all(from, blocks)) as BlockRow[],
+          pageBlocks,
+          after && { block: this.#at.get(from, after) as BlockRow | undefined, after },
+        ),
     );
     const out = new BlockWriter(this.#put, run);
-    for (;;) {
+    // The prefix of the last item written, kept once the slice may end after it.
+    const lastPrefix = new Uint8Array(PREFIX);
+    for (let written = 0; ; written++) {
       let least: RunReader | undefined;
       for (const r of readers) {
         if (!r.done && (!least || compareAt(r.items, r.at, least.items, least.at, PREFIX) < 0)) least = r;
       }
       if (!least) break;
+      if (written >= items && compareAt(least.items, least.at, lastPrefix, 0, PREFIX) !== 0) {
+        out.flush();
+        return false;
+      }
+      if (written + 1 >= items) copy(least.items, least.at, lastPrefix, 0, PREFIX);
       out.push(least.items, least.at);
       least.advance();
     }
     out.flush();
+    return true;
   }
 
   /** Deletes the blocks of runs `from` to `to`. */

@@ -78,6 +78,17 @@ DROP TABLE au_log_workflow_backfill;
 ALTER TABLE au_log_workflow_backfill_4 RENAME TO au_log_workflow_backfill;
 `;
 
+/**
+ * Version 5: the merge under way (spec §5.7), written in slices over the batches after the one that starts it: its run
+ * and the range of its sources' run numbers, NULL while none is.
+ */
+const SCHEMA_5 = `
+ALTER TABLE au_log_dedupe_state ADD COLUMN merge_run INTEGER;
+ALTER TABLE au_log_dedupe_state ADD COLUMN merge_from INTEGER;
+ALTER TABLE au_log_dedupe_state ADD COLUMN merge_to INTEGER;
+UPDATE au_log_schema SET version = 5 WHERE id = 1;
+`;
+
 /** Rows the migration to version 4 reads at a time. */
 const MIGRATE_ROWS = 65_536;
 
@@ -144,7 +155,7 @@ interface DedupeRow {
 }
 
 /** The schema version this store writes. */
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
 
 /**
  * Brings the log's tables to the current schema in one write transaction, so processes opening the file at once
@@ -167,5 +178,6 @@ export function migrateLog(db: Db): void {
     if (version < 2) db.exec(SCHEMA_2);
     if (version < 3) db.exec(SCHEMA_3);
     if (version < 4) toVersion4(db);
+    if (version < 5) db.exec(SCHEMA_5);
   }).immediate();
 }

@@ -17,7 +17,7 @@ import type {
   WorkflowBackfillStep,
   WorkflowKeysOf,
 } from './log-store.js';
-import { SqliteDedupeRuns, sortedItems } from './sqlite-dedupe-runs.js';
+import { BLOCK_ITEMS, SqliteDedupeRuns, sortedItems } from './sqlite-dedupe-runs.js';
 import { BUNDLE_LEVEL, SqliteEntryBundles } from './sqlite-entry-bundles.js';
 import { migrateLog } from './sqlite-log-schema.js';
 import { bytesOf, openSqlite, sqliteCall } from './sqlite-open.js';
@@ -46,6 +46,13 @@ interface Run {
   run: number;
   first: number;
   next: number;
+}
+
+/** A merge under way (spec §5.7): its run, and its sources, the runs numbered `from` to `to`. */
+interface Merging {
+  run: number;
+  from: number;
+  to: number;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -102,6 +109,8 @@ export class SqliteLogStore implements LogStore {
     | 'putRun'
     | 'dropRun'
     | 'setIndexed'
+    | 'merging'
+    | 'setMerging'
     | 'checkpointAt'
     | 'latest'
     | 'putCheckpoint'
@@ -156,6 +165,12 @@ export class SqliteLogStore implements LogStore {
       putRun: this.#db.prepare('INSERT INTO au_log_dedupe_run (run, first, next) VALUES (?, ?, ?)'),
       dropRun: this.#db.prepare('DELETE FROM au_log_dedupe_run WHERE run BETWEEN ? AND ?'),
       setIndexed: this.#db.prepare('UPDATE au_log_dedupe_state SET indexed = ? WHERE id = 1'),
+      merging: this.#db.prepare(
+        'SELECT merge_run AS run, merge_from AS "from", merge_to AS "to" FROM au_log_dedupe_state WHERE id = 1',
+      ),
+      setMerging: this.#db.prepare(
+        'UPDATE au_log_dedupe_state SET merge_run = ?, merge_from = ?, merge_to = ? WHERE id = 1',
+      ),
       checkpointAt: this.#db.prepare('SELECT note FROM au_log_checkpoint WHERE size = ?'),
       latest: this.#db.prepare('SELECT size, root, note FROM au_log_checkpoint ORDER BY size DESC LIMIT 1'),
       putCheckpoint: this.#db.prepare('INSERT INTO au_log_checkpoint (size, root, note) VALUES (?, ?, ?)'),
@@ -233,31 +248,60 @@ export class SqliteLogStore implements LogStore {
     for (const row of batch.workflows) this.#sql.putWorkflow.run(row.key, row.index);
     (batch.indexed ? this.#sql.keepBackfilled : this.#sql.pinBackfilled).run(batch.first);
     this.#sql.putCheckpoint.run(batch.state.size, batch.state.rootHash, batch.state.checkpoint);
-    if (batch.state.size - this.#tailFrom < this.#mergeEvery) return false;
+    const due = batch.state.size - this.#tailFrom >= this.#mergeEvery;
+    // A slice of the merge under way (spec §5.7); one still under way when the next run is due is finished first.
+    const slice = Math.max(BLOCK_ITEMS, Math.ceil((2 * batch.state.size * batch.entries.length) / this.#mergeEvery));
+    this.#advanceMerge(due ? Number.POSITIVE_INFINITY : slice);
+    if (!due) return false;
     const runs = this.#sql.runs.all() as Run[];
-    let last = runs.reduce((max, r) => Math.max(max, r.run), 0);
-    const tail = { run: ++last, first: this.#tailFrom, next: batch.state.size };
+    const tail = { run: this.#nextRun(runs), first: this.#tailFrom, next: batch.state.size };
     this.#runs.write(tail.run, sortedItems(tail.first, concatBytes(this.#tail.packed(), ...batch.leafHashes)));
     this.#sql.putRun.run(tail.run, tail.first, tail.next);
-    runs.push(tail);
-    // As a base-4 counter carries: the newest runs become one while the oldest of them is no larger than the newest.
-    while (runs.length >= MERGE_WIDTH) {
-      const newest = runs[runs.length - 1]!;
-      const oldest = runs[runs.length - MERGE_WIDTH]!;
-      if (oldest.next - oldest.first > newest.next - newest.first) break;
-      const merged = { run: ++last, first: oldest.first, next: newest.next };
-      const from = runs.slice(-MERGE_WIDTH);
-      this.#runs.merge(
-        merged.run,
-        from.map((r) => r.run),
-      );
-      this.#runs.drop(oldest.run, newest.run);
-      this.#sql.dropRun.run(oldest.run, newest.run);
-      this.#sql.putRun.run(merged.run, merged.first, merged.next);
-      runs.splice(runs.length - MERGE_WIDTH, MERGE_WIDTH, merged);
-    }
     this.#sql.setIndexed.run(batch.state.size);
+    this.#startMerge([...runs, tail]);
     return true;
+  }
+
+  /** The merge under way, if any: its run and the range of its sources' run numbers. */
+  #merging(): Merging | undefined {
+    const row = this.#sql.merging.get() as { run: number | null; from: number; to: number };
+    return row.run === null ? undefined : { run: row.run, from: row.from, to: row.to };
+  }
+
+  /** The number of the next run: after every run, and after the run of a merge under way. */
+  #nextRun(runs: readonly Run[]): number {
+    return Math.max(this.#merging()?.run ?? 0, ...runs.map((r) => r.run)) + 1;
+  }
+
+  /**
+   * Writes a slice of at least `items` items of the merge under way; the slice that completes it registers its run
+   * and drops its sources, and the next merge the runs call for (a carry) starts.
+   */
+  #advanceMerge(items: number): void {
+    const merging = this.#merging();
+    if (!merging) return;
+    const runs = this.#sql.runs.all() as Run[];
+    const sources = runs.filter((r) => r.run >= merging.from && r.run <= merging.to);
+    const numbers = sources.map((r) => r.run);
+    if (!this.#runs.mergeSlice(merging.run, numbers, items)) return;
+    this.#runs.drop(merging.from, merging.to);
+    this.#sql.dropRun.run(merging.from, merging.to);
+    const merged = { run: merging.run, first: sources[0]!.first, next: sources.at(-1)!.next };
+    this.#sql.putRun.run(merged.run, merged.first, merged.next);
+    this.#sql.setMerging.run(null, null, null);
+    this.#startMerge([...runs.filter((r) => r.run < merging.from), merged, ...runs.filter((r) => r.run > merging.to)]);
+  }
+
+  /**
+   * Starts merging the four newest of `runs` (in the order of their entries) when the oldest of them is no larger
+   * than the newest, as a base-4 counter carries, unless a merge is under way.
+   */
+  #startMerge(runs: readonly Run[]): void {
+    if (runs.length < MERGE_WIDTH || this.#merging()) return;
+    const newest = runs[runs.length - 1]!;
+    const oldest = runs[runs.length - MERGE_WIDTH]!;
+    if (oldest.next - oldest.first > newest.next - newest.first) return;
+    this.#sql.setMerging.run(this.#nextRun(runs), oldest.run, newest.run);
   }
 
   /**

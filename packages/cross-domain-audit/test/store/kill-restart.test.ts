@@ -17,12 +17,14 @@ const migrator = fileURLToPath(new URL('./migrate-process.ts', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'au-log-kill-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the appender until it has acknowledged `batches` batches, then SIGKILLs it; resolves with what it acked. */
-function appendThenKill(file: string, tag: string, batches: number) {
+/**
+ * Runs the appender (with the store's `mergeEvery`, if given) until it has acknowledged `batches` batches, then
+ * SIGKILLs it; resolves with what it acked.
+ */
+function appendThenKill(file: string, tag: string, batches: number, mergeEvery?: number) {
   return new Promise<{ acked: number[][]; signal: NodeJS.Signals | null }>((resolve) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script, file, tag], {
-      cwd: repoRoot,
-    });
+    const args = [script, file, tag, ...(mergeEvery ? [String(mergeEvery)] : [])];
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', ...args], { cwd: repoRoot });
     const acked: number[][] = [];
     let buffered = '';
     child.stdout.on('data', (d) => {
@@ -78,6 +80,64 @@ describe('SQLite appender killed mid-batch (SIGKILL) and restarted', () => {
       verifyConsistency({ size1: head.size, size2: after.size, root1: head.rootHash, root2: after.rootHash, proof }),
     ).toBe(true);
     await reopened.close();
+  }, 60_000);
+});
+
+describe('SQLite appender killed (SIGKILL) while a merge of dedupe runs is under way', () => {
+  it('resumes the merge where its last slice committed: every entry found once, no run item lost or doubled', async () => {
+    const file = join(dir, 'merging.db');
+    // Runs of 512 entries, so the carry of the fourth (at 2,048 entries, the 32nd batch) is a merge of 2,048 items
+    // written in slices of about a quarter of the tree over the next batches: killed after 33 acknowledgements, the
+    // appender has committed a slice or two of it, and another is in flight.
+    const first = await appendThenKill(file, 'first', 33, 512);
+    expect(first.signal).toBe('SIGKILL');
+    const state = () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        const row = db.prepare('SELECT indexed, merge_run AS run FROM au_log_dedupe_state').get() as {
+          indexed: number;
+          run: number | null;
+        };
+        const registered = db.prepare('SELECT coalesce(sum(next - first), 0) FROM au_log_dedupe_run').pluck().get();
+        // Items of registered runs, and of runs neither registered nor under way (there must be none).
+        const items = (where: string) =>
+          db.prepare(`SELECT coalesce(sum(length(items)), 0) / 16 FROM au_log_dedupe_block WHERE ${where}`).pluck();
+        const inRuns = items('run IN (SELECT run FROM au_log_dedupe_run)').get();
+        const stray = items('run NOT IN (SELECT run FROM au_log_dedupe_run) AND run IS NOT ?').get(row.run);
+        const merged = items('run = ?').get(row.run) as number;
+        return { ...row, registered, inRuns, stray, merged };
+      } finally {
+        db.close();
+      }
+    };
+    const killed = state();
+    expect(killed.run).not.toBeNull();
+    // Slices of the merge are committed, and it is not complete.
+    expect(killed.merged).toBeGreaterThan(0);
+    expect(killed.merged).toBeLessThan(2048);
+    expect(killed).toMatchObject({ indexed: 2048, registered: 2048, inRuns: 2048, stray: 0 });
+
+    // Restarted, the appender finishes the merge from its committed slices and goes on.
+    const second = await appendThenKill(file, 'second', 12, 512);
+    expect(second.signal).toBe('SIGKILL');
+    const after = state();
+    expect(after.indexed).toBeGreaterThanOrEqual(2560);
+    expect(after).toMatchObject({ registered: after.indexed, inRuns: after.indexed, stray: 0 });
+    const store = new SqliteLogStore(file, { mergeEvery: 512 });
+    const runs = new Database(file, { readonly: true });
+    expect(runs.prepare('SELECT next - first FROM au_log_dedupe_run ORDER BY first').pluck().all()[0]).toBe(2048);
+    runs.close();
+    for (const [tag, acked] of [
+      ['first', first.acked],
+      ['second', second.acked],
+    ] as const) {
+      for (const [b, indices] of acked.entries()) {
+        for (const i of [0, 63]) {
+          expect(await store.indexOf(merkleLeafHash(encodeLogEntry(sampleEntry(b * 64 + i, tag))))).toBe(indices[i]);
+        }
+      }
+    }
+    await store.close();
   }, 60_000);
 });
 

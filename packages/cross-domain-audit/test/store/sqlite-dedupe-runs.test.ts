@@ -75,7 +75,7 @@ describe('SqliteDedupeRuns', () => {
     runs.write(3, sortedItems(450, Buffer.concat(hashes.slice(450))));
     live(1, 2, 3);
     expect(hashes.map((h) => runs.find(h, isAt(h)))).toEqual(hashes.map((_, i) => i));
-    runs.merge(4, [1, 2, 3]);
+    expect(runs.mergeSlice(4, [1, 2, 3], Number.POSITIVE_INFINITY)).toBe(true);
     runs.drop(1, 3);
     expect(runs.find(hashes[0]!, isAt(hashes[0]!))).toBeUndefined();
     live(4);
@@ -84,18 +84,46 @@ describe('SqliteDedupeRuns', () => {
     expect(runs.find(absent, isAt(absent))).toBeUndefined();
   });
 
-  it('writes a merge in the order of the whole sorted union, no prefix straddling two blocks', () => {
+  /**
+   * Merges three runs of `hashes` (700 of the 2,000 sharing one prefix) into run 9, in slices of `slice` items; every
+   * `rollBackEvery`th slice runs in a transaction rolled back after it. The items of run 9 after each slice kept.
+   */
+  function mergeInSlices(hashes: readonly Uint8Array[], slice: number, rollBackEvery = 0) {
     const { db, runs } = openRuns();
-    const hashes = hashesWithSharedPrefix(2000, 700, 'merge');
     const cuts = [0, 300, 1100, 2000];
     for (let r = 0; r < 3; r++) {
       runs.write(r + 1, sortedItems(cuts[r]!, Buffer.concat(hashes.slice(cuts[r], cuts[r + 1]))));
     }
-    runs.merge(9, [1, 2, 3]);
+    const itemsOf9 = () =>
+      db
+        .prepare('SELECT coalesce(sum(length(items)), 0) / 16 FROM au_log_dedupe_block WHERE run = 9')
+        .pluck()
+        .get() as number;
+    const after: number[] = [];
+    for (let call = 1; ; call++) {
+      if (rollBackEvery > 0 && call % rollBackEvery === 0) {
+        const before = itemsOf9();
+        expect(() =>
+          db.transaction(() => {
+            runs.mergeSlice(9, [1, 2, 3], slice);
+            throw new Error('rolled back');
+          })(),
+        ).toThrow('rolled back');
+        expect(itemsOf9()).toBe(before);
+      }
+      const done = db.transaction(() => runs.mergeSlice(9, [1, 2, 3], slice))();
+      after.push(itemsOf9());
+      if (done) break;
+    }
     const blocks = db.prepare('SELECT first, items FROM au_log_dedupe_block WHERE run = 9 ORDER BY first').all() as {
       first: Buffer;
       items: Buffer;
     }[];
+    return { blocks, after };
+  }
+
+  /** Checks that `blocks` hold the items of `hashes` in sorted order, no prefix straddling two blocks. */
+  function expectMergedBlocks(blocks: { first: Buffer; items: Buffer }[], hashes: readonly Uint8Array[]): void {
     const merged = Buffer.concat(blocks.map((b) => b.items));
     // Items sharing a prefix may come in any order among themselves: compare prefixes, then the set of indexes.
     const expected = expectedItems(0, hashes);
@@ -110,6 +138,33 @@ describe('SqliteDedupeRuns', () => {
       expect(hex(blocks[b]!.first)).not.toBe(hex(last.subarray(last.length - ITEM, last.length - ITEM + 10)));
       expect(hex(blocks[b]!.first)).toBe(hex(blocks[b]!.items.subarray(0, 10)));
     }
+  }
+
+  it('writes a merge in the order of the whole sorted union, no prefix straddling two blocks', () => {
+    const hashes = hashesWithSharedPrefix(2000, 700, 'merge');
+    const { blocks, after } = mergeInSlices(hashes, Number.POSITIVE_INFINITY);
+    expect(after).toEqual([2000]);
+    expectMergedBlocks(blocks, hashes);
     expect(blocks.some((b) => b.items.length > 256 * ITEM)).toBe(true);
+  });
+
+  it('writes the same merge in slices: each of at least its items, ending between prefixes, resumed as committed', () => {
+    const hashes = hashesWithSharedPrefix(2000, 700, 'merge');
+    for (const [slice, rollBackEvery] of [
+      [1, 0],
+      [37, 3],
+      [256, 2],
+      [999, 2],
+    ] as const) {
+      const { blocks, after } = mergeInSlices(hashes, slice, rollBackEvery);
+      expectMergedBlocks(blocks, hashes);
+      expect(after.at(-1)).toBe(2000);
+      // Every slice but the last wrote at least its share; the 700 items of one prefix went in one slice.
+      after.slice(0, -1).forEach((n, i) => {
+        expect(n - (after[i - 1] ?? 0)).toBeGreaterThanOrEqual(slice);
+      });
+      expect(after.length).toBeGreaterThan(1);
+      expect(after.length).toBeLessThanOrEqual(Math.ceil(2000 / slice));
+    }
   });
 });

@@ -117,7 +117,7 @@ const runSizes = (path: string) =>
   column(path, 'SELECT next - first FROM au_log_dedupe_run ORDER BY first') as number[];
 
 describe('SqliteLogStore dedupe runs', () => {
-  it('merges each batch of leaf hashes as a run and runs as a base-4 counter carries; every entry stays found', async () => {
+  it('writes each batch of leaf hashes as a run and merges runs as a base-4 counter carries; every entry stays found', async () => {
     const path = file();
     const store = new SqliteLogStore(path, { mergeEvery: 16 });
     const log = testLog(store, 16);
@@ -126,23 +126,25 @@ describe('SqliteLogStore dedupe runs', () => {
       await log.append(Array.from({ length: 16 }, (_, i) => sampleEntry(16 * b + i)));
       sizes.push(runSizes(path));
     }
+    // Each batch reaches `mergeEvery`, so each writes a run, after finishing the merge the batch before it started:
+    // a merge lands one batch after its runs are there (spec §5.7).
     expect(sizes).toEqual([
       [16],
       [16, 16],
       [16, 16, 16],
-      [64],
+      [16, 16, 16, 16],
       [64, 16],
       [64, 16, 16],
       [64, 16, 16, 16],
-      [64, 64],
+      [64, 16, 16, 16, 16],
       [64, 64, 16],
       [64, 64, 16, 16],
       [64, 64, 16, 16, 16],
-      [64, 64, 64],
+      [64, 64, 16, 16, 16, 16],
       [64, 64, 64, 16],
       [64, 64, 64, 16, 16],
       [64, 64, 64, 16, 16, 16],
-      [256],
+      [64, 64, 64, 16, 16, 16, 16],
     ]);
     // The items of merged runs are gone: one item per entry.
     expect(dedupeItems(path)).toBe(256);
@@ -162,6 +164,52 @@ describe('SqliteLogStore dedupe runs', () => {
     await store.close();
   });
 
+  it('writes a merge in slices over the batches after it starts, handles taking turns; every entry stays found', async () => {
+    const path = file();
+    const handles = [new SqliteLogStore(path, { mergeEvery: 64 }), new SqliteLogStore(path, { mergeEvery: 64 })];
+    const logs = handles.map((h) => testLog(h, 8));
+    const merging = () => column(path, 'SELECT merge_run FROM au_log_dedupe_state')[0] as number | null;
+    const registered = () => count(path, 'SELECT coalesce(sum(next - first), 0) FROM au_log_dedupe_run');
+    const target = (run: number) =>
+      count(path, `SELECT coalesce(sum(length(items)), 0) / 16 FROM au_log_dedupe_block WHERE run = ${run}`);
+    /** Per merge run, the items it held after each batch while under way. */
+    const progress = new Map<number, number[]>();
+    let size = 0;
+    for (let b = 0; b < 220; b++) {
+      const log = logs[b % 2]!;
+      // A batch of eight new entries, and now and then one logged before: found, not added again.
+      const oldIndex = (b * 37) % Math.max(1, size);
+      const old = b % 5 === 4 ? [sampleEntry(oldIndex)] : [];
+      const out = await log.append([...old, ...Array.from({ length: 8 }, (_, i) => sampleEntry(size + i))]);
+      expect(out.map((o) => o.added)).toEqual([...old.map(() => false), ...Array(8).fill(true)]);
+      if (old.length > 0) expect(out[0]!.index).toBe(oldIndex);
+      size += 8;
+      const run = merging();
+      if (run !== null) progress.set(run, [...(progress.get(run) ?? []), target(run)]);
+      // The runs lookups read cover exactly the entries written to runs.
+      expect(registered()).toBe(count(path, 'SELECT indexed FROM au_log_dedupe_state'));
+    }
+    // The merges of four runs of 256 (1,024 items) each took several slices of at least 256 items.
+    const sliced = [...progress.values()].filter((p) => p.at(-1)! > 0 && p.length >= 3);
+    expect(sliced.length).toBeGreaterThan(0);
+    for (const p of sliced) {
+      p.slice(1).forEach((n, i) => {
+        if (n > 0 && p[i]! > 0) expect(n - p[i]!).toBeGreaterThanOrEqual(256);
+      });
+    }
+    // 1,728 entries in runs (27 of 64, 123 in base 4), the last 32 in memory; no merge under way, and no block
+    // left of a merge's sources.
+    expect(runSizes(path)).toEqual([1024, 256, 256, 64, 64, 64]);
+    expect(merging()).toBeNull();
+    expect(dedupeItems(path)).toBe(1728);
+    const fresh = testLog(new SqliteLogStore(path, { mergeEvery: 64 }));
+    for (let i = 0; i < size; i += 7) {
+      const hash = entryLeafHash(encodeLogEntry(sampleEntry(i)));
+      for (const log of [...logs, fresh]) expect(await log.indexOf(hash)).toBe(i);
+    }
+    for (const h of handles) await h.close();
+  }, 60_000);
+
   it('refuses a merge size out of range', () => {
     for (const mergeEvery of [0, -1, 1.5, 2 ** 24 + 1]) {
       expect(() => new SqliteLogStore(':memory:', { mergeEvery })).toThrow(
@@ -180,20 +228,22 @@ describe('SqliteLogStore schema', () => {
     expect(count(path, 'SELECT count(*) FROM au_log_dedupe')).toBe(32);
 
     const store = new SqliteLogStore(path, { mergeEvery: 32 });
-    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(4);
+    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(5);
     expect(dedupeItems(path)).toBe(32);
     expect(runSizes(path)).toEqual([32]);
     const log = testLog(store, 16);
     for (let i = 0; i < 48; i += 7) expect(await log.indexOf(entryLeafHash(encodeLogEntry(sampleEntry(i))))).toBe(i);
     await log.append(Array.from({ length: 80 }, (_, i) => sampleEntry(48 + i)));
-    // Runs of 32 (entries 32–63, 64–95, 96–127) follow it, and the fourth run carries: 32 + 32 + 32 + 32.
-    expect(runSizes(path)).toEqual([128]);
+    // Runs of 32 (entries 32–63, 64–95, 96–127) follow it, and the fourth run starts a merge: 32 + 32 + 32 + 32,
+    // written by the next batch.
+    expect(runSizes(path)).toEqual([32, 32, 32, 32]);
     const again = await log.append([sampleEntry(3), sampleEntry(100), sampleEntry(200)]);
     expect(again.map((s) => [s.index, s.added])).toEqual([
       [3, false],
       [100, false],
       [128, true],
     ]);
+    expect(runSizes(path)).toEqual([128]);
     await store.close();
   });
 
@@ -209,7 +259,7 @@ describe('SqliteLogStore schema', () => {
 
     const store = new SqliteLogStore(path);
     const log = testLog(store, 16);
-    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(4);
+    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(5);
     expect(count(path, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'au_log_entry%'")).toBe(0);
     expect(dedupeItems(path)).toBe(40);
     expect(await log.treeHead()).toEqual(head);
@@ -267,7 +317,7 @@ describe('SqliteLogStore schema', () => {
     db.close();
 
     const store = new SqliteLogStore(path);
-    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(4);
+    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(5);
     expect(count(path, 'SELECT next FROM au_log_workflow_backfill')).toBe(0);
     const log = testLog(store);
     expect(await log.treeHead()).toEqual(head);
@@ -290,7 +340,7 @@ describe('SqliteLogStore schema', () => {
     expect(count(path, 'SELECT count(*) FROM au_log_hash')).toBe(3);
 
     const store = new SqliteLogStore(path, { mergeEvery: 100 });
-    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(4);
+    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(5);
     expect(column(path, 'SELECT length(leaf_hashes) / 32 FROM au_log_bundle ORDER BY bundle')).toEqual([256, 256, 88]);
     expect(column(path, 'SELECT length(spine) / 32 FROM au_log_bundle ORDER BY bundle')).toEqual([1, 2, null]);
     expect(count(path, "SELECT count(*) FROM sqlite_master WHERE name = 'au_log_hash'")).toBe(0);
@@ -310,6 +360,34 @@ describe('SqliteLogStore schema', () => {
       [600, true],
       [590, false],
     ]);
+    await store.close();
+  });
+
+  it('migrates a file of version 4: no merge under way, and the next carry is written in slices', async () => {
+    const path = file();
+    const old = testLog(new SqliteLogStore(path, { mergeEvery: 16 }), 16);
+    await old.append(Array.from({ length: 48 }, (_, i) => sampleEntry(i)));
+    // The layout of version 4: merges were written whole, so the state names none.
+    const db = new Database(path);
+    db.exec(`BEGIN;
+      ALTER TABLE au_log_dedupe_state DROP COLUMN merge_run;
+      ALTER TABLE au_log_dedupe_state DROP COLUMN merge_from;
+      ALTER TABLE au_log_dedupe_state DROP COLUMN merge_to;
+      UPDATE au_log_schema SET version = 4;
+      COMMIT;`);
+    db.close();
+
+    const store = new SqliteLogStore(path, { mergeEvery: 16 });
+    expect(count(path, 'SELECT version FROM au_log_schema')).toBe(5);
+    expect(column(path, 'SELECT merge_run FROM au_log_dedupe_state')).toEqual([null]);
+    const log = testLog(store, 16);
+    await log.append(Array.from({ length: 16 }, (_, i) => sampleEntry(48 + i)));
+    expect(runSizes(path)).toEqual([16, 16, 16, 16]);
+    expect(column(path, 'SELECT merge_run FROM au_log_dedupe_state')).toEqual([5]);
+    await log.append(Array.from({ length: 16 }, (_, i) => sampleEntry(64 + i)));
+    expect(runSizes(path)).toEqual([64, 16]);
+    expect(column(path, 'SELECT merge_run FROM au_log_dedupe_state')).toEqual([null]);
+    for (let i = 0; i < 80; i += 3) expect(await log.indexOf(entryLeafHash(encodeLogEntry(sampleEntry(i))))).toBe(i);
     await store.close();
   });
 
@@ -362,7 +440,7 @@ describe('SqliteLogStore schema', () => {
     const path = file();
     await new SqliteLogStore(path).close();
     const db = new Database(path);
-    db.exec('UPDATE au_log_schema SET version = 5');
+    db.exec('UPDATE au_log_schema SET version = 6');
     db.close();
     let code: string | undefined;
     try {

@@ -17,7 +17,12 @@ export function toVersion3(path: string): void {
     Array.from({ length: b.leaf_hashes.length / 32 }, (_, i) => b.leaf_hashes.subarray(32 * i, 32 * i + 32)),
   );
   const entries = bundles.flatMap((b) => decodeEntryBundle(b.entries, b.leaf_hashes.length / 32));
-  const items = db.prepare('SELECT run, items FROM au_log_dedupe_block ORDER BY run, first').all() as {
+  // The runs lookups read: version 3 merged whole, so the blocks of a merge under way are not carried over.
+  const items = db
+    .prepare(
+      'SELECT run, items FROM au_log_dedupe_block WHERE run IN (SELECT run FROM au_log_dedupe_run) ORDER BY run, first',
+    )
+    .all() as {
     run: number;
     items: Buffer;
   }[];
@@ -56,6 +61,9 @@ export function toVersion3(path: string): void {
       DROP TABLE au_log_dedupe_block;
       DROP TABLE au_log_workflow_backfill;
       ALTER TABLE au_log_workflow_backfill_3 RENAME TO au_log_workflow_backfill;
+      ALTER TABLE au_log_dedupe_state DROP COLUMN merge_run;
+      ALTER TABLE au_log_dedupe_state DROP COLUMN merge_from;
+      ALTER TABLE au_log_dedupe_state DROP COLUMN merge_to;
       UPDATE au_log_schema SET version = 3;`);
   })();
   db.close();
