@@ -18,7 +18,7 @@ import { TransparencyLog } from '../../src/log/transparency-log.js';
 import { SqliteLogStore } from '../../src/sqlite.js';
 import { testCheckpointSigner } from '../support/checkpoint-signer.js';
 import { LOG_KEY, ORIGIN, sampleEntry, testLog } from '../support/log-fixture.js';
-import { toVersion3 } from '../support/sqlite-version-3.js';
+import { DROP_MERGE_COLUMNS, toVersion3 } from '../support/sqlite-version-3.js';
 
 /** Signs the records whose `wid` the workflow index reads. */
 const LOG_SIGNER = generateKey('Ed25519', seededRandom('sqlite-log-backfill'));
@@ -370,9 +370,7 @@ describe('SqliteLogStore schema', () => {
     // The layout of version 4: merges were written whole, so the state names none.
     const db = new Database(path);
     db.exec(`BEGIN;
-      ALTER TABLE au_log_dedupe_state DROP COLUMN merge_run;
-      ALTER TABLE au_log_dedupe_state DROP COLUMN merge_from;
-      ALTER TABLE au_log_dedupe_state DROP COLUMN merge_to;
+      ${DROP_MERGE_COLUMNS}
       UPDATE au_log_schema SET version = 4;
       COMMIT;`);
     db.close();

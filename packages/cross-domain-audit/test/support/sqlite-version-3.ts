@@ -1,6 +1,12 @@
 import Database from 'better-sqlite3';
 import { decodeEntryBundle } from '../../src/tiles/entry-bundle.js';
 
+/** Drops the columns version 5 adds (the merge under way, spec §5.7): what a file of version 4 or earlier lacks. */
+export const DROP_MERGE_COLUMNS = `
+  ALTER TABLE au_log_dedupe_state DROP COLUMN merge_run;
+  ALTER TABLE au_log_dedupe_state DROP COLUMN merge_from;
+  ALTER TABLE au_log_dedupe_state DROP COLUMN merge_to;`;
+
 /**
  * Rewrites a file into the layout of version 3, as its statements wrote it: a row per entry (with its leaf hash), a
  * row per entry of each dedupe run, and the workflow index's progress a number.
@@ -61,9 +67,7 @@ export function toVersion3(path: string): void {
       DROP TABLE au_log_dedupe_block;
       DROP TABLE au_log_workflow_backfill;
       ALTER TABLE au_log_workflow_backfill_3 RENAME TO au_log_workflow_backfill;
-      ALTER TABLE au_log_dedupe_state DROP COLUMN merge_run;
-      ALTER TABLE au_log_dedupe_state DROP COLUMN merge_from;
-      ALTER TABLE au_log_dedupe_state DROP COLUMN merge_to;
+      ${DROP_MERGE_COLUMNS}
       UPDATE au_log_schema SET version = 3;`);
   })();
   db.close();
